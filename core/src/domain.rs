@@ -1,0 +1,362 @@
+//! The domain model. Values that can be wrong are newtypes checked at construction, so a
+//! `LonLat` or a `Difficulty` in hand is always valid.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Why a value was refused. The message names the value and the accepted form.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DomainError {
+    #[error("longitude {0} is outside -180..180")]
+    Longitude(f64),
+    #[error("latitude {0} is outside -90..90")]
+    Latitude(f64),
+    #[error("unknown {what} `{value}` (expected one of: {expected})")]
+    UnknownValue {
+        what: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+    #[error("malformed id `{0}` (1 to 128 letters, digits, `-`, `_`, `.` or `:`)")]
+    Id(String),
+    #[error(
+        "malformed INSEE code `{0}` (5 characters: département 01-95, 2A, 2B or 971-976, then the commune)"
+    )]
+    Insee(String),
+}
+
+/// A WGS84 position, longitude first as in GeoJSON.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LonLat {
+    lon: f64,
+    lat: f64,
+}
+
+impl LonLat {
+    pub fn new(lon: f64, lat: f64) -> Result<Self, DomainError> {
+        if !(-180.0..=180.0).contains(&lon) {
+            return Err(DomainError::Longitude(lon));
+        }
+        if !(-90.0..=90.0).contains(&lat) {
+            return Err(DomainError::Latitude(lat));
+        }
+        Ok(Self { lon, lat })
+    }
+    pub fn lon(self) -> f64 {
+        self.lon
+    }
+    pub fn lat(self) -> f64 {
+        self.lat
+    }
+    pub fn point(self) -> geo::Point<f64> {
+        geo::Point::new(self.lon, self.lat)
+    }
+}
+
+/// Declares a closed set of values with their wire names, parsing and display.
+macro_rules! closed_set {
+    ($(#[$meta:meta])* $name:ident, $what:literal, { $($variant:ident => $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = DomainError;
+            fn from_str(s: &str) -> Result<Self, DomainError> {
+                match s {
+                    $($wire => Ok($name::$variant),)+
+                    _ => Err(DomainError::UnknownValue {
+                        what: $what,
+                        value: s.to_owned(),
+                        expected: concat!($($wire, " "),+),
+                    }),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+closed_set!(
+    /// How demanding a circuit is.
+    Difficulty, "difficulty", {
+    Easy => "easy", Medium => "medium", Hard => "hard", VeryHard => "very_hard",
+});
+
+closed_set!(
+    /// The shape of a circuit: back at the start, out and back on the same path, or A to B.
+    CircuitType, "type", {
+    Loop => "loop", Return => "return", OneWay => "one_way",
+});
+
+closed_set!(
+    /// How the circuit is travelled.
+    Practice, "practice", {
+    Walk => "walk", Mtb => "mtb", Bike => "bike", Horse => "horse",
+});
+
+closed_set!(
+    /// What a point of interest is.
+    PoiKind, "kind", {
+    Heritage => "heritage", Fauna => "fauna", Flora => "flora", Landscape => "landscape",
+    Viewpoint => "viewpoint", Lodging => "lodging", Food => "food", Practical => "practical",
+});
+
+/// Declares a string id newtype, checked on construction.
+macro_rules! string_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[serde(transparent)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn new(s: impl Into<String>) -> Result<Self, DomainError> {
+                let s = s.into();
+                if valid_id(&s) { Ok(Self(s)) } else { Err(DomainError::Id(s)) }
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = DomainError;
+            fn from_str(s: &str) -> Result<Self, DomainError> {
+                Self::new(s)
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+fn valid_id(s: &str) -> bool {
+    (1..=128).contains(&s.len())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+}
+
+string_id!(
+    /// A circuit's public id, stable across re-imports.
+    CircuitId
+);
+string_id!(
+    /// A POI's public id, stable across re-imports.
+    PoiId
+);
+
+/// A French commune code (code officiel géographique), e.g. `77379` for Provins.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(transparent)]
+pub struct Insee(String);
+
+impl Insee {
+    pub fn new(s: &str) -> Result<Self, DomainError> {
+        let s = s.trim();
+        let b = s.as_bytes();
+        let digits = |r: &[u8]| r.iter().all(u8::is_ascii_digit);
+        let ok = b.len() == 5
+            && match &b[..2] {
+                b"2A" | b"2B" => digits(&b[2..]),
+                b"97" => matches!(b[2], b'1'..=b'6') && digits(&b[3..]),
+                d => digits(d) && d != b"00" && d != b"20" && d <= &b"95"[..] && digits(&b[2..]),
+            };
+        if ok {
+            Ok(Self(s.to_owned()))
+        } else {
+            Err(DomainError::Insee(s.to_owned()))
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// One point of a trace, with its elevation when the source gives one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TracePoint {
+    pub pos: LonLat,
+    pub ele: Option<f64>,
+}
+
+/// A trace: one or more segments, each a sequence of points. Gaps between segments are
+/// not walked, so they count in no length.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Trace {
+    pub segments: Vec<Vec<TracePoint>>,
+}
+
+impl Trace {
+    pub fn points(&self) -> impl Iterator<Item = &TracePoint> {
+        self.segments.iter().flatten()
+    }
+    pub fn start(&self) -> Option<LonLat> {
+        self.points().next().map(|p| p.pos)
+    }
+    pub fn end(&self) -> Option<LonLat> {
+        self.segments
+            .iter()
+            .rev()
+            .flat_map(|s| s.last())
+            .next()
+            .map(|p| p.pos)
+    }
+    pub fn point_count(&self) -> usize {
+        self.segments.iter().map(Vec::len).sum()
+    }
+}
+
+/// Figures computed from a trace (see [`crate::geometry`] for the rules).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct TraceStats {
+    pub length_m: f64,
+    pub ascent_m: f64,
+    pub descent_m: f64,
+    pub min_elevation_m: Option<f64>,
+    pub max_elevation_m: Option<f64>,
+}
+
+/// A circuit as stored: its texts, its trace and the figures computed from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Circuit {
+    pub id: CircuitId,
+    /// The key the importer upserts on, e.g. `gpx:provins-remparts`.
+    pub source: String,
+    pub name: String,
+    pub summary: String,
+    pub description: String,
+    pub practice: Practice,
+    pub themes: Vec<String>,
+    pub communes: Vec<String>,
+    pub trace: Trace,
+    pub stats: TraceStats,
+    pub duration_min: u32,
+    pub difficulty: Difficulty,
+    pub circuit_type: CircuitType,
+    pub published: bool,
+}
+
+/// What the catalogue needs of a circuit, without its trace.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CircuitSummary {
+    pub id: CircuitId,
+    pub name: String,
+    pub summary: String,
+    pub description: String,
+    pub practice: Practice,
+    pub themes: Vec<String>,
+    pub communes: Vec<String>,
+    pub start: LonLat,
+    pub stats: TraceStats,
+    pub duration_min: u32,
+    pub difficulty: Difficulty,
+    pub circuit_type: CircuitType,
+}
+
+/// A point of interest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Poi {
+    pub id: PoiId,
+    pub source: String,
+    pub kind: PoiKind,
+    pub name: String,
+    pub description: String,
+    pub pos: LonLat,
+    pub ele: Option<f64>,
+    /// The circuit whose file brought this POI, if any.
+    pub circuit: Option<CircuitId>,
+    pub commune: Option<String>,
+    pub insee: Option<Insee>,
+}
+
+/// What the spatial index needs of a POI.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PoiPoint {
+    pub id: PoiId,
+    pub kind: PoiKind,
+    pub name: String,
+    pub pos: LonLat,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lonlat_rejects_out_of_range() {
+        assert!(LonLat::new(2.9, 48.5).is_ok());
+        assert!(LonLat::new(-180.0, 90.0).is_ok());
+        assert_eq!(LonLat::new(2.9, 123.0), Err(DomainError::Latitude(123.0)));
+        assert_eq!(LonLat::new(181.0, 0.0), Err(DomainError::Longitude(181.0)));
+        assert!(LonLat::new(f64::NAN, 0.0).is_err());
+    }
+
+    #[test]
+    fn closed_sets_parse_their_wire_names_only() {
+        assert_eq!("very_hard".parse::<Difficulty>(), Ok(Difficulty::VeryHard));
+        assert_eq!("one_way".parse::<CircuitType>(), Ok(CircuitType::OneWay));
+        let err = "extreme".parse::<Difficulty>().unwrap_err().to_string();
+        assert!(
+            err.contains("extreme") && err.contains("very_hard"),
+            "{err}"
+        );
+        for k in PoiKind::ALL {
+            assert_eq!(k.as_str().parse::<PoiKind>().as_ref(), Ok(k));
+        }
+    }
+
+    #[test]
+    fn ids_are_checked() {
+        assert!(CircuitId::new("provins-remparts").is_ok());
+        assert!(PoiId::new("gpx:provins-remparts:3").is_ok());
+        assert!(CircuitId::new("").is_err());
+        assert!(CircuitId::new("a b").is_err());
+        assert!(CircuitId::new("../etc").is_err());
+        assert!(CircuitId::new("x".repeat(129)).is_err());
+    }
+
+    #[test]
+    fn insee_codes() {
+        for ok in ["77379", "2A004", "2B033", "97411", "01001"] {
+            assert!(Insee::new(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "7737", "773790", "00123", "20123", "96001", "97701", "2C004", "77A79",
+        ] {
+            assert!(Insee::new(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn trace_start_and_end_skip_empty_segments() {
+        let p = |lon| TracePoint {
+            pos: LonLat::new(lon, 48.0).unwrap(),
+            ele: None,
+        };
+        let t = Trace {
+            segments: vec![vec![], vec![p(1.0), p(2.0)], vec![]],
+        };
+        assert_eq!(t.start().map(LonLat::lon), Some(1.0));
+        assert_eq!(t.end().map(LonLat::lon), Some(2.0));
+        assert_eq!(t.point_count(), 2);
+    }
+}

@@ -1,0 +1,16 @@
+//! Balade's core: the domain model, the geometry computed on it, the store that keeps it
+//! and the in-memory spatial index that answers "what is near".
+//!
+//! - [`domain`]: circuits, POIs and the checked values they are made of.
+//! - [`geometry`]: lengths, elevation gain, walking time, circuit type, positions along a trace.
+//! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
+//! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
+#![forbid(unsafe_code)]
+
+pub mod domain;
+pub mod geometry;
+pub mod index;
+pub mod store;
+pub mod text;
+
+pub use domain::*;

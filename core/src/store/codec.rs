@@ -1,0 +1,73 @@
+//! Encodings shared by the backends for values stored as text: traces and string lists.
+
+use super::{StoreError, StoreResult};
+use crate::domain::{LonLat, Trace, TracePoint};
+
+/// `[[[lon, lat, ele?], …], …]`, one array per segment, elevation omitted when unknown.
+pub fn encode_trace(trace: &Trace) -> String {
+    let segments: Vec<Vec<Vec<f64>>> = trace
+        .segments
+        .iter()
+        .map(|seg| {
+            seg.iter()
+                .map(|p| {
+                    let mut v = vec![p.pos.lon(), p.pos.lat()];
+                    v.extend(p.ele);
+                    v
+                })
+                .collect()
+        })
+        .collect();
+    serde_json::Value::from(segments).to_string()
+}
+
+pub fn decode_trace(text: &str) -> StoreResult<Trace> {
+    let raw: Vec<Vec<Vec<f64>>> =
+        serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("trace: {e}")))?;
+    let segments = raw
+        .into_iter()
+        .map(|seg| {
+            seg.into_iter()
+                .map(|v| match v.as_slice() {
+                    [lon, lat, rest @ ..] if rest.len() <= 1 => Ok(TracePoint {
+                        pos: LonLat::new(*lon, *lat)
+                            .map_err(|e| StoreError::Corrupt(format!("trace: {e}")))?,
+                        ele: rest.first().copied(),
+                    }),
+                    _ => Err(StoreError::Corrupt(format!("trace point {v:?}"))),
+                })
+                .collect()
+        })
+        .collect::<StoreResult<_>>()?;
+    Ok(Trace { segments })
+}
+
+pub fn encode_list(items: &[String]) -> String {
+    serde_json::Value::from(items).to_string()
+}
+
+pub fn decode_list(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trace_round_trip_keeps_missing_elevations() {
+        let p = |lon, ele| TracePoint {
+            pos: LonLat::new(lon, 48.5).unwrap(),
+            ele,
+        };
+        let t = Trace {
+            segments: vec![
+                vec![p(2.5, Some(80.5)), p(2.6, None)],
+                vec![p(2.7, Some(-3.0))],
+            ],
+        };
+        assert_eq!(decode_trace(&encode_trace(&t)).unwrap(), t);
+        assert!(decode_trace("[[[200, 1]]]").is_err());
+        assert!(decode_trace("[[[1]]]").is_err());
+    }
+}

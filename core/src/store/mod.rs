@@ -1,0 +1,119 @@
+//! The store: the one truth of circuits and POIs. One trait, one module per backend, the
+//! backend chosen once from the database URL. No SQL lives outside the backends.
+
+mod codec;
+pub mod sqlite;
+
+use crate::domain::{Circuit, CircuitId, CircuitSummary, Poi, PoiId, PoiPoint};
+use async_trait::async_trait;
+use std::sync::Arc;
+
+/// What went wrong in the store. Messages are for logs and operators; the HTTP layer
+/// never shows them to clients.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL `{0}` (expected sqlite://PATH or postgres://…)")]
+    UnsupportedUrl(String),
+    #[error("the PostgreSQL backend is not available in this build")]
+    PostgresUnavailable,
+    #[error("database unreachable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error("{0}")]
+    Conflict(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Whether an upsert created the record or replaced an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upsert {
+    Inserted,
+    Updated,
+}
+
+/// How many records the store holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counts {
+    pub circuits: u64,
+    pub pois: u64,
+}
+
+/// One import, all or nothing: nothing is visible to readers until [`ImportTx::commit`],
+/// and dropping the transaction without committing leaves the store as it was.
+#[async_trait]
+pub trait ImportTx: Send {
+    /// Inserts or replaces the circuit with the same `source`.
+    async fn upsert_circuit(&mut self, circuit: &Circuit) -> StoreResult<Upsert>;
+    /// Inserts or replaces the POI with the same `source`.
+    async fn upsert_poi(&mut self, poi: &Poi) -> StoreResult<Upsert>;
+    /// Deletes the POIs attached to `circuit` that are not in `keep`: a waypoint removed
+    /// from a circuit's file disappears on re-import.
+    async fn prune_circuit_pois(&mut self, circuit: &CircuitId, keep: &[PoiId])
+    -> StoreResult<u64>;
+    async fn commit(self: Box<Self>) -> StoreResult<()>;
+}
+
+/// The storage of Balade. Implementations own their SQL and migrations.
+#[async_trait]
+pub trait Store: Send + Sync + std::fmt::Debug {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Succeeds when the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+    /// A number that changes whenever committed data changes.
+    async fn revision(&self) -> StoreResult<i64>;
+    async fn counts(&self) -> StoreResult<Counts>;
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>>;
+    /// Published circuits, without their traces.
+    async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>>;
+    async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>>;
+    /// POIs brought by a circuit's own file.
+    async fn circuit_pois(&self, id: &CircuitId) -> StoreResult<Vec<Poi>>;
+    async fn poi(&self, id: &PoiId) -> StoreResult<Option<Poi>>;
+    /// Every POI, as the spatial index needs it.
+    async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>>;
+}
+
+/// Opens the store named by `url`, creating and migrating it as needed.
+pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    if url.starts_with("sqlite:") {
+        Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Err(StoreError::PostgresUnavailable)
+    } else {
+        Err(StoreError::UnsupportedUrl(redact(url)))
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match url[s + 3..at].find(':') {
+            Some(c) => format!("{}:***{}", &url[..s + 3 + c], &url[at..]),
+            None => url.to_owned(),
+        },
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redact_hides_passwords_only() {
+        assert_eq!(
+            super::redact("postgres://u:secret@h/db"),
+            "postgres://u:***@h/db"
+        );
+        assert_eq!(super::redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(super::redact("sqlite://balade.db"), "sqlite://balade.db");
+    }
+}
+
+/// The database driver's error type, for callers that classify failures.
+pub use sqlx::Error as SqlxError;

@@ -1,0 +1,181 @@
+//! Drives an import run: finds the files, reads each, writes each in its own transaction,
+//! reports progress and rejections as they come.
+
+use crate::gpx;
+use crate::report::{ImportReport, Rejection};
+use balade_core::store::{ImportTx, Store, StoreError, Upsert};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Larger GPX files are refused: a circuit is a few megabytes at most.
+pub const MAX_GPX_BYTES: u64 = 256 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Import the good records of a file that has bad ones.
+    pub partial: bool,
+    /// Draw a progress bar (on a terminal) instead of a line per file.
+    pub progress_bar: bool,
+}
+
+/// Files named by `paths`: files as given, folders searched recursively for `ext` files,
+/// in name order. A path that does not exist is a rejection.
+pub fn collect_files(paths: &[PathBuf], ext: &str, report: &mut ImportReport) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, ext, &mut files, report);
+        } else if path.is_file() {
+            files.push(path.clone());
+        } else {
+            report
+                .rejections
+                .push(Rejection::file(path, "no such file or folder"));
+        }
+    }
+    files
+}
+
+fn walk(dir: &Path, ext: &str, files: &mut Vec<PathBuf>, report: &mut ImportReport) {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            return report
+                .rejections
+                .push(Rejection::file(dir, format!("cannot read folder: {e}")));
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            walk(&p, ext, files, report);
+        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+            files.push(p);
+        }
+    }
+}
+
+/// Imports GPX files and folders into `store`. Rejections are written to `out` as they
+/// are found; the caller prints the summary line.
+pub async fn import_gpx(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    out: &mut dyn Write,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = collect_files(paths, "gpx", &mut report);
+    for r in &report.rejections {
+        let _ = writeln!(out, "rejected: {r}");
+    }
+    let bar = options.progress_bar.then(|| {
+        let bar = ProgressBar::new(files.len() as u64);
+        if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {wide_msg}") {
+            bar.set_style(style);
+        }
+        bar
+    });
+    for path in &files {
+        if let Some(bar) = &bar {
+            bar.set_message(path.display().to_string());
+        }
+        let before = report.rejections.len();
+        let line = import_one_gpx(store, path, options, &mut report).await?;
+        for r in &report.rejections[before..] {
+            let text = format!("rejected: {r}");
+            match &bar {
+                Some(bar) => bar.println(&text),
+                None => {
+                    let _ = writeln!(out, "{text}");
+                }
+            }
+        }
+        match &bar {
+            Some(bar) => bar.inc(1),
+            None => {
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(report)
+}
+
+/// Imports one file; returns the line describing what happened to it.
+async fn import_one_gpx(
+    store: &dyn Store,
+    path: &Path,
+    options: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<String, StoreError> {
+    let refuse = |report: &mut ImportReport, rejections: Vec<Rejection>| {
+        let n = rejections.len();
+        report.rejections.extend(rejections);
+        report.files_refused += 1;
+        format!("{}: not imported ({n} rejected)", path.display())
+    };
+    let bytes = match read_limited(path, MAX_GPX_BYTES) {
+        Ok(b) => b,
+        Err(reason) => return Ok(refuse(report, vec![Rejection::file(path, reason)])),
+    };
+    let parsed = match gpx::parse(path, &bytes, options.partial) {
+        Ok(p) => p,
+        Err(rejections) => return Ok(refuse(report, rejections)),
+    };
+    let mut tx = store.begin_import().await?;
+    let written = write_circuit(tx.as_mut(), &parsed).await;
+    let (imported, updated) = match written {
+        Ok(counts) => counts,
+        Err(StoreError::Conflict(reason)) => {
+            return Ok(refuse(report, vec![Rejection::file(path, reason)]));
+        }
+        Err(e) => return Err(e),
+    };
+    tx.commit().await?;
+    report.imported += imported;
+    report.updated += updated;
+    report.files_written += 1;
+    report.rejections.extend(parsed.dropped);
+    Ok(format!(
+        "{}: circuit `{}` with {} POIs ({:.1} km)",
+        path.display(),
+        parsed.circuit.id,
+        parsed.pois.len(),
+        parsed.circuit.stats.length_m / 1000.0
+    ))
+}
+
+/// Writes a circuit and its POIs; returns (inserted, updated) record counts.
+async fn write_circuit(
+    tx: &mut dyn ImportTx,
+    parsed: &gpx::ParsedCircuit,
+) -> Result<(u64, u64), StoreError> {
+    let mut counts = (0, 0);
+    let mut tally = |u: Upsert| match u {
+        Upsert::Inserted => counts.0 += 1,
+        Upsert::Updated => counts.1 += 1,
+    };
+    tally(tx.upsert_circuit(&parsed.circuit).await?);
+    for poi in &parsed.pois {
+        tally(tx.upsert_poi(poi).await?);
+    }
+    let keep: Vec<_> = parsed.pois.iter().map(|p| p.id.clone()).collect();
+    tx.prune_circuit_pois(&parsed.circuit.id, &keep).await?;
+    Ok(counts)
+}
+
+fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| format!("cannot read: {e}"))?;
+    if meta.len() > max {
+        return Err(format!(
+            "file is {} MiB, over the {} MiB limit",
+            meta.len() >> 20,
+            max >> 20
+        ));
+    }
+    std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+}

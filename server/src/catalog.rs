@@ -1,0 +1,125 @@
+//! The catalogue: what the server answers from memory. Published circuit summaries with
+//! their search keys and the spatial index, built from the store and replaced whole
+//! when the store's revision moves.
+
+use balade_core::CircuitSummary;
+use balade_core::index::{CircuitStart, SpatialIndex};
+use balade_core::store::{Store, StoreResult};
+use balade_core::text::fold;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+/// How often a server asks the store whether data changed.
+pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
+
+#[derive(Debug, Default)]
+pub struct Catalog {
+    pub revision: i64,
+    pub circuits: Vec<Indexed>,
+    pub index: SpatialIndex,
+}
+
+/// A circuit summary with its folded search texts.
+#[derive(Debug)]
+pub struct Indexed {
+    pub summary: CircuitSummary,
+    pub folded_name: String,
+    /// Name, description, communes and themes, folded, for `q`.
+    pub folded_text: String,
+}
+
+impl Catalog {
+    pub async fn load(store: &dyn Store) -> StoreResult<Self> {
+        // Read the revision first: a change landing during the load moves it again, so
+        // the next poll reloads rather than missing it.
+        let revision = store.revision().await?;
+        let summaries = store.circuit_summaries().await?;
+        let pois = store.poi_points().await?;
+        let starts = summaries
+            .iter()
+            .map(|s| CircuitStart {
+                id: s.id.clone(),
+                pos: s.start,
+            })
+            .collect();
+        let circuits = summaries
+            .into_iter()
+            .map(|summary| {
+                let text = [
+                    summary.name.as_str(),
+                    &summary.description,
+                    &summary.communes.join(" "),
+                    &summary.themes.join(" "),
+                ]
+                .join(" ");
+                Indexed {
+                    folded_name: fold(&summary.name),
+                    folded_text: fold(&text),
+                    summary,
+                }
+            })
+            .collect();
+        Ok(Self {
+            revision,
+            circuits,
+            index: SpatialIndex::build(pois, starts),
+        })
+    }
+}
+
+/// The current catalogue, shared by the handlers and swapped by the refresher.
+#[derive(Debug, Clone, Default)]
+pub struct SharedCatalog(Arc<RwLock<Arc<Catalog>>>);
+
+impl SharedCatalog {
+    pub fn new(catalog: Catalog) -> Self {
+        Self(Arc::new(RwLock::new(Arc::new(catalog))))
+    }
+
+    pub fn current(&self) -> Arc<Catalog> {
+        match self.0.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn replace(&self, catalog: Catalog) {
+        let mut guard = match self.0.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Arc::new(catalog);
+    }
+
+    /// Reloads from the store if its revision moved; returns whether it did.
+    pub async fn refresh(&self, store: &dyn Store) -> StoreResult<bool> {
+        if store.revision().await? == self.current().revision {
+            return Ok(false);
+        }
+        let catalog = Catalog::load(store).await?;
+        tracing::info!(
+            revision = catalog.revision,
+            circuits = catalog.circuits.len(),
+            pois = catalog.index.poi_count(),
+            "catalogue reloaded"
+        );
+        self.replace(catalog);
+        Ok(true)
+    }
+
+    /// Polls the store for changes until the process ends. Failures are logged and the
+    /// previous catalogue keeps serving.
+    pub fn spawn_refresher(&self, store: Arc<dyn Store>) -> tokio::task::JoinHandle<()> {
+        let shared = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(REFRESH_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = shared.refresh(store.as_ref()).await {
+                    tracing::warn!(error = %e, "catalogue refresh failed");
+                }
+            }
+        })
+    }
+}

@@ -1,0 +1,68 @@
+//! The one error type of the HTTP API. Client mistakes carry a message; server faults are
+//! logged with their cause and answered with a generic text.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use balade_core::store::StoreError;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("the database is unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal(#[source] StoreError),
+}
+
+/// The body of every error answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, for a person to read.
+    pub error: String,
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => ApiError::Unavailable,
+            StoreError::Database(sqlx_error) if is_connection_error(&sqlx_error) => {
+                ApiError::Unavailable
+            }
+            other => ApiError::Internal(other),
+        }
+    }
+}
+
+fn is_connection_error(e: &balade_core::store::SqlxError) -> bool {
+    use balade_core::store::SqlxError as E;
+    matches!(e, E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_))
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = match &self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(cause) => {
+                tracing::error!(error = %cause, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        };
+        (
+            status,
+            Json(ErrorBody {
+                error: self.to_string(),
+            }),
+        )
+            .into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,255 @@
+//! A circuit as a file to save: GPX 1.1 (track and POIs as waypoints), KML 2.2 and GeoJSON.
+
+use crate::error::{ApiError, ApiResult};
+use balade_core::text::slug;
+use balade_core::{Circuit, Poi, Trace};
+use serde_json::{Value, json};
+use std::fmt::Write;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Gpx,
+    Kml,
+    GeoJson,
+}
+
+impl FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "gpx" => Ok(Format::Gpx),
+            "kml" => Ok(Format::Kml),
+            "geojson" => Ok(Format::GeoJson),
+            _ => Err("unknown format (expected gpx, kml or geojson)".into()),
+        }
+    }
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Gpx => "gpx",
+            Format::Kml => "kml",
+            Format::GeoJson => "geojson",
+        }
+    }
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Gpx => "application/gpx+xml",
+            Format::Kml => "application/vnd.google-earth.kml+xml",
+            Format::GeoJson => "application/geo+json",
+        }
+    }
+}
+
+pub fn render(format: Format, circuit: &Circuit, pois: &[Poi]) -> ApiResult<Vec<u8>> {
+    match format {
+        Format::Gpx => gpx_file(circuit, pois),
+        Format::Kml => Ok(kml_file(circuit, pois).into_bytes()),
+        Format::GeoJson => Ok(geojson_file(circuit, pois).to_string().into_bytes()),
+    }
+}
+
+/// `LineString` for one segment, `MultiLineString` for several; `[lon, lat, ele?]`.
+pub fn trace_geometry(trace: &Trace) -> Value {
+    let lines: Vec<Vec<Vec<f64>>> = trace
+        .segments
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|seg| {
+            seg.iter()
+                .map(|p| {
+                    let mut v = vec![p.pos.lon(), p.pos.lat()];
+                    v.extend(p.ele);
+                    v
+                })
+                .collect()
+        })
+        .collect();
+    match lines.as_slice() {
+        [one] => json!({ "type": "LineString", "coordinates": one }),
+        _ => json!({ "type": "MultiLineString", "coordinates": lines }),
+    }
+}
+
+/// An attachment named after the circuit: an ASCII fallback and the UTF-8 name (RFC 6266).
+pub fn content_disposition(name: &str, ext: &str) -> String {
+    let ascii = match slug(name) {
+        s if s.is_empty() => "circuit".to_owned(),
+        s => s,
+    };
+    let mut encoded = String::new();
+    for b in format!("{name}.{ext}").bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            encoded.push(b as char);
+        } else {
+            let _ = write!(encoded, "%{b:02X}");
+        }
+    }
+    format!("attachment; filename=\"{ascii}.{ext}\"; filename*=UTF-8''{encoded}")
+}
+
+fn gpx_file(circuit: &Circuit, pois: &[Poi]) -> ApiResult<Vec<u8>> {
+    let waypoint = |lon: f64, lat: f64, ele: Option<f64>| {
+        let mut w = gpx::Waypoint::new(geo_types::Point::new(lon, lat));
+        w.elevation = ele;
+        w
+    };
+    let mut track = gpx::Track::new();
+    track.name = Some(circuit.name.clone());
+    track.description = non_empty(&circuit.description);
+    track.type_ = Some(circuit.practice.to_string());
+    for seg in &circuit.trace.segments {
+        let mut s = gpx::TrackSegment::new();
+        s.points = seg
+            .iter()
+            .map(|p| waypoint(p.pos.lon(), p.pos.lat(), p.ele))
+            .collect();
+        track.segments.push(s);
+    }
+    let waypoints = pois
+        .iter()
+        .map(|p| {
+            let mut w = waypoint(p.pos.lon(), p.pos.lat(), p.ele);
+            w.name = Some(p.name.clone());
+            w.description = non_empty(&p.description);
+            w.type_ = Some(p.kind.to_string());
+            w
+        })
+        .collect();
+    let metadata = gpx::Metadata {
+        name: Some(circuit.name.clone()),
+        description: non_empty(&circuit.description),
+        keywords: (!circuit.themes.is_empty()).then(|| circuit.themes.join(", ")),
+        ..Default::default()
+    };
+    let doc = gpx::Gpx {
+        version: gpx::GpxVersion::Gpx11,
+        creator: Some("Balade".into()),
+        metadata: Some(metadata),
+        waypoints,
+        tracks: vec![track],
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    gpx::write(&doc, &mut out).map_err(|e| {
+        tracing::error!(error = %e, circuit = %circuit.id, "GPX writing failed");
+        ApiError::BadRequest("this circuit cannot be written as GPX".into())
+    })?;
+    Ok(out)
+}
+
+fn non_empty(s: &str) -> Option<String> {
+    (!s.is_empty()).then(|| s.to_owned())
+}
+
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\n' | '\t' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn kml_file(circuit: &Circuit, pois: &[Poi]) -> String {
+    let mut k = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n",
+    );
+    let _ = writeln!(k, "<name>{}</name>", xml_escape(&circuit.name));
+    let _ = writeln!(
+        k,
+        "<description>{}</description>",
+        xml_escape(&circuit.description)
+    );
+    let _ = writeln!(
+        k,
+        "<Placemark>\n<name>{}</name>\n<MultiGeometry>",
+        xml_escape(&circuit.name)
+    );
+    for seg in circuit.trace.segments.iter().filter(|s| !s.is_empty()) {
+        k.push_str("<LineString><tessellate>1</tessellate><coordinates>");
+        for p in seg {
+            let _ = write!(
+                k,
+                "{},{},{} ",
+                p.pos.lon(),
+                p.pos.lat(),
+                p.ele.unwrap_or(0.0)
+            );
+        }
+        k.push_str("</coordinates></LineString>\n");
+    }
+    k.push_str("</MultiGeometry>\n</Placemark>\n");
+    for p in pois {
+        let _ = writeln!(
+            k,
+            "<Placemark><name>{}</name><description>{}</description><Point><coordinates>{},{}</coordinates></Point></Placemark>",
+            xml_escape(&p.name),
+            xml_escape(&p.description),
+            p.pos.lon(),
+            p.pos.lat()
+        );
+    }
+    k.push_str("</Document>\n</kml>\n");
+    k
+}
+
+fn geojson_file(circuit: &Circuit, pois: &[Poi]) -> Value {
+    let mut features = vec![json!({
+        "type": "Feature",
+        "id": circuit.id.as_str(),
+        "geometry": trace_geometry(&circuit.trace),
+        "properties": {
+            "name": circuit.name,
+            "description": circuit.description,
+            "length_m": circuit.stats.length_m.round(),
+            "ascent_m": circuit.stats.ascent_m.round(),
+            "descent_m": circuit.stats.descent_m.round(),
+            "duration_min": circuit.duration_min,
+            "difficulty": circuit.difficulty.as_str(),
+            "type": circuit.circuit_type.as_str(),
+            "practice": circuit.practice.as_str(),
+            "themes": circuit.themes,
+        }
+    })];
+    features.extend(pois.iter().map(|p| {
+        json!({
+            "type": "Feature",
+            "id": p.id.as_str(),
+            "geometry": { "type": "Point", "coordinates": [p.pos.lon(), p.pos.lat()] },
+            "properties": { "name": p.name, "kind": p.kind.as_str(), "description": p.description }
+        })
+    }));
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disposition_has_ascii_and_utf8_names() {
+        let d = content_disposition("Forêt & rochers", "gpx");
+        assert_eq!(
+            d,
+            "attachment; filename=\"foret-rochers.gpx\"; filename*=UTF-8''For%C3%AAt%20%26%20rochers.gpx"
+        );
+    }
+
+    #[test]
+    fn xml_escape_escapes_markup() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'\u{1}"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
+    }
+}

@@ -1,0 +1,110 @@
+//! Balade's HTTP server: the API, the PWA files, and the catalogue kept in memory.
+//!
+//! - [`app`] builds the router from a state: pure, tested in-process.
+//! - [`serve`] binds, loads the catalogue, keeps it fresh and serves until Ctrl-C.
+#![forbid(unsafe_code)]
+
+pub mod catalog;
+pub mod error;
+pub mod formats;
+pub mod query;
+pub mod routes;
+pub mod state;
+
+use crate::catalog::{Catalog, SharedCatalog};
+use crate::state::AppState;
+use axum::Router;
+use axum::http::{Method, header};
+use balade_core::store::{Store, StoreError};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The whole application: API routes, then the PWA's files for every other path.
+pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD]);
+    let api = routes::router()
+        .layer(cors)
+        // API answers change with the data: always revalidate.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            header::HeaderValue::from_static("no-cache"),
+        ));
+    let mut router = api.with_state(state);
+    if let Some(dir) = pwa_dir {
+        router = router.fallback_service(ServeDir::new(dir));
+    }
+    router.layer(CompressionLayer::new())
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub addr: SocketAddr,
+    /// The built PWA (`pwa/dist`); `None` serves the API only.
+    pub pwa_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves until Ctrl-C or SIGTERM. Prints `listening on http://ADDR` once ready, with
+/// the real port when the given one is 0.
+pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), ServeError> {
+    let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await?);
+    let refresher = catalog.spawn_refresher(store.clone());
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+    let addr = listener.local_addr()?;
+    if let Some(dir) = config
+        .pwa_dir
+        .as_ref()
+        .filter(|d| !d.join("index.html").is_file())
+    {
+        tracing::warn!(dir = %dir.display(), "the PWA is not built there: only the API is served");
+    }
+    let app = app(AppState { store, catalog }, config.pwa_dir);
+    println!("listening on http://{addr}");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    refresher.abort();
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

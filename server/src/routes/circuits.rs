@@ -1,0 +1,433 @@
+//! Circuits: the filtered catalogue, the sheet, the elevation profile and downloads.
+
+use crate::catalog::{Indexed, SharedCatalog};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::formats;
+use crate::query::Params;
+use crate::routes::{PointGeometry, parse_id, round1};
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use balade_core::geometry::{TraceLocator, profile};
+use balade_core::store::Store;
+use balade_core::text::fold;
+use balade_core::{Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 500;
+pub const MAX_RADIUS_M: f64 = 1_000_000.0;
+
+/// Filters of the circuit list. Repeatable parameters also take comma-separated values.
+#[derive(Debug, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CircuitFilter {
+    /// Words to find in names, descriptions, communes and themes (case and accents ignored).
+    pub q: Option<String>,
+    /// Shortest duration, in minutes.
+    pub duration_min: Option<u32>,
+    /// Longest duration, in minutes.
+    pub duration_max: Option<u32>,
+    /// `easy`, `medium`, `hard`, `very_hard`; repeatable.
+    #[param(value_type = Option<Vec<String>>)]
+    pub difficulty: Vec<Difficulty>,
+    /// `loop`, `return`, `one_way`; repeatable.
+    #[param(rename = "type", value_type = Option<Vec<String>>)]
+    pub circuit_type: Vec<CircuitType>,
+    /// `walk`, `mtb`, `bike`, `horse`; repeatable.
+    #[param(value_type = Option<Vec<String>>)]
+    pub practice: Vec<Practice>,
+    /// Themes, any of which must match; repeatable.
+    #[param(value_type = Option<Vec<String>>)]
+    pub theme: Vec<String>,
+    /// A commune (INSEE code or name) the circuit crosses.
+    pub commune: Option<String>,
+    /// `lon,lat`: sort by distance of the start from this place, and give `distance_m`.
+    #[param(value_type = Option<String>, example = "3.29,48.56")]
+    pub near: Option<LonLat>,
+    /// With `near`: only circuits starting within this many metres.
+    pub radius: Option<f64>,
+    /// At most this many circuits (default 50, at most 500).
+    pub limit: Option<usize>,
+    /// Skip this many circuits first.
+    pub offset: Option<usize>,
+}
+
+const FILTER_PARAMS: &[&str] = &[
+    "q",
+    "duration_min",
+    "duration_max",
+    "difficulty",
+    "type",
+    "practice",
+    "theme",
+    "commune",
+    "near",
+    "radius",
+    "limit",
+    "offset",
+    "lang",
+];
+
+impl CircuitFilter {
+    pub fn from_query(raw: Option<&str>) -> ApiResult<Self> {
+        let p = Params::parse(raw)?;
+        p.only(FILTER_PARAMS)?;
+        let near = p.text("near").map(parse_lonlat).transpose()?;
+        let radius = match p.text("radius") {
+            Some(_) if near.is_none() => {
+                return Err(ApiError::BadRequest("`radius` needs `near=lon,lat`".into()));
+            }
+            Some(_) => Some(p.number("radius", 0.0..=MAX_RADIUS_M, 0.0)?),
+            None => None,
+        };
+        let limit = p.get::<usize>("limit")?;
+        if limit.is_some_and(|l| l == 0 || l > MAX_LIMIT) {
+            return Err(ApiError::BadRequest(format!(
+                "`limit` must be between 1 and {MAX_LIMIT}"
+            )));
+        }
+        Ok(Self {
+            q: p.text("q").map(str::to_owned),
+            duration_min: p.get("duration_min")?,
+            duration_max: p.get("duration_max")?,
+            difficulty: p.all("difficulty")?,
+            circuit_type: p.all("type")?,
+            practice: p.all("practice")?,
+            theme: p.all::<String>("theme")?.iter().map(|t| fold(t)).collect(),
+            commune: p.text("commune").map(fold),
+            near,
+            radius,
+            limit,
+            offset: p.get("offset")?,
+        })
+    }
+}
+
+/// `lon,lat` as a checked position.
+pub fn parse_lonlat(text: &str) -> ApiResult<LonLat> {
+    let bad = || ApiError::BadRequest(format!("`near`: `{text}` is not `lon,lat`"));
+    let (lon, lat) = text.split_once(',').ok_or_else(bad)?;
+    let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
+    let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
+    LonLat::new(lon, lat).map_err(|e| ApiError::BadRequest(format!("`near`: {e}")))
+}
+
+/// The list card of a circuit: what the catalogue shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitProperties {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub length_m: f64,
+    pub ascent_m: f64,
+    pub descent_m: f64,
+    pub duration_min: u32,
+    /// `easy`, `medium`, `hard` or `very_hard`.
+    pub difficulty: String,
+    /// `loop`, `return` or `one_way`.
+    #[serde(rename = "type")]
+    pub circuit_type: String,
+    /// `walk`, `mtb`, `bike` or `horse`.
+    pub practice: String,
+    pub themes: Vec<String>,
+    pub communes: Vec<String>,
+    /// Distance from `near` to the start, when `near` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
+}
+
+impl CircuitProperties {
+    fn of(s: &CircuitSummary, distance_m: Option<f64>) -> Self {
+        Self {
+            id: s.id.to_string(),
+            name: s.name.clone(),
+            summary: s.summary.clone(),
+            length_m: s.stats.length_m.round(),
+            ascent_m: s.stats.ascent_m.round(),
+            descent_m: s.stats.descent_m.round(),
+            duration_min: s.duration_min,
+            difficulty: s.difficulty.to_string(),
+            circuit_type: s.circuit_type.to_string(),
+            practice: s.practice.to_string(),
+            themes: s.themes.clone(),
+            communes: s.communes.clone(),
+            distance_m: distance_m.map(round1),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitFeature {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    /// The start of the circuit.
+    pub geometry: PointGeometry,
+    pub properties: CircuitProperties,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitCollection {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// How many circuits match, before `limit` and `offset`.
+    pub total: usize,
+    pub features: Vec<CircuitFeature>,
+}
+
+/// Applies the filter to the catalogue: matching circuits, best first, with the distance
+/// from `near` when given.
+pub fn select<'a>(
+    circuits: &'a [Indexed],
+    filter: &CircuitFilter,
+) -> Vec<(&'a Indexed, Option<f64>)> {
+    let words: Vec<String> = filter
+        .q
+        .as_deref()
+        .map(|q| fold(q).split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    let mut hits: Vec<(&Indexed, Option<f64>, usize)> = circuits
+        .iter()
+        .filter(|c| {
+            let s = &c.summary;
+            filter.duration_min.is_none_or(|m| s.duration_min >= m)
+                && filter.duration_max.is_none_or(|m| s.duration_min <= m)
+                && (filter.difficulty.is_empty() || filter.difficulty.contains(&s.difficulty))
+                && (filter.circuit_type.is_empty() || filter.circuit_type.contains(&s.circuit_type))
+                && (filter.practice.is_empty() || filter.practice.contains(&s.practice))
+                && (filter.theme.is_empty()
+                    || s.themes.iter().any(|t| filter.theme.contains(&fold(t))))
+                && filter
+                    .commune
+                    .as_ref()
+                    .is_none_or(|c| s.communes.iter().any(|x| fold(x) == *c))
+                && words.iter().all(|w| c.folded_text.contains(w.as_str()))
+        })
+        .filter_map(|c| {
+            let distance = filter
+                .near
+                .map(|n| balade_core::geometry::distance_m(n, c.summary.start));
+            if let (Some(d), Some(r)) = (distance, filter.radius)
+                && d > r
+            {
+                return None;
+            }
+            // Rank: words found in the name first.
+            let in_name = words
+                .iter()
+                .filter(|w| c.folded_name.contains(w.as_str()))
+                .count();
+            Some((c, distance, in_name))
+        })
+        .collect();
+    hits.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => b.2.cmp(&a.2),
+    });
+    hits.into_iter().map(|(c, d, _)| (c, d)).collect()
+}
+
+/// Published circuits, filtered; geometry is each circuit's start.
+#[utoipa::path(get, path = "/api/v1/circuits", tag = "circuits", params(CircuitFilter),
+    responses((status = 200, body = CircuitCollection), (status = 400, body = ErrorBody)))]
+pub async fn list(
+    State(catalog): State<SharedCatalog>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<CircuitCollection>> {
+    let filter = CircuitFilter::from_query(raw.as_deref())?;
+    let catalog = catalog.current();
+    let hits = select(&catalog.circuits, &filter);
+    let total = hits.len();
+    let features = hits
+        .into_iter()
+        .skip(filter.offset.unwrap_or(0))
+        .take(filter.limit.unwrap_or(DEFAULT_LIMIT))
+        .map(|(c, d)| CircuitFeature {
+            kind: "Feature",
+            id: c.summary.id.to_string(),
+            geometry: PointGeometry::of(c.summary.start),
+            properties: CircuitProperties::of(&c.summary, d),
+        })
+        .collect();
+    Ok(Json(CircuitCollection {
+        kind: "FeatureCollection",
+        total,
+        features,
+    }))
+}
+
+/// A POI met along a circuit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PoiAlong {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub lon: f64,
+    pub lat: f64,
+    /// Distance walked from the start to the point of the trace closest to the POI.
+    pub distance_m: f64,
+    /// Distance from the trace to the POI.
+    pub offset_m: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SheetProperties {
+    #[serde(flatten)]
+    pub card: CircuitProperties,
+    pub description: String,
+    pub min_elevation_m: Option<f64>,
+    pub max_elevation_m: Option<f64>,
+    /// Photos, video and audio (none yet).
+    pub media: Vec<serde_json::Value>,
+    /// Ids of the POIs along the way, in walking order.
+    pub pois: Vec<String>,
+    pub pois_along: Vec<PoiAlong>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitSheet {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    /// `LineString` or `MultiLineString` of `[lon, lat, elevation?]`.
+    #[schema(value_type = Object)]
+    pub geometry: serde_json::Value,
+    pub properties: SheetProperties,
+}
+
+pub(crate) async fn load(store: &dyn Store, id: &str) -> ApiResult<Circuit> {
+    let id: CircuitId = parse_id(id)?;
+    match store.circuit(&id).await? {
+        Some(c) if c.published => Ok(c),
+        _ => Err(ApiError::NotFound(format!("no circuit `{id}`"))),
+    }
+}
+
+/// The full sheet of a circuit; geometry is its trace.
+#[utoipa::path(get, path = "/api/v1/circuits/{id}", tag = "circuits",
+    params(("id" = String, Path, description = "Circuit id")),
+    responses((status = 200, body = CircuitSheet), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn sheet(
+    State(store): State<Arc<dyn Store>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<CircuitSheet>> {
+    let circuit = load(store.as_ref(), &id).await?;
+    let locator = TraceLocator::new(&circuit.trace);
+    let mut along: Vec<PoiAlong> = store
+        .circuit_pois(&circuit.id)
+        .await?
+        .into_iter()
+        .map(|p| {
+            let loc = locator.locate(p.pos);
+            PoiAlong {
+                id: p.id.to_string(),
+                name: p.name,
+                kind: p.kind.to_string(),
+                description: p.description,
+                lon: p.pos.lon(),
+                lat: p.pos.lat(),
+                distance_m: loc.map_or(0.0, |l| l.along_m.round()),
+                offset_m: loc.map_or(0.0, |l| round1(l.offset_m)),
+            }
+        })
+        .collect();
+    along.sort_by(|a, b| {
+        a.distance_m
+            .total_cmp(&b.distance_m)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    let summary = CircuitSummary {
+        id: circuit.id.clone(),
+        name: circuit.name.clone(),
+        summary: circuit.summary.clone(),
+        description: String::new(),
+        practice: circuit.practice,
+        themes: circuit.themes.clone(),
+        communes: circuit.communes.clone(),
+        start: circuit
+            .trace
+            .start()
+            .ok_or_else(|| ApiError::NotFound(format!("circuit `{id}` has no trace")))?,
+        stats: circuit.stats,
+        duration_min: circuit.duration_min,
+        difficulty: circuit.difficulty,
+        circuit_type: circuit.circuit_type,
+    };
+    Ok(Json(CircuitSheet {
+        kind: "Feature",
+        id: circuit.id.to_string(),
+        geometry: formats::trace_geometry(&circuit.trace),
+        properties: SheetProperties {
+            card: CircuitProperties::of(&summary, None),
+            description: circuit.description,
+            min_elevation_m: circuit.stats.min_elevation_m.map(round1),
+            max_elevation_m: circuit.stats.max_elevation_m.map(round1),
+            media: Vec::new(),
+            pois: along.iter().map(|p| p.id.clone()).collect(),
+            pois_along: along,
+        },
+    }))
+}
+
+/// At most this many profile points: more than a screen can draw.
+const MAX_PROFILE_POINTS: usize = 2_000;
+
+/// The elevation profile: `[[distance_m, elevation_m], …]`, empty when the trace has no
+/// elevation.
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/profile", tag = "circuits",
+    params(("id" = String, Path, description = "Circuit id")),
+    responses((status = 200, body = Vec<[f64; 2]>), (status = 404, body = ErrorBody)))]
+pub async fn elevation_profile(
+    State(store): State<Arc<dyn Store>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Vec<[f64; 2]>>> {
+    let circuit = load(store.as_ref(), &id).await?;
+    let points = profile(&circuit.trace);
+    let step = points.len().div_ceil(MAX_PROFILE_POINTS).max(1);
+    let last = points.len().saturating_sub(1);
+    let out = points
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % step == 0 || *i == last)
+        .map(|(_, (d, e))| [d.round(), round1(*e)])
+        .collect();
+    Ok(Json(out))
+}
+
+/// The trace as a file to save.
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/download", tag = "circuits",
+    params(("id" = String, Path, description = "Circuit id"),
+           ("format" = Option<String>, Query, description = "`gpx` (default), `kml` or `geojson`")),
+    responses((status = 200, description = "The file, with a Content-Disposition naming it"),
+              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn download(
+    State(store): State<Arc<dyn Store>>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Response> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["format"])?;
+    let format = p
+        .get::<formats::Format>("format")?
+        .unwrap_or(formats::Format::Gpx);
+    let circuit = load(store.as_ref(), &id).await?;
+    let pois = store.circuit_pois(&circuit.id).await?;
+    let body = formats::render(format, &circuit, &pois)?;
+    let disposition = formats::content_disposition(&circuit.name, format.extension());
+    Ok((
+        [
+            (header::CONTENT_TYPE, format.media_type().to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        body,
+    )
+        .into_response())
+}

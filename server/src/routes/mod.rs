@@ -1,0 +1,85 @@
+//! Every route of the API, readable in one place, and the OpenAPI document built from
+//! the handlers' annotations.
+
+pub mod circuits;
+pub mod health;
+pub mod pois;
+
+use crate::error::{ApiError, ApiResult};
+use crate::state::AppState;
+use axum::Router;
+use axum::routing::get;
+use balade_core::LonLat;
+use serde::Serialize;
+use std::str::FromStr;
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Balade API",
+        description = "Circuits and points of interest of a territory, for planning and guiding walks."
+    ),
+    paths(
+        health::healthz,
+        circuits::list,
+        circuits::sheet,
+        circuits::elevation_profile,
+        circuits::download,
+        pois::nearby,
+        pois::one,
+    )
+)]
+#[derive(Debug)]
+pub struct ApiDoc;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/circuits", get(circuits::list))
+        .route("/api/v1/circuits/{id}", get(circuits::sheet))
+        .route(
+            "/api/v1/circuits/{id}/profile",
+            get(circuits::elevation_profile),
+        )
+        .route("/api/v1/circuits/{id}/download", get(circuits::download))
+        .route("/api/v1/pois/nearby", get(pois::nearby))
+        .route("/api/v1/pois/{id}", get(pois::one))
+}
+
+async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
+    axum::Json(ApiDoc::openapi())
+}
+
+/// A GeoJSON point.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PointGeometry {
+    /// Always `Point`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// `[lon, lat]`, WGS84.
+    pub coordinates: [f64; 2],
+}
+
+impl PointGeometry {
+    pub fn of(p: LonLat) -> Self {
+        Self {
+            kind: "Point",
+            coordinates: [p.lon(), p.lat()],
+        }
+    }
+}
+
+/// A path id, checked: a malformed one is a 400, an unknown one a 404.
+pub fn parse_id<T: FromStr>(raw: &str) -> ApiResult<T>
+where
+    T::Err: std::fmt::Display,
+{
+    raw.parse()
+        .map_err(|e| ApiError::BadRequest(format!("{e}")))
+}
+
+pub fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}

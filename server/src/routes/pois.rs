@@ -1,0 +1,162 @@
+//! Points of interest: what is near a place, and one POI's content.
+
+use crate::catalog::SharedCatalog;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::query::Params;
+use crate::routes::{PointGeometry, parse_id, round1};
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use balade_core::store::Store;
+use balade_core::{LonLat, PoiId, PoiKind};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
+
+pub const DEFAULT_RADIUS_M: f64 = 1_000.0;
+pub const MAX_RADIUS_M: f64 = 50_000.0;
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 200;
+
+/// Parameters of the nearby search.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct NearbyQuery {
+    /// Longitude, WGS84.
+    pub lon: f64,
+    /// Latitude, WGS84.
+    pub lat: f64,
+    /// Search radius in metres (default 1000, at most 50000).
+    pub radius: Option<f64>,
+    /// At most this many POIs (default 20, at most 200).
+    pub limit: Option<usize>,
+    /// Only these kinds; repeatable.
+    #[param(value_type = Option<Vec<String>>)]
+    pub kind: Vec<PoiKind>,
+}
+
+impl NearbyQuery {
+    fn from_query(raw: Option<&str>) -> ApiResult<(LonLat, f64, usize, Vec<PoiKind>)> {
+        let p = Params::parse(raw)?;
+        p.only(&["lon", "lat", "radius", "limit", "kind", "lang"])?;
+        let lon = p
+            .get::<f64>("lon")?
+            .ok_or_else(|| ApiError::BadRequest("`lon` is required".into()))?;
+        let lat = p
+            .get::<f64>("lat")?
+            .ok_or_else(|| ApiError::BadRequest("`lat` is required".into()))?;
+        let at = LonLat::new(lon, lat).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+        let radius = p.number("radius", 0.0..=MAX_RADIUS_M, DEFAULT_RADIUS_M)?;
+        let limit = p.number("limit", 1.0..=MAX_LIMIT as f64, DEFAULT_LIMIT as f64)? as usize;
+        Ok((at, radius, limit, p.all("kind")?))
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NearbyProperties {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub distance_m: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NearbyFeature {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub geometry: PointGeometry,
+    pub properties: NearbyProperties,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NearbyCollection {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub features: Vec<NearbyFeature>,
+}
+
+/// POIs around a place, nearest first, answered from the in-memory index.
+#[utoipa::path(get, path = "/api/v1/pois/nearby", tag = "pois", params(NearbyQuery),
+    responses((status = 200, body = NearbyCollection), (status = 400, body = ErrorBody)))]
+pub async fn nearby(
+    State(catalog): State<SharedCatalog>,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<NearbyCollection>> {
+    let (at, radius, limit, kinds) = NearbyQuery::from_query(raw.as_deref())?;
+    let catalog = catalog.current();
+    let features = catalog
+        .index
+        .nearby_pois(at, radius, limit, &kinds)
+        .into_iter()
+        .map(|h| NearbyFeature {
+            kind: "Feature",
+            id: h.item.id.to_string(),
+            geometry: PointGeometry::of(h.item.pos),
+            properties: NearbyProperties {
+                id: h.item.id.to_string(),
+                name: h.item.name.clone(),
+                kind: h.item.kind.to_string(),
+                distance_m: round1(h.distance_m),
+            },
+        })
+        .collect();
+    Ok(Json(NearbyCollection {
+        kind: "FeatureCollection",
+        features,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PoiProperties {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub elevation_m: Option<f64>,
+    /// The circuit whose file brought this POI.
+    pub circuit: Option<String>,
+    pub commune: Option<String>,
+    pub insee: Option<String>,
+    /// Photos, video and audio (none yet).
+    pub media: Vec<serde_json::Value>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PoiFeature {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    pub geometry: PointGeometry,
+    pub properties: PoiProperties,
+}
+
+/// One POI with its content.
+#[utoipa::path(get, path = "/api/v1/pois/{id}", tag = "pois",
+    params(("id" = String, Path, description = "POI id")),
+    responses((status = 200, body = PoiFeature), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn one(
+    State(store): State<Arc<dyn Store>>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<PoiFeature>> {
+    let id: PoiId = parse_id(&id)?;
+    let poi = store
+        .poi(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no POI `{id}`")))?;
+    Ok(Json(PoiFeature {
+        kind: "Feature",
+        id: poi.id.to_string(),
+        geometry: PointGeometry::of(poi.pos),
+        properties: PoiProperties {
+            id: poi.id.to_string(),
+            name: poi.name,
+            kind: poi.kind.to_string(),
+            description: poi.description,
+            elevation_m: poi.ele.map(round1),
+            circuit: poi.circuit.map(|c| c.to_string()),
+            commune: poi.commune,
+            insee: poi.insee.map(|i| i.as_str().to_owned()),
+            media: Vec::new(),
+        },
+    }))
+}

@@ -1,0 +1,168 @@
+//! The `balade` command line: parses arguments and calls the crates. Nothing else.
+#![forbid(unsafe_code)]
+
+use balade_core::store::{self, Store};
+use balade_import::{ImportOptions, import_gpx};
+use balade_server::ServerConfig;
+use clap::{Args, Parser, Subcommand};
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Balade: heritage and nature walks of a territory. Import its data, plan a walk on
+/// the web, be guided on the trail, offline.
+#[derive(Debug, Parser)]
+#[command(name = "balade", version, propagate_version = true)]
+struct Cli {
+    /// Database URL: `sqlite://PATH` (embedded, created if missing) or `postgres://…`.
+    #[arg(
+        long,
+        global = true,
+        env = "BALADE_DB",
+        default_value = "sqlite://balade.db",
+        hide_env_values = true
+    )]
+    db: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the API and the web app.
+    Serve(ServeArgs),
+    /// Import data files into the database (idempotent: re-importing updates).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (printed at start).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    /// Load the demo circuits (the fixtures folder) first if the database is empty.
+    #[arg(long)]
+    demo: bool,
+    /// Folder of the demo data.
+    #[arg(long, env = "BALADE_FIXTURES", default_value_os_t = default_dir("fixtures"))]
+    fixtures: PathBuf,
+    /// Folder of the built web app.
+    #[arg(long, env = "BALADE_PWA_DIR", default_value_os_t = default_dir("pwa/dist"))]
+    pwa_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Circuits from GPX 1.0/1.1 files or folders of them; waypoints become their POIs.
+    ///
+    /// Each file is one circuit, keyed by its file name. A file with an error is not
+    /// imported at all unless --partial is given, in which case only its bad waypoints
+    /// are left out. Ends with `imported N, updated M, rejected K`; exit code 2 when
+    /// anything was rejected.
+    Gpx {
+        /// GPX files or folders (searched recursively for *.gpx).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Import the good records of a file that has bad ones.
+        #[arg(long)]
+        partial: bool,
+    },
+}
+
+/// `NAME` in the working folder when it exists there, else beside the sources the binary
+/// was built from, so `balade serve --demo` works from anywhere in a checkout.
+fn default_dir(name: &str) -> PathBuf {
+    let here = PathBuf::from(name);
+    if here.exists() {
+        here
+    } else {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn,balade=info,balade_server=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("balade: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, String> {
+    let store = store::open(&cli.db).await.map_err(|e| e.to_string())?;
+    match cli.command {
+        Command::Serve(args) => {
+            if args.demo {
+                load_demo(store.as_ref(), &args.fixtures).await?;
+            }
+            let config = ServerConfig {
+                addr: args.addr,
+                pwa_dir: Some(args.pwa_dir),
+            };
+            balade_server::serve(store, config)
+                .await
+                .map_err(|e| e.to_string())?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Import(ImportCommand::Gpx { paths, partial }) => {
+            import(store, paths, partial).await
+        }
+    }
+}
+
+async fn import(
+    store: Arc<dyn Store>,
+    paths: Vec<PathBuf>,
+    partial: bool,
+) -> Result<ExitCode, String> {
+    let options = ImportOptions {
+        partial,
+        progress_bar: std::io::stderr().is_terminal(),
+    };
+    let mut out = std::io::stdout();
+    let report = import_gpx(store.as_ref(), &paths, &options, &mut out)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("{}", report.summary_line());
+    Ok(ExitCode::from(report.exit_code()))
+}
+
+async fn load_demo(store: &dyn Store, fixtures: &std::path::Path) -> Result<(), String> {
+    let counts = store.counts().await.map_err(|e| e.to_string())?;
+    if counts.circuits > 0 || counts.pois > 0 {
+        tracing::info!(
+            circuits = counts.circuits,
+            "database not empty: demo data not loaded"
+        );
+        return Ok(());
+    }
+    let circuits = fixtures.join("circuits");
+    if !circuits.is_dir() {
+        return Err(format!("demo data not found in {}", circuits.display()));
+    }
+    let options = ImportOptions::default();
+    let mut sink = std::io::sink();
+    let report = import_gpx(store, &[circuits], &options, &mut sink)
+        .await
+        .map_err(|e| e.to_string())?;
+    if report.rejected() > 0 {
+        let detail: Vec<String> = report.rejections.iter().map(ToString::to_string).collect();
+        return Err(format!("demo data rejected:\n{}", detail.join("\n")));
+    }
+    tracing::info!(records = report.imported, "demo data loaded");
+    Ok(())
+}
