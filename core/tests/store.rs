@@ -1,0 +1,206 @@
+//! The store's behaviour on a real database file. Written against `dyn Store` so that
+//! every backend runs the same story.
+
+use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
+use balade_core::store::{self, Store, StoreError, Upsert};
+use balade_core::{Circuit, CircuitId, LonLat, Poi, PoiId, PoiKind, Practice, Trace, TracePoint};
+use std::sync::Arc;
+
+async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("store.db").display());
+    (store::open(&url).await.expect("open"), dir)
+}
+
+fn circuit(id: &str, name: &str) -> Circuit {
+    let trace = Trace {
+        segments: vec![
+            (0..20)
+                .map(|i| TracePoint {
+                    pos: LonLat::new(2.70 + i as f64 * 0.001, 48.40).expect("pos"),
+                    ele: Some(60.0 + i as f64),
+                })
+                .collect(),
+        ],
+    };
+    let stats = trace_stats(&trace);
+    Circuit {
+        id: CircuitId::new(id).expect("id"),
+        source: format!("test:{id}"),
+        name: name.into(),
+        summary: "Résumé.".into(),
+        description: "Résumé. Suite.".into(),
+        practice: Practice::Walk,
+        themes: vec!["forêt".into()],
+        communes: vec!["Fontainebleau".into()],
+        duration_min: duration_min(
+            stats.length_m,
+            stats.ascent_m,
+            stats.descent_m,
+            Practice::Walk,
+        ),
+        difficulty: difficulty(stats.length_m, stats.ascent_m),
+        circuit_type: circuit_type(&trace),
+        stats,
+        trace,
+        published: true,
+    }
+}
+
+fn poi(circuit: &str, key: &str, kind: PoiKind) -> Poi {
+    Poi {
+        id: PoiId::new(format!("{circuit}.{key}")).expect("id"),
+        source: format!("test:{circuit}:{key}"),
+        kind,
+        name: format!("Point {key}"),
+        description: "Un texte.".into(),
+        pos: LonLat::new(2.705, 48.4001).expect("pos"),
+        ele: None,
+        circuit: Some(CircuitId::new(circuit).expect("id")),
+        commune: None,
+        insee: None,
+    }
+}
+
+async fn story(store: Arc<dyn Store>) {
+    assert_eq!(store.counts().await.expect("counts").circuits, 0);
+    let rev0 = store.revision().await.expect("revision");
+
+    // A committed import is visible, and moves the revision.
+    let c = circuit("boucle", "La boucle");
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_circuit(&c).await.expect("circuit"),
+        Upsert::Inserted
+    );
+    assert_eq!(
+        tx.upsert_poi(&poi("boucle", "a", PoiKind::Heritage))
+            .await
+            .expect("poi"),
+        Upsert::Inserted
+    );
+    assert_eq!(
+        tx.upsert_poi(&poi("boucle", "b", PoiKind::Food))
+            .await
+            .expect("poi"),
+        Upsert::Inserted
+    );
+    tx.commit().await.expect("commit");
+    let rev1 = store.revision().await.expect("revision");
+    assert!(rev1 > rev0);
+    let back = store.circuit(&c.id).await.expect("read").expect("present");
+    assert_eq!(back, c, "a circuit reads back exactly as written");
+    assert_eq!(store.circuit_pois(&c.id).await.expect("pois").len(), 2);
+    let summaries = store.circuit_summaries().await.expect("summaries");
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].start, c.trace.start().expect("start"));
+    assert_eq!(store.poi_points().await.expect("points").len(), 2);
+
+    // An import dropped before commit leaves nothing behind.
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("fantome", "Fantôme"))
+        .await
+        .expect("circuit");
+    drop(tx);
+    assert!(
+        store
+            .circuit(&CircuitId::new("fantome").expect("id"))
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(store.revision().await.expect("revision"), rev1);
+
+    // Re-import updates in place, and prunes POIs no longer in the source.
+    let mut renamed = c.clone();
+    renamed.name = "La boucle renommée".into();
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_circuit(&renamed).await.expect("circuit"),
+        Upsert::Updated
+    );
+    assert_eq!(
+        tx.upsert_poi(&poi("boucle", "a", PoiKind::Viewpoint))
+            .await
+            .expect("poi"),
+        Upsert::Updated
+    );
+    let pruned = tx
+        .prune_circuit_pois(&c.id, &[PoiId::new("boucle.a").expect("id")])
+        .await
+        .expect("prune");
+    assert_eq!(pruned, 1);
+    tx.commit().await.expect("commit");
+    let counts = store.counts().await.expect("counts");
+    assert_eq!((counts.circuits, counts.pois), (1, 1));
+    let a = store
+        .poi(&PoiId::new("boucle.a").expect("id"))
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(a.kind, PoiKind::Viewpoint);
+    assert_eq!(
+        store
+            .circuit(&c.id)
+            .await
+            .expect("read")
+            .expect("present")
+            .name,
+        "La boucle renommée"
+    );
+
+    // An id held by another source is refused, not overwritten.
+    let mut other = circuit("boucle", "Intruse");
+    other.source = "test:other".into();
+    let mut tx = store.begin_import().await.expect("begin");
+    match tx.upsert_circuit(&other).await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("boucle"), "{m}"),
+        r => panic!("expected a conflict, got {r:?}"),
+    }
+    drop(tx);
+    assert_eq!(
+        store
+            .circuit(&c.id)
+            .await
+            .expect("read")
+            .expect("present")
+            .source,
+        "test:boucle"
+    );
+    store.ping().await.expect("ping");
+}
+
+#[tokio::test]
+async fn sqlite_story() {
+    let (store, _dir) = sqlite().await;
+    assert_eq!(store.backend(), "sqlite");
+    story(store).await;
+}
+
+#[tokio::test]
+async fn sqlite_file_survives_reopen_and_uses_wal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("persist.db");
+    let url = format!("sqlite://{}", path.display());
+    {
+        let store = store::open(&url).await.expect("open");
+        let mut tx = store.begin_import().await.expect("begin");
+        tx.upsert_circuit(&circuit("garde", "Gardée"))
+            .await
+            .expect("circuit");
+        tx.commit().await.expect("commit");
+    }
+    let store = store::open(&url).await.expect("reopen");
+    assert_eq!(store.counts().await.expect("counts").circuits, 1);
+    assert!(
+        dir.path().join("persist.db-wal").exists(),
+        "WAL journal in use"
+    );
+}
+
+#[tokio::test]
+async fn unknown_schemes_are_refused() {
+    let e = store::open("mysql://u:pw@h/db").await.expect_err("refused");
+    let m = e.to_string();
+    assert!(m.contains("unsupported") && !m.contains("pw"), "{m}");
+}

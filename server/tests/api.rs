@@ -1,0 +1,506 @@
+//! The HTTP API in-process: the real router on a real SQLite file loaded with the demo
+//! circuits through the real importer, driven with `oneshot`.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use balade_core::store::{self, Store};
+use balade_import::{ImportOptions, import_gpx};
+use balade_server::app;
+use balade_server::catalog::{Catalog, SharedCatalog};
+use balade_server::state::AppState;
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+struct Fixture {
+    app: Router,
+    _dir: tempfile::TempDir,
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    let store: Arc<dyn Store> = store::open(&url).await.expect("open store");
+    let circuits = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/circuits");
+    let report = import_gpx(
+        store.as_ref(),
+        &[circuits],
+        &ImportOptions::default(),
+        &mut std::io::sink(),
+    )
+    .await
+    .expect("import");
+    assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
+    let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
+    Fixture {
+        app: app(AppState { store, catalog }, None),
+        _dir: dir,
+    }
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+    fn error(&self) -> String {
+        self.json()["error"]
+            .as_str()
+            .expect("an error message")
+            .to_owned()
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Answer {
+    get_with(app, Request::get(uri).body(Body::empty()).expect("request")).await
+}
+
+async fn get_with(app: &Router, request: Request<Body>) -> Answer {
+    let response = app.clone().oneshot(request).await.expect("response");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn features(v: &Value) -> &Vec<Value> {
+    v["features"].as_array().expect("features")
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    features(v)
+        .iter()
+        .map(|f| f["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn health_and_openapi() {
+    let f = fixture().await;
+    let a = get(&f.app, "/healthz").await;
+    assert_eq!(
+        (a.status, a.body.as_slice()),
+        (StatusCode::OK, b"ok".as_slice())
+    );
+    let doc = get(&f.app, "/api/v1/openapi.json").await.json();
+    let paths = doc["paths"].as_object().expect("paths");
+    for p in [
+        "/api/v1/circuits",
+        "/api/v1/circuits/{id}",
+        "/api/v1/circuits/{id}/profile",
+        "/api/v1/circuits/{id}/download",
+        "/api/v1/pois/nearby",
+        "/api/v1/pois/{id}",
+    ] {
+        assert!(
+            paths.contains_key(p),
+            "{p} missing from the OpenAPI document"
+        );
+    }
+    let params = doc["paths"]["/api/v1/circuits"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let names: Vec<&str> = params.iter().filter_map(|p| p["name"].as_str()).collect();
+    for n in [
+        "q",
+        "difficulty",
+        "type",
+        "practice",
+        "theme",
+        "near",
+        "radius",
+        "limit",
+        "offset",
+        "duration_min",
+        "duration_max",
+    ] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+}
+
+#[tokio::test]
+async fn list_holds_every_demo_circuit_with_its_figures() {
+    let f = fixture().await;
+    let list = get(&f.app, "/api/v1/circuits").await.json();
+    assert_eq!(list["type"], "FeatureCollection");
+    let n = features(&list).len();
+    assert!(n >= 6, "{n} circuits");
+    assert_eq!(list["total"], n);
+    for c in features(&list) {
+        let p = &c["properties"];
+        assert_eq!(c["geometry"]["type"], "Point");
+        let km = p["length_m"].as_f64().expect("length") / 1000.0;
+        assert!((3.0..=20.0).contains(&km), "{} is {km} km", p["id"]);
+        assert!(p["duration_min"].as_u64().expect("duration") >= 45);
+        assert!(
+            ["easy", "medium", "hard", "very_hard"]
+                .contains(&p["difficulty"].as_str().expect("difficulty"))
+        );
+        assert!(["loop", "return", "one_way"].contains(&p["type"].as_str().expect("type")));
+    }
+    let types: Vec<&str> = features(&list)
+        .iter()
+        .filter_map(|c| c["properties"]["type"].as_str())
+        .collect();
+    assert!(
+        types.contains(&"loop") && types.contains(&"one_way"),
+        "{types:?}"
+    );
+}
+
+#[tokio::test]
+async fn filters_agree_with_the_unfiltered_list() {
+    let f = fixture().await;
+    let all = get(&f.app, "/api/v1/circuits").await.json();
+    let expect = |pred: &dyn Fn(&Value) -> bool| -> Vec<String> {
+        features(&all)
+            .iter()
+            .filter(|c| pred(&c["properties"]))
+            .map(|c| c["id"].as_str().unwrap_or("").to_owned())
+            .collect()
+    };
+    let one_way = get(&f.app, "/api/v1/circuits?type=one_way").await.json();
+    assert_eq!(ids(&one_way), expect(&|p| p["type"] == "one_way"));
+    assert!(!ids(&one_way).is_empty());
+
+    let short = get(&f.app, "/api/v1/circuits?duration_max=120")
+        .await
+        .json();
+    assert_eq!(
+        ids(&short),
+        expect(&|p| p["duration_min"].as_u64().is_some_and(|d| d <= 120))
+    );
+
+    let both = get(&f.app, "/api/v1/circuits?difficulty=easy&difficulty=medium")
+        .await
+        .json();
+    assert_eq!(
+        ids(&both),
+        expect(&|p| p["difficulty"] == "easy" || p["difficulty"] == "medium")
+    );
+
+    let comma = get(&f.app, "/api/v1/circuits?difficulty=easy,medium")
+        .await
+        .json();
+    assert_eq!(ids(&comma), ids(&both));
+
+    let water = get(&f.app, "/api/v1/circuits?theme=eau&type=loop")
+        .await
+        .json();
+    assert_eq!(
+        ids(&water),
+        expect(&|p| p["type"] == "loop"
+            && p["themes"]
+                .as_array()
+                .is_some_and(|t| t.iter().any(|x| x == "eau")))
+    );
+
+    let walk = get(&f.app, "/api/v1/circuits?practice=walk").await.json();
+    assert_eq!(features(&walk).len(), features(&all).len());
+    let horse = get(&f.app, "/api/v1/circuits?practice=horse").await.json();
+    assert_eq!(horse["total"], 0);
+
+    let page = get(&f.app, "/api/v1/circuits?limit=2&offset=1")
+        .await
+        .json();
+    assert_eq!(ids(&page), ids(&all)[1..3]);
+    assert_eq!(page["total"], all["total"]);
+}
+
+#[tokio::test]
+async fn text_search_ignores_case_and_accents() {
+    let f = fixture().await;
+    let a = get(&f.app, "/api/v1/circuits?q=EPISCOPALE").await.json();
+    let b = get(&f.app, "/api/v1/circuits?q=%C3%A9piscopale")
+        .await
+        .json();
+    assert_eq!(ids(&a), ["meaux-cite-episcopale"]);
+    assert_eq!(ids(&a), ids(&b));
+    let none = get(&f.app, "/api/v1/circuits?q=zzzz").await.json();
+    assert_eq!(none["total"], 0);
+    // Words in the name rank before words found only in descriptions.
+    let forest = get(&f.app, "/api/v1/circuits?q=foret").await.json();
+    let first = &features(&forest)[0]["properties"]["name"];
+    assert!(
+        first
+            .as_str()
+            .is_some_and(|n| n.to_lowercase().contains("forêt")),
+        "{first}"
+    );
+}
+
+#[tokio::test]
+async fn near_sorts_by_distance_and_radius_limits() {
+    let f = fixture().await;
+    // The Tour César in Provins.
+    let near = get(&f.app, "/api/v1/circuits?near=3.2887,48.5606")
+        .await
+        .json();
+    let d: Vec<f64> = features(&near)
+        .iter()
+        .map(|c| c["properties"]["distance_m"].as_f64().expect("distance"))
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert_eq!(ids(&near)[0], "provins-remparts");
+    assert!(d[0] < 2_000.0, "{d:?}");
+    let close = get(&f.app, "/api/v1/circuits?near=3.2887,48.5606&radius=5000")
+        .await
+        .json();
+    assert_eq!(ids(&close), ["provins-remparts"]);
+}
+
+#[tokio::test]
+async fn bad_parameters_are_400_with_a_reason() {
+    let f = fixture().await;
+    for (uri, needle) in [
+        ("/api/v1/circuits?difficulty=extreme", "difficulty"),
+        ("/api/v1/circuits?type=circle", "type"),
+        ("/api/v1/circuits?near=3.2,123", "latitude 123"),
+        ("/api/v1/circuits?near=abc", "near"),
+        ("/api/v1/circuits?radius=100", "near"),
+        ("/api/v1/circuits?limit=0", "limit"),
+        ("/api/v1/circuits?duration_max=-4", "duration_max"),
+        ("/api/v1/circuits?colour=red", "unknown parameter `colour`"),
+        ("/api/v1/pois/nearby?lon=3.29&lat=123", "latitude 123"),
+        ("/api/v1/pois/nearby?lon=3.29", "`lat` is required"),
+        ("/api/v1/pois/nearby?lon=3.29&lat=48.5&radius=1e9", "radius"),
+        ("/api/v1/pois/nearby?lon=3.29&lat=48.5&kind=dragon", "kind"),
+        ("/api/v1/circuits/bad%20id", "malformed id"),
+        ("/api/v1/pois/%3Cscript%3E", "malformed id"),
+        (
+            "/api/v1/circuits/provins-remparts/download?format=pdf",
+            "format",
+        ),
+    ] {
+        let a = get(&f.app, uri).await;
+        assert_eq!(
+            a.status,
+            StatusCode::BAD_REQUEST,
+            "{uri}: {}",
+            String::from_utf8_lossy(&a.body)
+        );
+        assert!(a.error().contains(needle), "{uri}: {}", a.error());
+    }
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404() {
+    let f = fixture().await;
+    for uri in [
+        "/api/v1/circuits/nowhere",
+        "/api/v1/circuits/nowhere/profile",
+        "/api/v1/circuits/nowhere/download",
+        "/api/v1/pois/nowhere",
+    ] {
+        let a = get(&f.app, uri).await;
+        assert_eq!(a.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(a.error().contains("nowhere"), "{uri}: {}", a.error());
+    }
+}
+
+#[tokio::test]
+async fn sheet_has_trace_figures_and_pois_in_walking_order() {
+    let f = fixture().await;
+    let sheet = get(&f.app, "/api/v1/circuits/grand-morin-guerard-coulommiers")
+        .await
+        .json();
+    assert_eq!(sheet["type"], "Feature");
+    let p = &sheet["properties"];
+    // The Grand Morin file has two segments: the trace keeps them apart.
+    assert_eq!(sheet["geometry"]["type"], "MultiLineString");
+    assert_eq!(
+        sheet["geometry"]["coordinates"].as_array().map(Vec::len),
+        Some(2)
+    );
+    assert_eq!(p["type"], "one_way");
+    assert!(!p["description"].as_str().unwrap_or("").is_empty());
+    let min = p["min_elevation_m"].as_f64().expect("min");
+    let max = p["max_elevation_m"].as_f64().expect("max");
+    assert!(min < max);
+    let along = p["pois_along"].as_array().expect("pois_along");
+    assert!(along.len() >= 6);
+    let d: Vec<f64> = along
+        .iter()
+        .map(|x| x["distance_m"].as_f64().expect("distance"))
+        .collect();
+    assert!(d.windows(2).all(|w| w[0] <= w[1]), "{d:?}");
+    assert!(
+        d.last()
+            .is_some_and(|&l| l <= p["length_m"].as_f64().unwrap_or(0.0) + 1.0)
+    );
+    let pois: Vec<&str> = p["pois"]
+        .as_array()
+        .expect("pois")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let along_ids: Vec<&str> = along.iter().filter_map(|x| x["id"].as_str()).collect();
+    assert_eq!(pois, along_ids);
+    for x in along {
+        assert!(x["offset_m"].as_f64().is_some_and(|o| o < 150.0), "{x}");
+    }
+    // A POI's own page agrees.
+    let poi = get(&f.app, &format!("/api/v1/pois/{}", pois[0]))
+        .await
+        .json();
+    assert_eq!(
+        poi["properties"]["circuit"],
+        "grand-morin-guerard-coulommiers"
+    );
+    assert_eq!(poi["properties"]["name"], along[0]["name"]);
+}
+
+#[tokio::test]
+async fn profile_runs_from_zero_to_the_length() {
+    let f = fixture().await;
+    let sheet = get(&f.app, "/api/v1/circuits/franchard-gorges")
+        .await
+        .json();
+    let profile = get(&f.app, "/api/v1/circuits/franchard-gorges/profile")
+        .await
+        .json();
+    let pts = profile.as_array().expect("array");
+    assert!(pts.len() > 50);
+    assert_eq!(pts[0][0], 0.0);
+    let last = pts[pts.len() - 1][0].as_f64().expect("distance");
+    let length = sheet["properties"]["length_m"].as_f64().expect("length");
+    assert!((last - length).abs() <= 1.0, "{last} vs {length}");
+    let max = pts
+        .iter()
+        .filter_map(|p| p[1].as_f64())
+        .fold(f64::MIN, f64::max);
+    assert_eq!(
+        max,
+        sheet["properties"]["max_elevation_m"]
+            .as_f64()
+            .expect("max")
+    );
+}
+
+#[tokio::test]
+async fn downloads_parse_back() {
+    let f = fixture().await;
+    let sheet = get(&f.app, "/api/v1/circuits/moret-loing").await.json();
+    let line = sheet["geometry"]["coordinates"].as_array().expect("line");
+    let n_pois = sheet["properties"]["pois"].as_array().map_or(0, Vec::len);
+
+    let a = get(&f.app, "/api/v1/circuits/moret-loing/download?format=gpx").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/gpx+xml");
+    let disposition = a.headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .expect("ascii");
+    assert!(
+        disposition
+            .starts_with("attachment; filename=\"moret-sur-loing-sur-les-pas-de-sisley.gpx\""),
+        "{disposition}"
+    );
+    let doc = gpx::read(a.body.as_slice()).expect("valid GPX");
+    assert_eq!(doc.version, gpx::GpxVersion::Gpx11);
+    assert_eq!(doc.tracks[0].segments[0].points.len(), line.len());
+    assert_eq!(doc.waypoints.len(), n_pois);
+    let first = doc.tracks[0].segments[0].points[0].point();
+    assert_eq!(
+        [first.x(), first.y()],
+        [
+            line[0][0].as_f64().unwrap_or(0.0),
+            line[0][1].as_f64().unwrap_or(0.0)
+        ]
+    );
+
+    let a = get(
+        &f.app,
+        "/api/v1/circuits/moret-loing/download?format=geojson",
+    )
+    .await;
+    let fc = a.json();
+    assert_eq!(fc["features"][0]["geometry"], sheet["geometry"]);
+    assert_eq!(features(&fc).len(), 1 + n_pois);
+
+    let a = get(&f.app, "/api/v1/circuits/moret-loing/download?format=kml").await;
+    let kml = String::from_utf8(a.body).expect("utf-8");
+    assert!(kml.contains("<kml xmlns=\"http://www.opengis.net/kml/2.2\">"));
+    assert_eq!(kml.matches("<Placemark>").count(), 1 + n_pois);
+}
+
+#[tokio::test]
+async fn nearby_pois_nearest_first() {
+    let f = fixture().await;
+    let sheet = get(&f.app, "/api/v1/circuits/provins-remparts")
+        .await
+        .json();
+    let first = &sheet["properties"]["pois_along"][0];
+    let (lon, lat) = (
+        first["lon"].as_f64().expect("lon"),
+        first["lat"].as_f64().expect("lat"),
+    );
+    let near = get(
+        &f.app,
+        &format!("/api/v1/pois/nearby?lon={lon}&lat={lat}&radius=3000&limit=5"),
+    )
+    .await
+    .json();
+    let hits = features(&near);
+    assert!(!hits.is_empty() && hits.len() <= 5);
+    assert_eq!(hits[0]["id"], first["id"]);
+    assert!(
+        hits[0]["properties"]["distance_m"]
+            .as_f64()
+            .is_some_and(|d| d < 0.5)
+    );
+    let d: Vec<f64> = hits
+        .iter()
+        .map(|h| h["properties"]["distance_m"].as_f64().expect("distance"))
+        .collect();
+    assert!(
+        d.windows(2).all(|w| w[0] <= w[1]) && d.iter().all(|&x| x <= 3000.0),
+        "{d:?}"
+    );
+
+    let food = get(
+        &f.app,
+        &format!("/api/v1/pois/nearby?lon={lon}&lat={lat}&radius=50000&kind=food"),
+    )
+    .await
+    .json();
+    assert!(!features(&food).is_empty());
+    assert!(
+        features(&food)
+            .iter()
+            .all(|h| h["properties"]["kind"] == "food")
+    );
+}
+
+#[tokio::test]
+async fn answers_are_compressed_and_open_to_other_origins() {
+    let f = fixture().await;
+    let request = Request::get("/api/v1/circuits/franchard-gorges")
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .header(header::ORIGIN, "https://commune.example")
+        .body(Body::empty())
+        .expect("request");
+    let a = get_with(&f.app, request).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers[header::CONTENT_ENCODING], "gzip");
+    assert_eq!(a.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    assert_eq!(&a.body[..2], &[0x1f, 0x8b], "a gzip stream");
+}

@@ -1,0 +1,188 @@
+//! `balade import gpx` end to end: the real binary, real files, a real SQLite file.
+
+mod common;
+
+use common::{Db, shared_data, stdout, summary};
+use std::path::{Path, PathBuf};
+
+fn gpx_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).expect("read dir") {
+        let p = e.expect("entry").path();
+        if p.is_dir() {
+            out.extend(gpx_files(&p));
+        } else if p.extension().is_some_and(|x| x == "gpx" || x == "xml") {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_real_gpx_file_imports_or_is_refused_with_a_reason() {
+    let files = gpx_files(&shared_data("gpx"));
+    assert!(files.len() > 50, "{} files", files.len());
+    for file in &files {
+        let db = Db::new();
+        let out = db.import(&[file], &[]);
+        let code = out.status.code();
+        assert!(
+            matches!(code, Some(0) | Some(2)),
+            "{}: exit {code:?}\n{}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (imported, updated, rejected) = summary(&out);
+        assert_eq!(updated, 0);
+        let text = stdout(&out);
+        if rejected == 0 {
+            assert_eq!(code, Some(0));
+            assert!(imported >= 1, "{}: nothing imported", file.display());
+            assert_eq!(db.counts().0, 1, "{}: one circuit per file", file.display());
+        } else {
+            assert_eq!(code, Some(2));
+            let name = file.to_str().expect("utf-8");
+            let line = text
+                .lines()
+                .find(|l| l.starts_with("rejected: "))
+                .expect("a rejection line");
+            assert!(line.contains(name), "{line}");
+            assert!(
+                line.len() > "rejected: ".len() + name.len() + 5,
+                "a reason: {line}"
+            );
+            assert_eq!(
+                db.counts(),
+                (0, 0),
+                "{}: a refused file writes nothing",
+                file.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_malformed_file_is_located() {
+    let db = Db::new();
+    let out = db.import(
+        &[&shared_data("gpx/crate-gpx-0.10.0/badcharacter.xml")],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("badcharacter.xml:1:5: malformed XML"),
+        "{text}"
+    );
+}
+
+#[test]
+fn folder_import_is_idempotent() {
+    let db = Db::new();
+    let fixtures = common::root().join("fixtures/circuits");
+    let first = db.import(&[&fixtures], &[]);
+    assert_eq!(first.status.code(), Some(0), "{}", stdout(&first));
+    let (imported, updated, rejected) = summary(&first);
+    let counts = db.counts();
+    assert_eq!(imported, counts.0 + counts.1);
+    assert_eq!((updated, rejected), (0, 0));
+    assert!(counts.0 >= 6 && counts.1 >= 40, "{counts:?}");
+
+    let second = db.import(&[&fixtures], &[]);
+    assert_eq!(summary(&second), (0, imported, 0));
+    assert_eq!(db.counts(), counts, "re-import duplicates nothing");
+}
+
+const GOOD_TRACK: &str = r#"<trk><name>Test</name><trkseg>
+<trkpt lat="48.40" lon="2.70"><ele>60</ele></trkpt>
+<trkpt lat="48.41" lon="2.71"><ele>70</ele></trkpt>
+</trkseg></trk>"#;
+
+fn write_gpx(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    let text = format!(
+        "<?xml version=\"1.0\"?>\n<gpx version=\"1.1\" creator=\"t\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n{body}\n</gpx>\n"
+    );
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+#[test]
+fn bad_waypoint_refuses_the_file_unless_partial() {
+    let db = Db::new();
+    let body = format!(
+        "<wpt lat=\"48.405\" lon=\"2.705\"><name>Bon</name></wpt>\n<wpt lat=\"123\" lon=\"2.7\"><name>Mauvais</name></wpt>\n{GOOD_TRACK}"
+    );
+    let file = write_gpx(db.dir.path(), "mixte.gpx", &body);
+
+    let out = db.import(&[&file], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(summary(&out), (0, 0, 1));
+    assert!(
+        stdout(&out).contains("mixte.gpx:4:1: wpt: `lat` 123 is outside -90..90"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(db.counts(), (0, 0));
+
+    let out = db.import(&[&file], &["--partial"]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a rejection still gives exit code 2"
+    );
+    assert_eq!(summary(&out), (2, 0, 1));
+    assert_eq!(db.counts(), (1, 1));
+}
+
+#[test]
+fn a_bad_file_among_good_ones_leaves_the_good_ones_and_the_database_intact() {
+    let db = Db::new();
+    let good = write_gpx(db.dir.path(), "bonne.gpx", GOOD_TRACK);
+    let first = db.import(&[&good], &[]);
+    assert_eq!(first.status.code(), Some(0));
+    let before = db.counts();
+
+    // The same file, now broken: the stored circuit must survive untouched.
+    std::fs::write(
+        &good,
+        "<gpx version=\"1.1\"><trk><trkseg><trkpt lat=\"1\" lon=\"1\"></trk>",
+    )
+    .expect("write");
+    let empty = db.dir.path().join("vide.gpx");
+    std::fs::write(&empty, "").expect("write");
+    let out = db.import(&[&good, &empty, Path::new("/nonexistent/x.gpx")], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(summary(&out).2, 3);
+    let text = stdout(&out);
+    assert!(text.contains("vide.gpx: empty file"), "{text}");
+    assert!(
+        text.contains("/nonexistent/x.gpx: no such file or folder"),
+        "{text}"
+    );
+    assert!(text.contains("bonne.gpx:1:"), "{text}");
+    assert_eq!(db.counts(), before);
+}
+
+#[test]
+fn help_explains_every_command() {
+    let db = Db::new();
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["import", "--help"],
+        &["import", "gpx", "--help"],
+    ] {
+        let out = db.balade(args);
+        assert!(out.status.success(), "{args:?}");
+        let text = stdout(&out);
+        assert!(text.contains("Usage: balade"), "{args:?}: {text}");
+        assert!(text.contains("--db"), "{args:?}: --db is global");
+    }
+    let out = db.balade(&["import", "gpx"]);
+    assert_eq!(out.status.code(), Some(2), "clap's usage error");
+    let out = db.balade(&["--db", "ftp://x", "import", "gpx", "x.gpx"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
+}
