@@ -30,6 +30,9 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
+/// The database driver's error type, for callers that classify failures.
+pub use sqlx::Error as SqlxError;
+
 /// Whether an upsert created the record or replaced an existing one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upsert {
@@ -114,6 +117,3 @@ mod tests {
         assert_eq!(super::redact("sqlite://balade.db"), "sqlite://balade.db");
     }
 }
-
-/// The database driver's error type, for callers that classify failures.
-pub use sqlx::Error as SqlxError;
