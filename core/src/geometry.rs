@@ -22,8 +22,8 @@
 use crate::domain::{CircuitType, Difficulty, LonLat, Practice, Trace, TracePoint, TraceStats};
 use geo::{Distance, Geodesic};
 
-pub const SMOOTHING_WINDOW_M: f64 = 100.0;
-pub const DEAD_BAND_M: f64 = 3.0;
+pub const SMOOTHING_WINDOW_M: f64 = 50.0;
+pub const DEAD_BAND_M: f64 = 2.0;
 pub const LOOP_CLOSURE_M: f64 = 200.0;
 pub const RETURN_CORRIDOR_M: f64 = 40.0;
 pub const RETURN_OVERLAP: f64 = 0.8;

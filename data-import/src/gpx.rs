@@ -175,7 +175,7 @@ const TEXT_FIELDS: &[&str] = &[
 ];
 
 fn prescan(path: &Path, bytes: &[u8]) -> Result<Scan, Vec<Rejection>> {
-    let lines = LineIndex::new(bytes);
+    let mut lines = LineIndex::new(bytes);
     let mut reader = EventReader::new(bytes);
     let mut scan = Scan {
         faults: Vec::new(),
@@ -314,11 +314,14 @@ fn check_coordinate(attr: &str, value: Option<&str>, max: f64) -> Option<String>
     }
 }
 
-/// Byte offsets of line starts, to turn xml-rs positions (0-based row, column counted in
-/// characters) into byte offsets.
+/// Turns xml-rs positions (0-based row, column counted in characters) into byte offsets.
+/// Positions arrive in document order, so each lookup walks forward from the previous
+/// one: linear in the file even when it is a single long line.
 struct LineIndex<'a> {
     bytes: &'a [u8],
     starts: Vec<usize>,
+    /// The last position resolved: (row, column, byte offset).
+    last: (usize, u64, usize),
 }
 
 impl<'a> LineIndex<'a> {
@@ -332,22 +335,34 @@ impl<'a> LineIndex<'a> {
                     .map(|(i, _)| i + 1),
             )
             .collect();
-        Self { bytes, starts }
+        Self {
+            bytes,
+            starts,
+            last: (0, 0, 0),
+        }
     }
 
-    fn offset(&self, row: u64, column: u64) -> usize {
-        let start = self
+    fn offset(&mut self, row: u64, column: u64) -> usize {
+        let row = row as usize;
+        let (mut col, mut at) = match self.last {
+            (r, c, o) if r == row && c <= column => (c, o),
+            _ => (0, self.starts.get(row).copied().unwrap_or(self.bytes.len())),
+        };
+        let end = self
             .starts
-            .get(row as usize)
+            .get(row + 1)
             .copied()
             .unwrap_or(self.bytes.len());
-        let line = &self.bytes[start..];
-        let text = String::from_utf8_lossy(&line[..line.len().min(64 * 1024)]);
-        let within = text
-            .char_indices()
-            .nth(column as usize)
-            .map_or(text.len(), |(i, _)| i);
-        (start + within).min(self.bytes.len())
+        while col < column && at < end {
+            // Step over one UTF-8 character: its first byte, then continuation bytes.
+            at += 1;
+            while at < end && self.bytes[at] & 0xC0 == 0x80 {
+                at += 1;
+            }
+            col += 1;
+        }
+        self.last = (row, col, at);
+        at
     }
 }
 
@@ -727,6 +742,17 @@ mod tests {
         assert_eq!(p.circuit.name, "Old");
         assert_eq!(p.circuit.trace.point_count(), 2);
         assert_eq!(p.circuit.stats.max_elevation_m, Some(20.0));
+    }
+
+    #[test]
+    fn line_index_counts_characters_not_bytes() {
+        let text = "ab\nçé<x>\n<y>".as_bytes();
+        let mut lines = LineIndex::new(text);
+        assert_eq!(lines.offset(1, 2), 7);
+        assert_eq!(&text[7..8], b"<");
+        assert_eq!(lines.offset(1, 3), 8);
+        assert_eq!(lines.offset(2, 0), 11);
+        assert_eq!(lines.offset(0, 1), 1);
     }
 
     #[test]

@@ -14,7 +14,9 @@ pub mod state;
 use crate::catalog::{Catalog, SharedCatalog};
 use crate::state::AppState;
 use axum::Router;
-use axum::http::{Method, header};
+use axum::http::{Method, Uri, header};
+use axum::middleware;
+use axum::response::Response;
 use balade_core::store::{Store, StoreError};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -38,9 +40,27 @@ pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
         ));
     let mut router = api.with_state(state);
     if let Some(dir) = pwa_dir {
-        router = router.fallback_service(ServeDir::new(dir));
+        let files = Router::new()
+            .fallback_service(ServeDir::new(dir))
+            .layer(middleware::map_response(static_cache));
+        router = router.fallback_service(files);
     }
     router.layer(CompressionLayer::new())
+}
+
+/// Built assets carry a content hash in their name and never change; everything else
+/// (the page, the service worker, the manifest) must be revalidated so an update shows.
+async fn static_cache(uri: Uri, mut response: Response) -> Response {
+    let value = if uri.path().starts_with("/assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static(value),
+    );
+    response
 }
 
 #[derive(Debug, Clone)]

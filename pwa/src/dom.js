@@ -1,0 +1,55 @@
+// Petit utilitaire de création d'éléments DOM (le texte passe toujours par textContent).
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+function build(el, attrs, children) {
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith('on') && typeof value === 'function') {
+      el.addEventListener(key.slice(2).toLowerCase(), value);
+    } else if (key === 'dataset') {
+      Object.assign(el.dataset, value);
+    } else {
+      el.setAttribute(key === 'className' ? 'class' : key, value === true ? '' : String(value));
+    }
+  }
+  append(el, children);
+  return el;
+}
+
+function append(el, children) {
+  for (const child of children.flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    el.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+/** h('p', { class: 'x' }, 'texte', h('strong', {}, 'gras')) */
+export function h(tag, attrs = {}, ...children) {
+  return build(document.createElement(tag), attrs, children);
+}
+
+/** Variante SVG de h(). */
+export function s(tag, attrs = {}, ...children) {
+  return build(document.createElementNS(SVG_NS, tag), attrs, children);
+}
+
+/** Texte multi-lignes : paragraphes séparés par une ligne vide, retours à la ligne conservés. */
+export function paragraphs(text, attrs = {}) {
+  const blocks = String(text || '')
+    .replace(/\r\n?/g, '\n')
+    .split(/\n\s*\n/)
+    .map((b) => b.trim())
+    .filter(Boolean);
+  return blocks.map((block) => {
+    const lines = block.split('\n');
+    return h('p', attrs, lines.flatMap((line, i) => (i ? [h('br'), line] : [line])));
+  });
+}
+
+let idCounter = 0;
+/** Identifiant unique pour relier label/contrôle, title/desc, etc. */
+export function uid(prefix = 'id') {
+  idCounter += 1;
+  return `${prefix}-${idCounter}`;
+}

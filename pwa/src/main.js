@@ -1,0 +1,123 @@
+// Point d'entrée : routeur par fragment (#/…), état hors ligne, service worker.
+import 'leaflet/dist/leaflet.css';
+import './style.css';
+import { h } from './dom.js';
+import { renderList } from './views/list.js';
+import { renderSheet } from './views/sheet.js';
+
+const main = document.getElementById('main');
+const offlineBanner = document.getElementById('offline-banner');
+const updateBanner = document.getElementById('update-banner');
+
+let cleanup = null;
+let firstRoute = true;
+let pendingFocus = false;
+let lastListHash = '#/';
+
+const ctx = {
+  setTitle(title) {
+    document.title = title ? `${title} — Balade` : 'Balade';
+  },
+  listHash: () => lastListHash,
+  rememberListHash(hash) {
+    lastListHash = hash || '#/';
+  },
+  /** Place le focus sur le titre de la page après une navigation (pas au premier chargement). */
+  focusHeading() {
+    if (!pendingFocus) return;
+    const heading = main.querySelector('h1');
+    if (heading) {
+      pendingFocus = false;
+      heading.focus({ preventScroll: true });
+    }
+  },
+};
+
+/** Découpe le fragment : « #/circuits/x?a=b » → { path: '/circuits/x', query }. */
+export function parseHash(hash) {
+  const raw = (hash || '').replace(/^#/, '') || '/';
+  const i = raw.indexOf('?');
+  const path = i >= 0 ? raw.slice(0, i) : raw;
+  const query = new URLSearchParams(i >= 0 ? raw.slice(i + 1) : '');
+  return { path: path.startsWith('/') ? path : `/${path}`, query };
+}
+
+function setCurrentNav(path) {
+  for (const link of document.querySelectorAll('[data-nav]')) {
+    const current = link.dataset.nav === '/' ? path === '/' : path.startsWith(link.dataset.nav);
+    if (current) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+}
+
+function renderNotFound() {
+  ctx.setTitle('Page introuvable');
+  main.append(
+    h(
+      'div',
+      { class: 'page page--message' },
+      h('h1', { tabindex: '-1' }, 'Page introuvable'),
+      h('p', {}, 'Cette adresse ne correspond à aucune page de Balade.'),
+      h('p', {}, h('a', { href: '#/' }, 'Voir la liste des circuits')),
+    ),
+  );
+}
+
+function route() {
+  try {
+    cleanup?.();
+  } catch (err) {
+    console.error(err);
+  }
+  cleanup = null;
+  main.replaceChildren();
+  pendingFocus = !firstRoute;
+  firstRoute = false;
+  if (pendingFocus) window.scrollTo(0, 0);
+
+  const { path, query } = parseHash(location.hash);
+  setCurrentNav(path);
+  const sheet = path.match(/^\/circuits\/([^/]+)\/?$/);
+  if (path === '/') {
+    cleanup = renderList(main, query, ctx);
+  } else if (sheet) {
+    let id;
+    try {
+      id = decodeURIComponent(sheet[1]);
+    } catch {
+      id = sheet[1];
+    }
+    cleanup = renderSheet(main, id, ctx);
+  } else {
+    renderNotFound();
+  }
+  ctx.focusHeading();
+}
+
+function updateOnlineState() {
+  offlineBanner.hidden = navigator.onLine;
+}
+
+// Le lien d'évitement ne doit pas modifier le fragment (routage par #/…).
+document.querySelector('.skip-link')?.addEventListener('click', (e) => {
+  e.preventDefault();
+  (main.querySelector('h1') || main).focus();
+});
+
+window.addEventListener('hashchange', route);
+window.addEventListener('online', updateOnlineState);
+window.addEventListener('offline', updateOnlineState);
+updateOnlineState();
+route();
+
+if ('serviceWorker' in navigator && import.meta.env.PROD) {
+  const hadController = Boolean(navigator.serviceWorker.controller);
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    // Une nouvelle version a pris la main : proposer de recharger (pas au premier contrôle).
+    if (hadController) updateBanner.hidden = false;
+  });
+  updateBanner.querySelector('button')?.addEventListener('click', () => location.reload());
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('./sw.js').catch((err) => console.warn('Service worker non enregistré :', err));
+  });
+}

@@ -1,0 +1,171 @@
+// Cartes Leaflet sans fond de carte : traces et points sur fond uni.
+import * as L from 'leaflet/dist/leaflet-src.esm.js';
+import { h } from './dom.js';
+import { formatDuration, formatLength, poiKindLabel } from './format.js';
+
+const FRANCE_CENTER = [46.6, 2.5];
+
+const NoBasemapNote = L.Control.extend({
+  options: { position: 'bottomright' },
+  onAdd() {
+    return h('div', { class: 'map-note' }, 'Aucun fond de carte configuré');
+  },
+});
+
+/**
+ * Crée une carte dans `el`.
+ * @param {HTMLElement} el
+ * @param {string} label nom accessible de la carte
+ */
+export function createMap(el, label) {
+  el.setAttribute('role', 'region');
+  el.setAttribute('aria-label', label);
+  const map = L.map(el, {
+    zoomControl: false,
+    attributionControl: false,
+    minZoom: 3,
+    maxZoom: 18,
+    zoomSnap: 0.5,
+  });
+  L.control.zoom({ position: 'topleft', zoomInTitle: 'Zoom avant', zoomOutTitle: 'Zoom arrière' }).addTo(map);
+  L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
+  new NoBasemapNote().addTo(map);
+  map.on('popupopen', (e) => {
+    e.popup.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', 'Fermer la bulle');
+  });
+  map.setView(FRANCE_CENTER, 5);
+  return map;
+}
+
+function pinIcon(text, variant) {
+  return L.divIcon({
+    className: `pin pin--${variant}`,
+    html: `<span class="pin__label">${text}</span>`,
+    iconSize: [30, 30],
+    iconAnchor: [15, 30],
+    popupAnchor: [0, -30],
+  });
+}
+
+function dotIcon(text, variant) {
+  return L.divIcon({
+    className: `dot dot--${variant}`,
+    html: `<span class="dot__label">${text}</span>`,
+    iconSize: [24, 24],
+    iconAnchor: [12, 12],
+    popupAnchor: [0, -12],
+  });
+}
+
+function fit(map, bounds, maxZoom = 15) {
+  if (bounds.isValid()) {
+    map.fitBounds(bounds, { padding: [30, 30], maxZoom });
+  }
+}
+
+/**
+ * Marqueurs des points de départ des circuits (liste).
+ * @param {L.Map} map
+ * @param {import('./api.js').CircuitSummary[]} features
+ * @returns {L.LayerGroup}
+ */
+export function showCircuitStarts(map, features, previous) {
+  if (previous) previous.remove();
+  const group = L.featureGroup();
+  for (const f of features) {
+    const coords = f.geometry?.type === 'Point' ? f.geometry.coordinates : null;
+    if (!coords || !Number.isFinite(coords[0]) || !Number.isFinite(coords[1])) continue;
+    const p = f.properties;
+    const popup = h(
+      'div',
+      { class: 'popup' },
+      h('a', { href: `#/circuits/${encodeURIComponent(p.id)}` }, p.name),
+      h('p', {}, `${formatLength(p.length_m)} · ${formatDuration(p.duration_min)}`),
+    );
+    L.marker([coords[1], coords[0]], {
+      icon: pinIcon('', 'start'),
+      title: `Départ : ${p.name}`,
+      alt: `Départ : ${p.name}`,
+      riseOnHover: true,
+    })
+      .bindPopup(popup)
+      .addTo(group);
+  }
+  group.addTo(map);
+  if (features.length) fit(map, group.getBounds(), 13);
+  else map.setView(FRANCE_CENTER, 5);
+  return group;
+}
+
+/** Convertit une géométrie LineString / MultiLineString en listes de [lat, lon]. */
+export function lineParts(geometry) {
+  if (!geometry) return [];
+  const toLatLngs = (line) =>
+    (line || []).filter((pos) => Number.isFinite(pos?.[0]) && Number.isFinite(pos?.[1])).map((pos) => [pos[1], pos[0]]);
+  if (geometry.type === 'LineString') return [toLatLngs(geometry.coordinates)].filter((l) => l.length);
+  if (geometry.type === 'MultiLineString') return geometry.coordinates.map(toLatLngs).filter((l) => l.length);
+  return [];
+}
+
+/**
+ * Trace d'un circuit, départ/arrivée et points d'intérêt numérotés.
+ * @param {L.Map} map
+ * @param {import('./api.js').LineGeometry|null} geometry
+ * @param {import('./api.js').PoiAlong[]} pois triés par distance
+ * @returns {{ focusPoi: (index: number) => void }}
+ */
+export function showTrace(map, geometry, pois) {
+  const all = L.featureGroup().addTo(map);
+  const parts = lineParts(geometry);
+  for (const part of parts) {
+    L.polyline(part, { color: '#ffffff', weight: 8, opacity: 0.9, interactive: false }).addTo(all);
+    L.polyline(part, { color: '#b3261e', weight: 4, opacity: 1, className: 'trace' }).addTo(all);
+  }
+  if (parts.length) {
+    const start = parts[0][0];
+    const last = parts[parts.length - 1];
+    const end = last[last.length - 1];
+    const same = map.distance(start, end) < 30;
+    L.marker(start, { icon: pinIcon('D', 'start'), title: same ? 'Départ et arrivée' : 'Départ', keyboard: true })
+      .bindPopup(same ? 'Départ et arrivée' : 'Départ')
+      .addTo(all);
+    if (!same) {
+      L.marker(end, { icon: pinIcon('A', 'end'), title: 'Arrivée' }).bindPopup('Arrivée').addTo(all);
+    }
+  }
+  const poiMarkers = pois.map((poi, i) => {
+    if (!Number.isFinite(poi.lat) || !Number.isFinite(poi.lon)) return null;
+    const popup = h(
+      'div',
+      { class: 'popup' },
+      h('strong', {}, `${i + 1}. ${poi.name}`),
+      h('p', {}, `${poiKindLabel(poi.kind)} · à ${formatLength(poi.distance_m)} du départ`),
+    );
+    const variant = String(poi.kind || 'other').replace(/[^a-z_-]/gi, '');
+    return L.marker([poi.lat, poi.lon], {
+      icon: dotIcon(String(i + 1), variant),
+      title: `${i + 1}. ${poi.name} (${poiKindLabel(poi.kind)})`,
+    })
+      .bindPopup(popup)
+      .addTo(all);
+  });
+  fit(map, all.getBounds(), 16);
+  return {
+    focusPoi(index) {
+      const marker = poiMarkers[index];
+      if (!marker) return;
+      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 15));
+      marker.openPopup();
+    },
+  };
+}
+
+/** Détruit une carte, y compris pendant une animation de zoom. */
+export function destroyMap(map) {
+  if (!map) return;
+  map.stop();
+  // Leaflet 1.9 termine une animation de zoom par un setTimeout non annulable qui lit
+  // les panneaux de la carte : sans ce drapeau, il échoue si la carte a été retirée.
+  map._animatingZoom = false;
+  map.remove();
+}

@@ -1,0 +1,203 @@
+// Profil altimétrique en SVG inline, accessible (<title>/<desc>).
+import { h, s, uid } from './dom.js';
+import { formatKm, formatMeters } from './format.js';
+
+const MARGIN = { top: 28, right: 18, bottom: 40, left: 58 };
+const BADGE_GAP = 22; // écart minimal entre deux pastilles de POI sur une même rangée
+const MAX_BADGE_ROWS = 3;
+
+/** Pas « rond » pour environ `count` graduations sur `span`. */
+function niceStep(span, count) {
+  const raw = span / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw || 1));
+  const norm = raw / mag;
+  const nice = norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 2.5 ? 2.5 : norm <= 5 ? 5 : 10;
+  return nice * mag;
+}
+
+/** Altitude interpolée à la distance `d` (points triés par distance). */
+export function elevationAt(points, d) {
+  if (!points.length) return null;
+  if (d <= points[0][0]) return points[0][1];
+  const last = points[points.length - 1];
+  if (d >= last[0]) return last[1];
+  let lo = 0;
+  let hi = points.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (points[mid][0] <= d) lo = mid;
+    else hi = mid;
+  }
+  const [d0, e0] = points[lo];
+  const [d1, e1] = points[hi];
+  return d1 === d0 ? e0 : e0 + ((e1 - e0) * (d - d0)) / (d1 - d0);
+}
+
+/**
+ * @param {import('./api.js').Profile} profile
+ * @param {import('./api.js').PoiAlong[]} pois triés par distance (numérotés à partir de 1)
+ * @param {string} name nom du circuit
+ * @param {number} [width] largeur disponible en pixels (le texte garde ainsi une taille lisible)
+ * @returns {HTMLElement}
+ */
+export function renderProfile(profile, pois, name, width = 800) {
+  const W = Math.round(Math.min(1000, Math.max(320, width || 800)));
+  let H = W < 600 ? 220 : 260;
+  const points = (Array.isArray(profile) ? profile : [])
+    .filter((p) => Array.isArray(p) && Number.isFinite(p[0]) && Number.isFinite(p[1]))
+    .map((p) => [p[0], p[1]])
+    .sort((a, b) => a[0] - b[0]);
+  if (points.length < 2) {
+    return h('p', { class: 'muted' }, 'Profil altimétrique indisponible pour ce circuit.');
+  }
+
+  const d0 = points[0][0];
+  const dMax = points[points.length - 1][0];
+  const dSpan = Math.max(1, dMax - d0);
+  let eMin = Infinity;
+  let eMax = -Infinity;
+  let ascent = 0;
+  for (let i = 0; i < points.length; i += 1) {
+    eMin = Math.min(eMin, points[i][1]);
+    eMax = Math.max(eMax, points[i][1]);
+    if (i && points[i][1] > points[i - 1][1]) ascent += points[i][1] - points[i - 1][1];
+  }
+  // Échelle verticale : au moins 50 m d'amplitude, bornes arrondies.
+  const rawSpan = Math.max(50, eMax - eMin);
+  const yStep = niceStep(rawSpan, 4);
+  const yLo = Math.floor((eMin - rawSpan * 0.08) / yStep) * yStep;
+  const yHi = Math.ceil((eMax + rawSpan * 0.08) / yStep) * yStep;
+
+  const plotW = W - MARGIN.left - MARGIN.right;
+  const x = (d) => MARGIN.left + ((d - d0) / dSpan) * plotW;
+
+  const visiblePois = pois
+    .map((poi, i) => ({ poi, n: i + 1 }))
+    .filter(({ poi }) => Number.isFinite(poi.distance_m) && poi.distance_m >= d0 && poi.distance_m <= dMax);
+  // Pastilles numérotées au-dessus du tracé, réparties sur plusieurs rangées si elles se chevauchent.
+  const rowEnds = [];
+  for (const item of visiblePois) {
+    const px = x(item.poi.distance_m);
+    let row = rowEnds.findIndex((end) => px - end >= BADGE_GAP);
+    if (row < 0 && rowEnds.length < MAX_BADGE_ROWS) row = rowEnds.length;
+    if (row < 0) row = rowEnds.indexOf(Math.min(...rowEnds));
+    rowEnds[row] = px;
+    item.row = row;
+  }
+  const extraTop = Math.max(0, rowEnds.length - 1) * BADGE_GAP;
+  H += extraTop;
+  const M = { ...MARGIN, top: MARGIN.top + extraTop };
+  const plotH = H - M.top - M.bottom;
+  const y = (e) => M.top + (1 - (e - yLo) / (yHi - yLo)) * plotH;
+  const f = (n) => n.toFixed(1);
+
+  const line = points.map((p, i) => `${i ? 'L' : 'M'}${f(x(p[0]))},${f(y(p[1]))}`).join('');
+  const area = `${line}L${f(x(dMax))},${f(M.top + plotH)}L${f(x(d0))},${f(M.top + plotH)}Z`;
+
+  const titleId = uid('profile-title');
+  const descId = uid('profile-desc');
+
+  let desc =
+    `Profil sur ${formatKm(dMax - d0)} : altitude de ${formatMeters(eMin)} à ${formatMeters(eMax)}, ` +
+    `départ à ${formatMeters(points[0][1])}, arrivée à ${formatMeters(points[points.length - 1][1])}, ` +
+    `environ ${formatMeters(ascent)} de montée cumulée.`;
+  if (visiblePois.length) {
+    desc += ` Points d'intérêt : ${visiblePois
+      .map(({ poi, n }) => `${n}. ${poi.name} à ${formatKm(poi.distance_m)}`)
+      .join(' ; ')}.`;
+  }
+
+  const grid = [];
+  for (let e = yLo; e <= yHi + 1e-6; e += yStep) {
+    grid.push(
+      s('line', { class: 'grid', x1: M.left, x2: W - M.right, y1: f(y(e)), y2: f(y(e)) }),
+      s('text', { class: 'tick', x: M.left - 8, y: f(y(e) + 4), 'text-anchor': 'end' }, formatMeters(e)),
+    );
+  }
+  const xStep = niceStep(dSpan, Math.max(3, Math.floor(W / 130)));
+  for (let d = Math.ceil(d0 / xStep) * xStep; d <= dMax + 1e-6; d += xStep) {
+    grid.push(
+      s('line', { class: 'grid grid--x', x1: f(x(d)), x2: f(x(d)), y1: M.top, y2: M.top + plotH }),
+      s('text', { class: 'tick', x: f(x(d)), y: M.top + plotH + 18, 'text-anchor': 'middle' }, formatKm(d)),
+    );
+  }
+
+  // Rangées hautes dessinées d'abord : les pastilles du bas recouvrent leurs traits.
+  const poiMarks = [...visiblePois].sort((a, b) => b.row - a.row).map(({ poi, n, row }) => {
+    const px = x(poi.distance_m);
+    const py = y(elevationAt(points, poi.distance_m));
+    const by = M.top - 14 - row * BADGE_GAP;
+    return s(
+      'g',
+      { class: `profile-poi profile-poi--${String(poi.kind || 'other').replace(/[^a-z_-]/gi, '')}` },
+      s('title', {}, `${n}. ${poi.name} — ${formatKm(poi.distance_m)}`),
+      s('line', { x1: f(px), x2: f(px), y1: f(by + 8), y2: f(py) }),
+      s('circle', { cx: f(px), cy: f(py), r: 4 }),
+      s('circle', { class: 'poi-badge', cx: f(px), cy: f(by), r: 10 }),
+      s('text', { x: f(px), y: f(by + 4), 'text-anchor': 'middle' }, String(n)),
+    );
+  });
+
+  const cursorLine = s('line', { y1: M.top, y2: M.top + plotH });
+  const cursorDot = s('circle', { r: 4.5 });
+  const cursorText = s('text', { y: M.top + 14 });
+  const cursor = s('g', { class: 'profile-cursor', visibility: 'hidden' }, cursorLine, cursorDot, cursorText);
+
+  const svg = s(
+    'svg',
+    {
+      class: 'profile',
+      viewBox: `0 0 ${W} ${H}`,
+      role: 'img',
+      'aria-labelledby': `${titleId} ${descId}`,
+      preserveAspectRatio: 'xMidYMid meet',
+    },
+    s('title', { id: titleId }, `Profil altimétrique : ${name}`),
+    s('desc', { id: descId }, desc),
+    s('g', { class: 'axes' }, grid),
+    s('path', { class: 'profile-area', d: area }),
+    s('path', { class: 'profile-line', d: line }),
+    s('text', { class: 'axis-label', x: 12, y: M.top - 8 }, 'Alt.'),
+    s('text', { class: 'axis-label', x: W - M.right, y: H - 4, 'text-anchor': 'end' }, 'Distance'),
+    s('g', { class: 'profile-pois' }, poiMarks),
+    cursor,
+  );
+
+  // Lecture au survol (souris, tactile) : distance et altitude.
+  svg.addEventListener('pointermove', (ev) => {
+    const rect = svg.getBoundingClientRect();
+    if (!rect.width) return;
+    const scale = Math.min(rect.width / W, rect.height / H);
+    const offsetX = (rect.width - W * scale) / 2;
+    const vx = (ev.clientX - rect.left - offsetX) / scale;
+    if (vx < M.left || vx > W - M.right) {
+      cursor.setAttribute('visibility', 'hidden');
+      return;
+    }
+    const d = d0 + ((vx - M.left) / plotW) * dSpan;
+    const e = elevationAt(points, d);
+    cursorLine.setAttribute('x1', f(vx));
+    cursorLine.setAttribute('x2', f(vx));
+    cursorDot.setAttribute('cx', f(vx));
+    cursorDot.setAttribute('cy', f(y(e)));
+    const right = vx > W - 160;
+    cursorText.setAttribute('x', f(right ? vx - 8 : vx + 8));
+    cursorText.setAttribute('text-anchor', right ? 'end' : 'start');
+    cursorText.textContent = `${formatKm(d)} · ${formatMeters(e)}`;
+    cursor.setAttribute('visibility', 'visible');
+  });
+  svg.addEventListener('pointerleave', () => cursor.setAttribute('visibility', 'hidden'));
+
+  return h(
+    'figure',
+    { class: 'profile-figure' },
+    svg,
+    h(
+      'figcaption',
+      { class: 'muted' },
+      visiblePois.length
+        ? 'Altitude selon la distance depuis le départ ; les numéros renvoient aux points d’intérêt.'
+        : 'Altitude selon la distance depuis le départ.',
+    ),
+  );
+}

@@ -1,0 +1,128 @@
+/* Service worker de Balade.
+ * Modèle : au build, le plugin de vite.config.js remplace les deux marqueurs ci-dessous
+ * (liste du précache = sortie de Vite + dossier public/, version = empreinte de leur contenu)
+ * et écrit le résultat dans dist/sw.js. Ce fichier n'est pas importé par l'application.
+ *
+ * Stratégies :
+ *  - coquille de l'application (index.html, JS/CSS construits, manifeste, icônes) : précache
+ *    versionné, servi en priorité depuis le cache ;
+ *  - /api/ : réseau d'abord, repli sur la dernière réponse en cache (marquée
+ *    « x-balade-from-cache: 1 »), sinon 503 JSON ;
+ *  - à l'activation, les anciens caches « balade-* » sont supprimés.
+ */
+const VERSION = '__BALADE_SW_VERSION__';
+const PRECACHE = /* __BALADE_PRECACHE__ */ [];
+
+const SHELL_CACHE = `balade-shell-${VERSION}`;
+const API_CACHE = 'balade-api-v1';
+const API_CACHE_MAX_ENTRIES = 200;
+
+const SCOPE = new URL(self.registration.scope);
+const API_PREFIX = new URL('api/', SCOPE).pathname;
+const INDEX_URL = new URL('./', SCOPE).href;
+const INDEX_HTML_URL = new URL('index.html', SCOPE).href;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const cache = await caches.open(SHELL_CACHE);
+      // « reload » : ne pas reprendre une copie périmée du cache HTTP.
+      await cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE), { cache: 'reload' })));
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const keep = new Set([SHELL_CACHE, API_CACHE]);
+      const names = await caches.keys();
+      await Promise.all(names.filter((n) => n.startsWith('balade-') && !keep.has(n)).map((n) => caches.delete(n)));
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== SCOPE.origin) return;
+
+  if (url.pathname.startsWith(API_PREFIX)) {
+    event.respondWith(networkFirst(event));
+  } else if (request.mode === 'navigate') {
+    event.respondWith(navigation(request, url));
+  } else {
+    event.respondWith(cacheFirst(event));
+  }
+});
+
+function jsonError(status, message) {
+  return new Response(JSON.stringify({ error: message }), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+  });
+}
+
+async function trimApiCache(cache) {
+  const keys = await cache.keys();
+  const excess = keys.length - API_CACHE_MAX_ENTRIES;
+  for (let i = 0; i < excess; i += 1) await cache.delete(keys[i]);
+}
+
+async function networkFirst(event) {
+  const { request } = event;
+  const cache = await caches.open(API_CACHE);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') {
+      const copy = response.clone();
+      event.waitUntil(
+        cache
+          .delete(request)
+          .then(() => cache.put(request, copy))
+          .then(() => trimApiCache(cache))
+          .catch(() => {}),
+      );
+    }
+    return response;
+  } catch {
+    const cached = await cache.match(request);
+    if (!cached) {
+      return jsonError(503, 'Hors ligne : ces données n’ont pas encore été consultées sur cet appareil.');
+    }
+    const headers = new Headers(cached.headers);
+    headers.set('x-balade-from-cache', '1');
+    return new Response(cached.body, { status: cached.status, statusText: cached.statusText, headers });
+  }
+}
+
+async function navigation(request, url) {
+  const cache = await caches.open(SHELL_CACHE);
+  const isShell = url.href.split('#')[0].split('?')[0];
+  if (isShell === INDEX_URL || isShell === INDEX_HTML_URL) {
+    const cached = (await cache.match(INDEX_URL)) || (await cache.match(INDEX_HTML_URL));
+    if (cached) return cached;
+  }
+  try {
+    return await fetch(request);
+  } catch {
+    const shell = (await cache.match(INDEX_URL)) || (await cache.match(INDEX_HTML_URL));
+    return shell || Response.error();
+  }
+}
+
+async function cacheFirst(event) {
+  const { request } = event;
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  const response = await fetch(request);
+  // Ressources construites (noms versionnés) non précachées : on les garde aussi.
+  if (response.ok && response.type === 'basic' && new URL(request.url).pathname.startsWith(new URL('assets/', SCOPE).pathname)) {
+    const copy = response.clone();
+    event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.put(request, copy)).catch(() => {}));
+  }
+  return response;
+}

@@ -1,0 +1,351 @@
+// Page « liste » : filtres, cartes de circuits et carte des points de départ.
+import { listCircuits, lastResponseFromCache } from '../api.js';
+import { h, uid } from '../dom.js';
+import {
+  DIFFICULTY_LABELS,
+  PRACTICE_LABELS,
+  TYPE_LABELS,
+  difficultyLabel,
+  formatCount,
+  formatDuration,
+  formatLength,
+  formatMeters,
+  practiceLabel,
+  typeLabel,
+} from '../format.js';
+import { createMap, destroyMap, showCircuitStarts } from '../map.js';
+
+/** Paramètres de filtre repris dans l'URL (#/?q=…) et envoyés à l'API. */
+export const FILTER_KEYS = ['q', 'difficulty', 'type', 'practice', 'theme', 'duration_max', 'near', 'radius'];
+
+const RADIUS_CHOICES = [
+  ['5000', '5 km'],
+  ['10000', '10 km'],
+  ['20000', '20 km'],
+  ['50000', '50 km'],
+];
+
+function field(labelText, control, hint) {
+  const id = control.id || uid('f');
+  control.id = id;
+  let hintEl = null;
+  if (hint) {
+    hintEl = h('span', { class: 'hint', id: `${id}-hint` }, hint);
+    control.setAttribute('aria-describedby', hintEl.id);
+  }
+  return h('div', { class: 'field' }, h('label', { for: id }, labelText), control, hintEl);
+}
+
+function select(name, labels, emptyLabel, value) {
+  return h(
+    'select',
+    { name },
+    h('option', { value: '' }, emptyLabel),
+    Object.entries(labels).map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
+  );
+}
+
+function figure(term, value) {
+  return h('div', {}, h('dt', {}, term), h('dd', {}, value));
+}
+
+/** Carte (article) d'un circuit dans la liste. */
+export function circuitCard(feature) {
+  const p = feature.properties;
+  const headingId = uid('card');
+  return h(
+    'li',
+    {},
+    h(
+      'article',
+      { class: 'card', 'aria-labelledby': headingId },
+      h('h2', { id: headingId }, h('a', { href: `#/circuits/${encodeURIComponent(p.id)}` }, p.name)),
+      p.communes?.length ? h('p', { class: 'card__communes' }, p.communes.join(', ')) : null,
+      p.summary ? h('p', { class: 'card__summary' }, p.summary) : null,
+      h(
+        'dl',
+        { class: 'figures' },
+        figure('Distance', formatLength(p.length_m)),
+        figure('Durée', formatDuration(p.duration_min)),
+        figure('Dénivelé positif', formatMeters(p.ascent_m)),
+        figure('Difficulté', h('span', { class: `badge badge--${p.difficulty}` }, difficultyLabel(p.difficulty))),
+        figure('Type', typeLabel(p.type)),
+        Number.isFinite(p.distance_m) ? figure('Éloignement', `à ${formatLength(p.distance_m)}`) : null,
+      ),
+      h(
+        'p',
+        { class: 'card__tags' },
+        h('span', { class: 'tag tag--practice' }, practiceLabel(p.practice)),
+        (p.themes || []).map((t) => h('span', { class: 'tag' }, t)),
+      ),
+    ),
+  );
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {URLSearchParams} query filtres repris de l'URL
+ * @param {{ setTitle: (t: string) => void, rememberListHash: (hash: string) => void }} ctx
+ * @returns {() => void} nettoyage
+ */
+export function renderList(main, query, ctx) {
+  ctx.setTitle('Trouver un circuit');
+  const initial = Object.fromEntries(FILTER_KEYS.map((k) => [k, query.get(k) || '']));
+  let near = initial.near;
+
+  // --- Formulaire de filtres ---
+  const themeListId = uid('themes');
+  const themeList = h('datalist', { id: themeListId });
+  const knownThemes = new Set();
+  const q = h('input', { type: 'search', name: 'q', value: initial.q, autocomplete: 'off', placeholder: 'Nom, commune, lieu…' });
+  const difficulty = select('difficulty', DIFFICULTY_LABELS, 'Toutes', initial.difficulty);
+  const type = select('type', TYPE_LABELS, 'Tous', initial.type);
+  const practice = select('practice', PRACTICE_LABELS, 'Toutes', initial.practice);
+  const theme = h('input', { type: 'text', name: 'theme', value: initial.theme, list: themeListId, autocomplete: 'off' });
+  const durationMax = h('input', {
+    type: 'number',
+    name: 'duration_max',
+    value: initial.duration_max,
+    min: 0,
+    step: 15,
+    inputmode: 'numeric',
+  });
+  const radius = h(
+    'select',
+    { name: 'radius' },
+    RADIUS_CHOICES.map(([v, text]) => h('option', { value: v, selected: v === (initial.radius || '20000') }, text)),
+  );
+  const nearStatus = h('span', { class: 'near-status', role: 'status' });
+  const nearButton = h('button', { type: 'button', class: 'button button--secondary' });
+  const radiusField = field('Rayon', radius);
+
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': 'Filtrer les circuits' },
+    h(
+      'div',
+      { class: 'filters__grid' },
+      field('Recherche', q),
+      field('Difficulté', difficulty),
+      field('Type de circuit', type),
+      field('Pratique', practice),
+      field('Thème', theme),
+      themeList,
+      field('Durée maximale (minutes)', durationMax, 'Par exemple 120 pour 2 h'),
+    ),
+    h(
+      'div',
+      { class: 'filters__footer' },
+      h(
+        'div',
+        { class: 'filters__actions' },
+        h('button', { type: 'submit', class: 'button' }, 'Rechercher'),
+        h('button', { type: 'reset', class: 'button button--secondary' }, 'Réinitialiser'),
+      ),
+      h('div', { class: 'filters__near' }, nearButton, radiusField, nearStatus),
+    ),
+  );
+
+  function updateNearUi() {
+    nearButton.textContent = near ? 'Ne plus utiliser ma position' : 'Autour de moi';
+    radiusField.hidden = !near;
+    if (!nearStatus.textContent || near) nearStatus.textContent = near ? 'Circuits proches de votre position.' : '';
+  }
+  updateNearUi();
+
+  // --- Résultats ---
+  const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' }, 'Chargement des circuits…');
+  const notice = h('p', { class: 'notice', hidden: true });
+  const cards = h('ul', { class: 'cards', 'aria-label': 'Circuits' });
+  const more = h('button', { type: 'button', class: 'button button--secondary more', hidden: true }, 'Afficher plus de circuits');
+  const mapId = uid('map');
+  const mapEl = h('div', { class: 'map map--list', id: mapId });
+
+  main.append(
+    h(
+      'div',
+      { class: 'page page--list' },
+      h('h1', { tabindex: '-1' }, 'Trouver un circuit'),
+      h('p', { class: 'intro' }, 'Randonnées, balades à vélo ou à cheval et découvertes du patrimoine.'),
+      form,
+      h(
+        'div',
+        { class: 'results-layout' },
+        h(
+          'section',
+          { class: 'results', 'aria-label': 'Résultats' },
+          h('div', { class: 'results__head' }, count, h(
+            'button',
+            { type: 'button', class: 'link-button skip-map', onclick: () => mapEl.focus() },
+            'Aller à la carte',
+          )),
+          notice,
+          cards,
+          more,
+        ),
+        h('section', { class: 'results-map', 'aria-label': 'Carte des départs' }, mapEl),
+      ),
+    ),
+  );
+
+  const map = createMap(mapEl, 'Carte des points de départ des circuits');
+  let markers = null;
+  let loaded = [];
+  let controller = null;
+  let debounce = null;
+
+  function currentParams() {
+    const data = new FormData(form);
+    const params = {};
+    for (const key of FILTER_KEYS) {
+      const v = key === 'near' ? near : String(data.get(key) ?? '').trim();
+      if (v) params[key] = v;
+    }
+    if (!params.near) delete params.radius;
+    return params;
+  }
+
+  function syncHash(params) {
+    const qs = new URLSearchParams(params).toString();
+    const hash = `#/${qs ? `?${qs}` : ''}`;
+    if (location.hash !== hash && !(hash === '#/' && (location.hash === '' || location.hash === '#'))) {
+      history.replaceState(null, '', hash);
+    }
+    ctx.rememberListHash(hash);
+  }
+
+  function addThemes(features) {
+    let changed = false;
+    for (const f of features) {
+      for (const t of f.properties.themes || []) {
+        if (!knownThemes.has(t)) {
+          knownThemes.add(t);
+          changed = true;
+        }
+      }
+    }
+    if (changed) {
+      themeList.replaceChildren(...[...knownThemes].sort((a, b) => a.localeCompare(b, 'fr')).map((t) => h('option', { value: t })));
+    }
+  }
+
+  function showError(err, retry) {
+    count.textContent = 'Impossible de charger les circuits.';
+    notice.hidden = false;
+    notice.className = 'notice notice--error';
+    notice.setAttribute('role', 'alert');
+    notice.replaceChildren(
+      `${err.message} `,
+      h('button', { type: 'button', class: 'button button--small', onclick: retry }, 'Réessayer'),
+    );
+  }
+
+  let lastKey = null;
+
+  async function load({ append = false, force = false } = {}) {
+    const params = currentParams();
+    const key = new URLSearchParams(params).toString();
+    // « input » (différé) puis « change » au départ du champ : ne pas refaire la même requête.
+    if (!append && !force && key === lastKey) return;
+    if (!append) {
+      lastKey = key;
+      syncHash(params);
+    }
+    controller?.abort();
+    controller = new AbortController();
+    const { signal } = controller;
+    form.setAttribute('aria-busy', 'true');
+    try {
+      const offset = append ? loaded.length : 0;
+      const data = await listCircuits(offset ? { ...params, offset } : params, { signal });
+      if (signal.aborted) return;
+      const features = Array.isArray(data.features) ? data.features : [];
+      loaded = append ? loaded.concat(features) : features;
+      const total = Number.isFinite(data.total) ? data.total : loaded.length;
+      count.textContent = formatCount(total);
+      if (lastResponseFromCache()) {
+        notice.hidden = false;
+        notice.className = 'notice';
+        notice.removeAttribute('role');
+        notice.textContent = 'Hors ligne : résultats enregistrés lors d’une visite précédente.';
+      } else {
+        notice.hidden = true;
+      }
+      if (append) cards.append(...features.map(circuitCard));
+      else cards.replaceChildren(...loaded.map(circuitCard));
+      if (!loaded.length) {
+        cards.replaceChildren(h('li', { class: 'empty' }, 'Aucun circuit ne correspond à ces critères.'));
+      }
+      more.hidden = !(loaded.length < total && features.length > 0);
+      addThemes(features);
+      markers = showCircuitStarts(map, loaded, markers);
+    } catch (err) {
+      if (err?.name === 'AbortError') return;
+      if (!append) lastKey = null;
+      showError(err, () => load({ append, force: true }));
+    } finally {
+      if (!signal.aborted) form.removeAttribute('aria-busy');
+    }
+  }
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    clearTimeout(debounce);
+    load({ force: true });
+  });
+  form.addEventListener('change', () => {
+    clearTimeout(debounce);
+    load();
+  });
+  form.addEventListener('input', (e) => {
+    if (e.target === q || e.target === theme || e.target === durationMax) {
+      clearTimeout(debounce);
+      debounce = setTimeout(load, 400);
+    }
+  });
+  form.addEventListener('reset', () => {
+    near = '';
+    nearStatus.textContent = '';
+    updateNearUi();
+    // Après la remise à zéro effective des champs.
+    setTimeout(() => {
+      for (const el of [difficulty, type, practice]) el.value = '';
+      for (const el of [q, theme, durationMax]) el.value = '';
+      load();
+    });
+  });
+  nearButton.addEventListener('click', () => {
+    if (near) {
+      near = '';
+      nearStatus.textContent = '';
+      updateNearUi();
+      load();
+      return;
+    }
+    if (!('geolocation' in navigator)) {
+      nearStatus.textContent = 'La géolocalisation n’est pas disponible sur cet appareil.';
+      return;
+    }
+    nearStatus.textContent = 'Recherche de votre position…';
+    navigator.geolocation.getCurrentPosition(
+      (pos) => {
+        near = `${pos.coords.longitude.toFixed(5)},${pos.coords.latitude.toFixed(5)}`;
+        updateNearUi();
+        load();
+      },
+      () => {
+        nearStatus.textContent = 'Position indisponible (autorisation refusée ou signal absent).';
+      },
+      { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 },
+    );
+  });
+  more.addEventListener('click', () => load({ append: true }));
+
+  load({ force: true });
+
+  return () => {
+    clearTimeout(debounce);
+    controller?.abort();
+    destroyMap(map);
+  };
+}

@@ -1,0 +1,242 @@
+// Page « fiche circuit ».
+import { downloadUrl, getCircuit, getProfile, lastResponseFromCache } from '../api.js';
+import { h, paragraphs, uid } from '../dom.js';
+import {
+  difficultyLabel,
+  formatDuration,
+  formatLength,
+  formatMeters,
+  poiKindLabel,
+  practiceLabel,
+  typeLabel,
+} from '../format.js';
+import { createMap, destroyMap, showTrace } from '../map.js';
+import { renderProfile } from '../profile.js';
+
+const DOWNLOADS = [
+  ['gpx', 'GPX', 'GPS Exchange Format, pour GPS et applications de randonnée', 'application/gpx+xml'],
+  ['kml', 'KML', 'pour Google Earth et logiciels de cartographie', 'application/vnd.google-earth.kml+xml'],
+  ['geojson', 'GeoJSON', 'pour les outils SIG et le web', 'application/geo+json'],
+];
+
+function section(title, ...children) {
+  const id = uid('sec');
+  return h('section', { class: 'sheet__section', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
+}
+
+function figure(term, value) {
+  return h('div', {}, h('dt', {}, term), h('dd', {}, value));
+}
+
+function backLink(ctx) {
+  return h(
+    'nav',
+    { class: 'breadcrumb', 'aria-label': 'Fil d’Ariane' },
+    h('a', { href: ctx.listHash() }, h('span', { 'aria-hidden': 'true' }, '← '), 'Retour à la liste des circuits'),
+  );
+}
+
+/** Points d'intérêt triés par distance depuis le départ (sans distance : à la fin). */
+export function sortPois(pois) {
+  return [...(Array.isArray(pois) ? pois : [])].sort((a, b) => {
+    const da = Number.isFinite(a.distance_m) ? a.distance_m : Infinity;
+    const db = Number.isFinite(b.distance_m) ? b.distance_m : Infinity;
+    return da - db;
+  });
+}
+
+function renderNotFound(main, id, ctx) {
+  ctx.setTitle('Circuit introuvable');
+  main.append(
+    h(
+      'div',
+      { class: 'page page--message' },
+      backLink(ctx),
+      h('h1', { tabindex: '-1' }, 'Circuit introuvable'),
+      h('p', {}, `Aucun circuit ne porte l’identifiant « ${id} ». Il a peut-être été retiré ou renommé.`),
+      h('p', {}, h('a', { href: '#/' }, 'Voir tous les circuits')),
+    ),
+  );
+}
+
+function renderError(main, err, ctx, retry) {
+  ctx.setTitle('Erreur');
+  main.append(
+    h(
+      'div',
+      { class: 'page page--message' },
+      backLink(ctx),
+      h('h1', { tabindex: '-1' }, 'Fiche indisponible'),
+      h('p', { class: 'notice notice--error', role: 'alert' }, err.message),
+      h('p', {}, h('button', { type: 'button', class: 'button', onclick: retry }, 'Réessayer')),
+    ),
+  );
+}
+
+/**
+ * @param {HTMLElement} main
+ * @param {string} id
+ * @param {{ setTitle: (t: string) => void, listHash: () => string, focusHeading: () => void }} ctx
+ * @returns {() => void}
+ */
+export function renderSheet(main, id, ctx) {
+  ctx.setTitle('Chargement…');
+  const controller = new AbortController();
+  const { signal } = controller;
+  let map = null;
+
+  const loading = h('div', { class: 'page' }, backLink(ctx), h('p', { class: 'count', role: 'status' }, 'Chargement du circuit…'));
+  main.append(loading);
+
+  const profilePromise = getProfile(id, { signal }).catch((err) => err);
+
+  async function load() {
+    let circuit;
+    try {
+      circuit = await getCircuit(id, { signal });
+    } catch (err) {
+      if (err?.name === 'AbortError') return;
+      main.replaceChildren();
+      if (err.status === 404) renderNotFound(main, id, ctx);
+      else
+        renderError(main, err, ctx, () => {
+          main.replaceChildren(loading);
+          load();
+        });
+      ctx.focusHeading();
+      return;
+    }
+    if (signal.aborted) return;
+    const fromCache = lastResponseFromCache();
+    const p = circuit.properties || {};
+    const pois = sortPois(p.pois_along);
+    ctx.setTitle(p.name);
+
+    const mapEl = h('div', { class: 'map map--sheet' });
+    const profileSlot = h('div', { class: 'profile-slot' }, h('p', { class: 'muted' }, 'Chargement du profil…'));
+
+    const figures = h(
+      'dl',
+      { class: 'figures figures--sheet' },
+      figure('Distance', formatLength(p.length_m)),
+      figure('Durée', formatDuration(p.duration_min)),
+      figure('Dénivelé positif', formatMeters(p.ascent_m)),
+      figure('Dénivelé négatif', formatMeters(p.descent_m)),
+      Number.isFinite(p.min_elevation_m) || Number.isFinite(p.max_elevation_m)
+        ? figure('Altitude', `${formatMeters(p.min_elevation_m)} à ${formatMeters(p.max_elevation_m)}`)
+        : null,
+      figure('Difficulté', h('span', { class: `badge badge--${p.difficulty}` }, difficultyLabel(p.difficulty))),
+      figure('Type', typeLabel(p.type)),
+      figure('Pratique', practiceLabel(p.practice)),
+      figure('Thèmes', p.themes?.length ? p.themes.join(', ') : 'Aucun'),
+    );
+
+    let trace = null;
+    const poiList = pois.length
+      ? h(
+          'ol',
+          { class: 'pois' },
+          pois.map((poi, i) =>
+            h(
+              'li',
+              { class: `poi poi--${String(poi.kind || 'other').replace(/[^a-z_-]/gi, '')}` },
+              h('span', { class: 'poi__num', 'aria-hidden': 'true' }, String(i + 1)),
+              h(
+                'div',
+                { class: 'poi__body' },
+                h('h3', {}, poi.name),
+                h(
+                  'p',
+                  { class: 'poi__meta' },
+                  h('span', { class: 'kind' }, poiKindLabel(poi.kind)),
+                  ' · ',
+                  Number.isFinite(poi.distance_m) ? `à ${formatLength(poi.distance_m)} du départ` : 'distance inconnue',
+                ),
+                poi.description ? paragraphs(poi.description) : null,
+                h(
+                  'button',
+                  {
+                    type: 'button',
+                    class: 'link-button',
+                    'aria-label': `Voir « ${poi.name} » sur la carte`,
+                    onclick: () => {
+                      trace?.focusPoi(i);
+                      mapEl.scrollIntoView({ behavior: 'smooth', block: 'center' });
+                    },
+                  },
+                  'Voir sur la carte',
+                ),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'muted' }, 'Aucun point d’intérêt n’est associé à ce circuit.');
+
+    const downloads = h(
+      'ul',
+      { class: 'downloads' },
+      DOWNLOADS.map(([format, label, hint, mime]) =>
+        h(
+          'li',
+          {},
+          h('a', { class: 'button button--secondary', href: downloadUrl(p.id || id, format), download: true, type: mime }, `Télécharger en ${label}`),
+          h('span', { class: 'hint' }, ` ${hint}`),
+        ),
+      ),
+    );
+
+    main.replaceChildren(
+      h(
+        'article',
+        { class: 'page sheet' },
+        backLink(ctx),
+        h(
+          'header',
+          { class: 'sheet__header' },
+          h('h1', { tabindex: '-1' }, p.name),
+          p.communes?.length ? h('p', { class: 'sheet__communes' }, p.communes.join(', ')) : null,
+          p.summary ? h('p', { class: 'sheet__summary' }, p.summary) : null,
+          fromCache ? h('p', { class: 'notice' }, 'Hors ligne : fiche enregistrée lors d’une visite précédente.') : null,
+        ),
+        h(
+          'div',
+          { class: 'sheet__grid' },
+          h(
+            'div',
+            { class: 'sheet__main' },
+            section('Chiffres clés', figures),
+            section('Carte du parcours', mapEl),
+            section('Profil altimétrique', profileSlot),
+            section('Description', p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, 'Pas de description.')),
+          ),
+          h(
+            'div',
+            { class: 'sheet__side' },
+            section(`Points d’intérêt sur le parcours (${pois.length})`, poiList),
+            section('Télécharger la trace', downloads),
+          ),
+        ),
+      ),
+    );
+    ctx.focusHeading();
+
+    map = createMap(mapEl, `Carte du circuit ${p.name}`);
+    trace = showTrace(map, circuit.geometry, pois);
+
+    const profile = await profilePromise;
+    if (signal.aborted) return;
+    if (profile instanceof Error) {
+      profileSlot.replaceChildren(h('p', { class: 'muted' }, `Profil altimétrique indisponible : ${profile.message}`));
+    } else {
+      // Largeur intérieure du cadre (bordure et marge déduites).
+      profileSlot.replaceChildren(renderProfile(profile, pois, p.name, profileSlot.clientWidth - 18));
+    }
+  }
+
+  load();
+
+  return () => {
+    controller.abort();
+    destroyMap(map);
+  };
+}

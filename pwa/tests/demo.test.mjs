@@ -1,0 +1,345 @@
+// Test de bout en bout de la PWA contre le vrai serveur Balade (données de démonstration).
+//
+// Prérequis : `npm run build` (dist/) et le binaire du serveur (`cargo build` à la racine,
+// ou BALADE_BIN=/chemin/vers/balade). Chromium : /usr/bin/chromium (ou CHROMIUM_PATH).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { formatCount, formatDuration, formatLength, typeLabel } from '../src/format.js';
+
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(__dirname, '../..');
+const BIN = process.env.BALADE_BIN || path.join(REPO, 'target/debug/balade');
+const PWA_DIR = path.join(REPO, 'pwa/dist');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const STARTUP_TIMEOUT_MS = 60_000;
+const UI_TIMEOUT_MS = 20_000;
+
+let server = null;
+let serverExit = null;
+let output = '';
+let baseUrl = '';
+let browser = null;
+let tmp = null;
+
+/** Lance le serveur et attend la ligne « listening on http://… » sur stdout. */
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      BIN,
+      ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(tmp, 'balade.db')}`],
+      { cwd: REPO, env: { ...process.env, BALADE_PWA_DIR: PWA_DIR }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server = child;
+    serverExit = new Promise((res) => child.once('exit', res));
+    let settled = false;
+    let stdoutBuf = '';
+    const finish = (err, url) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(url);
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`le serveur n'a pas annoncé « listening on » en ${STARTUP_TIMEOUT_MS / 1000} s.\nSortie :\n${output}`)),
+      STARTUP_TIMEOUT_MS,
+    );
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      stdoutBuf += chunk;
+      const lines = stdoutBuf.split('\n');
+      stdoutBuf = lines.pop();
+      for (const line of lines.concat(stdoutBuf)) {
+        const m = line.match(/listening on (http:\/\/[^\s]+)/);
+        if (m) finish(null, m[1].replace(/\/+$/, ''));
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('error', (err) => finish(new Error(`lancement de ${BIN} impossible : ${err.message}\nSortie :\n${output}`)));
+    child.once('exit', (code, signal) =>
+      finish(new Error(`le serveur s'est arrêté avant d'être prêt (code ${code}, signal ${signal}).\nSortie :\n${output}`)),
+    );
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  server.kill('SIGTERM');
+  let timer;
+  const killed = await Promise.race([
+    serverExit.then(() => true),
+    new Promise((res) => {
+      timer = setTimeout(() => res(false), 5000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!killed) {
+    server.kill('SIGKILL');
+    await serverExit;
+  }
+}
+
+// Filet de sécurité si le processus de test s'arrête brutalement.
+process.on('exit', () => {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+});
+
+async function newPage() {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  return { context, page, errors };
+}
+
+async function apiJson(context, pathAndQuery) {
+  const res = await context.request.get(`${baseUrl}${pathAndQuery}`);
+  assert.equal(res.status(), 200, `GET ${pathAndQuery} → ${res.status()}`);
+  return res.json();
+}
+
+/** Attend que la page contienne exactement `n` cartes de circuit (<article> dans <main>). */
+async function waitForCardCount(page, n) {
+  await page.waitForFunction((expected) => document.querySelectorAll('main article').length === expected, n, {
+    timeout: UI_TIMEOUT_MS,
+  });
+}
+
+describe('PWA Balade sur les données de démonstration', () => {
+  before(async () => {
+    if (!existsSync(BIN)) {
+      throw new Error(`binaire du serveur introuvable : ${BIN} (lancer « cargo build » ou définir BALADE_BIN)`);
+    }
+    if (!existsSync(path.join(PWA_DIR, 'index.html')) || !existsSync(path.join(PWA_DIR, 'sw.js'))) {
+      throw new Error(`${PWA_DIR} incomplet : lancer « npm run build » dans pwa/`);
+    }
+    tmp = mkdtempSync(path.join(tmpdir(), 'balade-pwa-test-'));
+    baseUrl = await startServer();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await stopServer();
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('la liste affiche les circuits de démonstration et leurs départs sur la carte', async () => {
+    const { context, page, errors } = await newPage();
+    try {
+      const api = await apiJson(context, '/api/v1/circuits');
+      assert.ok(api.features.length >= 6, `au moins 6 circuits de démo attendus, l'API en renvoie ${api.features.length}`);
+      const withStart = api.features.filter((f) => f.geometry?.type === 'Point').length;
+
+      await page.goto(`${baseUrl}/`);
+      await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
+      await waitForCardCount(page, api.features.length);
+      const articles = page.getByRole('main').getByRole('article');
+      assert.ok((await articles.count()) >= 6);
+      await page.getByText(formatCount(api.total), { exact: true }).waitFor();
+
+      // Chaque carte a un titre de niveau 2 qui est un lien vers la fiche.
+      for (const f of api.features) {
+        const link = page.getByRole('heading', { level: 2, name: f.properties.name, exact: true }).getByRole('link');
+        assert.equal(await link.getAttribute('href'), `#/circuits/${encodeURIComponent(f.properties.id)}`);
+      }
+
+      // Un marqueur (bouton clavier de Leaflet) par point de départ.
+      await page.waitForFunction(
+        (n) => document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length === n,
+        withStart,
+      );
+      assert.equal(await page.getByRole('button', { name: /^Départ : / }).count(), withStart);
+      await page.getByText('Aucun fond de carte configuré').waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('la fiche d’un circuit montre ses chiffres, sa trace et son profil', async () => {
+    const { context, page, errors } = await newPage();
+    try {
+      const api = await apiJson(context, '/api/v1/circuits');
+      // Premier circuit de démo qui a un profil altimétrique.
+      let chosen = null;
+      let profile = null;
+      for (const f of api.features) {
+        const p = await apiJson(context, `/api/v1/circuits/${encodeURIComponent(f.properties.id)}/profile`);
+        if (Array.isArray(p) && p.length >= 2) {
+          chosen = f;
+          profile = p;
+          break;
+        }
+      }
+      assert.ok(chosen, 'aucun circuit de démo n’a de profil altimétrique');
+      const { id, name } = chosen.properties;
+      const detail = await apiJson(context, `/api/v1/circuits/${encodeURIComponent(id)}`);
+
+      await page.goto(`${baseUrl}/`);
+      await page.getByRole('heading', { level: 2, name, exact: true }).getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+      assert.equal(new URL(page.url()).hash, `#/circuits/${encodeURIComponent(id)}`);
+
+      const figures = page.locator('dl.figures--sheet');
+      const figureValue = (term) =>
+        figures.locator('div', { has: page.getByText(term, { exact: true }) }).getByRole('definition');
+      assert.equal((await figureValue('Distance').innerText()).trim(), formatLength(detail.properties.length_m));
+      assert.equal((await figureValue('Durée').innerText()).trim(), formatDuration(detail.properties.duration_min));
+
+      // La trace est dessinée par Leaflet (SVG).
+      await page.waitForFunction(() => document.querySelectorAll('.leaflet-overlay-pane path').length >= 1);
+
+      // Profil altimétrique : SVG accessible contenant un tracé.
+      const svg = page.getByRole('img', { name: new RegExp(`^Profil altimétrique : `) });
+      await svg.waitFor();
+      assert.ok((await svg.locator('path.profile-line').count()) >= 1);
+      const d = await svg.locator('path.profile-line').getAttribute('d');
+      assert.ok(d && d.split('L').length >= 2, 'le profil doit contenir une ligne');
+
+      // Points d'intérêt le long du parcours, dans l'ordre des distances.
+      const pois = detail.properties.pois_along || [];
+      if (pois.length) {
+        const items = page.locator('ol.pois > li');
+        assert.equal(await items.count(), pois.length);
+        const sorted = [...pois].sort((a, b) => a.distance_m - b.distance_m);
+        assert.equal((await items.first().getByRole('heading', { level: 3 }).innerText()).trim(), sorted[0].name);
+      }
+
+      // Liens de téléchargement.
+      for (const [format, label] of [
+        ['gpx', 'GPX'],
+        ['kml', 'KML'],
+        ['geojson', 'GeoJSON'],
+      ]) {
+        const link = page.getByRole('link', { name: `Télécharger en ${label}` });
+        const href = await link.getAttribute('href');
+        assert.equal(href, `api/v1/circuits/${encodeURIComponent(id)}/download?format=${format}`);
+        const res = await context.request.get(new URL(href, `${baseUrl}/`).href);
+        assert.equal(res.status(), 200, `téléchargement ${format} → ${res.status()}`);
+      }
+
+      // Retour à la liste, puis identifiant inconnu.
+      await page.getByRole('link', { name: /Retour à la liste/ }).click();
+      await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
+      await page.goto(`${baseUrl}/#/circuits/circuit-qui-n-existe-pas`);
+      await page.getByRole('heading', { level: 1, name: 'Circuit introuvable' }).waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('un filtre restreint la liste', async () => {
+    const { context, page, errors } = await newPage();
+    try {
+      const all = await apiJson(context, '/api/v1/circuits');
+      // Type présent mais pas partout (de préférence « one_way »).
+      const counts = new Map();
+      for (const f of all.features) counts.set(f.properties.type, (counts.get(f.properties.type) || 0) + 1);
+      const candidates = ['one_way', 'return', 'loop'].filter((t) => counts.get(t) > 0 && counts.get(t) < all.features.length);
+      assert.ok(candidates.length, 'les circuits de démo devraient avoir des types variés');
+      const type = candidates[0];
+      const filtered = await apiJson(context, `/api/v1/circuits?type=${type}`);
+      assert.ok(filtered.total < all.total, `type=${type} devrait donner moins de circuits que sans filtre`);
+      assert.ok(filtered.features.length >= 1);
+
+      await page.goto(`${baseUrl}/`);
+      await waitForCardCount(page, all.features.length);
+      await page.getByLabel('Type de circuit').selectOption(type);
+      await page.getByText(formatCount(filtered.total), { exact: true }).waitFor();
+      await waitForCardCount(page, filtered.features.length);
+
+      const articles = page.getByRole('main').getByRole('article');
+      const n = await articles.count();
+      assert.ok(n < all.features.length);
+      for (let i = 0; i < n; i += 1) {
+        assert.ok((await articles.nth(i).innerText()).includes(typeLabel(type)), `la carte ${i} devrait indiquer « ${typeLabel(type)} »`);
+      }
+      assert.match(new URL(page.url()).hash, new RegExp(`type=${type}`));
+      await page.waitForFunction(
+        (expected) => document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length === expected,
+        filtered.features.filter((f) => f.geometry?.type === 'Point').length,
+      );
+
+      // Réinitialiser rend la liste complète.
+      await page.getByRole('button', { name: 'Réinitialiser' }).click();
+      await waitForCardCount(page, all.features.length);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('la coquille de l’application fonctionne hors ligne après une visite', async () => {
+    const { context, page, errors } = await newPage();
+    try {
+      const all = await apiJson(context, '/api/v1/circuits');
+      const first = all.features[0].properties;
+
+      await page.goto(`${baseUrl}/`);
+      await waitForCardCount(page, all.features.length);
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+      });
+      const controlled = await page
+        .waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 5000 })
+        .then(() => true, () => false);
+      if (!controlled) {
+        await page.reload();
+        await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+      }
+      // Une visite contrôlée par le service worker met aussi en cache les réponses de l'API.
+      await page.reload();
+      await waitForCardCount(page, all.features.length);
+      await page.goto(`${baseUrl}/#/circuits/${encodeURIComponent(first.id)}`);
+      await page.getByRole('heading', { level: 1, name: first.name, exact: true }).waitFor();
+      await page.getByRole('img', { name: /^Profil altimétrique : / }).or(page.getByText(/Profil altimétrique indisponible/)).waitFor();
+      await page.goto(`${baseUrl}/#/`);
+      await waitForCardCount(page, all.features.length);
+
+      await context.setOffline(true);
+      const response = await page.reload();
+      assert.ok(response, 'le rechargement devrait produire une réponse');
+      assert.ok(response.fromServiceWorker(), 'index.html devrait venir du service worker');
+      const banner = page.getByRole('banner');
+      await banner.getByRole('link', { name: 'Balade' }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
+      await page.getByText(/Vous êtes hors ligne/).waitFor();
+      // Les circuits déjà consultés restent visibles, servis par le cache de l'API.
+      await waitForCardCount(page, all.features.length);
+      await page.getByText(/Hors ligne : résultats enregistrés/).waitFor();
+      await page.getByRole('heading', { level: 2, name: first.name, exact: true }).getByRole('link').click();
+      await page.getByRole('heading', { level: 1, name: first.name, exact: true }).waitFor();
+      await context.setOffline(false);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
