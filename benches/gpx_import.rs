@@ -1,8 +1,8 @@
 //! GPX import throughput, on the demo circuits (about 230 KB of GPX).
 //!
 //! Target: parsing and computing at ≥ 10 MB/s (a 20 km circuit in well under 0.1 s);
-//! the full import into SQLite (one
-//! transaction per file, all seven files re-imported as updates) reported beside it.
+//! the full import into SQLite (one transaction per file, all seven files re-imported
+//! as updates) reported beside it.
 //! Run: `cargo bench --bench gpx_import`.
 
 use balade_core::store;
