@@ -1,7 +1,7 @@
 //! The `balade` command line: parses arguments and calls the crates. Nothing else.
 #![forbid(unsafe_code)]
 
-use balade_core::store::{self, Store};
+use balade_core::store::{self, OpenOptions, Store};
 use balade_import::{ImportOptions, import_gpx};
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
@@ -36,6 +36,25 @@ enum Command {
     /// Import data files into the database (idempotent: re-importing updates).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Database operations: migrations, copies between backends.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Apply pending migrations to the database of --db, then exit.
+    Migrate,
+    /// Copy every circuit and POI from one database to another (e.g. SQLite to PostGIS),
+    /// in one transaction, then check both hold the same: counts and checksums.
+    Copy {
+        /// Source database URL.
+        #[arg(long)]
+        from: String,
+        /// Target database URL (created and migrated as needed).
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -52,6 +71,10 @@ struct ServeArgs {
     /// Folder of the built web app.
     #[arg(long, env = "BALADE_PWA_DIR", default_value_os_t = default_dir("pwa/dist"))]
     pwa_dir: PathBuf,
+    /// Do not apply migrations at start: for servers reading a read-only replica
+    /// (run `balade db migrate` against the primary instead).
+    #[arg(long, env = "BALADE_NO_MIGRATE")]
+    no_migrate: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -104,8 +127,23 @@ async fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<ExitCode, String> {
-    let store = store::open(&cli.db).await.map_err(|e| e.to_string())?;
+    if let Command::Db(DbCommand::Copy { from, to }) = &cli.command {
+        return copy(from, to).await;
+    }
+    let migrate = !matches!(&cli.command, Command::Serve(args) if args.no_migrate);
+    let store = store::open_with(&cli.db, OpenOptions { migrate })
+        .await
+        .map_err(|e| e.to_string())?;
     match cli.command {
+        Command::Db(DbCommand::Migrate) => {
+            println!(
+                "{} database {}: migrations applied",
+                store.backend(),
+                store::redact(&cli.db)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Db(DbCommand::Copy { .. }) => unreachable!("handled above"),
         Command::Serve(args) => {
             if args.demo {
                 load_demo(store.as_ref(), &args.fixtures).await?;
@@ -122,6 +160,29 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import(ImportCommand::Gpx { paths, partial }) => {
             import(store, paths, partial).await
         }
+    }
+}
+
+async fn copy(from: &str, to: &str) -> Result<ExitCode, String> {
+    let source = store::open(from)
+        .await
+        .map_err(|e| format!("{}: {e}", store::redact(from)))?;
+    let target = store::open(to)
+        .await
+        .map_err(|e| format!("{}: {e}", store::redact(to)))?;
+    let copied = store::copy::copy(source.as_ref(), target.as_ref())
+        .await
+        .map_err(|e| e.to_string())?;
+    let landed = store::copy::fingerprint(target.as_ref())
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("source: {copied}");
+    println!("target: {landed}");
+    if landed == copied {
+        println!("copy verified");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err("the target differs from the source (it held other records before the copy?)".into())
     }
 }
 

@@ -171,6 +171,106 @@ async fn story(store: Arc<dyn Store>) {
 }
 
 #[tokio::test]
+async fn postgres_story() {
+    let Some(admin) = store::testing::postgres_admin_url() else {
+        return;
+    };
+    let url = store::testing::fresh_postgres_database(&admin)
+        .await
+        .expect("database");
+    let store = store::open(&url).await.expect("open");
+    assert_eq!(store.backend(), "postgres");
+    story(store).await;
+}
+
+#[tokio::test]
+async fn postgres_notifies_commits_only() {
+    let Some(admin) = store::testing::postgres_admin_url() else {
+        return;
+    };
+    let url = store::testing::fresh_postgres_database(&admin)
+        .await
+        .expect("database");
+    let store = store::open(&url).await.expect("open");
+    let mut feed = store
+        .subscribe()
+        .await
+        .expect("subscribe")
+        .expect("postgres has notices");
+    // A rolled-back import says nothing; the next commit does.
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("annule", "Annulé"))
+        .await
+        .expect("circuit");
+    drop(tx);
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("garde", "Gardé"))
+        .await
+        .expect("circuit");
+    tx.commit().await.expect("commit");
+    tokio::time::timeout(std::time::Duration::from_secs(30), feed.changed())
+        .await
+        .expect("a notice")
+        .expect("ok");
+    assert_eq!(store.counts().await.expect("counts").circuits, 1);
+}
+
+#[tokio::test]
+async fn copy_moves_everything_between_backends() {
+    let (origin, _dir) = sqlite().await;
+    let mut tx = origin.begin_import().await.expect("begin");
+    for (i, name) in ["Une", "Deux", "Trois"].iter().enumerate() {
+        let id = format!("c{i}");
+        tx.upsert_circuit(&circuit(&id, name))
+            .await
+            .expect("circuit");
+        tx.upsert_poi(&poi(&id, "a", PoiKind::Heritage))
+            .await
+            .expect("poi");
+    }
+    tx.commit().await.expect("commit");
+    let source = store::copy::fingerprint(origin.as_ref())
+        .await
+        .expect("fingerprint");
+    assert_eq!((source.circuits, source.pois), (3, 3));
+
+    // Into a second SQLite file always, and into PostGIS when a server is there.
+    let (other, _dir2) = sqlite().await;
+    let mut targets = vec![other];
+    if let Some(admin) = store::testing::postgres_admin_url() {
+        let url = store::testing::fresh_postgres_database(&admin)
+            .await
+            .expect("database");
+        targets.push(store::open(&url).await.expect("open"));
+    }
+    for target in targets {
+        let copied = store::copy::copy(origin.as_ref(), target.as_ref())
+            .await
+            .expect("copy");
+        assert_eq!(copied, source);
+        assert_eq!(
+            store::copy::fingerprint(target.as_ref())
+                .await
+                .expect("fingerprint"),
+            source,
+            "{}",
+            target.backend()
+        );
+        // A change on one side shows in the checksum.
+        let mut tx = target.begin_import().await.expect("begin");
+        tx.upsert_poi(&poi("c0", "a", PoiKind::Food))
+            .await
+            .expect("poi");
+        tx.commit().await.expect("commit");
+        let changed = store::copy::fingerprint(target.as_ref())
+            .await
+            .expect("fingerprint");
+        assert_eq!((changed.circuits, changed.pois), (3, 3));
+        assert_ne!(changed.checksum, source.checksum);
+    }
+}
+
+#[tokio::test]
 async fn sqlite_story() {
     let (store, _dir) = sqlite().await;
     assert_eq!(store.backend(), "sqlite");

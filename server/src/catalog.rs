@@ -4,7 +4,7 @@
 
 use balade_core::CircuitSummary;
 use balade_core::index::{CircuitStart, SpatialIndex};
-use balade_core::store::{Store, StoreResult};
+use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -107,15 +107,42 @@ impl SharedCatalog {
         Ok(true)
     }
 
-    /// Polls the store for changes until the process ends. Failures are logged and the
+    /// Keeps the catalogue fresh until the process ends: reloads on every change notice
+    /// the store pushes (PostgreSQL), and polls the revision every [`REFRESH_EVERY`]
+    /// anyway, which is all SQLite and read replicas have. Failures are logged and the
     /// previous catalogue keeps serving.
     pub fn spawn_refresher(&self, store: Arc<dyn Store>) -> tokio::task::JoinHandle<()> {
         let shared = self.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(REFRESH_EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut feed: Option<Box<dyn ChangeFeed>> = None;
+            let mut feed_wanted = true;
             loop {
-                tick.tick().await;
+                if feed.is_none() && feed_wanted {
+                    match store.subscribe().await {
+                        Ok(f) => {
+                            feed_wanted = f.is_some();
+                            feed = f;
+                        }
+                        Err(e) => {
+                            tracing::debug!(error = %e, "change notices unavailable, polling")
+                        }
+                    }
+                }
+                let lost = match feed.as_mut() {
+                    Some(f) => tokio::select! {
+                        notice = f.changed() => notice.is_err(),
+                        _ = tick.tick() => false,
+                    },
+                    None => {
+                        tick.tick().await;
+                        false
+                    }
+                };
+                if lost {
+                    feed = None;
+                }
                 if let Err(e) = shared.refresh(store.as_ref()).await {
                     tracing::warn!(error = %e, "catalogue refresh failed");
                 }

@@ -1,5 +1,6 @@
-//! The HTTP API in-process: the real router on a real SQLite file loaded with the demo
-//! circuits through the real importer, driven with `oneshot`.
+//! The HTTP API in-process: the real router on a real database loaded with the demo
+//! circuits through the real importer, driven with `oneshot`. Every test runs on SQLite
+//! and on PostGIS (when a test server is configured): the same answers from both.
 
 use axum::Router;
 use axum::body::Body;
@@ -15,14 +16,30 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower::ServiceExt;
 
+#[derive(Debug, Clone, Copy)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
 struct Fixture {
     app: Router,
     _dir: tempfile::TempDir,
 }
 
-async fn fixture() -> Fixture {
+/// The demo circuits in a new database of `backend`; `None` when that backend has no
+/// test server here.
+async fn fixture(backend: Backend) -> Option<Fixture> {
     let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}", dir.path().join("api.db").display());
+    let url = match backend {
+        Backend::Sqlite => format!("sqlite://{}", dir.path().join("api.db").display()),
+        Backend::Postgres => {
+            let admin = store::testing::postgres_admin_url()?;
+            store::testing::fresh_postgres_database(&admin)
+                .await
+                .expect("database")
+        }
+    };
     let store: Arc<dyn Store> = store::open(&url).await.expect("open store");
     let circuits = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/circuits");
     let report = import_gpx(
@@ -35,10 +52,10 @@ async fn fixture() -> Fixture {
     .expect("import");
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
     let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
-    Fixture {
+    Some(Fixture {
         app: app(AppState { store, catalog }, None),
         _dir: dir,
-    }
+    })
 }
 
 struct Answer {
@@ -93,9 +110,10 @@ fn ids(v: &Value) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn health_and_openapi() {
-    let f = fixture().await;
+async fn health_and_openapi(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let a = get(&f.app, "/healthz").await;
     assert_eq!(
         (a.status, a.body.as_slice()),
@@ -137,9 +155,10 @@ async fn health_and_openapi() {
     }
 }
 
-#[tokio::test]
-async fn list_holds_every_demo_circuit_with_its_figures() {
-    let f = fixture().await;
+async fn list_holds_every_demo_circuit_with_its_figures(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let list = get(&f.app, "/api/v1/circuits").await.json();
     assert_eq!(list["type"], "FeatureCollection");
     let n = features(&list).len();
@@ -167,9 +186,10 @@ async fn list_holds_every_demo_circuit_with_its_figures() {
     );
 }
 
-#[tokio::test]
-async fn filters_agree_with_the_unfiltered_list() {
-    let f = fixture().await;
+async fn filters_agree_with_the_unfiltered_list(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let all = get(&f.app, "/api/v1/circuits").await.json();
     let expect = |pred: &dyn Fn(&Value) -> bool| -> Vec<String> {
         features(&all)
@@ -226,9 +246,10 @@ async fn filters_agree_with_the_unfiltered_list() {
     assert_eq!(page["total"], all["total"]);
 }
 
-#[tokio::test]
-async fn text_search_ignores_case_and_accents() {
-    let f = fixture().await;
+async fn text_search_ignores_case_and_accents(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let a = get(&f.app, "/api/v1/circuits?q=EPISCOPALE").await.json();
     let b = get(&f.app, "/api/v1/circuits?q=%C3%A9piscopale")
         .await
@@ -248,9 +269,10 @@ async fn text_search_ignores_case_and_accents() {
     );
 }
 
-#[tokio::test]
-async fn near_sorts_by_distance_and_radius_limits() {
-    let f = fixture().await;
+async fn near_sorts_by_distance_and_radius_limits(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     // The Tour César in Provins.
     let near = get(&f.app, "/api/v1/circuits?near=3.2887,48.5606")
         .await
@@ -268,9 +290,10 @@ async fn near_sorts_by_distance_and_radius_limits() {
     assert_eq!(ids(&close), ["provins-remparts"]);
 }
 
-#[tokio::test]
-async fn bad_parameters_are_400_with_a_reason() {
-    let f = fixture().await;
+async fn bad_parameters_are_400_with_a_reason(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     for (uri, needle) in [
         ("/api/v1/circuits?difficulty=extreme", "difficulty"),
         ("/api/v1/circuits?type=circle", "type"),
@@ -302,9 +325,10 @@ async fn bad_parameters_are_400_with_a_reason() {
     }
 }
 
-#[tokio::test]
-async fn unknown_ids_are_404() {
-    let f = fixture().await;
+async fn unknown_ids_are_404(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     for uri in [
         "/api/v1/circuits/nowhere",
         "/api/v1/circuits/nowhere/profile",
@@ -317,9 +341,10 @@ async fn unknown_ids_are_404() {
     }
 }
 
-#[tokio::test]
-async fn sheet_has_trace_figures_and_pois_in_walking_order() {
-    let f = fixture().await;
+async fn sheet_has_trace_figures_and_pois_in_walking_order(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let sheet = get(&f.app, "/api/v1/circuits/grand-morin-guerard-coulommiers")
         .await
         .json();
@@ -369,9 +394,10 @@ async fn sheet_has_trace_figures_and_pois_in_walking_order() {
     assert_eq!(poi["properties"]["name"], along[0]["name"]);
 }
 
-#[tokio::test]
-async fn profile_runs_from_zero_to_the_length() {
-    let f = fixture().await;
+async fn profile_runs_from_zero_to_the_length(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let sheet = get(&f.app, "/api/v1/circuits/franchard-gorges")
         .await
         .json();
@@ -396,9 +422,10 @@ async fn profile_runs_from_zero_to_the_length() {
     );
 }
 
-#[tokio::test]
-async fn downloads_parse_back() {
-    let f = fixture().await;
+async fn downloads_parse_back(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let sheet = get(&f.app, "/api/v1/circuits/moret-loing").await.json();
     let line = sheet["geometry"]["coordinates"].as_array().expect("line");
     let n_pois = sheet["properties"]["pois"].as_array().map_or(0, Vec::len);
@@ -442,9 +469,10 @@ async fn downloads_parse_back() {
     assert_eq!(kml.matches("<Placemark>").count(), 1 + n_pois);
 }
 
-#[tokio::test]
-async fn nearby_pois_nearest_first() {
-    let f = fixture().await;
+async fn nearby_pois_nearest_first(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let sheet = get(&f.app, "/api/v1/circuits/provins-remparts")
         .await
         .json();
@@ -490,9 +518,10 @@ async fn nearby_pois_nearest_first() {
     );
 }
 
-#[tokio::test]
-async fn answers_are_compressed_and_open_to_other_origins() {
-    let f = fixture().await;
+async fn answers_are_compressed_and_open_to_other_origins(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
     let request = Request::get("/api/v1/circuits/franchard-gorges")
         .header(header::ACCEPT_ENCODING, "gzip")
         .header(header::ORIGIN, "https://commune.example")
@@ -504,3 +533,34 @@ async fn answers_are_compressed_and_open_to_other_origins() {
     assert_eq!(a.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
     assert_eq!(&a.body[..2], &[0x1f, 0x8b], "a gzip stream");
 }
+
+/// One test per backend for each story above.
+macro_rules! on_every_backend {
+    ($($story:ident),+ $(,)?) => {
+        $(mod $story {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$story(super::Backend::Sqlite).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                super::$story(super::Backend::Postgres).await
+            }
+        })+
+    };
+}
+
+on_every_backend!(
+    health_and_openapi,
+    list_holds_every_demo_circuit_with_its_figures,
+    filters_agree_with_the_unfiltered_list,
+    text_search_ignores_case_and_accents,
+    near_sorts_by_distance_and_radius_limits,
+    bad_parameters_are_400_with_a_reason,
+    unknown_ids_are_404,
+    sheet_has_trace_figures_and_pois_in_walking_order,
+    profile_runs_from_zero_to_the_length,
+    downloads_parse_back,
+    nearby_pois_nearest_first,
+    answers_are_compressed_and_open_to_other_origins,
+);

@@ -33,6 +33,17 @@ impl Db {
         Self { dir, url }
     }
 
+    /// A new database on the PostgreSQL test server, or `None` when there is none.
+    pub fn postgres() -> Option<Self> {
+        let admin = balade_core::store::testing::postgres_admin_url()?;
+        let url = block_on(balade_core::store::testing::fresh_postgres_database(&admin))
+            .expect("database");
+        Some(Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            url,
+        })
+    }
+
     pub fn balade(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_balade"))
             .args(args)
@@ -49,29 +60,37 @@ impl Db {
         self.balade(&args)
     }
 
-    /// Row counts read straight from the file with the store, not through the binary.
-    /// Runs on its own thread so that async tests can call it too.
+    /// Row counts read straight from the database with the store, not through the binary.
     pub fn counts(&self) -> (u64, u64) {
-        std::thread::scope(|s| {
-            s.spawn(|| {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
-                rt.block_on(async {
-                    let store = balade_core::store::open(&self.url).await.expect("open");
-                    let c = store.counts().await.expect("counts");
-                    (c.circuits, c.pois)
-                })
-            })
-            .join()
-            .expect("counting thread")
+        block_on(async {
+            let store = balade_core::store::open(&self.url).await.expect("open");
+            let c = store.counts().await.expect("counts");
+            (c.circuits, c.pois)
         })
     }
 }
 
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Runs a future to completion on a runtime of its own, on a thread of its own, so that
+/// sync and async tests alike can call it.
+pub fn block_on<F: std::future::Future + Send>(future: F) -> F::Output
+where
+    F::Output: Send,
+{
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(future)
+        })
+        .join()
+        .expect("helper thread")
+    })
 }
 
 /// `imported N, updated M, rejected K` from the last line.

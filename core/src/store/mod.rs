@@ -2,10 +2,16 @@
 //! backend chosen once from the database URL. No SQL lives outside the backends.
 
 mod codec;
+pub mod copy;
+pub mod postgres;
+mod rows;
 pub mod sqlite;
+#[doc(hidden)]
+pub mod testing;
 
 use crate::domain::{Circuit, CircuitId, CircuitSummary, Poi, PoiId, PoiPoint};
 use async_trait::async_trait;
+pub use codec::{decode_trace, encode_trace};
 use std::sync::Arc;
 
 /// What went wrong in the store. Messages are for logs and operators; the HTTP layer
@@ -14,8 +20,6 @@ use std::sync::Arc;
 pub enum StoreError {
     #[error("unsupported database URL `{0}` (expected sqlite://PATH or postgres://…)")]
     UnsupportedUrl(String),
-    #[error("the PostgreSQL backend is not available in this build")]
-    PostgresUnavailable,
     #[error("database unreachable: {0}")]
     Unavailable(#[source] sqlx::Error),
     #[error("database error: {0}")]
@@ -81,14 +85,46 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn poi(&self, id: &PoiId) -> StoreResult<Option<Poi>>;
     /// Every POI, as the spatial index needs it.
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>>;
+    /// Every circuit, published or not, in id order: for copies and checksums.
+    async fn all_circuits(&self) -> StoreResult<Vec<Circuit>>;
+    /// Every POI in id order: for copies and checksums.
+    async fn all_pois(&self) -> StoreResult<Vec<Poi>>;
+    /// A feed of change notices pushed by the database, when the backend has one
+    /// (PostgreSQL's LISTEN/NOTIFY); `None` means readers must poll [`Store::revision`].
+    async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>>;
 }
 
-/// Opens the store named by `url`, creating and migrating it as needed.
+/// Change notices from the database: each `changed()` returns when some import has
+/// committed since the previous call (several commits may fold into one notice).
+#[async_trait]
+pub trait ChangeFeed: Send {
+    async fn changed(&mut self) -> StoreResult<()>;
+}
+
+/// How to open a store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// Apply pending migrations (off for servers reading a read-only replica).
+    pub migrate: bool,
+}
+
+impl Default for OpenOptions {
+    fn default() -> Self {
+        Self { migrate: true }
+    }
+}
+
+/// Opens the store named by `url`, creating (SQLite) and migrating it as needed.
 pub async fn open(url: &str) -> StoreResult<Arc<dyn Store>> {
+    open_with(url, OpenOptions::default()).await
+}
+
+/// Opens the store named by `url`: the backend is chosen here, once, from the scheme.
+pub async fn open_with(url: &str, options: OpenOptions) -> StoreResult<Arc<dyn Store>> {
     if url.starts_with("sqlite:") {
-        Ok(Arc::new(sqlite::SqliteStore::open(url).await?))
+        Ok(Arc::new(sqlite::SqliteStore::open(url, options).await?))
     } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Err(StoreError::PostgresUnavailable)
+        Ok(Arc::new(postgres::PostgresStore::open(url, options).await?))
     } else {
         Err(StoreError::UnsupportedUrl(redact(url)))
     }

@@ -1,15 +1,12 @@
 //! The embedded backend: one SQLite file (bundled library), WAL journal so that readers
 //! never wait for an import, migrations embedded and run at open.
 
-use super::codec::{decode_list, decode_trace, encode_list, encode_trace};
-use super::{Counts, ImportTx, Store, StoreError, StoreResult, Upsert};
-use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiId, PoiPoint, TraceStats,
-};
+use super::codec::{encode_list, encode_trace};
+use super::rows;
+use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
+use crate::domain::{Circuit, CircuitId, CircuitSummary, Insee, Poi, PoiId, PoiPoint};
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::time::Duration;
@@ -22,7 +19,7 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    pub async fn open(url: &str) -> StoreResult<Self> {
+    pub async fn open(url: &str, open: OpenOptions) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -36,81 +33,23 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(StoreError::Unavailable)?;
-        MIGRATOR.run(&pool).await?;
+        if open.migrate {
+            MIGRATOR.run(&pool).await?;
+        }
         Ok(Self { pool })
     }
 }
 
-const SUMMARY_COLUMNS: &str = "id, name, summary, description, practice, themes, communes, start_lon, start_lat, \
-     length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, duration_min, difficulty, circuit_type";
+/// Columns that read back as a whole circuit, in the names `rows` expects.
+fn circuit_columns() -> String {
+    format!(
+        "{}, source, trace, published",
+        rows::SUMMARY_FIELDS.join(", ")
+    )
+}
 
 const POI_COLUMNS: &str =
     "id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee";
-
-fn parse<T: FromStr>(row: &SqliteRow, column: &str) -> StoreResult<T>
-where
-    T::Err: std::fmt::Display,
-{
-    let text: String = row.try_get(column)?;
-    text.parse()
-        .map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
-}
-
-fn lonlat(row: &SqliteRow, lon: &str, lat: &str) -> StoreResult<LonLat> {
-    LonLat::new(row.try_get(lon)?, row.try_get(lat)?)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-fn stats(row: &SqliteRow) -> StoreResult<TraceStats> {
-    Ok(TraceStats {
-        length_m: row.try_get("length_m")?,
-        ascent_m: row.try_get("ascent_m")?,
-        descent_m: row.try_get("descent_m")?,
-        min_elevation_m: row.try_get("min_elevation_m")?,
-        max_elevation_m: row.try_get("max_elevation_m")?,
-    })
-}
-
-fn summary_from_row(row: &SqliteRow) -> StoreResult<CircuitSummary> {
-    Ok(CircuitSummary {
-        id: parse(row, "id")?,
-        name: row.try_get("name")?,
-        summary: row.try_get("summary")?,
-        description: row.try_get("description")?,
-        practice: parse(row, "practice")?,
-        themes: decode_list(row.try_get("themes")?)?,
-        communes: decode_list(row.try_get("communes")?)?,
-        start: lonlat(row, "start_lon", "start_lat")?,
-        stats: stats(row)?,
-        duration_min: row.try_get::<i64, _>("duration_min")? as u32,
-        difficulty: parse(row, "difficulty")?,
-        circuit_type: parse(row, "circuit_type")?,
-    })
-}
-
-fn poi_from_row(row: &SqliteRow) -> StoreResult<Poi> {
-    let circuit: Option<String> = row.try_get("circuit_id")?;
-    let insee: Option<String> = row.try_get("insee")?;
-    Ok(Poi {
-        id: parse(row, "id")?,
-        source: row.try_get("source")?,
-        kind: parse(row, "kind")?,
-        name: row.try_get("name")?,
-        description: row.try_get("description")?,
-        pos: lonlat(row, "lon", "lat")?,
-        ele: row.try_get("ele")?,
-        circuit: circuit
-            .map(CircuitId::new)
-            .transpose()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        commune: row.try_get("commune")?,
-        insee: insee
-            .as_deref()
-            .map(Insee::new)
-            .transpose()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-    })
-}
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -154,44 +93,25 @@ impl Store for SqliteStore {
     }
 
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>> {
-        let sql =
-            format!("SELECT {SUMMARY_COLUMNS} FROM circuits WHERE published = 1 ORDER BY name, id");
+        let sql = format!(
+            "SELECT {} FROM circuits WHERE published = 1 ORDER BY name, id",
+            rows::SUMMARY_FIELDS.join(", ")
+        );
         sqlx::query(&sql)
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(summary_from_row)
+            .map(rows::summary)
             .collect()
     }
 
     async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>> {
-        let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, source, trace, published FROM circuits WHERE id = ?"
-        );
-        let Some(row) = sqlx::query(&sql)
+        let sql = format!("SELECT {} FROM circuits WHERE id = ?", circuit_columns());
+        let row = sqlx::query(&sql)
             .bind(id.as_str())
             .fetch_optional(&self.pool)
-            .await?
-        else {
-            return Ok(None);
-        };
-        let s = summary_from_row(&row)?;
-        Ok(Some(Circuit {
-            id: s.id,
-            source: row.try_get("source")?,
-            name: s.name,
-            summary: s.summary,
-            description: s.description,
-            practice: s.practice,
-            themes: s.themes,
-            communes: s.communes,
-            trace: decode_trace(row.try_get("trace")?)?,
-            stats: s.stats,
-            duration_min: s.duration_min,
-            difficulty: s.difficulty,
-            circuit_type: s.circuit_type,
-            published: row.try_get("published")?,
-        }))
+            .await?;
+        row.as_ref().map(rows::circuit).transpose()
     }
 
     async fn circuit_pois(&self, id: &CircuitId) -> StoreResult<Vec<Poi>> {
@@ -201,35 +121,49 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?
             .iter()
-            .map(poi_from_row)
+            .map(rows::poi)
             .collect()
     }
 
     async fn poi(&self, id: &PoiId) -> StoreResult<Option<Poi>> {
         let sql = format!("SELECT {POI_COLUMNS} FROM pois WHERE id = ?");
-        sqlx::query(&sql)
+        let row = sqlx::query(&sql)
             .bind(id.as_str())
             .fetch_optional(&self.pool)
-            .await?
-            .as_ref()
-            .map(poi_from_row)
-            .transpose()
+            .await?;
+        row.as_ref().map(rows::poi).transpose()
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        let rows = sqlx::query("SELECT id, kind, name, lon, lat FROM pois")
+        let found = sqlx::query("SELECT id, kind, name, lon, lat FROM pois")
             .fetch_all(&self.pool)
             .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(PoiPoint {
-                    id: parse(row, "id")?,
-                    kind: parse(row, "kind")?,
-                    name: row.try_get("name")?,
-                    pos: lonlat(row, "lon", "lat")?,
-                })
-            })
+        found.iter().map(rows::poi_point).collect()
+    }
+
+    async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
+        let sql = format!("SELECT {} FROM circuits ORDER BY id", circuit_columns());
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::circuit)
             .collect()
+    }
+
+    async fn all_pois(&self) -> StoreResult<Vec<Poi>> {
+        let sql = format!("SELECT {POI_COLUMNS} FROM pois ORDER BY id");
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::poi)
+            .collect()
+    }
+
+    async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
+        // SQLite has no notices: a file shared by processes is watched by polling.
+        Ok(None)
     }
 }
 

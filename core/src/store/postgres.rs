@@ -1,0 +1,357 @@
+//! The scale-out backend: PostgreSQL + PostGIS. Geometries are PostGIS columns (SRID
+//! 4326) built and read with PostGIS functions; every commit bumps the revision and
+//! sends a NOTIFY so that every server sharing the database reloads at once.
+
+use super::codec::{encode_list, encode_trace};
+use super::rows;
+use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
+use crate::domain::{Circuit, CircuitId, CircuitSummary, Insee, Poi, PoiId, PoiPoint, Trace};
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
+use sqlx::{PgPool, Postgres, Row, Transaction};
+use std::str::FromStr;
+use std::time::Duration;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The NOTIFY channel of committed changes.
+pub const CHANGES_CHANNEL: &str = "balade_changes";
+
+/// Connections per process, unless `BALADE_DB_POOL` says otherwise. Servers answer hot
+/// paths from memory, so few connections go a long way.
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+
+/// No single statement may hold a connection longer than this.
+pub const STATEMENT_TIMEOUT: &str = "15s";
+
+#[derive(Debug, Clone)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+impl PostgresStore {
+    pub async fn open(url: &str, open: OpenOptions) -> StoreResult<Self> {
+        let options = PgConnectOptions::from_str(url)?
+            .application_name("balade")
+            .options([("statement_timeout", STATEMENT_TIMEOUT), ("jit", "off")]);
+        let size = std::env::var("BALADE_DB_POOL")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(DEFAULT_POOL_SIZE);
+        let pool = PgPoolOptions::new()
+            .max_connections(size.max(1))
+            .min_connections(0)
+            // A request waits this long at most for a connection: when the database is
+            // down, callers get a quick "unavailable" rather than a hung request.
+            .acquire_timeout(Duration::from_secs(3))
+            .idle_timeout(Duration::from_secs(300))
+            .connect_with(options)
+            .await
+            .map_err(StoreError::Unavailable)?;
+        if open.migrate {
+            MIGRATOR.run(&pool).await?;
+        }
+        Ok(Self { pool })
+    }
+}
+
+fn circuit_columns() -> String {
+    format!(
+        "{}, source, trace::text AS trace, published",
+        summary_columns()
+    )
+}
+
+/// The summary fields, with PostGIS and JSON values turned into what `rows` reads.
+fn summary_columns() -> String {
+    rows::SUMMARY_FIELDS
+        .iter()
+        .map(|f| match *f {
+            "themes" | "communes" => format!("{f}::text AS {f}"),
+            "start_lon" => "ST_X(start) AS start_lon".to_owned(),
+            "start_lat" => "ST_Y(start) AS start_lat".to_owned(),
+            other => other.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+const POI_COLUMNS: &str = "id, source, kind, name, description, ST_X(geom) AS lon, ST_Y(geom) AS lat, ele, circuit_id, commune, insee";
+
+/// The trace as a 2-D GeoJSON MultiLineString of its segments of two points or more.
+fn trace_geojson(trace: &Trace) -> Option<String> {
+    let lines: Vec<Vec<[f64; 2]>> = trace
+        .segments
+        .iter()
+        .filter(|s| s.len() >= 2)
+        .map(|s| s.iter().map(|p| [p.pos.lon(), p.pos.lat()]).collect())
+        .collect();
+    (!lines.is_empty())
+        .then(|| serde_json::json!({ "type": "MultiLineString", "coordinates": lines }).to_string())
+}
+
+#[async_trait]
+impl Store for PostgresStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map_err(StoreError::Unavailable)?;
+        Ok(())
+    }
+
+    async fn revision(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM revision WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn counts(&self) -> StoreResult<Counts> {
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p",
+        )
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Counts {
+            circuits: row.try_get::<i64, _>("c")? as u64,
+            pois: row.try_get::<i64, _>("p")? as u64,
+        })
+    }
+
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>> {
+        let tx = self.pool.begin().await?;
+        Ok(Box::new(PostgresImport { tx }))
+    }
+
+    async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>> {
+        let sql = format!(
+            "SELECT {} FROM circuits WHERE published ORDER BY name, id",
+            summary_columns()
+        );
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
+    }
+
+    async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>> {
+        let sql = format!("SELECT {} FROM circuits WHERE id = $1", circuit_columns());
+        let row = sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::circuit).transpose()
+    }
+
+    async fn circuit_pois(&self, id: &CircuitId) -> StoreResult<Vec<Poi>> {
+        let sql = format!("SELECT {POI_COLUMNS} FROM pois WHERE circuit_id = $1 ORDER BY id");
+        sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::poi)
+            .collect()
+    }
+
+    async fn poi(&self, id: &PoiId) -> StoreResult<Option<Poi>> {
+        let sql = format!("SELECT {POI_COLUMNS} FROM pois WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::poi).transpose()
+    }
+
+    async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
+        let found =
+            sqlx::query("SELECT id, kind, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM pois")
+                .fetch_all(&self.pool)
+                .await?;
+        found.iter().map(rows::poi_point).collect()
+    }
+
+    async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
+        let sql = format!("SELECT {} FROM circuits ORDER BY id", circuit_columns());
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::circuit)
+            .collect()
+    }
+
+    async fn all_pois(&self) -> StoreResult<Vec<Poi>> {
+        let sql = format!("SELECT {POI_COLUMNS} FROM pois ORDER BY id");
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::poi)
+            .collect()
+    }
+
+    async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
+        let mut listener = PgListener::connect_with(&self.pool)
+            .await
+            .map_err(StoreError::Unavailable)?;
+        listener.listen(CHANGES_CHANNEL).await?;
+        Ok(Some(Box::new(Notices { listener })))
+    }
+}
+
+struct Notices {
+    listener: PgListener,
+}
+
+#[async_trait]
+impl ChangeFeed for Notices {
+    async fn changed(&mut self) -> StoreResult<()> {
+        // `try_recv` returns None when the connection dropped; the caller resubscribes.
+        match self.listener.try_recv().await? {
+            Some(_) => Ok(()),
+            None => Err(StoreError::Unavailable(sqlx::Error::PoolClosed)),
+        }
+    }
+}
+
+struct PostgresImport {
+    tx: Transaction<'static, Postgres>,
+}
+
+impl PostgresImport {
+    /// Whether `source` is new; refuses an id taken by another source.
+    async fn existing(&mut self, table: &str, id: &str, source: &str) -> StoreResult<Upsert> {
+        let sql = format!("SELECT source FROM {table} WHERE id = $1 OR source = $2");
+        let found = sqlx::query(&sql)
+            .bind(id)
+            .bind(source)
+            .fetch_all(&mut *self.tx)
+            .await?;
+        for row in &found {
+            let other: String = row.try_get("source")?;
+            if other != source {
+                return Err(StoreError::Conflict(format!(
+                    "id `{id}` already belongs to `{other}`"
+                )));
+            }
+        }
+        Ok(if found.is_empty() {
+            Upsert::Inserted
+        } else {
+            Upsert::Updated
+        })
+    }
+}
+
+#[async_trait]
+impl ImportTx for PostgresImport {
+    async fn upsert_circuit(&mut self, c: &Circuit) -> StoreResult<Upsert> {
+        let outcome = self.existing("circuits", c.id.as_str(), &c.source).await?;
+        let start = c
+            .trace
+            .start()
+            .ok_or_else(|| StoreError::Conflict("a circuit needs a trace".into()))?;
+        sqlx::query(
+            "INSERT INTO circuits (id, source, name, summary, description, practice, themes, communes, trace, \
+             geom, start, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
+             duration_min, difficulty, circuit_type, published) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, \
+             ST_SetSRID(ST_GeomFromGeoJSON($10), 4326), ST_SetSRID(ST_MakePoint($11, $12), 4326), \
+             $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+             ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
+             summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
+             themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
+             geom = excluded.geom, start = excluded.start, length_m = excluded.length_m, \
+             ascent_m = excluded.ascent_m, descent_m = excluded.descent_m, \
+             min_elevation_m = excluded.min_elevation_m, max_elevation_m = excluded.max_elevation_m, \
+             duration_min = excluded.duration_min, difficulty = excluded.difficulty, \
+             circuit_type = excluded.circuit_type, published = excluded.published, updated_at = now()",
+        )
+        .bind(c.id.as_str())
+        .bind(&c.source)
+        .bind(&c.name)
+        .bind(&c.summary)
+        .bind(&c.description)
+        .bind(c.practice.as_str())
+        .bind(encode_list(&c.themes))
+        .bind(encode_list(&c.communes))
+        .bind(encode_trace(&c.trace))
+        .bind(trace_geojson(&c.trace))
+        .bind(start.lon())
+        .bind(start.lat())
+        .bind(c.stats.length_m)
+        .bind(c.stats.ascent_m)
+        .bind(c.stats.descent_m)
+        .bind(c.stats.min_elevation_m)
+        .bind(c.stats.max_elevation_m)
+        .bind(i64::from(c.duration_min))
+        .bind(c.difficulty.as_str())
+        .bind(c.circuit_type.as_str())
+        .bind(c.published)
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(outcome)
+    }
+
+    async fn upsert_poi(&mut self, p: &Poi) -> StoreResult<Upsert> {
+        let outcome = self.existing("pois", p.id.as_str(), &p.source).await?;
+        sqlx::query(
+            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee) \
+             VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9, $10, $11) \
+             ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
+             description = excluded.description, geom = excluded.geom, ele = excluded.ele, \
+             circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
+             updated_at = now()",
+        )
+        .bind(p.id.as_str())
+        .bind(&p.source)
+        .bind(p.kind.as_str())
+        .bind(&p.name)
+        .bind(&p.description)
+        .bind(p.pos.lon())
+        .bind(p.pos.lat())
+        .bind(p.ele)
+        .bind(p.circuit.as_ref().map(CircuitId::as_str))
+        .bind(p.commune.as_deref())
+        .bind(p.insee.as_ref().map(Insee::as_str))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(outcome)
+    }
+
+    async fn prune_circuit_pois(
+        &mut self,
+        circuit: &CircuitId,
+        keep: &[PoiId],
+    ) -> StoreResult<u64> {
+        let keep: Vec<String> = keep.iter().map(|k| k.as_str().to_owned()).collect();
+        let result = sqlx::query("DELETE FROM pois WHERE circuit_id = $1 AND NOT (id = ANY($2))")
+            .bind(circuit.as_str())
+            .bind(keep)
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(result.rows_affected())
+    }
+
+    async fn commit(mut self: Box<Self>) -> StoreResult<()> {
+        // The notice is delivered only if the transaction commits.
+        sqlx::query(
+            "WITH bumped AS (UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value) \
+             SELECT pg_notify($1, value::text) FROM bumped",
+        )
+        .bind(CHANGES_CHANNEL)
+        .execute(&mut *self.tx)
+        .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+}

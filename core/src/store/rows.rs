@@ -1,0 +1,160 @@
+//! Rows to domain values, once for both backends. Each backend selects the same column
+//! names with the same meaning (text for JSON lists and traces, lon/lat as numbers) and
+//! implements [`Fields`] for its row type.
+
+use super::codec::{decode_list, decode_trace};
+use super::{StoreError, StoreResult};
+use crate::domain::{Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiPoint, TraceStats};
+use sqlx::Row;
+use std::str::FromStr;
+
+/// Typed access to a row's columns by name.
+pub(super) trait Fields {
+    fn text(&self, column: &str) -> StoreResult<String>;
+    fn opt_text(&self, column: &str) -> StoreResult<Option<String>>;
+    fn real(&self, column: &str) -> StoreResult<f64>;
+    fn opt_real(&self, column: &str) -> StoreResult<Option<f64>>;
+    fn int(&self, column: &str) -> StoreResult<i64>;
+    fn flag(&self, column: &str) -> StoreResult<bool>;
+}
+
+macro_rules! fields_for {
+    ($row:ty) => {
+        impl Fields for $row {
+            fn text(&self, column: &str) -> StoreResult<String> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
+                Ok(self.try_get(column)?)
+            }
+            fn real(&self, column: &str) -> StoreResult<f64> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_real(&self, column: &str) -> StoreResult<Option<f64>> {
+                Ok(self.try_get(column)?)
+            }
+            fn int(&self, column: &str) -> StoreResult<i64> {
+                Ok(self.try_get(column)?)
+            }
+            fn flag(&self, column: &str) -> StoreResult<bool> {
+                Ok(self.try_get(column)?)
+            }
+        }
+    };
+}
+
+fields_for!(sqlx::sqlite::SqliteRow);
+fields_for!(sqlx::postgres::PgRow);
+
+fn parse<T: FromStr>(row: &impl Fields, column: &str) -> StoreResult<T>
+where
+    T::Err: std::fmt::Display,
+{
+    row.text(column)?
+        .parse()
+        .map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+fn lonlat(row: &impl Fields, lon: &str, lat: &str) -> StoreResult<LonLat> {
+    LonLat::new(row.real(lon)?, row.real(lat)?).map_err(|e| StoreError::Corrupt(e.to_string()))
+}
+
+/// Columns of a circuit summary, as every backend names them.
+pub(super) const SUMMARY_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "summary",
+    "description",
+    "practice",
+    "themes",
+    "communes",
+    "start_lon",
+    "start_lat",
+    "length_m",
+    "ascent_m",
+    "descent_m",
+    "min_elevation_m",
+    "max_elevation_m",
+    "duration_min",
+    "difficulty",
+    "circuit_type",
+];
+
+pub(super) fn summary(row: &impl Fields) -> StoreResult<CircuitSummary> {
+    Ok(CircuitSummary {
+        id: parse(row, "id")?,
+        name: row.text("name")?,
+        summary: row.text("summary")?,
+        description: row.text("description")?,
+        practice: parse(row, "practice")?,
+        themes: decode_list(&row.text("themes")?)?,
+        communes: decode_list(&row.text("communes")?)?,
+        start: lonlat(row, "start_lon", "start_lat")?,
+        stats: TraceStats {
+            length_m: row.real("length_m")?,
+            ascent_m: row.real("ascent_m")?,
+            descent_m: row.real("descent_m")?,
+            min_elevation_m: row.opt_real("min_elevation_m")?,
+            max_elevation_m: row.opt_real("max_elevation_m")?,
+        },
+        duration_min: u32::try_from(row.int("duration_min")?)
+            .map_err(|e| StoreError::Corrupt(format!("duration_min: {e}")))?,
+        difficulty: parse(row, "difficulty")?,
+        circuit_type: parse(row, "circuit_type")?,
+    })
+}
+
+/// A whole circuit: the summary columns plus `source`, `trace` and `published`.
+pub(super) fn circuit(row: &impl Fields) -> StoreResult<Circuit> {
+    let s = summary(row)?;
+    Ok(Circuit {
+        id: s.id,
+        source: row.text("source")?,
+        name: s.name,
+        summary: s.summary,
+        description: s.description,
+        practice: s.practice,
+        themes: s.themes,
+        communes: s.communes,
+        trace: decode_trace(&row.text("trace")?)?,
+        stats: s.stats,
+        duration_min: s.duration_min,
+        difficulty: s.difficulty,
+        circuit_type: s.circuit_type,
+        published: row.flag("published")?,
+    })
+}
+
+pub(super) fn poi(row: &impl Fields) -> StoreResult<Poi> {
+    let corrupt = |e: crate::domain::DomainError| StoreError::Corrupt(e.to_string());
+    Ok(Poi {
+        id: parse(row, "id")?,
+        source: row.text("source")?,
+        kind: parse(row, "kind")?,
+        name: row.text("name")?,
+        description: row.text("description")?,
+        pos: lonlat(row, "lon", "lat")?,
+        ele: row.opt_real("ele")?,
+        circuit: row
+            .opt_text("circuit_id")?
+            .map(CircuitId::new)
+            .transpose()
+            .map_err(corrupt)?,
+        commune: row.opt_text("commune")?,
+        insee: row
+            .opt_text("insee")?
+            .as_deref()
+            .map(Insee::new)
+            .transpose()
+            .map_err(corrupt)?,
+    })
+}
+
+pub(super) fn poi_point(row: &impl Fields) -> StoreResult<PoiPoint> {
+    Ok(PoiPoint {
+        id: parse(row, "id")?,
+        kind: parse(row, "kind")?,
+        name: row.text("name")?,
+        pos: lonlat(row, "lon", "lat")?,
+    })
+}
