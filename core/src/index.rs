@@ -6,9 +6,10 @@
 //! and radius tests are therefore exact for walking distances, with no projection and no
 //! seam at any meridian, and distances come out of the tree without a geodesic solve.
 
-use crate::domain::{CircuitId, LonLat, PoiKind, PoiPoint};
-use rstar::RTree;
+use crate::domain::{CircuitId, LonLat, PoiKind, PoiPoint, Trace};
 use rstar::primitives::GeomWithData;
+use rstar::{AABB, RTree};
+use std::collections::HashMap;
 
 type Entry = GeomWithData<[f64; 3], u32>;
 
@@ -99,6 +100,59 @@ impl SpatialIndex {
             .collect()
     }
 
+    /// POIs within `width_m` of a trace, with their distance to it, nearest first (ties
+    /// by id). Each run of [`CORRIDOR_CHUNK`] segments is one box query; candidates are
+    /// then measured against the segments' chords in 3-D, which sit within centimetres
+    /// of the surface for segments of a few hundred metres.
+    pub fn pois_along(&self, trace: &Trace, width_m: f64) -> Vec<Hit<'_, PoiPoint>> {
+        let mut best: HashMap<u32, f64> = HashMap::new();
+        let reach = arc_to_chord(width_m);
+        for seg in &trace.segments {
+            let pts: Vec<[f64; 3]> = seg.iter().map(|p| ecef(p.pos)).collect();
+            if pts.len() == 1 {
+                for (i, d) in nearest_within(&self.pois, seg[0].pos, width_m) {
+                    keep_min(&mut best, i, d);
+                }
+                continue;
+            }
+            for start in (0..pts.len().saturating_sub(1)).step_by(CORRIDOR_CHUNK) {
+                let chunk = &pts[start..(start + CORRIDOR_CHUNK + 1).min(pts.len())];
+                let (mut lo, mut hi) = (chunk[0], chunk[0]);
+                for p in chunk {
+                    for k in 0..3 {
+                        lo[k] = lo[k].min(p[k]);
+                        hi[k] = hi[k].max(p[k]);
+                    }
+                }
+                let envelope = AABB::from_corners(lo.map(|v| v - reach), hi.map(|v| v + reach));
+                for entry in self.pois.locate_in_envelope_intersecting(&envelope) {
+                    let p = entry.geom();
+                    let d = chunk
+                        .windows(2)
+                        .map(|w| point_segment_distance(p, &w[0], &w[1]))
+                        .fold(f64::INFINITY, f64::min);
+                    if d <= reach {
+                        keep_min(&mut best, entry.data, chord_to_arc(d));
+                    }
+                }
+            }
+        }
+        let items = &self.poi_items;
+        let mut hits: Vec<Hit<'_, PoiPoint>> = best
+            .into_iter()
+            .map(|(i, distance_m)| Hit {
+                item: &items[i as usize],
+                distance_m,
+            })
+            .collect();
+        hits.sort_by(|a, b| {
+            a.distance_m
+                .total_cmp(&b.distance_m)
+                .then_with(|| a.item.id.cmp(&b.item.id))
+        });
+        hits
+    }
+
     /// Circuits starting within `radius_m` of `center`, nearest first.
     pub fn nearby_starts(&self, center: LonLat, radius_m: f64) -> Vec<Hit<'_, CircuitStart>> {
         let items = &self.start_items;
@@ -109,6 +163,27 @@ impl SpatialIndex {
             })
             .collect()
     }
+}
+
+/// Segments per box query in [`SpatialIndex::pois_along`]: fewer, larger boxes cost less
+/// than one box per segment on densely sampled traces.
+pub const CORRIDOR_CHUNK: usize = 16;
+
+fn keep_min(best: &mut HashMap<u32, f64>, i: u32, d: f64) {
+    best.entry(i).and_modify(|v| *v = v.min(d)).or_insert(d);
+}
+
+fn point_segment_distance(p: &[f64; 3], a: &[f64; 3], b: &[f64; 3]) -> f64 {
+    let ab = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
+    let ap = [p[0] - a[0], p[1] - a[1], p[2] - a[2]];
+    let len2 = ab[0] * ab[0] + ab[1] * ab[1] + ab[2] * ab[2];
+    let t = if len2 > 0.0 {
+        ((ap[0] * ab[0] + ap[1] * ab[1] + ap[2] * ab[2]) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let q = [a[0] + t * ab[0], a[1] + t * ab[1], a[2] + t * ab[2]];
+    ((p[0] - q[0]).powi(2) + (p[1] - q[1]).powi(2) + (p[2] - q[2]).powi(2)).sqrt()
 }
 
 fn entries(points: impl Iterator<Item = LonLat>) -> Vec<Entry> {
@@ -210,6 +285,50 @@ mod tests {
             "{}",
             hits[0].distance_m
         );
+    }
+
+    #[test]
+    fn corridor_finds_pois_beside_the_trace_only() {
+        use crate::domain::TracePoint;
+        use crate::geometry::TraceLocator;
+        // A 2 km east-going trace at 48.4°N, points every ~37 m, and POIs at known
+        // offsets north of it, plus some past its end.
+        let trace = Trace {
+            segments: vec![
+                (0..=54)
+                    .map(|i| TracePoint {
+                        pos: ll(2.7 + i as f64 * 0.0005, 48.4),
+                        ele: None,
+                    })
+                    .collect(),
+            ],
+        };
+        let north = |m: f64| m / 111_200.0;
+        let pois = vec![
+            poi(0, 2.705, 48.4 + north(50.0), PoiKind::Heritage),
+            poi(1, 2.710, 48.4 - north(140.0), PoiKind::Food),
+            poi(2, 2.715, 48.4 + north(160.0), PoiKind::Flora),
+            poi(3, 2.7275 + 0.0012, 48.4, PoiKind::Viewpoint), // ~89 m past the end
+            poi(4, 2.69, 48.4, PoiKind::Viewpoint),            // ~740 m before the start
+        ];
+        let index = SpatialIndex::build(pois, vec![]);
+        let hits = index.pois_along(&trace, 150.0);
+        let ids: Vec<&str> = hits.iter().map(|h| h.item.id.as_str()).collect();
+        assert_eq!(ids, ["p0", "p3", "p1"]);
+        let locator = TraceLocator::new(&trace);
+        for h in &hits {
+            let expected = locator
+                .locate(h.item.pos)
+                .map(|l| l.offset_m)
+                .unwrap_or(f64::NAN);
+            assert!(
+                (h.distance_m - expected).abs() < 0.5,
+                "{}: {} vs {expected}",
+                h.item.id,
+                h.distance_m
+            );
+        }
+        assert_eq!(index.pois_along(&trace, 200.0).len(), 4);
     }
 
     #[test]

@@ -270,6 +270,141 @@ async fn copy_moves_everything_between_backends() {
     }
 }
 
+/// Deterministic pseudo-random POIs around Fontainebleau (a linear congruential
+/// generator: no dependency, same points on every run).
+fn scattered_pois(n: usize) -> Vec<Poi> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|i| {
+            let mut p = poi("x", &i.to_string(), PoiKind::ALL[i % PoiKind::ALL.len()]);
+            p.id = PoiId::new(format!("s{i}")).expect("id");
+            p.source = format!("scatter:{i}");
+            p.circuit = None;
+            p.pos = LonLat::new(2.60 + next() * 0.12, 48.36 + next() * 0.08).expect("pos");
+            p
+        })
+        .collect()
+}
+
+/// Two answers agree: same distances in the same order (within 0.5 m), and the same
+/// POIs except where a distance sits within 0.5 m of the cut-off, where rounding may
+/// legitimately fall either way.
+fn assert_agree(what: &str, a: &[(String, f64)], b: &[(String, f64)], cutoff: f64) {
+    let edge = |d: f64| (d - cutoff).abs() < 0.5;
+    let (a_in, b_in): (Vec<_>, Vec<_>) = (
+        a.iter().filter(|x| !edge(x.1)).collect(),
+        b.iter().filter(|x| !edge(x.1)).collect(),
+    );
+    assert_eq!(a_in.len(), b_in.len(), "{what}: {a:?}\n vs {b:?}");
+    for (x, y) in a_in.iter().zip(&b_in) {
+        assert!((x.1 - y.1).abs() < 0.5, "{what}: {x:?} vs {y:?}");
+    }
+    let ids = |v: &[&(String, f64)]| {
+        v.iter()
+            .map(|x| x.0.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(ids(&a_in), ids(&b_in), "{what}");
+}
+
+async fn index_and_database_agree(store: Arc<dyn Store>) {
+    let pois = scattered_pois(3_000);
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(tx.upsert_pois(&pois).await.expect("bulk"), (3_000, 0));
+    tx.commit().await.expect("commit");
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_pois(&pois[..10]).await.expect("bulk"),
+        (0, 10),
+        "re-import updates"
+    );
+    tx.commit().await.expect("commit");
+
+    let index = balade_core::index::SpatialIndex::build(
+        store.poi_points().await.expect("points"),
+        Vec::new(),
+    );
+    for (i, (lon, lat)) in [(2.65, 48.40), (2.70, 48.42), (2.61, 48.37), (2.719, 48.439)]
+        .into_iter()
+        .enumerate()
+    {
+        let at = LonLat::new(lon, lat).expect("pos");
+        for (radius, limit, kinds) in [
+            (500.0, 1_000, &[][..]),
+            (2_000.0, 20, &[][..]),
+            (1_500.0, 50, &[PoiKind::Food][..]),
+        ] {
+            let from_db: Vec<(String, f64)> = store
+                .pois_near(at, radius, limit, kinds)
+                .await
+                .expect("near")
+                .into_iter()
+                .map(|(p, d)| (p.id.to_string(), d))
+                .collect();
+            let from_index: Vec<(String, f64)> = index
+                .nearby_pois(at, radius, limit, kinds)
+                .into_iter()
+                .map(|h| (h.item.id.to_string(), h.distance_m))
+                .collect();
+            assert!(!from_db.is_empty(), "query {i} finds something");
+            let cutoff = if from_db.len() == limit {
+                from_db[limit - 1].1
+            } else {
+                radius
+            };
+            assert_agree(
+                &format!("{} near #{i} r={radius}", store.backend()),
+                &from_db,
+                &from_index,
+                cutoff,
+            );
+        }
+    }
+    let trace = circuit("t", "T").trace;
+    let from_db: Vec<(String, f64)> = store
+        .pois_along(&trace, 200.0)
+        .await
+        .expect("along")
+        .into_iter()
+        .map(|(p, d)| (p.id.to_string(), d))
+        .collect();
+    let from_index: Vec<(String, f64)> = index
+        .pois_along(&trace, 200.0)
+        .into_iter()
+        .map(|h| (h.item.id.to_string(), h.distance_m))
+        .collect();
+    assert!(from_db.len() > 5, "{from_db:?}");
+    assert_agree(
+        &format!("{} along", store.backend()),
+        &from_db,
+        &from_index,
+        200.0,
+    );
+}
+
+#[tokio::test]
+async fn sqlite_index_and_database_agree() {
+    let (store, _dir) = sqlite().await;
+    index_and_database_agree(store).await;
+}
+
+#[tokio::test]
+async fn postgres_index_and_database_agree() {
+    let Some(admin) = store::testing::postgres_admin_url() else {
+        return;
+    };
+    let url = store::testing::fresh_postgres_database(&admin)
+        .await
+        .expect("database");
+    index_and_database_agree(store::open(&url).await.expect("open")).await;
+}
+
 #[tokio::test]
 async fn sqlite_story() {
     let (store, _dir) = sqlite().await;

@@ -9,7 +9,9 @@ pub mod sqlite;
 #[doc(hidden)]
 pub mod testing;
 
-use crate::domain::{Circuit, CircuitId, CircuitSummary, Poi, PoiId, PoiPoint};
+use crate::domain::{
+    Circuit, CircuitId, CircuitSummary, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
+};
 use async_trait::async_trait;
 pub use codec::{decode_trace, encode_trace};
 use std::sync::Arc;
@@ -59,6 +61,18 @@ pub trait ImportTx: Send {
     async fn upsert_circuit(&mut self, circuit: &Circuit) -> StoreResult<Upsert>;
     /// Inserts or replaces the POI with the same `source`.
     async fn upsert_poi(&mut self, poi: &Poi) -> StoreResult<Upsert>;
+    /// Inserts or replaces many POIs; returns (inserted, updated). Backends may do it in
+    /// bulk; the result is the same as one [`ImportTx::upsert_poi`] each.
+    async fn upsert_pois(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+        let mut counts = (0, 0);
+        for poi in pois {
+            match self.upsert_poi(poi).await? {
+                Upsert::Inserted => counts.0 += 1,
+                Upsert::Updated => counts.1 += 1,
+            }
+        }
+        Ok(counts)
+    }
     /// Deletes the POIs attached to `circuit` that are not in `keep`: a waypoint removed
     /// from a circuit's file disappears on re-import.
     async fn prune_circuit_pois(&mut self, circuit: &CircuitId, keep: &[PoiId])
@@ -85,6 +99,18 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn poi(&self, id: &PoiId) -> StoreResult<Option<Poi>>;
     /// Every POI, as the spatial index needs it.
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>>;
+    /// POIs within `radius_m` of `center`, nearest first, at most `limit`, only of
+    /// `kinds` when given, with their distance in metres: the database's answer to what
+    /// the index answers from memory (for checks and benchmarks).
+    async fn pois_near(
+        &self,
+        center: LonLat,
+        radius_m: f64,
+        limit: usize,
+        kinds: &[PoiKind],
+    ) -> StoreResult<Vec<(PoiPoint, f64)>>;
+    /// POIs within `width_m` of a trace with their distance to it, nearest first.
+    async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>>;
     /// Every circuit, published or not, in id order: for copies and checksums.
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>>;
     /// Every POI in id order: for copies and checksums.

@@ -5,7 +5,9 @@
 use super::codec::{encode_list, encode_trace};
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
-use crate::domain::{Circuit, CircuitId, CircuitSummary, Insee, Poi, PoiId, PoiPoint, Trace};
+use crate::domain::{
+    Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
+};
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Row, Transaction};
@@ -179,6 +181,52 @@ impl Store for PostgresStore {
         found.iter().map(rows::poi_point).collect()
     }
 
+    async fn pois_near(
+        &self,
+        center: LonLat,
+        radius_m: f64,
+        limit: usize,
+        kinds: &[PoiKind],
+    ) -> StoreResult<Vec<(PoiPoint, f64)>> {
+        // The GiST index on geom::geography serves both the radius test and the
+        // nearest-first order; the exact (spheroid) distance is computed for the few kept.
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let found = sqlx::query(
+            "WITH here AS (SELECT ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography AS g)              SELECT id, kind, name, ST_X(geom) AS lon, ST_Y(geom) AS lat,              ST_Distance(geom::geography, here.g) AS distance_m              FROM pois, here              WHERE ST_DWithin(geom::geography, here.g, $3) AND (cardinality($5::text[]) = 0 OR kind = ANY($5))              ORDER BY geom::geography <-> here.g, id LIMIT $4",
+        )
+        .bind(center.lon())
+        .bind(center.lat())
+        .bind(radius_m)
+        .bind(i64::try_from(limit).unwrap_or(i64::MAX))
+        .bind(kinds)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut hits = found
+            .iter()
+            .map(|row| Ok((rows::poi_point(row)?, row.try_get::<f64, _>("distance_m")?)))
+            .collect::<StoreResult<Vec<_>>>()?;
+        hits.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        Ok(hits)
+    }
+
+    async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>> {
+        let Some(line) = trace_geojson(trace) else {
+            return Ok(Vec::new());
+        };
+        // The trace is parsed once, in the CTE, not once per candidate row.
+        let found = sqlx::query(
+            "WITH t AS (SELECT ST_SetSRID(ST_GeomFromGeoJSON($1), 4326)::geography AS g)              SELECT id, kind, name, ST_X(geom) AS lon, ST_Y(geom) AS lat,              ST_Distance(geom::geography, t.g) AS distance_m              FROM pois, t WHERE ST_DWithin(geom::geography, t.g, $2)              ORDER BY distance_m, id",
+        )
+        .bind(line)
+        .bind(width_m)
+        .fetch_all(&self.pool)
+        .await?;
+        found
+            .iter()
+            .map(|row| Ok((rows::poi_point(row)?, row.try_get::<f64, _>("distance_m")?)))
+            .collect()
+    }
+
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
         let sql = format!("SELECT {} FROM circuits ORDER BY id", circuit_columns());
         sqlx::query(&sql)
@@ -249,6 +297,53 @@ impl PostgresImport {
         } else {
             Upsert::Updated
         })
+    }
+}
+
+/// Rows per statement in bulk upserts: large enough to amortise the round trip, small
+/// enough to keep each statement short.
+const BULK_ROWS: usize = 5_000;
+
+impl PostgresImport {
+    /// One statement for many POIs: arrays in, `UNNEST` out. The conflict check is the
+    /// same as for one POI: an id may not move to another source.
+    async fn upsert_poi_chunk(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+        let ids: Vec<&str> = pois.iter().map(|p| p.id.as_str()).collect();
+        let sources: Vec<&str> = pois.iter().map(|p| p.source.as_str()).collect();
+        let clash = sqlx::query(
+            "SELECT p.id, p.source FROM pois p JOIN UNNEST($1::text[], $2::text[]) AS n(id, source)              ON p.id = n.id AND p.source <> n.source LIMIT 1",
+        )
+        .bind(&ids)
+        .bind(&sources)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        if let Some(row) = clash {
+            let (id, other): (String, String) = (row.try_get("id")?, row.try_get("source")?);
+            return Err(StoreError::Conflict(format!(
+                "id `{id}` already belongs to `{other}`"
+            )));
+        }
+        let rows = sqlx::query(
+            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee)              SELECT id, source, kind, name, description, ST_SetSRID(ST_MakePoint(lon, lat), 4326), ele,              circuit_id, commune, insee              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],              $7::float8[], $8::float8[], $9::text[], $10::text[], $11::text[])              AS n(id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee)              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name,              description = excluded.description, geom = excluded.geom, ele = excluded.ele,              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee,              updated_at = now()              RETURNING (xmax = 0) AS inserted",
+        )
+        .bind(&ids)
+        .bind(&sources)
+        .bind(pois.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.description.as_str()).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.pos.lon()).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.pos.lat()).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.ele).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.circuit.as_ref().map(CircuitId::as_str)).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.commune.as_deref()).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.insee.as_ref().map(Insee::as_str)).collect::<Vec<_>>())
+        .fetch_all(&mut *self.tx)
+        .await?;
+        let inserted = rows
+            .iter()
+            .filter(|r| r.try_get::<bool, _>("inserted").unwrap_or(false))
+            .count() as u64;
+        Ok((inserted, rows.len() as u64 - inserted))
     }
 }
 
@@ -326,6 +421,16 @@ impl ImportTx for PostgresImport {
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
+    }
+
+    async fn upsert_pois(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+        let mut counts = (0, 0);
+        for chunk in pois.chunks(BULK_ROWS) {
+            let (inserted, updated) = self.upsert_poi_chunk(chunk).await?;
+            counts.0 += inserted;
+            counts.1 += updated;
+        }
+        Ok(counts)
     }
 
     async fn prune_circuit_pois(

@@ -4,7 +4,10 @@
 use super::codec::{encode_list, encode_trace};
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
-use crate::domain::{Circuit, CircuitId, CircuitSummary, Insee, Poi, PoiId, PoiPoint};
+use crate::domain::{
+    Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
+};
+use crate::geometry::{TraceLocator, distance_m};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
@@ -37,6 +40,31 @@ impl SqliteStore {
             MIGRATOR.run(&pool).await?;
         }
         Ok(Self { pool })
+    }
+}
+
+/// A lon/lat box around `[w, e] × [s, n]` grown by `margin_m` on every side, with 1 %
+/// to spare. It does not wrap at the antimeridian: the embedded backend serves one
+/// territory, and the server's own index has no such limit.
+fn degree_box(w: f64, e: f64, s: f64, n: f64, margin_m: f64) -> [f64; 4] {
+    let dlat = margin_m / 110_574.0 * 1.01;
+    let widest = s.abs().max(n.abs()).min(89.0).to_radians().cos();
+    let dlon = margin_m / (111_320.0 * widest) * 1.01;
+    [w - dlon, e + dlon, s - dlat, n + dlat]
+}
+
+impl SqliteStore {
+    async fn pois_in_box(&self, [w, e, s, n]: [f64; 4]) -> StoreResult<Vec<PoiPoint>> {
+        let found = sqlx::query(
+            "SELECT id, kind, name, lon, lat FROM pois WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+        )
+        .bind(s)
+        .bind(n)
+        .bind(w)
+        .bind(e)
+        .fetch_all(&self.pool)
+        .await?;
+        found.iter().map(rows::poi_point).collect()
     }
 }
 
@@ -139,6 +167,64 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         found.iter().map(rows::poi_point).collect()
+    }
+
+    async fn pois_near(
+        &self,
+        center: LonLat,
+        radius_m: f64,
+        limit: usize,
+        kinds: &[PoiKind],
+    ) -> StoreResult<Vec<(PoiPoint, f64)>> {
+        let bbox = degree_box(
+            center.lon(),
+            center.lon(),
+            center.lat(),
+            center.lat(),
+            radius_m,
+        );
+        let mut hits: Vec<(PoiPoint, f64)> = self
+            .pois_in_box(bbox)
+            .await?
+            .into_iter()
+            .filter(|p| kinds.is_empty() || kinds.contains(&p.kind))
+            .map(|p| {
+                let d = distance_m(center, p.pos);
+                (p, d)
+            })
+            .filter(|(_, d)| *d <= radius_m)
+            .collect();
+        hits.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>> {
+        let points: Vec<LonLat> = trace.points().map(|p| p.pos).collect();
+        let Some(first) = points.first() else {
+            return Ok(Vec::new());
+        };
+        let (mut w, mut e, mut s, mut n) = (first.lon(), first.lon(), first.lat(), first.lat());
+        for p in &points {
+            (w, e, s, n) = (
+                w.min(p.lon()),
+                e.max(p.lon()),
+                s.min(p.lat()),
+                n.max(p.lat()),
+            );
+        }
+        let locator = TraceLocator::new(trace);
+        let mut hits: Vec<(PoiPoint, f64)> = self
+            .pois_in_box(degree_box(w, e, s, n, width_m))
+            .await?
+            .into_iter()
+            .filter_map(|p| {
+                let offset = locator.locate(p.pos)?.offset_m;
+                (offset <= width_m).then_some((p, offset))
+            })
+            .collect();
+        hits.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        Ok(hits)
     }
 
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
