@@ -293,10 +293,11 @@ fn scattered_pois(n: usize) -> Vec<Poi> {
 }
 
 /// Two answers agree: same distances in the same order (within 0.5 m), and the same
-/// POIs except where a distance sits within 0.5 m of the cut-off, where rounding may
-/// legitimately fall either way.
+/// POIs except within 0.5 % of the cut-off, where either side may legitimately fall
+/// either way (PostGIS orders and pre-filters on the sphere, whose distances differ
+/// from the ellipsoid's by up to 0.3 %).
 fn assert_agree(what: &str, a: &[(String, f64)], b: &[(String, f64)], cutoff: f64) {
-    let edge = |d: f64| (d - cutoff).abs() < 0.5;
+    let edge = |d: f64| (d - cutoff).abs() < 0.5 + cutoff * 0.005;
     let (a_in, b_in): (Vec<_>, Vec<_>) = (
         a.iter().filter(|x| !edge(x.1)).collect(),
         b.iter().filter(|x| !edge(x.1)).collect(),

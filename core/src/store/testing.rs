@@ -2,6 +2,7 @@
 //! of its own so that suites run in parallel.
 
 use super::{StoreError, StoreResult};
+use crate::domain::{LonLat, Poi, PoiId, PoiKind};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -55,6 +56,64 @@ pub async fn fresh_postgres_database(admin_url: &str) -> StoreResult<String> {
             .await?;
     }
     Ok(url)
+}
+
+/// Seine-et-Marne's bounding box, where synthetic data is spread.
+pub const SEINE_ET_MARNE: ([f64; 2], [f64; 2]) = ([2.39, 48.12], [3.56, 49.12]);
+
+/// A deterministic stream of numbers in [0, 1): a 64-bit linear congruential generator,
+/// so tests and benchmarks see the same data on every machine.
+#[derive(Debug, Clone)]
+pub struct Lcg(u64);
+
+impl Lcg {
+    pub fn new(seed: u64) -> Self {
+        Self(seed ^ 0x2545_f491_4f6c_dd1d)
+    }
+    pub fn next_f64(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+    /// A position in the Seine-et-Marne box.
+    pub fn position(&mut self) -> LonLat {
+        let ([w, s], [e, n]) = SEINE_ET_MARNE;
+        let lon = w + self.next_f64() * (e - w);
+        let lat = s + self.next_f64() * (n - s);
+        LonLat::new(lon, lat).unwrap_or_else(|_| unreachable!("inside the box"))
+    }
+}
+
+/// `n` POIs spread over Seine-et-Marne, every kind in turn, ids `syn-0`…
+pub fn synthetic_pois(n: usize, seed: u64) -> Vec<Poi> {
+    let mut rng = Lcg::new(seed);
+    (0..n)
+        .map(|i| Poi {
+            id: PoiId::new(format!("syn-{i}")).unwrap_or_else(|_| unreachable!("a valid id")),
+            source: format!("synthetic:{i}"),
+            kind: PoiKind::ALL[i % PoiKind::ALL.len()],
+            name: format!("Point {i}"),
+            description: String::new(),
+            pos: rng.position(),
+            ele: None,
+            circuit: None,
+            commune: None,
+            insee: None,
+        })
+        .collect()
+}
+
+/// Refreshes the planner's statistics after a bulk load (PostgreSQL; a no-op elsewhere).
+pub async fn analyze(url: &str) -> StoreResult<()> {
+    if url.starts_with("postgres") {
+        let mut db = PgConnection::connect(url)
+            .await
+            .map_err(StoreError::Unavailable)?;
+        sqlx::query("ANALYZE").execute(&mut db).await?;
+    }
+    Ok(())
 }
 
 /// `url` with its database name replaced.
