@@ -313,6 +313,17 @@ impl TraceLocator {
         }
         best
     }
+
+    /// `pos` in this locator's local projection: metres east and north of the trace's mean
+    /// point. For callers that need the same plane as [`Self::locate`] (guidance).
+    pub fn project(&self, pos: LonLat) -> (f64, f64) {
+        project(self.origin, self.cos_lat, pos)
+    }
+
+    /// The projected vertices of each segment, in trace order.
+    pub fn projected_segments(&self) -> impl Iterator<Item = &[(f64, f64)]> {
+        self.segments.iter().map(|(xy, _)| xy.as_slice())
+    }
 }
 
 fn keep_best(best: &mut Option<Location>, candidate: Location) {

@@ -3,12 +3,14 @@
 //!
 //! - [`domain`]: circuits, POIs and the checked values they are made of.
 //! - [`geometry`]: lengths, elevation gain, walking time, circuit type, positions along a trace.
+//! - [`guidance`]: the on-trail rules (POI triggers, off route, progress), shared with the PWA.
 //! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
 //! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
 #![forbid(unsafe_code)]
 
 pub mod domain;
 pub mod geometry;
+pub mod guidance;
 pub mod index;
 pub mod store;
 pub mod text;
