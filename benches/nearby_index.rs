@@ -5,41 +5,28 @@
 //! Run: `cargo bench --bench nearby_index`.
 
 use balade_core::index::SpatialIndex;
-use balade_core::{LonLat, PoiId, PoiKind, PoiPoint};
+use balade_core::store::testing::{Lcg, synthetic_pois};
+use balade_core::{LonLat, PoiKind, PoiPoint};
 use criterion::{Criterion, criterion_group, criterion_main};
-use rand::rngs::SmallRng;
-use rand::{Rng, SeedableRng};
 use std::hint::black_box;
 
-/// Seine-et-Marne's bounding box.
-const LON: (f64, f64) = (2.39, 3.56);
-const LAT: (f64, f64) = (48.12, 49.12);
-
-fn random_point(rng: &mut SmallRng) -> LonLat {
-    LonLat::new(
-        rng.random_range(LON.0..LON.1),
-        rng.random_range(LAT.0..LAT.1),
-    )
-    .expect("in range")
-}
-
 fn synthetic_index(n: usize) -> SpatialIndex {
-    let mut rng = SmallRng::seed_from_u64(77);
-    let pois = (0..n)
-        .map(|i| PoiPoint {
-            id: PoiId::new(format!("p{i}")).expect("id"),
-            kind: PoiKind::ALL[i % PoiKind::ALL.len()],
-            name: format!("POI {i}"),
-            pos: random_point(&mut rng),
+    let points = synthetic_pois(n, 77)
+        .into_iter()
+        .map(|p| PoiPoint {
+            id: p.id,
+            kind: p.kind,
+            name: p.name,
+            pos: p.pos,
         })
         .collect();
-    SpatialIndex::build(pois, Vec::new())
+    SpatialIndex::build(points, Vec::new())
 }
 
 fn nearby(c: &mut Criterion) {
     let index = synthetic_index(1_000_000);
-    let mut rng = SmallRng::seed_from_u64(7);
-    let queries: Vec<LonLat> = (0..4096).map(|_| random_point(&mut rng)).collect();
+    let mut rng = Lcg::new(7);
+    let queries: Vec<LonLat> = (0..4096).map(|_| rng.position()).collect();
     let mut group = c.benchmark_group("nearby_1M");
     for (name, radius, kinds) in [
         ("k20_within_2km", 2_000.0, &[][..]),

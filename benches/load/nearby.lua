@@ -1,0 +1,9 @@
+-- wrk request generator: `GET /api/v1/pois/nearby` around random points of
+-- Seine-et-Marne, the same sequence on every run.
+math.randomseed(42)
+request = function()
+  local lon = 2.39 + math.random() * (3.56 - 2.39)
+  local lat = 48.12 + math.random() * (49.12 - 48.12)
+  local path = string.format("/api/v1/pois/nearby?lon=%.5f&lat=%.5f&radius=2000&limit=20", lon, lat)
+  return wrk.format("GET", path)
+end
