@@ -8,6 +8,7 @@ mod rows;
 pub mod sqlite;
 #[doc(hidden)]
 pub mod testing;
+pub mod wkb;
 
 use crate::domain::{
     Circuit, CircuitId, CircuitSummary, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,

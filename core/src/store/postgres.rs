@@ -1,10 +1,10 @@
 //! The scale-out backend: PostgreSQL + PostGIS. Geometries are PostGIS columns (SRID
-//! 4326) built and read with PostGIS functions; every commit bumps the revision and
+//! 4326) that cross the wire as WKB (`bytea`, see [`super::wkb`]); every commit bumps the revision and
 //! sends a NOTIFY so that every server sharing the database reloads at once.
 
 use super::codec::{encode_list, encode_trace};
-use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
+use super::{rows, wkb};
 use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
 };
@@ -70,27 +70,16 @@ fn summary_columns() -> String {
         .iter()
         .map(|f| match *f {
             "themes" | "communes" => format!("{f}::text AS {f}"),
-            "start_lon" => "ST_X(start) AS start_lon".to_owned(),
-            "start_lat" => "ST_Y(start) AS start_lat".to_owned(),
+            "start_lon" => "ST_AsBinary(start) AS start_wkb".to_owned(),
+            "start_lat" => String::new(),
             other => other.to_owned(),
         })
+        .filter(|c| !c.is_empty())
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-const POI_COLUMNS: &str = "id, source, kind, name, description, ST_X(geom) AS lon, ST_Y(geom) AS lat, ele, circuit_id, commune, insee";
-
-/// The trace as a 2-D GeoJSON MultiLineString of its segments of two points or more.
-fn trace_geojson(trace: &Trace) -> Option<String> {
-    let lines: Vec<Vec<[f64; 2]>> = trace
-        .segments
-        .iter()
-        .filter(|s| s.len() >= 2)
-        .map(|s| s.iter().map(|p| [p.pos.lon(), p.pos.lat()]).collect())
-        .collect();
-    (!lines.is_empty())
-        .then(|| serde_json::json!({ "type": "MultiLineString", "coordinates": lines }).to_string())
-}
+const POI_COLUMNS: &str = "id, source, kind, name, description, ST_AsBinary(geom) AS pos_wkb, ele, circuit_id, commune, insee";
 
 #[async_trait]
 impl Store for PostgresStore {
@@ -174,10 +163,9 @@ impl Store for PostgresStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        let found =
-            sqlx::query("SELECT id, kind, name, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM pois")
-                .fetch_all(&self.pool)
-                .await?;
+        let found = sqlx::query("SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb FROM pois")
+            .fetch_all(&self.pool)
+            .await?;
         found.iter().map(rows::poi_point).collect()
     }
 
@@ -195,18 +183,17 @@ impl Store for PostgresStore {
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX / 2);
         let found = sqlx::query(
-            "SELECT id, kind, name, lon, lat, distance_m FROM ( \
-               SELECT id, kind, name, ST_X(geom) AS lon, ST_Y(geom) AS lat, \
-               ST_Distance(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography) AS distance_m \
+            "SELECT id, kind, name, pos_wkb, distance_m FROM ( \
+               SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, \
+               ST_Distance(geom::geography, ST_GeomFromWKB($1, 4326)::geography) AS distance_m \
                FROM pois \
-               WHERE ST_DWithin(geom::geography, ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography, $3 * 1.005, false) \
-               AND (cardinality($5::text[]) = 0 OR kind = ANY($5)) \
-               ORDER BY geom::geography <-> ST_SetSRID(ST_MakePoint($1, $2), 4326)::geography \
-               LIMIT $4 + 8) AS near \
-             WHERE distance_m <= $3 ORDER BY distance_m, id LIMIT $4",
+               WHERE ST_DWithin(geom::geography, ST_GeomFromWKB($1, 4326)::geography, $2 * 1.005, false) \
+               AND (cardinality($4::text[]) = 0 OR kind = ANY($4)) \
+               ORDER BY geom::geography <-> ST_GeomFromWKB($1, 4326)::geography \
+               LIMIT $3 + 8) AS near \
+             WHERE distance_m <= $2 ORDER BY distance_m, id LIMIT $3",
         )
-        .bind(center.lon())
-        .bind(center.lat())
+        .bind(wkb::point(center))
         .bind(radius_m)
         .bind(limit)
         .bind(kinds)
@@ -221,7 +208,7 @@ impl Store for PostgresStore {
     }
 
     async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>> {
-        let Some(line) = trace_geojson(trace) else {
+        let Some(line) = wkb::multi_line_string(trace) else {
             return Ok(Vec::new());
         };
         // The trace is parsed once, then cut into pieces of a few vertices: each piece's
@@ -229,8 +216,8 @@ impl Store for PostgresStore {
         // 16 km trace would hand over thousands to an exact test (60 times slower).
         let found = sqlx::query(
             "WITH pieces AS ( \
-               SELECT ST_Subdivide(ST_SetSRID(ST_GeomFromGeoJSON($1), 4326), 8)::geography AS g) \
-             SELECT id, kind, name, ST_X(geom) AS lon, ST_Y(geom) AS lat, \
+               SELECT ST_Subdivide(ST_GeomFromWKB($1, 4326), 8)::geography AS g) \
+             SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, \
              min(ST_Distance(p.geom::geography, pieces.g)) AS distance_m \
              FROM pieces JOIN pois p ON ST_DWithin(p.geom::geography, pieces.g, $2) \
              GROUP BY id, kind, name, geom ORDER BY distance_m, id",
@@ -342,15 +329,23 @@ impl PostgresImport {
             )));
         }
         let rows = sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee)              SELECT id, source, kind, name, description, ST_SetSRID(ST_MakePoint(lon, lat), 4326), ele,              circuit_id, commune, insee              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::float8[],              $7::float8[], $8::float8[], $9::text[], $10::text[], $11::text[])              AS n(id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee)              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name,              description = excluded.description, geom = excluded.geom, ele = excluded.ele,              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee,              updated_at = now()              RETURNING (xmax = 0) AS inserted",
+            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee) \
+             SELECT id, source, kind, name, description, ST_GeomFromWKB(wkb, 4326), ele, circuit_id, commune, insee \
+             FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::float8[], \
+             $8::text[], $9::text[], $10::text[]) \
+             AS n(id, source, kind, name, description, wkb, ele, circuit_id, commune, insee) \
+             ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
+             description = excluded.description, geom = excluded.geom, ele = excluded.ele, \
+             circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
+             updated_at = now() \
+             RETURNING (xmax = 0) AS inserted",
         )
         .bind(&ids)
         .bind(&sources)
         .bind(pois.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.description.as_str()).collect::<Vec<_>>())
-        .bind(pois.iter().map(|p| p.pos.lon()).collect::<Vec<_>>())
-        .bind(pois.iter().map(|p| p.pos.lat()).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| wkb::point(p.pos)).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.ele).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.circuit.as_ref().map(CircuitId::as_str)).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.commune.as_deref()).collect::<Vec<_>>())
@@ -378,8 +373,8 @@ impl ImportTx for PostgresImport {
              geom, start, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
              duration_min, difficulty, circuit_type, published) \
              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, \
-             ST_SetSRID(ST_GeomFromGeoJSON($10), 4326), ST_SetSRID(ST_MakePoint($11, $12), 4326), \
-             $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+             ST_GeomFromWKB($10, 4326), ST_GeomFromWKB($11, 4326), \
+             $12, $13, $14, $15, $16, $17, $18, $19, $20) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
              themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
@@ -398,9 +393,8 @@ impl ImportTx for PostgresImport {
         .bind(encode_list(&c.themes))
         .bind(encode_list(&c.communes))
         .bind(encode_trace(&c.trace))
-        .bind(trace_geojson(&c.trace))
-        .bind(start.lon())
-        .bind(start.lat())
+        .bind(wkb::multi_line_string(&c.trace))
+        .bind(wkb::point(start))
         .bind(c.stats.length_m)
         .bind(c.stats.ascent_m)
         .bind(c.stats.descent_m)
@@ -419,7 +413,7 @@ impl ImportTx for PostgresImport {
         let outcome = self.existing("pois", p.id.as_str(), &p.source).await?;
         sqlx::query(
             "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee) \
-             VALUES ($1, $2, $3, $4, $5, ST_SetSRID(ST_MakePoint($6, $7), 4326), $8, $9, $10, $11) \
+             VALUES ($1, $2, $3, $4, $5, ST_GeomFromWKB($6, 4326), $7, $8, $9, $10) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
              description = excluded.description, geom = excluded.geom, ele = excluded.ele, \
              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
@@ -430,8 +424,7 @@ impl ImportTx for PostgresImport {
         .bind(p.kind.as_str())
         .bind(&p.name)
         .bind(&p.description)
-        .bind(p.pos.lon())
-        .bind(p.pos.lat())
+        .bind(wkb::point(p.pos))
         .bind(p.ele)
         .bind(p.circuit.as_ref().map(CircuitId::as_str))
         .bind(p.commune.as_deref())

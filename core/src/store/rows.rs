@@ -46,6 +46,29 @@ macro_rules! fields_for {
 fields_for!(sqlx::sqlite::SqliteRow);
 fields_for!(sqlx::postgres::PgRow);
 
+/// A position column of a row, as each backend stores it: `NAME_lon` and `NAME_lat`
+/// numbers in SQLite, `NAME_wkb` (a PostGIS geometry sent as WKB) in PostgreSQL.
+pub(super) trait Positions {
+    fn point(&self, name: &str) -> StoreResult<LonLat>;
+}
+
+impl Positions for sqlx::sqlite::SqliteRow {
+    fn point(&self, name: &str) -> StoreResult<LonLat> {
+        let (lon, lat) = (
+            self.real(&format!("{name}_lon"))?,
+            self.real(&format!("{name}_lat"))?,
+        );
+        LonLat::new(lon, lat).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+}
+
+impl Positions for sqlx::postgres::PgRow {
+    fn point(&self, name: &str) -> StoreResult<LonLat> {
+        let bytes: Vec<u8> = self.try_get(format!("{name}_wkb").as_str())?;
+        super::wkb::read_point(&bytes)
+    }
+}
+
 fn parse<T: FromStr>(row: &impl Fields, column: &str) -> StoreResult<T>
 where
     T::Err: std::fmt::Display,
@@ -55,11 +78,8 @@ where
         .map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
-fn lonlat(row: &impl Fields, lon: &str, lat: &str) -> StoreResult<LonLat> {
-    LonLat::new(row.real(lon)?, row.real(lat)?).map_err(|e| StoreError::Corrupt(e.to_string()))
-}
-
-/// Columns of a circuit summary, as every backend names them.
+/// Columns of a circuit summary, as every backend names them (`start` is a position:
+/// see [`Positions`]).
 pub(super) const SUMMARY_FIELDS: &[&str] = &[
     "id",
     "name",
@@ -80,7 +100,7 @@ pub(super) const SUMMARY_FIELDS: &[&str] = &[
     "circuit_type",
 ];
 
-pub(super) fn summary(row: &impl Fields) -> StoreResult<CircuitSummary> {
+pub(super) fn summary(row: &(impl Fields + Positions)) -> StoreResult<CircuitSummary> {
     Ok(CircuitSummary {
         id: parse(row, "id")?,
         name: row.text("name")?,
@@ -89,7 +109,7 @@ pub(super) fn summary(row: &impl Fields) -> StoreResult<CircuitSummary> {
         practice: parse(row, "practice")?,
         themes: decode_list(&row.text("themes")?)?,
         communes: decode_list(&row.text("communes")?)?,
-        start: lonlat(row, "start_lon", "start_lat")?,
+        start: row.point("start")?,
         stats: TraceStats {
             length_m: row.real("length_m")?,
             ascent_m: row.real("ascent_m")?,
@@ -105,7 +125,7 @@ pub(super) fn summary(row: &impl Fields) -> StoreResult<CircuitSummary> {
 }
 
 /// A whole circuit: the summary columns plus `source`, `trace` and `published`.
-pub(super) fn circuit(row: &impl Fields) -> StoreResult<Circuit> {
+pub(super) fn circuit(row: &(impl Fields + Positions)) -> StoreResult<Circuit> {
     let s = summary(row)?;
     Ok(Circuit {
         id: s.id,
@@ -125,7 +145,7 @@ pub(super) fn circuit(row: &impl Fields) -> StoreResult<Circuit> {
     })
 }
 
-pub(super) fn poi(row: &impl Fields) -> StoreResult<Poi> {
+pub(super) fn poi(row: &(impl Fields + Positions)) -> StoreResult<Poi> {
     let corrupt = |e: crate::domain::DomainError| StoreError::Corrupt(e.to_string());
     Ok(Poi {
         id: parse(row, "id")?,
@@ -133,7 +153,7 @@ pub(super) fn poi(row: &impl Fields) -> StoreResult<Poi> {
         kind: parse(row, "kind")?,
         name: row.text("name")?,
         description: row.text("description")?,
-        pos: lonlat(row, "lon", "lat")?,
+        pos: row.point("pos")?,
         ele: row.opt_real("ele")?,
         circuit: row
             .opt_text("circuit_id")?
@@ -150,11 +170,11 @@ pub(super) fn poi(row: &impl Fields) -> StoreResult<Poi> {
     })
 }
 
-pub(super) fn poi_point(row: &impl Fields) -> StoreResult<PoiPoint> {
+pub(super) fn poi_point(row: &(impl Fields + Positions)) -> StoreResult<PoiPoint> {
     Ok(PoiPoint {
         id: parse(row, "id")?,
         kind: parse(row, "kind")?,
         name: row.text("name")?,
-        pos: lonlat(row, "lon", "lat")?,
+        pos: row.point("pos")?,
     })
 }

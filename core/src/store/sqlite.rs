@@ -56,7 +56,8 @@ fn degree_box(w: f64, e: f64, s: f64, n: f64, margin_m: f64) -> [f64; 4] {
 impl SqliteStore {
     async fn pois_in_box(&self, [w, e, s, n]: [f64; 4]) -> StoreResult<Vec<PoiPoint>> {
         let found = sqlx::query(
-            "SELECT id, kind, name, lon, lat FROM pois WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
+            "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat FROM pois \
+             WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
         )
         .bind(s)
         .bind(n)
@@ -76,8 +77,7 @@ fn circuit_columns() -> String {
     )
 }
 
-const POI_COLUMNS: &str =
-    "id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee";
+const POI_COLUMNS: &str = "id, source, kind, name, description, lon AS pos_lon, lat AS pos_lat, ele, circuit_id, commune, insee";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -163,7 +163,7 @@ impl Store for SqliteStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        let found = sqlx::query("SELECT id, kind, name, lon, lat FROM pois")
+        let found = sqlx::query("SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat FROM pois")
             .fetch_all(&self.pool)
             .await?;
         found.iter().map(rows::poi_point).collect()
