@@ -18,6 +18,9 @@ pub enum ApiError {
     Unavailable,
     #[error("internal error")]
     Internal(#[source] StoreError),
+    /// An answer that could not be written (never expected: a bug if seen).
+    #[error("internal error")]
+    Encode(String),
 }
 
 /// The body of every error answer.
@@ -52,6 +55,10 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed");
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            ApiError::Encode(cause) => {
+                tracing::error!(error = %cause, "answer not encoded");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };

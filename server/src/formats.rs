@@ -133,10 +133,8 @@ fn gpx_file(circuit: &Circuit, pois: &[Poi]) -> ApiResult<Vec<u8>> {
         ..Default::default()
     };
     let mut out = Vec::new();
-    gpx::write(&doc, &mut out).map_err(|e| {
-        tracing::error!(error = %e, circuit = %circuit.id, "GPX writing failed");
-        ApiError::BadRequest("this circuit cannot be written as GPX".into())
-    })?;
+    gpx::write(&doc, &mut out)
+        .map_err(|e| ApiError::Encode(format!("GPX of {}: {e}", circuit.id)))?;
     Ok(out)
 }
 

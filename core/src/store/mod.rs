@@ -62,17 +62,26 @@ pub trait ImportTx: Send {
     async fn upsert_circuit(&mut self, circuit: &Circuit) -> StoreResult<Upsert>;
     /// Inserts or replaces the POI with the same `source`.
     async fn upsert_poi(&mut self, poi: &Poi) -> StoreResult<Upsert>;
-    /// Inserts or replaces many POIs; returns (inserted, updated). Backends may do it in
-    /// bulk; the result is the same as one [`ImportTx::upsert_poi`] each.
+    /// Inserts or replaces many POIs; returns (inserted, updated), the same as one
+    /// [`ImportTx::upsert_poi`] each would.
     async fn upsert_pois(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
         let mut counts = (0, 0);
-        for poi in pois {
-            match self.upsert_poi(poi).await? {
-                Upsert::Inserted => counts.0 += 1,
-                Upsert::Updated => counts.1 += 1,
-            }
+        for chunk in pois.chunks(BULK_ROWS) {
+            // A source twice in one statement would be written twice: row by row then.
+            let (inserted, updated) = if has_repeated_source(chunk) {
+                one_by_one(self, chunk).await?
+            } else {
+                self.upsert_poi_batch(chunk).await?
+            };
+            counts.0 += inserted;
+            counts.1 += updated;
         }
         Ok(counts)
+    }
+    /// Writes a batch of POIs with distinct sources; backends override it with one
+    /// statement per batch.
+    async fn upsert_poi_batch(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+        one_by_one(self, pois).await
     }
     /// Deletes the POIs attached to `circuit` that are not in `keep`: a waypoint removed
     /// from a circuit's file disappears on re-import.
@@ -126,6 +135,28 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 #[async_trait]
 pub trait ChangeFeed: Send {
     async fn changed(&mut self) -> StoreResult<()>;
+}
+
+/// POIs per statement in bulk upserts: large enough to amortise a round trip, small
+/// enough to keep each statement short.
+pub const BULK_ROWS: usize = 5_000;
+
+/// Upserts POIs one at a time; returns (inserted, updated).
+async fn one_by_one<T: ImportTx + ?Sized>(tx: &mut T, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+    let mut counts = (0, 0);
+    for poi in pois {
+        match tx.upsert_poi(poi).await? {
+            Upsert::Inserted => counts.0 += 1,
+            Upsert::Updated => counts.1 += 1,
+        }
+    }
+    Ok(counts)
+}
+
+/// Whether a batch names the same source twice.
+fn has_repeated_source(pois: &[Poi]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(pois.len());
+    !pois.iter().all(|p| seen.insert(p.source.as_str()))
 }
 
 /// How to open a store.

@@ -305,18 +305,16 @@ impl PostgresImport {
     }
 }
 
-/// Rows per statement in bulk upserts: large enough to amortise the round trip, small
-/// enough to keep each statement short.
-const BULK_ROWS: usize = 5_000;
-
-impl PostgresImport {
+#[async_trait]
+impl ImportTx for PostgresImport {
     /// One statement for many POIs: arrays in, `UNNEST` out. The conflict check is the
     /// same as for one POI: an id may not move to another source.
-    async fn upsert_poi_chunk(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+    async fn upsert_poi_batch(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
         let ids: Vec<&str> = pois.iter().map(|p| p.id.as_str()).collect();
         let sources: Vec<&str> = pois.iter().map(|p| p.source.as_str()).collect();
         let clash = sqlx::query(
-            "SELECT p.id, p.source FROM pois p JOIN UNNEST($1::text[], $2::text[]) AS n(id, source)              ON p.id = n.id AND p.source <> n.source LIMIT 1",
+            "SELECT p.id, p.source FROM pois p JOIN UNNEST($1::text[], $2::text[]) AS n(id, source) \
+             ON p.id = n.id AND p.source <> n.source LIMIT 1",
         )
         .bind(&ids)
         .bind(&sources)
@@ -358,10 +356,7 @@ impl PostgresImport {
             .count() as u64;
         Ok((inserted, rows.len() as u64 - inserted))
     }
-}
 
-#[async_trait]
-impl ImportTx for PostgresImport {
     async fn upsert_circuit(&mut self, c: &Circuit) -> StoreResult<Upsert> {
         let outcome = self.existing("circuits", c.id.as_str(), &c.source).await?;
         let start = c
@@ -432,16 +427,6 @@ impl ImportTx for PostgresImport {
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
-    }
-
-    async fn upsert_pois(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
-        let mut counts = (0, 0);
-        for chunk in pois.chunks(BULK_ROWS) {
-            let (inserted, updated) = self.upsert_poi_chunk(chunk).await?;
-            counts.0 += inserted;
-            counts.1 += updated;
-        }
-        Ok(counts)
     }
 
     async fn prune_circuit_pois(

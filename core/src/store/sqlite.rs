@@ -284,6 +284,57 @@ impl SqliteImport {
 
 #[async_trait]
 impl ImportTx for SqliteImport {
+    /// One statement for many POIs: a JSON array in, `json_each` out, so SQLite parses
+    /// and inserts the chunk without a round trip per row. Same checks as one POI.
+    async fn upsert_poi_batch(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+        let rows: Vec<serde_json::Value> = pois
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "id": p.id.as_str(), "source": p.source, "kind": p.kind.as_str(), "name": p.name,
+                    "description": p.description, "lon": p.pos.lon(), "lat": p.pos.lat(), "ele": p.ele,
+                    "circuit_id": p.circuit.as_ref().map(CircuitId::as_str), "commune": p.commune,
+                    "insee": p.insee.as_ref().map(Insee::as_str),
+                })
+            })
+            .collect();
+        let batch = serde_json::Value::from(rows).to_string();
+        let clash = sqlx::query(
+            "SELECT p.id, p.source FROM pois p JOIN json_each(?) j \
+             ON p.id = j.value ->> 'id' AND p.source <> j.value ->> 'source' LIMIT 1",
+        )
+        .bind(&batch)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        if let Some(row) = clash {
+            let (id, other): (String, String) = (row.try_get("id")?, row.try_get("source")?);
+            return Err(StoreError::Conflict(format!(
+                "id `{id}` already belongs to `{other}`"
+            )));
+        }
+        let existing: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pois WHERE source IN (SELECT value ->> 'source' FROM json_each(?))",
+        )
+        .bind(&batch)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee) \
+             SELECT value ->> 'id', value ->> 'source', value ->> 'kind', value ->> 'name', \
+             value ->> 'description', value ->> 'lon', value ->> 'lat', value ->> 'ele', \
+             value ->> 'circuit_id', value ->> 'commune', value ->> 'insee' FROM json_each(?) WHERE true \
+             ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
+             description = excluded.description, lon = excluded.lon, lat = excluded.lat, ele = excluded.ele, \
+             circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        )
+        .bind(&batch)
+        .execute(&mut *self.tx)
+        .await?;
+        let updated = existing as u64;
+        Ok((pois.len() as u64 - updated, updated))
+    }
+
     async fn upsert_circuit(&mut self, c: &Circuit) -> StoreResult<Upsert> {
         let outcome = self.existing("circuits", c.id.as_str(), &c.source).await?;
         let start = c

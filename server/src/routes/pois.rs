@@ -6,6 +6,8 @@ use crate::query::Params;
 use crate::routes::{PointGeometry, parse_id, round1};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 use balade_core::store::Store;
 use balade_core::{LonLat, PoiId, PoiKind};
 use serde::Serialize;
@@ -52,58 +54,69 @@ impl NearbyQuery {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NearbyProperties {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
+pub struct NearbyProperties<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub kind: &'static str,
     pub distance_m: f64,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NearbyFeature {
+pub struct NearbyFeature<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub id: String,
+    pub id: &'a str,
     pub geometry: PointGeometry,
-    pub properties: NearbyProperties,
+    pub properties: NearbyProperties<'a>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct NearbyCollection {
+pub struct NearbyCollection<'a> {
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub features: Vec<NearbyFeature>,
+    pub features: Vec<NearbyFeature<'a>>,
 }
 
-/// POIs around a place, nearest first, answered from the in-memory index.
+/// POIs around a place, nearest first, answered from the in-memory index. The hot path
+/// of the guide: answers borrow from the catalogue and are written into one buffer.
 #[utoipa::path(get, path = "/api/v1/pois/nearby", tag = "pois", params(NearbyQuery),
     responses((status = 200, body = NearbyCollection), (status = 400, body = ErrorBody)))]
 pub async fn nearby(
     State(catalog): State<SharedCatalog>,
     RawQuery(raw): RawQuery,
-) -> ApiResult<Json<NearbyCollection>> {
+) -> ApiResult<Response> {
     let (at, radius, limit, kinds) = NearbyQuery::from_query(raw.as_deref())?;
     let catalog = catalog.current();
-    let features = catalog
+    let features: Vec<NearbyFeature<'_>> = catalog
         .index
         .nearby_pois(at, radius, limit, &kinds)
         .into_iter()
         .map(|h| NearbyFeature {
             kind: "Feature",
-            id: h.item.id.to_string(),
+            id: h.item.id.as_str(),
             geometry: PointGeometry::of(h.item.pos),
             properties: NearbyProperties {
-                id: h.item.id.to_string(),
-                name: h.item.name.clone(),
-                kind: h.item.kind.to_string(),
+                id: h.item.id.as_str(),
+                name: &h.item.name,
+                kind: h.item.kind.as_str(),
                 distance_m: round1(h.distance_m),
             },
         })
         .collect();
-    Ok(Json(NearbyCollection {
+    let body = NearbyCollection {
         kind: "FeatureCollection",
         features,
-    }))
+    };
+    let mut buf = Vec::with_capacity(64 + 224 * body.features.len());
+    serde_json::to_writer(&mut buf, &body).map_err(|e| ApiError::Encode(e.to_string()))?;
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        buf,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Serialize, ToSchema)]
