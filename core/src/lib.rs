@@ -11,6 +11,7 @@
 pub mod domain;
 pub mod geometry;
 pub mod guidance;
+pub mod hash;
 pub mod index;
 pub mod store;
 pub mod text;

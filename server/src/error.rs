@@ -16,6 +16,8 @@ pub enum ApiError {
     NotFound(String),
     #[error("the database is unavailable")]
     Unavailable,
+    #[error("the server is busy: try again later")]
+    Busy,
     #[error("internal error")]
     Internal(#[source] StoreError),
     /// An answer that could not be written (never expected: a bug if seen).
@@ -52,7 +54,7 @@ impl IntoResponse for ApiError {
         let status = match &self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
-            ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(cause) => {
                 tracing::error!(error = %cause, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR

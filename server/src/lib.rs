@@ -102,7 +102,7 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     {
         tracing::warn!(dir = %dir.display(), "the PWA is not built there: only the API is served");
     }
-    let app = app(AppState { store, catalog }, config.pwa_dir);
+    let app = app(AppState::new(store, catalog), config.pwa_dir);
     println!("listening on http://{addr}");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

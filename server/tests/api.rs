@@ -24,7 +24,9 @@ enum Backend {
 
 struct Fixture {
     app: Router,
-    _dir: tempfile::TempDir,
+    store: Arc<dyn Store>,
+    catalog: SharedCatalog,
+    dir: tempfile::TempDir,
 }
 
 /// The demo circuits in a new database of `backend`; `None` when that backend has no
@@ -53,8 +55,10 @@ async fn fixture(backend: Backend) -> Option<Fixture> {
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
     let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
     Some(Fixture {
-        app: app(AppState { store, catalog }, None),
-        _dir: dir,
+        app: app(AppState::new(store.clone(), catalog.clone()), None),
+        store,
+        catalog,
+        dir,
     })
 }
 
@@ -534,6 +538,174 @@ async fn answers_are_compressed_and_open_to_other_origins(backend: Backend) {
     assert_eq!(&a.body[..2], &[0x1f, 0x8b], "a gzip stream");
 }
 
+async fn offline_manifest_lists_every_part_with_its_true_size(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let m = get(&f.app, "/api/v1/circuits/provins-remparts/offline").await;
+    assert_eq!(m.status, StatusCode::OK);
+    let manifest = m.json();
+    let version = manifest["version"].as_str().expect("version").to_owned();
+    assert_eq!(m.headers[header::ETAG], format!("\"{version}\""));
+    let parts = manifest["parts"].as_array().expect("parts");
+    let kinds: Vec<&str> = parts.iter().filter_map(|p| p["kind"].as_str()).collect();
+    for k in ["sheet", "profile", "guide"] {
+        assert_eq!(kinds.iter().filter(|x| **x == k).count(), 1, "{k}");
+    }
+    // Every POI guidance needs travels with the package, and every POI of the circuit.
+    let guide = get(&f.app, "/api/v1/circuits/provins-remparts/guide")
+        .await
+        .json();
+    let guide_pois: Vec<&str> = guide["pois"]
+        .as_array()
+        .expect("pois")
+        .iter()
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    let part_pois: Vec<&str> = parts
+        .iter()
+        .filter(|p| p["kind"] == "poi")
+        .filter_map(|p| p["id"].as_str())
+        .collect();
+    assert_eq!(guide_pois, part_pois);
+    let sheet = get(&f.app, "/api/v1/circuits/provins-remparts")
+        .await
+        .json();
+    for id in sheet["properties"]["pois"]
+        .as_array()
+        .expect("pois")
+        .iter()
+        .filter_map(Value::as_str)
+    {
+        assert!(part_pois.contains(&id), "{id} missing from the package");
+    }
+    assert_eq!(guide["segments"].as_array().map(Vec::len), Some(1));
+    // Sizes and hashes are those of what the phone will fetch.
+    let mut total = 0;
+    for p in parts {
+        let url = p["url"].as_str().expect("url");
+        let a = get(&f.app, url).await;
+        assert_eq!(a.status, StatusCode::OK, "{url}");
+        assert_eq!(p["bytes"].as_u64(), Some(a.body.len() as u64), "{url}");
+        assert_eq!(
+            p["hash"].as_str(),
+            Some(balade_core::hash::hex(&a.body).as_str()),
+            "{url}"
+        );
+        total += a.body.len() as u64;
+    }
+    assert_eq!(manifest["total_bytes"].as_u64(), Some(total));
+    assert!(manifest["basemap"].is_null());
+
+    // Asking again with the version held: nothing changed.
+    let request = Request::get("/api/v1/circuits/provins-remparts/offline")
+        .header(header::IF_NONE_MATCH, format!("\"{version}\""))
+        .body(Body::empty())
+        .expect("request");
+    assert_eq!(
+        get_with(&f.app, request).await.status,
+        StatusCode::NOT_MODIFIED
+    );
+    assert_eq!(
+        get(&f.app, "/api/v1/circuits/nowhere/offline").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn offline_version_follows_a_changed_poi(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let before = get(&f.app, "/api/v1/circuits/provins-remparts/offline")
+        .await
+        .json();
+    // The same file with one waypoint's text edited, re-imported.
+    let original =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/circuits/provins-remparts.gpx");
+    let text = std::fs::read_to_string(&original).expect("read");
+    let at = text.find("<desc>").expect("a description") + "<desc>".len();
+    let edited = format!("{}Texte revu. {}", &text[..at], &text[at..]);
+    let edited_path = f.dir.path().join("provins-remparts.gpx");
+    std::fs::write(&edited_path, edited).expect("write");
+    import_gpx(
+        f.store.as_ref(),
+        &[edited_path],
+        &ImportOptions::default(),
+        &mut std::io::sink(),
+    )
+    .await
+    .expect("import");
+    assert!(f.catalog.refresh(f.store.as_ref()).await.expect("refresh"));
+    let after = get(&f.app, "/api/v1/circuits/provins-remparts/offline")
+        .await
+        .json();
+    assert_ne!(before["version"], after["version"]);
+    // Only the parts whose content changed have new hashes.
+    let hashes = |m: &Value| -> Vec<(String, String)> {
+        m["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .map(|p| {
+                (
+                    p["url"].as_str().unwrap_or("").to_owned(),
+                    p["hash"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let (b, a) = (hashes(&before), hashes(&after));
+    assert_eq!(b.len(), a.len());
+    let changed: Vec<&str> = b
+        .iter()
+        .zip(&a)
+        .filter(|(x, y)| x != y)
+        .map(|(x, _)| x.0.as_str())
+        .collect();
+    assert!(
+        !changed.is_empty() && changed.len() < b.len(),
+        "{changed:?}"
+    );
+    // Another circuit's package is untouched.
+    let other = get(&f.app, "/api/v1/circuits/meaux-cite-episcopale/offline")
+        .await
+        .json();
+    let again = get(&f.app, "/api/v1/circuits/meaux-cite-episcopale/offline")
+        .await
+        .json();
+    assert_eq!(other["version"], again["version"]);
+}
+
+async fn offline_zip_holds_the_same_content(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let manifest = get(&f.app, "/api/v1/circuits/moret-loing/offline")
+        .await
+        .json();
+    let a = get(&f.app, "/api/v1/circuits/moret-loing/offline?format=zip").await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.headers[header::CONTENT_TYPE], "application/zip");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(a.body)).expect("a zip archive");
+    let mut read = |name: &str| -> Vec<u8> {
+        let mut file = archive
+            .by_name(name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut file, &mut out).expect("read");
+        out
+    };
+    let zipped: Value = serde_json::from_slice(&read("manifest.json")).expect("manifest");
+    assert_eq!(zipped, manifest);
+    for p in manifest["parts"].as_array().expect("parts") {
+        let url = p["url"].as_str().expect("url");
+        let body = read(&format!("{}.json", url.trim_start_matches('/')));
+        assert_eq!(body, get(&f.app, url).await.body, "{url}");
+    }
+    let bad = get(&f.app, "/api/v1/circuits/moret-loing/offline?format=tar").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
 /// One test per backend for each story above.
 macro_rules! on_every_backend {
     ($($story:ident),+ $(,)?) => {
@@ -563,4 +735,7 @@ on_every_backend!(
     downloads_parse_back,
     nearby_pois_nearest_first,
     answers_are_compressed_and_open_to_other_origins,
+    offline_manifest_lists_every_part_with_its_true_size,
+    offline_version_follows_a_changed_poi,
+    offline_zip_holds_the_same_content,
 );

@@ -3,6 +3,7 @@
 
 use super::{Store, StoreResult, encode_trace};
 use crate::domain::{Circuit, Poi};
+use crate::hash::Fnv;
 
 /// Record counts and a checksum over every field of every record, in id order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,23 +20,6 @@ impl std::fmt::Display for Fingerprint {
             "{} circuits, {} POIs, checksum {:016x}",
             self.circuits, self.pois, self.checksum
         )
-    }
-}
-
-/// FNV-1a, 64 bits: stable across versions and platforms, enough to detect a change.
-#[derive(Debug)]
-struct Fnv(u64);
-
-impl Fnv {
-    fn new() -> Self {
-        Self(0xcbf2_9ce4_8422_2325)
-    }
-    /// Hashes a field and a separator, so that ("ab", "c") and ("a", "bc") differ.
-    fn field(&mut self, text: &str) {
-        for b in text.bytes().chain([0x1f]) {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0000_0100_0000_01b3);
-        }
     }
 }
 
@@ -95,7 +79,7 @@ pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     Ok(Fingerprint {
         circuits: circuits.len() as u64,
         pois: pois.len() as u64,
-        checksum: h.0,
+        checksum: h.finish(),
     })
 }
 
@@ -114,19 +98,4 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> 
     }
     tx.commit().await?;
     fingerprint(from).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fnv_separates_fields() {
-        let (mut a, mut b) = (Fnv::new(), Fnv::new());
-        a.field("ab");
-        a.field("c");
-        b.field("a");
-        b.field("bc");
-        assert_ne!(a.0, b.0);
-    }
 }

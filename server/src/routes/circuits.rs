@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Response};
 use balade_core::geometry::{TraceLocator, profile};
 use balade_core::store::Store;
 use balade_core::text::fold;
-use balade_core::{Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
+use balade_core::{
+    Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, LonLat, Poi, Practice, Trace,
+};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
@@ -320,10 +322,15 @@ pub async fn sheet(
     Path(id): Path<String>,
 ) -> ApiResult<Json<CircuitSheet>> {
     let circuit = load(store.as_ref(), &id).await?;
+    let pois = store.circuit_pois(&circuit.id).await?;
+    Ok(Json(sheet_of(circuit, pois)?))
+}
+
+/// The sheet of a circuit with its own POIs: what `GET /api/v1/circuits/{id}` answers.
+pub fn sheet_of(circuit: Circuit, pois: Vec<Poi>) -> ApiResult<CircuitSheet> {
+    let id = circuit.id.to_string();
     let locator = TraceLocator::new(&circuit.trace);
-    let mut along: Vec<PoiAlong> = store
-        .circuit_pois(&circuit.id)
-        .await?
+    let mut along: Vec<PoiAlong> = pois
         .into_iter()
         .map(|p| {
             let loc = locator.locate(p.pos);
@@ -361,7 +368,7 @@ pub async fn sheet(
         difficulty: circuit.difficulty,
         circuit_type: circuit.circuit_type,
     };
-    Ok(Json(CircuitSheet {
+    Ok(CircuitSheet {
         kind: "Feature",
         id: circuit.id.to_string(),
         geometry: formats::trace_geometry(&circuit.trace),
@@ -374,7 +381,7 @@ pub async fn sheet(
             pois: along.iter().map(|p| p.id.clone()).collect(),
             pois_along: along,
         },
-    }))
+    })
 }
 
 /// At most this many profile points: more than a screen can draw.
@@ -390,16 +397,20 @@ pub async fn elevation_profile(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Vec<[f64; 2]>>> {
     let circuit = load(store.as_ref(), &id).await?;
-    let points = profile(&circuit.trace);
+    Ok(Json(profile_of(&circuit.trace)))
+}
+
+/// The profile answer for a trace, thinned to [`MAX_PROFILE_POINTS`].
+pub fn profile_of(trace: &Trace) -> Vec<[f64; 2]> {
+    let points = profile(trace);
     let step = points.len().div_ceil(MAX_PROFILE_POINTS).max(1);
     let last = points.len().saturating_sub(1);
-    let out = points
+    points
         .iter()
         .enumerate()
         .filter(|(i, _)| i % step == 0 || *i == last)
         .map(|(_, (d, e))| [d.round(), round1(*e)])
-        .collect();
-    Ok(Json(out))
+        .collect()
 }
 
 /// The trace as a file to save.

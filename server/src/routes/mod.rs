@@ -3,7 +3,9 @@
 
 pub mod circuits;
 pub mod health;
+pub mod offline;
 pub mod pois;
+pub mod push;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -28,6 +30,9 @@ use utoipa::{OpenApi, ToSchema};
         circuits::download,
         pois::nearby,
         pois::one,
+        offline::offline,
+        offline::guide,
+        push::push,
     )
 )]
 #[derive(Debug)]
@@ -44,8 +49,11 @@ pub fn router() -> Router<AppState> {
             get(circuits::elevation_profile),
         )
         .route("/api/v1/circuits/{id}/download", get(circuits::download))
+        .route("/api/v1/circuits/{id}/offline", get(offline::offline))
+        .route("/api/v1/circuits/{id}/guide", get(offline::guide))
         .route("/api/v1/pois/nearby", get(pois::nearby))
         .route("/api/v1/pois/{id}", get(pois::one))
+        .route("/api/v1/push", get(push::push))
 }
 
 async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {

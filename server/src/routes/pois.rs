@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::store::Store;
-use balade_core::{LonLat, PoiId, PoiKind};
+use balade_core::{LonLat, Poi, PoiId, PoiKind};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
@@ -156,7 +156,12 @@ pub async fn one(
         .poi(&id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no POI `{id}`")))?;
-    Ok(Json(PoiFeature {
+    Ok(Json(feature_of(poi)))
+}
+
+/// What `GET /api/v1/pois/{id}` answers for a POI.
+pub fn feature_of(poi: Poi) -> PoiFeature {
+    PoiFeature {
         kind: "Feature",
         id: poi.id.to_string(),
         geometry: PointGeometry::of(poi.pos),
@@ -171,5 +176,5 @@ pub async fn one(
             insee: poi.insee.map(|i| i.as_str().to_owned()),
             media: Vec::new(),
         },
-    }))
+    }
 }

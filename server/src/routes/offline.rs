@@ -1,0 +1,318 @@
+//! The offline package of a circuit: every part a phone needs to guide a walker with no
+//! network, listed with its URL, size and hash, under a version that changes when any
+//! part changes. A phone holding a version sends it back (`If-None-Match`) to learn
+//! whether anything changed, and compares part hashes to fetch only what did.
+
+use crate::catalog::SharedCatalog;
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::query::Params;
+use crate::routes::circuits::{load, profile_of, sheet_of};
+use crate::routes::pois::feature_of;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use balade_core::hash;
+use balade_core::index::Hit;
+use balade_core::{Circuit, PoiPoint};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use utoipa::ToSchema;
+
+/// POIs within this distance of the trace travel with the circuit: the largest default
+/// trigger radius (150 m) and some margin.
+pub const OFFLINE_CORRIDOR_M: f64 = 200.0;
+
+/// One part of a package.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Part {
+    /// `sheet`, `profile`, `guide`, `poi`, `tile` or `media`.
+    pub kind: &'static str,
+    /// Same-origin URL of the part.
+    pub url: String,
+    /// Size of the uncompressed body.
+    pub bytes: u64,
+    /// Changes when the part's content changes.
+    pub hash: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+}
+
+/// The manifest of a circuit's offline package.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Manifest {
+    pub circuit: String,
+    pub name: String,
+    /// Changes when any part changes.
+    pub version: String,
+    pub lang: String,
+    pub total_bytes: u64,
+    pub parts: Vec<Part>,
+    /// The basemap's zoom range when one is configured; `null` when none is.
+    #[schema(value_type = Option<Object>)]
+    pub basemap: Option<serde_json::Value>,
+}
+
+/// A POI as guidance needs it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GuidePoiData {
+    pub id: String,
+    pub kind: String,
+    pub name: String,
+    pub lon: f64,
+    pub lat: f64,
+    /// The POI's own trigger radius; `null` means its kind's default.
+    pub trigger_radius_m: Option<f64>,
+}
+
+/// Everything the guidance rules need for one circuit: the input of `createGuide()` in
+/// the web app and of `Guide::new` on the server.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GuideData {
+    pub circuit: String,
+    /// `[[[lon, lat], …], …]`, one array per segment.
+    pub segments: Vec<Vec<[f64; 2]>>,
+    pub pois: Vec<GuidePoiData>,
+    #[schema(value_type = Vec<Object>)]
+    pub landscapes: Vec<serde_json::Value>,
+    /// Overrides of the rules' thresholds (none: the defaults).
+    #[schema(value_type = Object)]
+    pub config: serde_json::Value,
+    pub length_m: f64,
+    pub duration_min: u32,
+}
+
+pub fn guide_of(circuit: &Circuit, pois: &[Hit<'_, PoiPoint>]) -> GuideData {
+    GuideData {
+        circuit: circuit.id.to_string(),
+        segments: circuit
+            .trace
+            .segments
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.iter().map(|p| [p.pos.lon(), p.pos.lat()]).collect())
+            .collect(),
+        pois: pois
+            .iter()
+            .map(|h| GuidePoiData {
+                id: h.item.id.to_string(),
+                kind: h.item.kind.to_string(),
+                name: h.item.name.clone(),
+                lon: h.item.pos.lon(),
+                lat: h.item.pos.lat(),
+                trigger_radius_m: None,
+            })
+            .collect(),
+        landscapes: Vec::new(),
+        config: serde_json::json!({}),
+        length_m: circuit.stats.length_m.round(),
+        duration_min: circuit.duration_min,
+    }
+}
+
+/// A built package: its manifest and the bodies of its data parts, by URL.
+#[derive(Debug)]
+pub struct Package {
+    pub manifest: Manifest,
+    pub bodies: Vec<(String, Vec<u8>)>,
+}
+
+/// Packages already built, by (circuit, language), valid while the catalogue's revision
+/// has not moved.
+#[derive(Debug, Clone, Default)]
+pub struct PackageCache(Arc<Mutex<HashMap<PackageKey, Cached>>>);
+
+/// (circuit id, language).
+type PackageKey = (String, String);
+/// A package and the catalogue revision it was built from.
+type Cached = (i64, Arc<Package>);
+
+impl PackageCache {
+    fn get(&self, key: &PackageKey, revision: i64) -> Option<Arc<Package>> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key)
+            .filter(|(r, _)| *r == revision)
+            .map(|(_, p)| p.clone())
+    }
+    fn put(&self, key: PackageKey, revision: i64, package: Arc<Package>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        // Stale entries go with the next change; a département has few circuits.
+        map.retain(|_, (r, _)| *r == revision);
+        map.insert(key, (revision, package));
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> ApiResult<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| ApiError::Encode(e.to_string()))
+}
+
+fn part(kind: &'static str, url: String, body: &[u8], id: Option<String>) -> Part {
+    Part {
+        kind,
+        url,
+        bytes: body.len() as u64,
+        hash: hash::hex(body),
+        id,
+    }
+}
+
+/// Builds the package of circuit `id`: each data part rendered exactly as its own
+/// endpoint answers it, so that sizes and hashes match what the phone fetches.
+pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Package>> {
+    let catalog = state.catalog.current();
+    let key = (id.to_owned(), lang.to_owned());
+    if let Some(cached) = state.packages.get(&key, catalog.revision) {
+        return Ok(cached);
+    }
+    let store = state.store.as_ref();
+    let circuit = load(store, id).await?;
+    let own = store.circuit_pois(&circuit.id).await?;
+    let hits = catalog.index.pois_along(&circuit.trace, OFFLINE_CORRIDOR_M);
+    let base = format!("/api/v1/circuits/{}", circuit.id);
+    let mut bodies = vec![
+        (base.clone(), to_json(&sheet_of(circuit.clone(), own)?)?),
+        (
+            format!("{base}/profile"),
+            to_json(&profile_of(&circuit.trace))?,
+        ),
+        (
+            format!("{base}/guide"),
+            to_json(&guide_of(&circuit, &hits))?,
+        ),
+    ];
+    let mut parts: Vec<Part> = ["sheet", "profile", "guide"]
+        .iter()
+        .zip(&bodies)
+        .map(|(kind, (url, body))| part(kind, url.clone(), body, None))
+        .collect();
+    for hit in &hits {
+        // A POI removed since the index was built is simply left out.
+        let Some(poi) = store.poi(&hit.item.id).await? else {
+            continue;
+        };
+        let url = format!("/api/v1/pois/{}", poi.id);
+        let body = to_json(&feature_of(poi))?;
+        parts.push(part(
+            "poi",
+            url.clone(),
+            &body,
+            Some(hit.item.id.to_string()),
+        ));
+        bodies.push((url, body));
+    }
+    let mut version = hash::Fnv::new();
+    for p in &parts {
+        version.field(&p.url);
+        version.field(&p.hash);
+    }
+    let manifest = Manifest {
+        circuit: circuit.id.to_string(),
+        name: circuit.name.clone(),
+        version: format!("{:016x}", version.finish()),
+        lang: lang.to_owned(),
+        total_bytes: parts.iter().map(|p| p.bytes).sum(),
+        parts,
+        basemap: None,
+    };
+    let package = Arc::new(Package { manifest, bodies });
+    state.packages.put(key, catalog.revision, package.clone());
+    Ok(package)
+}
+
+/// The offline package manifest, or the whole package as one zip archive.
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/offline", tag = "offline",
+    params(("id" = String, Path, description = "Circuit id"),
+           ("lang" = Option<String>, Query, description = "Language of the content (default `fr`)"),
+           ("format" = Option<String>, Query, description = "`json` (default) or `zip`")),
+    responses((status = 200, body = Manifest, description = "The manifest; its ETag is the version"),
+              (status = 304, description = "Nothing changed since the version sent in If-None-Match"),
+              (status = 404, body = ErrorBody)))]
+pub async fn offline(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["lang", "format"])?;
+    let lang = p.text("lang").unwrap_or("fr").to_owned();
+    let zip = match p.text("format") {
+        None | Some("json") => false,
+        Some("zip") => true,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "`format`: `{other}` (expected json or zip)"
+            )));
+        }
+    };
+    let package = build(&state, &id, &lang).await?;
+    let etag = format!("\"{}\"", package.manifest.version);
+    let etag_value = HeaderValue::from_str(&etag).map_err(|e| ApiError::Encode(e.to_string()))?;
+    let unchanged = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    if unchanged {
+        return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag_value)]).into_response());
+    }
+    if zip {
+        let body = zip_of(&package)?;
+        let name = format!(
+            "attachment; filename=\"{}-offline.zip\"",
+            package.manifest.circuit
+        );
+        let disposition =
+            HeaderValue::from_str(&name).map_err(|e| ApiError::Encode(e.to_string()))?;
+        return Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/zip"),
+                ),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::ETAG, etag_value),
+            ],
+            body,
+        )
+            .into_response());
+    }
+    Ok(([(header::ETAG, etag_value)], Json(package.manifest.clone())).into_response())
+}
+
+/// `manifest.json` at the root, then each part at its URL's path with `.json` added.
+fn zip_of(package: &Package) -> ApiResult<Vec<u8>> {
+    let fail = |e: &dyn std::fmt::Display| ApiError::Encode(format!("zip: {e}"));
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let manifest = to_json(&package.manifest)?;
+    for (name, body) in std::iter::once(("manifest.json".to_owned(), &manifest)).chain(
+        package
+            .bodies
+            .iter()
+            .map(|(url, body)| (format!("{}.json", url.trim_start_matches('/')), body)),
+    ) {
+        zip.start_file(name, options).map_err(|e| fail(&e))?;
+        zip.write_all(body).map_err(|e| fail(&e))?;
+    }
+    Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
+/// What guidance needs for one circuit: its trace, the POIs along it and the rules'
+/// settings.
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/guide", tag = "offline",
+    params(("id" = String, Path, description = "Circuit id")),
+    responses((status = 200, body = GuideData), (status = 404, body = ErrorBody)))]
+pub async fn guide(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> ApiResult<Json<GuideData>> {
+    let circuit = load(state.store.as_ref(), &id).await?;
+    let catalog: SharedCatalog = state.catalog.clone();
+    let catalog = catalog.current();
+    let hits = catalog.index.pois_along(&circuit.trace, OFFLINE_CORRIDOR_M);
+    Ok(Json(guide_of(&circuit, &hits)))
+}
