@@ -25,10 +25,9 @@ function listFiles(dir) {
 }
 
 /**
- * Écrit dist/sw.js à partir du modèle src/sw.js : la liste du précache est tirée de la
- * sortie de Vite (index.html, JS, CSS, images) et du dossier public/ (manifeste, icônes) ;
- * la version du cache est une empreinte SHA-256 de ces fichiers, donc elle change à
- * chaque modification de la coquille.
+ * Writes dist/sw.js from the src/sw.js template: the precache list comes from Vite's
+ * output (index.html, JS, CSS, images) and the public/ folder (manifest, icons); the
+ * cache version is a SHA-256 hash of those files, so it changes whenever the shell does.
  */
 function baladeServiceWorker() {
   let config;
@@ -63,7 +62,7 @@ function baladeServiceWorker() {
         hash.update('\0');
       }
       const version = hash.digest('hex').slice(0, 12);
-      // « ./ » : l'URL de navigation réelle (le serveur sert index.html à la racine).
+      // "./": the real navigation URL (the server serves index.html at the root).
       const precache = ['./', ...names];
 
       const template = readFileSync(SW_TEMPLATE, 'utf8');
@@ -90,7 +89,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
   },
   server: {
-    // Développement : l'API est relayée vers un serveur Balade local (BALADE_API pour changer).
+    // Development: the API is proxied to a local Balade server (BALADE_API to change it).
     proxy: { '/api': process.env.BALADE_API || 'http://127.0.0.1:8080' },
   },
   plugins: [baladeServiceWorker()],

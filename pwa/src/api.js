@@ -1,4 +1,4 @@
-// Accès à l'API JSON de Balade (/api/v1). Types bruts tels que renvoyés par le serveur.
+// Access to Balade's JSON API (/api/v1). Raw types as returned by the server.
 
 /**
  * @typedef {'easy'|'medium'|'hard'|'very_hard'} Difficulty
@@ -9,7 +9,7 @@
  * @typedef {Object} CircuitSummaryProps
  * @property {string} id
  * @property {string} name
- * @property {string} summary            chaîne éventuellement vide
+ * @property {string} summary            possibly empty
  * @property {number} length_m
  * @property {number} ascent_m
  * @property {number} descent_m
@@ -19,7 +19,7 @@
  * @property {Practice} practice
  * @property {string[]} themes
  * @property {string[]} communes
- * @property {number} [distance_m]       seulement avec le paramètre `near`
+ * @property {number} [distance_m]       only with the `near` parameter
  *
  * @typedef {Object} PointGeometry
  * @property {'Point'} type
@@ -28,7 +28,7 @@
  * @typedef {Object} CircuitSummary
  * @property {'Feature'} type
  * @property {string} id
- * @property {PointGeometry|null} geometry     point de départ
+ * @property {PointGeometry|null} geometry     start point
  * @property {CircuitSummaryProps} properties
  *
  * @typedef {Object} CircuitCollection
@@ -42,7 +42,7 @@
  * @property {PoiKind} kind
  * @property {number} lon
  * @property {number} lat
- * @property {number} distance_m          distance le long de la trace depuis le départ
+ * @property {number} distance_m          distance along the trace from the start
  * @property {string} [description]
  *
  * @typedef {CircuitSummaryProps & {
@@ -75,7 +75,7 @@
 
 export const API_BASE = 'api/v1';
 
-/** Erreur d'API : `status` HTTP (0 si le réseau est indisponible). */
+/** API error: HTTP `status` (0 when the network is unavailable). */
 export class ApiError extends Error {
   constructor(message, status) {
     super(message);
@@ -84,14 +84,14 @@ export class ApiError extends Error {
   }
 }
 
-// Le service worker marque les réponses servies depuis son cache.
+// The service worker marks the responses it serves from its cache.
 let lastFromCache = false;
-/** Vrai si la dernière réponse de l'API provenait du cache hors ligne. */
+/** True if the last API response came from the offline cache. */
 export function lastResponseFromCache() {
   return lastFromCache;
 }
 
-/** URL (relative au document) d'une ressource de l'API avec ses paramètres non vides. */
+/** URL (relative to the document) of an API resource with its non-empty parameters. */
 export function apiUrl(path, params = {}) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -130,7 +130,7 @@ async function getJson(url, { signal } = {}) {
 }
 
 /**
- * Liste des circuits.
+ * List of circuits.
  * @param {Record<string, string|number|undefined>} params q, difficulty, type, practice, theme,
  *   duration_min, duration_max, near ("lon,lat"), radius, limit, offset
  * @returns {Promise<CircuitCollection>}
@@ -154,7 +154,29 @@ export function nearbyPois(params, opts) {
   return getJson(apiUrl('/pois/nearby', params), opts);
 }
 
-/** Lien de téléchargement de la trace : format gpx, kml ou geojson. */
+/** Download link of the trace: format gpx, kml or geojson. */
 export function downloadUrl(id, format) {
   return apiUrl(`/circuits/${encodeURIComponent(id)}/download`, { format });
+}
+
+/**
+ * Input of createGuide() for a circuit, plus its figures.
+ * @typedef {Object} GuideData
+ * @property {string} circuit
+ * @property {Array<Array<[number, number]>>} segments
+ * @property {Array<{id: string, kind: PoiKind, name: string, lon: number, lat: number, trigger_radius_m: number|null}>} pois
+ * @property {Array<{id: string, name: string, polygon: Array<[number, number]>}>} landscapes
+ * @property {Record<string, number>} config
+ * @property {number} length_m
+ * @property {number} duration_min
+ */
+
+/** @returns {Promise<GuideData>} */
+export function getGuide(id, opts) {
+  return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}/guide`), opts);
+}
+
+/** One POI with its content and media (GeoJSON Feature). */
+export function getPoi(id, opts) {
+  return getJson(apiUrl(`/pois/${encodeURIComponent(id)}`), opts);
 }

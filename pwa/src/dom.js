@@ -1,4 +1,4 @@
-// Petit utilitaire de création d'éléments DOM (le texte passe toujours par textContent).
+// Small DOM element builder (text always goes through textContent).
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -24,17 +24,17 @@ function append(el, children) {
   }
 }
 
-/** h('p', { class: 'x' }, 'texte', h('strong', {}, 'gras')) */
+/** h('p', { class: 'x' }, 'text', h('strong', {}, 'bold')) */
 export function h(tag, attrs = {}, ...children) {
   return build(document.createElement(tag), attrs, children);
 }
 
-/** Variante SVG de h(). */
+/** SVG variant of h(). */
 export function s(tag, attrs = {}, ...children) {
   return build(document.createElementNS(SVG_NS, tag), attrs, children);
 }
 
-/** Texte multi-lignes : paragraphes séparés par une ligne vide, retours à la ligne conservés. */
+/** Multi-line text: paragraphs split on blank lines, line breaks kept. */
 export function paragraphs(text, attrs = {}) {
   const blocks = String(text || '')
     .replace(/\r\n?/g, '\n')
@@ -48,7 +48,7 @@ export function paragraphs(text, attrs = {}) {
 }
 
 let idCounter = 0;
-/** Identifiant unique pour relier label/contrôle, title/desc, etc. */
+/** Unique id to link label/control, title/desc, etc. */
 export function uid(prefix = 'id') {
   idCounter += 1;
   return `${prefix}-${idCounter}`;

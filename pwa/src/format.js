@@ -1,4 +1,4 @@
-// Mise en forme des valeurs pour l'affichage (français).
+// Formatting of values for display (French).
 
 const nf1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
 const nf0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
@@ -48,20 +48,20 @@ function isNum(v) {
   return typeof v === 'number' && Number.isFinite(v);
 }
 
-/** Distance : « 850 m », « 12,3 km ». */
+/** Distance: « 850 m », « 12,3 km ». */
 export function formatLength(meters) {
   if (!isNum(meters)) return '–';
   if (meters < 1000) return `${nf0.format(Math.round(meters))} m`;
   return `${nf1.format(meters / 1000)} km`;
 }
 
-/** Distance en km avec une décimale (axes, distances depuis le départ). */
+/** Distance in km with one decimal (axes, distances from the start). */
 export function formatKm(meters) {
   if (!isNum(meters)) return '–';
   return `${nf1.format(meters / 1000)} km`;
 }
 
-/** Durée : « 45 min », « 2 h », « 2 h 30 min ». */
+/** Duration: « 45 min », « 2 h », « 2 h 30 min ». */
 export function formatDuration(minutes) {
   if (!isNum(minutes)) return '–';
   const total = Math.max(0, Math.round(minutes));
@@ -72,14 +72,49 @@ export function formatDuration(minutes) {
   return `${h} h ${String(m).padStart(2, '0')} min`;
 }
 
-/** Altitude ou dénivelé : « 350 m ». */
+/** Elevation or ascent: « 350 m ». */
 export function formatMeters(meters) {
   if (!isNum(meters)) return '–';
   return `${nf0.format(Math.round(meters))} m`;
 }
 
-/** « Aucun circuit », « 1 circuit », « 7 circuits ». */
+/** Circuit count: « Aucun circuit », « 1 circuit », « 7 circuits ». */
 export function formatCount(n) {
   if (!n) return 'Aucun circuit';
   return n === 1 ? '1 circuit' : `${nf0.format(n)} circuits`;
+}
+
+const COMPASS = ['nord', 'nord-est', 'est', 'sud-est', 'sud', 'sud-ouest', 'ouest', 'nord-ouest'];
+
+/** Compass word for a bearing in degrees (0 = north, clockwise): « nord », « sud-ouest »… */
+export function compassWord(bearing) {
+  if (!isNum(bearing)) return '';
+  const b = ((bearing % 360) + 360) % 360;
+  return COMPASS[Math.round(b / 45) % 8];
+}
+
+/**
+ * Minutes left at the circuit's average pace: duration_min × remaining_m / length_m.
+ * Null when a figure is missing.
+ */
+export function remainingMinutes(remainingM, lengthM, durationMin) {
+  if (!isNum(remainingM) || !isNum(lengthM) || !isNum(durationMin) || lengthM <= 0) return null;
+  return Math.max(0, (durationMin * remainingM) / lengthM);
+}
+
+/** Storage size: « 850 o », « 12 Ko », « 3,4 Mo ». */
+export function formatBytes(bytes) {
+  if (!isNum(bytes)) return '–';
+  if (bytes < 1000) return `${nf0.format(bytes)} o`;
+  if (bytes < 1_000_000) return `${nf0.format(Math.round(bytes / 1000))} Ko`;
+  return `${nf1.format(bytes / 1_000_000)} Mo`;
+}
+
+/** Date and time of a download: « 26/11/2026 à 07:05 ». */
+export function formatDateTime(iso) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '–';
+  const date = d.toLocaleDateString('fr-FR');
+  const time = d.toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
+  return `${date} à ${time}`;
 }

@@ -1,8 +1,10 @@
-// Point d'entrée : routeur par fragment (#/…), état hors ligne, service worker.
+// Entry point: hash router (#/…), offline state, service worker.
 import 'leaflet/dist/leaflet.css';
 import './style.css';
 import { h } from './dom.js';
 import { renderList } from './views/list.js';
+import { renderGuide } from './views/guide.js';
+import { renderOffline } from './views/offline.js';
 import { renderSheet } from './views/sheet.js';
 
 const main = document.getElementById('main');
@@ -22,7 +24,7 @@ const ctx = {
   rememberListHash(hash) {
     lastListHash = hash || '#/';
   },
-  /** Place le focus sur le titre de la page après une navigation (pas au premier chargement). */
+  /** Moves focus to the page heading after a navigation (not on first load). */
   focusHeading() {
     if (!pendingFocus) return;
     const heading = main.querySelector('h1');
@@ -33,7 +35,7 @@ const ctx = {
   },
 };
 
-/** Découpe le fragment : « #/circuits/x?a=b » → { path: '/circuits/x', query }. */
+/** Splits the hash: "#/circuits/x?a=b" → { path: '/circuits/x', query }. */
 export function parseHash(hash) {
   const raw = (hash || '').replace(/^#/, '') || '/';
   const i = raw.indexOf('?');
@@ -77,9 +79,11 @@ function route() {
 
   const { path, query } = parseHash(location.hash);
   setCurrentNav(path);
-  const sheet = path.match(/^\/circuits\/([^/]+)\/?$/);
+  const sheet = path.match(/^\/circuits\/([^/]+)(\/guide)?\/?$/);
   if (path === '/') {
     cleanup = renderList(main, query, ctx);
+  } else if (path === '/offline' || path === '/offline/') {
+    cleanup = renderOffline(main, ctx);
   } else if (sheet) {
     let id;
     try {
@@ -87,7 +91,7 @@ function route() {
     } catch {
       id = sheet[1];
     }
-    cleanup = renderSheet(main, id, ctx);
+    cleanup = sheet[2] ? renderGuide(main, id, ctx) : renderSheet(main, id, ctx);
   } else {
     renderNotFound();
   }
@@ -98,7 +102,7 @@ function updateOnlineState() {
   offlineBanner.hidden = navigator.onLine;
 }
 
-// Le lien d'évitement ne doit pas modifier le fragment (routage par #/…).
+// The skip link must not change the hash (routing uses #/…).
 document.querySelector('.skip-link')?.addEventListener('click', (e) => {
   e.preventDefault();
   (main.querySelector('h1') || main).focus();
@@ -113,7 +117,7 @@ route();
 if ('serviceWorker' in navigator && import.meta.env.PROD) {
   const hadController = Boolean(navigator.serviceWorker.controller);
   navigator.serviceWorker.addEventListener('controllerchange', () => {
-    // Une nouvelle version a pris la main : proposer de recharger (pas au premier contrôle).
+    // A new version took over: offer to reload (not on the first control).
     if (hadController) updateBanner.hidden = false;
   });
   updateBanner.querySelector('button')?.addEventListener('click', () => location.reload());

@@ -1,4 +1,4 @@
-// Cartes Leaflet sans fond de carte : traces et points sur fond uni.
+// Leaflet maps without a basemap: traces and points on a plain background.
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
 import { h } from './dom.js';
 import { formatDuration, formatLength, poiKindLabel } from './format.js';
@@ -13,9 +13,9 @@ const NoBasemapNote = L.Control.extend({
 });
 
 /**
- * Crée une carte dans `el`.
+ * Creates a map in `el`.
  * @param {HTMLElement} el
- * @param {string} label nom accessible de la carte
+ * @param {string} label accessible name of the map
  */
 export function createMap(el, label) {
   el.setAttribute('role', 'region');
@@ -64,7 +64,7 @@ function fit(map, bounds, maxZoom = 15) {
 }
 
 /**
- * Marqueurs des points de départ des circuits (liste).
+ * Markers of the circuits' start points (list).
  * @param {L.Map} map
  * @param {import('./api.js').CircuitSummary[]} features
  * @returns {L.LayerGroup}
@@ -97,7 +97,7 @@ export function showCircuitStarts(map, features, previous) {
   return group;
 }
 
-/** Convertit une géométrie LineString / MultiLineString en listes de [lat, lon]. */
+/** Turns a LineString / MultiLineString geometry into lists of [lat, lon]. */
 export function lineParts(geometry) {
   if (!geometry) return [];
   const toLatLngs = (line) =>
@@ -108,10 +108,10 @@ export function lineParts(geometry) {
 }
 
 /**
- * Trace d'un circuit, départ/arrivée et points d'intérêt numérotés.
+ * A circuit's trace, start/end and numbered points of interest.
  * @param {L.Map} map
  * @param {import('./api.js').LineGeometry|null} geometry
- * @param {import('./api.js').PoiAlong[]} pois triés par distance
+ * @param {import('./api.js').PoiAlong[]} pois sorted by distance
  * @returns {{ focusPoi: (index: number) => void }}
  */
 export function showTrace(map, geometry, pois) {
@@ -160,12 +160,47 @@ export function showTrace(map, geometry, pois) {
   };
 }
 
-/** Détruit une carte, y compris pendant une animation de zoom. */
+/**
+ * The walker's position: accuracy circle and a marker, an arrow when the heading is known.
+ * @param {L.Map} map
+ */
+export function createWalker(map) {
+  let marker = null;
+  let circle = null;
+  let centred = false;
+  return {
+    update(lat, lon, accuracy, heading) {
+      const at = [lat, lon];
+      const hasHeading = Number.isFinite(heading);
+      const icon = L.divIcon({
+        className: `walker${hasHeading ? ' walker--heading' : ''}`,
+        html: `<span class="walker__arrow" style="transform: rotate(${hasHeading ? Math.round(heading) : 0}deg)"></span>`,
+        iconSize: [26, 26],
+        iconAnchor: [13, 13],
+      });
+      if (!marker) {
+        marker = L.marker(at, { icon, title: 'Votre position', keyboard: false, zIndexOffset: 1000 }).addTo(map);
+        circle = L.circle(at, { radius: accuracy || 0, className: 'walker-accuracy', interactive: false, weight: 1 }).addTo(map);
+      } else {
+        marker.setLatLng(at).setIcon(icon);
+        circle.setLatLng(at).setRadius(accuracy || 0);
+      }
+      if (!centred) {
+        centred = true;
+        map.setView(at, Math.max(map.getZoom(), 16));
+      } else if (!map.getBounds().pad(-0.2).contains(at)) {
+        map.panTo(at);
+      }
+    },
+  };
+}
+
+/** Destroys a map, even during a zoom animation. */
 export function destroyMap(map) {
   if (!map) return;
   map.stop();
-  // Leaflet 1.9 termine une animation de zoom par un setTimeout non annulable qui lit
-  // les panneaux de la carte : sans ce drapeau, il échoue si la carte a été retirée.
+  // Leaflet 1.9 ends a zoom animation with a non-cancellable setTimeout that reads the
+  // map's panes: without this flag it fails once the map has been removed.
   map._animatingZoom = false;
   map.remove();
 }

@@ -1,12 +1,12 @@
-// Profil altimétrique en SVG inline, accessible (<title>/<desc>).
+// Elevation profile as inline SVG, accessible (<title>/<desc>).
 import { h, s, uid } from './dom.js';
 import { formatKm, formatMeters } from './format.js';
 
 const MARGIN = { top: 28, right: 18, bottom: 40, left: 58 };
-const BADGE_GAP = 22; // écart minimal entre deux pastilles de POI sur une même rangée
+const BADGE_GAP = 22; // minimum gap between two POI badges on the same row
 const MAX_BADGE_ROWS = 3;
 
-/** Pas « rond » pour environ `count` graduations sur `span`. */
+/** A "round" step for about `count` ticks over `span`. */
 function niceStep(span, count) {
   const raw = span / Math.max(1, count);
   const mag = 10 ** Math.floor(Math.log10(raw || 1));
@@ -15,7 +15,7 @@ function niceStep(span, count) {
   return nice * mag;
 }
 
-/** Altitude interpolée à la distance `d` (points triés par distance). */
+/** Elevation interpolated at distance `d` (points sorted by distance). */
 export function elevationAt(points, d) {
   if (!points.length) return null;
   if (d <= points[0][0]) return points[0][1];
@@ -35,9 +35,9 @@ export function elevationAt(points, d) {
 
 /**
  * @param {import('./api.js').Profile} profile
- * @param {import('./api.js').PoiAlong[]} pois triés par distance (numérotés à partir de 1)
- * @param {string} name nom du circuit
- * @param {number} [width] largeur disponible en pixels (le texte garde ainsi une taille lisible)
+ * @param {import('./api.js').PoiAlong[]} pois sorted by distance (numbered from 1)
+ * @param {string} name circuit name
+ * @param {number} [width] available width in pixels (so the text keeps a readable size)
  * @returns {HTMLElement}
  */
 export function renderProfile(profile, pois, name, width = 800) {
@@ -62,7 +62,7 @@ export function renderProfile(profile, pois, name, width = 800) {
     eMax = Math.max(eMax, points[i][1]);
     if (i && points[i][1] > points[i - 1][1]) ascent += points[i][1] - points[i - 1][1];
   }
-  // Échelle verticale : au moins 50 m d'amplitude, bornes arrondies.
+  // Vertical scale: at least 50 m of range, rounded bounds.
   const rawSpan = Math.max(50, eMax - eMin);
   const yStep = niceStep(rawSpan, 4);
   const yLo = Math.floor((eMin - rawSpan * 0.08) / yStep) * yStep;
@@ -74,7 +74,7 @@ export function renderProfile(profile, pois, name, width = 800) {
   const visiblePois = pois
     .map((poi, i) => ({ poi, n: i + 1 }))
     .filter(({ poi }) => Number.isFinite(poi.distance_m) && poi.distance_m >= d0 && poi.distance_m <= dMax);
-  // Pastilles numérotées au-dessus du tracé, réparties sur plusieurs rangées si elles se chevauchent.
+  // Numbered badges above the line, spread over several rows when they overlap.
   const rowEnds = [];
   for (const item of visiblePois) {
     const px = x(item.poi.distance_m);
@@ -122,7 +122,7 @@ export function renderProfile(profile, pois, name, width = 800) {
     );
   }
 
-  // Rangées hautes dessinées d'abord : les pastilles du bas recouvrent leurs traits.
+  // Upper rows drawn first: the lower badges cover their ticks.
   const poiMarks = [...visiblePois].sort((a, b) => b.row - a.row).map(({ poi, n, row }) => {
     const px = x(poi.distance_m);
     const py = y(elevationAt(points, poi.distance_m));
@@ -163,7 +163,7 @@ export function renderProfile(profile, pois, name, width = 800) {
     cursor,
   );
 
-  // Lecture au survol (souris, tactile) : distance et altitude.
+  // Readout on hover (mouse, touch): distance and elevation.
   svg.addEventListener('pointermove', (ev) => {
     const rect = svg.getBoundingClientRect();
     if (!rect.width) return;

@@ -1,14 +1,16 @@
-/* Service worker de Balade.
- * Modèle : au build, le plugin de vite.config.js remplace les deux marqueurs ci-dessous
- * (liste du précache = sortie de Vite + dossier public/, version = empreinte de leur contenu)
- * et écrit le résultat dans dist/sw.js. Ce fichier n'est pas importé par l'application.
+/* Balade's service worker.
+ * Template: at build time, the plugin in vite.config.js replaces the two markers below
+ * (precache list = Vite's output + the public/ folder, version = hash of their content)
+ * and writes the result to dist/sw.js. The application does not import this file.
  *
- * Stratégies :
- *  - coquille de l'application (index.html, JS/CSS construits, manifeste, icônes) : précache
- *    versionné, servi en priorité depuis le cache ;
- *  - /api/ : réseau d'abord, repli sur la dernière réponse en cache (marquée
- *    « x-balade-from-cache: 1 »), sinon 503 JSON ;
- *  - à l'activation, les anciens caches « balade-* » sont supprimés.
+ * Strategies:
+ *  - application shell (index.html, built JS/CSS, manifest, icons): versioned precache,
+ *    served from the cache first;
+ *  - /api/: network first, falling back to the last cached response (marked
+ *    "x-balade-from-cache: 1"), else a 503 JSON;
+ *  - tiles and media of downloaded circuits: from their "balade-offline-<id>" cache
+ *    (cache first, like every other non-API request);
+ *  - on activation, old "balade-*" caches are deleted (never "balade-offline-*").
  */
 const VERSION = '__BALADE_SW_VERSION__';
 const PRECACHE = /* __BALADE_PRECACHE__ */ [];
@@ -26,7 +28,7 @@ self.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
-      // « reload » : ne pas reprendre une copie périmée du cache HTTP.
+      // "reload": do not take a stale copy from the HTTP cache.
       await cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE), { cache: 'reload' })));
       await self.skipWaiting();
     })(),
@@ -38,7 +40,9 @@ self.addEventListener('activate', (event) => {
     (async () => {
       const keep = new Set([SHELL_CACHE, API_CACHE]);
       const names = await caches.keys();
-      await Promise.all(names.filter((n) => n.startsWith('balade-') && !keep.has(n)).map((n) => caches.delete(n)));
+      // Downloaded circuits (balade-offline-<id>) belong to the user: never removed here.
+      const stale = (n) => n.startsWith('balade-') && !n.startsWith('balade-offline-') && !keep.has(n);
+      await Promise.all(names.filter(stale).map((n) => caches.delete(n)));
       await self.clients.claim();
     })(),
   );
@@ -119,7 +123,7 @@ async function cacheFirst(event) {
   const cached = await caches.match(request);
   if (cached) return cached;
   const response = await fetch(request);
-  // Ressources construites (noms versionnés) non précachées : on les garde aussi.
+  // Built resources (versioned names) not precached: keep them too.
   if (response.ok && response.type === 'basic' && new URL(request.url).pathname.startsWith(new URL('assets/', SCOPE).pathname)) {
     const copy = response.clone();
     event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.put(request, copy)).catch(() => {}));

@@ -1,7 +1,7 @@
-// Test de bout en bout de la PWA contre le vrai serveur Balade (données de démonstration).
+// End-to-end test of the PWA against the real Balade server (demo data).
 //
-// Prérequis : `npm run build` (dist/) et le binaire du serveur (`cargo build` à la racine,
-// ou BALADE_BIN=/chemin/vers/balade). Chromium : /usr/bin/chromium (ou CHROMIUM_PATH).
+// Needs `npm run build` (dist/) and the server binary (`cargo build` at the repo root,
+// or BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -27,7 +27,7 @@ let baseUrl = '';
 let browser = null;
 let tmp = null;
 
-/** Lance le serveur et attend la ligne « listening on http://… » sur stdout. */
+/** Starts the server and waits for the line "listening on http://…" on stdout. */
 function startServer() {
   return new Promise((resolve, reject) => {
     const child = spawn(
@@ -89,7 +89,7 @@ async function stopServer() {
   }
 }
 
-// Filet de sécurité si le processus de test s'arrête brutalement.
+// Safety net if the test process stops abruptly.
 process.on('exit', () => {
   if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
 });
@@ -109,7 +109,7 @@ async function apiJson(context, pathAndQuery) {
   return res.json();
 }
 
-/** Attend que la page contienne exactement `n` cartes de circuit (<article> dans <main>). */
+/** Waits until the page holds exactly `n` circuit cards (<article> in <main>). */
 async function waitForCardCount(page, n) {
   await page.waitForFunction((expected) => document.querySelectorAll('main article').length === expected, n, {
     timeout: UI_TIMEOUT_MS,
@@ -163,13 +163,13 @@ describe('PWA Balade sur les données de démonstration', () => {
       assert.ok((await articles.count()) >= 6);
       await page.getByText(formatCount(api.total), { exact: true }).waitFor();
 
-      // Chaque carte a un titre de niveau 2 qui est un lien vers la fiche.
+      // Each card has a level-2 heading that links to the sheet.
       for (const f of api.features) {
         const link = page.getByRole('heading', { level: 2, name: f.properties.name, exact: true }).getByRole('link');
         assert.equal(await link.getAttribute('href'), `#/circuits/${encodeURIComponent(f.properties.id)}`);
       }
 
-      // Un marqueur (bouton clavier de Leaflet) par point de départ.
+      // One marker (Leaflet keyboard button) per start point.
       await page.waitForFunction(
         (n) => document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length === n,
         withStart,
@@ -186,7 +186,7 @@ describe('PWA Balade sur les données de démonstration', () => {
     const { context, page, errors } = await newPage();
     try {
       const api = await apiJson(context, '/api/v1/circuits');
-      // Premier circuit de démo qui a un profil altimétrique.
+      // First demo circuit with an elevation profile.
       let chosen = null;
       let profile = null;
       for (const f of api.features) {
@@ -212,17 +212,17 @@ describe('PWA Balade sur les données de démonstration', () => {
       assert.equal((await figureValue('Distance').innerText()).trim(), formatLength(detail.properties.length_m));
       assert.equal((await figureValue('Durée').innerText()).trim(), formatDuration(detail.properties.duration_min));
 
-      // La trace est dessinée par Leaflet (SVG).
+      // The trace is drawn by Leaflet (SVG).
       await page.waitForFunction(() => document.querySelectorAll('.leaflet-overlay-pane path').length >= 1);
 
-      // Profil altimétrique : SVG accessible contenant un tracé.
+      // Elevation profile: accessible SVG holding a line.
       const svg = page.getByRole('img', { name: new RegExp(`^Profil altimétrique : `) });
       await svg.waitFor();
       assert.ok((await svg.locator('path.profile-line').count()) >= 1);
       const d = await svg.locator('path.profile-line').getAttribute('d');
       assert.ok(d && d.split('L').length >= 2, 'le profil doit contenir une ligne');
 
-      // Points d'intérêt le long du parcours, dans l'ordre des distances.
+      // Points of interest along the way, in order of distance.
       const pois = detail.properties.pois_along || [];
       if (pois.length) {
         const items = page.locator('ol.pois > li');
@@ -231,7 +231,7 @@ describe('PWA Balade sur les données de démonstration', () => {
         assert.equal((await items.first().getByRole('heading', { level: 3 }).innerText()).trim(), sorted[0].name);
       }
 
-      // Liens de téléchargement.
+      // Download links.
       for (const [format, label] of [
         ['gpx', 'GPX'],
         ['kml', 'KML'],
@@ -244,7 +244,7 @@ describe('PWA Balade sur les données de démonstration', () => {
         assert.equal(res.status(), 200, `téléchargement ${format} → ${res.status()}`);
       }
 
-      // Retour à la liste, puis identifiant inconnu.
+      // Back to the list, then an unknown id.
       await page.getByRole('link', { name: /Retour à la liste/ }).click();
       await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
       await page.goto(`${baseUrl}/#/circuits/circuit-qui-n-existe-pas`);
@@ -259,7 +259,7 @@ describe('PWA Balade sur les données de démonstration', () => {
     const { context, page, errors } = await newPage();
     try {
       const all = await apiJson(context, '/api/v1/circuits');
-      // Type présent mais pas partout (de préférence « one_way »).
+      // A type present but not everywhere (preferably "one_way").
       const counts = new Map();
       for (const f of all.features) counts.set(f.properties.type, (counts.get(f.properties.type) || 0) + 1);
       const candidates = ['one_way', 'return', 'loop'].filter((t) => counts.get(t) > 0 && counts.get(t) < all.features.length);
@@ -287,7 +287,7 @@ describe('PWA Balade sur les données de démonstration', () => {
         filtered.features.filter((f) => f.geometry?.type === 'Point').length,
       );
 
-      // Réinitialiser rend la liste complète.
+      // Reset brings back the whole list.
       await page.getByRole('button', { name: 'Réinitialiser' }).click();
       await waitForCardCount(page, all.features.length);
       assert.deepEqual(errors, []);
@@ -314,7 +314,7 @@ describe('PWA Balade sur les données de démonstration', () => {
         await page.reload();
         await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
       }
-      // Une visite contrôlée par le service worker met aussi en cache les réponses de l'API.
+      // A visit controlled by the service worker also caches the API responses.
       await page.reload();
       await waitForCardCount(page, all.features.length);
       await page.goto(`${baseUrl}/#/circuits/${encodeURIComponent(first.id)}`);
@@ -331,7 +331,7 @@ describe('PWA Balade sur les données de démonstration', () => {
       await banner.getByRole('link', { name: 'Balade' }).waitFor();
       await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
       await page.getByText(/Vous êtes hors ligne/).waitFor();
-      // Les circuits déjà consultés restent visibles, servis par le cache de l'API.
+      // Circuits already seen stay visible, served from the API cache.
       await waitForCardCount(page, all.features.length);
       await page.getByText(/Hors ligne : résultats enregistrés/).waitFor();
       await page.getByRole('heading', { level: 2, name: first.name, exact: true }).getByRole('link').click();

@@ -1,4 +1,4 @@
-// Tests unitaires (sans navigateur) des fonctions pures de mise en forme et de profil.
+// Unit tests (no browser) of the pure formatting and profile functions.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apiUrl, downloadUrl } from '../src/api.js';

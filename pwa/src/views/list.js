@@ -1,4 +1,4 @@
-// Page « liste » : filtres, cartes de circuits et carte des points de départ.
+// List page: filters, circuit cards and the map of start points.
 import { listCircuits, lastResponseFromCache } from '../api.js';
 import { h, uid } from '../dom.js';
 import {
@@ -15,7 +15,7 @@ import {
 } from '../format.js';
 import { createMap, destroyMap, showCircuitStarts } from '../map.js';
 
-/** Paramètres de filtre repris dans l'URL (#/?q=…) et envoyés à l'API. */
+/** Filter parameters kept in the URL (#/?q=…) and sent to the API. */
 export const FILTER_KEYS = ['q', 'difficulty', 'type', 'practice', 'theme', 'duration_max', 'near', 'radius'];
 
 const RADIUS_CHOICES = [
@@ -49,7 +49,7 @@ function figure(term, value) {
   return h('div', {}, h('dt', {}, term), h('dd', {}, value));
 }
 
-/** Carte (article) d'un circuit dans la liste. */
+/** Card (article) of a circuit in the list. */
 export function circuitCard(feature) {
   const p = feature.properties;
   const headingId = uid('card');
@@ -84,16 +84,16 @@ export function circuitCard(feature) {
 
 /**
  * @param {HTMLElement} main
- * @param {URLSearchParams} query filtres repris de l'URL
+ * @param {URLSearchParams} query filters taken from the URL
  * @param {{ setTitle: (t: string) => void, rememberListHash: (hash: string) => void }} ctx
- * @returns {() => void} nettoyage
+ * @returns {() => void} cleanup
  */
 export function renderList(main, query, ctx) {
   ctx.setTitle('Trouver un circuit');
   const initial = Object.fromEntries(FILTER_KEYS.map((k) => [k, query.get(k) || '']));
   let near = initial.near;
 
-  // --- Formulaire de filtres ---
+  // --- Filter form ---
   const themeListId = uid('themes');
   const themeList = h('datalist', { id: themeListId });
   const knownThemes = new Set();
@@ -153,7 +153,7 @@ export function renderList(main, query, ctx) {
   }
   updateNearUi();
 
-  // --- Résultats ---
+  // --- Results ---
   const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' }, 'Chargement des circuits…');
   const notice = h('p', { class: 'notice', hidden: true });
   const cards = h('ul', { class: 'cards', 'aria-label': 'Circuits' });
@@ -245,7 +245,7 @@ export function renderList(main, query, ctx) {
   async function load({ append = false, force = false } = {}) {
     const params = currentParams();
     const key = new URLSearchParams(params).toString();
-    // « input » (différé) puis « change » au départ du champ : ne pas refaire la même requête.
+    // "input" (debounced) then "change" when leaving the field: do not repeat the same request.
     if (!append && !force && key === lastKey) return;
     if (!append) {
       lastKey = key;
@@ -307,7 +307,7 @@ export function renderList(main, query, ctx) {
     near = '';
     nearStatus.textContent = '';
     updateNearUi();
-    // Après la remise à zéro effective des champs.
+    // After the fields have actually been reset.
     setTimeout(() => {
       for (const el of [difficulty, type, practice]) el.value = '';
       for (const el of [q, theme, durationMax]) el.value = '';

@@ -1,8 +1,10 @@
-// Page « fiche circuit ».
+// Circuit sheet page.
 import { downloadUrl, getCircuit, getProfile, lastResponseFromCache } from '../api.js';
 import { h, paragraphs, uid } from '../dom.js';
 import {
   difficultyLabel,
+  formatBytes,
+  formatDateTime,
   formatDuration,
   formatLength,
   formatMeters,
@@ -11,7 +13,12 @@ import {
   typeLabel,
 } from '../format.js';
 import { createMap, destroyMap, showTrace } from '../map.js';
+import { downloadCircuit, getOffline, recordPart, shortVersion } from '../offline.js';
 import { renderProfile } from '../profile.js';
+import { askNotificationPermission } from './guide.js';
+
+/** How long the sheet waits for the network when a downloaded copy is available. */
+const NETWORK_WAIT_MS = 6000;
 
 const DOWNLOADS = [
   ['gpx', 'GPX', 'GPS Exchange Format, pour GPS et applications de randonnée', 'application/gpx+xml'],
@@ -36,7 +43,7 @@ function backLink(ctx) {
   );
 }
 
-/** Points d'intérêt triés par distance depuis le départ (sans distance : à la fin). */
+/** Points of interest sorted by distance from the start (without distance: last). */
 export function sortPois(pois) {
   return [...(Array.isArray(pois) ? pois : [])].sort((a, b) => {
     const da = Number.isFinite(a.distance_m) ? a.distance_m : Infinity;
@@ -73,6 +80,55 @@ function renderError(main, err, ctx, retry) {
   );
 }
 
+function offlineSummary(record) {
+  return `Circuit téléchargé pour hors ligne le ${formatDateTime(record.savedAt)} (${formatBytes(record.bytes)}, version ${shortVersion(record.version)}).`;
+}
+
+/** "Download for offline" block: button, progress, state. */
+function offlinePanel(id, stored, signal) {
+  let record = stored;
+  const state = h('p', { class: 'offline-state', role: 'status' }, record ? offlineSummary(record) : 'Ce circuit n’est pas encore disponible hors ligne.');
+  const progress = h('progress', { class: 'offline-progress', max: '1', value: '0', hidden: true, 'aria-label': 'Progression du téléchargement' });
+  const button = h('button', { type: 'button', class: 'button button--secondary' }, record ? 'Mettre à jour la copie hors ligne' : 'Télécharger pour hors ligne');
+  const error = h('p', { class: 'notice notice--error', role: 'alert', hidden: true });
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    error.hidden = true;
+    progress.hidden = false;
+    progress.value = 0;
+    state.textContent = 'Préparation du téléchargement…';
+    try {
+      const { record: saved } = await downloadCircuit(id, {
+        signal,
+        onProgress: ({ done, total, bytes, totalBytes }) => {
+          progress.max = Math.max(total, 1);
+          progress.value = done;
+          state.textContent = `Téléchargement : ${done} / ${total} parties · ${formatBytes(bytes)} sur ${formatBytes(totalBytes)}`;
+        },
+      });
+      record = saved;
+      state.textContent = offlineSummary(saved);
+      button.textContent = 'Mettre à jour la copie hors ligne';
+    } catch (err) {
+      if (err?.name === 'AbortError') return;
+      state.textContent = record ? offlineSummary(record) : 'Ce circuit n’est pas disponible hors ligne.';
+      error.textContent = err.message;
+      error.hidden = false;
+    } finally {
+      progress.hidden = true;
+      button.disabled = false;
+    }
+  });
+  return h(
+    'div',
+    { class: 'offline-panel' },
+    state,
+    progress,
+    error,
+    h('p', {}, button, ' ', h('a', { href: '#/offline' }, 'Circuits téléchargés')),
+  );
+}
+
 /**
  * @param {HTMLElement} main
  * @param {string} id
@@ -89,11 +145,50 @@ export function renderSheet(main, id, ctx) {
   main.append(loading);
 
   const profilePromise = getProfile(id, { signal }).catch((err) => err);
+  const recordPromise = getOffline(id);
+
+  /** The downloaded copy, when it holds the sheet. */
+  async function offlineCopy() {
+    const record = await recordPromise;
+    const sheet = recordPart(record, 'sheet');
+    if (!sheet) return null;
+    const profile = recordPart(record, 'profile');
+    return { circuit: sheet, profile: profile ?? new Error('absent de la copie hors ligne'), record, offline: true };
+  }
+
+  /** Network first; the downloaded copy when offline, when the API fails or answers from cache. */
+  async function fetchData() {
+    if (!navigator.onLine) {
+      const copy = await offlineCopy();
+      if (copy) return copy;
+    }
+    const network = getCircuit(id, { signal }).then(
+      (value) => ({ value }),
+      (error) => ({ error }),
+    );
+    // With a downloaded copy, a network that hangs (weak signal on the trail) is not awaited.
+    const copy = await offlineCopy();
+    let timer;
+    const result = copy
+      ? await Promise.race([network, new Promise((resolve) => (timer = setTimeout(() => resolve({ slow: true }), NETWORK_WAIT_MS)))])
+      : await network;
+    clearTimeout(timer);
+    if (result.slow) return copy;
+    const err = result.error;
+    if (err) {
+      if (err?.name === 'AbortError' || err?.status === 404 || !copy) throw err;
+      return copy;
+    }
+    const circuit = result.value;
+    const fromCache = lastResponseFromCache();
+    if (fromCache && copy) return copy;
+    return { circuit, profile: null, record: await recordPromise, offline: false, fromCache };
+  }
 
   async function load() {
-    let circuit;
+    let data;
     try {
-      circuit = await getCircuit(id, { signal });
+      data = await fetchData();
     } catch (err) {
       if (err?.name === 'AbortError') return;
       main.replaceChildren();
@@ -107,7 +202,8 @@ export function renderSheet(main, id, ctx) {
       return;
     }
     if (signal.aborted) return;
-    const fromCache = lastResponseFromCache();
+    const { circuit, record, offline } = data;
+    const fromCache = Boolean(data.fromCache);
     const p = circuit.properties || {};
     const pois = sortPois(p.pois_along);
     ctx.setTitle(p.name);
@@ -196,7 +292,25 @@ export function renderSheet(main, id, ctx) {
           h('h1', { tabindex: '-1' }, p.name),
           p.communes?.length ? h('p', { class: 'sheet__communes' }, p.communes.join(', ')) : null,
           p.summary ? h('p', { class: 'sheet__summary' }, p.summary) : null,
-          fromCache ? h('p', { class: 'notice' }, 'Hors ligne : fiche enregistrée lors d’une visite précédente.') : null,
+          offline
+            ? h('p', { class: 'notice notice--offline' }, `Hors ligne : copie téléchargée le ${formatDateTime(record.savedAt)}.`)
+            : fromCache
+              ? h('p', { class: 'notice' }, 'Hors ligne : fiche enregistrée lors d’une visite précédente.')
+              : null,
+          h(
+            'p',
+            { class: 'sheet__actions' },
+            h(
+              'button',
+              { type: 'button', class: 'button', onclick: () => {
+                  // Asked here, during the click, where browsers allow the prompt.
+                  askNotificationPermission();
+                  location.hash = `#/circuits/${encodeURIComponent(p.id || id)}/guide`;
+                },
+              },
+              'Démarrer le guidage',
+            ),
+          ),
         ),
         h(
           'div',
@@ -212,6 +326,7 @@ export function renderSheet(main, id, ctx) {
           h(
             'div',
             { class: 'sheet__side' },
+            section('Hors ligne', offlinePanel(p.id || id, record, signal)),
             section(`Points d’intérêt sur le parcours (${pois.length})`, poiList),
             section('Télécharger la trace', downloads),
           ),
@@ -223,12 +338,12 @@ export function renderSheet(main, id, ctx) {
     map = createMap(mapEl, `Carte du circuit ${p.name}`);
     trace = showTrace(map, circuit.geometry, pois);
 
-    const profile = await profilePromise;
+    const profile = offline ? data.profile : await profilePromise;
     if (signal.aborted) return;
     if (profile instanceof Error) {
       profileSlot.replaceChildren(h('p', { class: 'muted' }, `Profil altimétrique indisponible : ${profile.message}`));
     } else {
-      // Largeur intérieure du cadre (bordure et marge déduites).
+      // Inner width of the frame (border and padding removed).
       profileSlot.replaceChildren(renderProfile(profile, pois, p.name, profileSlot.clientWidth - 18));
     }
   }

@@ -1,0 +1,359 @@
+// Circuits downloaded for offline use.
+// - JSON parts (sheet, profile, guide, POIs…): one IndexedDB record per circuit in the
+//   `circuits` store, written in one transaction once every part was fetched and checked.
+// - Tiles and media: Cache Storage, cache `balade-offline-<id>` (served by the service worker).
+// The pure helpers (diffParts, sizeMatches, …) run under Node too (tests/offline-unit.test.mjs).
+
+import { API_BASE } from './api.js';
+
+const DB_NAME = 'balade';
+const DB_VERSION = 1;
+const STORE = 'circuits';
+/** Parts stored in Cache Storage rather than in the IndexedDB record. */
+const BINARY_KINDS = new Set(['tile', 'media']);
+/** Parallel downloads. */
+const CONCURRENCY = 4;
+/** Allowed difference between the manifest's byte size and the decoded body. */
+export const SIZE_TOLERANCE_BYTES = 16;
+
+/**
+ * @typedef {Object} ManifestPart
+ * @property {string} kind      sheet, profile, guide, poi, tile, media…
+ * @property {string} url       absolute path on the same origin
+ * @property {number} bytes     size of the uncompressed body
+ * @property {string} hash      changes when the part's content changes
+ * @property {string} [id]
+ *
+ * @typedef {Object} OfflineManifest
+ * @property {string} circuit
+ * @property {string} name
+ * @property {string} version
+ * @property {string} [lang]
+ * @property {number} total_bytes
+ * @property {ManifestPart[]} parts
+ * @property {unknown} [basemap]
+ *
+ * @typedef {Object} OfflineRecord
+ * @property {string} id
+ * @property {string} name
+ * @property {string} version
+ * @property {number} bytes                total size (JSON + tiles + media)
+ * @property {string} savedAt              ISO date
+ * @property {Record<string, unknown>} parts   JSON parts by URL
+ * @property {ManifestPart[]} manifest     the parts list the record was made from
+ * @property {unknown} [basemap]           the manifest's basemap description (null: none)
+ */
+
+/** Error of a download: `code` is 'quota', 'network', 'incomplete' or 'invalid'. */
+export class OfflineError extends Error {
+  constructor(message, code) {
+    super(message);
+    this.name = 'OfflineError';
+    this.code = code;
+  }
+}
+
+export const QUOTA_MESSAGE =
+  'Espace de stockage insuffisant sur cet appareil : le circuit n’a pas été téléchargé. ' +
+  'Libérez de la place (par exemple en supprimant d’autres circuits téléchargés) puis réessayez.';
+
+// ---------------------------------------------------------------------------------------
+// Pure helpers
+
+export const cacheName = (id) => `balade-offline-${id}`;
+export const isBinaryPart = (part) => BINARY_KINDS.has(part?.kind);
+
+/** True when the decoded body length matches the manifest's size (a few bytes of slack). */
+export function sizeMatches(expected, actual, tolerance = SIZE_TOLERANCE_BYTES) {
+  if (!Number.isFinite(expected) || !Number.isFinite(actual)) return false;
+  return Math.abs(expected - actual) <= tolerance;
+}
+
+/** True for a QuotaExceededError (DOMException or anything with that name, legacy code 22). */
+export function isQuotaError(err) {
+  return Boolean(err) && (err.name === 'QuotaExceededError' || err.code === 22 || err.code === 'quota');
+}
+
+/**
+ * Which parts of a new manifest must be fetched, given the parts already stored.
+ * A part is kept when a stored part has the same URL and the same hash.
+ * @param {ManifestPart[]} stored
+ * @param {ManifestPart[]} fresh
+ * @returns {{ fetch: ManifestPart[], keep: ManifestPart[], remove: ManifestPart[] }}
+ */
+export function diffParts(stored, fresh) {
+  const old = new Map((stored || []).map((p) => [p.url, p]));
+  const fetch = [];
+  const keep = [];
+  const seen = new Set();
+  for (const part of fresh || []) {
+    seen.add(part.url);
+    const prev = old.get(part.url);
+    if (prev && prev.hash && prev.hash === part.hash && prev.kind === part.kind) keep.push(part);
+    else fetch.push(part);
+  }
+  const remove = (stored || []).filter((p) => !seen.has(p.url));
+  return { fetch, keep, remove };
+}
+
+/** Checks the shape of a manifest; throws OfflineError('invalid'). */
+export function checkManifest(m, id) {
+  const ok =
+    m &&
+    typeof m === 'object' &&
+    typeof m.version === 'string' &&
+    Array.isArray(m.parts) &&
+    m.parts.every((p) => p && typeof p.url === 'string' && p.url.startsWith('/') && typeof p.kind === 'string' && Number.isFinite(p.bytes));
+  if (!ok) throw new OfflineError('Le paquet hors ligne renvoyé par le serveur est invalide.', 'invalid');
+  if (m.circuit && id && m.circuit !== id) throw new OfflineError('Le paquet hors ligne ne correspond pas à ce circuit.', 'invalid');
+  const urls = new Set(m.parts.map((p) => p.url));
+  if (urls.size !== m.parts.length) throw new OfflineError('Le paquet hors ligne contient des parties en double.', 'invalid');
+  return m;
+}
+
+/** The JSON of the first part of a given kind (and id) in a record, or undefined. */
+export function recordPart(record, kind, id) {
+  if (!record) return undefined;
+  const part = (record.manifest || []).find((p) => p.kind === kind && (id === undefined || p.id === id));
+  return part ? record.parts?.[part.url] : undefined;
+}
+
+/** Short form of a version for display. */
+export const shortVersion = (v) => String(v || '').slice(0, 8);
+
+// ---------------------------------------------------------------------------------------
+// IndexedDB
+
+let dbPromise = null;
+
+function openDb() {
+  if (dbPromise) return dbPromise;
+  dbPromise = new Promise((resolve, reject) => {
+    if (typeof indexedDB === 'undefined') {
+      reject(new OfflineError('Ce navigateur ne permet pas d’enregistrer des circuits (IndexedDB absent).', 'invalid'));
+      return;
+    }
+    const req = indexedDB.open(DB_NAME, DB_VERSION);
+    req.onupgradeneeded = () => {
+      const db = req.result;
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' });
+    };
+    req.onsuccess = () => {
+      const db = req.result;
+      // Another tab upgrading the base: let it go, reopen next time.
+      db.onversionchange = () => {
+        db.close();
+        dbPromise = null;
+      };
+      resolve(db);
+    };
+    req.onerror = () => reject(req.error);
+    req.onblocked = () => reject(new OfflineError('Base locale bloquée par un autre onglet.', 'invalid'));
+  });
+  dbPromise.catch(() => {
+    dbPromise = null;
+  });
+  return dbPromise;
+}
+
+async function tx(mode, fn) {
+  const db = await openDb();
+  return new Promise((resolve, reject) => {
+    const t = db.transaction(STORE, mode);
+    const store = t.objectStore(STORE);
+    let result;
+    const req = fn(store);
+    if (req) req.onsuccess = () => (result = req.result);
+    t.oncomplete = () => resolve(result);
+    t.onerror = () => reject(t.error || req?.error);
+    t.onabort = () => reject(t.error || new OfflineError('Écriture locale annulée.', 'invalid'));
+  });
+}
+
+/** @returns {Promise<OfflineRecord|undefined>} */
+export async function getOffline(id) {
+  try {
+    return await tx('readonly', (s) => s.get(id));
+  } catch {
+    return undefined;
+  }
+}
+
+/** @returns {Promise<OfflineRecord[]>} newest first */
+export async function listOffline() {
+  const all = (await tx('readonly', (s) => s.getAll())) || [];
+  return all.sort((a, b) => String(b.savedAt).localeCompare(String(a.savedAt)));
+}
+
+/** Removes a downloaded circuit: its record and its cache. */
+export async function deleteOffline(id) {
+  await tx('readwrite', (s) => s.delete(id));
+  if (typeof caches !== 'undefined') await caches.delete(cacheName(id));
+}
+
+// ---------------------------------------------------------------------------------------
+// Download
+
+async function fetchOk(url, signal) {
+  let res;
+  try {
+    res = await fetch(url, { signal, cache: 'no-store' });
+  } catch (err) {
+    if (err?.name === 'AbortError') throw err;
+    throw new OfflineError('Le serveur est injoignable : vérifiez votre connexion puis réessayez.', 'network');
+  }
+  // A copy from the service worker's API cache is not a download.
+  if (res.headers.get('x-balade-from-cache') === '1') {
+    throw new OfflineError('Vous êtes hors ligne : le téléchargement nécessite une connexion.', 'network');
+  }
+  if (!res.ok) throw new OfflineError(`Téléchargement interrompu : ${url} a répondu ${res.status}.`, 'network');
+  return res;
+}
+
+/** Fetches the manifest of a circuit. @returns {Promise<OfflineManifest>} */
+export async function fetchManifest(id, { signal } = {}) {
+  const res = await fetchOk(`${API_BASE}/circuits/${encodeURIComponent(id)}/offline?lang=fr`, signal);
+  let body;
+  try {
+    body = await res.json();
+  } catch {
+    throw new OfflineError('Le paquet hors ligne renvoyé par le serveur est invalide.', 'invalid');
+  }
+  return checkManifest(body, id);
+}
+
+async function checkSpace(bytes) {
+  try {
+    const est = await navigator.storage?.estimate?.();
+    if (est && Number.isFinite(est.quota) && Number.isFinite(est.usage) && est.quota - est.usage < bytes) {
+      throw new OfflineError(QUOTA_MESSAGE, 'quota');
+    }
+  } catch (err) {
+    if (err instanceof OfflineError) throw err;
+  }
+}
+
+/**
+ * Downloads a circuit (or updates a stored copy: only the parts whose hash changed are
+ * fetched). Nothing is stored unless every part arrived with the expected size.
+ * @param {string} id
+ * @param {{ signal?: AbortSignal, onProgress?: (p: {done: number, total: number, bytes: number, totalBytes: number}) => void }} [opts]
+ * @returns {Promise<{ record: OfflineRecord, fetched: number, kept: number }>}
+ */
+export async function downloadCircuit(id, { signal, onProgress } = {}) {
+  try {
+    await navigator.storage?.persist?.();
+  } catch {
+    // Best effort only.
+  }
+  const manifest = await fetchManifest(id, { signal });
+  const previous = await getOffline(id);
+  const { fetch: toFetch, keep } = diffParts(previous?.version ? previous.manifest : [], manifest.parts);
+  const keptJson = keep.filter((p) => !isBinaryPart(p) && previous.parts && Object.hasOwn(previous.parts, p.url));
+  // A kept JSON part missing from the old record is fetched again.
+  for (const p of keep) if (!isBinaryPart(p) && !keptJson.includes(p)) toFetch.push(p);
+
+  const totalBytes = toFetch.reduce((a, p) => a + p.bytes, 0);
+  const progress = { done: 0, total: toFetch.length, bytes: 0, totalBytes };
+  onProgress?.({ ...progress });
+  await checkSpace(totalBytes);
+
+  const hadCache = typeof caches !== 'undefined' && (await caches.has(cacheName(id)));
+  const json = {};
+  const addedToCache = [];
+  let cache = null;
+  try {
+    if (toFetch.some(isBinaryPart)) {
+      if (typeof caches === 'undefined') throw new OfflineError('Ce navigateur ne permet pas d’enregistrer les fonds de carte.', 'invalid');
+      cache = await caches.open(cacheName(id));
+    }
+    // The first failure stops the other workers before anything is cleaned up.
+    const stop = new AbortController();
+    const onAbort = () => stop.abort();
+    signal?.addEventListener('abort', onAbort);
+    let failure = null;
+    let next = 0;
+    const fetchPart = async (part) => {
+      const res = await fetchOk(part.url, stop.signal);
+      const buf = await res.arrayBuffer();
+      if (!sizeMatches(part.bytes, buf.byteLength)) {
+        throw new OfflineError(
+          `Téléchargement incomplet : ${part.url} fait ${buf.byteLength} octets au lieu de ${part.bytes}.`,
+          'incomplete',
+        );
+      }
+      if (failure) return;
+      if (isBinaryPart(part)) {
+        const headers = { 'content-type': res.headers.get('content-type') || 'application/octet-stream' };
+        await cache.put(part.url, new Response(buf, { status: 200, headers }));
+        addedToCache.push(part.url);
+      } else {
+        try {
+          json[part.url] = JSON.parse(new TextDecoder().decode(buf));
+        } catch {
+          throw new OfflineError(`Partie illisible : ${part.url}.`, 'invalid');
+        }
+      }
+      progress.done += 1;
+      progress.bytes += buf.byteLength;
+      onProgress?.({ ...progress });
+    };
+    const worker = async () => {
+      while (!failure && next < toFetch.length) {
+        const part = toFetch[next];
+        next += 1;
+        try {
+          await fetchPart(part);
+        } catch (err) {
+          failure ??= err;
+          stop.abort();
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CONCURRENCY, toFetch.length) }, worker));
+    signal?.removeEventListener('abort', onAbort);
+    if (signal?.aborted) throw new DOMException('Téléchargement annulé', 'AbortError');
+    if (failure) throw failure;
+
+    const parts = {};
+    for (const p of keptJson) parts[p.url] = previous.parts[p.url];
+    Object.assign(parts, json);
+    /** @type {OfflineRecord} */
+    const record = {
+      id,
+      name: manifest.name || recordPart({ manifest: manifest.parts, parts }, 'sheet')?.properties?.name || id,
+      version: manifest.version,
+      bytes: Number.isFinite(manifest.total_bytes) ? manifest.total_bytes : manifest.parts.reduce((a, p) => a + p.bytes, 0),
+      savedAt: new Date().toISOString(),
+      parts,
+      basemap: manifest.basemap ?? null,
+      manifest: manifest.parts.map(({ kind, url, bytes, hash, id: partId }) => ({ kind, url, bytes, hash, ...(partId ? { id: partId } : {}) })),
+    };
+    await tx('readwrite', (s) => s.put(record));
+
+    // Tiles and media no longer in the manifest.
+    if (previous && typeof caches !== 'undefined') {
+      const wanted = new Set(manifest.parts.filter(isBinaryPart).map((p) => p.url));
+      const c = await caches.open(cacheName(id));
+      for (const req of await c.keys()) {
+        if (!wanted.has(new URL(req.url).pathname + new URL(req.url).search)) await c.delete(req);
+      }
+    }
+    return { record, fetched: toFetch.length, kept: keep.length };
+  } catch (err) {
+    // Leave nothing partial: a new download loses its cache, an update the tiles it added.
+    if (typeof caches !== 'undefined') {
+      try {
+        if (!previous || !hadCache) await caches.delete(cacheName(id));
+        else if (cache) {
+          const keepUrls = new Set((previous.manifest || []).map((p) => p.url));
+          for (const url of addedToCache) if (!keepUrls.has(url)) await cache.delete(url);
+        }
+      } catch {
+        // Nothing more can be done.
+      }
+    }
+    if (isQuotaError(err)) throw new OfflineError(QUOTA_MESSAGE, 'quota');
+    throw err;
+  }
+}

@@ -1,0 +1,167 @@
+// Unit tests (no browser) of the offline and guidance helpers: manifest diff, size check,
+// compass words, time left, sizes, guide input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { compassWord, formatBytes, formatDateTime, remainingMinutes } from '../src/format.js';
+import { guideInput, photoOf } from '../src/guide-data.js';
+import { createGuide } from '../src/guidance.js';
+import {
+  cacheName,
+  checkManifest,
+  diffParts,
+  isBinaryPart,
+  isQuotaError,
+  OfflineError,
+  recordPart,
+  shortVersion,
+  sizeMatches,
+} from '../src/offline.js';
+
+const nbsp = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+test('compass words', () => {
+  assert.equal(compassWord(0), 'nord');
+  assert.equal(compassWord(22), 'nord');
+  assert.equal(compassWord(23), 'nord-est');
+  assert.equal(compassWord(90), 'est');
+  assert.equal(compassWord(135), 'sud-est');
+  assert.equal(compassWord(180), 'sud');
+  assert.equal(compassWord(225), 'sud-ouest');
+  assert.equal(compassWord(270), 'ouest');
+  assert.equal(compassWord(315), 'nord-ouest');
+  assert.equal(compassWord(338), 'nord');
+  assert.equal(compassWord(359.9), 'nord');
+  assert.equal(compassWord(360), 'nord');
+  assert.equal(compassWord(-90), 'ouest');
+  assert.equal(compassWord(NaN), '');
+  assert.equal(compassWord(null), '');
+});
+
+test('time left at the circuit pace', () => {
+  assert.equal(remainingMinutes(3000, 6000, 120), 60);
+  assert.equal(remainingMinutes(0, 6000, 120), 0);
+  assert.equal(remainingMinutes(6000, 6000, 100), 100);
+  assert.equal(remainingMinutes(-5, 6000, 100), 0);
+  assert.equal(remainingMinutes(1000, 0, 100), null);
+  assert.equal(remainingMinutes(1000, undefined, 100), null);
+  assert.equal(remainingMinutes(1000, 6000, null), null);
+});
+
+test('storage sizes and dates', () => {
+  assert.equal(nbsp(formatBytes(850)), '850 o');
+  assert.equal(nbsp(formatBytes(12_345)), '12 Ko');
+  assert.equal(nbsp(formatBytes(3_400_000)), '3,4 Mo');
+  assert.equal(formatBytes(undefined), '–');
+  assert.match(formatDateTime('2026-11-26T07:05:00Z'), /^\d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}$/);
+  assert.equal(formatDateTime('not a date'), '–');
+  assert.equal(shortVersion('9f2c0123456789ab'), '9f2c0123');
+});
+
+test('manifest diff: only parts whose hash changed are fetched again', () => {
+  const stored = [
+    { kind: 'sheet', url: '/api/v1/circuits/c', bytes: 10, hash: 'a' },
+    { kind: 'profile', url: '/api/v1/circuits/c/profile', bytes: 5, hash: 'b' },
+    { kind: 'poi', url: '/api/v1/pois/c.x', bytes: 3, hash: 'c', id: 'c.x' },
+    { kind: 'tile', url: '/tiles/14/1/2', bytes: 100, hash: 't1' },
+  ];
+  const fresh = [
+    { kind: 'sheet', url: '/api/v1/circuits/c', bytes: 11, hash: 'a2' },
+    { kind: 'profile', url: '/api/v1/circuits/c/profile', bytes: 5, hash: 'b' },
+    { kind: 'tile', url: '/tiles/14/1/2', bytes: 100, hash: 't1' },
+    { kind: 'tile', url: '/tiles/14/1/3', bytes: 90, hash: 't2' },
+  ];
+  const d = diffParts(stored, fresh);
+  assert.deepEqual(
+    d.fetch.map((p) => p.url),
+    ['/api/v1/circuits/c', '/tiles/14/1/3'],
+  );
+  assert.deepEqual(
+    d.keep.map((p) => p.url),
+    ['/api/v1/circuits/c/profile', '/tiles/14/1/2'],
+  );
+  assert.deepEqual(
+    d.remove.map((p) => p.url),
+    ['/api/v1/pois/c.x'],
+  );
+  // Nothing stored yet: everything is fetched.
+  assert.equal(diffParts(undefined, fresh).fetch.length, fresh.length);
+  // Same manifest: nothing to fetch.
+  assert.equal(diffParts(fresh, fresh).fetch.length, 0);
+  // A part without hash is never trusted.
+  const noHash = [{ kind: 'sheet', url: '/a', bytes: 1 }];
+  assert.equal(diffParts(noHash, noHash).fetch.length, 1);
+});
+
+test('size check on the decoded body, with a few bytes of slack', () => {
+  assert.ok(sizeMatches(1000, 1000));
+  assert.ok(sizeMatches(1000, 1010));
+  assert.ok(sizeMatches(1000, 990));
+  assert.ok(!sizeMatches(1000, 1100));
+  assert.ok(!sizeMatches(1000, 0));
+  assert.ok(!sizeMatches(undefined, 10));
+});
+
+test('manifest shape is checked', () => {
+  const ok = { circuit: 'c', version: 'v', total_bytes: 1, parts: [{ kind: 'sheet', url: '/api/v1/circuits/c', bytes: 1, hash: 'h' }] };
+  assert.equal(checkManifest(ok, 'c'), ok);
+  assert.throws(() => checkManifest({ ...ok, circuit: 'other' }, 'c'), OfflineError);
+  assert.throws(() => checkManifest({ ...ok, parts: [{ kind: 'sheet', url: 'http://evil/x', bytes: 1 }] }, 'c'), OfflineError);
+  assert.throws(() => checkManifest({ ...ok, parts: [...ok.parts, ...ok.parts] }, 'c'), OfflineError);
+  assert.throws(() => checkManifest(null, 'c'), OfflineError);
+});
+
+test('record parts, part kinds, cache names, quota errors', () => {
+  const record = {
+    manifest: [
+      { kind: 'sheet', url: '/s', bytes: 1, hash: 'a' },
+      { kind: 'poi', url: '/p1', bytes: 1, hash: 'b', id: 'p1' },
+      { kind: 'poi', url: '/p2', bytes: 1, hash: 'c', id: 'p2' },
+    ],
+    parts: { '/s': { id: 'sheet' }, '/p1': { id: 'one' }, '/p2': { id: 'two' } },
+  };
+  assert.deepEqual(recordPart(record, 'sheet'), { id: 'sheet' });
+  assert.deepEqual(recordPart(record, 'poi', 'p2'), { id: 'two' });
+  assert.equal(recordPart(record, 'guide'), undefined);
+  assert.equal(recordPart(undefined, 'sheet'), undefined);
+  assert.ok(isBinaryPart({ kind: 'tile' }));
+  assert.ok(isBinaryPart({ kind: 'media' }));
+  assert.ok(!isBinaryPart({ kind: 'poi' }));
+  assert.equal(cacheName('provins-remparts'), 'balade-offline-provins-remparts');
+  assert.ok(isQuotaError({ name: 'QuotaExceededError' }));
+  assert.ok(isQuotaError(new OfflineError('x', 'quota')));
+  assert.ok(!isQuotaError(new Error('x')));
+});
+
+test('guide input drops what createGuide would refuse', () => {
+  const guide = {
+    segments: [
+      [
+        [2.0, 48.0],
+        [2.001, 48.0],
+      ],
+    ],
+    pois: [
+      { id: 'a', kind: 'heritage', name: 'A', lon: 2.0005, lat: 48.0, trigger_radius_m: null },
+      { id: 'b', kind: 'unknown-kind', name: 'B', lon: 2.0005, lat: 48.0 },
+      { id: 'c', kind: 'flora', name: 'C', lon: null, lat: 48.0 },
+    ],
+    landscapes: [{ id: 'l', name: 'L' }],
+    config: { off_route_m: 50, something_new: 3 },
+  };
+  const input = guideInput(guide);
+  assert.deepEqual(
+    input.pois.map((p) => p.id),
+    ['a'],
+  );
+  assert.deepEqual(input.config, { off_route_m: 50 });
+  assert.deepEqual(input.landscapes, []);
+  const g = createGuide(input);
+  assert.deepEqual(g.update({ lon: 2.0005, lat: 48.0, accuracy: 5 }), [{ type: 'poi', id: 'a' }]);
+  assert.deepEqual(guideInput(undefined).segments, []);
+});
+
+test('photo of a POI', () => {
+  assert.equal(photoOf([]), null);
+  assert.equal(photoOf(undefined), null);
+  assert.deepEqual(photoOf([{ kind: 'video', url: '/v' }, { kind: 'photo', url: '/media/x.jpg', alt: 'X' }]), { url: '/media/x.jpg', alt: 'X' });
+});

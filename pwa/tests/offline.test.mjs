@@ -1,0 +1,481 @@
+// End-to-end test of the walker's offline journey against the real Balade server (demo data):
+// download a circuit, find it in #/offline, cut the network, reload, open it from the offline
+// copy, then follow it in guidance mode with a replayed walk (POI cards, off-route alert,
+// progress). A second test covers a full disk, then updates (only the changed part) and
+// deletes the copy from #/offline.
+//
+// Needs `npm run build` (dist/) and the server binary (`cargo build` at the repo root, or
+// BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH). Skipped, with
+// the reason, when the server has no offline manifest endpoint yet.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { guideInput } from '../src/guide-data.js';
+import { createGuide } from '../src/guidance.js';
+
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(__dirname, '../..');
+const BIN = process.env.BALADE_BIN || path.join(REPO, 'target/debug/balade');
+const PWA_DIR = path.join(REPO, 'pwa/dist');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const STARTUP_TIMEOUT_MS = 60_000;
+const UI_TIMEOUT_MS = 20_000;
+const CIRCUIT = process.env.BALADE_OFFLINE_CIRCUIT || 'provins-remparts';
+const STEP_M = 20;
+const DETOUR_M = 80;
+
+let server = null;
+let serverExit = null;
+let output = '';
+let baseUrl = '';
+let browser = null;
+let tmp = null;
+
+/** Starts the server and waits for "listening on http://…" on stdout. */
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      BIN,
+      ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(tmp, 'balade.db')}`],
+      { cwd: REPO, env: { ...process.env, BALADE_PWA_DIR: PWA_DIR }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    server = child;
+    serverExit = new Promise((res) => child.once('exit', res));
+    let settled = false;
+    let buf = '';
+    const finish = (err, url) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve(url);
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`the server did not print "listening on" within ${STARTUP_TIMEOUT_MS / 1000} s.\nOutput:\n${output}`)),
+      STARTUP_TIMEOUT_MS,
+    );
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      buf += chunk;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const line of lines.concat(buf)) {
+        const m = line.match(/listening on (http:\/\/[^\s]+)/);
+        if (m) finish(null, m[1].replace(/\/+$/, ''));
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('error', (err) => finish(new Error(`cannot start ${BIN}: ${err.message}\nOutput:\n${output}`)));
+    child.once('exit', (code, signal) => finish(new Error(`the server stopped before being ready (code ${code}, signal ${signal}).\nOutput:\n${output}`)));
+  });
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  server.kill('SIGTERM');
+  let timer;
+  const stopped = await Promise.race([
+    serverExit.then(() => true),
+    new Promise((res) => {
+      timer = setTimeout(() => res(false), 5000);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!stopped) {
+    server.kill('SIGKILL');
+    await serverExit;
+  }
+}
+
+process.on('exit', () => {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
+});
+
+async function apiJson(context, pathAndQuery) {
+  const res = await context.request.get(`${baseUrl}${pathAndQuery}`);
+  assert.equal(res.status(), 200, `GET ${pathAndQuery} → ${res.status()}`);
+  return res.json();
+}
+
+async function newPage(options = {}) {
+  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
+  context.setDefaultTimeout(UI_TIMEOUT_MS);
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (err) => errors.push(err));
+  return { context, page, errors };
+}
+
+/** Waits until the service worker controls the page (reloads once if needed). */
+async function waitForServiceWorker(page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  const controlled = await page
+    .waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 5000 })
+    .then(
+      () => true,
+      () => false,
+    );
+  if (!controlled) {
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  }
+}
+
+/** The IndexedDB record of a downloaded circuit, as seen by the page (null when absent). */
+function storedRecord(page, id) {
+  return page.evaluate(
+    (key) =>
+      new Promise((resolve, reject) => {
+        const req = indexedDB.open('balade');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const get = req.result.transaction('circuits').objectStore('circuits').get(key);
+          get.onsuccess = () => resolve(get.result ?? null);
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    id,
+  );
+}
+
+/** Names of the offline caches left in the page's origin. */
+const offlineCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('balade-offline-')));
+
+// --- A replayed walk -------------------------------------------------------------------
+
+const R = 6371008.8;
+const RAD = Math.PI / 180;
+
+/** Local plane around the trace's first point. */
+function plane(origin) {
+  const cos = Math.cos(origin[1] * RAD);
+  return {
+    to: ([lon, lat]) => [(lon - origin[0]) * RAD * cos * R, (lat - origin[1]) * RAD * R],
+    from: ([x, y]) => [origin[0] + x / (RAD * cos * R), origin[1] + y / (RAD * R)],
+  };
+}
+
+/** Points every `step` metres along the trace, each with its along distance and direction. */
+function samples(segments, step) {
+  const pts = segments.flat();
+  const pl = plane(pts[0]);
+  const out = [];
+  let along = 0;
+  for (const seg of segments) {
+    const xy = seg.map(pl.to);
+    for (let i = 1; i < xy.length; i += 1) {
+      const [ax, ay] = xy[i - 1];
+      const [bx, by] = xy[i];
+      const len = Math.hypot(bx - ax, by - ay);
+      if (len === 0) continue;
+      const dir = [(bx - ax) / len, (by - ay) / len];
+      let d = out.length === 0 ? 0 : Math.ceil(along / step) * step - along;
+      for (; d < len; d += step) out.push({ along: along + d, xy: [ax + dir[0] * d, ay + dir[1] * d], dir });
+      along += len;
+    }
+  }
+  return { pl, out };
+}
+
+const fix = (pl, xy) => {
+  const [lon, lat] = pl.from(xy);
+  return { lon, lat, accuracy: 5 };
+};
+
+/** Runs fixes through a fresh guide: the events (with their fix index) and the last progress. */
+function simulate(input, fixes) {
+  const g = createGuide(input);
+  const events = [];
+  fixes.forEach((f, i) => {
+    for (const e of g.update(f)) events.push({ fix: i, ...e });
+  });
+  return { events, progress: g.progress() };
+}
+
+/**
+ * From the start past the second POI (and at least 300 m), then DETOUR_M metres to the left
+ * of the trace for 4 fixes, back on the trace, and a few more fixes. The detour moves further
+ * along until the guide (run here in Node) reports off_route during it and back_on_route
+ * after it. Returns the fixes and what the guide makes of them.
+ */
+function planWalk(guide) {
+  const { pl, out } = samples(guide.segments, STEP_M);
+  const input = guideInput(guide);
+  const onTrace = out.map((s) => ({ ...fix(pl, s.xy), role: 'trace' }));
+  const all = simulate(input, onTrace);
+  const second = all.events.filter((e) => e.type === 'poi')[1];
+  assert.ok(second, 'the walk should pass at least two POIs');
+  let k = second.fix;
+  while (k < out.length && out[k].along < Math.max(out[second.fix].along + 60, 300)) k += 1;
+  for (; k + 8 < out.length; k += 5) {
+    const fixes = onTrace.slice(0, k + 1);
+    for (let j = 1; j <= 4; j += 1) {
+      const s = out[k + j];
+      const left = [-s.dir[1], s.dir[0]];
+      fixes.push({ ...fix(pl, [s.xy[0] + left[0] * DETOUR_M, s.xy[1] + left[1] * DETOUR_M]), role: 'detour' });
+    }
+    for (let j = 5; j <= 8; j += 1) fixes.push({ ...onTrace[k + j], role: 'back' });
+    const run = simulate(input, fixes);
+    const off = run.events.filter((e) => e.type === 'off_route');
+    const back = run.events.filter((e) => e.type === 'back_on_route');
+    if (off.length === 1 && fixes[off[0].fix].role === 'detour' && back.length === 1 && fixes[back[0].fix].role === 'back') {
+      return { fixes, ...run };
+    }
+  }
+  assert.fail('no place on the trace gives a clean detour');
+}
+
+describe('Walker on the trail, offline', () => {
+  before(async () => {
+    if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (run "cargo build" or set BALADE_BIN)`);
+    if (!existsSync(path.join(PWA_DIR, 'index.html')) || !existsSync(path.join(PWA_DIR, 'sw.js'))) {
+      throw new Error(`${PWA_DIR} incomplete: run "npm run build" in pwa/`);
+    }
+    tmp = mkdtempSync(path.join(tmpdir(), 'balade-pwa-offline-'));
+    baseUrl = await startServer();
+    const probe = await fetch(`${baseUrl}/api/v1/circuits/${CIRCUIT}/offline?lang=fr`);
+    const guideProbe = await fetch(`${baseUrl}/api/v1/circuits/${CIRCUIT}/guide`);
+    if (probe.status !== 200 || guideProbe.status !== 200) {
+      throw new Error(`server answers no offline manifest / guide (offline → ${probe.status}, guide → ${guideProbe.status})`);
+    }
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  after(async () => {
+    try {
+      await browser?.close();
+    } finally {
+      await stopServer();
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  test('download, reload with the network off, open the offline copy, follow it with guidance', async (t) => {
+    const { context, page, errors } = await newPage({ permissions: ['geolocation'] });
+    try {
+      const sheet = await apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
+      const guide = await apiJson(context, `/api/v1/circuits/${CIRCUIT}/guide`);
+      const manifest = await apiJson(context, `/api/v1/circuits/${CIRCUIT}/offline?lang=fr`);
+      const name = sheet.properties.name;
+      const walk = planWalk(guide);
+      const poiEvents = walk.events.filter((e) => e.type === 'poi');
+      const offAt = walk.events.find((e) => e.type === 'off_route')?.fix;
+      const backAt = walk.events.find((e) => e.type === 'back_on_route')?.fix;
+      assert.ok(poiEvents.length >= 2, 'the planned walk should reach two POIs');
+      assert.ok(offAt !== undefined && walk.fixes[offAt].role === 'detour', 'the detour should raise off_route');
+      assert.ok(backAt !== undefined && walk.fixes[backAt].role === 'back', 'coming back should raise back_on_route');
+      t.diagnostic(
+        `${walk.fixes.length} fixes; POIs ${poiEvents.map((e) => `${e.id}@${e.fix}`).join(', ')}; off_route @${offAt}, back_on_route @${backAt}`,
+      );
+      await context.setGeolocation({ latitude: walk.fixes[0].lat, longitude: walk.fixes[0].lon, accuracy: 5 });
+
+      // Online: open the sheet and download it.
+      await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+      await waitForServiceWorker(page);
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
+      await page.getByText(/^Circuit téléchargé pour hors ligne le /).waitFor();
+      const stored = await storedRecord(page, CIRCUIT);
+      assert.equal(stored.version, manifest.version);
+      const jsonParts = manifest.parts.filter((p) => p.kind !== 'tile' && p.kind !== 'media').map((p) => p.url);
+      assert.deepEqual(Object.keys(stored.parts).sort(), [...jsonParts].sort());
+
+      // The downloaded circuits page lists it.
+      await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Téléchargés' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Circuits téléchargés' }).waitFor();
+      const item = page.locator('.offline-item', { has: page.getByRole('heading', { level: 2, name, exact: true }) });
+      await item.waitFor();
+      assert.match(await item.innerText(), new RegExp(`version ${manifest.version.slice(0, 8)}`));
+      await item.getByRole('link', { name: `Ouvrir ${name}` }).waitFor();
+
+      // Network off, full reload, open the circuit: the offline copy.
+      await context.setOffline(true);
+      const response = await page.reload();
+      assert.ok(response?.fromServiceWorker(), 'the shell should come from the service worker');
+      await page.getByRole('heading', { level: 1, name: 'Circuits téléchargés' }).waitFor();
+      await item.getByRole('link', { name: `Ouvrir ${name}` }).click();
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+      await page.getByText(/^Hors ligne : copie téléchargée le /).waitFor();
+      await page.waitForFunction(() => document.querySelectorAll('.leaflet-overlay-pane path.trace').length >= 1);
+      await page.getByRole('img', { name: /^Profil altimétrique : / }).waitFor();
+      assert.equal(await page.locator('ol.pois > li').count(), sheet.properties.pois_along.length);
+
+      // Guidance, still offline.
+      await page.getByRole('button', { name: 'Démarrer le guidage' }).click();
+      await page.getByRole('heading', { level: 1, name: `Guidage : ${name}` }).waitFor();
+      const fixCount = (n) =>
+        page.waitForFunction((k) => Number(document.querySelector('.guide')?.dataset.fixes) >= k, n);
+      const doneM = () => page.evaluate(() => Number(document.querySelector('.guide').dataset.doneM));
+      const cardIds = () => page.$$eval('.poi-card', (els) => els.map((e) => e.dataset.poiId));
+      const alert = page.getByRole('alert').filter({ hasText: 'Vous vous écartez du parcours' });
+
+      await fixCount(1);
+      const firstDone = await doneM();
+      let midDone = null;
+      for (let i = 1; i < walk.fixes.length; i += 1) {
+        const f = walk.fixes[i];
+        await context.setGeolocation({ latitude: f.lat, longitude: f.lon, accuracy: f.accuracy });
+        await fixCount(i + 1);
+        const expected = poiEvents.filter((e) => e.fix <= i).map((e) => e.id);
+        assert.deepEqual(await cardIds(), expected, `POI cards after fix ${i}`);
+        if (f.role === 'detour' && i < offAt) assert.equal(await alert.count(), 0, 'no alert before the third off fix');
+        if (i === offAt) {
+          await alert.waitFor();
+          assert.match(await alert.innerText(), /^Vous vous écartez du parcours : à \d+ m, direction (nord|nord-est|est|sud-est|sud|sud-ouest|ouest|nord-ouest)$/);
+        }
+        if (i === backAt) await alert.waitFor({ state: 'detached' });
+        if (f.role === 'detour' && midDone === null) midDone = await doneM();
+      }
+      assert.ok(midDone > firstDone, `distance done should grow (${firstDone} → ${midDone})`);
+      const lastDone = await doneM();
+      assert.ok(lastDone > midDone, `distance done should keep growing (${midDone} → ${lastDone})`);
+      assert.ok(Math.abs(lastDone - walk.progress.done_m) < 1, 'same progress as the guide in Node');
+      t.diagnostic(`distance done: ${firstDone} → ${midDone} → ${lastDone} m`);
+
+      // Cards: walking order, each once, with the POI's name and text.
+      const ids = await cardIds();
+      assert.deepEqual(ids, poiEvents.map((e) => e.id));
+      assert.equal(new Set(ids).size, ids.length);
+      const firstPoi = guide.pois.find((p) => p.id === ids[0]);
+      const card = page.getByRole('dialog', { name: firstPoi.name });
+      await card.waitFor();
+      const description = sheet.properties.pois_along.find((p) => p.id === ids[0])?.description;
+      if (description) await card.getByText(description.split('\n')[0].slice(0, 40)).waitFor();
+
+      // Figures and stop.
+      const figures = page.locator('dl.guide__progress');
+      assert.match(await figures.innerText(), /Parcouru[\s\S]*Restant[\s\S]*Temps restant estimé[\s\S]*Prochain point/);
+      await page.getByRole('button', { name: 'Arrêter' }).click();
+      await page.getByText('Guidage arrêté.').waitFor();
+      await context.setOffline(false);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a full disk leaves nothing behind; the downloaded circuits page updates and deletes a copy', async (t) => {
+    // No service worker here, so that page.route() sees the app's requests.
+    const { context, page, errors } = await newPage({ serviceWorkers: 'block' });
+    try {
+      const sheet = await apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
+      const name = sheet.properties.name;
+      await page.goto(`${baseUrl}/#/offline`);
+      await page.getByText('Aucun circuit téléchargé.').waitFor();
+      await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+
+      // A full disk: a clear message, nothing stored.
+      const cdp = await context.newCDPSession(page);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: baseUrl, quotaSize: 1 });
+      await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
+      await page.getByRole('alert').filter({ hasText: 'Espace de stockage insuffisant' }).waitFor();
+      await page.getByText('Ce circuit n’est pas disponible hors ligne.').waitFor();
+      assert.equal(await storedRecord(page, CIRCUIT), null);
+      assert.deepEqual(await offlineCaches(page), []);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: baseUrl });
+
+      await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
+      await page.getByText(/^Circuit téléchargé pour hors ligne le /).waitFor();
+      assert.equal(await page.getByRole('alert').filter({ hasText: 'Espace de stockage insuffisant' }).count(), 0);
+      await page.goto(`${baseUrl}/#/offline`);
+      await page.getByText('1 circuit téléchargé', { exact: true }).waitFor();
+      await page.getByRole('button', { name: `Mettre à jour ${name}` }).click();
+      await page.getByText('Déjà à jour.').waitFor();
+
+      // The profile changes on the server: only that part is fetched again.
+      let changedVersion = null;
+      await page.route(/\/offline\?lang=fr$/, async (route) => {
+        const response = await route.fetch();
+        const m = await response.json();
+        m.version = changedVersion = `0000${m.version.slice(4)}`;
+        m.parts.find((part) => part.kind === 'profile').hash = 'changed';
+        await route.fulfill({ response, json: m });
+      });
+      const requested = [];
+      const onRequest = (req) => requested.push(new URL(req.url()).pathname);
+      page.on('request', onRequest);
+      await page.getByRole('button', { name: `Mettre à jour ${name}` }).click();
+      await page.getByText('Mis à jour : 1 partie téléchargée.').waitFor();
+      page.off('request', onRequest);
+      assert.deepEqual(requested, [`/api/v1/circuits/${CIRCUIT}/offline`, `/api/v1/circuits/${CIRCUIT}/profile`]);
+      await page.getByText(new RegExp(`version ${changedVersion.slice(0, 8)}`)).waitFor();
+      await page.unroute(/\/offline\?lang=fr$/);
+      await page.getByRole('button', { name: `Supprimer ${name}` }).click();
+      await page.getByText('Aucun circuit téléchargé.').waitFor();
+      assert.equal(await storedRecord(page, CIRCUIT), null);
+      assert.deepEqual(await offlineCaches(page), []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an incomplete download stores nothing; guidance also works online without a download', async (t) => {
+    const { context, page, errors } = await newPage({ serviceWorkers: 'block', permissions: ['geolocation'] });
+    try {
+      const sheet = await apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
+      const guide = await apiJson(context, `/api/v1/circuits/${CIRCUIT}/guide`);
+      const name = sheet.properties.name;
+      const walk = planWalk(guide);
+      const first = walk.fixes[0];
+      const firstPois = walk.events.filter((e) => e.fix === 0 && e.type === 'poi').map((e) => e.id);
+
+      // The manifest announces a bigger guide than what arrives: refused, nothing kept.
+      await page.route(/\/offline\?lang=fr$/, async (route) => {
+        const response = await route.fetch();
+        const m = await response.json();
+        m.parts.find((part) => part.kind === 'guide').bytes += 1000;
+        await route.fulfill({ response, json: m });
+      });
+      await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);
+      await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
+      await page.getByRole('alert').filter({ hasText: /^Téléchargement incomplet : / }).waitFor();
+      assert.equal(await storedRecord(page, CIRCUIT), null);
+      assert.deepEqual(await offlineCaches(page), []);
+      await page.unroute(/\/offline\?lang=fr$/);
+
+      // Guidance from the API.
+      await context.setGeolocation({ latitude: first.lat, longitude: first.lon, accuracy: 5 });
+      await page.getByRole('button', { name: 'Démarrer le guidage' }).click();
+      await page.getByRole('heading', { level: 1, name: `Guidage : ${name}` }).waitFor();
+      await page.waitForFunction(() => Number(document.querySelector('.guide')?.dataset.fixes) >= 1);
+      assert.equal(await page.getByText('Guidage depuis la copie hors ligne.').count(), 0);
+      const ids = await page.$$eval('.poi-card', (els) => els.map((e) => e.dataset.poiId));
+      assert.deepEqual(ids, firstPois);
+      for (const id of firstPois) {
+        const poi = await apiJson(context, `/api/v1/pois/${encodeURIComponent(id)}`);
+        const card = page.getByRole('dialog', { name: poi.properties.name });
+        if (poi.properties.description) await card.getByText(poi.properties.description.slice(0, 30)).waitFor();
+      }
+      await page.getByRole('button', { name: 'Arrêter' }).click();
+      await page.getByText('Guidage arrêté.').waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
