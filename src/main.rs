@@ -71,6 +71,16 @@ struct ServeArgs {
     /// Folder of the built web app.
     #[arg(long, env = "BALADE_PWA_DIR", default_value_os_t = default_dir("pwa/dist"))]
     pwa_dir: PathBuf,
+    /// Basemap tiles: a .pmtiles or .mbtiles file, or an upstream
+    /// `https://…/{z}/{x}/{y}.png` template fetched once and cached on disk.
+    #[arg(long, env = "BALADE_BASEMAP")]
+    basemap: Option<String>,
+    /// Where tiles fetched from an upstream basemap are kept.
+    #[arg(long, env = "BALADE_TILE_CACHE", default_value = "tile-cache")]
+    tile_cache: PathBuf,
+    /// Zooms of the basemap tiles put in offline packages, as `MIN-MAX`.
+    #[arg(long, default_value = "12-16", value_parser = parse_zooms)]
+    offline_zooms: std::ops::RangeInclusive<u8>,
     /// Do not apply migrations at start: for servers reading a read-only replica
     /// (run `balade db migrate` against the primary instead).
     #[arg(long, env = "BALADE_NO_MIGRATE")]
@@ -93,6 +103,22 @@ enum ImportCommand {
         #[arg(long)]
         partial: bool,
     },
+}
+
+/// `MIN-MAX` zooms, within the Web Mercator grid Balade serves.
+fn parse_zooms(text: &str) -> Result<std::ops::RangeInclusive<u8>, String> {
+    let (a, b) = text.split_once('-').ok_or("expected MIN-MAX, e.g. 12-16")?;
+    let (a, b): (u8, u8) = (
+        a.trim().parse().map_err(|_| "MIN is not a zoom")?,
+        b.trim().parse().map_err(|_| "MAX is not a zoom")?,
+    );
+    if a > b || b > balade_server::tiles::MAX_ZOOM {
+        return Err(format!(
+            "zooms must satisfy MIN ≤ MAX ≤ {}",
+            balade_server::tiles::MAX_ZOOM
+        ));
+    }
+    Ok(a..=b)
 }
 
 /// `NAME` in the working folder when it exists there, else beside the sources the binary
@@ -151,6 +177,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             let config = ServerConfig {
                 addr: args.addr,
                 pwa_dir: Some(args.pwa_dir),
+                basemap: args.basemap,
+                tile_cache: args.tile_cache,
+                offline_zooms: args.offline_zooms,
             };
             balade_server::serve(store, config)
                 .await

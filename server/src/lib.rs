@@ -10,6 +10,7 @@ pub mod formats;
 pub mod query;
 pub mod routes;
 pub mod state;
+pub mod tiles;
 
 use crate::catalog::{Catalog, SharedCatalog};
 use crate::state::AppState;
@@ -68,6 +69,12 @@ pub struct ServerConfig {
     pub addr: SocketAddr,
     /// The built PWA (`pwa/dist`); `None` serves the API only.
     pub pwa_dir: Option<PathBuf>,
+    /// A `.pmtiles` or `.mbtiles` file, or an upstream `http(s)://…/{z}/{x}/{y}` template.
+    pub basemap: Option<String>,
+    /// Where tiles fetched from an upstream server are kept.
+    pub tile_cache: PathBuf,
+    /// Zooms of the tiles listed in offline packages.
+    pub offline_zooms: std::ops::RangeInclusive<u8>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -79,6 +86,8 @@ pub enum ServeError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Basemap(#[from] tiles::TileError),
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -102,7 +111,17 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     {
         tracing::warn!(dir = %dir.display(), "the PWA is not built there: only the API is served");
     }
-    let app = app(AppState::new(store, catalog), config.pwa_dir);
+    let mut state = AppState::new(store, catalog);
+    state.offline_zooms = config.offline_zooms.clone();
+    match &config.basemap {
+        Some(spec) => {
+            let basemap = tiles::Basemap::open(spec, &config.tile_cache).await?;
+            tracing::info!(basemap = %basemap.description, min_zoom = basemap.min_zoom, max_zoom = basemap.max_zoom, "basemap ready");
+            state.basemap = Some(Arc::new(basemap));
+        }
+        None => tracing::info!("no basemap configured: maps show traces on a plain background"),
+    }
+    let app = app(state, config.pwa_dir);
     println!("listening on http://{addr}");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -3,8 +3,10 @@
 use crate::catalog::SharedCatalog;
 use crate::routes::offline::PackageCache;
 use crate::routes::push::PushSlots;
+use crate::tiles::Basemap;
 use axum::extract::FromRef;
 use balade_core::store::Store;
+use std::ops::RangeInclusive;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -13,7 +15,14 @@ pub struct AppState {
     pub catalog: SharedCatalog,
     pub packages: PackageCache,
     pub push: PushSlots,
+    /// The basemap, when one is configured.
+    pub basemap: Option<Arc<Basemap>>,
+    /// Zooms of the tiles listed in offline packages.
+    pub offline_zooms: RangeInclusive<u8>,
 }
+
+/// Walking zooms: from the valley (12) to the path (16).
+pub const DEFAULT_OFFLINE_ZOOMS: RangeInclusive<u8> = 12..=16;
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, catalog: SharedCatalog) -> Self {
@@ -22,6 +31,8 @@ impl AppState {
             catalog,
             packages: PackageCache::default(),
             push: PushSlots::default(),
+            basemap: None,
+            offline_zooms: DEFAULT_OFFLINE_ZOOMS,
         }
     }
 }

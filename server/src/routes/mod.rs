@@ -6,6 +6,7 @@ pub mod health;
 pub mod offline;
 pub mod pois;
 pub mod push;
+pub mod tiles;
 
 use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
@@ -33,6 +34,8 @@ use utoipa::{OpenApi, ToSchema};
         offline::offline,
         offline::guide,
         push::push,
+        tiles::tile,
+        tiles::basemap,
     )
 )]
 #[derive(Debug)]
@@ -54,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/pois/nearby", get(pois::nearby))
         .route("/api/v1/pois/{id}", get(pois::one))
         .route("/api/v1/push", get(push::push))
+        .route("/api/v1/basemap", get(tiles::basemap))
+        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
 }
 
 async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {

@@ -8,7 +8,9 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::query::Params;
 use crate::routes::circuits::{load, profile_of, sheet_of};
 use crate::routes::pois::feature_of;
+use crate::routes::tiles::TILE_TEMPLATE;
 use crate::state::AppState;
+use crate::tiles::{Basemap, covering, media_type};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -19,6 +21,7 @@ use balade_core::{Circuit, PoiPoint};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
+use std::ops::RangeInclusive;
 use std::sync::{Arc, Mutex};
 use utoipa::ToSchema;
 
@@ -203,6 +206,12 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
         ));
         bodies.push((url, body));
     }
+    let basemap = match state.basemap.as_ref() {
+        Some(b) => {
+            Some(add_tiles(b, &state.offline_zooms, &circuit, &mut parts, &mut bodies).await?)
+        }
+        None => None,
+    };
     let mut version = hash::Fnv::new();
     for p in &parts {
         version.field(&p.url);
@@ -215,11 +224,59 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
         lang: lang.to_owned(),
         total_bytes: parts.iter().map(|p| p.bytes).sum(),
         parts,
-        basemap: None,
+        basemap,
     };
     let package = Arc::new(Package { manifest, bodies });
     state.packages.put(key, catalog.revision, package.clone());
     Ok(package)
+}
+
+/// Tiles are listed within this distance of the trace.
+pub const TILE_BUFFER_M: f64 = 500.0;
+
+/// Tiles fetched at once while building a package (they may come from upstream).
+const TILE_FETCHES: usize = 16;
+
+/// Adds the basemap tiles covering the circuit at the offline zooms the basemap has;
+/// returns the manifest's `basemap` entry. A tile the basemap lacks is left out; a
+/// basemap that cannot answer fails the package (a phone would get holes in its map).
+async fn add_tiles(
+    basemap: &Arc<Basemap>,
+    zooms: &RangeInclusive<u8>,
+    circuit: &Circuit,
+    parts: &mut Vec<Part>,
+    bodies: &mut Vec<(String, Vec<u8>)>,
+) -> ApiResult<serde_json::Value> {
+    let (low, high) = (
+        (*zooms.start()).max(basemap.min_zoom),
+        (*zooms.end()).min(basemap.max_zoom),
+    );
+    let wanted = if low <= high {
+        covering(&circuit.trace, TILE_BUFFER_M, low..=high)
+    } else {
+        Vec::new()
+    };
+    for chunk in wanted.chunks(TILE_FETCHES) {
+        let mut fetches = tokio::task::JoinSet::new();
+        for &(z, x, y) in chunk {
+            let basemap = basemap.clone();
+            fetches.spawn(async move { ((z, x, y), basemap.tile(z, x, y).await) });
+        }
+        let mut got = fetches.join_all().await;
+        got.sort_by_key(|(coords, _)| *coords);
+        for ((z, x, y), tile) in got {
+            let tile = tile.map_err(|e| {
+                tracing::warn!(error = %e, "basemap unavailable while packaging");
+                ApiError::Unavailable
+            })?;
+            if let Some(bytes) = tile {
+                let url = format!("/tiles/{z}/{x}/{y}");
+                parts.push(part("tile", url.clone(), &bytes, None));
+                bodies.push((url, bytes));
+            }
+        }
+    }
+    Ok(serde_json::json!({ "tiles": TILE_TEMPLATE, "min_zoom": low, "max_zoom": high }))
 }
 
 /// The offline package manifest, or the whole package as one zip archive.
@@ -282,7 +339,8 @@ pub async fn offline(
     Ok(([(header::ETAG, etag_value)], Json(package.manifest.clone())).into_response())
 }
 
-/// `manifest.json` at the root, then each part at its URL's path with `.json` added.
+/// `manifest.json` at the root, then each part at its URL's path: data with `.json`
+/// added, tiles with their image type's extension.
 fn zip_of(package: &Package) -> ApiResult<Vec<u8>> {
     let fail = |e: &dyn std::fmt::Display| ApiError::Encode(format!("zip: {e}"));
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -293,12 +351,25 @@ fn zip_of(package: &Package) -> ApiResult<Vec<u8>> {
         package
             .bodies
             .iter()
-            .map(|(url, body)| (format!("{}.json", url.trim_start_matches('/')), body)),
+            .map(|(url, body)| (zip_name(url, body), body)),
     ) {
         zip.start_file(name, options).map_err(|e| fail(&e))?;
         zip.write_all(body).map_err(|e| fail(&e))?;
     }
     Ok(zip.finish().map_err(|e| fail(&e))?.into_inner())
+}
+
+fn zip_name(url: &str, body: &[u8]) -> String {
+    let path = url.trim_start_matches('/');
+    if !path.starts_with("tiles/") {
+        return format!("{path}.json");
+    }
+    match media_type(body) {
+        "image/png" => format!("{path}.png"),
+        "image/jpeg" => format!("{path}.jpg"),
+        "image/webp" => format!("{path}.webp"),
+        _ => path.to_owned(),
+    }
 }
 
 /// What guidance needs for one circuit: its trace, the POIs along it and the rules'

@@ -1,0 +1,432 @@
+//! Basemap tiles, served same-origin at `/tiles/{z}/{x}/{y}` so that offline packages
+//! can list them: from a PMTiles or MBTiles archive on disk, or from an upstream XYZ
+//! server fetched once and kept in a disk cache for as long as its headers allow.
+
+use balade_core::Trace;
+use pmtiles::{AsyncPmTilesReader, MmapBackend, TileCoord};
+use std::collections::BTreeSet;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TileError {
+    #[error("cannot open basemap {0}")]
+    Open(String),
+    #[error("basemap read failed: {0}")]
+    Read(String),
+    #[error("upstream tile server: {0}")]
+    Upstream(String),
+}
+
+/// The deepest zoom Web Mercator tiles go to here.
+pub const MAX_ZOOM: u8 = 22;
+
+/// Tile `(x, y)` holding a position at zoom `z` (Web Mercator, XYZ scheme).
+pub fn tile_of(lon: f64, lat: f64, z: u8) -> (u32, u32) {
+    let n = f64::from(1u32 << z);
+    let lat = lat.clamp(-85.051_128, 85.051_128).to_radians();
+    let x = ((lon + 180.0) / 360.0 * n).floor();
+    let y = ((1.0 - (lat.tan() + 1.0 / lat.cos()).ln() / std::f64::consts::PI) / 2.0 * n).floor();
+    let max = n - 1.0;
+    (x.clamp(0.0, max) as u32, y.clamp(0.0, max) as u32)
+}
+
+/// Every tile at zooms `zooms` within `buffer_m` of the trace: for each trace point, the
+/// tiles of the box `buffer_m` around it. Points are dense enough on a walking trace
+/// (tens of metres apart) that the boxes of consecutive points overlap.
+pub fn covering(trace: &Trace, buffer_m: f64, zooms: RangeInclusive<u8>) -> Vec<(u8, u32, u32)> {
+    let mut tiles = BTreeSet::new();
+    let dlat = buffer_m / 110_574.0;
+    for p in trace.points() {
+        let (lon, lat) = (p.pos.lon(), p.pos.lat());
+        let dlon = buffer_m / (111_320.0 * lat.to_radians().cos().max(0.01));
+        for z in zooms.clone() {
+            let (x0, y0) = tile_of(lon - dlon, lat + dlat, z);
+            let (x1, y1) = tile_of(lon + dlon, lat - dlat, z);
+            for x in x0..=x1 {
+                for y in y0..=y1 {
+                    tiles.insert((z, x, y));
+                }
+            }
+        }
+    }
+    tiles.into_iter().collect()
+}
+
+/// The media type of a raster tile, from its first bytes.
+pub fn media_type(bytes: &[u8]) -> &'static str {
+    match bytes {
+        [0x89, b'P', b'N', b'G', ..] => "image/png",
+        [0xFF, 0xD8, 0xFF, ..] => "image/jpeg",
+        [
+            b'R',
+            b'I',
+            b'F',
+            b'F',
+            _,
+            _,
+            _,
+            _,
+            b'W',
+            b'E',
+            b'B',
+            b'P',
+            ..,
+        ] => "image/webp",
+        _ => "application/octet-stream",
+    }
+}
+
+enum Source {
+    Pmtiles(AsyncPmTilesReader<MmapBackend>),
+    Mbtiles(sqlx::SqlitePool),
+    Upstream(Upstream),
+}
+
+/// A configured basemap.
+pub struct Basemap {
+    source: Source,
+    pub min_zoom: u8,
+    pub max_zoom: u8,
+    /// `[west, south, east, north]` when the archive says.
+    pub bounds: Option<[f64; 4]>,
+    /// What it is, for logs: the file or the upstream template.
+    pub description: String,
+}
+
+impl std::fmt::Debug for Basemap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Basemap")
+            .field("description", &self.description)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Basemap {
+    /// Opens `spec`: an `http(s)://…/{z}/{x}/{y}…` template (cached in `cache_dir`), or a
+    /// `.pmtiles` or `.mbtiles` file.
+    pub async fn open(spec: &str, cache_dir: &Path) -> Result<Self, TileError> {
+        let open_err = |e: &dyn std::fmt::Display| TileError::Open(format!("{spec}: {e}"));
+        if spec.starts_with("http://") || spec.starts_with("https://") {
+            if !(spec.contains("{z}") && spec.contains("{x}") && spec.contains("{y}")) {
+                return Err(open_err(&"an upstream URL needs {z}, {x} and {y}"));
+            }
+            let upstream = Upstream::new(spec, cache_dir.to_owned()).map_err(|e| open_err(&e))?;
+            return Ok(Self {
+                source: Source::Upstream(upstream),
+                min_zoom: 0,
+                max_zoom: 19,
+                bounds: None,
+                description: spec.to_owned(),
+            });
+        }
+        let path = Path::new(spec);
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("pmtiles") => {
+                let reader = AsyncPmTilesReader::new_with_path(path)
+                    .await
+                    .map_err(|e| open_err(&e))?;
+                let h = reader.get_header();
+                let (min_zoom, max_zoom) = (h.min_zoom, h.max_zoom);
+                let bounds = Some([
+                    h.min_longitude,
+                    h.min_latitude,
+                    h.max_longitude,
+                    h.max_latitude,
+                ]);
+                Ok(Self {
+                    source: Source::Pmtiles(reader),
+                    min_zoom,
+                    max_zoom,
+                    bounds,
+                    description: spec.to_owned(),
+                })
+            }
+            Some("mbtiles") => {
+                if !path.is_file() {
+                    return Err(open_err(&"no such file"));
+                }
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .read_only(true);
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| open_err(&e))?;
+                let (min, max): (Option<i64>, Option<i64>) =
+                    sqlx::query_as("SELECT min(zoom_level), max(zoom_level) FROM tiles")
+                        .fetch_one(&pool)
+                        .await
+                        .map_err(|e| open_err(&e))?;
+                let zoom = |z: Option<i64>, default: u8| {
+                    z.and_then(|z| u8::try_from(z).ok()).unwrap_or(default)
+                };
+                Ok(Self {
+                    source: Source::Mbtiles(pool),
+                    min_zoom: zoom(min, 0),
+                    max_zoom: zoom(max, 0),
+                    bounds: None,
+                    description: spec.to_owned(),
+                })
+            }
+            _ => Err(open_err(
+                &"expected a .pmtiles or .mbtiles file, or an http(s) URL template",
+            )),
+        }
+    }
+
+    /// The tile at `z/x/y`, or `None` when the basemap has none there.
+    pub async fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileError> {
+        if z < self.min_zoom || z > self.max_zoom || x >= (1u32 << z) || y >= (1u32 << z) {
+            return Ok(None);
+        }
+        match &self.source {
+            Source::Pmtiles(reader) => {
+                let coord = TileCoord::new(z, x, y).map_err(|e| TileError::Read(e.to_string()))?;
+                let tile = reader
+                    .get_tile_decompressed(coord)
+                    .await
+                    .map_err(|e| TileError::Read(e.to_string()))?;
+                Ok(tile.map(|b| b.to_vec()))
+            }
+            Source::Mbtiles(pool) => {
+                // MBTiles rows count from the south (TMS).
+                let row = (1i64 << z) - 1 - i64::from(y);
+                sqlx::query_scalar("SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")
+                    .bind(i64::from(z))
+                    .bind(i64::from(x))
+                    .bind(row)
+                    .fetch_optional(pool)
+                    .await
+                    .map_err(|e| TileError::Read(e.to_string()))
+            }
+            Source::Upstream(upstream) => upstream.tile(z, x, y).await,
+        }
+    }
+}
+
+/// An upstream XYZ server and the disk cache in front of it.
+struct Upstream {
+    template: String,
+    client: reqwest::Client,
+    cache_dir: PathBuf,
+}
+
+/// How long a tile is kept when the upstream says nothing about it.
+const DEFAULT_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+
+/// What the cache keeps beside a tile.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+struct CacheMeta {
+    /// Seconds since the epoch after which the tile must be asked for again.
+    fresh_until: u64,
+    etag: Option<String>,
+}
+
+fn now_secs() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// How long a response may be kept: `None` for `no-store`, `max-age` when given, the
+/// default otherwise (`no-cache` keeps it but asks again every time).
+fn freshness(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let cc = headers
+        .get(reqwest::header::CACHE_CONTROL)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let directives: Vec<&str> = cc.split(',').map(str::trim).collect();
+    if directives.contains(&"no-store") {
+        return None;
+    }
+    if directives.contains(&"no-cache") {
+        return Some(Duration::ZERO);
+    }
+    let max_age = directives
+        .iter()
+        .find_map(|d| d.strip_prefix("max-age="))
+        .and_then(|v| v.parse().ok());
+    Some(max_age.map_or(DEFAULT_TTL, Duration::from_secs))
+}
+
+impl Upstream {
+    fn new(template: &str, cache_dir: PathBuf) -> Result<Self, reqwest::Error> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!(
+                "Balade/",
+                env!("CARGO_PKG_VERSION"),
+                " (offline walking maps; tiles cached)"
+            ))
+            .timeout(Duration::from_secs(20))
+            .build()?;
+        Ok(Self {
+            template: template.to_owned(),
+            client,
+            cache_dir,
+        })
+    }
+
+    async fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileError> {
+        let dir = self.cache_dir.join(z.to_string()).join(x.to_string());
+        let (body_path, meta_path) = (dir.join(format!("{y}.tile")), dir.join(format!("{y}.json")));
+        let cached = tokio::fs::read(&body_path).await.ok();
+        let meta: Option<CacheMeta> = tokio::fs::read(&meta_path)
+            .await
+            .ok()
+            .and_then(|m| serde_json::from_slice(&m).ok());
+        if let (Some(body), Some(m)) = (&cached, &meta)
+            && m.fresh_until > now_secs()
+        {
+            return Ok(Some(body.clone()));
+        }
+        let url = self
+            .template
+            .replace("{z}", &z.to_string())
+            .replace("{x}", &x.to_string())
+            .replace("{y}", &y.to_string());
+        let mut request = self.client.get(&url);
+        if let (Some(_), Some(etag)) = (&cached, meta.as_ref().and_then(|m| m.etag.as_deref())) {
+            request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+        }
+        let response = match request.send().await {
+            Ok(r) => r,
+            // Out of reach: a stale tile beats no tile.
+            Err(e) => {
+                return cached
+                    .map(Some)
+                    .ok_or_else(|| TileError::Upstream(e.to_string()));
+            }
+        };
+        let status = response.status();
+        let keep = freshness(response.headers());
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        if status == reqwest::StatusCode::NOT_MODIFIED
+            && let Some(body) = cached.as_ref()
+        {
+            if let Some(ttl) = keep {
+                self.remember(
+                    &dir,
+                    &meta_path,
+                    None,
+                    ttl,
+                    etag.or(meta.and_then(|m| m.etag)),
+                )
+                .await;
+            }
+            return Ok(Some(body.clone()));
+        }
+        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::NO_CONTENT {
+            return Ok(None);
+        }
+        if !status.is_success() {
+            return cached
+                .map(Some)
+                .ok_or_else(|| TileError::Upstream(format!("{url}: {status}")));
+        }
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| TileError::Upstream(e.to_string()))?
+            .to_vec();
+        if let Some(ttl) = keep {
+            self.remember(&dir, &meta_path, Some((&body_path, &body)), ttl, etag)
+                .await;
+        }
+        Ok(Some(body))
+    }
+
+    /// Writes the tile (when given) and its freshness. A cache that cannot be written
+    /// only costs a fetch next time.
+    async fn remember(
+        &self,
+        dir: &Path,
+        meta_path: &Path,
+        body: Option<(&Path, &[u8])>,
+        ttl: Duration,
+        etag: Option<String>,
+    ) {
+        let meta = CacheMeta {
+            fresh_until: now_secs() + ttl.as_secs(),
+            etag,
+        };
+        let write = async {
+            tokio::fs::create_dir_all(dir).await?;
+            if let Some((path, bytes)) = body {
+                tokio::fs::write(path, bytes).await?;
+            }
+            tokio::fs::write(meta_path, serde_json::to_vec(&meta).unwrap_or_default()).await
+        };
+        if let Err(e) = write.await {
+            tracing::warn!(error = %e, dir = %dir.display(), "tile cache not written");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use balade_core::{LonLat, TracePoint};
+
+    #[test]
+    fn tile_math_matches_known_tiles() {
+        // Notre-Dame de Paris at zoom 12 is tile 2074/1409 (hand-computed from the
+        // Web Mercator formulas: x = (lon+180)/360·2^z, y from the Mercator latitude).
+        assert_eq!(tile_of(2.3499, 48.8530, 12), (2074, 1409));
+        assert_eq!(tile_of(-180.0, 85.0511, 0), (0, 0));
+        assert_eq!(tile_of(179.9999, -85.0511, 3), (7, 7));
+    }
+
+    #[test]
+    fn covering_grows_with_zoom_and_buffer() {
+        let trace = Trace {
+            segments: vec![
+                (0..50)
+                    .map(|i| TracePoint {
+                        pos: LonLat::new(3.28 + i as f64 * 0.0004, 48.56).unwrap(),
+                        ele: None,
+                    })
+                    .collect(),
+            ],
+        };
+        let z16 = covering(&trace, 500.0, 16..=16);
+        let z14 = covering(&trace, 500.0, 14..=14);
+        assert!(z16.len() > z14.len(), "{} {}", z16.len(), z14.len());
+        // Every trace point's own tile is in.
+        for p in trace.points() {
+            let (x, y) = tile_of(p.pos.lon(), p.pos.lat(), 16);
+            assert!(z16.contains(&(16, x, y)));
+        }
+        assert!(covering(&trace, 50.0, 16..=16).len() < z16.len());
+    }
+
+    #[test]
+    fn media_types_and_freshness() {
+        assert_eq!(media_type(&[0x89, b'P', b'N', b'G', 0, 0]), "image/png");
+        assert_eq!(media_type(&[0xFF, 0xD8, 0xFF, 0xE0]), "image/jpeg");
+        assert_eq!(media_type(b"RIFF\0\0\0\0WEBPVP8 "), "image/webp");
+        let mut h = reqwest::header::HeaderMap::new();
+        assert_eq!(freshness(&h), Some(DEFAULT_TTL));
+        h.insert(
+            reqwest::header::CACHE_CONTROL,
+            "public, max-age=60".parse().unwrap(),
+        );
+        assert_eq!(freshness(&h), Some(Duration::from_secs(60)));
+        h.insert(reqwest::header::CACHE_CONTROL, "no-store".parse().unwrap());
+        assert_eq!(freshness(&h), None);
+        h.insert(reqwest::header::CACHE_CONTROL, "no-cache".parse().unwrap());
+        assert_eq!(freshness(&h), Some(Duration::ZERO));
+    }
+}
