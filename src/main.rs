@@ -75,6 +75,9 @@ struct ServeArgs {
     /// `https://…/{z}/{x}/{y}.png` template fetched once and cached on disk.
     #[arg(long, env = "BALADE_BASEMAP")]
     basemap: Option<String>,
+    /// The credit shown on maps for the basemap, e.g. "© OpenStreetMap contributors".
+    #[arg(long, env = "BALADE_BASEMAP_ATTRIBUTION")]
+    basemap_attribution: Option<String>,
     /// Where tiles fetched from an upstream basemap are kept.
     #[arg(long, env = "BALADE_TILE_CACHE", default_value = "tile-cache")]
     tile_cache: PathBuf,
@@ -178,6 +181,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 addr: args.addr,
                 pwa_dir: Some(args.pwa_dir),
                 basemap: args.basemap,
+                basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,
                 offline_zooms: args.offline_zooms,
             };

@@ -71,6 +71,8 @@ pub struct ServerConfig {
     pub pwa_dir: Option<PathBuf>,
     /// A `.pmtiles` or `.mbtiles` file, or an upstream `http(s)://…/{z}/{x}/{y}` template.
     pub basemap: Option<String>,
+    /// The credit the map must show for the basemap.
+    pub basemap_attribution: Option<String>,
     /// Where tiles fetched from an upstream server are kept.
     pub tile_cache: PathBuf,
     /// Zooms of the tiles listed in offline packages.
@@ -115,7 +117,8 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     state.offline_zooms = config.offline_zooms.clone();
     match &config.basemap {
         Some(spec) => {
-            let basemap = tiles::Basemap::open(spec, &config.tile_cache).await?;
+            let mut basemap = tiles::Basemap::open(spec, &config.tile_cache).await?;
+            basemap.attribution = config.basemap_attribution.clone();
             tracing::info!(basemap = %basemap.description, min_zoom = basemap.min_zoom, max_zoom = basemap.max_zoom, "basemap ready");
             state.basemap = Some(Arc::new(basemap));
         }

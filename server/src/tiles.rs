@@ -91,6 +91,8 @@ pub struct Basemap {
     pub max_zoom: u8,
     /// `[west, south, east, north]` when the archive says.
     pub bounds: Option<[f64; 4]>,
+    /// The credit the map must show (data and style owners), when configured.
+    pub attribution: Option<String>,
     /// What it is, for logs: the file or the upstream template.
     pub description: String,
 }
@@ -118,6 +120,7 @@ impl Basemap {
                 min_zoom: 0,
                 max_zoom: 19,
                 bounds: None,
+                attribution: None,
                 description: spec.to_owned(),
             });
         }
@@ -145,6 +148,7 @@ impl Basemap {
                     min_zoom,
                     max_zoom,
                     bounds,
+                    attribution: None,
                     description: spec.to_owned(),
                 })
             }
@@ -173,6 +177,7 @@ impl Basemap {
                     min_zoom: zoom(min, 0),
                     max_zoom: zoom(max, 0),
                     bounds: None,
+                    attribution: None,
                     description: spec.to_owned(),
                 })
             }
@@ -341,6 +346,12 @@ impl Upstream {
             .await
             .map_err(|e| TileError::Upstream(e.to_string()))?
             .to_vec();
+        // An error page or a vector tile served as a tile would be cached and packaged
+        // for weeks: only images pass.
+        if media_type(&body) == "application/octet-stream" {
+            let refused = TileError::Upstream(format!("{url}: not a PNG, JPEG or WebP image"));
+            return cached.map(Some).ok_or(refused);
+        }
         if let Some(ttl) = keep {
             self.remember(&dir, &meta_path, Some((&body_path, &body)), ttl, etag)
                 .await;

@@ -246,6 +246,11 @@ async fn upstream() -> (String, Arc<AtomicUsize>, Arc<std::sync::Mutex<String>>)
         let y: u32 = y.trim_end_matches(".png").parse().unwrap_or(0);
         match z {
             4 => StatusCode::NOT_FOUND.into_response(),
+            5 => (
+                [(header::CACHE_CONTROL, "max-age=60")],
+                "<html>quota exceeded</html>",
+            )
+                .into_response(),
             3 => ([(header::CACHE_CONTROL, "no-store")], fake_png(z, x, y)).into_response(),
             _ => (
                 [(header::CACHE_CONTROL, "public, max-age=3600")],
@@ -306,6 +311,9 @@ async fn upstream_tiles_are_fetched_once_and_cached_as_allowed() {
     assert!(!cache.path().join("3/4/2.tile").exists());
     // Missing upstream: no tile, no error.
     assert_eq!(basemap.tile(4, 1, 1).await.expect("answer"), None);
+    // Something that is not an image is refused, and not cached.
+    assert!(basemap.tile(5, 1, 1).await.is_err());
+    assert!(!cache.path().join("5/1/1.tile").exists());
     // A template without placeholders is refused at start.
     assert!(
         Basemap::open("http://127.0.0.1:9/tiles.png", cache.path())

@@ -276,7 +276,9 @@ async fn add_tiles(
             }
         }
     }
-    Ok(serde_json::json!({ "tiles": TILE_TEMPLATE, "min_zoom": low, "max_zoom": high }))
+    Ok(serde_json::json!({
+        "tiles": TILE_TEMPLATE, "min_zoom": low, "max_zoom": high, "attribution": basemap.attribution,
+    }))
 }
 
 /// The offline package manifest, or the whole package as one zip archive.

@@ -74,6 +74,8 @@ pub struct BasemapInfo {
     pub max_zoom: Option<u8>,
     /// Zooms included in offline packages.
     pub offline_zooms: [u8; 2],
+    /// The credit to show on the map.
+    pub attribution: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/v1/basemap", tag = "tiles", responses((status = 200, body = BasemapInfo)))]
@@ -84,5 +86,6 @@ pub async fn basemap(State(state): State<AppState>) -> Json<BasemapInfo> {
         min_zoom: b.map(|b| b.min_zoom),
         max_zoom: b.map(|b| b.max_zoom),
         offline_zooms: [*state.offline_zooms.start(), *state.offline_zooms.end()],
+        attribution: b.and_then(|b| b.attribution.clone()),
     })
 }
