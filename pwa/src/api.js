@@ -103,7 +103,20 @@ export function apiUrl(path, params = {}) {
   return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
 }
 
-async function getJson(url, { signal } = {}) {
+async function getJson(url, opts) {
+  try {
+    const { body, fromCache } = await requestJson(url, opts);
+    lastFromCache = fromCache;
+    return body;
+  } catch (err) {
+    // An HTTP error came from the network (the service worker only caches successes).
+    if (err instanceof ApiError && err.status !== 0) lastFromCache = false;
+    throw err;
+  }
+}
+
+/** GET of a JSON resource: its body and whether the service worker served it from its cache. */
+async function requestJson(url, { signal } = {}) {
   let response;
   try {
     response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
@@ -111,7 +124,7 @@ async function getJson(url, { signal } = {}) {
     if (err?.name === 'AbortError') throw err;
     throw new ApiError('Le serveur est injoignable. Vérifiez votre connexion.', 0);
   }
-  lastFromCache = response.headers.get('x-balade-from-cache') === '1';
+  const fromCache = response.headers.get('x-balade-from-cache') === '1';
   let body = null;
   const text = await response.text();
   if (text) {
@@ -126,7 +139,7 @@ async function getJson(url, { signal } = {}) {
     throw new ApiError(message, response.status);
   }
   if (body === null) throw new ApiError('Réponse invalide du serveur.', response.status);
-  return body;
+  return { body, fromCache };
 }
 
 /**
@@ -179,4 +192,22 @@ export function getGuide(id, opts) {
 /** One POI with its content and media (GeoJSON Feature). */
 export function getPoi(id, opts) {
   return getJson(apiUrl(`/pois/${encodeURIComponent(id)}`), opts);
+}
+
+/**
+ * Basemap served by this server.
+ * @typedef {Object} BasemapInfo
+ * @property {string|null} tiles        URL template (`/tiles/{z}/{x}/{y}`), null without basemap
+ * @property {number|null} min_zoom
+ * @property {number|null} max_zoom
+ * @property {number[]} [offline_zooms] [min, max] zooms put in offline packages
+ */
+
+/**
+ * The basemap description; `fromCache` is true when the service worker answered from its
+ * cache (network unavailable). Does not touch lastResponseFromCache().
+ * @returns {Promise<{ body: BasemapInfo, fromCache: boolean }>}
+ */
+export function getBasemap(opts) {
+  return requestJson(apiUrl('/basemap'), opts);
 }

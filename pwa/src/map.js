@@ -1,7 +1,11 @@
-// Leaflet maps without a basemap: traces and points on a plain background.
+// Leaflet maps: the server's basemap tiles (same origin, /tiles/{z}/{x}/{y}) when it has
+// one, else a plain background with the note "Aucun fond de carte configuré"; traces and
+// points on top.
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
+import { getBasemap } from './api.js';
 import { h } from './dom.js';
 import { formatDuration, formatLength, poiKindLabel } from './format.js';
+import { listOffline } from './offline.js';
 
 const FRANCE_CENTER = [46.6, 2.5];
 
@@ -12,12 +16,122 @@ const NoBasemapNote = L.Control.extend({
   },
 });
 
+// --- Basemap ----------------------------------------------------------------------------
+
+/** The server's fresh answer, kept for the page's life (an answer from the cache is not). */
+let basemapAnswer = null;
+
+function liveBasemap() {
+  if (!basemapAnswer) {
+    const pending = getBasemap().then(
+      (answer) => {
+        // A copy from the service worker's cache: ask again next time.
+        if (answer.fromCache && basemapAnswer === pending) basemapAnswer = null;
+        return answer;
+      },
+      (err) => {
+        if (basemapAnswer === pending) basemapAnswer = null;
+        throw err;
+      },
+    );
+    basemapAnswer = pending;
+  }
+  return basemapAnswer;
+}
+
+const zoomOrNull = (z) => (Number.isInteger(z) && z >= 0 && z <= 24 ? z : null);
+
 /**
- * Creates a map in `el`.
+ * A usable basemap description, or null. Only same-origin paths are accepted.
+ * @param {unknown} info `/api/v1/basemap` answer or the `basemap` of an offline manifest
+ * @returns {{ tiles: string, minZoom: number|null, maxZoom: number|null, attribution: string|null }|null}
+ */
+export function usableBasemap(info) {
+  if (!info || typeof info !== 'object') return null;
+  const { tiles } = /** @type {any} */ (info);
+  if (typeof tiles !== 'string' || !tiles.startsWith('/') || tiles.startsWith('//')) return null;
+  if (!tiles.includes('{z}') || !tiles.includes('{x}') || !tiles.includes('{y}')) return null;
+  let minZoom = zoomOrNull(/** @type {any} */ (info).min_zoom);
+  let maxZoom = zoomOrNull(/** @type {any} */ (info).max_zoom);
+  if (minZoom !== null && maxZoom !== null && minZoom > maxZoom) [minZoom, maxZoom] = [maxZoom, minZoom];
+  const attribution = typeof (/** @type {any} */ (info).attribution) === 'string' ? /** @type {any} */ (info).attribution : null;
+  return { tiles, minZoom, maxZoom, attribution };
+}
+
+/** The basemap saved with the most recent downloaded circuit that has one. */
+async function storedBasemap() {
+  try {
+    for (const record of await listOffline()) {
+      const b = usableBasemap(record.basemap);
+      if (b) return b;
+    }
+  } catch {
+    // No IndexedDB: no downloaded circuit.
+  }
+  return null;
+}
+
+/**
+ * Which basemap to draw: the server's answer when it comes from the network; otherwise
+ * (offline) the one saved with the downloaded circuit, then any downloaded circuit's, then
+ * the last answer the service worker kept.
+ * @param {unknown} [saved] the `basemap` of the offline record shown on this map
+ */
+async function chooseBasemap(saved) {
+  let live = null;
+  try {
+    live = await liveBasemap();
+  } catch {
+    // Network and cache unavailable.
+  }
+  if (live && !live.fromCache) return usableBasemap(live.body);
+  return usableBasemap(saved) || (await storedBasemap()) || (live ? usableBasemap(live.body) : null);
+}
+
+const escapeHtml = (s) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+
+/** Adds the tile layer (below the traces) or the "no basemap" note once the basemap is known. */
+async function addBackground(map, el, saved) {
+  let gone = false;
+  map.once('unload', () => {
+    gone = true;
+  });
+  const basemap = await chooseBasemap(saved);
+  if (gone) return;
+  if (!basemap) {
+    new NoBasemapNote().addTo(map);
+    el.dataset.basemap = 'none';
+    return;
+  }
+  L.control.attribution({ prefix: false, position: 'bottomright' }).addTo(map);
+  const options = {
+    maxZoom: 18,
+    attribution: escapeHtml(basemap.attribution || 'Fond de carte'),
+  };
+  if (basemap.minZoom !== null) {
+    options.minNativeZoom = basemap.minZoom;
+    // Further out, tiles of the lowest zoom would be drawn tiny and by the thousand
+    // (an offline copy only has zooms 12-16): show none.
+    options.minZoom = Math.max(0, basemap.minZoom - 1);
+  }
+  if (basemap.maxZoom !== null) options.maxNativeZoom = basemap.maxZoom;
+  // Missing tiles (404) stay empty squares.
+  L.tileLayer(basemap.tiles, options).addTo(map);
+  el.dataset.basemap = 'tiles';
+}
+
+// --- Maps -------------------------------------------------------------------------------
+
+/**
+ * Creates a map in `el`. The background (basemap tiles or the "no basemap" note) is added
+ * asynchronously; `el.dataset.basemap` becomes 'tiles' or 'none' once it is chosen.
  * @param {HTMLElement} el
  * @param {string} label accessible name of the map
+ * @param {{ basemap?: unknown }} [options] `basemap`: the one saved with the downloaded
+ *   circuit shown, used when the server cannot be reached
  */
-export function createMap(el, label) {
+export function createMap(el, label, options = {}) {
   el.setAttribute('role', 'region');
   el.setAttribute('aria-label', label);
   const map = L.map(el, {
@@ -29,11 +143,11 @@ export function createMap(el, label) {
   });
   L.control.zoom({ position: 'topleft', zoomInTitle: 'Zoom avant', zoomOutTitle: 'Zoom arrière' }).addTo(map);
   L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
-  new NoBasemapNote().addTo(map);
   map.on('popupopen', (e) => {
     e.popup.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', 'Fermer la bulle');
   });
   map.setView(FRANCE_CENTER, 5);
+  addBackground(map, el, options.basemap);
   return map;
 }
 

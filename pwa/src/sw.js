@@ -8,8 +8,11 @@
  *    served from the cache first;
  *  - /api/: network first, falling back to the last cached response (marked
  *    "x-balade-from-cache: 1"), else a 503 JSON;
- *  - tiles and media of downloaded circuits: from their "balade-offline-<id>" cache
- *    (cache first, like every other non-API request);
+ *  - basemap tiles (/tiles/): cache first from any cache (the "balade-offline-<id>" caches
+ *    of downloaded circuits included), else the network, else an empty 404 (Leaflet then
+ *    leaves an empty square);
+ *  - media of downloaded circuits: from their "balade-offline-<id>" cache (cache first,
+ *    like every other non-API request);
  *  - on activation, old "balade-*" caches are deleted (never "balade-offline-*").
  */
 const VERSION = '__BALADE_SW_VERSION__';
@@ -21,6 +24,7 @@ const API_CACHE_MAX_ENTRIES = 200;
 
 const SCOPE = new URL(self.registration.scope);
 const API_PREFIX = new URL('api/', SCOPE).pathname;
+const TILES_PREFIX = '/tiles/';
 const INDEX_URL = new URL('./', SCOPE).href;
 const INDEX_HTML_URL = new URL('index.html', SCOPE).href;
 
@@ -56,6 +60,8 @@ self.addEventListener('fetch', (event) => {
 
   if (url.pathname.startsWith(API_PREFIX)) {
     event.respondWith(networkFirst(event));
+  } else if (url.pathname.startsWith(TILES_PREFIX)) {
+    event.respondWith(tile(request));
   } else if (request.mode === 'navigate') {
     event.respondWith(navigation(request, url));
   } else {
@@ -129,4 +135,15 @@ async function cacheFirst(event) {
     event.waitUntil(caches.open(SHELL_CACHE).then((c) => c.put(request, copy)).catch(() => {}));
   }
   return response;
+}
+
+/** A basemap tile: any cache first (downloaded circuits' caches included), then the network. */
+async function tile(request) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  try {
+    return await fetch(request);
+  } catch {
+    return jsonError(404, 'Tuile absente : hors ligne et pas de copie sur cet appareil.');
+  }
 }

@@ -184,7 +184,7 @@ export function renderGuide(main, id, ctx) {
       .map((p) => ({ ...p, distance_m: alongById.get(p.id)?.distance_m }))
       .sort((a, b) => (a.distance_m ?? Infinity) - (b.distance_m ?? Infinity));
     const geometry = sheet?.geometry || { type: 'MultiLineString', coordinates: input.segments };
-    map = createMap(mapEl, `Carte du guidage sur ${name}`);
+    map = createMap(mapEl, `Carte du guidage sur ${name}`, { basemap: record?.basemap });
     showTrace(map, geometry, pois);
     const walker = createWalker(map);
 

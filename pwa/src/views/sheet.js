@@ -335,7 +335,7 @@ export function renderSheet(main, id, ctx) {
     );
     ctx.focusHeading();
 
-    map = createMap(mapEl, `Carte du circuit ${p.name}`);
+    map = createMap(mapEl, `Carte du circuit ${p.name}`, { basemap: record?.basemap });
     trace = showTrace(map, circuit.geometry, pois);
 
     const profile = offline ? data.profile : await profilePromise;
