@@ -4,8 +4,8 @@
 
 .PHONY: demo test pwa release check rust-tests browser-tests bench
 
-demo: pwa release
-	./target/release/balade serve --demo --addr 127.0.0.1:8080
+demo: pwa
+	cargo run --release --locked -- serve --demo --addr 127.0.0.1:8080
 
 test:
 	./scripts/test
