@@ -4,110 +4,13 @@
 // or BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { formatCount, formatDuration, formatLength, typeLabel } from '../src/format.js';
+import { BrowserEnv, UI_TIMEOUT_MS } from './support/server.mjs';
 
-const __dirname = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(__dirname, '../..');
-const BIN = process.env.BALADE_BIN || path.join(REPO, 'target/debug/balade');
-const PWA_DIR = path.join(REPO, 'pwa/dist');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const STARTUP_TIMEOUT_MS = 60_000;
-const UI_TIMEOUT_MS = 20_000;
-
-let server = null;
-let serverExit = null;
-let output = '';
+const env = new BrowserEnv('balade-pwa-test-');
 let baseUrl = '';
-let browser = null;
-let tmp = null;
-
-/** Starts the server and waits for the line "listening on http://…" on stdout. */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      BIN,
-      ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(tmp, 'balade.db')}`],
-      { cwd: REPO, env: { ...process.env, BALADE_PWA_DIR: PWA_DIR }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    serverExit = new Promise((res) => child.once('exit', res));
-    let settled = false;
-    let stdoutBuf = '';
-    const finish = (err, url) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(url);
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`le serveur n'a pas annoncé « listening on » en ${STARTUP_TIMEOUT_MS / 1000} s.\nSortie :\n${output}`)),
-      STARTUP_TIMEOUT_MS,
-    );
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      stdoutBuf += chunk;
-      const lines = stdoutBuf.split('\n');
-      stdoutBuf = lines.pop();
-      for (const line of lines.concat(stdoutBuf)) {
-        const m = line.match(/listening on (http:\/\/[^\s]+)/);
-        if (m) finish(null, m[1].replace(/\/+$/, ''));
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('error', (err) => finish(new Error(`lancement de ${BIN} impossible : ${err.message}\nSortie :\n${output}`)));
-    child.once('exit', (code, signal) =>
-      finish(new Error(`le serveur s'est arrêté avant d'être prêt (code ${code}, signal ${signal}).\nSortie :\n${output}`)),
-    );
-  });
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  server.kill('SIGTERM');
-  let timer;
-  const killed = await Promise.race([
-    serverExit.then(() => true),
-    new Promise((res) => {
-      timer = setTimeout(() => res(false), 5000);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!killed) {
-    server.kill('SIGKILL');
-    await serverExit;
-  }
-}
-
-// Safety net if the test process stops abruptly.
-process.on('exit', () => {
-  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-});
-
-async function newPage() {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
-  return { context, page, errors };
-}
-
-async function apiJson(context, pathAndQuery) {
-  const res = await context.request.get(`${baseUrl}${pathAndQuery}`);
-  assert.equal(res.status(), 200, `GET ${pathAndQuery} → ${res.status()}`);
-  return res.json();
-}
+const newPage = () => env.newPage();
+const apiJson = (context, pathAndQuery) => env.apiJson(context, pathAndQuery);
 
 /** Waits until the page holds exactly `n` circuit cards (<article> in <main>). */
 async function waitForCardCount(page, n) {
@@ -118,36 +21,10 @@ async function waitForCardCount(page, n) {
 
 describe('PWA Balade sur les données de démonstration', () => {
   before(async () => {
-    if (!existsSync(BIN)) {
-      throw new Error(`binaire du serveur introuvable : ${BIN} (lancer « cargo build » ou définir BALADE_BIN)`);
-    }
-    if (!existsSync(path.join(PWA_DIR, 'index.html')) || !existsSync(path.join(PWA_DIR, 'sw.js'))) {
-      throw new Error(`${PWA_DIR} incomplet : lancer « npm run build » dans pwa/`);
-    }
-    tmp = mkdtempSync(path.join(tmpdir(), 'balade-pwa-test-'));
-    baseUrl = await startServer();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    baseUrl = await env.setUp();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopServer();
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => env.tearDown());
 
   test('la liste affiche les circuits de démonstration et leurs départs sur la carte', async () => {
     const { context, page, errors } = await newPage();

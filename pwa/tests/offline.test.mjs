@@ -9,145 +9,19 @@
 // the reason, when the server has no offline manifest endpoint yet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { guideInput } from '../src/guide-data.js';
 import { createGuide } from '../src/guidance.js';
+import { storedRecord, waitForServiceWorker } from './support/page.mjs';
+import { BrowserEnv } from './support/server.mjs';
 
-const __dirname = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(__dirname, '../..');
-const BIN = process.env.BALADE_BIN || path.join(REPO, 'target/debug/balade');
-const PWA_DIR = path.join(REPO, 'pwa/dist');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const STARTUP_TIMEOUT_MS = 60_000;
-const UI_TIMEOUT_MS = 20_000;
 const CIRCUIT = process.env.BALADE_OFFLINE_CIRCUIT || 'provins-remparts';
 const STEP_M = 20;
 const DETOUR_M = 80;
 
-let server = null;
-let serverExit = null;
-let output = '';
+const env = new BrowserEnv('balade-pwa-offline-');
 let baseUrl = '';
-let browser = null;
-let tmp = null;
-
-/** Starts the server and waits for "listening on http://…" on stdout. */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      BIN,
-      ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(tmp, 'balade.db')}`],
-      { cwd: REPO, env: { ...process.env, BALADE_PWA_DIR: PWA_DIR }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    serverExit = new Promise((res) => child.once('exit', res));
-    let settled = false;
-    let buf = '';
-    const finish = (err, url) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(url);
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`the server did not print "listening on" within ${STARTUP_TIMEOUT_MS / 1000} s.\nOutput:\n${output}`)),
-      STARTUP_TIMEOUT_MS,
-    );
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      buf += chunk;
-      const lines = buf.split('\n');
-      buf = lines.pop();
-      for (const line of lines.concat(buf)) {
-        const m = line.match(/listening on (http:\/\/[^\s]+)/);
-        if (m) finish(null, m[1].replace(/\/+$/, ''));
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('error', (err) => finish(new Error(`cannot start ${BIN}: ${err.message}\nOutput:\n${output}`)));
-    child.once('exit', (code, signal) => finish(new Error(`the server stopped before being ready (code ${code}, signal ${signal}).\nOutput:\n${output}`)));
-  });
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  server.kill('SIGTERM');
-  let timer;
-  const stopped = await Promise.race([
-    serverExit.then(() => true),
-    new Promise((res) => {
-      timer = setTimeout(() => res(false), 5000);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!stopped) {
-    server.kill('SIGKILL');
-    await serverExit;
-  }
-}
-
-process.on('exit', () => {
-  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-});
-
-async function apiJson(context, pathAndQuery) {
-  const res = await context.request.get(`${baseUrl}${pathAndQuery}`);
-  assert.equal(res.status(), 200, `GET ${pathAndQuery} → ${res.status()}`);
-  return res.json();
-}
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
-  return { context, page, errors };
-}
-
-/** Waits until the service worker controls the page (reloads once if needed). */
-async function waitForServiceWorker(page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  const controlled = await page
-    .waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 5000 })
-    .then(
-      () => true,
-      () => false,
-    );
-  if (!controlled) {
-    await page.reload();
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  }
-}
-
-/** The IndexedDB record of a downloaded circuit, as seen by the page (null when absent). */
-function storedRecord(page, id) {
-  return page.evaluate(
-    (key) =>
-      new Promise((resolve, reject) => {
-        const req = indexedDB.open('balade');
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const get = req.result.transaction('circuits').objectStore('circuits').get(key);
-          get.onsuccess = () => resolve(get.result ?? null);
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    id,
-  );
-}
+const newPage = (options) => env.newPage(options);
+const apiJson = (context, pathAndQuery) => env.apiJson(context, pathAndQuery);
 
 /** Names of the offline caches left in the page's origin. */
 const offlineCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('balade-offline-')));
@@ -238,39 +112,17 @@ function planWalk(guide) {
 
 describe('Walker on the trail, offline', () => {
   before(async () => {
-    if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (run "cargo build" or set BALADE_BIN)`);
-    if (!existsSync(path.join(PWA_DIR, 'index.html')) || !existsSync(path.join(PWA_DIR, 'sw.js'))) {
-      throw new Error(`${PWA_DIR} incomplete: run "npm run build" in pwa/`);
-    }
-    tmp = mkdtempSync(path.join(tmpdir(), 'balade-pwa-offline-'));
-    baseUrl = await startServer();
+    env.prepare();
+    baseUrl = await env.startServer();
     const probe = await fetch(`${baseUrl}/api/v1/circuits/${CIRCUIT}/offline?lang=fr`);
     const guideProbe = await fetch(`${baseUrl}/api/v1/circuits/${CIRCUIT}/guide`);
     if (probe.status !== 200 || guideProbe.status !== 200) {
       throw new Error(`server answers no offline manifest / guide (offline → ${probe.status}, guide → ${guideProbe.status})`);
     }
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    await env.launchBrowser();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopServer();
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => env.tearDown());
 
   test('download, reload with the network off, open the offline copy, follow it with guidance', async (t) => {
     const { context, page, errors } = await newPage({ permissions: ['geolocation'] });

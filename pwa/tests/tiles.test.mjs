@@ -5,84 +5,24 @@
 //
 // Needs `npm run build` (dist/) and the server binary (`cargo build` at the repo root, or
 // BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
-//
-// Duplication: startServer/stopServer/newPage/waitForServiceWorker/storedRecord and the
-// browser launch arguments are copied from offline.test.mjs (the browser tests share no
-// helper module); startServer takes extra arguments here (--basemap, --tile-cache).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { deflateSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { solidPng } from '../scripts/png.mjs';
+import { storedRecord, waitForServiceWorker } from './support/page.mjs';
+import { BrowserEnv } from './support/server.mjs';
 
-const __dirname = path.dirname(fileURLToPath(import.meta.url));
-const REPO = path.resolve(__dirname, '../..');
-const BIN = process.env.BALADE_BIN || path.join(REPO, 'target/debug/balade');
-const PWA_DIR = path.join(REPO, 'pwa/dist');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const STARTUP_TIMEOUT_MS = 60_000;
-const UI_TIMEOUT_MS = 20_000;
 const CIRCUIT = process.env.BALADE_OFFLINE_CIRCUIT || 'provins-remparts';
 const NO_BASEMAP_NOTE = 'Aucun fond de carte configuré';
 
-let server = null;
-let serverExit = null;
-let output = '';
+const env = new BrowserEnv('balade-pwa-tiles-');
 let baseUrl = '';
-let browser = null;
-let tmp = null;
 let upstream = null;
+const newPage = (options) => env.newPage(options);
+const apiJson = (context, pathAndQuery) => env.apiJson(context, pathAndQuery);
 
 // --- Upstream tile server ----------------------------------------------------------------
-
-// Minimal PNG encoder (RGBA 8 bits), mirrors scripts/make-icons.mjs (which writes files when
-// imported, so it is not imported here).
-const CRC_TABLE = new Uint32Array(256).map((_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(buf) {
-  let c = 0xffffffff;
-  for (const b of buf) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type, data) {
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([len, body, crc]);
-}
-
-/** A width × height PNG of one colour [r, g, b]. */
-function solidPng(width, height, [r, g, b]) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // RGBA
-  const row = width * 4 + 1;
-  const raw = Buffer.alloc(row * height);
-  for (let y = 0; y < height; y += 1) {
-    raw[y * row] = 0; // filter "None"
-    for (let x = 0; x < width; x += 1) raw.set([r, g, b, 255], y * row + 1 + x * 4);
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    pngChunk('IHDR', ihdr),
-    pngChunk('IDAT', deflateSync(raw, { level: 9 })),
-    pngChunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 const TILE_PNG = solidPng(256, 256, [0xd8, 0xe8, 0xc8]);
 
@@ -110,121 +50,6 @@ function startUpstream() {
       resolve(state);
     });
   });
-}
-
-// --- Balade server (copied from offline.test.mjs, plus extra arguments) ------------------
-
-/** Starts the server and waits for "listening on http://…" on stdout. */
-function startServer(extraArgs = []) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      BIN,
-      ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(tmp, 'balade.db')}`, ...extraArgs],
-      { cwd: REPO, env: { ...process.env, BALADE_PWA_DIR: PWA_DIR }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    server = child;
-    serverExit = new Promise((res) => child.once('exit', res));
-    let settled = false;
-    let buf = '';
-    const finish = (err, url) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) reject(err);
-      else resolve(url);
-    };
-    const timer = setTimeout(
-      () => finish(new Error(`the server did not print "listening on" within ${STARTUP_TIMEOUT_MS / 1000} s.\nOutput:\n${output}`)),
-      STARTUP_TIMEOUT_MS,
-    );
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (chunk) => {
-      output += chunk;
-      buf += chunk;
-      const lines = buf.split('\n');
-      buf = lines.pop();
-      for (const line of lines.concat(buf)) {
-        const m = line.match(/listening on (http:\/\/[^\s]+)/);
-        if (m) finish(null, m[1].replace(/\/+$/, ''));
-      }
-    });
-    child.stderr.on('data', (chunk) => {
-      output += chunk;
-    });
-    child.once('error', (err) => finish(new Error(`cannot start ${BIN}: ${err.message}\nOutput:\n${output}`)));
-    child.once('exit', (code, signal) => finish(new Error(`the server stopped before being ready (code ${code}, signal ${signal}).\nOutput:\n${output}`)));
-  });
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return;
-  server.kill('SIGTERM');
-  let timer;
-  const stopped = await Promise.race([
-    serverExit.then(() => true),
-    new Promise((res) => {
-      timer = setTimeout(() => res(false), 5000);
-    }),
-  ]);
-  clearTimeout(timer);
-  if (!stopped) {
-    server.kill('SIGKILL');
-    await serverExit;
-  }
-}
-
-process.on('exit', () => {
-  if (server && server.exitCode === null && server.signalCode === null) server.kill('SIGKILL');
-});
-
-async function apiJson(context, pathAndQuery) {
-  const res = await context.request.get(`${baseUrl}${pathAndQuery}`);
-  assert.equal(res.status(), 200, `GET ${pathAndQuery} → ${res.status()}`);
-  return res.json();
-}
-
-async function newPage(options = {}) {
-  const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
-  context.setDefaultTimeout(UI_TIMEOUT_MS);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (err) => errors.push(err));
-  return { context, page, errors };
-}
-
-/** Waits until the service worker controls the page (reloads once if needed). */
-async function waitForServiceWorker(page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-  });
-  const controlled = await page
-    .waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 5000 })
-    .then(
-      () => true,
-      () => false,
-    );
-  if (!controlled) {
-    await page.reload();
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
-  }
-}
-
-/** The IndexedDB record of a downloaded circuit, as seen by the page (null when absent). */
-function storedRecord(page, id) {
-  return page.evaluate(
-    (key) =>
-      new Promise((resolve, reject) => {
-        const req = indexedDB.open('balade');
-        req.onerror = () => reject(req.error);
-        req.onsuccess = () => {
-          const get = req.result.transaction('circuits').objectStore('circuits').get(key);
-          get.onsuccess = () => resolve(get.result ?? null);
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    id,
-  );
 }
 
 // --- Tiles in the page -------------------------------------------------------------------
@@ -256,41 +81,18 @@ const GUIDE_MAP = '[role="region"][aria-label^="Carte du guidage sur "]';
 
 describe('Basemap tiles, online and offline', () => {
   before(async () => {
-    if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (run "cargo build" or set BALADE_BIN)`);
-    if (!existsSync(path.join(PWA_DIR, 'index.html')) || !existsSync(path.join(PWA_DIR, 'sw.js'))) {
-      throw new Error(`${PWA_DIR} incomplete: run "npm run build" in pwa/`);
-    }
-    tmp = mkdtempSync(path.join(tmpdir(), 'balade-pwa-tiles-'));
+    const tmp = env.prepare();
     upstream = await startUpstream();
-    baseUrl = await startServer([
+    baseUrl = await env.startServer([
       '--basemap',
       `http://127.0.0.1:${upstream.port}/{z}/{x}/{y}.png`,
       '--tile-cache',
       path.join(tmp, 'tiles'),
     ]);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    await env.launchBrowser();
   });
 
-  after(async () => {
-    try {
-      await browser?.close();
-    } finally {
-      await stopServer();
-      await new Promise((res) => (upstream?.server ? upstream.server.close(res) : res()));
-      if (tmp) rmSync(tmp, { recursive: true, force: true });
-    }
-  });
+  after(() => env.tearDown(() => new Promise((res) => (upstream?.server ? upstream.server.close(res) : res()))));
 
   test('the server announces its basemap and serves upstream tiles same-origin', async () => {
     const { context } = await newPage({ serviceWorkers: 'block' });

@@ -1,0 +1,185 @@
+// Shared harness of the browser tests: the real Balade server (demo data) started on a random
+// port, a headless Chromium, and fresh pages. Not a test file itself: `node --test tests/`
+// only runs the *.test.mjs files, not this folder's plain names.
+//
+// Needs `npm run build` (dist/) and the server binary (`cargo build` at the repo root, or
+// BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const __dirname = path.dirname(fileURLToPath(import.meta.url));
+export const REPO = path.resolve(__dirname, '../../..');
+export const BIN = process.env.BALADE_BIN || path.join(REPO, 'target/debug/balade');
+export const PWA_DIR = path.join(REPO, 'pwa/dist');
+export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export const STARTUP_TIMEOUT_MS = 60_000;
+export const UI_TIMEOUT_MS = 20_000;
+
+/** Chromium flags of every browser test: no sandbox, GPU, QUIC or background traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+// Servers still running; killed if the test process stops abruptly.
+const running = new Set();
+process.on('exit', () => {
+  for (const child of running) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+});
+
+/**
+ * Starts `BIN serve --demo` on 127.0.0.1:<random port> with its database in `dir`, plus
+ * `extraArgs`, and waits for the line "listening on http://…" on stdout. Resolves to
+ * `{ url, stop }`: the base URL (no trailing slash) and an async stop (SIGTERM, then SIGKILL
+ * after 5 s).
+ */
+export function startServer(dir, extraArgs = []) {
+  let output = '';
+  const child = spawn(
+    BIN,
+    ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'balade.db')}`, ...extraArgs],
+    { cwd: REPO, env: { ...process.env, BALADE_PWA_DIR: PWA_DIR }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  running.add(child);
+  const exited = new Promise((res) => child.once('exit', res));
+
+  async function stop() {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    let timer;
+    const stopped = await Promise.race([
+      exited.then(() => true),
+      new Promise((res) => {
+        timer = setTimeout(() => res(false), 5000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!stopped) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let buf = '';
+    const finish = (err, url) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve({ url, stop });
+    };
+    const timer = setTimeout(
+      () => finish(new Error(`the server did not print "listening on" within ${STARTUP_TIMEOUT_MS / 1000} s.\nOutput:\n${output}`)),
+      STARTUP_TIMEOUT_MS,
+    );
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      buf += chunk;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const line of lines.concat(buf)) {
+        const m = line.match(/listening on (http:\/\/[^\s]+)/);
+        if (m) finish(null, m[1].replace(/\/+$/, ''));
+      }
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.once('error', (err) => finish(new Error(`cannot start ${BIN}: ${err.message}\nOutput:\n${output}`)));
+    child.once('exit', (code, signal) => finish(new Error(`the server stopped before being ready (code ${code}, signal ${signal}).\nOutput:\n${output}`)));
+  });
+}
+
+/**
+ * One browser test suite's environment: a temporary folder, the server, the browser.
+ * Typical use: `before(() => env.setUp())` then `after(() => env.tearDown())`; or, to do
+ * something between the steps, call `prepare`, `startServer` and `launchBrowser` in turn.
+ */
+export class BrowserEnv {
+  /** `tmpPrefix`: prefix of the temporary folder (in the system's tmpdir). */
+  constructor(tmpPrefix) {
+    this.tmpPrefix = tmpPrefix;
+    this.tmp = null;
+    this.baseUrl = '';
+    this.browser = null;
+    this.server = null;
+  }
+
+  /** Checks the server binary and dist/ are there, then creates the temporary folder. */
+  prepare() {
+    if (!existsSync(BIN)) throw new Error(`server binary not found: ${BIN} (run "cargo build" or set BALADE_BIN)`);
+    if (!existsSync(path.join(PWA_DIR, 'index.html')) || !existsSync(path.join(PWA_DIR, 'sw.js'))) {
+      throw new Error(`${PWA_DIR} incomplete: run "npm run build" in pwa/`);
+    }
+    this.tmp = mkdtempSync(path.join(tmpdir(), this.tmpPrefix));
+    return this.tmp;
+  }
+
+  /** Starts the server (database in the temporary folder); resolves to its base URL. */
+  async startServer(extraArgs = []) {
+    this.server = await startServer(this.tmp, extraArgs);
+    this.baseUrl = this.server.url;
+    return this.baseUrl;
+  }
+
+  /** Launches the headless Chromium every page of the suite is opened in. */
+  async launchBrowser() {
+    this.browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    return this.browser;
+  }
+
+  /** prepare, startServer, launchBrowser; resolves to the base URL. */
+  async setUp(extraArgs = []) {
+    this.prepare();
+    await this.startServer(extraArgs);
+    await this.launchBrowser();
+    return this.baseUrl;
+  }
+
+  /**
+   * Closes the browser, stops the server, runs `beforeCleanup` (if any), then removes the
+   * temporary folder; each step runs even if the browser fails to close.
+   */
+  async tearDown(beforeCleanup) {
+    try {
+      await this.browser?.close();
+    } finally {
+      await this.server?.stop();
+      await beforeCleanup?.();
+      if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** A fresh context (fr-FR, 1280×900, plus `options`) and page; page errors are collected. */
+  async newPage(options = {}) {
+    const context = await this.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 }, ...options });
+    context.setDefaultTimeout(UI_TIMEOUT_MS);
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (err) => errors.push(err));
+    return { context, page, errors };
+  }
+
+  /** GET `pathAndQuery` on the server through `context`, asserts 200, returns the JSON. */
+  async apiJson(context, pathAndQuery) {
+    const res = await context.request.get(`${this.baseUrl}${pathAndQuery}`);
+    assert.equal(res.status(), 200, `GET ${pathAndQuery} → ${res.status()}`);
+    return res.json();
+  }
+}
