@@ -163,6 +163,10 @@ string_id!(
     /// A POI's public id, stable across re-imports.
     PoiId
 );
+string_id!(
+    /// A landscape unit's public id, stable across re-imports.
+    LandscapeId
+);
 
 /// A French commune code (code officiel géographique), e.g. `77379` for Provins.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -288,6 +292,62 @@ pub struct Poi {
     pub insee: Option<Insee>,
 }
 
+/// A landscape unit of an Atlas des Paysages: "the Brie plateau", "the Loing valley".
+#[derive(Debug, Clone, PartialEq)]
+pub struct Landscape {
+    pub id: LandscapeId,
+    /// The key the importer upserts on, e.g. `landscape:vallee-du-loing`.
+    pub source: String,
+    pub name: String,
+    pub description: String,
+    /// Polygons, each an outer ring then its holes; rings are closed or not.
+    pub polygons: Vec<Vec<Vec<LonLat>>>,
+}
+
+impl Landscape {
+    /// Whether `p` lies inside the unit: inside an outer ring and outside its holes
+    /// (ray casting on lon/lat, as the guidance rules do).
+    pub fn contains(&self, p: LonLat) -> bool {
+        self.polygons.iter().any(|rings| {
+            rings.first().is_some_and(|outer| in_ring(p, outer))
+                && !rings[1..].iter().any(|hole| in_ring(p, hole))
+        })
+    }
+
+    /// `[west, south, east, north]`.
+    pub fn bbox(&self) -> [f64; 4] {
+        let mut b = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for p in self.polygons.iter().flatten().flatten() {
+            b = [
+                b[0].min(p.lon()),
+                b[1].min(p.lat()),
+                b[2].max(p.lon()),
+                b[3].max(p.lat()),
+            ];
+        }
+        b
+    }
+}
+
+fn in_ring(p: LonLat, ring: &[LonLat]) -> bool {
+    let (x, y) = (p.lon(), p.lat());
+    let mut inside = false;
+    let mut j = ring.len().wrapping_sub(1);
+    for i in 0..ring.len() {
+        let (xi, yi, xj, yj) = (ring[i].lon(), ring[i].lat(), ring[j].lon(), ring[j].lat());
+        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
 /// What the spatial index needs of a POI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoiPoint {
@@ -344,6 +404,28 @@ mod tests {
         ] {
             assert!(Insee::new(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn landscape_contains_respects_holes() {
+        let ll = |lon, lat| LonLat::new(lon, lat).unwrap();
+        let square =
+            |w: f64, s: f64, e: f64, n: f64| vec![ll(w, s), ll(e, s), ll(e, n), ll(w, n), ll(w, s)];
+        let l = Landscape {
+            id: LandscapeId::new("x").unwrap(),
+            source: "t".into(),
+            name: "X".into(),
+            description: String::new(),
+            polygons: vec![
+                vec![square(0.0, 0.0, 4.0, 4.0), square(1.0, 1.0, 2.0, 2.0)],
+                vec![square(10.0, 10.0, 11.0, 11.0)],
+            ],
+        };
+        assert!(l.contains(ll(0.5, 0.5)));
+        assert!(!l.contains(ll(1.5, 1.5)), "in the hole");
+        assert!(l.contains(ll(10.5, 10.2)), "second polygon");
+        assert!(!l.contains(ll(5.0, 5.0)));
+        assert_eq!(l.bbox(), [0.0, 0.0, 11.0, 11.0]);
     }
 
     #[test]

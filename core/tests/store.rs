@@ -3,7 +3,10 @@
 
 use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
 use balade_core::store::{self, Store, StoreError, Upsert};
-use balade_core::{Circuit, CircuitId, LonLat, Poi, PoiId, PoiKind, Practice, Trace, TracePoint};
+use balade_core::{
+    Circuit, CircuitId, Landscape, LandscapeId, LonLat, Poi, PoiId, PoiKind, Practice, Trace,
+    TracePoint,
+};
 use std::sync::Arc;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -62,6 +65,26 @@ fn poi(circuit: &str, key: &str, kind: PoiKind) -> Poi {
     }
 }
 
+fn landscape(id: &str) -> Landscape {
+    let ll = |lon, lat| LonLat::new(lon, lat).expect("pos");
+    Landscape {
+        id: LandscapeId::new(id).expect("id"),
+        source: format!("test:{id}"),
+        name: "Plateau de la Brie".into(),
+        description: "Un plateau agricole.".into(),
+        // An open outer ring (the store must keep it as given) with a closed hole.
+        polygons: vec![vec![
+            vec![ll(2.6, 48.3), ll(2.8, 48.3), ll(2.8, 48.5), ll(2.6, 48.5)],
+            vec![
+                ll(2.65, 48.35),
+                ll(2.7, 48.35),
+                ll(2.7, 48.4),
+                ll(2.65, 48.35),
+            ],
+        ]],
+    }
+}
+
 async fn story(store: Arc<dyn Store>) {
     assert_eq!(store.counts().await.expect("counts").circuits, 0);
     let rev0 = store.revision().await.expect("revision");
@@ -95,6 +118,30 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(summaries.len(), 1);
     assert_eq!(summaries[0].start, c.trace.start().expect("start"));
     assert_eq!(store.poi_points().await.expect("points").len(), 2);
+
+    // Landscape units read back exactly, and update in place.
+    let unit = landscape("brie");
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_landscape(&unit).await.expect("landscape"),
+        Upsert::Inserted
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        store.landscapes().await.expect("landscapes"),
+        [unit.clone()]
+    );
+    let mut renamed = unit.clone();
+    renamed.name = "La Brie".into();
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_landscape(&renamed).await.expect("landscape"),
+        Upsert::Updated
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(store.landscapes().await.expect("landscapes"), [renamed]);
+    assert_eq!(store.counts().await.expect("counts").landscapes, 1);
+    let rev1 = store.revision().await.expect("revision");
 
     // An import dropped before commit leaves nothing behind.
     let mut tx = store.begin_import().await.expect("begin");

@@ -42,6 +42,40 @@ pub fn decode_trace(text: &str) -> StoreResult<Trace> {
     Ok(Trace { segments })
 }
 
+/// `[[[[lon, lat], …], …], …]`: polygons, each its rings.
+pub fn encode_polygons(polygons: &[Vec<Vec<LonLat>>]) -> String {
+    let raw: Vec<Vec<Vec<[f64; 2]>>> = polygons
+        .iter()
+        .map(|rings| {
+            rings
+                .iter()
+                .map(|ring| ring.iter().map(|p| [p.lon(), p.lat()]).collect())
+                .collect()
+        })
+        .collect();
+    serde_json::to_string(&raw).unwrap_or_else(|_| "[]".to_owned())
+}
+
+pub fn decode_polygons(text: &str) -> StoreResult<Vec<Vec<Vec<LonLat>>>> {
+    let raw: Vec<Vec<Vec<[f64; 2]>>> =
+        serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("polygons: {e}")))?;
+    raw.into_iter()
+        .map(|rings| {
+            rings
+                .into_iter()
+                .map(|ring| {
+                    ring.into_iter()
+                        .map(|[lon, lat]| {
+                            LonLat::new(lon, lat)
+                                .map_err(|e| StoreError::Corrupt(format!("polygons: {e}")))
+                        })
+                        .collect()
+                })
+                .collect()
+        })
+        .collect()
+}
+
 pub fn encode_list(items: &[String]) -> String {
     serde_json::Value::from(items).to_string()
 }

@@ -1,8 +1,9 @@
 //! Moving a whole installation between stores, and the fingerprint that proves nothing
 //! was lost on the way.
 
+use super::codec::encode_polygons;
 use super::{Store, StoreResult, encode_trace};
-use crate::domain::{Circuit, Poi};
+use crate::domain::{Circuit, Landscape, Poi};
 use crate::hash::Fnv;
 
 /// Record counts and a checksum over every field of every record, in id order.
@@ -10,6 +11,7 @@ use crate::hash::Fnv;
 pub struct Fingerprint {
     pub circuits: u64,
     pub pois: u64,
+    pub landscapes: u64,
     pub checksum: u64,
 }
 
@@ -70,20 +72,35 @@ fn hash_poi(h: &mut Fnv, p: &Poi) {
     }
 }
 
+fn hash_landscape(h: &mut Fnv, l: &Landscape) {
+    for field in [
+        l.id.to_string(),
+        l.source.clone(),
+        l.name.clone(),
+        l.description.clone(),
+        encode_polygons(&l.polygons),
+    ] {
+        h.field(&field);
+    }
+}
+
 pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     let circuits = store.all_circuits().await?;
     let pois = store.all_pois().await?;
+    let landscapes = store.landscapes().await?;
     let mut h = Fnv::new();
     circuits.iter().for_each(|c| hash_circuit(&mut h, c));
     pois.iter().for_each(|p| hash_poi(&mut h, p));
+    landscapes.iter().for_each(|l| hash_landscape(&mut h, l));
     Ok(Fingerprint {
         circuits: circuits.len() as u64,
         pois: pois.len() as u64,
+        landscapes: landscapes.len() as u64,
         checksum: h.finish(),
     })
 }
 
-/// Copies every circuit and POI of `from` into `to`, in one transaction: the target
+/// Copies every circuit, POI and landscape unit of `from` into `to`, in one transaction: the target
 /// holds all of it or none of it. Records already in `to` with the same sources are
 /// replaced; others are kept.
 pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> {
@@ -93,8 +110,9 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> 
     for c in &circuits {
         tx.upsert_circuit(c).await?;
     }
-    for p in &pois {
-        tx.upsert_poi(p).await?;
+    tx.upsert_pois(&pois).await?;
+    for l in &from.landscapes().await? {
+        tx.upsert_landscape(l).await?;
     }
     tx.commit().await?;
     fingerprint(from).await

@@ -11,7 +11,7 @@ pub mod testing;
 pub mod wkb;
 
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
+    Circuit, CircuitId, CircuitSummary, Landscape, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
 };
 use async_trait::async_trait;
 pub use codec::{decode_trace, encode_trace};
@@ -52,6 +52,7 @@ pub enum Upsert {
 pub struct Counts {
     pub circuits: u64,
     pub pois: u64,
+    pub landscapes: u64,
 }
 
 /// One import, all or nothing: nothing is visible to readers until [`ImportTx::commit`],
@@ -83,6 +84,8 @@ pub trait ImportTx: Send {
     async fn upsert_poi_batch(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
         one_by_one(self, pois).await
     }
+    /// Inserts or replaces the landscape unit with the same `source`.
+    async fn upsert_landscape(&mut self, landscape: &Landscape) -> StoreResult<Upsert>;
     /// Deletes the POIs attached to `circuit` that are not in `keep`: a waypoint removed
     /// from a circuit's file disappears on re-import.
     async fn prune_circuit_pois(&mut self, circuit: &CircuitId, keep: &[PoiId])
@@ -121,6 +124,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> StoreResult<Vec<(PoiPoint, f64)>>;
     /// POIs within `width_m` of a trace with their distance to it, nearest first.
     async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>>;
+    /// Every landscape unit, in id order (a territory has tens, not thousands).
+    async fn landscapes(&self) -> StoreResult<Vec<Landscape>>;
     /// Every circuit, published or not, in id order: for copies and checksums.
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>>;
     /// Every POI in id order: for copies and checksums.

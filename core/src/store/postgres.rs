@@ -2,11 +2,12 @@
 //! 4326) that cross the wire as WKB (`bytea`, see [`super::wkb`]); every commit bumps the revision and
 //! sends a NOTIFY so that every server sharing the database reloads at once.
 
-use super::codec::{encode_list, encode_trace};
+use super::codec::{encode_list, encode_polygons, encode_trace};
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use super::{rows, wkb};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiId, PoiKind, PoiPoint,
+    Trace,
 };
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
@@ -105,13 +106,15 @@ impl Store for PostgresStore {
 
     async fn counts(&self) -> StoreResult<Counts> {
         let row = sqlx::query(
-            "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p",
+            "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p, \
+             (SELECT count(*) FROM landscapes) AS l",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(Counts {
             circuits: row.try_get::<i64, _>("c")? as u64,
             pois: row.try_get::<i64, _>("p")? as u64,
+            landscapes: row.try_get::<i64, _>("l")? as u64,
         })
     }
 
@@ -230,6 +233,11 @@ impl Store for PostgresStore {
             .iter()
             .map(|row| Ok((rows::poi_point(row)?, row.try_get::<f64, _>("distance_m")?)))
             .collect()
+    }
+
+    async fn landscapes(&self) -> StoreResult<Vec<Landscape>> {
+        let found = sqlx::query("SELECT id, source, name, description, polygons::text AS polygons FROM landscapes ORDER BY id").fetch_all(&self.pool).await?;
+        found.iter().map(rows::landscape).collect()
     }
 
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
@@ -424,6 +432,28 @@ impl ImportTx for PostgresImport {
         .bind(p.circuit.as_ref().map(CircuitId::as_str))
         .bind(p.commune.as_deref())
         .bind(p.insee.as_ref().map(Insee::as_str))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(outcome)
+    }
+
+    async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {
+        let outcome = self
+            .existing("landscapes", l.id.as_str(), &l.source)
+            .await?;
+        sqlx::query(
+            "INSERT INTO landscapes (id, source, name, description, polygons, geom) \
+             VALUES ($1, $2, $3, $4, $5::jsonb, ST_GeomFromWKB($6, 4326)) \
+             ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
+             description = excluded.description, polygons = excluded.polygons, geom = excluded.geom, \
+             updated_at = now()",
+        )
+        .bind(l.id.as_str())
+        .bind(&l.source)
+        .bind(&l.name)
+        .bind(&l.description)
+        .bind(encode_polygons(&l.polygons))
+        .bind(wkb::multi_polygon(&l.polygons))
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)

@@ -2,9 +2,11 @@
 //! names with the same meaning (text for JSON lists and traces, lon/lat as numbers) and
 //! implements [`Fields`] for its row type.
 
-use super::codec::{decode_list, decode_trace};
+use super::codec::{decode_list, decode_polygons, decode_trace};
 use super::{StoreError, StoreResult};
-use crate::domain::{Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiPoint, TraceStats};
+use crate::domain::{
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiPoint, TraceStats,
+};
 use sqlx::Row;
 use std::str::FromStr;
 
@@ -167,6 +169,16 @@ pub(super) fn poi(row: &(impl Fields + Positions)) -> StoreResult<Poi> {
             .map(Insee::new)
             .transpose()
             .map_err(corrupt)?,
+    })
+}
+
+pub(super) fn landscape(row: &impl Fields) -> StoreResult<Landscape> {
+    Ok(Landscape {
+        id: parse(row, "id")?,
+        source: row.text("source")?,
+        name: row.text("name")?,
+        description: row.text("description")?,
+        polygons: decode_polygons(&row.text("polygons")?)?,
     })
 }
 

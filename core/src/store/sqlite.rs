@@ -1,11 +1,12 @@
 //! The embedded backend: one SQLite file (bundled library), WAL journal so that readers
 //! never wait for an import, migrations embedded and run at open.
 
-use super::codec::{encode_list, encode_trace};
+use super::codec::{encode_list, encode_polygons, encode_trace};
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiId, PoiKind, PoiPoint,
+    Trace,
 };
 use crate::geometry::{TraceLocator, distance_m};
 use async_trait::async_trait;
@@ -103,13 +104,15 @@ impl Store for SqliteStore {
 
     async fn counts(&self) -> StoreResult<Counts> {
         let row = sqlx::query(
-            "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p",
+            "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p, \
+             (SELECT count(*) FROM landscapes) AS l",
         )
         .fetch_one(&self.pool)
         .await?;
         Ok(Counts {
             circuits: row.try_get::<i64, _>("c")? as u64,
             pois: row.try_get::<i64, _>("p")? as u64,
+            landscapes: row.try_get::<i64, _>("l")? as u64,
         })
     }
 
@@ -225,6 +228,15 @@ impl Store for SqliteStore {
             .collect();
         hits.sort_by(|a, b| a.1.total_cmp(&b.1).then_with(|| a.0.id.cmp(&b.0.id)));
         Ok(hits)
+    }
+
+    async fn landscapes(&self) -> StoreResult<Vec<Landscape>> {
+        let found = sqlx::query(
+            "SELECT id, source, name, description, polygons FROM landscapes ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        found.iter().map(rows::landscape).collect()
     }
 
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
@@ -402,6 +414,33 @@ impl ImportTx for SqliteImport {
         .bind(p.circuit.as_ref().map(CircuitId::as_str))
         .bind(p.commune.as_deref())
         .bind(p.insee.as_ref().map(Insee::as_str))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(outcome)
+    }
+
+    async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {
+        let outcome = self
+            .existing("landscapes", l.id.as_str(), &l.source)
+            .await?;
+        let [west, south, east, north] = l.bbox();
+        sqlx::query(
+            "INSERT INTO landscapes (id, source, name, description, polygons, west, south, east, north) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
+             description = excluded.description, polygons = excluded.polygons, west = excluded.west, \
+             south = excluded.south, east = excluded.east, north = excluded.north, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        )
+        .bind(l.id.as_str())
+        .bind(&l.source)
+        .bind(&l.name)
+        .bind(&l.description)
+        .bind(encode_polygons(&l.polygons))
+        .bind(west)
+        .bind(south)
+        .bind(east)
+        .bind(north)
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)

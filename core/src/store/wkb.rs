@@ -47,6 +47,33 @@ pub fn multi_line_string(trace: &Trace) -> Option<Vec<u8>> {
     Some(out)
 }
 
+const POLYGON: u32 = 3;
+const MULTI_POLYGON: u32 = 6;
+
+/// Polygons as a MultiPolygon; rings are closed here if the source left them open, as
+/// PostGIS requires.
+pub fn multi_polygon(polygons: &[Vec<Vec<LonLat>>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    header(&mut out, MULTI_POLYGON);
+    out.extend_from_slice(&(polygons.len() as u32).to_le_bytes());
+    for rings in polygons {
+        header(&mut out, POLYGON);
+        out.extend_from_slice(&(rings.len() as u32).to_le_bytes());
+        for ring in rings {
+            let closed = ring.len() > 1 && ring.first() == ring.last();
+            let n = ring.len() + usize::from(!closed && !ring.is_empty());
+            out.extend_from_slice(&(n as u32).to_le_bytes());
+            for p in ring {
+                coords(&mut out, *p);
+            }
+            if let (false, Some(first)) = (closed, ring.first()) {
+                coords(&mut out, *first);
+            }
+        }
+    }
+    out
+}
+
 /// A 2-D point, in either byte order.
 pub fn read_point(bytes: &[u8]) -> StoreResult<LonLat> {
     let bad = |why: &str| StoreError::Corrupt(format!("WKB point: {why}"));
@@ -101,6 +128,21 @@ mod tests {
         far.extend_from_slice(&0.0f64.to_le_bytes());
         far.extend_from_slice(&95.0f64.to_le_bytes());
         assert!(read_point(&far).is_err());
+    }
+
+    #[test]
+    fn multi_polygon_closes_rings() {
+        let ll = |lon, lat| LonLat::new(lon, lat).unwrap();
+        let open = vec![ll(0.0, 0.0), ll(1.0, 0.0), ll(1.0, 1.0)];
+        let b = multi_polygon(&[vec![open]]);
+        // Header, 1 polygon; polygon header, 1 ring; 4 points (closed).
+        assert_eq!(b.len(), 9 + 9 + 4 + 4 * 16);
+        assert_eq!(u32::from_le_bytes([b[18], b[19], b[20], b[21]]), 4);
+        assert_eq!(
+            &b[22..38],
+            &b[22 + 48..22 + 64],
+            "last point repeats the first"
+        );
     }
 
     #[test]
