@@ -129,7 +129,7 @@ async fn story(store: Arc<dyn Store>) {
     tx.commit().await.expect("commit");
     assert_eq!(
         store.landscapes().await.expect("landscapes"),
-        [unit.clone()]
+        std::slice::from_ref(&unit)
     );
     let mut renamed = unit.clone();
     renamed.name = "La Brie".into();
