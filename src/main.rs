@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use balade_core::store::{self, OpenOptions, Store};
-use balade_import::{ImportOptions, import_gpx};
+use balade_import::{ImportOptions, import_gpx, import_landscapes};
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -106,6 +106,18 @@ enum ImportCommand {
         #[arg(long)]
         partial: bool,
     },
+    /// Landscape units (Atlas des Paysages) from GeoJSON Polygon/MultiPolygon features.
+    ///
+    /// Names come from `name`/`nom`, texts from `description`/`texte`, keys from
+    /// `id`/`code` (else the feature id, else the name). Coordinates in WGS84 lon/lat.
+    Landscapes {
+        /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Import the good features of a file that has bad ones.
+        #[arg(long)]
+        partial: bool,
+    },
 }
 
 /// `MIN-MAX` zooms, within the Web Mercator grid Balade serves.
@@ -190,8 +202,11 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import(ImportCommand::Landscapes { paths, partial }) => {
+            import(store, paths, partial, Source::Landscapes).await
+        }
         Command::Import(ImportCommand::Gpx { paths, partial }) => {
-            import(store, paths, partial).await
+            import(store, paths, partial, Source::Gpx).await
         }
     }
 }
@@ -219,19 +234,29 @@ async fn copy(from: &str, to: &str) -> Result<ExitCode, String> {
     }
 }
 
+/// What an import command reads.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Gpx,
+    Landscapes,
+}
+
 async fn import(
     store: Arc<dyn Store>,
     paths: Vec<PathBuf>,
     partial: bool,
+    source: Source,
 ) -> Result<ExitCode, String> {
     let options = ImportOptions {
         partial,
         progress_bar: std::io::stderr().is_terminal(),
     };
     let mut out = std::io::stdout();
-    let report = import_gpx(store.as_ref(), &paths, &options, &mut out)
-        .await
-        .map_err(|e| e.to_string())?;
+    let run = match source {
+        Source::Gpx => import_gpx(store.as_ref(), &paths, &options, &mut out).await,
+        Source::Landscapes => import_landscapes(store.as_ref(), &paths, &options, &mut out).await,
+    };
+    let report = run.map_err(|e| e.to_string())?;
     println!("{}", report.summary_line());
     Ok(ExitCode::from(report.exit_code()))
 }
@@ -251,13 +276,33 @@ async fn load_demo(store: &dyn Store, fixtures: &std::path::Path) -> Result<(), 
     }
     let options = ImportOptions::default();
     let mut sink = std::io::sink();
-    let report = import_gpx(store, &[circuits], &options, &mut sink)
-        .await
-        .map_err(|e| e.to_string())?;
-    if report.rejected() > 0 {
-        let detail: Vec<String> = report.rejections.iter().map(ToString::to_string).collect();
-        return Err(format!("demo data rejected:\n{}", detail.join("\n")));
+    let mut reports = vec![
+        import_gpx(store, &[circuits], &options, &mut sink)
+            .await
+            .map_err(|e| e.to_string())?,
+    ];
+    let landscapes = fixtures.join("landscapes");
+    if landscapes.is_dir() {
+        reports.push(
+            import_landscapes(store, &[landscapes], &options, &mut sink)
+                .await
+                .map_err(|e| e.to_string())?,
+        );
     }
+    let rejected: Vec<String> = reports
+        .iter()
+        .flat_map(|r| &r.rejections)
+        .map(ToString::to_string)
+        .collect();
+    if !rejected.is_empty() {
+        return Err(format!("demo data rejected:\n{}", rejected.join("\n")));
+    }
+    let report = reports
+        .iter()
+        .fold(balade_import::ImportReport::default(), |mut acc, r| {
+            acc.imported += r.imported;
+            acc
+        });
     tracing::info!(records = report.imported, "demo data loaded");
     Ok(())
 }

@@ -1,8 +1,8 @@
 //! Drives an import run: finds the files, reads each, writes each in its own transaction,
 //! reports progress and rejections as they come.
 
-use crate::gpx;
 use crate::report::{ImportReport, Rejection};
+use crate::{gpx, landscapes};
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::Write;
@@ -19,13 +19,14 @@ pub struct ImportOptions {
     pub progress_bar: bool,
 }
 
-/// Files named by `paths`: files as given, folders searched recursively for `ext` files,
+/// Files named by `paths`: files as given, folders searched recursively for files with
+/// one of `exts`,
 /// in name order. A path that does not exist is a rejection.
-pub fn collect_files(paths: &[PathBuf], ext: &str, report: &mut ImportReport) -> Vec<PathBuf> {
+pub fn collect_files(paths: &[PathBuf], exts: &[&str], report: &mut ImportReport) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
         if path.is_dir() {
-            walk(path, ext, &mut files, report);
+            walk(path, exts, &mut files, report);
         } else if path.is_file() {
             files.push(path.clone());
         } else {
@@ -37,7 +38,7 @@ pub fn collect_files(paths: &[PathBuf], ext: &str, report: &mut ImportReport) ->
     files
 }
 
-fn walk(dir: &Path, ext: &str, files: &mut Vec<PathBuf>, report: &mut ImportReport) {
+fn walk(dir: &Path, exts: &[&str], files: &mut Vec<PathBuf>, report: &mut ImportReport) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -50,8 +51,11 @@ fn walk(dir: &Path, ext: &str, files: &mut Vec<PathBuf>, report: &mut ImportRepo
     paths.sort();
     for p in paths {
         if p.is_dir() {
-            walk(&p, ext, files, report);
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
+            walk(&p, exts, files, report);
+        } else if p
+            .extension()
+            .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+        {
             files.push(p);
         }
     }
@@ -66,7 +70,37 @@ pub async fn import_gpx(
     out: &mut dyn Write,
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
-    let files = collect_files(paths, "gpx", &mut report);
+    let files = collect_files(paths, &["gpx"], &mut report);
+    run_files(&files, report, options, out, async |path, report| {
+        import_one_gpx(store, path, options, report).await
+    })
+    .await
+}
+
+/// Imports landscape units from GeoJSON files and folders into `store`.
+pub async fn import_landscapes(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    out: &mut dyn Write,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = collect_files(paths, &["geojson", "json"], &mut report);
+    run_files(&files, report, options, out, async |path, report| {
+        import_one_landscapes(store, path, options, report).await
+    })
+    .await
+}
+
+/// Runs `one` on each file in turn, with a progress bar on a terminal or a line per file
+/// otherwise, and each rejection printed as soon as it is known.
+async fn run_files(
+    files: &[PathBuf],
+    mut report: ImportReport,
+    options: &ImportOptions,
+    out: &mut dyn Write,
+    mut one: impl AsyncFnMut(&Path, &mut ImportReport) -> Result<String, StoreError>,
+) -> Result<ImportReport, StoreError> {
     for r in &report.rejections {
         let _ = writeln!(out, "rejected: {r}");
     }
@@ -77,12 +111,12 @@ pub async fn import_gpx(
         }
         bar
     });
-    for path in &files {
+    for path in files {
         if let Some(bar) = &bar {
             bar.set_message(path.display().to_string());
         }
         let before = report.rejections.len();
-        let line = import_one_gpx(store, path, options, &mut report).await?;
+        let line = one(path, &mut report).await?;
         for r in &report.rejections[before..] {
             let text = format!("rejected: {r}");
             match &bar {
@@ -178,4 +212,51 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
         ));
     }
     std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
+}
+
+/// Larger landscape files are refused: an atlas is tens of polygons.
+pub const MAX_LANDSCAPE_BYTES: u64 = 64 * 1024 * 1024;
+
+async fn import_one_landscapes(
+    store: &dyn Store,
+    path: &Path,
+    options: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<String, StoreError> {
+    let refuse = |report: &mut ImportReport, rejections: Vec<Rejection>| {
+        let n = rejections.len();
+        report.rejections.extend(rejections);
+        report.files_refused += 1;
+        format!("{}: not imported ({n} rejected)", path.display())
+    };
+    let bytes = match read_limited(path, MAX_LANDSCAPE_BYTES) {
+        Ok(b) => b,
+        Err(reason) => return Ok(refuse(report, vec![Rejection::file(path, reason)])),
+    };
+    let parsed = match landscapes::parse(path, &bytes, options.partial) {
+        Ok(p) => p,
+        Err(rejections) => return Ok(refuse(report, rejections)),
+    };
+    let mut tx = store.begin_import().await?;
+    let mut counts = (0, 0);
+    for unit in &parsed.units {
+        match tx.upsert_landscape(unit).await {
+            Ok(Upsert::Inserted) => counts.0 += 1,
+            Ok(Upsert::Updated) => counts.1 += 1,
+            Err(StoreError::Conflict(reason)) => {
+                return Ok(refuse(report, vec![Rejection::file(path, reason)]));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit().await?;
+    report.imported += counts.0;
+    report.updated += counts.1;
+    report.files_written += 1;
+    report.rejections.extend(parsed.dropped);
+    Ok(format!(
+        "{}: {} landscape units",
+        path.display(),
+        parsed.units.len()
+    ))
 }
