@@ -39,7 +39,8 @@
 //!   it (never negative), `offset_m` the offset above, and `next_poi` the first POI by along
 //!   distance (then id) that has not fired and lies strictly ahead, with its distance along
 //!   the trace from the walker. A POI's own along is snapped like a first fix: the first pass.
-//! - **Landscapes.** Point in polygon by ray casting on raw lon/lat; a unit is announced at
+//! - **Landscapes.** Point in polygon by ray casting on raw lon/lat (outer rings; a unit
+//!   given as several rings under one id is one unit); a unit is announced at
 //!   the first fix inside it, once per walk. Several on the same fix come by id.
 //! - **Order of events on one fix**: off_route or back_on_route, then POIs, then landscapes.
 //! - A trace without points gives no projection: only landscape events, no progress.
@@ -387,20 +388,21 @@ impl Guide {
             }
             events.extend(self.poi_events(p));
         }
-        let mut entered: Vec<&mut LandscapeState> = self
+        // A unit may come as several rings (a multipolygon) under one id: announced once.
+        let mut entered: Vec<String> = self
             .landscapes
-            .iter_mut()
+            .iter()
             .filter(|l| !l.announced && inside(fix.pos, &l.ring))
+            .map(|l| l.id.clone())
             .collect();
-        for l in &mut entered {
-            l.announced = true;
+        entered.dedup();
+        for l in &mut self.landscapes {
+            if entered.contains(&l.id) {
+                l.announced = true;
+            }
         }
         // Already sorted by id.
-        events.extend(
-            entered
-                .into_iter()
-                .map(|l| GuideEvent::Landscape { id: l.id.clone() }),
-        );
+        events.extend(entered.into_iter().map(|id| GuideEvent::Landscape { id }));
         events
     }
 
@@ -860,6 +862,26 @@ mod tests {
         );
         assert!(g.update(fix(0.0, 650.0, 5.0)).is_empty());
         assert!(g.update(fix(0.0, 350.0, 5.0)).is_empty(), "re-entered");
+    }
+
+    #[test]
+    fn a_unit_in_several_rings_is_announced_once() {
+        let (a, b) = (
+            square("twin", -50.0, 0.0, 50.0, 100.0),
+            square("twin", -50.0, 300.0, 50.0, 400.0),
+        );
+        let mut g = Guide::new(
+            &north_trace(),
+            Vec::new(),
+            vec![a, b],
+            GuideConfig::default(),
+        );
+        let first = g.update(fix(0.0, 50.0, 5.0));
+        assert_eq!(first, vec![GuideEvent::Landscape { id: "twin".into() }]);
+        assert!(
+            g.update(fix(0.0, 350.0, 5.0)).is_empty(),
+            "the other ring of the same unit"
+        );
     }
 
     #[test]

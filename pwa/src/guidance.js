@@ -26,6 +26,7 @@
 //   along is only taken when nothing else is left. next_poi: the first POI by along (then id)
 //   not fired and strictly ahead; a POI's along is snapped like a first fix.
 // - Landscapes: ray casting on raw lon/lat, announced at the first fix inside, once; by id.
+// - A unit given as several rings under one id is one unit, announced once.
 // - Order of events on one fix: off_route / back_on_route, then POIs, then landscapes.
 // - A trace without points: only landscape events, no progress.
 
@@ -256,12 +257,13 @@ export function createGuide({ segments = [], pois = [], landscapes = [], config 
       fired.sort((a, b) => a.d - b.d || compareIds(a.id, b.id));
       for (const f of fired) events.push({ type: 'poi', id: f.id });
     }
+    // A unit may come as several rings (a multipolygon) under one id: announced once.
+    const entered = [];
     for (const l of landStates) {
-      if (!l.announced && pointInRing(lon, lat, l.ring)) {
-        l.announced = true;
-        events.push({ type: 'landscape', id: l.id });
-      }
+      if (!l.announced && pointInRing(lon, lat, l.ring) && !entered.includes(l.id)) entered.push(l.id);
     }
+    for (const l of landStates) if (entered.includes(l.id)) l.announced = true;
+    for (const id of entered) events.push({ type: 'landscape', id });
     return events;
   }
 

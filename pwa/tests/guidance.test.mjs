@@ -217,3 +217,16 @@ test('empty trace: landscapes only', () => {
   assert.equal(g.progress(), null);
   assert.throws(() => createGuide({ segments: northTrace, config: { off_route: 3 } }), /unknown guidance setting/);
 });
+
+test('a unit given as several rings is announced once', () => {
+  const ring = (n0, n1) => [at(-50, n0), at(50, n0), at(50, n1), at(-50, n1), at(-50, n0)];
+  const g = createGuide({
+    segments: northTrace,
+    landscapes: [
+      { id: 'twin', name: 'twin', polygon: ring(0, 100) },
+      { id: 'twin', name: 'twin', polygon: ring(300, 400) },
+    ],
+  });
+  assert.deepEqual(g.update(fix(0, 50)), [{ type: 'landscape', id: 'twin' }]);
+  assert.deepEqual(g.update(fix(0, 350)), []);
+});
