@@ -166,6 +166,23 @@ fn a_bad_file_among_good_ones_leaves_the_good_ones_and_the_database_intact() {
 }
 
 #[test]
+fn two_files_with_the_same_id_in_one_run_do_not_overwrite_each_other() {
+    let db = Db::new();
+    for year in ["2023", "2024"] {
+        std::fs::create_dir_all(db.dir.path().join(year)).expect("mkdir");
+        write_gpx(&db.dir.path().join(year), "boucle.gpx", GOOD_TRACK);
+    }
+    let out = db.import(&[db.dir.path()], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = stdout(&out);
+    assert!(
+        text.contains("2024/boucle.gpx: same circuit id `boucle`"),
+        "{text}"
+    );
+    assert_eq!(db.counts().0, 1);
+}
+
+#[test]
 fn help_explains_every_command() {
     let db = Db::new();
     for args in [

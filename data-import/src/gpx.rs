@@ -42,6 +42,8 @@ pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedCircuit, 
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(vec![Rejection::file(path, "empty file")]);
     }
+    let converted = to_utf8(bytes).map_err(|reason| vec![Rejection::file(path, reason)])?;
+    let bytes: &[u8] = &converted;
     let scan = prescan(path, bytes)?;
     let bad_trace = scan.faults.iter().any(|f| f.element != "wpt");
     if !scan.faults.is_empty() && (bad_trace || !partial) {
@@ -264,12 +266,9 @@ fn prescan(path: &Path, bytes: &[u8]) -> Result<Scan, Vec<Rejection>> {
             }
             Ok(XmlEvent::EndElement { .. }) => {
                 let element = stack.pop().unwrap_or_default();
-                // The end tag starts at the reported position; the element ends at its `>`.
-                let at = lines.offset(pos.row, pos.column);
-                let end = bytes[at..]
-                    .iter()
-                    .position(|&b| b == b'>')
-                    .map_or(bytes.len(), |e| at + e + 1);
+                // The end tag (or a self-closing tag) starts at the reported position;
+                // the element ends at its `>`.
+                let end = tag_end(bytes, lines.offset(pos.row, pos.column));
                 if let Some(start) = empty_field.take().filter(|_| cutting.is_none()) {
                     scan.edits.push((start..end, ""));
                 }
@@ -363,6 +362,83 @@ impl<'a> LineIndex<'a> {
         }
         self.last = (row, col, at);
         at
+    }
+}
+
+/// The offset just past the `>` closing the tag that starts at `at`, skipping quoted
+/// attribute values (which may hold a `>`).
+fn tag_end(bytes: &[u8], at: usize) -> usize {
+    let mut quote = None;
+    for (i, &b) in bytes.iter().enumerate().skip(at) {
+        match (quote, b) {
+            (None, b'"' | b'\'') => quote = Some(b),
+            (Some(q), _) if b == q => quote = None,
+            (None, b'>') => return i + 1,
+            _ => {}
+        }
+    }
+    bytes.len()
+}
+
+/// Makes the file UTF-8 for the pre-pass, whose offsets count UTF-8 characters: UTF-16
+/// (by its byte-order mark) and single-byte encodings named in the XML declaration
+/// (ISO-8859-1, Latin-1, Windows-1252) are converted, and the declaration with them.
+fn to_utf8(bytes: &[u8]) -> Result<std::borrow::Cow<'_, [u8]>, String> {
+    use std::borrow::Cow;
+    let utf16 =
+        |units: Vec<u16>| String::from_utf16(&units).map_err(|_| "invalid UTF-16 text".to_owned());
+    let text = match bytes {
+        [0xFF, 0xFE, rest @ ..] => utf16(
+            rest.chunks_exact(2)
+                .map(|c| u16::from_le_bytes([c[0], c[1]]))
+                .collect(),
+        )?,
+        [0xFE, 0xFF, rest @ ..] => utf16(
+            rest.chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect(),
+        )?,
+        _ => {
+            let head = String::from_utf8_lossy(&bytes[..bytes.len().min(200)]).to_ascii_lowercase();
+            let declared = head
+                .find("encoding=")
+                .map(|i| head[i + 9..].trim_start_matches(['"', '\'']).to_owned());
+            let single_byte = declared.as_deref().is_some_and(|d| {
+                [
+                    "iso-8859-1",
+                    "iso8859-1",
+                    "latin1",
+                    "latin-1",
+                    "windows-1252",
+                    "cp1252",
+                ]
+                .iter()
+                .any(|e| d.starts_with(e))
+            });
+            if !single_byte {
+                return Ok(Cow::Borrowed(bytes));
+            }
+            bytes.iter().map(|&b| windows_1252(b)).collect()
+        }
+    };
+    // The declaration must not claim another encoding any more.
+    let fixed = match (text.find("<?xml"), text.find("?>")) {
+        (Some(0), Some(end)) => format!("<?xml version=\"1.0\" encoding=\"UTF-8\"{}", &text[end..]),
+        _ => text,
+    };
+    Ok(Cow::Owned(fixed.into_bytes()))
+}
+
+/// A Windows-1252 byte as a character (ISO-8859-1 is the same outside 0x80–0x9F).
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž',
+        '\u{8f}', '\u{90}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}',
+        'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9F => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
     }
 }
 
@@ -753,6 +829,45 @@ mod tests {
         assert_eq!(lines.offset(1, 3), 8);
         assert_eq!(lines.offset(2, 0), 11);
         assert_eq!(lines.offset(0, 1), 1);
+    }
+
+    #[test]
+    fn a_bad_waypoint_with_a_quoted_angle_bracket_is_cut_whole() {
+        let body = format!(
+            "<wpt lat=\"48.56\" lon=\"x>y\"/>\n<wpt lat=\"48.56\" lon=\"3.29\"><name>Good</name></wpt>\n{TRACK}"
+        );
+        let ok = parse(Path::new("q.gpx"), &doc(&body), true).unwrap();
+        assert_eq!(ok.pois.len(), 1);
+        assert_eq!(ok.dropped.len(), 1);
+    }
+
+    #[test]
+    fn latin1_and_utf16_files_are_read() {
+        let text = format!(
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<gpx version=\"1.1\" creator=\"t\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n<metadata><name>For\u{ea}t \u{ab} Fontainebleau \u{bb}</name></metadata>\n{TRACK}\n</gpx>"
+        );
+        let latin1: Vec<u8> = text
+            .chars()
+            .map(|c| u8::try_from(u32::from(c)).unwrap())
+            .collect();
+        let p = parse(Path::new("l.gpx"), &latin1, false).unwrap();
+        assert_eq!(p.circuit.name, "Forêt « Fontainebleau »");
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend(
+            text.replace("ISO-8859-1", "UTF-16")
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        assert_eq!(
+            parse(Path::new("u.gpx"), &utf16, false)
+                .unwrap()
+                .circuit
+                .name,
+            "Forêt « Fontainebleau »"
+        );
+        assert_eq!(windows_1252(0x80), '€');
+        // `<a b='>' c=">"/>` ends after its 16th byte, not at a quoted `>`.
+        assert_eq!(tag_end(b"<a b='>' c=\">\"/> x", 0), 16);
     }
 
     #[test]

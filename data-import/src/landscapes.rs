@@ -154,8 +154,11 @@ fn polygon(rings: &Value) -> Result<Vec<Vec<LonLat>>, Fault> {
         .iter()
         .map(|ring| {
             let points = ring.as_array().ok_or(("geometry", "ring is not an array".to_owned()))?;
-            if points.len() < 3 {
-                return Err(("geometry", format!("ring of {} points (3 at least)", points.len())));
+            // A closed ring repeats its first point: three distinct corners at least.
+            let closed = points.len() > 1 && points.first() == points.last();
+            let corners = points.len() - usize::from(closed);
+            if corners < 3 {
+                return Err(("geometry", format!("ring of {corners} corners (3 at least)")));
             }
             points
                 .iter()
@@ -252,6 +255,19 @@ mod tests {
         );
         let ok = parse(Path::new("b.geojson"), &bytes, true).unwrap();
         assert_eq!((ok.units.len(), ok.dropped.len()), (1, 3));
+    }
+
+    #[test]
+    fn a_ring_needs_three_corners() {
+        let closed_triangle =
+            r#"{"type":"Polygon","coordinates":[[[2.6,48.3],[2.8,48.3],[2.6,48.3]]]}"#;
+        let err = parse(
+            Path::new("t.geojson"),
+            &collection(&[feature(r#"{"name":"Plat"}"#, closed_triangle)]),
+            false,
+        )
+        .unwrap_err();
+        assert!(err[0].reason.contains("2 corners"), "{}", err[0]);
     }
 
     #[test]

@@ -5,6 +5,7 @@ use crate::report::{ImportReport, Rejection};
 use crate::{gpx, landscapes};
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
 use indicatif::{ProgressBar, ProgressStyle};
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -71,8 +72,9 @@ pub async fn import_gpx(
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["gpx"], &mut report);
+    let mut written = HashMap::new();
     run_files(&files, report, options, out, async |path, report| {
-        import_one_gpx(store, path, options, report).await
+        import_one_gpx(store, path, options, report, &mut written).await
     })
     .await
 }
@@ -145,6 +147,7 @@ async fn import_one_gpx(
     path: &Path,
     options: &ImportOptions,
     report: &mut ImportReport,
+    written: &mut HashMap<String, PathBuf>,
 ) -> Result<String, StoreError> {
     let refuse = |report: &mut ImportReport, rejections: Vec<Rejection>| {
         let n = rejections.len();
@@ -160,9 +163,18 @@ async fn import_one_gpx(
         Ok(p) => p,
         Err(rejections) => return Ok(refuse(report, rejections)),
     };
+    // Two files of one run with the same key would overwrite each other silently.
+    if let Some(first) = written.get(&parsed.circuit.source) {
+        let reason = format!(
+            "same circuit id `{}` as {} (ids come from file names): rename one of them",
+            parsed.circuit.id,
+            first.display()
+        );
+        return Ok(refuse(report, vec![Rejection::file(path, reason)]));
+    }
     let mut tx = store.begin_import().await?;
-    let written = write_circuit(tx.as_mut(), &parsed).await;
-    let (imported, updated) = match written {
+    let outcome = write_circuit(tx.as_mut(), &parsed).await;
+    let (imported, updated) = match outcome {
         Ok(counts) => counts,
         Err(StoreError::Conflict(reason)) => {
             return Ok(refuse(report, vec![Rejection::file(path, reason)]));
@@ -170,6 +182,7 @@ async fn import_one_gpx(
         Err(e) => return Err(e),
     };
     tx.commit().await?;
+    written.insert(parsed.circuit.source.clone(), path.to_owned());
     report.imported += imported;
     report.updated += updated;
     report.files_written += 1;

@@ -2,10 +2,10 @@
 //! their search keys and the spatial index, built from the store and replaced whole
 //! when the store's revision moves.
 
-use balade_core::CircuitSummary;
 use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
+use balade_core::{CircuitSummary, Landscape, LonLat, Trace};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -17,6 +17,47 @@ pub struct Catalog {
     pub revision: i64,
     pub circuits: Vec<Indexed>,
     pub index: SpatialIndex,
+    /// Landscape units: tens per territory, tested one by one.
+    pub landscapes: Vec<Landscape>,
+}
+
+impl Catalog {
+    /// Units the walker stands in at `pos`.
+    pub fn landscapes_at(&self, pos: LonLat) -> impl Iterator<Item = &Landscape> {
+        self.landscapes.iter().filter(move |l| l.contains(pos))
+    }
+
+    /// Units a trace passes through, in the order it enters them. Units whose box misses
+    /// the trace's box are never tested point by point.
+    pub fn landscapes_crossed(&self, trace: &Trace) -> Vec<&Landscape> {
+        let mut tb = [
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ];
+        for p in trace.points() {
+            let (x, y) = (p.pos.lon(), p.pos.lat());
+            tb = [tb[0].min(x), tb[1].min(y), tb[2].max(x), tb[3].max(y)];
+        }
+        let near: Vec<(&Landscape, [f64; 4])> = self
+            .landscapes
+            .iter()
+            .map(|l| (l, l.bbox()))
+            .filter(|(_, b)| b[0] <= tb[2] && b[2] >= tb[0] && b[1] <= tb[3] && b[3] >= tb[1])
+            .collect();
+        let mut crossed: Vec<&Landscape> = Vec::new();
+        for p in trace.points() {
+            let (x, y) = (p.pos.lon(), p.pos.lat());
+            for (l, b) in &near {
+                let in_box = b[0] <= x && x <= b[2] && b[1] <= y && y <= b[3];
+                if in_box && !crossed.iter().any(|c| c.id == l.id) && l.contains(p.pos) {
+                    crossed.push(l);
+                }
+            }
+        }
+        crossed
+    }
 }
 
 /// A circuit summary with its folded search texts.
@@ -35,6 +76,7 @@ impl Catalog {
         let revision = store.revision().await?;
         let summaries = store.circuit_summaries().await?;
         let pois = store.poi_points().await?;
+        let landscapes = store.landscapes().await?;
         let starts = summaries
             .iter()
             .map(|s| CircuitStart {
@@ -63,6 +105,7 @@ impl Catalog {
             revision,
             circuits,
             index: SpatialIndex::build(pois, starts),
+            landscapes,
         })
     }
 }

@@ -227,6 +227,15 @@ struct Upstream {
 /// How long a tile is kept when the upstream says nothing about it.
 const DEFAULT_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
 
+async fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let aside = path.with_extension(format!("part{}", std::process::id()));
+    tokio::fs::write(&aside, bytes).await?;
+    tokio::fs::rename(&aside, path).await
+}
+
+/// Larger upstream answers are not tiles.
+const MAX_TILE_BYTES: usize = 4 * 1024 * 1024;
+
 /// What the cache keeps beside a tile.
 #[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct CacheMeta {
@@ -348,8 +357,9 @@ impl Upstream {
             .to_vec();
         // An error page or a vector tile served as a tile would be cached and packaged
         // for weeks: only images pass.
-        if media_type(&body) == "application/octet-stream" {
-            let refused = TileError::Upstream(format!("{url}: not a PNG, JPEG or WebP image"));
+        if media_type(&body) == "application/octet-stream" || body.len() > MAX_TILE_BYTES {
+            let refused =
+                TileError::Upstream(format!("{url}: not a PNG, JPEG or WebP image under 4 MiB"));
             return cached.map(Some).ok_or(refused);
         }
         if let Some(ttl) = keep {
@@ -370,15 +380,17 @@ impl Upstream {
         etag: Option<String>,
     ) {
         let meta = CacheMeta {
-            fresh_until: now_secs() + ttl.as_secs(),
+            fresh_until: now_secs().saturating_add(ttl.as_secs()),
             etag,
         };
+        // Each file is written aside then renamed over the old one, body before its
+        // freshness: a reader or a crash never pairs a half-written tile with it.
         let write = async {
             tokio::fs::create_dir_all(dir).await?;
             if let Some((path, bytes)) = body {
-                tokio::fs::write(path, bytes).await?;
+                replace_file(path, bytes).await?;
             }
-            tokio::fs::write(meta_path, serde_json::to_vec(&meta).unwrap_or_default()).await
+            replace_file(meta_path, &serde_json::to_vec(&meta).unwrap_or_default()).await
         };
         if let Err(e) = write.await {
             tracing::warn!(error = %e, dir = %dir.display(), "tile cache not written");

@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use balade_core::store::{self, Store};
-use balade_import::{ImportOptions, import_gpx};
+use balade_import::{ImportOptions, import_gpx, import_landscapes};
 use balade_server::app;
 use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::state::AppState;
@@ -52,6 +52,16 @@ async fn fixture(backend: Backend) -> Option<Fixture> {
     )
     .await
     .expect("import");
+    assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
+    let landscapes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/landscapes");
+    let report = import_landscapes(
+        store.as_ref(),
+        &[landscapes],
+        &ImportOptions::default(),
+        &mut std::io::sink(),
+    )
+    .await
+    .expect("import landscapes");
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
     let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
     Some(Fixture {
@@ -706,6 +716,69 @@ async fn offline_zip_holds_the_same_content(backend: Backend) {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
+async fn landscape_units_along_a_circuit(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    // Provins lies in the Provinois unit: the sheet names it, guidance gets its ring,
+    // the package carries it.
+    let sheet = get(&f.app, "/api/v1/circuits/provins-remparts")
+        .await
+        .json();
+    assert_eq!(
+        sheet["properties"]["landscapes"],
+        serde_json::json!([{ "id": "provinois", "name": "Provinois" }])
+    );
+    let guide = get(&f.app, "/api/v1/circuits/provins-remparts/guide")
+        .await
+        .json();
+    let units = guide["landscapes"].as_array().expect("landscapes");
+    assert_eq!(units.len(), 1);
+    assert_eq!(units[0]["id"], "provinois");
+    assert!(units[0]["polygon"].as_array().is_some_and(|r| r.len() >= 4));
+    let manifest = get(&f.app, "/api/v1/circuits/provins-remparts/offline")
+        .await
+        .json();
+    let part = manifest["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .find(|p| p["kind"] == "landscape")
+        .expect("a landscape part");
+    assert_eq!(part["url"], "/api/v1/landscapes/provinois");
+    let unit = get(&f.app, "/api/v1/landscapes/provinois").await;
+    assert_eq!(part["bytes"].as_u64(), Some(unit.body.len() as u64));
+    let unit = unit.json();
+    assert_eq!(unit["geometry"]["type"], "MultiPolygon");
+    assert!(
+        unit["properties"]["description"]
+            .as_str()
+            .is_some_and(|d| !d.is_empty())
+    );
+
+    // Which unit a place lies in; every unit without a place.
+    let here = get(&f.app, "/api/v1/landscapes?lon=3.2887&lat=48.5606")
+        .await
+        .json();
+    assert_eq!(ids(&here), ["provinois"]);
+    let nowhere = get(&f.app, "/api/v1/landscapes?lon=5.0&lat=45.0")
+        .await
+        .json();
+    assert!(features(&nowhere).is_empty());
+    assert_eq!(
+        features(&get(&f.app, "/api/v1/landscapes").await.json()).len(),
+        6
+    );
+    assert_eq!(
+        get(&f.app, "/api/v1/landscapes?lon=3.2").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&f.app, "/api/v1/landscapes/nowhere").await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
 /// One test per backend for each story above.
 macro_rules! on_every_backend {
     ($($story:ident),+ $(,)?) => {
@@ -738,4 +811,5 @@ on_every_backend!(
     offline_manifest_lists_every_part_with_its_true_size,
     offline_version_follows_a_changed_poi,
     offline_zip_holds_the_same_content,
+    landscape_units_along_a_circuit,
 );

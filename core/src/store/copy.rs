@@ -85,9 +85,13 @@ fn hash_landscape(h: &mut Fnv, l: &Landscape) {
 }
 
 pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
-    let circuits = store.all_circuits().await?;
-    let pois = store.all_pois().await?;
-    let landscapes = store.landscapes().await?;
+    // Sorted here, by bytes: databases order text by their own collation.
+    let mut circuits = store.all_circuits().await?;
+    let mut pois = store.all_pois().await?;
+    let mut landscapes = store.landscapes().await?;
+    circuits.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    pois.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    landscapes.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
     let mut h = Fnv::new();
     circuits.iter().for_each(|c| hash_circuit(&mut h, c));
     pois.iter().for_each(|p| hash_poi(&mut h, p));

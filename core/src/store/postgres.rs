@@ -42,7 +42,8 @@ impl PostgresStore {
             .and_then(|s| s.parse().ok())
             .unwrap_or(DEFAULT_POOL_SIZE);
         let pool = PgPoolOptions::new()
-            .max_connections(size.max(1))
+            // One more than asked for: a server's change listener holds one for good.
+            .max_connections(size.max(1) + 1)
             .min_connections(0)
             // A request waits this long at most for a connection: when the database is
             // down, callers get a quick "unavailable" rather than a hung request.

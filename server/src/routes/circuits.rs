@@ -5,6 +5,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::formats;
 use crate::query::Params;
 use crate::routes::{PointGeometry, parse_id, round1};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
@@ -13,7 +14,8 @@ use balade_core::geometry::{TraceLocator, profile};
 use balade_core::store::Store;
 use balade_core::text::fold;
 use balade_core::{
-    Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, LonLat, Poi, Practice, Trace,
+    Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, Landscape, LonLat, Poi, Practice,
+    Trace,
 };
 use serde::Serialize;
 use std::sync::Arc;
@@ -291,6 +293,15 @@ pub struct SheetProperties {
     /// Ids of the POIs along the way, in walking order.
     pub pois: Vec<String>,
     pub pois_along: Vec<PoiAlong>,
+    /// Landscape units the trace passes through, in walking order.
+    pub landscapes: Vec<LandscapeRef>,
+}
+
+/// A landscape unit named on a sheet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LandscapeRef {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -318,16 +329,23 @@ pub(crate) async fn load(store: &dyn Store, id: &str) -> ApiResult<Circuit> {
     params(("id" = String, Path, description = "Circuit id")),
     responses((status = 200, body = CircuitSheet), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn sheet(
-    State(store): State<Arc<dyn Store>>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<CircuitSheet>> {
-    let circuit = load(store.as_ref(), &id).await?;
-    let pois = store.circuit_pois(&circuit.id).await?;
-    Ok(Json(sheet_of(circuit, pois)?))
+    let circuit = load(state.store.as_ref(), &id).await?;
+    let pois = state.store.circuit_pois(&circuit.id).await?;
+    let catalog = state.catalog.current();
+    let crossed = catalog.landscapes_crossed(&circuit.trace);
+    Ok(Json(sheet_of(circuit, pois, &crossed)?))
 }
 
-/// The sheet of a circuit with its own POIs: what `GET /api/v1/circuits/{id}` answers.
-pub fn sheet_of(circuit: Circuit, pois: Vec<Poi>) -> ApiResult<CircuitSheet> {
+/// The sheet of a circuit with its own POIs and the landscape units it crosses: what
+/// `GET /api/v1/circuits/{id}` answers.
+pub fn sheet_of(
+    circuit: Circuit,
+    pois: Vec<Poi>,
+    landscapes: &[&Landscape],
+) -> ApiResult<CircuitSheet> {
     let id = circuit.id.to_string();
     let locator = TraceLocator::new(&circuit.trace);
     let mut along: Vec<PoiAlong> = pois
@@ -380,6 +398,13 @@ pub fn sheet_of(circuit: Circuit, pois: Vec<Poi>) -> ApiResult<CircuitSheet> {
             media: Vec::new(),
             pois: along.iter().map(|p| p.id.clone()).collect(),
             pois_along: along,
+            landscapes: landscapes
+                .iter()
+                .map(|l| LandscapeRef {
+                    id: l.id.to_string(),
+                    name: l.name.clone(),
+                })
+                .collect(),
         },
     })
 }

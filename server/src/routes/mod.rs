@@ -3,6 +3,7 @@
 
 pub mod circuits;
 pub mod health;
+pub mod landscapes;
 pub mod offline;
 pub mod pois;
 pub mod push;
@@ -36,6 +37,8 @@ use utoipa::{OpenApi, ToSchema};
         push::push,
         tiles::tile,
         tiles::basemap,
+        landscapes::list,
+        landscapes::one,
     )
 )]
 #[derive(Debug)]
@@ -58,6 +61,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/pois/{id}", get(pois::one))
         .route("/api/v1/push", get(push::push))
         .route("/api/v1/basemap", get(tiles::basemap))
+        .route("/api/v1/landscapes", get(landscapes::list))
+        .route("/api/v1/landscapes/{id}", get(landscapes::one))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
 }
 

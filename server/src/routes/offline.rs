@@ -7,6 +7,7 @@ use crate::catalog::SharedCatalog;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::query::Params;
 use crate::routes::circuits::{load, profile_of, sheet_of};
+use crate::routes::landscapes::feature_of as landscape_feature;
 use crate::routes::pois::feature_of;
 use crate::routes::tiles::TILE_TEMPLATE;
 use crate::state::AppState;
@@ -17,7 +18,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::hash;
 use balade_core::index::Hit;
-use balade_core::{Circuit, PoiPoint};
+use balade_core::{Circuit, Landscape, PoiPoint};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -32,7 +33,7 @@ pub const OFFLINE_CORRIDOR_M: f64 = 200.0;
 /// One part of a package.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Part {
-    /// `sheet`, `profile`, `guide`, `poi`, `tile` or `media`.
+    /// `sheet`, `profile`, `guide`, `poi`, `landscape`, `tile` or `media`.
     pub kind: &'static str,
     /// Same-origin URL of the part.
     pub url: String,
@@ -71,6 +72,15 @@ pub struct GuidePoiData {
     pub trigger_radius_m: Option<f64>,
 }
 
+/// A landscape unit's outer ring, as the guidance rules take it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct GuideLandscape {
+    pub id: String,
+    pub name: String,
+    /// `[[lon, lat], …]`.
+    pub polygon: Vec<[f64; 2]>,
+}
+
 /// Everything the guidance rules need for one circuit: the input of `createGuide()` in
 /// the web app and of `Guide::new` on the server.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -79,8 +89,9 @@ pub struct GuideData {
     /// `[[[lon, lat], …], …]`, one array per segment.
     pub segments: Vec<Vec<[f64; 2]>>,
     pub pois: Vec<GuidePoiData>,
-    #[schema(value_type = Vec<Object>)]
-    pub landscapes: Vec<serde_json::Value>,
+    /// The units the trace crosses, one entry per outer ring (a unit in several
+    /// polygons repeats its id; the rules announce it once).
+    pub landscapes: Vec<GuideLandscape>,
     /// Overrides of the rules' thresholds (none: the defaults).
     #[schema(value_type = Object)]
     pub config: serde_json::Value,
@@ -88,7 +99,11 @@ pub struct GuideData {
     pub duration_min: u32,
 }
 
-pub fn guide_of(circuit: &Circuit, pois: &[Hit<'_, PoiPoint>]) -> GuideData {
+pub fn guide_of(
+    circuit: &Circuit,
+    pois: &[Hit<'_, PoiPoint>],
+    landscapes: &[&Landscape],
+) -> GuideData {
     GuideData {
         circuit: circuit.id.to_string(),
         segments: circuit
@@ -109,7 +124,19 @@ pub fn guide_of(circuit: &Circuit, pois: &[Hit<'_, PoiPoint>]) -> GuideData {
                 trigger_radius_m: None,
             })
             .collect(),
-        landscapes: Vec::new(),
+        landscapes: landscapes
+            .iter()
+            .flat_map(|l| {
+                l.polygons
+                    .iter()
+                    .filter_map(|rings| rings.first())
+                    .map(|outer| GuideLandscape {
+                        id: l.id.to_string(),
+                        name: l.name.clone(),
+                        polygon: outer.iter().map(|p| [p.lon(), p.lat()]).collect(),
+                    })
+            })
+            .collect(),
         config: serde_json::json!({}),
         length_m: circuit.stats.length_m.round(),
         duration_min: circuit.duration_min,
@@ -142,8 +169,14 @@ impl PackageCache {
     }
     fn put(&self, key: PackageKey, revision: i64, package: Arc<Package>) {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        // Stale entries go with the next change; a département has few circuits.
+        // Stale entries go with the next change; past the cap, any entry makes room
+        // (a rebuild costs milliseconds).
         map.retain(|_, (r, _)| *r == revision);
+        if map.len() >= CACHED_PACKAGES
+            && let Some(victim) = map.keys().next().cloned()
+        {
+            map.remove(&victim);
+        }
         map.insert(key, (revision, package));
     }
 }
@@ -174,16 +207,20 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
     let circuit = load(store, id).await?;
     let own = store.circuit_pois(&circuit.id).await?;
     let hits = catalog.index.pois_along(&circuit.trace, OFFLINE_CORRIDOR_M);
+    let crossed = catalog.landscapes_crossed(&circuit.trace);
     let base = format!("/api/v1/circuits/{}", circuit.id);
     let mut bodies = vec![
-        (base.clone(), to_json(&sheet_of(circuit.clone(), own)?)?),
+        (
+            base.clone(),
+            to_json(&sheet_of(circuit.clone(), own, &crossed)?)?,
+        ),
         (
             format!("{base}/profile"),
             to_json(&profile_of(&circuit.trace))?,
         ),
         (
             format!("{base}/guide"),
-            to_json(&guide_of(&circuit, &hits))?,
+            to_json(&guide_of(&circuit, &hits, &crossed))?,
         ),
     ];
     let mut parts: Vec<Part> = ["sheet", "profile", "guide"]
@@ -203,6 +240,17 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
             url.clone(),
             &body,
             Some(hit.item.id.to_string()),
+        ));
+        bodies.push((url, body));
+    }
+    for unit in &crossed {
+        let url = format!("/api/v1/landscapes/{}", unit.id);
+        let body = to_json(&landscape_feature(unit))?;
+        parts.push(part(
+            "landscape",
+            url.clone(),
+            &body,
+            Some(unit.id.to_string()),
         ));
         bodies.push((url, body));
     }
@@ -230,6 +278,12 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
     state.packages.put(key, catalog.revision, package.clone());
     Ok(package)
 }
+
+/// Languages a package can be asked in (content falls back to French).
+pub const LANGUAGES: &[&str] = &["fr", "en"];
+
+/// Packages kept in memory at most: each may hold megabytes of tiles.
+const CACHED_PACKAGES: usize = 64;
 
 /// Tiles are listed within this distance of the trace.
 pub const TILE_BUFFER_M: f64 = 500.0;
@@ -298,6 +352,12 @@ pub async fn offline(
     let p = Params::parse(raw.as_deref())?;
     p.only(&["lang", "format"])?;
     let lang = p.text("lang").unwrap_or("fr").to_owned();
+    if !LANGUAGES.contains(&lang.as_str()) {
+        return Err(ApiError::BadRequest(format!(
+            "`lang`: `{lang}` (expected one of: {})",
+            LANGUAGES.join(", ")
+        )));
+    }
     let zip = match p.text("format") {
         None | Some("json") => false,
         Some("zip") => true,
@@ -387,5 +447,9 @@ pub async fn guide(
     let catalog: SharedCatalog = state.catalog.clone();
     let catalog = catalog.current();
     let hits = catalog.index.pois_along(&circuit.trace, OFFLINE_CORRIDOR_M);
-    Ok(Json(guide_of(&circuit, &hits)))
+    Ok(Json(guide_of(
+        &circuit,
+        &hits,
+        &catalog.landscapes_crossed(&circuit.trace),
+    )))
 }

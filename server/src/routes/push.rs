@@ -4,7 +4,8 @@
 //!
 //! - A fix is `{"lon": …, "lat": …, "accuracy": …}` (metres; `t`, seconds, optional).
 //! - Without a circuit, the server sends each POI once per session when the walker is
-//!   within its trigger radius: `{"type":"poi","id","name","kind","distance_m"}`.
+//!   within its trigger radius: `{"type":"poi","id","name","kind","distance_m"}`, and
+//!   each landscape unit once when the walker enters it: `{"type":"landscape","id","name"}`.
 //! - After `{"circuit": "ID"}`, the session follows that circuit with the guidance state
 //!   machine and forwards all its events (POIs, off route, back on route, landscapes),
 //!   plus `{"type":"progress",…}` after each fix.
@@ -22,7 +23,8 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use balade_core::LonLat;
 use balade_core::guidance::{
-    Fix, Guide, GuideConfig, GuideEvent, GuidePoi, default_trigger_radius_m,
+    Fix, Guide, GuideConfig, GuideEvent, GuidePoi, Landscape as GuideLandscape,
+    default_trigger_radius_m,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -152,6 +154,7 @@ async fn send(socket: &mut WebSocket, value: serde_json::Value) -> bool {
 
 async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits) {
     let mut sent: HashSet<String> = HashSet::new();
+    let mut entered: HashSet<String> = HashSet::new();
     let mut guide: Option<Guide> = None;
     let mut bucket = Bucket::new(limits.fixes_per_second);
     loop {
@@ -180,6 +183,18 @@ async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits) {
                 continue;
             }
         };
+        // Every message costs a token: fixes, follows and garbage alike.
+        if !bucket.take() {
+            if !send(
+                &mut socket,
+                json!({ "type": "error", "error": "too many fixes: at most a few per second" }),
+            )
+            .await
+            {
+                return;
+            }
+            continue;
+        }
         let replies = match serde_json::from_str::<ClientMessage>(&text) {
             Err(_) => vec![
                 json!({ "type": "error", "error": "expected {\"lon\",\"lat\",\"accuracy\"} or {\"circuit\"}" }),
@@ -196,28 +211,20 @@ async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits) {
                 lat,
                 accuracy,
                 t,
-            }) => {
-                if !bucket.take() {
-                    vec![
-                        json!({ "type": "error", "error": "too many fixes: at most a few per second" }),
-                    ]
-                } else {
-                    match LonLat::new(lon, lat) {
-                        Err(e) => vec![json!({ "type": "error", "error": e.to_string() })],
-                        Ok(pos) => {
-                            let fix = Fix {
-                                pos,
-                                accuracy_m: accuracy,
-                                t: t.unwrap_or(0.0),
-                            };
-                            match guide.as_mut() {
-                                Some(g) => guided(g, fix),
-                                None => reached(&state, fix, &mut sent),
-                            }
-                        }
+            }) => match LonLat::new(lon, lat) {
+                Err(e) => vec![json!({ "type": "error", "error": e.to_string() })],
+                Ok(pos) => {
+                    let fix = Fix {
+                        pos,
+                        accuracy_m: accuracy,
+                        t: t.unwrap_or(0.0),
+                    };
+                    match guide.as_mut() {
+                        Some(g) => guided(g, fix),
+                        None => reached(&state, fix, &mut sent, &mut entered),
                     }
                 }
-            }
+            },
         };
         for reply in replies {
             if !send(&mut socket, reply).await {
@@ -227,14 +234,20 @@ async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits) {
     }
 }
 
-/// POIs newly within their trigger radius of `fix`, nearest first.
-fn reached(state: &AppState, fix: Fix, sent: &mut HashSet<String>) -> Vec<serde_json::Value> {
+/// POIs newly within their trigger radius of `fix`, nearest first, then landscape units
+/// entered for the first time.
+fn reached(
+    state: &AppState,
+    fix: Fix,
+    sent: &mut HashSet<String>,
+    entered: &mut HashSet<String>,
+) -> Vec<serde_json::Value> {
     // The same accuracy rule as guidance: a vague fix triggers nothing.
     if fix.accuracy_m.is_nan() || fix.accuracy_m > GuideConfig::default().max_accuracy_m {
         return Vec::new();
     }
     let catalog = state.catalog.current();
-    catalog
+    let mut out: Vec<serde_json::Value> = catalog
         .index
         .nearby_pois(fix.pos, MAX_TRIGGER_M, 64, &[])
         .into_iter()
@@ -244,7 +257,14 @@ fn reached(state: &AppState, fix: Fix, sent: &mut HashSet<String>) -> Vec<serde_
             json!({ "type": "poi", "id": h.item.id.as_str(), "name": h.item.name, "kind": h.item.kind.as_str(),
                     "distance_m": (h.distance_m * 10.0).round() / 10.0 })
         })
-        .collect()
+        .collect();
+    out.extend(
+        catalog
+            .landscapes_at(fix.pos)
+            .filter(|l| entered.insert(l.id.to_string()))
+            .map(|l| json!({ "type": "landscape", "id": l.id.as_str(), "name": l.name })),
+    );
+    out
 }
 
 fn guided(guide: &mut Guide, fix: Fix) -> Vec<serde_json::Value> {
@@ -274,10 +294,25 @@ async fn follow(state: &AppState, id: &str) -> Result<Guide, ApiError> {
             trigger_radius_m: None,
         })
         .collect();
+    // One entry per outer ring: the rules announce a unit once whatever its rings.
+    let landscapes = catalog
+        .landscapes_crossed(&circuit.trace)
+        .into_iter()
+        .flat_map(|l| {
+            l.polygons
+                .iter()
+                .filter_map(|rings| rings.first())
+                .map(|outer| GuideLandscape {
+                    id: l.id.to_string(),
+                    name: l.name.clone(),
+                    ring: outer.clone(),
+                })
+        })
+        .collect();
     Ok(Guide::new(
         &circuit.trace,
         pois,
-        Vec::new(),
+        landscapes,
         GuideConfig::default(),
     ))
 }
