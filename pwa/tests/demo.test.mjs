@@ -108,6 +108,12 @@ describe('PWA Balade sur les données de démonstration', () => {
         assert.equal((await items.first().getByRole('heading', { level: 3 }).innerText()).trim(), sorted[0].name);
       }
 
+      // Landscape units crossed, as the API names them (every demo circuit crosses one).
+      const units = detail.properties.landscapes || [];
+      assert.ok(units.length >= 1, 'the demo circuit crosses a landscape unit');
+      const unitList = page.getByRole('region', { name: 'Paysages traversés' }).getByRole('listitem');
+      assert.deepEqual(await unitList.allInnerTexts(), units.map((u) => u.name));
+
       // Download links.
       for (const [format, label] of [
         ['gpx', 'GPX'],

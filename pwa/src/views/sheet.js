@@ -322,6 +322,9 @@ export function renderSheet(main, id, ctx) {
             section('Carte du parcours', mapEl),
             section('Profil altimétrique', profileSlot),
             section('Description', p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, 'Pas de description.')),
+            ...(Array.isArray(p.landscapes) && p.landscapes.length > 0
+              ? [section('Paysages traversés', h('ul', { class: 'sheet__landscapes' }, ...p.landscapes.map((l) => h('li', {}, l.name))))]
+              : []),
           ),
           h(
             'div',
