@@ -18,6 +18,7 @@ use balade_core::{
     Trace,
 };
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
@@ -26,7 +27,7 @@ pub const MAX_LIMIT: usize = 500;
 pub const MAX_RADIUS_M: f64 = 1_000_000.0;
 
 /// Filters of the circuit list. Repeatable parameters also take comma-separated values.
-#[derive(Debug, Default, IntoParams)]
+#[derive(Debug, Clone, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CircuitFilter {
     /// Words to find in names, descriptions, communes and themes (case and accents ignored).
@@ -54,6 +55,9 @@ pub struct CircuitFilter {
     pub near: Option<LonLat>,
     /// With `near`: only circuits starting within this many metres.
     pub radius: Option<f64>,
+    /// `west,south,east,north`: only circuits starting in this box (what a map shows).
+    #[param(value_type = Option<String>, example = "2.5,48.3,3.0,48.6")]
+    pub bbox: Option<[f64; 4]>,
     /// At most this many circuits (default 50, at most 500).
     pub limit: Option<usize>,
     /// Skip this many circuits first.
@@ -71,6 +75,7 @@ const FILTER_PARAMS: &[&str] = &[
     "commune",
     "near",
     "radius",
+    "bbox",
     "limit",
     "offset",
     "lang",
@@ -105,10 +110,30 @@ impl CircuitFilter {
             commune: p.text("commune").map(fold),
             near,
             radius,
+            bbox: p.text("bbox").map(parse_bbox).transpose()?,
             limit,
             offset: p.get("offset")?,
         })
     }
+}
+
+/// `west,south,east,north` in degrees, each a valid coordinate, west ≤ east, south ≤ north.
+pub fn parse_bbox(text: &str) -> ApiResult<[f64; 4]> {
+    let bad = |why: &str| ApiError::BadRequest(format!("`bbox`: `{text}`: {why}"));
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad("not numbers"))?;
+    let [w, s, e, n] =
+        <[f64; 4]>::try_from(v).map_err(|_| bad("expected west,south,east,north"))?;
+    LonLat::new(w, s)
+        .and(LonLat::new(e, n))
+        .map_err(|err| bad(&err.to_string()))?;
+    if w > e || s > n {
+        return Err(bad("west must not exceed east, nor south north"));
+    }
+    Ok([w, s, e, n])
 }
 
 /// `lon,lat` as a checked position.
@@ -182,7 +207,47 @@ pub struct CircuitCollection {
     pub kind: &'static str,
     /// How many circuits match, before `limit` and `offset`.
     pub total: usize,
+    /// For each filter, how many circuits each of its values would give, all the other
+    /// filters applied: what a filter panel shows beside its choices.
+    pub facets: Facets,
     pub features: Vec<CircuitFeature>,
+}
+
+/// Counts per value of each filter.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Facets {
+    pub difficulty: BTreeMap<String, usize>,
+    #[serde(rename = "type")]
+    pub circuit_type: BTreeMap<String, usize>,
+    pub practice: BTreeMap<String, usize>,
+    pub theme: BTreeMap<String, usize>,
+}
+
+/// Each dimension counted under every filter but its own, so choosing "easy" still
+/// shows how many "medium" circuits there are.
+fn facets(circuits: &[Indexed], filter: &CircuitFilter) -> Facets {
+    let count = |clear: &dyn Fn(&mut CircuitFilter),
+                 key: &dyn Fn(&CircuitSummary) -> Vec<String>| {
+        let mut f = filter.clone();
+        clear(&mut f);
+        let mut counts = BTreeMap::new();
+        for (c, _) in select(circuits, &f) {
+            for k in key(&c.summary) {
+                *counts.entry(k).or_insert(0) += 1;
+            }
+        }
+        counts
+    };
+    Facets {
+        difficulty: count(&|f| f.difficulty.clear(), &|s| {
+            vec![s.difficulty.to_string()]
+        }),
+        circuit_type: count(&|f| f.circuit_type.clear(), &|s| {
+            vec![s.circuit_type.to_string()]
+        }),
+        practice: count(&|f| f.practice.clear(), &|s| vec![s.practice.to_string()]),
+        theme: count(&|f| f.theme.clear(), &|s| s.themes.clone()),
+    }
 }
 
 /// Applies the filter to the catalogue: matching circuits, best first, with the distance
@@ -211,6 +276,9 @@ pub fn select<'a>(
                     .commune
                     .as_ref()
                     .is_none_or(|c| s.communes.iter().any(|x| fold(x) == *c))
+                && filter.bbox.is_none_or(|[w, so, e, n]| {
+                    (w..=e).contains(&s.start.lon()) && (so..=n).contains(&s.start.lat())
+                })
                 && words.iter().all(|w| c.folded_text.contains(w.as_str()))
         })
         .filter_map(|c| {
@@ -262,6 +330,7 @@ pub async fn list(
     Ok(Json(CircuitCollection {
         kind: "FeatureCollection",
         total,
+        facets: facets(&catalog.circuits, &filter),
         features,
     }))
 }
