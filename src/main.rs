@@ -39,6 +39,15 @@ enum Command {
     /// Database operations: migrations, copies between backends.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Write the whole published catalogue as open data: circuits and their POIs, and
+    /// the POIs of no circuit, in WGS84 lon/lat.
+    Export {
+        /// `geojson`, `gpx` or `csv`.
+        format: balade_server::export::ExportFormat,
+        /// The file to write (replaced if it exists).
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -185,6 +194,26 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Db(DbCommand::Copy { .. }) => unreachable!("handled above"),
+        Command::Export { format, out } => {
+            let (bytes, exported) = balade_server::export::export(store.as_ref(), format)
+                .await
+                .map_err(|e| e.to_string())?;
+            // Written aside then renamed: a failed export never leaves half a file.
+            let aside = out.with_extension("partial");
+            std::fs::write(&aside, &bytes)
+                .and_then(|()| std::fs::rename(&aside, &out))
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&aside);
+                    format!("cannot write {}: {e}", out.display())
+                })?;
+            println!(
+                "{}: {} circuits, {} POIs",
+                out.display(),
+                exported.circuits,
+                exported.pois
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Serve(args) => {
             if args.demo {
                 load_demo(store.as_ref(), &args.fixtures).await?;

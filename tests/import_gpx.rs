@@ -203,3 +203,73 @@ fn help_explains_every_command() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("unsupported database URL"));
 }
+
+#[test]
+fn the_catalogue_exports_in_every_format() {
+    let db = Db::new();
+    assert!(
+        db.import(&[&common::root().join("fixtures/circuits")], &[])
+            .status
+            .success()
+    );
+    let (circuits, pois) = db.counts();
+    let dir = db.dir.path();
+
+    let out = db.balade(&[
+        "export",
+        "gpx",
+        "--out",
+        dir.join("all.gpx").to_str().expect("utf-8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc =
+        gpx::read(std::fs::File::open(dir.join("all.gpx")).expect("file")).expect("valid GPX");
+    assert_eq!(doc.tracks.len() as u64, circuits);
+    assert_eq!(doc.waypoints.len() as u64, pois);
+
+    let out = db.balade(&[
+        "export",
+        "geojson",
+        "--out",
+        dir.join("all.geojson").to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success());
+    let fc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("all.geojson")).expect("file"))
+            .expect("json");
+    let features = fc["features"].as_array().expect("features");
+    assert_eq!(features.len() as u64, circuits + pois);
+    assert!(
+        features
+            .iter()
+            .filter(|f| f["geometry"]["type"] == "Point")
+            .all(|f| f["properties"]["kind"].is_string())
+    );
+
+    let out = db.balade(&[
+        "export",
+        "csv",
+        "--out",
+        dir.join("all.csv").to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success());
+    let text = std::fs::read_to_string(dir.join("all.csv")).expect("file");
+    assert!(text.starts_with("record,id,name,"));
+    assert_eq!(text.matches("\r\ncircuit,").count() as u64, circuits);
+    assert_eq!(text.matches("\r\npoi,").count() as u64, pois);
+
+    let out = db.balade(&[
+        "export",
+        "shp",
+        "--out",
+        dir.join("x").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "clap refuses an unknown format");
+    let out = db.balade(&["export", "csv", "--out", "/nonexistent/dir/all.csv"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write /nonexistent/dir/all.csv"));
+}

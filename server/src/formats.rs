@@ -91,23 +91,44 @@ pub fn content_disposition(name: &str, ext: &str) -> String {
 }
 
 fn gpx_file(circuit: &Circuit, pois: &[Poi]) -> ApiResult<Vec<u8>> {
+    let metadata = gpx::Metadata {
+        name: Some(circuit.name.clone()),
+        description: non_empty(&circuit.description),
+        keywords: (!circuit.themes.is_empty()).then(|| circuit.themes.join(", ")),
+        ..Default::default()
+    };
+    gpx_document(metadata, std::slice::from_ref(circuit), pois)
+}
+
+/// A GPX 1.1 document: one track per circuit, POIs as waypoints.
+pub fn gpx_document(
+    metadata: gpx::Metadata,
+    circuits: &[Circuit],
+    pois: &[Poi],
+) -> ApiResult<Vec<u8>> {
     let waypoint = |lon: f64, lat: f64, ele: Option<f64>| {
         let mut w = gpx::Waypoint::new(geo_types::Point::new(lon, lat));
         w.elevation = ele;
         w
     };
-    let mut track = gpx::Track::new();
-    track.name = Some(circuit.name.clone());
-    track.description = non_empty(&circuit.description);
-    track.type_ = Some(circuit.practice.to_string());
-    for seg in &circuit.trace.segments {
-        let mut s = gpx::TrackSegment::new();
-        s.points = seg
-            .iter()
-            .map(|p| waypoint(p.pos.lon(), p.pos.lat(), p.ele))
-            .collect();
-        track.segments.push(s);
-    }
+    let tracks = circuits
+        .iter()
+        .map(|circuit| {
+            let mut track = gpx::Track::new();
+            track.name = Some(circuit.name.clone());
+            track.description = non_empty(&circuit.description);
+            track.type_ = Some(circuit.practice.to_string());
+            for seg in &circuit.trace.segments {
+                let mut s = gpx::TrackSegment::new();
+                s.points = seg
+                    .iter()
+                    .map(|p| waypoint(p.pos.lon(), p.pos.lat(), p.ele))
+                    .collect();
+                track.segments.push(s);
+            }
+            track
+        })
+        .collect();
     let waypoints = pois
         .iter()
         .map(|p| {
@@ -118,23 +139,16 @@ fn gpx_file(circuit: &Circuit, pois: &[Poi]) -> ApiResult<Vec<u8>> {
             w
         })
         .collect();
-    let metadata = gpx::Metadata {
-        name: Some(circuit.name.clone()),
-        description: non_empty(&circuit.description),
-        keywords: (!circuit.themes.is_empty()).then(|| circuit.themes.join(", ")),
-        ..Default::default()
-    };
     let doc = gpx::Gpx {
         version: gpx::GpxVersion::Gpx11,
         creator: Some("Balade".into()),
         metadata: Some(metadata),
         waypoints,
-        tracks: vec![track],
+        tracks,
         ..Default::default()
     };
     let mut out = Vec::new();
-    gpx::write(&doc, &mut out)
-        .map_err(|e| ApiError::Encode(format!("GPX of {}: {e}", circuit.id)))?;
+    gpx::write(&doc, &mut out).map_err(|e| ApiError::Encode(format!("GPX: {e}")))?;
     Ok(out)
 }
 
@@ -202,7 +216,14 @@ fn kml_file(circuit: &Circuit, pois: &[Poi]) -> String {
 }
 
 fn geojson_file(circuit: &Circuit, pois: &[Poi]) -> Value {
-    let mut features = vec![json!({
+    let mut features = vec![circuit_feature(circuit)];
+    features.extend(pois.iter().map(poi_feature));
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// A circuit as a GeoJSON Feature: its trace and its figures.
+pub fn circuit_feature(circuit: &Circuit) -> Value {
+    json!({
         "type": "Feature",
         "id": circuit.id.as_str(),
         "geometry": trace_geometry(&circuit.trace),
@@ -218,16 +239,20 @@ fn geojson_file(circuit: &Circuit, pois: &[Poi]) -> Value {
             "practice": circuit.practice.as_str(),
             "themes": circuit.themes,
         }
-    })];
-    features.extend(pois.iter().map(|p| {
-        json!({
-            "type": "Feature",
-            "id": p.id.as_str(),
-            "geometry": { "type": "Point", "coordinates": [p.pos.lon(), p.pos.lat()] },
-            "properties": { "name": p.name, "kind": p.kind.as_str(), "description": p.description }
-        })
-    }));
-    json!({ "type": "FeatureCollection", "features": features })
+    })
+}
+
+/// A POI as a GeoJSON Feature.
+pub fn poi_feature(p: &Poi) -> Value {
+    json!({
+        "type": "Feature",
+        "id": p.id.as_str(),
+        "geometry": { "type": "Point", "coordinates": [p.pos.lon(), p.pos.lat()] },
+        "properties": {
+            "name": p.name, "kind": p.kind.as_str(), "description": p.description,
+            "circuit": p.circuit.as_ref().map(|c| c.as_str()),
+        }
+    })
 }
 
 #[cfg(test)]

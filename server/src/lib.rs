@@ -6,6 +6,7 @@
 
 pub mod catalog;
 pub mod error;
+pub mod export;
 pub mod formats;
 pub mod query;
 pub mod routes;

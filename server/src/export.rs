@@ -1,0 +1,192 @@
+//! Open-data exports of the whole published catalogue (`balade export`): GeoJSON, GPX
+//! and CSV, in WGS84 lon/lat, written with the same writers as the per-circuit downloads.
+
+use crate::error::ApiError;
+use crate::formats::{circuit_feature, gpx_document, poi_feature};
+use balade_core::store::{Store, StoreError};
+use balade_core::{Circuit, Poi};
+use std::collections::HashSet;
+use std::fmt::Write;
+use std::str::FromStr;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    GeoJson,
+    Gpx,
+    Csv,
+}
+
+impl FromStr for ExportFormat {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "geojson" => Ok(Self::GeoJson),
+            "gpx" => Ok(Self::Gpx),
+            "csv" => Ok(Self::Csv),
+            _ => Err(format!(
+                "unknown export format `{s}` (expected geojson, gpx or csv)"
+            )),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot write the export: {0}")]
+    Encode(String),
+}
+
+/// What was exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exported {
+    pub circuits: usize,
+    pub pois: usize,
+}
+
+/// The published circuits and the POIs that go with them: their own, and the ones of
+/// no circuit (heritage, services…); POIs of unpublished circuits stay out.
+async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreError> {
+    let circuits: Vec<Circuit> = store
+        .all_circuits()
+        .await?
+        .into_iter()
+        .filter(|c| c.published)
+        .collect();
+    let published: HashSet<&str> = circuits.iter().map(|c| c.id.as_str()).collect();
+    let pois = store
+        .all_pois()
+        .await?
+        .into_iter()
+        .filter(|p| {
+            p.circuit
+                .as_ref()
+                .is_none_or(|c| published.contains(c.as_str()))
+        })
+        .collect();
+    Ok((circuits, pois))
+}
+
+pub async fn export(
+    store: &dyn Store,
+    format: ExportFormat,
+) -> Result<(Vec<u8>, Exported), ExportError> {
+    let (circuits, pois) = catalogue(store).await?;
+    let exported = Exported {
+        circuits: circuits.len(),
+        pois: pois.len(),
+    };
+    let encode = |e: ApiError| ExportError::Encode(e.to_string());
+    let bytes = match format {
+        ExportFormat::GeoJson => {
+            let mut features: Vec<serde_json::Value> =
+                circuits.iter().map(circuit_feature).collect();
+            features.extend(pois.iter().map(poi_feature));
+            serde_json::json!({ "type": "FeatureCollection", "features": features })
+                .to_string()
+                .into_bytes()
+        }
+        ExportFormat::Gpx => {
+            let metadata = gpx::Metadata {
+                name: Some("Balade".into()),
+                ..Default::default()
+            };
+            gpx_document(metadata, &circuits, &pois).map_err(encode)?
+        }
+        ExportFormat::Csv => csv(&circuits, &pois).into_bytes(),
+    };
+    Ok((bytes, exported))
+}
+
+/// One row per record (RFC 4180 quoting): circuits with their start, then POIs.
+fn csv(circuits: &[Circuit], pois: &[Poi]) -> String {
+    let mut out = String::from(
+        "record,id,name,kind,circuit,lon,lat,length_m,ascent_m,duration_min,difficulty,type,practice,themes,description\r\n",
+    );
+    for c in circuits {
+        let start = c.trace.start();
+        let row = [
+            "circuit".to_owned(),
+            c.id.to_string(),
+            c.name.clone(),
+            String::new(),
+            String::new(),
+            start.map(|p| p.lon().to_string()).unwrap_or_default(),
+            start.map(|p| p.lat().to_string()).unwrap_or_default(),
+            c.stats.length_m.round().to_string(),
+            c.stats.ascent_m.round().to_string(),
+            c.duration_min.to_string(),
+            c.difficulty.to_string(),
+            c.circuit_type.to_string(),
+            c.practice.to_string(),
+            c.themes.join("|"),
+            c.description.clone(),
+        ];
+        push_row(&mut out, &row);
+    }
+    for p in pois {
+        let row = [
+            "poi".to_owned(),
+            p.id.to_string(),
+            p.name.clone(),
+            p.kind.to_string(),
+            p.circuit
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            p.pos.lon().to_string(),
+            p.pos.lat().to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            p.description.clone(),
+        ];
+        push_row(&mut out, &row);
+    }
+    out
+}
+
+fn push_row(out: &mut String, fields: &[String]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if f.contains([',', '"', '\n', '\r']) {
+            let _ = write!(out, "\"{}\"", f.replace('"', "\"\""));
+        } else {
+            out.push_str(f);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        let mut out = String::new();
+        push_row(
+            &mut out,
+            &[
+                "a".into(),
+                "b,c".into(),
+                "say \"hi\"".into(),
+                "two\nlines".into(),
+            ],
+        );
+        assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+    }
+
+    #[test]
+    fn formats_parse() {
+        assert_eq!("gpx".parse(), Ok(ExportFormat::Gpx));
+        assert!("shp".parse::<ExportFormat>().is_err());
+    }
+}
