@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use balade_core::store::{self, OpenOptions, Store};
-use balade_import::{ImportOptions, import_gpx, import_landscapes};
+use balade_import::{ImportOptions, import_circuits, import_gpx, import_landscapes};
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -112,6 +112,19 @@ enum ImportCommand {
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Import the good records of a file that has bad ones.
+        #[arg(long)]
+        partial: bool,
+    },
+    /// Whole circuits from the national hiking-trail schema (schema_randonnee GeoJSON).
+    ///
+    /// Keyed by producer and `id_local`: re-importing an export updates its circuits.
+    /// Given figures (duration, difficulty, type, practice, elevation) win; the rest is
+    /// computed from the trace.
+    Circuits {
+        /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Import the good features of a file that has bad ones.
         #[arg(long)]
         partial: bool,
     },
@@ -231,6 +244,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Import(ImportCommand::Circuits { paths, partial }) => {
+            import(store, paths, partial, Source::Circuits).await
+        }
         Command::Import(ImportCommand::Landscapes { paths, partial }) => {
             import(store, paths, partial, Source::Landscapes).await
         }
@@ -267,6 +283,7 @@ async fn copy(from: &str, to: &str) -> Result<ExitCode, String> {
 #[derive(Debug, Clone, Copy)]
 enum Source {
     Gpx,
+    Circuits,
     Landscapes,
 }
 
@@ -283,6 +300,7 @@ async fn import(
     let mut out = std::io::stdout();
     let run = match source {
         Source::Gpx => import_gpx(store.as_ref(), &paths, &options, &mut out).await,
+        Source::Circuits => import_circuits(store.as_ref(), &paths, &options, &mut out).await,
         Source::Landscapes => import_landscapes(store.as_ref(), &paths, &options, &mut out).await,
     };
     let report = run.map_err(|e| e.to_string())?;

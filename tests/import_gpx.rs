@@ -273,3 +273,51 @@ fn the_catalogue_exports_in_every_format() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write /nonexistent/dir/all.csv"));
 }
+
+#[test]
+fn the_national_trail_schema_imports_185_real_treks() {
+    let db = Db::new();
+    let file = shared_data("trails/schema_randonnee/geotrek-treks-pnc.geojson");
+    let out = db.balade(&["import", "circuits", file.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(summary(&out), (185, 0, 0));
+    assert_eq!(db.counts().0, 185);
+    // The schema's own valid example too, and a second run only updates.
+    let example = shared_data("trails/schema_randonnee/exemple-valide.json");
+    let out = db.balade(&["import", "circuits", example.to_str().expect("utf-8")]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = db.balade(&["import", "circuits", file.to_str().expect("utf-8")]);
+    assert_eq!(summary(&out), (0, 185, 0));
+
+    // Served like any circuit, texts without HTML.
+    let geojson = db.dir.path().join("all.geojson");
+    assert!(
+        db.balade(&[
+            "export",
+            "geojson",
+            "--out",
+            geojson.to_str().expect("utf-8")
+        ])
+        .status
+        .success()
+    );
+    let fc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&geojson).expect("file")).expect("json");
+    let roquette = fc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["name"] == "Mas cévenol de La Roquette")
+        .expect("a known trek");
+    let description = roquette["properties"]["description"]
+        .as_str()
+        .expect("text");
+    assert!(
+        !description.contains('<')
+            && !description.contains("&eacute;")
+            && description.contains('é'),
+        "{description}"
+    );
+    assert_eq!(roquette["properties"]["type"], "loop");
+    assert_eq!(roquette["properties"]["duration_min"], 120);
+}

@@ -118,28 +118,13 @@ fn decode_entities(s: &str) -> String {
         let tail = &rest[amp..];
         let decoded = tail[1..].find(';').filter(|&e| e <= 10).and_then(|e| {
             let name = &tail[1..=e];
-            let c = match name {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some(' '),
-                "rsquo" | "lsquo" => Some('’'),
-                "laquo" => Some('«'),
-                "raquo" => Some('»'),
-                "eacute" => Some('é'),
-                "egrave" => Some('è'),
-                "agrave" => Some('à'),
-                "ccedil" => Some('ç'),
-                "ecirc" => Some('ê'),
-                _ => name
-                    .strip_prefix("#x")
+            let c = named_entity(name).or_else(|| {
+                name.strip_prefix("#x")
                     .or_else(|| name.strip_prefix("#X"))
                     .and_then(|h| u32::from_str_radix(h, 16).ok())
                     .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            };
+                    .and_then(char::from_u32)
+            });
             c.map(|c| (c, e + 2))
         });
         match decoded {
@@ -155,6 +140,62 @@ fn decode_entities(s: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The HTML named entities that French texts use: punctuation, and the accented
+/// letters by their `{letter}{accent}` names (`eacute`, `Agrave`, `ccedil`…).
+fn named_entity(name: &str) -> Option<char> {
+    let plain = match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => '\u{a0}',
+        "rsquo" => '’',
+        "lsquo" => '‘',
+        "rdquo" => '”',
+        "ldquo" => '“',
+        "laquo" => '«',
+        "raquo" => '»',
+        "bull" => '•',
+        "middot" => '·',
+        "hellip" => '…',
+        "ndash" => '–',
+        "mdash" => '—',
+        "deg" => '°',
+        "euro" => '€',
+        "copy" => '©',
+        "reg" => '®',
+        "times" => '×',
+        "oelig" => 'œ',
+        "OElig" => 'Œ',
+        "aelig" => 'æ',
+        "AElig" => 'Æ',
+        "szlig" => 'ß',
+        _ => {
+            let mut chars = name.chars();
+            let base = chars.next()?;
+            let accent = chars.as_str();
+            let (lower, upper) = match accent {
+                "grave" => ("aeiou", "àèìòù"),
+                "acute" => ("aeiouy", "áéíóúý"),
+                "circ" => ("aeiou", "âêîôû"),
+                "uml" => ("aeiouy", "äëïöüÿ"),
+                "cedil" => ("c", "ç"),
+                "tilde" => ("ano", "ãñõ"),
+                _ => return None,
+            };
+            let i = lower.find(base.to_ascii_lowercase())?;
+            let c = upper.chars().nth(lower[..i].chars().count())?;
+            return Some(if base.is_uppercase() {
+                c.to_uppercase().next().unwrap_or(c)
+            } else {
+                c
+            });
+        }
+    };
+    Some(plain)
 }
 
 /// Collapses spaces within lines and keeps at most one blank line between paragraphs.
@@ -216,5 +257,11 @@ mod tests {
             "deux espaces\n\nfin"
         );
         assert_eq!(plain_text("&unknown; &"), "&unknown; &");
+        assert_eq!(
+            plain_text(
+                "pr&eacute;cisions&nbsp;: &Agrave; &bull; c&oelig;ur &ccedil;a &Eacute;T&Eacute;"
+            ),
+            "précisions : À • cœur ça ÉTÉ"
+        );
     }
 }

@@ -4,14 +4,16 @@
 //!
 //! - [`report`]: rejections and the run summary printed by every import command.
 //! - [`gpx`]: circuits from GPX 1.0/1.1 files, their waypoints as POIs.
+//! - [`circuits`]: whole circuits from the national hiking-trail schema.
 //! - [`landscapes`]: landscape units from GeoJSON polygons.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
+pub mod circuits;
 pub mod gpx;
 pub mod landscapes;
 pub mod report;
 pub mod run;
 
 pub use report::{ImportReport, Rejection};
-pub use run::{ImportOptions, import_gpx, import_landscapes};
+pub use run::{ImportOptions, import_circuits, import_gpx, import_landscapes};

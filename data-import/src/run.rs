@@ -2,7 +2,7 @@
 //! reports progress and rejections as they come.
 
 use crate::report::{ImportReport, Rejection};
-use crate::{gpx, landscapes};
+use crate::{circuits, gpx, landscapes};
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
@@ -75,6 +75,21 @@ pub async fn import_gpx(
     let mut written = HashMap::new();
     run_files(&files, report, options, out, async |path, report| {
         import_one_gpx(store, path, options, report, &mut written).await
+    })
+    .await
+}
+
+/// Imports whole circuits (national hiking-trail schema, GeoJSON) into `store`.
+pub async fn import_circuits(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    out: &mut dyn Write,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = collect_files(paths, &["geojson", "json"], &mut report);
+    run_files(&files, report, options, out, async |path, report| {
+        import_one_circuits(store, path, options, report).await
     })
     .await
 }
@@ -227,8 +242,8 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read: {e}"))
 }
 
-/// Larger landscape files are refused: an atlas is tens of polygons.
-pub const MAX_LANDSCAPE_BYTES: u64 = 64 * 1024 * 1024;
+/// Larger GeoJSON files are refused: an atlas or a trail export is megabytes, not more.
+pub const MAX_GEOJSON_BYTES: u64 = 64 * 1024 * 1024;
 
 async fn import_one_landscapes(
     store: &dyn Store,
@@ -242,7 +257,7 @@ async fn import_one_landscapes(
         report.files_refused += 1;
         format!("{}: not imported ({n} rejected)", path.display())
     };
-    let bytes = match read_limited(path, MAX_LANDSCAPE_BYTES) {
+    let bytes = match read_limited(path, MAX_GEOJSON_BYTES) {
         Ok(b) => b,
         Err(reason) => return Ok(refuse(report, vec![Rejection::file(path, reason)])),
     };
@@ -271,5 +286,49 @@ async fn import_one_landscapes(
         "{}: {} landscape units",
         path.display(),
         parsed.units.len()
+    ))
+}
+
+async fn import_one_circuits(
+    store: &dyn Store,
+    path: &Path,
+    options: &ImportOptions,
+    report: &mut ImportReport,
+) -> Result<String, StoreError> {
+    let refuse = |report: &mut ImportReport, rejections: Vec<Rejection>| {
+        let n = rejections.len();
+        report.rejections.extend(rejections);
+        report.files_refused += 1;
+        format!("{}: not imported ({n} rejected)", path.display())
+    };
+    let bytes = match read_limited(path, MAX_GEOJSON_BYTES) {
+        Ok(b) => b,
+        Err(reason) => return Ok(refuse(report, vec![Rejection::file(path, reason)])),
+    };
+    let parsed = match circuits::parse(path, &bytes, options.partial) {
+        Ok(p) => p,
+        Err(rejections) => return Ok(refuse(report, rejections)),
+    };
+    let mut tx = store.begin_import().await?;
+    let mut counts = (0, 0);
+    for circuit in &parsed.circuits {
+        match tx.upsert_circuit(circuit).await {
+            Ok(Upsert::Inserted) => counts.0 += 1,
+            Ok(Upsert::Updated) => counts.1 += 1,
+            Err(StoreError::Conflict(reason)) => {
+                return Ok(refuse(report, vec![Rejection::file(path, reason)]));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit().await?;
+    report.imported += counts.0;
+    report.updated += counts.1;
+    report.files_written += 1;
+    report.rejections.extend(parsed.dropped);
+    Ok(format!(
+        "{}: {} circuits",
+        path.display(),
+        parsed.circuits.len()
     ))
 }

@@ -1,0 +1,290 @@
+//! Whole circuits from the national hiking-trail schema (`schema_randonnee`): a GeoJSON
+//! FeatureCollection of LineString/MultiLineString itineraries with their French fields.
+//!
+//! - Key: `id_local` (else `eid`, else `uuid`) within the producer (`producteur` or
+//!   `proprietaire`): re-importing a producer's export updates its circuits.
+//! - Given values win where the schema has them (`duree`, `difficulte`,
+//!   `type_itineraire`, `pratique`, elevation figures when the trace has none); the
+//!   length and whatever is missing are computed from the trace by the usual rules.
+//! - HTML in the texts (with its entities) becomes plain text.
+//! - Each feature is a record: without `--partial` one bad feature refuses the file.
+
+use crate::report::Rejection;
+use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
+use balade_core::text::{fold, plain_text, slug};
+use balade_core::{
+    Circuit, CircuitId, CircuitType, Difficulty, LonLat, Practice, Trace, TracePoint,
+};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::path::Path;
+
+#[derive(Debug, Clone)]
+pub struct ParsedCircuits {
+    pub circuits: Vec<Circuit>,
+    pub dropped: Vec<Rejection>,
+}
+
+pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedCircuits, Vec<Rejection>> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
+        vec![Rejection {
+            path: path.to_owned(),
+            position: (e.line() > 0).then(|| (e.line() as u64, e.column() as u64)),
+            field: None,
+            reason: format!("not valid JSON: {e}"),
+        }]
+    })?;
+    let Some(features) = doc.get("features").and_then(Value::as_array) else {
+        return Err(vec![Rejection::file(
+            path,
+            "not a GeoJSON FeatureCollection of itineraries",
+        )]);
+    };
+    let (mut circuits, mut bad) = (Vec::new(), Vec::new());
+    let mut seen = HashSet::new();
+    for (i, feature) in features.iter().enumerate() {
+        let reject = |field: &str, reason: String| Rejection {
+            path: path.to_owned(),
+            position: None,
+            field: Some(format!("feature {}: {field}", i + 1)),
+            reason,
+        };
+        match circuit(feature) {
+            Ok(c) if !seen.insert(c.source.clone()) => {
+                bad.push(reject("id_local", format!("`{}` given twice", c.id)))
+            }
+            Ok(c) => circuits.push(c),
+            Err((field, reason)) => bad.push(reject(field, reason)),
+        }
+    }
+    if circuits.is_empty() && bad.is_empty() {
+        return Err(vec![Rejection::file(path, "no itineraries")]);
+    }
+    if !bad.is_empty() && !partial {
+        return Err(bad);
+    }
+    Ok(ParsedCircuits {
+        circuits,
+        dropped: bad,
+    })
+}
+
+type Fault = (&'static str, String);
+
+fn text(props: &Map<String, Value>, key: &str) -> Option<String> {
+    match props.get(key)? {
+        Value::String(s) => Some(plain_text(s)).filter(|s| !s.is_empty()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn number(props: &Map<String, Value>, key: &str) -> Option<f64> {
+    props.get(key).and_then(|v| {
+        v.as_f64().or_else(|| {
+            v.as_str()
+                .and_then(|s| s.trim().replace(',', ".").parse().ok())
+        })
+    })
+}
+
+fn list(props: &Map<String, Value>, key: &str) -> Vec<String> {
+    text(props, key)
+        .map(|t| {
+            t.split(',')
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn practice_of(text: &str) -> Practice {
+    match fold(text).as_str() {
+        "vtt" => Practice::Mtb,
+        "velo" | "cyclo" | "cyclotourisme" | "velo de route" => Practice::Bike,
+        "equestre" | "cheval" => Practice::Horse,
+        _ => Practice::Walk,
+    }
+}
+
+fn difficulty_of(text: &str) -> Option<Difficulty> {
+    Some(match fold(text).as_str() {
+        "tres facile" | "facile" => Difficulty::Easy,
+        "moyen" | "moyenne" | "intermediaire" => Difficulty::Medium,
+        "difficile" => Difficulty::Hard,
+        "tres difficile" => Difficulty::VeryHard,
+        _ => return None,
+    })
+}
+
+fn type_of(text: &str) -> Option<CircuitType> {
+    Some(match fold(text).as_str() {
+        "boucle" => CircuitType::Loop,
+        "aller-retour" | "aller retour" => CircuitType::Return,
+        "aller simple" | "itinerance" | "traversee" => CircuitType::OneWay,
+        _ => return None,
+    })
+}
+
+fn trace_of(geometry: &Value) -> Result<Trace, Fault> {
+    let coords = geometry
+        .get("coordinates")
+        .ok_or(("geometry", "no coordinates".to_owned()))?;
+    let lines: Vec<&Value> = match geometry.get("type").and_then(Value::as_str) {
+        Some("LineString") => vec![coords],
+        Some("MultiLineString") => coords
+            .as_array()
+            .map(|a| a.iter().collect())
+            .unwrap_or_default(),
+        Some(other) => {
+            return Err((
+                "geometry",
+                format!("a {other} is not an itinerary (LineString or MultiLineString)"),
+            ));
+        }
+        None => return Err(("geometry", "missing".to_owned())),
+    };
+    let segments = lines
+        .into_iter()
+        .map(|line| {
+            line.as_array()
+                .ok_or(("geometry", "a line is not an array".to_owned()))?
+                .iter()
+                .map(|p| {
+                    let a = p
+                        .as_array()
+                        .filter(|a| a.len() >= 2)
+                        .ok_or(("geometry", format!("position {p} is not [lon, lat]")))?;
+                    let (lon, lat) = (a[0].as_f64(), a[1].as_f64());
+                    let (Some(lon), Some(lat)) = (lon, lat) else {
+                        return Err(("geometry", format!("position {p} is not numbers")));
+                    };
+                    let pos = LonLat::new(lon, lat).map_err(|e| ("geometry", e.to_string()))?;
+                    Ok(TracePoint {
+                        pos,
+                        ele: a.get(2).and_then(Value::as_f64),
+                    })
+                })
+                .collect::<Result<Vec<_>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let trace = Trace {
+        segments: segments.into_iter().filter(|s| !s.is_empty()).collect(),
+    };
+    if trace.point_count() < 2 {
+        return Err(("geometry", "fewer than 2 points".to_owned()));
+    }
+    Ok(trace)
+}
+
+fn circuit(feature: &Value) -> Result<Circuit, Fault> {
+    let empty = Map::new();
+    let props = feature
+        .get("properties")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let name = text(props, "nom_itineraire").ok_or(("nom_itineraire", "missing".to_owned()))?;
+    let producer = text(props, "producteur")
+        .or_else(|| text(props, "proprietaire"))
+        .unwrap_or_else(|| "inconnu".into());
+    let local = text(props, "id_local")
+        .or_else(|| text(props, "eid"))
+        .or_else(|| text(props, "uuid"))
+        .unwrap_or_else(|| slug(&name));
+    let id = CircuitId::new(format!("{}-{}", slug(&producer), slug(&local)))
+        .map_err(|e| ("id_local", e.to_string()))?;
+    let trace = trace_of(feature.get("geometry").unwrap_or(&Value::Null))?;
+    let mut stats = trace_stats(&trace);
+    // A 2-D trace has no elevation: the producer's figures stand in.
+    if stats.max_elevation_m.is_none() {
+        stats.ascent_m = number(props, "denivele_positif").map_or(0.0, f64::abs);
+        stats.descent_m = number(props, "denivele_negatif").map_or(0.0, f64::abs);
+        stats.min_elevation_m = number(props, "altitude_min");
+        stats.max_elevation_m = number(props, "altitude_max");
+    }
+    let practice = text(props, "pratique").map_or(Practice::Walk, |p| practice_of(&p));
+    let description = text(props, "presentation").unwrap_or_default();
+    Ok(Circuit {
+        source: format!("randonnee:{}:{}", slug(&producer), local),
+        summary: text(props, "presentation_courte").unwrap_or_else(|| {
+            description
+                .split(['.', '\n'])
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        }),
+        name,
+        description,
+        practice,
+        themes: list(props, "themes")
+            .iter()
+            .map(|t| t.to_lowercase())
+            .collect(),
+        communes: list(props, "communes_nom"),
+        duration_min: number(props, "duree").filter(|h| *h > 0.0).map_or_else(
+            || duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
+            |h| (h * 60.0).round() as u32,
+        ),
+        difficulty: text(props, "difficulte")
+            .and_then(|d| difficulty_of(&d))
+            .unwrap_or_else(|| difficulty(stats.length_m, stats.ascent_m)),
+        circuit_type: text(props, "type_itineraire")
+            .and_then(|t| type_of(&t))
+            .unwrap_or_else(|| circuit_type(&trace)),
+        stats,
+        trace,
+        published: true,
+        id,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maps_the_schema_fields() {
+        let doc = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+          "geometry":{"type":"LineString","coordinates":[[3.0,44.0],[3.01,44.0],[3.01,44.01]]},
+          "properties":{"id_local":"12","producteur":"Parc des Cévennes","nom_itineraire":"Le &eacute;t&eacute;",
+            "pratique":"VTT","type_itineraire":"aller-retour","difficulte":"Très difficile","duree":1.5,
+            "denivele_positif":120,"denivele_negatif":-118,"altitude_min":500,"altitude_max":620,
+            "themes":"Eau,Géologie","communes_nom":"Florac,Vebron","presentation":"<p>Long.</p>"}}]}"#;
+        let p = parse(Path::new("r.geojson"), doc.as_bytes(), false).unwrap();
+        let c = &p.circuits[0];
+        assert_eq!(c.id.as_str(), "parc-des-cevennes-12");
+        assert_eq!(c.name, "Le été");
+        assert_eq!(
+            (c.practice, c.circuit_type, c.difficulty, c.duration_min),
+            (Practice::Mtb, CircuitType::Return, Difficulty::VeryHard, 90)
+        );
+        assert_eq!(
+            (c.stats.ascent_m, c.stats.descent_m, c.stats.max_elevation_m),
+            (120.0, 118.0, Some(620.0))
+        );
+        assert_eq!(c.themes, ["eau", "géologie"]);
+        assert_eq!(c.communes, ["Florac", "Vebron"]);
+        assert!(c.stats.length_m > 1_500.0);
+    }
+
+    #[test]
+    fn bad_features_are_named() {
+        let doc = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","geometry":{"type":"Point","coordinates":[3,44]},"properties":{"nom_itineraire":"A"}},
+          {"type":"Feature","geometry":{"type":"LineString","coordinates":[[3,44],[3,94]]},"properties":{"nom_itineraire":"B"}},
+          {"type":"Feature","geometry":{"type":"LineString","coordinates":[[3,44],[3.1,44]]},"properties":{}}]}"#;
+        let err = parse(Path::new("b.geojson"), doc.as_bytes(), false).unwrap_err();
+        let text: Vec<String> = err.iter().map(ToString::to_string).collect();
+        assert!(
+            text[0].contains("feature 1: geometry") && text[0].contains("Point"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].contains("feature 2: geometry") && text[1].contains("latitude 94"),
+            "{text:?}"
+        );
+        assert!(text[2].contains("feature 3: nom_itineraire"), "{text:?}");
+    }
+}
