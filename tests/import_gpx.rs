@@ -321,3 +321,63 @@ fn the_national_trail_schema_imports_185_real_treks() {
     assert_eq!(roquette["properties"]["type"], "loop");
     assert_eq!(roquette["properties"]["duration_min"], 120);
 }
+
+#[test]
+fn geotrek_api_v2_trek_pages_import() {
+    let db = Db::new();
+    let dir = shared_data("trails/geotrek-admin/trekking/geotrek_parser_v2");
+    let out = db.balade(&[
+        "import",
+        "circuits",
+        dir.join("trek.json").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_eq!(summary(&out), (5, 0, 0));
+    // The same trek in a later page updates it.
+    let out = db.balade(&[
+        "import",
+        "circuits",
+        dir.join("trek_2.json").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let out = db.balade(&[
+        "import",
+        "circuits",
+        dir.join("trek_2_after.json").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(summary(&out), (0, 1, 0));
+    // A page of practices, not treks: refused with the reason.
+    let out = db.balade(&[
+        "import",
+        "circuits",
+        dir.join("trek_practice.json").to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("not a trek"), "{}", stdout(&out));
+    let geojson = db.dir.path().join("all.geojson");
+    assert!(
+        db.balade(&[
+            "export",
+            "geojson",
+            "--out",
+            geojson.to_str().expect("utf-8")
+        ])
+        .status
+        .success()
+    );
+    let fc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&geojson).expect("file")).expect("json");
+    let pic = fc["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["name"] == "Boucle du Pic des Trois Seigneurs")
+        .expect("the French name");
+    assert_eq!(pic["properties"]["duration_min"], 1440, "24 h as given");
+    assert!(
+        pic["properties"]["ascent_m"]
+            .as_f64()
+            .is_some_and(|a| a > 100.0),
+        "computed from the 3-D trace"
+    );
+}

@@ -1,5 +1,7 @@
 //! Whole circuits from the national hiking-trail schema (`schema_randonnee`): a GeoJSON
-//! FeatureCollection of LineString/MultiLineString itineraries with their French fields.
+//! FeatureCollection of LineString/MultiLineString itineraries with their French fields;
+//! or from Geotrek API v2 trek pages (`{"results": [...]}`), keyed by their UUID, with
+//! texts in several languages (French taken) and 3-D traces.
 //!
 //! - Key: `id_local` (else `eid`, else `uuid`) within the producer (`producteur` or
 //!   `proprietaire`): re-importing a producer's export updates its circuits.
@@ -35,11 +37,17 @@ pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedCircuits,
             reason: format!("not valid JSON: {e}"),
         }]
     })?;
-    let Some(features) = doc.get("features").and_then(Value::as_array) else {
-        return Err(vec![Rejection::file(
-            path,
-            "not a GeoJSON FeatureCollection of itineraries",
-        )]);
+    type Reader = fn(&Value) -> Result<Circuit, Fault>;
+    let (features, read): (&Vec<Value>, Reader) = match (
+        doc.get("features").and_then(Value::as_array),
+        doc.get("results").and_then(Value::as_array),
+    ) {
+        (Some(f), _) => (f, circuit),
+        (None, Some(r)) => (r, geotrek_trek),
+        _ => {
+            let reason = "neither a schema_randonnee FeatureCollection nor a Geotrek API v2 page";
+            return Err(vec![Rejection::file(path, reason)]);
+        }
     };
     let (mut circuits, mut bad) = (Vec::new(), Vec::new());
     let mut seen = HashSet::new();
@@ -50,7 +58,7 @@ pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedCircuits,
             field: Some(format!("feature {}: {field}", i + 1)),
             reason,
         };
-        match circuit(feature) {
+        match read(feature) {
             Ok(c) if !seen.insert(c.source.clone()) => {
                 bad.push(reject("id_local", format!("`{}` given twice", c.id)))
             }
@@ -236,6 +244,91 @@ fn circuit(feature: &Value) -> Result<Circuit, Fault> {
         stats,
         trace,
         published: true,
+        id,
+    })
+}
+
+/// French first, then any language with text.
+fn translated(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) => Some(plain_text(s)),
+        Value::Object(m) => m
+            .get("fr")
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .or_else(|| {
+                m.values()
+                    .filter_map(Value::as_str)
+                    .find(|s| !s.trim().is_empty())
+            })
+            .map(plain_text),
+        _ => None,
+    }
+    .filter(|s| !s.is_empty())
+}
+
+/// A trek of a Geotrek API v2 page. Difficulty, practice and themes there are ids of
+/// the source's own lists, so they are computed or left out rather than guessed.
+fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
+    let key = trek
+        .get("uuid")
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .or_else(|| trek.get("id").map(|v| v.to_string()))
+        .ok_or(("uuid", "missing".to_owned()))?;
+    let id =
+        CircuitId::new(format!("geotrek-{}", slug(&key))).map_err(|e| ("uuid", e.to_string()))?;
+    // Geotrek's other lists (practices, difficulties, themes…) have the same page shape.
+    let geometry = trek
+        .get("geometry")
+        .filter(|g| !g.is_null())
+        .ok_or(("geometry", "none: not a trek".to_owned()))?;
+    let trace = trace_of(geometry)?;
+    let name = translated(trek.get("name")).ok_or(("name", "missing".to_owned()))?;
+    // Geotrek computes relief from a terrain model: better than a GPS trace, so it wins.
+    let mut stats = trace_stats(&trace);
+    let given = |k: &str| trek.get(k).and_then(Value::as_f64);
+    stats.ascent_m = given("ascent").map_or(stats.ascent_m, f64::abs);
+    stats.descent_m = given("descent").map_or(stats.descent_m, f64::abs);
+    stats.min_elevation_m = given("min_elevation").or(stats.min_elevation_m);
+    stats.max_elevation_m = given("max_elevation").or(stats.max_elevation_m);
+    let practice = Practice::Walk;
+    let description = translated(trek.get("description")).unwrap_or_default();
+    let published = match trek.get("published") {
+        Some(Value::Bool(b)) => *b,
+        Some(Value::Object(m)) => m.get("fr").and_then(Value::as_bool).unwrap_or(true),
+        _ => true,
+    };
+    Ok(Circuit {
+        source: format!("geotrek:{key}"),
+        summary: translated(trek.get("description_teaser")).unwrap_or_default(),
+        name,
+        description,
+        practice,
+        themes: Vec::new(),
+        communes: trek
+            .get("cities")
+            .and_then(Value::as_array)
+            .map(|c| {
+                c.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        duration_min: trek
+            .get("duration")
+            .and_then(Value::as_f64)
+            .filter(|h| *h > 0.0)
+            .map_or_else(
+                || duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
+                |h| (h * 60.0).round() as u32,
+            ),
+        difficulty: difficulty(stats.length_m, stats.ascent_m),
+        circuit_type: circuit_type(&trace),
+        stats,
+        trace,
+        published,
         id,
     })
 }
