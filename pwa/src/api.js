@@ -35,6 +35,8 @@
  * @property {'FeatureCollection'} type
  * @property {number} total
  * @property {CircuitSummary[]} features
+ * @property {Record<'difficulty'|'type'|'practice'|'theme', Record<string, number>>} [facets]
+ *   for each filter, the number of circuits per value with the other filters applied
  *
  * @typedef {Object} PoiAlong
  * @property {string} id

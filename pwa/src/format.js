@@ -118,3 +118,26 @@ export function formatDateTime(iso) {
   const time = d.toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
   return `${date} à ${time}`;
 }
+
+/**
+ * Option text with the facet count of that value: "Facile (2)", "Facile (0)".
+ * Without a usable count (no facets in the response), the bare label.
+ * @param {string} text
+ * @param {unknown} n
+ */
+export function withCount(text, n) {
+  return isNum(n) ? `${text} (${nf0.format(n)})` : text;
+}
+
+/**
+ * Theme values to offer in the theme select: those of the facet (sorted in French order),
+ * plus the current value if the facet does not hold it, so that it stays selectable.
+ * @param {Record<string, number> | null | undefined} facet
+ * @param {string} [current]
+ * @returns {string[]}
+ */
+export function themeChoices(facet, current = '') {
+  const values = facet && typeof facet === 'object' ? Object.keys(facet) : [];
+  if (current && !values.includes(current)) values.push(current);
+  return values.sort((a, b) => a.localeCompare(b, 'fr'));
+}

@@ -4,7 +4,7 @@
 // or BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatCount, formatDuration, formatLength, typeLabel } from '../src/format.js';
+import { DIFFICULTY_LABELS, formatCount, formatDuration, formatLength, typeLabel, withCount } from '../src/format.js';
 import { BrowserEnv, UI_TIMEOUT_MS } from './support/server.mjs';
 
 const env = new BrowserEnv('balade-pwa-test-');
@@ -169,6 +169,30 @@ describe('PWA Balade sur les données de démonstration', () => {
         (expected) => document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length === expected,
         filtered.features.filter((f) => f.geometry?.type === 'Point').length,
       );
+
+      // Facet counts: with type=<type>, each difficulty option shows the API's count for it.
+      assert.ok(filtered.facets?.difficulty, 'la réponse devrait contenir facets.difficulty');
+      const difficultySelect = page.getByLabel('Difficulté', { exact: true });
+      for (const [value, label] of Object.entries(DIFFICULTY_LABELS)) {
+        const expected = withCount(label, filtered.facets.difficulty[value] ?? 0);
+        await page.waitForFunction(
+          ([v, text]) => document.querySelector(`select[name="difficulty"] option[value="${v}"]`)?.textContent === text,
+          [value, expected],
+          { timeout: UI_TIMEOUT_MS },
+        );
+        assert.equal((await difficultySelect.locator(`option[value="${value}"]`).textContent()).trim(), expected);
+      }
+      // Themes: a select of the facet's themes with their counts.
+      const themeSelect = page.getByLabel('Thème', { exact: true });
+      assert.equal(await themeSelect.evaluate((el) => el.tagName), 'SELECT');
+      const [themeName, themeCount] = Object.entries(filtered.facets.theme || {})[0] || [];
+      if (themeName) {
+        assert.equal((await themeSelect.locator(`option[value=${JSON.stringify(themeName)}]`).textContent()).trim(), withCount(themeName, themeCount));
+        await themeSelect.selectOption(themeName);
+        const withTheme = await apiJson(context, `/api/v1/circuits?type=${type}&theme=${encodeURIComponent(themeName)}`);
+        await page.getByText(formatCount(withTheme.total), { exact: true }).waitFor();
+        assert.match(new URL(page.url()).hash, /theme=/);
+      }
 
       // Reset brings back the whole list.
       await page.getByRole('button', { name: 'Réinitialiser' }).click();

@@ -10,7 +10,9 @@ import {
   formatMeters,
   poiKindLabel,
   practiceLabel,
+  themeChoices,
   typeLabel,
+  withCount,
 } from '../src/format.js';
 import { elevationAt } from '../src/profile.js';
 
@@ -64,4 +66,17 @@ test('altitude interpolée le long du profil', () => {
   assert.equal(elevationAt(pts, 200), 150);
   assert.equal(elevationAt(pts, 1000), 100);
   assert.equal(elevationAt([], 10), null);
+});
+
+test('compteurs des filtres (facettes)', () => {
+  assert.equal(withCount('Facile', 2), 'Facile (2)');
+  assert.equal(withCount('Facile', 0), 'Facile (0)');
+  assert.equal(withCount('Facile', undefined), 'Facile');
+  assert.equal(withCount('Facile', null), 'Facile');
+  assert.equal(nbsp(withCount('eau', 1200)), 'eau (1 200)');
+  assert.deepEqual(themeChoices({ forêt: 3, eau: 3, église: 1 }), ['eau', 'église', 'forêt']);
+  assert.deepEqual(themeChoices({ eau: 3 }, 'vignes'), ['eau', 'vignes']);
+  assert.deepEqual(themeChoices({ eau: 3 }, 'eau'), ['eau']);
+  assert.deepEqual(themeChoices(undefined, ''), []);
+  assert.deepEqual(themeChoices(null, 'eau'), ['eau']);
 });

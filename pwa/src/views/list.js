@@ -11,7 +11,9 @@ import {
   formatLength,
   formatMeters,
   practiceLabel,
+  themeChoices,
   typeLabel,
+  withCount,
 } from '../format.js';
 import { createMap, destroyMap, showCircuitStarts } from '../map.js';
 
@@ -43,6 +45,22 @@ function select(name, labels, emptyLabel, value) {
     h('option', { value: '' }, emptyLabel),
     Object.entries(labels).map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
   );
+}
+
+/**
+ * Writes the facet counts into the options of a select built by `select()`
+ * ("Facile (2)"); the "all" option and the selection are left untouched.
+ * @param {HTMLSelectElement} el
+ * @param {Record<string, string>} labels
+ * @param {Record<string, number> | undefined} facet
+ */
+function showFacetCounts(el, labels, facet) {
+  for (const option of el.options) {
+    if (!option.value) continue;
+    const n = facet ? (facet[option.value] ?? 0) : undefined;
+    const text = withCount(labels[option.value] ?? option.value, n);
+    if (option.textContent !== text) option.textContent = text;
+  }
 }
 
 function figure(term, value) {
@@ -94,14 +112,18 @@ export function renderList(main, query, ctx) {
   let near = initial.near;
 
   // --- Filter form ---
-  const themeListId = uid('themes');
-  const themeList = h('datalist', { id: themeListId });
+  // Themes seen in the results, used when the response carries no facets (old cached response).
   const knownThemes = new Set();
   const q = h('input', { type: 'search', name: 'q', value: initial.q, autocomplete: 'off', placeholder: 'Nom, commune, lieu…' });
   const difficulty = select('difficulty', DIFFICULTY_LABELS, 'Toutes', initial.difficulty);
   const type = select('type', TYPE_LABELS, 'Tous', initial.type);
   const practice = select('practice', PRACTICE_LABELS, 'Toutes', initial.practice);
-  const theme = h('input', { type: 'text', name: 'theme', value: initial.theme, list: themeListId, autocomplete: 'off' });
+  const theme = h(
+    'select',
+    { name: 'theme' },
+    h('option', { value: '' }, 'Tous'),
+    initial.theme ? h('option', { value: initial.theme, selected: true }, initial.theme) : null,
+  );
   const durationMax = h('input', {
     type: 'number',
     name: 'duration_max',
@@ -130,7 +152,6 @@ export function renderList(main, query, ctx) {
       field('Type de circuit', type),
       field('Pratique', practice),
       field('Thème', theme),
-      themeList,
       field('Durée maximale (minutes)', durationMax, 'Par exemple 120 pour 2 h'),
     ),
     h(
@@ -214,19 +235,31 @@ export function renderList(main, query, ctx) {
     ctx.rememberListHash(hash);
   }
 
-  function addThemes(features) {
-    let changed = false;
-    for (const f of features) {
-      for (const t of f.properties.themes || []) {
-        if (!knownThemes.has(t)) {
-          knownThemes.add(t);
-          changed = true;
-        }
-      }
+  /** Theme options: values of the facet with their counts (else the themes seen so far). */
+  function updateThemes(features, facet) {
+    for (const f of features) for (const t of f.properties.themes || []) knownThemes.add(t);
+    const current = theme.value;
+    const source = facet || Object.fromEntries([...knownThemes].map((t) => [t, undefined]));
+    const values = themeChoices(source, current);
+    const options = [...theme.options].slice(1);
+    const same = options.length === values.length && options.every((o, i) => o.value === values[i]);
+    if (!same) {
+      // Rebuilt only when the set of themes changes; the selection is kept.
+      theme.replaceChildren(theme.options[0], ...values.map((v) => h('option', { value: v }, v)));
+      theme.value = current;
     }
-    if (changed) {
-      themeList.replaceChildren(...[...knownThemes].sort((a, b) => a.localeCompare(b, 'fr')).map((t) => h('option', { value: t })));
+    for (const option of [...theme.options].slice(1)) {
+      const text = withCount(option.value, facet ? (facet[option.value] ?? 0) : undefined);
+      if (option.textContent !== text) option.textContent = text;
     }
+  }
+
+  /** Counts of each filter value, given by the API with the other filters applied. */
+  function updateFacets(facets) {
+    const f = facets && typeof facets === 'object' ? facets : {};
+    showFacetCounts(difficulty, DIFFICULTY_LABELS, f.difficulty);
+    showFacetCounts(type, TYPE_LABELS, f.type);
+    showFacetCounts(practice, PRACTICE_LABELS, f.practice);
   }
 
   function showError(err, retry) {
@@ -241,6 +274,7 @@ export function renderList(main, query, ctx) {
   }
 
   let lastKey = null;
+  let lastThemeFacet;
 
   async function load({ append = false, force = false } = {}) {
     const params = currentParams();
@@ -260,6 +294,7 @@ export function renderList(main, query, ctx) {
       const data = await listCircuits(offset ? { ...params, offset } : params, { signal });
       if (signal.aborted) return;
       const features = Array.isArray(data.features) ? data.features : [];
+      if (!append) lastThemeFacet = data.facets?.theme;
       loaded = append ? loaded.concat(features) : features;
       const total = Number.isFinite(data.total) ? data.total : loaded.length;
       count.textContent = formatCount(total);
@@ -277,7 +312,12 @@ export function renderList(main, query, ctx) {
         cards.replaceChildren(h('li', { class: 'empty' }, 'Aucun circuit ne correspond à ces critères.'));
       }
       more.hidden = !(loaded.length < total && features.length > 0);
-      addThemes(features);
+      if (!append) {
+        updateFacets(data.facets);
+        updateThemes(features, data.facets?.theme);
+      } else {
+        updateThemes(features, lastThemeFacet);
+      }
       markers = showCircuitStarts(map, loaded, markers);
     } catch (err) {
       if (err?.name === 'AbortError') return;
@@ -298,7 +338,7 @@ export function renderList(main, query, ctx) {
     load();
   });
   form.addEventListener('input', (e) => {
-    if (e.target === q || e.target === theme || e.target === durationMax) {
+    if (e.target === q || e.target === durationMax) {
       clearTimeout(debounce);
       debounce = setTimeout(load, 400);
     }
@@ -309,8 +349,8 @@ export function renderList(main, query, ctx) {
     updateNearUi();
     // After the fields have actually been reset.
     setTimeout(() => {
-      for (const el of [difficulty, type, practice]) el.value = '';
-      for (const el of [q, theme, durationMax]) el.value = '';
+      for (const el of [difficulty, type, practice, theme]) el.value = '';
+      for (const el of [q, durationMax]) el.value = '';
       load();
     });
   });
