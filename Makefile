@@ -2,7 +2,7 @@
 # `make demo`: build everything and run the demo on http://127.0.0.1:8080.
 # `make test`: every test, on real components (SQLite file, TCP, headless Chromium).
 
-.PHONY: demo test pwa release check rust-tests browser-tests bench
+.PHONY: demo test pwa release bench
 
 demo: pwa
 	cargo run --release --locked -- serve --demo --addr 127.0.0.1:8080
@@ -19,3 +19,4 @@ release:
 bench:
 	cargo bench --bench nearby_index
 	cargo bench --bench gpx_import
+	cargo bench --bench offline_package

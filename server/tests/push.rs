@@ -278,7 +278,6 @@ async fn bounds_are_enforced() {
         max_sessions: 2,
     };
     let s = server(limits).await;
-    let fix = json!({ "lon": 2.9, "lat": 48.6, "accuracy": 5.0 });
 
     // Rate: every message costs a token, at 0.5 a second: one allowed at once (two
     // seconds' worth), then one more per two seconds the burst takes; the rest refused.
@@ -305,7 +304,6 @@ async fn bounds_are_enforced() {
         refused >= 9 - refill.min(9) && refused <= 9,
         "{refused} refused: {answers:?}"
     );
-    let _ = fix;
 
     // Sessions: two at once at most; the third is refused before the upgrade.
     let second = connect(s.addr).await;
