@@ -11,6 +11,7 @@
 //! - HTML in the texts (with its entities) becomes plain text.
 //! - Each feature is a record: without `--partial` one bad feature refuses the file.
 
+use crate::features::{Fault, Parsed, read_features, read_json};
 use crate::report::Rejection;
 use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
 use balade_core::text::{fold, plain_text, slug};
@@ -18,25 +19,10 @@ use balade_core::{
     Circuit, CircuitId, CircuitType, Difficulty, LonLat, Practice, Trace, TracePoint,
 };
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 use std::path::Path;
 
-#[derive(Debug, Clone)]
-pub struct ParsedCircuits {
-    pub circuits: Vec<Circuit>,
-    pub dropped: Vec<Rejection>,
-}
-
-pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedCircuits, Vec<Rejection>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
-        vec![Rejection {
-            path: path.to_owned(),
-            position: (e.line() > 0).then(|| (e.line() as u64, e.column() as u64)),
-            field: None,
-            reason: format!("not valid JSON: {e}"),
-        }]
-    })?;
+pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<Parsed<Circuit>, Vec<Rejection>> {
+    let doc = read_json(path, bytes)?;
     type Reader = fn(&Value) -> Result<Circuit, Fault>;
     let (features, read): (&Vec<Value>, Reader) = match (
         doc.get("features").and_then(Value::as_array),
@@ -49,36 +35,18 @@ pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedCircuits,
             return Err(vec![Rejection::file(path, reason)]);
         }
     };
-    let (mut circuits, mut bad) = (Vec::new(), Vec::new());
-    let mut seen = HashSet::new();
-    for (i, feature) in features.iter().enumerate() {
-        let reject = |field: &str, reason: String| Rejection {
-            path: path.to_owned(),
-            position: None,
-            field: Some(format!("feature {}: {field}", i + 1)),
-            reason,
-        };
-        match read(feature) {
-            Ok(c) if !seen.insert(c.source.clone()) => {
-                bad.push(reject("id_local", format!("`{}` given twice", c.id)))
-            }
-            Ok(c) => circuits.push(c),
-            Err((field, reason)) => bad.push(reject(field, reason)),
-        }
-    }
-    if circuits.is_empty() && bad.is_empty() {
+    if features.is_empty() {
         return Err(vec![Rejection::file(path, "no itineraries")]);
     }
-    if !bad.is_empty() && !partial {
-        return Err(bad);
-    }
-    Ok(ParsedCircuits {
-        circuits,
-        dropped: bad,
-    })
+    read_features(
+        path,
+        features,
+        partial,
+        read,
+        |c| c.id.to_string(),
+        "id_local",
+    )
 }
-
-type Fault = (&'static str, String);
 
 fn text(props: &Map<String, Value>, key: &str) -> Option<String> {
     match props.get(key)? {
@@ -346,7 +314,7 @@ mod tests {
             "denivele_positif":120,"denivele_negatif":-118,"altitude_min":500,"altitude_max":620,
             "themes":"Eau,Géologie","communes_nom":"Florac,Vebron","presentation":"<p>Long.</p>"}}]}"#;
         let p = parse(Path::new("r.geojson"), doc.as_bytes(), false).unwrap();
-        let c = &p.circuits[0];
+        let c = &p.records[0];
         assert_eq!(c.id.as_str(), "parc-des-cevennes-12");
         assert_eq!(c.name, "Le été");
         assert_eq!(

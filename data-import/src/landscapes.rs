@@ -7,30 +7,19 @@
 //!   slug of its name; an id given twice in one file is a rejection.
 //! - Each feature is a record: without `--partial` one bad feature refuses the file.
 
+use crate::features::{Fault, Parsed, read_features, read_json};
 use crate::report::Rejection;
 use balade_core::text::{plain_text, slug};
 use balade_core::{Landscape, LandscapeId, LonLat};
 use serde_json::{Map, Value};
-use std::collections::HashSet;
 use std::path::Path;
 
-/// The units read from a file, and the features dropped (partial mode only).
-#[derive(Debug, Clone)]
-pub struct ParsedLandscapes {
-    pub units: Vec<Landscape>,
-    pub dropped: Vec<Rejection>,
-}
-
-pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedLandscapes, Vec<Rejection>> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
-        vec![Rejection {
-            path: path.to_owned(),
-            position: (e.line() > 0).then(|| (e.line() as u64, e.column() as u64)),
-            field: None,
-            reason: format!("not valid JSON: {e}"),
-        }]
-    })?;
+pub fn parse(
+    path: &Path,
+    bytes: &[u8],
+    partial: bool,
+) -> Result<Parsed<Landscape>, Vec<Rejection>> {
+    let doc = read_json(path, bytes)?;
     let features: Vec<&Value> = match doc.get("type").and_then(Value::as_str) {
         Some("FeatureCollection") => doc
             .get("features")
@@ -48,33 +37,8 @@ pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedLandscape
     if features.is_empty() {
         return Err(vec![Rejection::file(path, "no features")]);
     }
-    let (mut units, mut bad) = (Vec::new(), Vec::new());
-    let mut seen = HashSet::new();
-    for (i, feature) in features.iter().enumerate() {
-        let reject = |field: &str, reason: String| Rejection {
-            path: path.to_owned(),
-            position: None,
-            field: Some(format!("feature {}: {field}", i + 1)),
-            reason,
-        };
-        match unit(feature) {
-            Ok(u) if !seen.insert(u.id.clone()) => {
-                bad.push(reject("id", format!("`{}` given twice", u.id)))
-            }
-            Ok(u) => units.push(u),
-            Err((field, reason)) => bad.push(reject(field, reason)),
-        }
-    }
-    if !bad.is_empty() && !partial {
-        return Err(bad);
-    }
-    Ok(ParsedLandscapes {
-        units,
-        dropped: bad,
-    })
+    read_features(path, features, partial, unit, |u| u.id.to_string(), "id")
 }
-
-type Fault = (&'static str, String);
 
 fn text_property(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
     props
@@ -206,13 +170,13 @@ mod tests {
             ),
         ]);
         let p = parse(Path::new("a.geojson"), &bytes, false).unwrap();
-        assert_eq!(p.units.len(), 2);
-        assert_eq!(p.units[0].name, "Plateau de Brie");
-        assert_eq!(p.units[0].id.as_str(), "U12");
-        assert_eq!(p.units[0].description, "Un plateau.");
-        assert_eq!(p.units[1].id.as_str(), "vallee-du-loing");
-        assert_eq!(p.units[1].polygons.len(), 2);
-        assert!(p.units[0].contains(LonLat::new(2.7, 48.4).unwrap()));
+        assert_eq!(p.records.len(), 2);
+        assert_eq!(p.records[0].name, "Plateau de Brie");
+        assert_eq!(p.records[0].id.as_str(), "U12");
+        assert_eq!(p.records[0].description, "Un plateau.");
+        assert_eq!(p.records[1].id.as_str(), "vallee-du-loing");
+        assert_eq!(p.records[1].polygons.len(), 2);
+        assert!(p.records[0].contains(LonLat::new(2.7, 48.4).unwrap()));
     }
 
     #[test]
@@ -254,7 +218,7 @@ mod tests {
             text[2]
         );
         let ok = parse(Path::new("b.geojson"), &bytes, true).unwrap();
-        assert_eq!((ok.units.len(), ok.dropped.len()), (1, 3));
+        assert_eq!((ok.records.len(), ok.dropped.len()), (1, 3));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 pub mod circuits;
+pub mod features;
 pub mod gpx;
 pub mod landscapes;
 pub mod report;

@@ -1,9 +1,11 @@
 //! Drives an import run: finds the files, reads each, writes each in its own transaction,
 //! reports progress and rejections as they come.
 
+use crate::features::Parsed;
 use crate::report::{ImportReport, Rejection};
 use crate::{circuits, gpx, landscapes};
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
+use balade_core::{Circuit, Landscape};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::Write;
@@ -89,7 +91,7 @@ pub async fn import_circuits(
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["geojson", "json"], &mut report);
     run_files(&files, report, options, out, async |path, report| {
-        import_one_circuits(store, path, options, report).await
+        import_one_records(store, path, options, report, circuits::parse).await
     })
     .await
 }
@@ -104,7 +106,7 @@ pub async fn import_landscapes(
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["geojson", "json"], &mut report);
     run_files(&files, report, options, out, async |path, report| {
-        import_one_landscapes(store, path, options, report).await
+        import_one_records(store, path, options, report, landscapes::parse).await
     })
     .await
 }
@@ -245,55 +247,37 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 /// Larger GeoJSON files are refused: an atlas or a trail export is megabytes, not more.
 pub const MAX_GEOJSON_BYTES: u64 = 64 * 1024 * 1024;
 
-async fn import_one_landscapes(
-    store: &dyn Store,
-    path: &Path,
-    options: &ImportOptions,
-    report: &mut ImportReport,
-) -> Result<String, StoreError> {
-    let refuse = |report: &mut ImportReport, rejections: Vec<Rejection>| {
-        let n = rejections.len();
-        report.rejections.extend(rejections);
-        report.files_refused += 1;
-        format!("{}: not imported ({n} rejected)", path.display())
-    };
-    let bytes = match read_limited(path, MAX_GEOJSON_BYTES) {
-        Ok(b) => b,
-        Err(reason) => return Ok(refuse(report, vec![Rejection::file(path, reason)])),
-    };
-    let parsed = match landscapes::parse(path, &bytes, options.partial) {
-        Ok(p) => p,
-        Err(rejections) => return Ok(refuse(report, rejections)),
-    };
-    let mut tx = store.begin_import().await?;
-    let mut counts = (0, 0);
-    for unit in &parsed.units {
-        match tx.upsert_landscape(unit).await {
-            Ok(Upsert::Inserted) => counts.0 += 1,
-            Ok(Upsert::Updated) => counts.1 += 1,
-            Err(StoreError::Conflict(reason)) => {
-                return Ok(refuse(report, vec![Rejection::file(path, reason)]));
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    tx.commit().await?;
-    report.imported += counts.0;
-    report.updated += counts.1;
-    report.files_written += 1;
-    report.rejections.extend(parsed.dropped);
-    Ok(format!(
-        "{}: {} landscape units",
-        path.display(),
-        parsed.units.len()
-    ))
+/// A record the JSON importers write, one transaction per file.
+trait Record {
+    /// What a file's line calls a number of them.
+    const NOUN: &'static str;
+    async fn upsert(&self, tx: &mut dyn ImportTx) -> Result<Upsert, StoreError>;
 }
 
-async fn import_one_circuits(
+impl Record for Circuit {
+    const NOUN: &'static str = "circuits";
+    async fn upsert(&self, tx: &mut dyn ImportTx) -> Result<Upsert, StoreError> {
+        tx.upsert_circuit(self).await
+    }
+}
+
+impl Record for Landscape {
+    const NOUN: &'static str = "landscape units";
+    async fn upsert(&self, tx: &mut dyn ImportTx) -> Result<Upsert, StoreError> {
+        tx.upsert_landscape(self).await
+    }
+}
+
+/// A reader of one file: path, bytes, partial.
+type ParseFn<T> = fn(&Path, &[u8], bool) -> Result<Parsed<T>, Vec<Rejection>>;
+
+/// Imports one JSON file read by `parse`: all its records in one transaction, or none.
+async fn import_one_records<T: Record>(
     store: &dyn Store,
     path: &Path,
     options: &ImportOptions,
     report: &mut ImportReport,
+    parse: ParseFn<T>,
 ) -> Result<String, StoreError> {
     let refuse = |report: &mut ImportReport, rejections: Vec<Rejection>| {
         let n = rejections.len();
@@ -305,14 +289,14 @@ async fn import_one_circuits(
         Ok(b) => b,
         Err(reason) => return Ok(refuse(report, vec![Rejection::file(path, reason)])),
     };
-    let parsed = match circuits::parse(path, &bytes, options.partial) {
+    let parsed = match parse(path, &bytes, options.partial) {
         Ok(p) => p,
         Err(rejections) => return Ok(refuse(report, rejections)),
     };
     let mut tx = store.begin_import().await?;
     let mut counts = (0, 0);
-    for circuit in &parsed.circuits {
-        match tx.upsert_circuit(circuit).await {
+    for record in &parsed.records {
+        match record.upsert(tx.as_mut()).await {
             Ok(Upsert::Inserted) => counts.0 += 1,
             Ok(Upsert::Updated) => counts.1 += 1,
             Err(StoreError::Conflict(reason)) => {
@@ -327,8 +311,9 @@ async fn import_one_circuits(
     report.files_written += 1;
     report.rejections.extend(parsed.dropped);
     Ok(format!(
-        "{}: {} circuits",
+        "{}: {} {}",
         path.display(),
-        parsed.circuits.len()
+        parsed.records.len(),
+        T::NOUN
     ))
 }
