@@ -6,7 +6,7 @@
 //! Run: `cargo bench --bench offline_package`.
 
 use balade_core::store::{self, testing};
-use balade_import::{ImportOptions, import_gpx};
+use balade_import::import_demo;
 use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::routes::offline;
 use balade_server::state::AppState;
@@ -23,15 +23,8 @@ fn package(c: &mut Criterion) {
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
     let state = rt.block_on(async {
         let store = store::open(&url).await.expect("store");
-        let circuits = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/circuits");
-        import_gpx(
-            store.as_ref(),
-            &[circuits],
-            &ImportOptions::default(),
-            &mut std::io::sink(),
-        )
-        .await
-        .expect("import");
+        let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        import_demo(store.as_ref(), &fixtures).await.expect("demo");
         let mut tx = store.begin_import().await.expect("begin");
         tx.upsert_pois(&testing::synthetic_pois(100_000, 5))
             .await

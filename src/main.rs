@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use balade_core::store::{self, OpenOptions, Store};
-use balade_import::{ImportOptions, import_circuits, import_gpx, import_landscapes};
+use balade_import::{ImportOptions, import_circuits, import_demo, import_gpx, import_landscapes};
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -321,35 +321,13 @@ async fn load_demo(store: &dyn Store, fixtures: &std::path::Path) -> Result<(), 
     if !circuits.is_dir() {
         return Err(format!("demo data not found in {}", circuits.display()));
     }
-    let options = ImportOptions::default();
-    let mut sink = std::io::sink();
-    let mut reports = vec![
-        import_gpx(store, &[circuits], &options, &mut sink)
-            .await
-            .map_err(|e| e.to_string())?,
-    ];
-    let landscapes = fixtures.join("landscapes");
-    if landscapes.is_dir() {
-        reports.push(
-            import_landscapes(store, &[landscapes], &options, &mut sink)
-                .await
-                .map_err(|e| e.to_string())?,
-        );
+    let report = import_demo(store, fixtures)
+        .await
+        .map_err(|e| e.to_string())?;
+    if report.rejected() > 0 {
+        let detail: Vec<String> = report.rejections.iter().map(ToString::to_string).collect();
+        return Err(format!("demo data rejected:\n{}", detail.join("\n")));
     }
-    let rejected: Vec<String> = reports
-        .iter()
-        .flat_map(|r| &r.rejections)
-        .map(ToString::to_string)
-        .collect();
-    if !rejected.is_empty() {
-        return Err(format!("demo data rejected:\n{}", rejected.join("\n")));
-    }
-    let report = reports
-        .iter()
-        .fold(balade_import::ImportReport::default(), |mut acc, r| {
-            acc.imported += r.imported;
-            acc
-        });
     tracing::info!(records = report.imported, "demo data loaded");
     Ok(())
 }

@@ -17,4 +17,4 @@ pub mod report;
 pub mod run;
 
 pub use report::{ImportReport, Rejection};
-pub use run::{ImportOptions, import_circuits, import_gpx, import_landscapes};
+pub use run::{ImportOptions, import_circuits, import_demo, import_gpx, import_landscapes};

@@ -54,6 +54,15 @@ impl ImportReport {
         self.rejections.len() as u64
     }
 
+    /// Adds another run's counts and rejections to this one.
+    pub fn absorb(&mut self, other: ImportReport) {
+        self.imported += other.imported;
+        self.updated += other.updated;
+        self.rejections.extend(other.rejections);
+        self.files_written += other.files_written;
+        self.files_refused += other.files_refused;
+    }
+
     /// The contract's exit code: 0 when nothing was rejected, 2 otherwise.
     pub fn exit_code(&self) -> u8 {
         if self.rejections.is_empty() { 0 } else { 2 }

@@ -81,6 +81,19 @@ pub async fn import_gpx(
     .await
 }
 
+/// Loads the demo set in `fixtures`: its `circuits/` GPX files, then its `landscapes/`
+/// when present, printing nothing; the report covers both.
+pub async fn import_demo(store: &dyn Store, fixtures: &Path) -> Result<ImportReport, StoreError> {
+    let options = ImportOptions::default();
+    let mut sink = std::io::sink();
+    let mut report = import_gpx(store, &[fixtures.join("circuits")], &options, &mut sink).await?;
+    let landscapes = fixtures.join("landscapes");
+    if landscapes.is_dir() {
+        report.absorb(import_landscapes(store, &[landscapes], &options, &mut sink).await?);
+    }
+    Ok(report)
+}
+
 /// Imports whole circuits (national hiking-trail schema, GeoJSON) into `store`.
 pub async fn import_circuits(
     store: &dyn Store,

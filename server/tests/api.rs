@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use balade_core::store::{self, Store};
-use balade_import::{ImportOptions, import_gpx, import_landscapes};
+use balade_import::{ImportOptions, import_demo, import_gpx};
 use balade_server::app;
 use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::state::AppState;
@@ -43,25 +43,8 @@ async fn fixture(backend: Backend) -> Option<Fixture> {
         }
     };
     let store: Arc<dyn Store> = store::open(&url).await.expect("open store");
-    let circuits = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/circuits");
-    let report = import_gpx(
-        store.as_ref(),
-        &[circuits],
-        &ImportOptions::default(),
-        &mut std::io::sink(),
-    )
-    .await
-    .expect("import");
-    assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
-    let landscapes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/landscapes");
-    let report = import_landscapes(
-        store.as_ref(),
-        &[landscapes],
-        &ImportOptions::default(),
-        &mut std::io::sink(),
-    )
-    .await
-    .expect("import landscapes");
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let report = import_demo(store.as_ref(), &fixtures).await.expect("demo");
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
     let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
     Some(Fixture {

@@ -3,7 +3,7 @@
 //! bound (message size, rate, idle time, session count) enforced.
 
 use balade_core::store::{self, Store};
-use balade_import::{ImportOptions, import_gpx, import_landscapes};
+use balade_import::import_demo;
 use balade_server::app;
 use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::routes::push::{PushLimits, PushSlots};
@@ -29,24 +29,9 @@ async fn server(limits: PushLimits) -> Server {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("push.db").display());
     let store: Arc<dyn Store> = store::open(&url).await.expect("open");
-    let circuits = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/circuits");
-    import_gpx(
-        store.as_ref(),
-        &[circuits],
-        &ImportOptions::default(),
-        &mut std::io::sink(),
-    )
-    .await
-    .expect("import");
-    let landscapes = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/landscapes");
-    import_landscapes(
-        store.as_ref(),
-        &[landscapes],
-        &ImportOptions::default(),
-        &mut std::io::sink(),
-    )
-    .await
-    .expect("import landscapes");
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let report = import_demo(store.as_ref(), &fixtures).await.expect("demo");
+    assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
     let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
     let mut state = AppState::new(store.clone(), catalog);
     state.push = PushSlots::new(limits);

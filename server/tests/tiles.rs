@@ -6,7 +6,7 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use balade_core::store::{self, Store};
-use balade_import::{ImportOptions, import_gpx};
+use balade_import::import_demo;
 use balade_server::app;
 use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::state::AppState;
@@ -30,15 +30,9 @@ fn fake_png(z: u8, x: u32, y: u32) -> Vec<u8> {
 async fn demo_state(dir: &Path) -> (Arc<dyn Store>, AppState) {
     let url = format!("sqlite://{}", dir.join("tiles.db").display());
     let store: Arc<dyn Store> = store::open(&url).await.expect("open");
-    let circuits = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/circuits");
-    import_gpx(
-        store.as_ref(),
-        &[circuits],
-        &ImportOptions::default(),
-        &mut std::io::sink(),
-    )
-    .await
-    .expect("import");
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
+    let report = import_demo(store.as_ref(), &fixtures).await.expect("demo");
+    assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
     let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
     (store.clone(), AppState::new(store, catalog))
 }
