@@ -292,15 +292,7 @@ impl TraceLocator {
                 );
             }
             for i in 1..xy.len() {
-                let (a, b) = (xy[i - 1], xy[i]);
-                let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-                let len2 = dx * dx + dy * dy;
-                let t = if len2 > 0.0 {
-                    (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let q = (a.0 + t * dx, a.1 + t * dy);
+                let (t, q) = closest_on_segment(p, xy[i - 1], xy[i]);
                 let along_m = along[i - 1] + t * (along[i] - along[i - 1]);
                 keep_best(
                     &mut best,
@@ -339,8 +331,24 @@ fn project(origin: (f64, f64), cos_lat: f64, p: LonLat) -> (f64, f64) {
     )
 }
 
-fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
-    ((a.0 - b.0).powi(2) + (a.1 - b.1).powi(2)).sqrt()
+/// Distance in a plane. Written with the same operations as the web app's guidance,
+/// which must compute the same numbers.
+pub(crate) fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (a.0 - b.0, a.1 - b.1);
+    (dx * dx + dy * dy).sqrt()
+}
+
+/// The point of segment `a`–`b` closest to `p` in a plane, and its fraction `t` of the
+/// way from `a` (0 for a segment of no length).
+pub(crate) fn closest_on_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> (f64, (f64, f64)) {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 > 0.0 {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (t, (a.0 + t * dx, a.1 + t * dy))
 }
 
 #[cfg(test)]

@@ -49,7 +49,7 @@
 //! Balade uses).
 
 use crate::domain::{LonLat, PoiKind, Trace};
-use crate::geometry::TraceLocator;
+use crate::geometry::{TraceLocator, closest_on_segment, dist};
 use serde::{Deserialize, Serialize};
 
 /// The thresholds of the rules; the field names are the keys of a vector's `config`.
@@ -195,15 +195,7 @@ impl Path {
                 });
             }
             for i in 1..xy.len() {
-                let (a, b) = (xy[i - 1], xy[i]);
-                let (dx, dy) = (b.0 - a.0, b.1 - a.1);
-                let len2 = dx * dx + dy * dy;
-                let t = if len2 > 0.0 {
-                    (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
-                } else {
-                    0.0
-                };
-                let q = (a.0 + t * dx, a.1 + t * dy);
+                let (t, q) = closest_on_segment(p, xy[i - 1], xy[i]);
                 cands.push(Candidate {
                     offset_m: dist(p, q),
                     along_m: along[i - 1] + t * (along[i] - along[i - 1]),
@@ -475,11 +467,6 @@ impl Guide {
     pub fn total_m(&self) -> f64 {
         self.plane.as_ref().map_or(0.0, |(_, path)| path.total_m)
     }
-}
-
-fn dist(a: Xy, b: Xy) -> f64 {
-    let (dx, dy) = (a.0 - b.0, a.1 - b.1);
-    (dx * dx + dy * dy).sqrt()
 }
 
 /// Bearing in the plane from `from` to `to`: 0 = north, clockwise, in [0, 360).
