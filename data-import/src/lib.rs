@@ -15,6 +15,7 @@ pub mod gpx;
 pub mod landscapes;
 pub mod report;
 pub mod run;
+pub mod stream;
 
 pub use report::{ImportReport, Rejection};
 pub use run::{ImportOptions, import_circuits, import_demo, import_gpx, import_landscapes};
