@@ -13,11 +13,13 @@ use std::hint::black_box;
 fn synthetic_index(n: usize) -> SpatialIndex {
     let points = synthetic_pois(n, 77)
         .into_iter()
-        .map(|p| PoiPoint {
-            id: p.id,
-            kind: p.kind,
-            name: p.name,
-            pos: p.pos,
+        .filter_map(|p| {
+            Some(PoiPoint {
+                pos: p.pos?,
+                id: p.id,
+                kind: p.kind,
+                name: p.name,
+            })
         })
         .collect();
     SpatialIndex::build(points, Vec::new())

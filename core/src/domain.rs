@@ -284,12 +284,58 @@ pub struct Poi {
     pub kind: PoiKind,
     pub name: String,
     pub description: String,
-    pub pos: LonLat,
+    /// `None` for a record whose source gives no usable location (an inventory notice
+    /// with empty or placeholder coordinates): kept for search, never on the map.
+    pub pos: Option<LonLat>,
     pub ele: Option<f64>,
     /// The circuit whose file brought this POI, if any.
     pub circuit: Option<CircuitId>,
     pub commune: Option<String>,
     pub insee: Option<Insee>,
+    pub details: PoiDetails,
+}
+
+/// What a POI says beyond its name and text, as its source gives it. Every field is
+/// optional plain text; `provenance` keeps the source's own fields as read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PoiDetails {
+    /// What the building is: "chapelle", "coopérative vinicole".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub denomination: Option<String>,
+    /// Centuries, as the inventory writes them: "2e quart 20e siècle".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Years: "1928 ; 1939".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dates: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<String>,
+    /// Legal protection: "inscrit MH", with its date when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protection: Option<String>,
+    /// Ownership: "propriété de la commune".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wheelchair: Option<String>,
+    /// The source's fields as read (code → value), for provenance.
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub provenance: std::collections::BTreeMap<String, String>,
+}
+
+impl PoiDetails {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// A landscape unit of an Atlas des Paysages: "the Brie plateau", "the Loing valley".

@@ -4,8 +4,8 @@
 use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
 use balade_core::store::{self, Store, StoreError, Upsert};
 use balade_core::{
-    Circuit, CircuitId, Landscape, LandscapeId, LonLat, Poi, PoiId, PoiKind, Practice, Trace,
-    TracePoint,
+    Circuit, CircuitId, Insee, Landscape, LandscapeId, LonLat, Poi, PoiId, PoiKind, Practice,
+    Trace, TracePoint,
 };
 use std::sync::Arc;
 
@@ -57,11 +57,12 @@ fn poi(circuit: &str, key: &str, kind: PoiKind) -> Poi {
         kind,
         name: format!("Point {key}"),
         description: "Un texte.".into(),
-        pos: LonLat::new(2.705, 48.4001).expect("pos"),
+        pos: Some(LonLat::new(2.705, 48.4001).expect("pos")),
         ele: None,
         circuit: Some(CircuitId::new(circuit).expect("id")),
         commune: None,
         insee: None,
+        details: Default::default(),
     }
 }
 
@@ -118,6 +119,51 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(summaries.len(), 1);
     assert_eq!(summaries[0].start, c.trace.start().expect("start"));
     assert_eq!(store.poi_points().await.expect("points").len(), 2);
+
+    // A notice without location, with its details, reads back exactly; it stays out of
+    // everything spatial, in the bulk path as in the single one.
+    let mut notice = poi("boucle", "n", PoiKind::Heritage);
+    notice.id = PoiId::new("PA00078014").expect("id");
+    notice.source = "heritage:PA00078014".into();
+    notice.circuit = None;
+    notice.pos = None;
+    notice.insee = Some(Insee::new("10003").expect("insee"));
+    notice.details.denomination = Some("chapelle".into());
+    notice.details.period = Some("15e siècle ; 16e siècle".into());
+    notice
+        .details
+        .provenance
+        .insert("PROT".into(), "inscrit MH".into());
+    let mut bulk = notice.clone();
+    bulk.id = PoiId::new("PA00078015").expect("id");
+    bulk.source = "heritage:PA00078015".into();
+    bulk.pos = Some(LonLat::new(3.7, 48.2).expect("pos"));
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(tx.upsert_poi(&notice).await.expect("poi"), Upsert::Inserted);
+    let mut bulk_none = bulk.clone();
+    bulk_none.id = PoiId::new("PA00078016").expect("id");
+    bulk_none.source = "heritage:PA00078016".into();
+    bulk_none.pos = None;
+    assert_eq!(
+        tx.upsert_pois(&[bulk.clone(), bulk_none.clone()])
+            .await
+            .expect("pois"),
+        (2, 0)
+    );
+    tx.commit().await.expect("commit");
+    for p in [&notice, &bulk, &bulk_none] {
+        assert_eq!(&store.poi(&p.id).await.expect("read").expect("present"), p);
+    }
+    let points = store.poi_points().await.expect("points");
+    assert_eq!(points.len(), 3, "only the located notice joins the index");
+    assert!(points.iter().any(|p| p.id == bulk.id));
+    let near = store
+        .pois_near(LonLat::new(3.7, 48.2).expect("pos"), 10_000.0, 50, &[])
+        .await
+        .expect("near");
+    assert_eq!(near.len(), 1);
+    let all = store.all_pois().await.expect("all");
+    assert_eq!(all.len(), 5);
 
     // Landscape units read back exactly, and update in place.
     let unit = landscape("brie");
@@ -179,7 +225,11 @@ async fn story(store: Arc<dyn Store>) {
     assert_eq!(pruned, 1);
     tx.commit().await.expect("commit");
     let counts = store.counts().await.expect("counts");
-    assert_eq!((counts.circuits, counts.pois), (1, 1));
+    assert_eq!(
+        (counts.circuits, counts.pois),
+        (1, 4),
+        "one circuit POI and the three notices"
+    );
     let a = store
         .poi(&PoiId::new("boucle.a").expect("id"))
         .await
@@ -333,7 +383,7 @@ fn scattered_pois(n: usize) -> Vec<Poi> {
             p.id = PoiId::new(format!("s{i}")).expect("id");
             p.source = format!("scatter:{i}");
             p.circuit = None;
-            p.pos = LonLat::new(2.60 + next() * 0.12, 48.36 + next() * 0.08).expect("pos");
+            p.pos = Some(LonLat::new(2.60 + next() * 0.12, 48.36 + next() * 0.08).expect("pos"));
             p
         })
         .collect()

@@ -633,11 +633,12 @@ fn waypoints(circuit: &Circuit, wpts: &[gpx::Waypoint]) -> Result<Vec<Poi>, Stri
             kind,
             name,
             description,
-            pos,
+            pos: Some(pos),
             ele: w.elevation.filter(|e| e.is_finite()),
             circuit: Some(circuit.id.clone()),
             commune: None,
             insee: None,
+            details: Default::default(),
         });
     }
     Ok(pois)

@@ -135,8 +135,8 @@ fn csv(circuits: &[Circuit], pois: &[Poi]) -> String {
                 .as_ref()
                 .map(ToString::to_string)
                 .unwrap_or_default(),
-            p.pos.lon().to_string(),
-            p.pos.lat().to_string(),
+            p.pos.map(|q| q.lon().to_string()).unwrap_or_default(),
+            p.pos.map(|q| q.lat().to_string()).unwrap_or_default(),
             String::new(),
             String::new(),
             String::new(),

@@ -131,8 +131,9 @@ pub fn gpx_document(
         .collect();
     let waypoints = pois
         .iter()
-        .map(|p| {
-            let mut w = waypoint(p.pos.lon(), p.pos.lat(), p.ele);
+        .filter_map(|p| Some((p, p.pos?)))
+        .map(|(p, pos)| {
+            let mut w = waypoint(pos.lon(), pos.lat(), p.ele);
             w.name = Some(p.name.clone());
             w.description = non_empty(&p.description);
             w.type_ = Some(p.kind.to_string());
@@ -201,14 +202,14 @@ fn kml_file(circuit: &Circuit, pois: &[Poi]) -> String {
         k.push_str("</coordinates></LineString>\n");
     }
     k.push_str("</MultiGeometry>\n</Placemark>\n");
-    for p in pois {
+    for (p, pos) in pois.iter().filter_map(|p| Some((p, p.pos?))) {
         let _ = writeln!(
             k,
             "<Placemark><name>{}</name><description>{}</description><Point><coordinates>{},{}</coordinates></Point></Placemark>",
             xml_escape(&p.name),
             xml_escape(&p.description),
-            p.pos.lon(),
-            p.pos.lat()
+            pos.lon(),
+            pos.lat()
         );
     }
     k.push_str("</Document>\n</kml>\n");
@@ -247,7 +248,8 @@ pub fn poi_feature(p: &Poi) -> Value {
     json!({
         "type": "Feature",
         "id": p.id.as_str(),
-        "geometry": { "type": "Point", "coordinates": [p.pos.lon(), p.pos.lat()] },
+        // A POI without location keeps its place in the file with a null geometry.
+        "geometry": p.pos.map(|q| json!({ "type": "Point", "coordinates": [q.lon(), q.lat()] })),
         "properties": {
             "name": p.name, "kind": p.kind.as_str(), "description": p.description,
             "circuit": p.circuit.as_ref().map(|c| c.as_str()),

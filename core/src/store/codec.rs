@@ -1,7 +1,8 @@
-//! Encodings shared by the backends for values stored as text: traces and string lists.
+//! Encodings shared by the backends for values stored as text: traces, string lists and
+//! POI details.
 
 use super::{StoreError, StoreResult};
-use crate::domain::{LonLat, Trace, TracePoint};
+use crate::domain::{LonLat, PoiDetails, Trace, TracePoint};
 
 /// `[[[lon, lat, ele?], …], …]`, one array per segment, elevation omitted when unknown.
 pub fn encode_trace(trace: &Trace) -> String {
@@ -104,4 +105,10 @@ mod tests {
         assert!(decode_trace("[[[200, 1]]]").is_err());
         assert!(decode_trace("[[[1]]]").is_err());
     }
+}
+
+/// A POI's details as a JSON object, empty fields left out.
+pub fn encode_details(details: &PoiDetails) -> String {
+    // Strings and a string map only: serialising cannot fail.
+    serde_json::to_string(details).unwrap_or_else(|_| "{}".to_owned())
 }

@@ -63,10 +63,11 @@ fn hash_poi(h: &mut Fnv, p: &Poi) {
         p.kind.to_string(),
         p.name.clone(),
         p.description.clone(),
-        format!("{:?}", (p.pos.lon(), p.pos.lat(), p.ele)),
+        format!("{:?}", (p.pos.map(|q| (q.lon(), q.lat())), p.ele)),
         format!("{:?}", p.circuit.as_ref().map(|c| c.as_str())),
         format!("{:?}", p.commune),
         format!("{:?}", p.insee.as_ref().map(|i| i.as_str())),
+        super::encode_details(&p.details),
     ] {
         h.field(&field);
     }

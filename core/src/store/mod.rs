@@ -14,7 +14,7 @@ use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Landscape, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
 };
 use async_trait::async_trait;
-pub use codec::{decode_trace, encode_trace};
+pub use codec::{decode_trace, encode_details, encode_trace};
 use std::sync::Arc;
 
 /// What went wrong in the store. Messages are for logs and operators; the HTTP layer

@@ -2,7 +2,7 @@
 //! 4326) that cross the wire as WKB (`bytea`, see [`super::wkb`]); every commit bumps the revision and
 //! sends a NOTIFY so that every server sharing the database reloads at once.
 
-use super::codec::{encode_list, encode_polygons, encode_trace};
+use super::codec::{encode_details, encode_list, encode_polygons, encode_trace};
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use super::{rows, wkb};
 use crate::domain::{
@@ -81,7 +81,7 @@ fn summary_columns() -> String {
         .join(", ")
 }
 
-const POI_COLUMNS: &str = "id, source, kind, name, description, ST_AsBinary(geom) AS pos_wkb, ele, circuit_id, commune, insee";
+const POI_COLUMNS: &str = "id, source, kind, name, description, ST_AsBinary(geom) AS pos_wkb, ele, circuit_id, commune, insee, details::text AS details";
 
 #[async_trait]
 impl Store for PostgresStore {
@@ -167,9 +167,11 @@ impl Store for PostgresStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        let found = sqlx::query("SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb FROM pois")
-            .fetch_all(&self.pool)
-            .await?;
+        let found = sqlx::query(
+            "SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb FROM pois WHERE geom IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         found.iter().map(rows::poi_point).collect()
     }
 
@@ -336,15 +338,16 @@ impl ImportTx for PostgresImport {
             )));
         }
         let rows = sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee) \
-             SELECT id, source, kind, name, description, ST_GeomFromWKB(wkb, 4326), ele, circuit_id, commune, insee \
+            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee, details) \
+             SELECT id, source, kind, name, description, ST_GeomFromWKB(wkb, 4326), ele, circuit_id, commune, insee, \
+             details::jsonb \
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::float8[], \
-             $8::text[], $9::text[], $10::text[]) \
-             AS n(id, source, kind, name, description, wkb, ele, circuit_id, commune, insee) \
+             $8::text[], $9::text[], $10::text[], $11::text[]) \
+             AS n(id, source, kind, name, description, wkb, ele, circuit_id, commune, insee, details) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
              description = excluded.description, geom = excluded.geom, ele = excluded.ele, \
              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             updated_at = now() \
+             details = excluded.details, updated_at = now() \
              RETURNING (xmax = 0) AS inserted",
         )
         .bind(&ids)
@@ -352,11 +355,12 @@ impl ImportTx for PostgresImport {
         .bind(pois.iter().map(|p| p.kind.as_str()).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.name.as_str()).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.description.as_str()).collect::<Vec<_>>())
-        .bind(pois.iter().map(|p| wkb::point(p.pos)).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| p.pos.map(wkb::point)).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.ele).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.circuit.as_ref().map(CircuitId::as_str)).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.commune.as_deref()).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.insee.as_ref().map(Insee::as_str)).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| encode_details(&p.details)).collect::<Vec<_>>())
         .fetch_all(&mut *self.tx)
         .await?;
         let inserted = rows
@@ -416,23 +420,24 @@ impl ImportTx for PostgresImport {
     async fn upsert_poi(&mut self, p: &Poi) -> StoreResult<Upsert> {
         let outcome = self.existing("pois", p.id.as_str(), &p.source).await?;
         sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee) \
-             VALUES ($1, $2, $3, $4, $5, ST_GeomFromWKB($6, 4326), $7, $8, $9, $10) \
+            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee, details) \
+             VALUES ($1, $2, $3, $4, $5, ST_GeomFromWKB($6, 4326), $7, $8, $9, $10, $11::jsonb) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
              description = excluded.description, geom = excluded.geom, ele = excluded.ele, \
              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             updated_at = now()",
+             details = excluded.details, updated_at = now()",
         )
         .bind(p.id.as_str())
         .bind(&p.source)
         .bind(p.kind.as_str())
         .bind(&p.name)
         .bind(&p.description)
-        .bind(wkb::point(p.pos))
+        .bind(p.pos.map(wkb::point))
         .bind(p.ele)
         .bind(p.circuit.as_ref().map(CircuitId::as_str))
         .bind(p.commune.as_deref())
         .bind(p.insee.as_ref().map(Insee::as_str))
+        .bind(encode_details(&p.details))
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)

@@ -52,6 +52,8 @@ fields_for!(sqlx::postgres::PgRow);
 /// numbers in SQLite, `NAME_wkb` (a PostGIS geometry sent as WKB) in PostgreSQL.
 pub(super) trait Positions {
     fn point(&self, name: &str) -> StoreResult<LonLat>;
+    /// A position column that may be empty (a POI without location).
+    fn opt_point(&self, name: &str) -> StoreResult<Option<LonLat>>;
 }
 
 impl Positions for sqlx::sqlite::SqliteRow {
@@ -62,12 +64,22 @@ impl Positions for sqlx::sqlite::SqliteRow {
         );
         LonLat::new(lon, lat).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
+    fn opt_point(&self, name: &str) -> StoreResult<Option<LonLat>> {
+        match self.opt_real(&format!("{name}_lon"))? {
+            Some(_) => self.point(name).map(Some),
+            None => Ok(None),
+        }
+    }
 }
 
 impl Positions for sqlx::postgres::PgRow {
     fn point(&self, name: &str) -> StoreResult<LonLat> {
         let bytes: Vec<u8> = self.try_get(format!("{name}_wkb").as_str())?;
         super::wkb::read_point(&bytes)
+    }
+    fn opt_point(&self, name: &str) -> StoreResult<Option<LonLat>> {
+        let bytes: Option<Vec<u8>> = self.try_get(format!("{name}_wkb").as_str())?;
+        bytes.as_deref().map(super::wkb::read_point).transpose()
     }
 }
 
@@ -155,7 +167,7 @@ pub(super) fn poi(row: &(impl Fields + Positions)) -> StoreResult<Poi> {
         kind: parse(row, "kind")?,
         name: row.text("name")?,
         description: row.text("description")?,
-        pos: row.point("pos")?,
+        pos: row.opt_point("pos")?,
         ele: row.opt_real("ele")?,
         circuit: row
             .opt_text("circuit_id")?
@@ -169,6 +181,8 @@ pub(super) fn poi(row: &(impl Fields + Positions)) -> StoreResult<Poi> {
             .map(Insee::new)
             .transpose()
             .map_err(corrupt)?,
+        details: serde_json::from_str(&row.text("details")?)
+            .map_err(|e| StoreError::Corrupt(format!("details: {e}")))?,
     })
 }
 

@@ -1,7 +1,7 @@
 //! The embedded backend: one SQLite file (bundled library), WAL journal so that readers
 //! never wait for an import, migrations embedded and run at open.
 
-use super::codec::{encode_list, encode_polygons, encode_trace};
+use super::codec::{encode_details, encode_list, encode_polygons, encode_trace};
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use crate::domain::{
@@ -78,7 +78,7 @@ fn circuit_columns() -> String {
     )
 }
 
-const POI_COLUMNS: &str = "id, source, kind, name, description, lon AS pos_lon, lat AS pos_lat, ele, circuit_id, commune, insee";
+const POI_COLUMNS: &str = "id, source, kind, name, description, lon AS pos_lon, lat AS pos_lat, ele, circuit_id, commune, insee, details";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -166,9 +166,11 @@ impl Store for SqliteStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        let found = sqlx::query("SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat FROM pois")
-            .fetch_all(&self.pool)
-            .await?;
+        let found = sqlx::query(
+            "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat FROM pois WHERE lon IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         found.iter().map(rows::poi_point).collect()
     }
 
@@ -304,9 +306,9 @@ impl ImportTx for SqliteImport {
             .map(|p| {
                 serde_json::json!({
                     "id": p.id.as_str(), "source": p.source, "kind": p.kind.as_str(), "name": p.name,
-                    "description": p.description, "lon": p.pos.lon(), "lat": p.pos.lat(), "ele": p.ele,
-                    "circuit_id": p.circuit.as_ref().map(CircuitId::as_str), "commune": p.commune,
-                    "insee": p.insee.as_ref().map(Insee::as_str),
+                    "description": p.description, "lon": p.pos.map(LonLat::lon), "lat": p.pos.map(LonLat::lat),
+                    "ele": p.ele, "circuit_id": p.circuit.as_ref().map(CircuitId::as_str), "commune": p.commune,
+                    "insee": p.insee.as_ref().map(Insee::as_str), "details": encode_details(&p.details),
                 })
             })
             .collect();
@@ -331,14 +333,15 @@ impl ImportTx for SqliteImport {
         .fetch_one(&mut *self.tx)
         .await?;
         sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee) \
+            "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee, details) \
              SELECT value ->> 'id', value ->> 'source', value ->> 'kind', value ->> 'name', \
              value ->> 'description', value ->> 'lon', value ->> 'lat', value ->> 'ele', \
-             value ->> 'circuit_id', value ->> 'commune', value ->> 'insee' FROM json_each(?) WHERE true \
+             value ->> 'circuit_id', value ->> 'commune', value ->> 'insee', value ->> 'details' \
+             FROM json_each(?) WHERE true \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
              description = excluded.description, lon = excluded.lon, lat = excluded.lat, ele = excluded.ele, \
              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+             details = excluded.details, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(&batch)
         .execute(&mut *self.tx)
@@ -396,24 +399,25 @@ impl ImportTx for SqliteImport {
     async fn upsert_poi(&mut self, p: &Poi) -> StoreResult<Upsert> {
         let outcome = self.existing("pois", p.id.as_str(), &p.source).await?;
         sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee, details) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
              description = excluded.description, lon = excluded.lon, lat = excluded.lat, ele = excluded.ele, \
              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+             details = excluded.details, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(p.id.as_str())
         .bind(&p.source)
         .bind(p.kind.as_str())
         .bind(&p.name)
         .bind(&p.description)
-        .bind(p.pos.lon())
-        .bind(p.pos.lat())
+        .bind(p.pos.map(LonLat::lon))
+        .bind(p.pos.map(LonLat::lat))
         .bind(p.ele)
         .bind(p.circuit.as_ref().map(CircuitId::as_str))
         .bind(p.commune.as_deref())
         .bind(p.insee.as_ref().map(Insee::as_str))
+        .bind(encode_details(&p.details))
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)

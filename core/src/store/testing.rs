@@ -96,11 +96,12 @@ pub fn synthetic_pois(n: usize, seed: u64) -> Vec<Poi> {
             kind: PoiKind::ALL[i % PoiKind::ALL.len()],
             name: format!("Point {i}"),
             description: String::new(),
-            pos: rng.position(),
+            pos: Some(rng.position()),
             ele: None,
             circuit: None,
             commune: None,
             insee: None,
+            details: Default::default(),
         })
         .collect()
 }

@@ -419,15 +419,16 @@ pub fn sheet_of(
     let locator = TraceLocator::new(&circuit.trace);
     let mut along: Vec<PoiAlong> = pois
         .into_iter()
-        .map(|p| {
-            let loc = locator.locate(p.pos);
+        .filter_map(|p| Some((p.pos?, p)))
+        .map(|(pos, p)| {
+            let loc = locator.locate(pos);
             PoiAlong {
                 id: p.id.to_string(),
                 name: p.name,
                 kind: p.kind.to_string(),
                 description: p.description,
-                lon: p.pos.lon(),
-                lat: p.pos.lat(),
+                lon: pos.lon(),
+                lat: pos.lat(),
                 distance_m: loc.map_or(0.0, |l| l.along_m.round()),
                 offset_m: loc.map_or(0.0, |l| round1(l.offset_m)),
             }

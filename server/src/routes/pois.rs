@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::store::Store;
-use balade_core::{LonLat, Poi, PoiId, PoiKind};
+use balade_core::{LonLat, Poi, PoiDetails, PoiId, PoiKind};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
@@ -130,6 +130,11 @@ pub struct PoiProperties {
     pub circuit: Option<String>,
     pub commune: Option<String>,
     pub insee: Option<String>,
+    /// What the source says beyond the text: denomination, period, dates, history,
+    /// protection, status, address, opening hours, phone, website, wheelchair access,
+    /// and the source's own fields under `provenance`. Empty fields are left out.
+    #[schema(value_type = Object)]
+    pub details: PoiDetails,
     /// Photos, video and audio (none yet).
     pub media: Vec<serde_json::Value>,
 }
@@ -139,7 +144,8 @@ pub struct PoiFeature {
     #[serde(rename = "type")]
     pub kind: &'static str,
     pub id: String,
-    pub geometry: PointGeometry,
+    /// `null` for a record without a usable location (kept for search, not mapped).
+    pub geometry: Option<PointGeometry>,
     pub properties: PoiProperties,
 }
 
@@ -164,7 +170,7 @@ pub fn feature_of(poi: Poi) -> PoiFeature {
     PoiFeature {
         kind: "Feature",
         id: poi.id.to_string(),
-        geometry: PointGeometry::of(poi.pos),
+        geometry: poi.pos.map(PointGeometry::of),
         properties: PoiProperties {
             id: poi.id.to_string(),
             name: poi.name,
@@ -174,6 +180,7 @@ pub fn feature_of(poi: Poi) -> PoiFeature {
             circuit: poi.circuit.map(|c| c.to_string()),
             commune: poi.commune,
             insee: poi.insee.map(|i| i.as_str().to_owned()),
+            details: poi.details,
             media: Vec::new(),
         },
     }
