@@ -85,6 +85,12 @@ pub fn decode_list(text: &str) -> StoreResult<Vec<String>> {
     serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list: {e}")))
 }
 
+/// A POI's details as a JSON object, empty fields left out.
+pub fn encode_details(details: &PoiDetails) -> String {
+    // Strings and a string map only: serialising cannot fail.
+    serde_json::to_string(details).unwrap_or_else(|_| "{}".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,10 +111,4 @@ mod tests {
         assert!(decode_trace("[[[200, 1]]]").is_err());
         assert!(decode_trace("[[[1]]]").is_err());
     }
-}
-
-/// A POI's details as a JSON object, empty fields left out.
-pub fn encode_details(details: &PoiDetails) -> String {
-    // Strings and a string map only: serialising cannot fail.
-    serde_json::to_string(details).unwrap_or_else(|_| "{}".to_owned())
 }
