@@ -2,7 +2,10 @@
 #![forbid(unsafe_code)]
 
 use balade_core::store::{self, OpenOptions, Store};
-use balade_import::{ImportOptions, import_circuits, import_demo, import_gpx, import_landscapes};
+use balade_import::heritage::HeritageOptions;
+use balade_import::{
+    ImportOptions, import_circuits, import_demo, import_gpx, import_heritage, import_landscapes,
+};
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
@@ -140,6 +143,43 @@ enum ImportCommand {
         #[arg(long)]
         partial: bool,
     },
+    /// Heritage inventory notices (Ariane / Mérimée / POP exports) as heritage POIs.
+    ///
+    /// Reads delimited text with a header of field codes (REF, TICO, DENO, COM, INSEE,
+    /// ZONE, COOR, SCLE, HIST, PROT…; `|`, `;`, `,` or tab), POP JSON notices and GeoJSON
+    /// exports (including the old `chp*` names). Coordinates in Lambert 93, CC zones,
+    /// NTF Lambert zones or WGS84 are reprojected; a mislabelled system is recognised by
+    /// the values. Notices without usable coordinates are imported without position
+    /// (searchable, not on the map) and counted. Keys come from REF. Each file is
+    /// streamed in one transaction, refused whole on any bad notice unless --partial.
+    Ariane {
+        /// Files or folders (searched recursively for *.csv, *.txt, *.tsv, *.json,
+        /// *.geojson).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Import the good notices of a file that has bad ones.
+        #[arg(long)]
+        partial: bool,
+        /// Field separator of delimited files (detected from the header by default).
+        #[arg(long, value_parser = parse_delimiter)]
+        delimiter: Option<u8>,
+        /// Text encoding: utf-8, windows-1252, iso-8859-1… (detected by default).
+        #[arg(long, value_parser = parse_encoding)]
+        encoding: Option<&'static encoding_rs::Encoding>,
+    },
+}
+
+fn parse_delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "\\t" | "tab" | "\t" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
+        _ => Err("one ASCII character, or `tab`".into()),
+    }
+}
+
+fn parse_encoding(text: &str) -> Result<&'static encoding_rs::Encoding, String> {
+    encoding_rs::Encoding::for_label(text.as_bytes())
+        .ok_or_else(|| format!("unknown encoding `{text}` (e.g. utf-8, windows-1252, iso-8859-1)"))
 }
 
 /// `MIN-MAX` zooms, within the Web Mercator grid Balade serves.
@@ -253,6 +293,18 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import(ImportCommand::Gpx { paths, partial }) => {
             import(store, paths, partial, Source::Gpx).await
         }
+        Command::Import(ImportCommand::Ariane {
+            paths,
+            partial,
+            delimiter,
+            encoding,
+        }) => {
+            let heritage = HeritageOptions {
+                delimiter,
+                encoding,
+            };
+            import(store, paths, partial, Source::Heritage(heritage)).await
+        }
     }
 }
 
@@ -285,6 +337,7 @@ enum Source {
     Gpx,
     Circuits,
     Landscapes,
+    Heritage(HeritageOptions),
 }
 
 async fn import(
@@ -302,8 +355,17 @@ async fn import(
         Source::Gpx => import_gpx(store.as_ref(), &paths, &options, &mut out).await,
         Source::Circuits => import_circuits(store.as_ref(), &paths, &options, &mut out).await,
         Source::Landscapes => import_landscapes(store.as_ref(), &paths, &options, &mut out).await,
+        Source::Heritage(h) => {
+            import_heritage(store.as_ref(), &paths, &options, &h, &mut out).await
+        }
     };
     let report = run.map_err(|e| e.to_string())?;
+    if report.unlocated > 0 {
+        println!(
+            "{} records without usable location (imported, not on the map)",
+            report.unlocated
+        );
+    }
     println!("{}", report.summary_line());
     Ok(ExitCode::from(report.exit_code()))
 }

@@ -13,6 +13,7 @@ pub mod geometry;
 pub mod guidance;
 pub mod hash;
 pub mod index;
+pub mod projection;
 pub mod store;
 pub mod text;
 

@@ -6,16 +6,22 @@
 //! - [`gpx`]: circuits from GPX 1.0/1.1 files, their waypoints as POIs.
 //! - [`circuits`]: whole circuits from the national hiking-trail schema.
 //! - [`landscapes`]: landscape units from GeoJSON polygons.
+//! - [`heritage`]: inventory notices (Mérimée/POP exports) as heritage POIs.
+//! - [`stream`], [`pipeline`]: streamed reading and batched writing of big files.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
 pub mod circuits;
 pub mod features;
 pub mod gpx;
+pub mod heritage;
 pub mod landscapes;
+pub mod pipeline;
 pub mod report;
 pub mod run;
 pub mod stream;
 
 pub use report::{ImportReport, Rejection};
-pub use run::{ImportOptions, import_circuits, import_demo, import_gpx, import_landscapes};
+pub use run::{
+    ImportOptions, import_circuits, import_demo, import_gpx, import_heritage, import_landscapes,
+};

@@ -47,6 +47,9 @@ pub struct ImportReport {
     /// Files written, and files whose import was refused as a whole.
     pub files_written: u64,
     pub files_refused: u64,
+    /// Records imported without a usable location (inventory notices), counted in
+    /// `imported`/`updated` too.
+    pub unlocated: u64,
 }
 
 impl ImportReport {
@@ -61,6 +64,7 @@ impl ImportReport {
         self.rejections.extend(other.rejections);
         self.files_written += other.files_written;
         self.files_refused += other.files_refused;
+        self.unlocated += other.unlocated;
     }
 
     /// The contract's exit code: 0 when nothing was rejected, 2 otherwise.

@@ -2,6 +2,8 @@
 //! reports progress and rejections as they come.
 
 use crate::features::Parsed;
+use crate::heritage::{self, HeritageOptions, HeritageRecord};
+use crate::pipeline::{self, Streamed};
 use crate::report::{ImportReport, Rejection};
 use crate::{circuits, gpx, landscapes};
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
@@ -75,10 +77,76 @@ pub async fn import_gpx(
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["gpx"], &mut report);
     let mut written = HashMap::new();
-    run_files(&files, report, options, out, async |path, report| {
+    run_files(&files, report, options, out, async |path, report, _| {
         import_one_gpx(store, path, options, report, &mut written).await
     })
     .await
+}
+
+/// Imports heritage inventory exports (delimited text, POP JSON, GeoJSON) into `store`,
+/// each file streamed in its own transaction.
+pub async fn import_heritage(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    heritage: &HeritageOptions,
+    out: &mut dyn Write,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = collect_files(
+        paths,
+        &["csv", "txt", "tsv", "json", "geojson"],
+        &mut report,
+    );
+    run_files(&files, report, options, out, async |path, report, bar| {
+        let (owned, heritage) = (path.to_owned(), *heritage);
+        let before = report.rejected();
+        let counts =
+            pipeline::import_file(store, path, options.partial, report, bar, move |sink| {
+                heritage::read(&owned, &heritage, sink)
+            })
+            .await?;
+        report.unlocated += counts.map_or(0, |c| c.noted);
+        Ok(match counts {
+            Some(c) => format!(
+                "{}: {} notices ({} without usable location){}",
+                path.display(),
+                c.records,
+                c.noted,
+                rejected_note(report.rejected() - before)
+            ),
+            None => format!(
+                "{}: not imported ({} rejected)",
+                path.display(),
+                report.rejected() - before
+            ),
+        })
+    })
+    .await
+}
+
+fn rejected_note(n: u64) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!(", {n} rejected")
+    }
+}
+
+impl Streamed for HeritageRecord {
+    fn key(&self) -> &str {
+        &self.poi.source
+    }
+    fn place(&self) -> String {
+        self.place.clone()
+    }
+    fn noted(&self) -> bool {
+        self.poi.pos.is_none()
+    }
+    async fn write(tx: &mut dyn ImportTx, batch: Vec<Self>) -> Result<(u64, u64), StoreError> {
+        let pois: Vec<_> = batch.into_iter().map(|r| r.poi).collect();
+        tx.upsert_pois(&pois).await
+    }
 }
 
 /// Loads the demo set in `fixtures`: its `circuits/` GPX files, then its `landscapes/`
@@ -103,7 +171,7 @@ pub async fn import_circuits(
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["geojson", "json"], &mut report);
-    run_files(&files, report, options, out, async |path, report| {
+    run_files(&files, report, options, out, async |path, report, _| {
         import_one_records(store, path, options, report, circuits::parse).await
     })
     .await
@@ -118,7 +186,7 @@ pub async fn import_landscapes(
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["geojson", "json"], &mut report);
-    run_files(&files, report, options, out, async |path, report| {
+    run_files(&files, report, options, out, async |path, report, _| {
         import_one_records(store, path, options, report, landscapes::parse).await
     })
     .await
@@ -131,7 +199,11 @@ async fn run_files(
     mut report: ImportReport,
     options: &ImportOptions,
     out: &mut dyn Write,
-    mut one: impl AsyncFnMut(&Path, &mut ImportReport) -> Result<String, StoreError>,
+    mut one: impl AsyncFnMut(
+        &Path,
+        &mut ImportReport,
+        Option<&ProgressBar>,
+    ) -> Result<String, StoreError>,
 ) -> Result<ImportReport, StoreError> {
     for r in &report.rejections {
         let _ = writeln!(out, "rejected: {r}");
@@ -148,7 +220,7 @@ async fn run_files(
             bar.set_message(path.display().to_string());
         }
         let before = report.rejections.len();
-        let line = one(path, &mut report).await?;
+        let line = one(path, &mut report, bar.as_ref()).await?;
         for r in &report.rejections[before..] {
             let text = format!("rejected: {r}");
             match &bar {
