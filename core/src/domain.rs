@@ -394,6 +394,144 @@ fn in_ring(p: LonLat, ring: &[LonLat]) -> bool {
     inside
 }
 
+/// A taxon as observations name it: the key is the source's taxon id when given, else
+/// the scientific name.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Taxon {
+    pub key: String,
+    pub scientific_name: String,
+    pub vernacular_name: Option<String>,
+    pub rank: Option<String>,
+    pub kingdom: Option<String>,
+    pub phylum: Option<String>,
+    pub class: Option<String>,
+    pub order: Option<String>,
+    pub family: Option<String>,
+    pub genus: Option<String>,
+}
+
+impl Taxon {
+    /// The group a walker understands, from the classification: birds, mammals,
+    /// reptiles, amphibians, fish, insects, spiders, molluscs, other animals, plants,
+    /// mosses, fungi, lichens, or other.
+    pub fn group(&self) -> &'static str {
+        let is = |v: &Option<String>, names: &[&str]| {
+            v.as_deref()
+                .is_some_and(|v| names.iter().any(|n| v.eq_ignore_ascii_case(n)))
+        };
+        if is(&self.class, &["Aves"]) {
+            "birds"
+        } else if is(&self.class, &["Mammalia"]) {
+            "mammals"
+        } else if is(&self.class, &["Reptilia", "Squamata", "Testudines"]) {
+            "reptiles"
+        } else if is(&self.class, &["Amphibia"]) {
+            "amphibians"
+        } else if is(
+            &self.class,
+            &[
+                "Actinopterygii",
+                "Actinopteri",
+                "Petromyzonti",
+                "Elasmobranchii",
+            ],
+        ) {
+            "fish"
+        } else if is(&self.class, &["Insecta"]) {
+            "insects"
+        } else if is(&self.class, &["Arachnida"]) {
+            "spiders"
+        } else if is(&self.phylum, &["Mollusca"]) {
+            "molluscs"
+        } else if is(&self.class, &["Lecanoromycetes", "Arthoniomycetes"]) {
+            "lichens"
+        } else if is(
+            &self.phylum,
+            &["Bryophyta", "Marchantiophyta", "Anthocerotophyta"],
+        ) {
+            "mosses"
+        } else if is(&self.kingdom, &["Plantae"]) {
+            "plants"
+        } else if is(&self.kingdom, &["Fungi"]) {
+            "fungi"
+        } else if is(&self.kingdom, &["Animalia"]) {
+            "other_animals"
+        } else {
+            "other"
+        }
+    }
+}
+
+/// One observation of a taxon, stored precisely; public outputs only ever give grid
+/// cells (see [`crate::species`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// The key the importer upserts on: `dwc:` and the occurrence's id.
+    pub source: String,
+    pub taxon: Taxon,
+    /// ISO 8601 (partial) dates of the start and end of the event, when known.
+    pub event_start: Option<String>,
+    pub event_end: Option<String>,
+    /// Months the observation may fall in, bit 0 = January; 0 when unknown.
+    pub months: u16,
+    pub pos: LonLat,
+    pub uncertainty_m: Option<f64>,
+    pub count: Option<u32>,
+    pub basis_of_record: Option<String>,
+    pub license: Option<String>,
+}
+
+/// How much a taxon's observations are blurred in public outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Sensitivity {
+    /// Shown in 1 km cells (as every observation is).
+    Normal,
+    /// Listed as sensitive: 1 km cells.
+    Sensitive,
+    /// The strongest level: 10 km cells.
+    Strict,
+}
+
+impl Sensitivity {
+    /// Level numbers of the sensitivity list: 0, 1, 2.
+    pub fn from_level(level: u8) -> Option<Self> {
+        match level {
+            0 => Some(Self::Normal),
+            1 => Some(Self::Sensitive),
+            2 => Some(Self::Strict),
+            _ => None,
+        }
+    }
+    pub fn level(self) -> u8 {
+        match self {
+            Self::Normal => 0,
+            Self::Sensitive => 1,
+            Self::Strict => 2,
+        }
+    }
+    /// The side of the public grid cells, in metres of Lambert 93.
+    pub fn cell_m(self) -> u32 {
+        match self {
+            Self::Strict => 10_000,
+            _ => 1_000,
+        }
+    }
+}
+
+/// Public aggregate: how many observations of a taxon fall in one Lambert 93 grid cell,
+/// and in which months.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpeciesCell {
+    /// Cell side in metres (1,000 or 10,000).
+    pub size_m: u32,
+    /// Cell indices: the south-west corner is (x × size, y × size) in Lambert 93.
+    pub x: i32,
+    pub y: i32,
+    pub taxon: String,
+    pub months: u16,
+    pub observations: u64,
+}
+
 /// What the spatial index needs of a POI.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PoiPoint {

@@ -14,6 +14,7 @@ pub mod guidance;
 pub mod hash;
 pub mod index;
 pub mod projection;
+pub mod species;
 pub mod store;
 pub mod text;
 

@@ -220,6 +220,18 @@ impl Crs {
     }
 }
 
+/// A WGS84 position in Lambert 93 metres (for grids: valid over metropolitan France).
+pub fn to_lambert93(p: LonLat) -> Result<(f64, f64), ProjectionError> {
+    let mut q = (p.lon().to_radians(), p.lat().to_radians(), 0.0);
+    proj4rs::transform::transform(Crs::Wgs84.proj()?, Crs::Lambert93.proj()?, &mut q).map_err(
+        |e| ProjectionError::Failed {
+            crs: Crs::Lambert93,
+            reason: e.to_string(),
+        },
+    )?;
+    Ok((q.0, q.1))
+}
+
 fn cc_false_northing(zone: u8) -> f64 {
     (f64::from(zone) - 41.0) * 1_000_000.0 + 200_000.0
 }
@@ -337,6 +349,21 @@ mod tests {
             (2.39..3.56).contains(&l93.lon()) && (48.12..49.12).contains(&l93.lat()),
             "{l93:?}"
         );
+    }
+
+    #[test]
+    fn lambert93_forward_inverts_to_wgs84() {
+        let p = LonLat::new(3.2995, 48.5601).expect("pos");
+        let (x, y) = to_lambert93(p).expect("forward");
+        assert!(Crs::Lambert93.plausible(x, y));
+        close(
+            Crs::Lambert93.to_wgs84(x, y).expect("back"),
+            p.lon(),
+            p.lat(),
+            0.001,
+        );
+        let (x0, y0) = to_lambert93(LonLat::new(3.0, 46.5).expect("origin")).expect("origin");
+        assert!((x0 - 700_000.0).abs() < 0.01 && (y0 - 6_600_000.0).abs() < 0.01);
     }
 
     #[test]

@@ -4,8 +4,8 @@
 use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
 use balade_core::store::{self, Store, StoreError, Upsert};
 use balade_core::{
-    Circuit, CircuitId, Insee, Landscape, LandscapeId, LonLat, Poi, PoiId, PoiKind, Practice,
-    Trace, TracePoint,
+    Circuit, CircuitId, Insee, Landscape, LandscapeId, LonLat, Observation, Poi, PoiId, PoiKind,
+    Practice, Sensitivity, Taxon, Trace, TracePoint,
 };
 use std::sync::Arc;
 
@@ -265,6 +265,81 @@ async fn story(store: Arc<dyn Store>) {
         "test:boucle"
     );
     store.ping().await.expect("ping");
+    species_story(store.as_ref()).await;
+}
+
+fn observation(source: &str, taxon: &str, lon: f64, lat: f64, months: u16) -> Observation {
+    Observation {
+        source: source.into(),
+        taxon: Taxon {
+            key: taxon.into(),
+            scientific_name: taxon.into(),
+            class: Some("Aves".into()),
+            ..Taxon::default()
+        },
+        event_start: Some("2024-05-02".into()),
+        event_end: Some("2024-05-02".into()),
+        months,
+        pos: LonLat::new(lon, lat).expect("pos"),
+        uncertainty_m: Some(30.0),
+        count: Some(2),
+        basis_of_record: Some("HumanObservation".into()),
+        license: None,
+    }
+}
+
+/// Observations are aggregated into public cells: 1 km, 10 km for strict taxa; the
+/// sensitivity list moves a taxon between the two on refresh; re-import updates.
+async fn species_story(store: &dyn Store) {
+    let mut tx = store.begin_import().await.expect("begin");
+    let batch = [
+        observation("dwc:1", "Upupa epops", 2.7050, 48.4001, 1 << 4),
+        observation("dwc:2", "Upupa epops", 2.7051, 48.4002, 1 << 5),
+        observation("dwc:3", "Bubo bubo", 2.7050, 48.4001, 1 << 1),
+    ];
+    assert_eq!(tx.upsert_observations(&batch).await.expect("obs"), (3, 0));
+    tx.replace_sensitive_taxa(&[("Bubo bubo".into(), Sensitivity::Strict)])
+        .await
+        .expect("list");
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    assert_eq!(store.counts().await.expect("counts").observations, 3);
+    let (cells, taxa) = store.species().await.expect("species");
+    assert_eq!(taxa.len(), 2);
+    let bubo = taxa
+        .iter()
+        .find(|(t, _)| t.key == "Bubo bubo")
+        .expect("bubo");
+    assert_eq!(bubo.1, Sensitivity::Strict);
+    assert_eq!(bubo.0.class.as_deref(), Some("Aves"));
+    let strict: Vec<_> = cells.iter().filter(|c| c.taxon == "Bubo bubo").collect();
+    assert_eq!(strict.len(), 1);
+    assert_eq!(
+        strict[0].size_m, 10_000,
+        "the strict taxon only in a 10 km cell"
+    );
+    let upupa: Vec<_> = cells.iter().filter(|c| c.taxon == "Upupa epops").collect();
+    assert_eq!(upupa.iter().map(|c| c.observations).sum::<u64>(), 2);
+    assert!(upupa.iter().all(|c| c.size_m == 1_000));
+    assert_eq!(upupa.iter().fold(0, |m, c| m | c.months), 0b11_0000);
+    // The same cell's 1 km indices are ten times its 10 km ones.
+    assert_eq!(
+        (upupa[0].x / 10, upupa[0].y / 10),
+        (strict[0].x, strict[0].y)
+    );
+
+    // Re-import: updates, no new rows; an emptied list makes the owl ordinary again.
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_observations(&batch[..2]).await.expect("obs"),
+        (0, 2)
+    );
+    tx.replace_sensitive_taxa(&[]).await.expect("list");
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let (cells, _) = store.species().await.expect("species");
+    assert!(cells.iter().all(|c| c.size_m == 1_000));
+    assert_eq!(store.counts().await.expect("counts").observations, 3);
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! POI details.
 
 use super::{StoreError, StoreResult};
-use crate::domain::{LonLat, PoiDetails, Trace, TracePoint};
+use crate::domain::{LonLat, Observation, PoiDetails, Trace, TracePoint};
 
 /// `[[[lon, lat, ele?], …], …]`, one array per segment, elevation omitted when unknown.
 pub fn encode_trace(trace: &Trace) -> String {
@@ -89,6 +89,57 @@ pub fn decode_list(text: &str) -> StoreResult<Vec<String>> {
 pub fn encode_details(details: &PoiDetails) -> String {
     // Strings and a string map only: serialising cannot fail.
     serde_json::to_string(details).unwrap_or_else(|_| "{}".to_owned())
+}
+
+/// A batch of observations as two JSON arrays of positional rows, for one statement
+/// each: the distinct taxa `[key, scientific, vernacular, rank, kingdom, phylum, class,
+/// order, family, genus]`, and the observations `[source, taxon, start, end, months,
+/// lon, lat, cell_x, cell_y, uncertainty, count, basis, license]`. The cell is the
+/// 1 km Lambert 93 cell of the position.
+pub fn observation_rows(observations: &[Observation]) -> (String, String) {
+    use serde_json::json;
+    let mut seen = std::collections::HashSet::new();
+    let mut taxa = Vec::new();
+    let mut rows = Vec::with_capacity(observations.len());
+    for o in observations {
+        let t = &o.taxon;
+        if seen.insert(t.key.as_str()) {
+            taxa.push(json!([
+                t.key,
+                t.scientific_name,
+                t.vernacular_name,
+                t.rank,
+                t.kingdom,
+                t.phylum,
+                t.class,
+                t.order,
+                t.family,
+                t.genus
+            ]));
+        }
+        let (cx, cy) = crate::projection::to_lambert93(o.pos)
+            .map(|(x, y)| crate::species::cell_of(x, y, 1_000))
+            .unwrap_or((i32::MIN, i32::MIN));
+        rows.push(json!([
+            o.source,
+            t.key,
+            o.event_start,
+            o.event_end,
+            o.months,
+            o.pos.lon(),
+            o.pos.lat(),
+            cx,
+            cy,
+            o.uncertainty_m,
+            o.count,
+            o.basis_of_record,
+            o.license
+        ]));
+    }
+    (
+        serde_json::Value::from(taxa).to_string(),
+        serde_json::Value::from(rows).to_string(),
+    )
 }
 
 #[cfg(test)]

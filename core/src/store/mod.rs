@@ -11,10 +11,11 @@ pub mod testing;
 pub mod wkb;
 
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Landscape, LonLat, Poi, PoiId, PoiKind, PoiPoint, Trace,
+    Circuit, CircuitId, CircuitSummary, Landscape, LonLat, Observation, Poi, PoiId, PoiKind,
+    PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
-pub use codec::{decode_trace, encode_details, encode_trace};
+pub use codec::{decode_trace, encode_details, encode_trace, observation_rows};
 use std::sync::Arc;
 
 /// What went wrong in the store. Messages are for logs and operators; the HTTP layer
@@ -53,6 +54,7 @@ pub struct Counts {
     pub circuits: u64,
     pub pois: u64,
     pub landscapes: u64,
+    pub observations: u64,
 }
 
 /// One import, all or nothing: nothing is visible to readers until [`ImportTx::commit`],
@@ -86,6 +88,18 @@ pub trait ImportTx: Send {
     }
     /// Inserts or replaces the landscape unit with the same `source`.
     async fn upsert_landscape(&mut self, landscape: &Landscape) -> StoreResult<Upsert>;
+    /// Inserts or replaces observations (keyed by `source`) and their taxa; returns
+    /// (inserted, updated). The public aggregates move only with
+    /// [`ImportTx::refresh_species`].
+    async fn upsert_observations(
+        &mut self,
+        observations: &[Observation],
+    ) -> StoreResult<(u64, u64)>;
+    /// Replaces the whole sensitivity list (taxon id or scientific name → level).
+    async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()>;
+    /// Recomputes each taxon's sensitivity from the list and the public grid aggregates
+    /// from the observations (1 km cells, 10 km for strict taxa).
+    async fn refresh_species(&mut self) -> StoreResult<()>;
     /// Deletes the POIs attached to `circuit` that are not in `keep`: a waypoint removed
     /// from a circuit's file disappears on re-import.
     async fn prune_circuit_pois(&mut self, circuit: &CircuitId, keep: &[PoiId])
@@ -126,6 +140,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>>;
     /// Every landscape unit, in id order (a territory has tens, not thousands).
     async fn landscapes(&self) -> StoreResult<Vec<Landscape>>;
+    /// The public species aggregates and the taxa they name, with their sensitivity.
+    async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)>;
     /// Every circuit, published or not, in id order: for copies and checksums.
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>>;
     /// Every POI in id order: for copies and checksums.

@@ -2,12 +2,12 @@
 //! 4326) that cross the wire as WKB (`bytea`, see [`super::wkb`]); every commit bumps the revision and
 //! sends a NOTIFY so that every server sharing the database reloads at once.
 
-use super::codec::{encode_details, encode_list, encode_polygons, encode_trace};
+use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, observation_rows};
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use super::{rows, wkb};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiId, PoiKind, PoiPoint,
-    Trace,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Observation, Poi, PoiId, PoiKind,
+    PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
@@ -108,7 +108,7 @@ impl Store for PostgresStore {
     async fn counts(&self) -> StoreResult<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p, \
-             (SELECT count(*) FROM landscapes) AS l",
+             (SELECT count(*) FROM landscapes) AS l, (SELECT count(*) FROM observations) AS o",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -116,6 +116,7 @@ impl Store for PostgresStore {
             circuits: row.try_get::<i64, _>("c")? as u64,
             pois: row.try_get::<i64, _>("p")? as u64,
             landscapes: row.try_get::<i64, _>("l")? as u64,
+            observations: row.try_get::<i64, _>("o")? as u64,
         })
     }
 
@@ -261,6 +262,30 @@ impl Store for PostgresStore {
             .iter()
             .map(rows::poi)
             .collect()
+    }
+
+    async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
+        let cells = sqlx::query(
+            "SELECT size_m::bigint AS size_m, x::bigint AS x, y::bigint AS y, taxon, months::bigint AS months, \
+             observations FROM species_cells",
+        )
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::species_cell)
+        .collect::<StoreResult<_>>()?;
+        let sql = format!(
+            "SELECT {} FROM (SELECT *, sensitivity::bigint AS level FROM taxa) t \
+             WHERE key IN (SELECT DISTINCT taxon FROM species_cells) ORDER BY key",
+            rows::TAXON_COLUMNS.replace("sensitivity", "level AS sensitivity")
+        );
+        let taxa = sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::taxon)
+            .collect::<StoreResult<_>>()?;
+        Ok((cells, taxa))
     }
 
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
@@ -463,6 +488,92 @@ impl ImportTx for PostgresImport {
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
+    }
+
+    async fn upsert_observations(
+        &mut self,
+        observations: &[Observation],
+    ) -> StoreResult<(u64, u64)> {
+        let (taxa, rows) = observation_rows(observations);
+        sqlx::query(
+            "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
+             family, genus) \
+             SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->>7, e->>8, e->>9 \
+             FROM jsonb_array_elements($1::jsonb) e \
+             ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
+             vernacular_name = coalesce(excluded.vernacular_name, taxa.vernacular_name), \
+             rank = coalesce(excluded.rank, taxa.rank), kingdom = coalesce(excluded.kingdom, taxa.kingdom), \
+             phylum = coalesce(excluded.phylum, taxa.phylum), class = coalesce(excluded.class, taxa.class), \
+             \"order\" = coalesce(excluded.\"order\", taxa.\"order\"), \
+             family = coalesce(excluded.family, taxa.family), genus = coalesce(excluded.genus, taxa.genus)",
+        )
+        .bind(&taxa)
+        .execute(&mut *self.tx)
+        .await?;
+        let inserted = sqlx::query(
+            "INSERT INTO observations (source, taxon, event_start, event_end, months, geom, cell_x, cell_y, \
+             uncertainty_m, count, basis, license) \
+             SELECT e->>0, e->>1, e->>2, e->>3, (e->>4)::int, \
+             ST_SetSRID(ST_MakePoint((e->>5)::float8, (e->>6)::float8), 4326), (e->>7)::int, (e->>8)::int, \
+             (e->>9)::float8, (e->>10)::bigint, e->>11, e->>12 \
+             FROM jsonb_array_elements($1::jsonb) e \
+             ON CONFLICT (source) DO UPDATE SET taxon = excluded.taxon, event_start = excluded.event_start, \
+             event_end = excluded.event_end, months = excluded.months, geom = excluded.geom, \
+             cell_x = excluded.cell_x, cell_y = excluded.cell_y, uncertainty_m = excluded.uncertainty_m, \
+             count = excluded.count, basis = excluded.basis, license = excluded.license \
+             RETURNING (xmax = 0) AS inserted",
+        )
+        .bind(&rows)
+        .fetch_all(&mut *self.tx)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<bool, _>("inserted"))
+        .collect::<Result<Vec<bool>, _>>()?
+        .into_iter()
+        .filter(|i| *i)
+        .count() as u64;
+        Ok((inserted, observations.len() as u64 - inserted))
+    }
+
+    async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sensitive_taxa")
+            .execute(&mut *self.tx)
+            .await?;
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .map(|(k, s)| serde_json::json!([k, s.level()]))
+            .collect();
+        sqlx::query(
+            "INSERT INTO sensitive_taxa (key, level) \
+             SELECT e->>0, max((e->>1)::smallint) FROM jsonb_array_elements($1::jsonb) e GROUP BY 1",
+        )
+        .bind(serde_json::Value::from(rows).to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn refresh_species(&mut self) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE taxa SET sensitivity = coalesce((SELECT max(level) FROM sensitive_taxa s \
+             WHERE s.key = taxa.key OR s.key = taxa.scientific_name), 0)",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("DELETE FROM species_cells")
+            .execute(&mut *self.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
+             SELECT CASE WHEN t.sensitivity >= 2 THEN 10000 ELSE 1000 END, \
+             CASE WHEN t.sensitivity >= 2 THEN floor(o.cell_x / 10.0)::int ELSE o.cell_x END, \
+             CASE WHEN t.sensitivity >= 2 THEN floor(o.cell_y / 10.0)::int ELSE o.cell_y END, \
+             o.taxon, o.months, count(*) \
+             FROM observations o JOIN taxa t ON t.key = o.taxon GROUP BY 1, 2, 3, 4, 5",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     async fn prune_circuit_pois(

@@ -5,7 +5,8 @@
 use super::codec::{decode_list, decode_polygons, decode_trace};
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiPoint, TraceStats,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiPoint, Sensitivity,
+    SpeciesCell, Taxon, TraceStats,
 };
 use sqlx::Row;
 use std::str::FromStr;
@@ -203,4 +204,45 @@ pub(super) fn poi_point(row: &(impl Fields + Positions)) -> StoreResult<PoiPoint
         name: row.text("name")?,
         pos: row.point("pos")?,
     })
+}
+
+pub(super) fn species_cell(row: &impl Fields) -> StoreResult<SpeciesCell> {
+    let int = |c: &str| -> StoreResult<i32> {
+        i32::try_from(row.int(c)?).map_err(|e| StoreError::Corrupt(format!("{c}: {e}")))
+    };
+    Ok(SpeciesCell {
+        size_m: u32::try_from(row.int("size_m")?)
+            .map_err(|e| StoreError::Corrupt(format!("size_m: {e}")))?,
+        x: int("x")?,
+        y: int("y")?,
+        taxon: row.text("taxon")?,
+        months: u16::try_from(row.int("months")?)
+            .map_err(|e| StoreError::Corrupt(format!("months: {e}")))?,
+        observations: u64::try_from(row.int("observations")?)
+            .map_err(|e| StoreError::Corrupt(format!("observations: {e}")))?,
+    })
+}
+
+/// Taxa columns: key, scientific_name, …, genus, sensitivity.
+pub(super) const TAXON_COLUMNS: &str = "key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", family, genus, sensitivity";
+
+pub(super) fn taxon(row: &impl Fields) -> StoreResult<(Taxon, Sensitivity)> {
+    let level = u8::try_from(row.int("sensitivity")?)
+        .ok()
+        .and_then(Sensitivity::from_level);
+    Ok((
+        Taxon {
+            key: row.text("key")?,
+            scientific_name: row.text("scientific_name")?,
+            vernacular_name: row.opt_text("vernacular_name")?,
+            rank: row.opt_text("rank")?,
+            kingdom: row.opt_text("kingdom")?,
+            phylum: row.opt_text("phylum")?,
+            class: row.opt_text("class")?,
+            order: row.opt_text("order")?,
+            family: row.opt_text("family")?,
+            genus: row.opt_text("genus")?,
+        },
+        level.ok_or_else(|| StoreError::Corrupt("taxa.sensitivity".into()))?,
+    ))
 }

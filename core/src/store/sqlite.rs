@@ -1,12 +1,12 @@
 //! The embedded backend: one SQLite file (bundled library), WAL journal so that readers
 //! never wait for an import, migrations embedded and run at open.
 
-use super::codec::{encode_details, encode_list, encode_polygons, encode_trace};
+use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, observation_rows};
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiId, PoiKind, PoiPoint,
-    Trace,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Observation, Poi, PoiId, PoiKind,
+    PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use crate::geometry::{TraceLocator, distance_m};
 use async_trait::async_trait;
@@ -105,7 +105,7 @@ impl Store for SqliteStore {
     async fn counts(&self) -> StoreResult<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p, \
-             (SELECT count(*) FROM landscapes) AS l",
+             (SELECT count(*) FROM landscapes) AS l, (SELECT count(*) FROM observations) AS o",
         )
         .fetch_one(&self.pool)
         .await?;
@@ -113,6 +113,7 @@ impl Store for SqliteStore {
             circuits: row.try_get::<i64, _>("c")? as u64,
             pois: row.try_get::<i64, _>("p")? as u64,
             landscapes: row.try_get::<i64, _>("l")? as u64,
+            observations: row.try_get::<i64, _>("o")? as u64,
         })
     }
 
@@ -259,6 +260,27 @@ impl Store for SqliteStore {
             .iter()
             .map(rows::poi)
             .collect()
+    }
+
+    async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
+        let cells =
+            sqlx::query("SELECT size_m, x, y, taxon, months, observations FROM species_cells")
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(rows::species_cell)
+                .collect::<StoreResult<_>>()?;
+        let sql = format!(
+            "SELECT {} FROM taxa WHERE key IN (SELECT DISTINCT taxon FROM species_cells) ORDER BY key",
+            rows::TAXON_COLUMNS
+        );
+        let taxa = sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::taxon)
+            .collect::<StoreResult<_>>()?;
+        Ok((cells, taxa))
     }
 
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
@@ -448,6 +470,92 @@ impl ImportTx for SqliteImport {
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
+    }
+
+    async fn upsert_observations(
+        &mut self,
+        observations: &[Observation],
+    ) -> StoreResult<(u64, u64)> {
+        let (taxa, rows) = observation_rows(observations);
+        sqlx::query(
+            "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
+             family, genus) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, \
+             value ->> 7, value ->> 8, value ->> 9 FROM json_each(?) WHERE true \
+             ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
+             vernacular_name = coalesce(excluded.vernacular_name, vernacular_name), \
+             rank = coalesce(excluded.rank, rank), kingdom = coalesce(excluded.kingdom, kingdom), \
+             phylum = coalesce(excluded.phylum, phylum), class = coalesce(excluded.class, class), \
+             \"order\" = coalesce(excluded.\"order\", \"order\"), family = coalesce(excluded.family, family), \
+             genus = coalesce(excluded.genus, genus)",
+        )
+        .bind(&taxa)
+        .execute(&mut *self.tx)
+        .await?;
+        let existing: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM observations WHERE source IN (SELECT value ->> 0 FROM json_each(?))",
+        )
+        .bind(&rows)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO observations (source, taxon, event_start, event_end, months, lon, lat, cell_x, cell_y, \
+             uncertainty_m, count, basis, license) \
+             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, \
+             value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12 \
+             FROM json_each(?) WHERE true \
+             ON CONFLICT (source) DO UPDATE SET taxon = excluded.taxon, event_start = excluded.event_start, \
+             event_end = excluded.event_end, months = excluded.months, lon = excluded.lon, lat = excluded.lat, \
+             cell_x = excluded.cell_x, cell_y = excluded.cell_y, uncertainty_m = excluded.uncertainty_m, \
+             count = excluded.count, basis = excluded.basis, license = excluded.license",
+        )
+        .bind(&rows)
+        .execute(&mut *self.tx)
+        .await?;
+        let updated = existing as u64;
+        Ok((observations.len() as u64 - updated, updated))
+    }
+
+    async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sensitive_taxa")
+            .execute(&mut *self.tx)
+            .await?;
+        let rows: Vec<serde_json::Value> = list
+            .iter()
+            .map(|(k, s)| serde_json::json!([k, s.level()]))
+            .collect();
+        sqlx::query(
+            "INSERT INTO sensitive_taxa (key, level) SELECT value ->> 0, value ->> 1 FROM json_each(?) WHERE true \
+             ON CONFLICT (key) DO UPDATE SET level = max(level, excluded.level)",
+        )
+        .bind(serde_json::Value::from(rows).to_string())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn refresh_species(&mut self) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE taxa SET sensitivity = coalesce((SELECT max(level) FROM sensitive_taxa s \
+             WHERE s.key = taxa.key OR s.key = taxa.scientific_name), 0)",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("DELETE FROM species_cells")
+            .execute(&mut *self.tx)
+            .await?;
+        // Integer division truncates: shift negatives so that 10 km cells are floors.
+        sqlx::query(
+            "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
+             SELECT CASE WHEN t.sensitivity >= 2 THEN 10000 ELSE 1000 END, \
+             CASE WHEN t.sensitivity >= 2 THEN (o.cell_x - 9 * (o.cell_x < 0)) / 10 ELSE o.cell_x END, \
+             CASE WHEN t.sensitivity >= 2 THEN (o.cell_y - 9 * (o.cell_y < 0)) / 10 ELSE o.cell_y END, \
+             o.taxon, o.months, count(*) \
+             FROM observations o JOIN taxa t ON t.key = o.taxon GROUP BY 1, 2, 3, 4, 5",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     async fn prune_circuit_pois(
