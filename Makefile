@@ -19,4 +19,5 @@ release:
 bench:
 	cargo bench --bench nearby_index
 	cargo bench --bench gpx_import
+	cargo bench --bench heritage_import
 	cargo bench --bench offline_package

@@ -76,10 +76,15 @@ impl SpeciesSeen {
     }
 }
 
+/// A cell's key: size in metres, then its indices.
+type CellKey = (u32, i32, i32);
+/// What a cell holds per taxon: the taxon's index, months, observations.
+type CellEntry = (usize, u16, u64);
+
 /// The public aggregates in memory: cells by size and position, taxa by key.
 #[derive(Debug, Default)]
 pub struct SpeciesGrid {
-    cells: HashMap<(u32, i32, i32), Vec<(usize, u16, u64)>>,
+    cells: HashMap<CellKey, Vec<CellEntry>>,
     taxa: Vec<(Taxon, Sensitivity)>,
 }
 
@@ -91,7 +96,7 @@ impl SpeciesGrid {
             .enumerate()
             .map(|(i, (t, _))| (t.key.as_str(), i))
             .collect();
-        let mut grid: HashMap<(u32, i32, i32), Vec<(usize, u16, u64)>> = HashMap::new();
+        let mut grid: HashMap<CellKey, Vec<CellEntry>> = HashMap::new();
         for c in cells {
             let Some(&t) = index.get(c.taxon.as_str()) else {
                 continue;
