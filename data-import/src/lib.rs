@@ -6,6 +6,7 @@
 //! - [`gpx`]: circuits from GPX 1.0/1.1 files, their waypoints as POIs.
 //! - [`circuits`]: whole circuits from the national hiking-trail schema.
 //! - [`landscapes`]: landscape units from GeoJSON polygons.
+//! - [`tourism`]: tourism and practical places from OSM (XML, PBF, Overpass) and APIDAE.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
@@ -16,6 +17,7 @@ pub mod landscapes;
 pub mod report;
 pub mod run;
 pub mod stream;
+pub mod tourism;
 
 pub use report::{ImportReport, Rejection};
 pub use run::{ImportOptions, import_circuits, import_demo, import_gpx, import_landscapes};
