@@ -1,8 +1,8 @@
 //! Tourism and practical places (lodging, food, services, viewpoints, heritage) from
 //! OpenStreetMap extracts and tourism databases, before they become POIs.
 //!
-//! - [`read`] picks the reader from the file's first bytes (the extension only breaks a
-//!   tie): OSM PBF ([`osm_pbf`]), OSM XML ([`osm_xml`]), Overpass JSON ([`overpass`]),
+//! - [`read`] picks the reader from the file's first bytes (the extension is a hint
+//!   only when they tell nothing): OSM PBF ([`osm_pbf`]), OSM XML ([`osm_xml`]), Overpass JSON ([`overpass`]),
 //!   APIDAE or DataTourisme JSON ([`apidae`]).
 //! - [`tags`] is the one place where OSM tags become a [`PoiKind`], a name and the
 //!   practical fields.
@@ -63,7 +63,7 @@ pub fn read(path: &Path, sink: &mut dyn Sink<Place>) -> Result<(), Rejection> {
     std::fs::File::open(path)
         .and_then(|f| f.take(512).read_to_end(&mut head))
         .map_err(|e| Rejection::file(path, format!("cannot read the file: {e}")))?;
-    if head.iter().all(u8::is_ascii_whitespace) {
+    if head.len() < 512 && head.iter().all(u8::is_ascii_whitespace) {
         return Err(Rejection::file(path, "empty file"));
     }
     match sniff(path, &head) {
