@@ -8,6 +8,7 @@
 //! - [`landscapes`]: landscape units from GeoJSON polygons.
 //! - [`heritage`]: inventory notices (Mérimée/POP exports) as heritage POIs.
 //! - [`stream`], [`pipeline`]: streamed reading and batched writing of big files.
+//! - [`tourism`]: tourism and practical places from OSM (XML, PBF, Overpass) and APIDAE.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ pub mod pipeline;
 pub mod report;
 pub mod run;
 pub mod stream;
+pub mod tourism;
 
 pub use report::{ImportReport, Rejection};
 pub use run::{
