@@ -5,6 +5,7 @@ use balade_core::store::{self, OpenOptions, Store};
 use balade_import::heritage::HeritageOptions;
 use balade_import::{
     ImportOptions, import_circuits, import_demo, import_gpx, import_heritage, import_landscapes,
+    import_tourism,
 };
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
@@ -167,6 +168,22 @@ enum ImportCommand {
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<&'static encoding_rs::Encoding>,
     },
+    /// Tourism and practical places: OSM XML or PBF extracts, Overpass JSON, APIDAE or
+    /// DataTourisme JSON.
+    ///
+    /// OSM nodes and ways (placed at their centroid) whose tags name a lodging, food, a
+    /// service, a viewpoint or a historic site become POIs with their opening hours,
+    /// phone, website and wheelchair access; other objects are skipped. Keys come from
+    /// the source (`osm:node/123`, `apidae:98765`). Each file is streamed in one
+    /// transaction, refused whole on any bad element unless --partial.
+    Tourism {
+        /// Files or folders (searched recursively for *.osm, *.pbf, *.xml, *.json).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Import the good places of a file that has bad ones.
+        #[arg(long)]
+        partial: bool,
+    },
 }
 
 fn parse_delimiter(text: &str) -> Result<u8, String> {
@@ -293,6 +310,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import(ImportCommand::Gpx { paths, partial }) => {
             import(store, paths, partial, Source::Gpx).await
         }
+        Command::Import(ImportCommand::Tourism { paths, partial }) => {
+            import(store, paths, partial, Source::Tourism).await
+        }
         Command::Import(ImportCommand::Ariane {
             paths,
             partial,
@@ -338,6 +358,7 @@ enum Source {
     Circuits,
     Landscapes,
     Heritage(HeritageOptions),
+    Tourism,
 }
 
 async fn import(
@@ -358,6 +379,7 @@ async fn import(
         Source::Heritage(h) => {
             import_heritage(store.as_ref(), &paths, &options, &h, &mut out).await
         }
+        Source::Tourism => import_tourism(store.as_ref(), &paths, &options, &mut out).await,
     };
     let report = run.map_err(|e| e.to_string())?;
     if report.unlocated > 0 {

@@ -26,4 +26,5 @@ pub mod tourism;
 pub use report::{ImportReport, Rejection};
 pub use run::{
     ImportOptions, import_circuits, import_demo, import_gpx, import_heritage, import_landscapes,
+    import_tourism,
 };

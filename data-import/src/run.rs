@@ -5,9 +5,13 @@ use crate::features::Parsed;
 use crate::heritage::{self, HeritageOptions, HeritageRecord};
 use crate::pipeline::{self, Streamed};
 use crate::report::{ImportReport, Rejection};
+use crate::stream::Sink;
+use crate::tourism::{self, Place};
 use crate::{circuits, gpx, landscapes};
+use balade_core::hash::Fnv;
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
 use balade_core::{Circuit, Landscape};
+use balade_core::{Poi, PoiDetails, PoiId};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::Write;
@@ -123,6 +127,99 @@ pub async fn import_heritage(
         })
     })
     .await
+}
+
+/// Imports tourism and practical places (OSM XML/PBF, Overpass JSON, APIDAE or
+/// DataTourisme JSON) into `store`, each file streamed in its own transaction.
+pub async fn import_tourism(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    out: &mut dyn Write,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = collect_files(paths, &["osm", "pbf", "xml", "json"], &mut report);
+    run_files(&files, report, options, out, async |path, report, bar| {
+        let owned = path.to_owned();
+        let before = report.rejected();
+        let counts =
+            pipeline::import_file(store, path, options.partial, report, bar, move |sink| {
+                tourism::read(&owned, &mut MapSink(sink, place_to_poi))
+            })
+            .await?;
+        Ok(match counts {
+            Some(c) => format!(
+                "{}: {} places{}",
+                path.display(),
+                c.records,
+                rejected_note(report.rejected() - before)
+            ),
+            None => format!(
+                "{}: not imported ({} rejected)",
+                path.display(),
+                report.rejected() - before
+            ),
+        })
+    })
+    .await
+}
+
+/// A tourism place as a POI: id `osm:node-123` (ids allow no `/`), source
+/// `tourism:osm:node/123`, practical fields in the details.
+fn place_to_poi(p: Place) -> Poi {
+    let id = PoiId::new(p.key.replace('/', "-"))
+        .or_else(|_| PoiId::new(format!("t-{:016x}", fnv(&p.key))))
+        .unwrap_or_else(|_| unreachable!("a hex id is valid"));
+    Poi {
+        id,
+        source: format!("tourism:{}", p.key),
+        kind: p.kind,
+        name: p.name,
+        description: p.description,
+        pos: Some(p.pos),
+        ele: None,
+        circuit: None,
+        commune: p.commune,
+        insee: None,
+        details: PoiDetails {
+            opening_hours: p.opening_hours,
+            phone: p.phone,
+            website: p.website,
+            wheelchair: p.wheelchair,
+            provenance: p.provenance,
+            ..PoiDetails::default()
+        },
+    }
+}
+
+fn fnv(text: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.field(text);
+    h.finish()
+}
+
+/// A sink that converts what a reader gives before passing it on.
+struct MapSink<'a, A, B>(&'a mut dyn Sink<B>, fn(A) -> B);
+
+impl<A, B> Sink<A> for MapSink<'_, A, B> {
+    fn record(&mut self, record: A) -> bool {
+        self.0.record((self.1)(record))
+    }
+    fn reject(&mut self, rejection: Rejection) -> bool {
+        self.0.reject(rejection)
+    }
+}
+
+impl Streamed for Poi {
+    fn key(&self) -> &str {
+        &self.source
+    }
+    fn place(&self) -> String {
+        self.source.clone()
+    }
+    async fn write(tx: &mut dyn ImportTx, batch: Vec<Self>) -> Result<(u64, u64), StoreError> {
+        tx.upsert_pois(&batch).await
+    }
 }
 
 fn rejected_note(n: u64) -> String {
