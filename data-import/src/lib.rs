@@ -6,10 +6,12 @@
 //! - [`gpx`]: circuits from GPX 1.0/1.1 files, their waypoints as POIs.
 //! - [`circuits`]: whole circuits from the national hiking-trail schema.
 //! - [`landscapes`]: landscape units from GeoJSON polygons.
+//! - [`dwc`]: species observations from Darwin Core archives and occurrence tables.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
 pub mod circuits;
+pub mod dwc;
 pub mod features;
 pub mod gpx;
 pub mod landscapes;
