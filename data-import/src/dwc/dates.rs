@@ -101,40 +101,46 @@ fn point(s: &str) -> Option<PartialDate> {
         Some(i) => &s[..i],
         None => s,
     };
-    let parts: Vec<&str> = date.split('-').collect();
+    // Split without allocating: this runs once per row.
+    let mut parts = date.split('-');
+    let (first, second, third) = (parts.next()?, parts.next(), parts.next());
+    if parts.next().is_some() {
+        return None;
+    }
     let year = |y: &str| (y.len() == 4).then(|| digits(y)).flatten();
-    let two = |v: &str| (v.len() == 2).then(|| digits(v)).flatten();
-    match parts.as_slice() {
-        [y] if y.len() == 8 && y.bytes().all(|b| b.is_ascii_digit()) => {
+    let two = |v: &str| {
+        (v.len() == 2)
+            .then(|| digits(v))
+            .flatten()
+            .and_then(|v| u8::try_from(v).ok())
+    };
+    match (second, third) {
+        (None, None) if first.len() == 8 && first.bytes().all(|b| b.is_ascii_digit()) => {
             // Basic format, YYYYMMDD.
-            let (y, rest) = y.split_at(4);
+            let (y, rest) = first.split_at(4);
             let (m, d) = rest.split_at(2);
             Some(PartialDate {
                 year: year(y)?,
-                month: Some(u8::try_from(two(m)?).ok()?),
-                day: Some(u8::try_from(two(d)?).ok()?),
+                month: Some(two(m)?),
+                day: Some(two(d)?),
             })
         }
-        [y] => Some(PartialDate {
-            year: year(y)?,
+        (None, _) => Some(PartialDate {
+            year: year(first)?,
             month: None,
             day: None,
         }),
-        [y, ordinal] if ordinal.len() == 3 => {
-            let year = year(y)?;
-            ordinal_date(year, digits(ordinal)?)
-        }
-        [y, m] => Some(PartialDate {
-            year: year(y)?,
-            month: Some(u8::try_from(two(m)?).ok()?),
+        (Some(ordinal), None) if ordinal.len() == 3 => ordinal_date(year(first)?, digits(ordinal)?),
+        (Some(m), None) => Some(PartialDate {
+            year: year(first)?,
+            month: Some(two(m)?),
             day: None,
         }),
-        [y, m, d] => Some(PartialDate {
-            year: year(y)?,
-            month: Some(u8::try_from(two(m)?).ok()?),
-            day: Some(u8::try_from(two(d)?).ok()?),
+        (Some(m), Some(d)) => Some(PartialDate {
+            year: year(first)?,
+            month: Some(two(m)?),
+            day: Some(two(d)?),
         }),
-        _ => None,
     }
 }
 
@@ -169,16 +175,23 @@ fn abbreviated_end(start: &PartialDate, end: &str) -> Option<PartialDate> {
     if date.is_empty() {
         return Some(*start);
     }
-    let parts: Vec<u8> = date
-        .split('-')
-        .map(|p| {
-            (p.len() == 2)
-                .then(|| digits(p))
-                .flatten()
-                .and_then(|v| u8::try_from(v).ok())
-        })
-        .collect::<Option<_>>()?;
-    match (parts.as_slice(), start.month, start.day) {
+    let two = |p: &str| {
+        (p.len() == 2)
+            .then(|| digits(p))
+            .flatten()
+            .and_then(|v| u8::try_from(v).ok())
+    };
+    let mut it = date.split('-');
+    let (first, second) = (two(it.next()?)?, it.next().map(two));
+    if it.next().is_some() {
+        return None;
+    }
+    let parts: ([u8; 2], usize) = match second {
+        None => ([first, 0], 1),
+        Some(Some(d)) => ([first, d], 2),
+        Some(None) => return None,
+    };
+    match (&parts.0[..parts.1], start.month, start.day) {
         ([d], Some(_), Some(_)) => Some(PartialDate {
             day: Some(*d),
             ..*start
@@ -198,8 +211,13 @@ fn abbreviated_end(start: &PartialDate, end: &str) -> Option<PartialDate> {
 
 /// Java's `Date.toString()`: `EEE MMM dd HH:mm:ss zzz yyyy` (the zone may be missing).
 fn java_date(s: &str) -> Option<PartialDate> {
-    let tokens: Vec<&str> = s.split_ascii_whitespace().collect();
-    if !(tokens.len() == 5 || tokens.len() == 6) {
+    let mut tokens = [""; 6];
+    let mut n = 0;
+    for token in s.split_ascii_whitespace() {
+        *tokens.get_mut(n)? = token;
+        n += 1;
+    }
+    if n < 5 {
         return None;
     }
     const MONTHS: [&str; 12] = [
@@ -210,7 +228,7 @@ fn java_date(s: &str) -> Option<PartialDate> {
         .iter()
         .position(|m| name.get(..3).is_some_and(|n| n.eq_ignore_ascii_case(m)))?;
     let day = digits(tokens[2]).filter(|_| tokens[2].len() <= 2)?;
-    let year = tokens[tokens.len() - 1];
+    let year = tokens[n - 1];
     let d = PartialDate {
         year: digits(year).filter(|_| year.len() == 4)?,
         month: Some(u8::try_from(month + 1).ok()?),

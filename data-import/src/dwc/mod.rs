@@ -9,6 +9,11 @@
 //!   that cannot be read (a date, a count, an uncertainty) is left out, not refused.
 //! - A row with fewer columns than the descriptor (or the header) declares is refused:
 //!   its columns cannot be trusted to be where the descriptor says.
+//! - Without meta.xml, a zip or folder must hold one data file (besides `eml.xml` or
+//!   `metadata.xml`); a plain table's delimiter is guessed from its header line, and
+//!   `id` or GBIF's `gbifID` column is its row id.
+//! - Rejections name the core file (`archive.zip/occurrence.txt` inside a zip) and its
+//!   physical line, header lines included.
 //! - `.tgz` archives are refused: a zip or a folder is needed.
 
 mod dates;
@@ -96,7 +101,19 @@ fn read_folder(dir: &Path, sink: &mut dyn Sink<Occurrence>) -> Result<(), Reject
         let file =
             File::open(&meta_path).map_err(|e| Rejection::file(&meta_path, e.to_string()))?;
         let descriptor = meta::parse(&meta_path, file)?;
-        let core = dir.join(&descriptor.location);
+        let location = Path::new(&descriptor.location);
+        // The core is inside the archive: no absolute path, no way up.
+        if location.is_absolute()
+            || location
+                .components()
+                .any(|c| matches!(c, std::path::Component::ParentDir))
+        {
+            return Err(Rejection::file(
+                &meta_path,
+                format!("core file {} is outside the archive", descriptor.location),
+            ));
+        }
+        let core = dir.join(location);
         let file = File::open(&core).map_err(|e| {
             Rejection::file(
                 &meta_path,
@@ -332,7 +349,10 @@ impl Columns {
         for (i, raw) in header.iter().enumerate() {
             let name = table::decode(table::trim(raw), encoding);
             let bare = term_name(&name).to_owned();
-            if bare.eq_ignore_ascii_case("id") && c.id.is_none() {
+            // A plain table's row id: `id` as in archives, or `gbifID` in GBIF downloads.
+            if (bare.eq_ignore_ascii_case("id") || bare.eq_ignore_ascii_case("gbifID"))
+                && c.id.is_none()
+            {
                 c.id = Some(i);
             }
             if let Some(t) = term_of(&bare) {
@@ -498,17 +518,21 @@ fn read_table(
     };
     let mut reader = table::csv_reader(buffered, &dialect);
     let mut row = ByteRecord::new();
+    let mut read_any = false;
     loop {
         match reader.read_byte_record(&mut row) {
-            Ok(true) => {}
+            Ok(true) => read_any = true,
             Ok(false) => break,
             Err(e) => {
-                // Past the first rows, a broken stream refuses what is left, not what was read.
                 let line = e.position().map_or(0, |p| p.line());
                 let rejection = Rejection {
                     position: (line > 0).then_some((line, 1)),
                     ..Rejection::file(path, format!("unreadable from here on: {e}"))
                 };
+                if !read_any {
+                    return Err(rejection);
+                }
+                // Past the first rows, a broken stream refuses what is left, not what was read.
                 sink.reject(rejection);
                 return Ok(());
             }
@@ -915,6 +939,42 @@ mod tests {
         assert!(err.path.ends_with("occurrences.csv"));
     }
 
+    #[test]
+    fn own_folders() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("data")).expect("mkdir");
+        std::fs::write(dir.path().join("meta.xml"), META_1252).expect("write");
+        std::fs::write(
+            dir.path().join("data/obs.csv"),
+            b"x;Sorbus aria;Alisier blanc;45,1;5,7;2020-06;;;\n",
+        )
+        .expect("write");
+        let got = collect(dir.path()).expect("readable");
+        assert_eq!(got.records.len(), 1);
+        assert_eq!(got.records[0].key, "x");
+        assert_eq!(got.records[0].event.map(|e| e.months()), Some(1 << 5));
+
+        let outside = META_1252.replace("data/obs.csv", "../obs.csv");
+        std::fs::write(dir.path().join("meta.xml"), outside).expect("write");
+        let err = collect(dir.path()).expect_err("outside");
+        assert_eq!(err.reason, "core file ../obs.csv is outside the archive");
+
+        // No meta.xml: the one table, next to its metadata.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("eml.xml"), "<eml/>").expect("write");
+        std::fs::write(
+            dir.path().join("occurrence.txt"),
+            "scientificName\tdecimalLatitude\tdecimalLongitude\nLynx lynx\t46\t6\n",
+        )
+        .expect("write");
+        let got = collect(dir.path()).expect("readable");
+        assert_eq!(
+            got.records[0].key, "occurrence.txt:2",
+            "no id: file and line"
+        );
+        assert_eq!(got.records[0].scientific_name, "Lynx lynx");
+    }
+
     fn plain(bytes: &[u8], suffix: &str) -> Result<Collect<Occurrence>, Rejection> {
         let mut file = tempfile::Builder::new()
             .suffix(suffix)
@@ -933,6 +993,7 @@ mod tests {
         let got = plain(csv.as_bytes(), ".csv").expect("readable");
         assert!(got.rejections.is_empty(), "{:?}", got.rejections);
         assert_eq!(got.records[0].key, "a1");
+        assert_eq!(got.records[1].key, "a2");
         assert_eq!(
             got.records[0].vernacular_name.as_deref(),
             Some("Crapaud commun, le")
@@ -942,14 +1003,14 @@ mod tests {
 
         // Semicolons, comma decimals, Windows-1252 bytes in a UTF-8-less file.
         let got = plain(
-            b"scientificName;decimalLatitude;decimalLongitude;eventDate\nH\xE9risson;48,5;-1,25;2009-02-20/28\n",
+            b"gbifID;scientificName;decimalLatitude;decimalLongitude;eventDate\n42;H\xE9risson;48,5;-1,25;2009-02-20/28\n",
             ".txt",
         )
         .expect("readable");
         let r = &got.records[0];
         assert_eq!(r.scientific_name, "Hérisson");
         assert_eq!((r.pos.lat(), r.pos.lon()), (48.5, -1.25));
-        assert!(r.key.ends_with(".txt:2"), "file name and line: {}", r.key);
+        assert_eq!(r.key, "42", "GBIF's row id");
         assert_eq!(r.event.map(|e| e.end.day), Some(Some(28)));
     }
 
@@ -980,5 +1041,60 @@ mod tests {
         let mut stop = Stop(0);
         read(&sample("gbif-results.zip"), &mut stop).expect("readable");
         assert_eq!(stop.0, 1);
+    }
+
+    /// Counts, holding nothing.
+    #[derive(Default)]
+    struct Count(u64, u64);
+    impl Sink<Occurrence> for Count {
+        fn record(&mut self, o: Occurrence) -> bool {
+            self.0 += u64::from(o.event.is_some());
+            true
+        }
+        fn reject(&mut self, _: Rejection) -> bool {
+            self.1 += 1;
+            true
+        }
+    }
+
+    /// Reader speed on a generated million-row table; run in release:
+    /// `cargo test -p balade-import --release dwc::tests::throughput -- --ignored --nocapture`.
+    #[test]
+    #[ignore]
+    fn throughput() {
+        let mut file = tempfile::Builder::new()
+            .suffix(".csv")
+            .tempfile()
+            .expect("temp file");
+        {
+            let mut w = std::io::BufWriter::new(file.as_file_mut());
+            writeln!(w, "occurrenceID\tbasisOfRecord\tscientificName\tkingdom\tfamily\tgenus\ttaxonRank\tdecimalLatitude\tdecimalLongitude\tcoordinateUncertaintyInMeters\teventDate\tindividualCount\tlicense\tlocality").expect("write");
+            for i in 0..1_000_000u32 {
+                writeln!(
+                    w,
+                    "urn:obs:{i}\tHumanObservation\tQuercus robur L.\tPlantae\tFagaceae\tQuercus\tSPECIES\t{}.{:05}\t{}.{:04}\t{}\t20{:02}-{:02}-{:02}T10:00Z\t{}\tCC-BY 4.0\tBois de la Cambre",
+                    42 + i % 8,
+                    i % 99_999,
+                    i % 7,
+                    i % 9_999,
+                    i % 500,
+                    i % 25,
+                    1 + i % 12,
+                    1 + i % 28,
+                    1 + i % 9
+                )
+                .expect("write");
+            }
+        }
+        let start = std::time::Instant::now();
+        let mut count = Count::default();
+        read(file.path(), &mut count).expect("readable");
+        let elapsed = start.elapsed().as_secs_f64();
+        assert_eq!((count.0, count.1), (1_000_000, 0));
+        println!(
+            "{} rows in {elapsed:.2} s: {:.0} rows/s",
+            count.0,
+            count.0 as f64 / elapsed
+        );
     }
 }
