@@ -1043,6 +1043,72 @@ mod tests {
         assert_eq!(stop.0, 1);
     }
 
+    /// A fixed-seed generator, enough to mangle inputs reproducibly.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, below: usize) -> usize {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            ((self.0 >> 33) % below as u64) as usize
+        }
+    }
+
+    #[test]
+    fn mangled_archives_and_tables_never_panic() {
+        let mut rng = Lcg(7);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let names = [
+            "gbif-results.zip",
+            "dwca-simple-csv.zip",
+            "dwca-test-default.zip",
+            "dwca-utf8-eol-test.zip",
+            "dwca-malformed-descriptor/meta.xml",
+            "dwca-simple-dir/occurrence.txt",
+        ];
+        let mut outcomes = [0usize; 2];
+        for name in names {
+            let original = std::fs::read(sample(name)).expect("sample");
+            let ext = name.rsplit('.').next().unwrap_or("bin");
+            for round in 0..40 {
+                let mut bytes = original.clone();
+                if round % 4 == 0 {
+                    bytes.truncate(rng.next(bytes.len() + 1));
+                } else {
+                    for _ in 0..1 + rng.next(8) {
+                        let i = rng.next(bytes.len());
+                        bytes[i] = [b'\t', b'"', b'\n', b',', b'<', 0xE9, 0xFF, b'9'][rng.next(8)];
+                    }
+                }
+                let path = dir.path().join(format!("mangled.{ext}"));
+                std::fs::write(&path, &bytes).expect("write");
+                outcomes[usize::from(collect(&path).is_ok())] += 1;
+            }
+        }
+        // Both outcomes happen: some files are refused, others read with rejections.
+        assert!(outcomes[0] > 0 && outcomes[1] > 0, "{outcomes:?}");
+    }
+
+    #[test]
+    fn random_dates_never_panic() {
+        let mut rng = Lcg(11);
+        let alphabet = [
+            "0", "1", "2", "9", "-", "/", "T", ":", " ", "Z", "+", "é", "Jan", "CET", "20", "2009",
+        ];
+        let mut parsed = 0;
+        for _ in 0..50_000 {
+            let s: String = (0..rng.next(12))
+                .map(|_| alphabet[rng.next(alphabet.len())])
+                .collect();
+            if let Some(e) = dates::parse(&s) {
+                parsed += 1;
+                assert!(e.months() < 1 << 12, "{s}");
+            }
+        }
+        assert!(parsed > 0);
+    }
+
     /// Counts, holding nothing.
     #[derive(Default)]
     struct Count(u64, u64);
