@@ -14,7 +14,7 @@
 //!   `id` or GBIF's `gbifID` column is its row id.
 //! - Rejections name the core file (`archive.zip/occurrence.txt` inside a zip) and its
 //!   physical line, header lines included.
-//! - `.tgz` archives are refused: a zip or a folder is needed.
+//! - A `.tgz` archive is read in two passes (meta.xml, then the core), as it has no index.
 
 mod dates;
 pub mod meta;
@@ -79,11 +79,8 @@ pub fn read(path: &Path, sink: &mut dyn Sink<Occurrence>) -> Result<(), Rejectio
         .file_name()
         .map(|n| n.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if name.ends_with(".tgz") || name.ends_with(".tar.gz") || name.ends_with(".tar") {
-        return Err(Rejection::file(
-            path,
-            "tar archives are not read: give the Darwin Core Archive as a zip or an unpacked folder",
-        ));
+    if name.ends_with(".tgz") || name.ends_with(".tar.gz") {
+        return read_tgz(path, sink);
     }
     let mut file = File::open(path).map_err(|e| Rejection::file(path, e.to_string()))?;
     let mut magic = [0u8; 4];
@@ -161,29 +158,80 @@ fn single_table<'a>(at: &Path, names: &'a [String]) -> Result<&'a str, Rejection
     }
 }
 
+/// What an archive member is, by its name: Mac resource forks and folders are not content.
+fn content(name: &str) -> bool {
+    !name.ends_with('/')
+        && !name.starts_with("__MACOSX/")
+        && !name.rsplit('/').next().unwrap_or(name).starts_with("._")
+}
+
+/// meta.xml at the root, or in the one folder that holds everything.
+fn meta_name(names: &[String]) -> Option<&str> {
+    names
+        .iter()
+        .filter(|n| n.eq_ignore_ascii_case("meta.xml") || n.to_lowercase().ends_with("/meta.xml"))
+        .min_by_key(|n| n.matches('/').count())
+        .map(String::as_str)
+}
+
+/// The archive member of the core, next to meta.xml.
+fn core_name(meta_name: &str, location: &str) -> String {
+    let folder = meta_name.rfind('/').map_or("", |i| &meta_name[..=i]);
+    format!("{folder}{}", location.trim_start_matches("./"))
+}
+
+/// A `.tgz` cannot be searched: a first pass reads meta.xml, a second streams the core.
+fn read_tgz(path: &Path, sink: &mut dyn Sink<Occurrence>) -> Result<(), Rejection> {
+    let unreadable = |e: std::io::Error| Rejection::file(path, format!("unreadable tgz: {e}"));
+    let open = || -> Result<tar::Archive<flate2::read::GzDecoder<File>>, Rejection> {
+        let file = File::open(path).map_err(|e| Rejection::file(path, e.to_string()))?;
+        Ok(tar::Archive::new(flate2::read::GzDecoder::new(file)))
+    };
+    let member = |entry: &tar::Entry<'_, _>| -> Option<String> {
+        let name = entry.path().ok()?.to_string_lossy().into_owned();
+        let name = name.trim_start_matches("./").to_owned();
+        (entry.header().entry_type().is_file() && content(&name)).then_some(name)
+    };
+    let mut names = Vec::new();
+    let mut descriptor = None;
+    let mut archive = open()?;
+    for entry in archive.entries().map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        let Some(name) = member(&entry) else { continue };
+        if descriptor.is_none() && meta_name(std::slice::from_ref(&name)).is_some() {
+            descriptor = Some((meta::parse(&path.join(&name), entry)?, name.clone()));
+        }
+        names.push(name);
+    }
+    let (core, descriptor) = match descriptor {
+        Some((d, meta)) => (core_name(&meta, &d.location), Some(d)),
+        None => (single_table(path, &names)?.to_owned(), None),
+    };
+    let mut archive = open()?;
+    for entry in archive.entries().map_err(unreadable)? {
+        let entry = entry.map_err(unreadable)?;
+        if member(&entry).as_deref() == Some(core.as_str()) {
+            return read_table(&path.join(&core), entry, descriptor, sink);
+        }
+    }
+    Err(Rejection::file(
+        path,
+        format!("core file {core} is not in the archive"),
+    ))
+}
+
 fn read_zip(path: &Path, sink: &mut dyn Sink<Occurrence>) -> Result<(), Rejection> {
     let file = File::open(path).map_err(|e| Rejection::file(path, e.to_string()))?;
     let unreadable =
         |e: zip::result::ZipError| Rejection::file(path, format!("unreadable zip: {e}"));
     let mut archive = zip::ZipArchive::new(file).map_err(unreadable)?;
-    // Mac resource forks and folders are not archive content.
     let names: Vec<String> = archive
         .file_names()
         .filter_map(Result::ok)
-        .filter(|n| {
-            !n.ends_with('/')
-                && !n.starts_with("__MACOSX/")
-                && !n.rsplit('/').next().unwrap_or(n).starts_with("._")
-        })
+        .filter(|n| content(n))
         .map(|n| n.into_owned())
         .collect();
-    // meta.xml at the root, or in the one folder that holds everything.
-    let mut metas: Vec<&String> = names
-        .iter()
-        .filter(|n| n.eq_ignore_ascii_case("meta.xml") || n.to_lowercase().ends_with("/meta.xml"))
-        .collect();
-    metas.sort_by_key(|n| n.matches('/').count());
-    let Some(meta_name) = metas.first().map(|s| s.to_string()) else {
+    let Some(meta_name) = meta_name(&names).map(str::to_owned) else {
         let table = single_table(path, &names)?.to_owned();
         let entry = archive.by_name(&table).map_err(unreadable)?;
         return read_table(&path.join(&table), entry, None, sink);
@@ -193,8 +241,7 @@ fn read_zip(path: &Path, sink: &mut dyn Sink<Occurrence>) -> Result<(), Rejectio
         let entry = archive.by_name(&meta_name).map_err(unreadable)?;
         meta::parse(&meta_path, entry)?
     };
-    let folder = meta_name.rfind('/').map_or("", |i| &meta_name[..=i]);
-    let core_name = format!("{folder}{}", descriptor.location.trim_start_matches("./"));
+    let core_name = core_name(&meta_name, &descriptor.location);
     let entry = match archive.by_name(&core_name) {
         Ok(entry) => entry,
         Err(zip::result::ZipError::FileNotFound) => {
@@ -624,6 +671,7 @@ mod tests {
     #[test]
     fn sample_archives_without_coordinates_reject_each_row() {
         for name in [
+            "dwca-simple-test-archive.tgz",
             "dwca-simple-test-archive.zip",
             "dwca-simple-test-archive-enclosed.zip",
             "dwca-default-metadata-filename.zip",
@@ -677,8 +725,6 @@ mod tests {
 
     #[test]
     fn sample_archives_refused_as_a_whole() {
-        let err = collect(&sample("dwca-simple-test-archive.tgz")).expect_err("tgz");
-        assert!(err.reason.starts_with("tar archives are not read"), "{err}");
         let err = collect(&sample("dwca-invalid-simple-toomuch.zip")).expect_err("3 files");
         assert_eq!(
             err.reason,
@@ -975,6 +1021,41 @@ mod tests {
         assert_eq!(got.records[0].scientific_name, "Lynx lynx");
     }
 
+    #[test]
+    fn own_tgz_without_meta() {
+        let mut file = tempfile::Builder::new()
+            .suffix(".tar.gz")
+            .tempfile()
+            .expect("temp file");
+        {
+            let gz = flate2::write::GzEncoder::new(file.as_file_mut(), flate2::Compression::fast());
+            let mut tar = tar::Builder::new(gz);
+            for (name, body) in [
+                ("export/eml.xml", &b"<eml/>"[..]),
+                (
+                    "export/occurrences.csv",
+                    &b"occurrenceID,scientificName,decimalLatitude,decimalLongitude\nk1,Apus apus,44.1,3.2\nk2,Apus apus,,\n"[..],
+                ),
+            ] {
+                let mut header = tar::Header::new_gnu();
+                header.set_size(body.len() as u64);
+                header.set_mode(0o644);
+                header.set_cksum();
+                tar.append_data(&mut header, name, body).expect("tar entry");
+            }
+            tar.into_inner()
+                .expect("tar end")
+                .finish()
+                .expect("gzip end");
+        }
+        let got = collect(file.path()).expect("readable");
+        assert_eq!(got.records.len(), 1);
+        assert_eq!(got.records[0].key, "k1");
+        assert_eq!(got.rejections.len(), 1);
+        assert_eq!(got.rejections[0].position, Some((3, 1)));
+        assert!(got.rejections[0].path.ends_with("export/occurrences.csv"));
+    }
+
     fn plain(bytes: &[u8], suffix: &str) -> Result<Collect<Occurrence>, Rejection> {
         let mut file = tempfile::Builder::new()
             .suffix(suffix)
@@ -1064,6 +1145,7 @@ mod tests {
             "dwca-simple-csv.zip",
             "dwca-test-default.zip",
             "dwca-utf8-eol-test.zip",
+            "dwca-simple-test-archive.tgz",
             "dwca-malformed-descriptor/meta.xml",
             "dwca-simple-dir/occurrence.txt",
         ];
