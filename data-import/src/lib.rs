@@ -9,10 +9,12 @@
 //! - [`heritage`]: inventory notices (Mérimée/POP exports) as heritage POIs.
 //! - [`stream`], [`pipeline`]: streamed reading and batched writing of big files.
 //! - [`tourism`]: tourism and practical places from OSM (XML, PBF, Overpass) and APIDAE.
+//! - [`dwc`]: species observations from Darwin Core archives and occurrence tables.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
 pub mod circuits;
+pub mod dwc;
 pub mod features;
 pub mod gpx;
 pub mod heritage;
