@@ -4,8 +4,8 @@
 use balade_core::store::{self, OpenOptions, Store};
 use balade_import::heritage::HeritageOptions;
 use balade_import::{
-    ImportOptions, import_circuits, import_demo, import_gpx, import_heritage, import_landscapes,
-    import_tourism,
+    ImportOptions, import_biodiversity, import_circuits, import_demo, import_gpx, import_heritage,
+    import_landscapes, import_tourism,
 };
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
@@ -168,6 +168,27 @@ enum ImportCommand {
         #[arg(long, value_parser = parse_encoding)]
         encoding: Option<&'static encoding_rs::Encoding>,
     },
+    /// Species observations: Darwin Core archives (zip, tgz or a folder with meta.xml)
+    /// and occurrence tables (CSV/TSV with a header of Darwin Core terms).
+    ///
+    /// Observations are stored precisely; everything public (species around a place,
+    /// along a circuit, in offline packages) is aggregated in 1 km Lambert 93 cells, and
+    /// in 10 km cells for taxa of level 2 in the sensitivity list. Keys come from
+    /// occurrenceID. Each file is streamed in one transaction, refused whole on any bad
+    /// row unless --partial.
+    Biodiversity {
+        /// Archives, tables or folders (searched recursively for *.zip, *.tgz, *.csv,
+        /// *.tsv, *.txt; a folder holding meta.xml is one archive).
+        #[arg(required_unless_present = "sensitive")]
+        paths: Vec<PathBuf>,
+        /// Import the good rows of a file that has bad ones.
+        #[arg(long)]
+        partial: bool,
+        /// Sensitivity list replacing the stored one: CSV with a taxon column (taxonID
+        /// or scientificName) and a level column (0 none, 1 sensitive, 2 strict).
+        #[arg(long)]
+        sensitive: Option<PathBuf>,
+    },
     /// Tourism and practical places: OSM XML or PBF extracts, Overpass JSON, APIDAE or
     /// DataTourisme JSON.
     ///
@@ -310,6 +331,11 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import(ImportCommand::Gpx { paths, partial }) => {
             import(store, paths, partial, Source::Gpx).await
         }
+        Command::Import(ImportCommand::Biodiversity {
+            paths,
+            partial,
+            sensitive,
+        }) => import(store, paths, partial, Source::Biodiversity(sensitive)).await,
         Command::Import(ImportCommand::Tourism { paths, partial }) => {
             import(store, paths, partial, Source::Tourism).await
         }
@@ -352,13 +378,15 @@ async fn copy(from: &str, to: &str) -> Result<ExitCode, String> {
 }
 
 /// What an import command reads.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Source {
     Gpx,
     Circuits,
     Landscapes,
     Heritage(HeritageOptions),
     Tourism,
+    /// With the sensitivity list to load first, if any.
+    Biodiversity(Option<PathBuf>),
 }
 
 async fn import(
@@ -380,6 +408,9 @@ async fn import(
             import_heritage(store.as_ref(), &paths, &options, &h, &mut out).await
         }
         Source::Tourism => import_tourism(store.as_ref(), &paths, &options, &mut out).await,
+        Source::Biodiversity(list) => {
+            import_biodiversity(store.as_ref(), &paths, list.as_deref(), &options, &mut out).await
+        }
     };
     let report = run.map_err(|e| e.to_string())?;
     if report.unlocated > 0 {

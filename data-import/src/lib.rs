@@ -9,10 +9,11 @@
 //! - [`heritage`]: inventory notices (Mérimée/POP exports) as heritage POIs.
 //! - [`stream`], [`pipeline`]: streamed reading and batched writing of big files.
 //! - [`tourism`]: tourism and practical places from OSM (XML, PBF, Overpass) and APIDAE.
-//! - [`dwc`]: species observations from Darwin Core archives and occurrence tables.
+//! - [`dwc`], [`biodiversity`]: species observations from Darwin Core archives and occurrence tables.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
+pub mod biodiversity;
 pub mod circuits;
 pub mod dwc;
 pub mod features;
@@ -27,6 +28,6 @@ pub mod tourism;
 
 pub use report::{ImportReport, Rejection};
 pub use run::{
-    ImportOptions, import_circuits, import_demo, import_gpx, import_heritage, import_landscapes,
-    import_tourism,
+    ImportOptions, import_biodiversity, import_circuits, import_demo, import_gpx, import_heritage,
+    import_landscapes, import_tourism,
 };

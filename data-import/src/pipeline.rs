@@ -31,6 +31,14 @@ pub trait Streamed: Send + 'static {
     fn noted(&self) -> bool {
         false
     }
+    /// Runs in the file's transaction after its last batch, before the commit.
+    fn finish(tx: &mut dyn ImportTx) -> impl Future<Output = Result<(), StoreError>> + Send
+    where
+        Self: Sized,
+    {
+        let _ = tx;
+        async { Ok(()) }
+    }
     /// Writes a batch; returns (inserted, updated).
     fn write(
         tx: &mut dyn ImportTx,
@@ -168,6 +176,7 @@ pub async fn import_file<T: Streamed>(
         report.files_refused += 1;
         return Ok(None);
     }
+    T::finish(tx.as_mut()).await?;
     tx.commit().await?;
     report.imported += inserted;
     report.updated += updated;

@@ -7,11 +7,10 @@ use crate::pipeline::{self, Streamed};
 use crate::report::{ImportReport, Rejection};
 use crate::stream::Sink;
 use crate::tourism::{self, Place};
-use crate::{circuits, gpx, landscapes};
+use crate::{biodiversity, circuits, dwc, gpx, landscapes};
 use balade_core::hash::Fnv;
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
-use balade_core::{Circuit, Landscape};
-use balade_core::{Poi, PoiDetails, PoiId};
+use balade_core::{Circuit, Landscape, Observation, Poi, PoiDetails, PoiId};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::Write;
@@ -222,6 +221,125 @@ impl Streamed for Poi {
     }
 }
 
+/// Imports species observations (Darwin Core archives, folders or occurrence tables)
+/// into `store`, each file streamed in its own transaction that ends by rebuilding the
+/// public grid aggregates. A sensitivity list, when given, replaces the stored one first
+/// (in its own transaction, with the aggregates rebuilt).
+pub async fn import_biodiversity(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    sensitivity: Option<&Path>,
+    options: &ImportOptions,
+    out: &mut dyn Write,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    if let Some(list) = sensitivity {
+        match biodiversity::read_sensitivity_list(list) {
+            Ok(list) => {
+                let mut tx = store.begin_import().await?;
+                tx.replace_sensitive_taxa(&list).await?;
+                tx.refresh_species().await?;
+                tx.commit().await?;
+                let _ = writeln!(
+                    out,
+                    "{}: {} sensitive taxa",
+                    sensitivity.unwrap_or(Path::new("")).display(),
+                    list.len()
+                );
+            }
+            Err(rejections) => {
+                for r in &rejections {
+                    let _ = writeln!(out, "rejected: {r}");
+                }
+                report.rejections.extend(rejections);
+                report.files_refused += 1;
+                // Observations must not be published under a list that was refused.
+                return Ok(report);
+            }
+        }
+    }
+    let files = collect_biodiversity(paths, &mut report);
+    run_files(&files, report, options, out, async |path, report, bar| {
+        let owned = path.to_owned();
+        let before = report.rejected();
+        let counts =
+            pipeline::import_file(store, path, options.partial, report, bar, move |sink| {
+                dwc::read(&owned, &mut MapSink(sink, biodiversity::observation))
+            })
+            .await?;
+        Ok(match counts {
+            Some(c) => format!(
+                "{}: {} observations{}",
+                path.display(),
+                c.records,
+                rejected_note(report.rejected() - before)
+            ),
+            None => format!(
+                "{}: not imported ({} rejected)",
+                path.display(),
+                report.rejected() - before
+            ),
+        })
+    })
+    .await
+}
+
+/// The files and archives to read: a folder holding `meta.xml` is one Darwin Core
+/// archive (not searched further); other folders are searched for archives and tables.
+fn collect_biodiversity(paths: &[PathBuf], report: &mut ImportReport) -> Vec<PathBuf> {
+    const EXTS: &[&str] = &["zip", "tgz", "csv", "tsv", "txt"];
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() && !path.join("meta.xml").is_file() {
+            let mut dirs = Vec::new();
+            let mut files = Vec::new();
+            match std::fs::read_dir(path) {
+                Ok(entries) => {
+                    for e in entries.flatten() {
+                        let p = e.path();
+                        if p.is_dir() {
+                            dirs.push(p);
+                        } else if p
+                            .extension()
+                            .is_some_and(|e| EXTS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+                        {
+                            files.push(p);
+                        }
+                    }
+                }
+                Err(e) => report
+                    .rejections
+                    .push(Rejection::file(path, format!("cannot read folder: {e}"))),
+            }
+            files.extend(collect_biodiversity(&dirs, report));
+            files.sort();
+            out.extend(files);
+        } else if path.exists() {
+            out.push(path.clone());
+        } else {
+            report
+                .rejections
+                .push(Rejection::file(path, "no such file or folder"));
+        }
+    }
+    out
+}
+
+impl Streamed for Observation {
+    fn key(&self) -> &str {
+        &self.source
+    }
+    fn place(&self) -> String {
+        self.source.clone()
+    }
+    async fn finish(tx: &mut dyn ImportTx) -> Result<(), StoreError> {
+        tx.refresh_species().await
+    }
+    async fn write(tx: &mut dyn ImportTx, batch: Vec<Self>) -> Result<(u64, u64), StoreError> {
+        tx.upsert_observations(&batch).await
+    }
+}
+
 fn rejected_note(n: u64) -> String {
     if n == 0 {
         String::new()
@@ -247,7 +365,8 @@ impl Streamed for HeritageRecord {
 }
 
 /// Loads the demo set in `fixtures`: its `circuits/` GPX files, then its `landscapes/`
-/// when present, printing nothing; the report covers both.
+/// and `biodiversity/` (observations and sensitivity list) when present, printing
+/// nothing; the report covers them all.
 pub async fn import_demo(store: &dyn Store, fixtures: &Path) -> Result<ImportReport, StoreError> {
     let options = ImportOptions::default();
     let mut sink = std::io::sink();
@@ -255,6 +374,14 @@ pub async fn import_demo(store: &dyn Store, fixtures: &Path) -> Result<ImportRep
     let landscapes = fixtures.join("landscapes");
     if landscapes.is_dir() {
         report.absorb(import_landscapes(store, &[landscapes], &options, &mut sink).await?);
+    }
+    let species = fixtures.join("biodiversity");
+    if species.is_dir() {
+        let list = species.join("sensitive-taxa.csv");
+        let observations = species.join("observations.csv");
+        let list = list.is_file().then_some(list.as_path());
+        report
+            .absorb(import_biodiversity(store, &[observations], list, &options, &mut sink).await?);
     }
     Ok(report)
 }

@@ -3,6 +3,7 @@
 //! when the store's revision moves.
 
 use balade_core::index::{CircuitStart, SpatialIndex};
+use balade_core::species::SpeciesGrid;
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
 use balade_core::{CircuitSummary, Landscape, LonLat, Trace};
@@ -19,6 +20,8 @@ pub struct Catalog {
     pub index: SpatialIndex,
     /// Landscape units: tens per territory, tested one by one.
     pub landscapes: Vec<Landscape>,
+    /// Public aggregates of species observations.
+    pub species: SpeciesGrid,
 }
 
 impl Catalog {
@@ -77,6 +80,7 @@ impl Catalog {
         let summaries = store.circuit_summaries().await?;
         let pois = store.poi_points().await?;
         let landscapes = store.landscapes().await?;
+        let (cells, taxa) = store.species().await?;
         let starts = summaries
             .iter()
             .map(|s| CircuitStart {
@@ -106,6 +110,7 @@ impl Catalog {
             circuits,
             index: SpatialIndex::build(pois, starts),
             landscapes,
+            species: SpeciesGrid::new(cells, taxa),
         })
     }
 }

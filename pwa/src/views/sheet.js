@@ -26,6 +26,27 @@ const DOWNLOADS = [
   ['geojson', 'GeoJSON', 'pour les outils SIG et le web', 'application/geo+json'],
 ];
 
+const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+
+/** Species seen along the circuit: name, scientific name, months seen (never a place). */
+function speciesList(species) {
+  return h(
+    'ul',
+    { class: 'sheet__species' },
+    ...species.slice(0, 60).map((s) =>
+      h(
+        'li',
+        {},
+        h('span', { class: 'species__name' }, s.vernacular_name || s.scientific_name),
+        s.vernacular_name ? h('i', { class: 'muted' }, ` ${s.scientific_name}`) : '',
+        Array.isArray(s.months) && s.months.length > 0
+          ? h('span', { class: 'muted' }, ` — ${s.months.map((m) => MONTHS[m - 1]).join(', ')}`)
+          : '',
+      ),
+    ),
+  );
+}
+
 function section(title, ...children) {
   const id = uid('sec');
   return h('section', { class: 'sheet__section', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
@@ -324,6 +345,9 @@ export function renderSheet(main, id, ctx) {
             section('Description', p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, 'Pas de description.')),
             ...(Array.isArray(p.landscapes) && p.landscapes.length > 0
               ? [section('Paysages traversés', h('ul', { class: 'sheet__landscapes' }, ...p.landscapes.map((l) => h('li', {}, l.name))))]
+              : []),
+            ...(Array.isArray(p.species_along) && p.species_along.length > 0
+              ? [section(`Espèces observées le long du parcours (${p.species_along.length})`, speciesList(p.species_along))]
               : []),
           ),
           h(

@@ -4,6 +4,7 @@ use crate::catalog::{Indexed, SharedCatalog};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::formats;
 use crate::query::Params;
+use crate::routes::species::Species;
 use crate::routes::{PointGeometry, parse_id, round1};
 use crate::state::AppState;
 use axum::Json;
@@ -11,6 +12,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use balade_core::geometry::{TraceLocator, profile};
+use balade_core::species::SpeciesSeen;
 use balade_core::store::Store;
 use balade_core::text::fold;
 use balade_core::{
@@ -362,6 +364,9 @@ pub struct SheetProperties {
     /// Ids of the POIs along the way, in walking order.
     pub pois: Vec<String>,
     pub pois_along: Vec<PoiAlong>,
+    /// Species observed within 500 m of the trace, most observed first (public grid
+    /// cells only: never an observation's position).
+    pub species_along: Vec<Species>,
     /// Landscape units the trace passes through, in walking order.
     pub landscapes: Vec<LandscapeRef>,
 }
@@ -405,7 +410,8 @@ pub async fn sheet(
     let pois = state.store.circuit_pois(&circuit.id).await?;
     let catalog = state.catalog.current();
     let crossed = catalog.landscapes_crossed(&circuit.trace);
-    Ok(Json(sheet_of(circuit, pois, &crossed)?))
+    let species = catalog.species.along(&circuit.trace);
+    Ok(Json(sheet_of(circuit, pois, &crossed, &species)?))
 }
 
 /// The sheet of a circuit with its own POIs and the landscape units it crosses: what
@@ -414,6 +420,7 @@ pub fn sheet_of(
     circuit: Circuit,
     pois: Vec<Poi>,
     landscapes: &[&Landscape],
+    species: &[SpeciesSeen],
 ) -> ApiResult<CircuitSheet> {
     let id = circuit.id.to_string();
     let locator = TraceLocator::new(&circuit.trace);
@@ -468,6 +475,7 @@ pub fn sheet_of(
             media: Vec::new(),
             pois: along.iter().map(|p| p.id.clone()).collect(),
             pois_along: along,
+            species_along: species.iter().map(Species::of).collect(),
             landscapes: landscapes
                 .iter()
                 .map(|l| LandscapeRef {

@@ -7,6 +7,7 @@ pub mod landscapes;
 pub mod offline;
 pub mod pois;
 pub mod push;
+pub mod species;
 pub mod tiles;
 
 use crate::error::{ApiError, ApiResult};
@@ -39,6 +40,8 @@ use utoipa::{OpenApi, ToSchema};
         tiles::basemap,
         landscapes::list,
         landscapes::one,
+        species::near,
+        species::along,
     )
 )]
 #[derive(Debug)]
@@ -63,6 +66,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/basemap", get(tiles::basemap))
         .route("/api/v1/landscapes", get(landscapes::list))
         .route("/api/v1/landscapes/{id}", get(landscapes::one))
+        .route("/api/v1/species", get(species::near))
+        .route("/api/v1/circuits/{id}/species", get(species::along))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
 }
 

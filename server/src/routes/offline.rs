@@ -9,6 +9,7 @@ use crate::query::Params;
 use crate::routes::circuits::{load, profile_of, sheet_of};
 use crate::routes::landscapes::feature_of as landscape_feature;
 use crate::routes::pois::feature_of;
+use crate::routes::species::{self as species_route, list as species_list};
 use crate::routes::tiles::TILE_TEMPLATE;
 use crate::state::AppState;
 use crate::tiles::{Basemap, covering, media_type};
@@ -33,7 +34,7 @@ pub const OFFLINE_CORRIDOR_M: f64 = 200.0;
 /// One part of a package.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Part {
-    /// `sheet`, `profile`, `guide`, `poi`, `landscape`, `tile` or `media`.
+    /// `sheet`, `profile`, `guide`, `species`, `poi`, `landscape`, `tile` or `media`.
     pub kind: &'static str,
     /// Same-origin URL of the part.
     pub url: String,
@@ -208,11 +209,12 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
     let own = store.circuit_pois(&circuit.id).await?;
     let hits = catalog.index.pois_along(&circuit.trace, OFFLINE_CORRIDOR_M);
     let crossed = catalog.landscapes_crossed(&circuit.trace);
+    let species = catalog.species.along(&circuit.trace);
     let base = format!("/api/v1/circuits/{}", circuit.id);
     let mut bodies = vec![
         (
             base.clone(),
-            to_json(&sheet_of(circuit.clone(), own, &crossed)?)?,
+            to_json(&sheet_of(circuit.clone(), own, &crossed, &species)?)?,
         ),
         (
             format!("{base}/profile"),
@@ -222,8 +224,12 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
             format!("{base}/guide"),
             to_json(&guide_of(&circuit, &hits, &crossed))?,
         ),
+        (
+            format!("{base}/species"),
+            to_json(&species_list(&species, species_route::MAX_LIMIT))?,
+        ),
     ];
-    let mut parts: Vec<Part> = ["sheet", "profile", "guide"]
+    let mut parts: Vec<Part> = ["sheet", "profile", "guide", "species"]
         .iter()
         .zip(&bodies)
         .map(|(kind, (url, body))| part(kind, url.clone(), body, None))

@@ -1,0 +1,163 @@
+//! Species observations for the store: Darwin Core occurrences ([`crate::dwc`]) become
+//! [`Observation`]s, and the sensitivity list is read here.
+//!
+//! - **Keys**: `dwc:` and the occurrence's key (its `occurrenceID`, else the archive's
+//!   row id, else file and line): re-importing a file updates its observations.
+//! - **Taxon**: its key is the `taxonID`/`taxonKey` when given, else the scientific
+//!   name; the sensitivity list may name either.
+//! - **Sensitivity list**: a CSV (`,` `;` or tab) with a header naming a taxon column
+//!   (`taxonID`, `taxonKey`, `taxon`, `key` or `scientificName`) and a level column
+//!   (`level` or `sensitivity`): 0 none, 1 sensitive (1 km cells), 2 strict (10 km
+//!   cells). Public outputs never show anything finer than a 1 km cell anyway; level 2
+//!   coarsens further. A bad line refuses the list.
+
+use crate::dwc::{EventDate, Occurrence, PartialDate};
+use crate::report::Rejection;
+use balade_core::{Observation, Sensitivity, Taxon};
+use std::path::Path;
+
+fn iso(d: PartialDate) -> String {
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => format!("{:04}-{m:02}-{day:02}", d.year),
+        (Some(m), None) => format!("{:04}-{m:02}", d.year),
+        _ => format!("{:04}", d.year),
+    }
+}
+
+/// An occurrence as the store keeps it.
+pub fn observation(o: Occurrence) -> Observation {
+    let months = o.event.as_ref().map_or(0, EventDate::months);
+    let key = o
+        .taxon_id
+        .clone()
+        .unwrap_or_else(|| o.scientific_name.clone());
+    Observation {
+        source: format!("dwc:{}", o.key),
+        taxon: Taxon {
+            key,
+            scientific_name: o.scientific_name,
+            vernacular_name: o.vernacular_name,
+            rank: o.taxon_rank,
+            kingdom: o.kingdom,
+            phylum: o.phylum,
+            class: o.class,
+            order: o.order,
+            family: o.family,
+            genus: o.genus,
+        },
+        event_start: o.event.map(|e| iso(e.start)),
+        event_end: o.event.map(|e| iso(e.end)),
+        months,
+        pos: o.pos,
+        uncertainty_m: o.uncertainty_m,
+        count: o.count,
+        basis_of_record: o.basis_of_record,
+        license: o.license,
+    }
+}
+
+/// Reads a sensitivity list; every fault is a located rejection and refuses the list.
+pub fn read_sensitivity_list(path: &Path) -> Result<Vec<(String, Sensitivity)>, Vec<Rejection>> {
+    let text = std::fs::read(path)
+        .map_err(|e| vec![Rejection::file(path, format!("cannot read: {e}"))])?;
+    let text =
+        String::from_utf8_lossy(text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&text)).into_owned();
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some((_, header)) = lines.next() else {
+        return Err(vec![Rejection::file(path, "empty sensitivity list")]);
+    };
+    let delimiter = [',', ';', '\t']
+        .into_iter()
+        .max_by_key(|d| header.matches(*d).count())
+        .unwrap_or(',');
+    let names: Vec<String> = header
+        .split(delimiter)
+        .map(|h| h.trim().trim_matches('"').to_ascii_lowercase())
+        .collect();
+    let find = |options: &[&str]| names.iter().position(|n| options.contains(&n.as_str()));
+    let (Some(taxon), Some(level)) = (
+        find(&["taxonid", "taxonkey", "taxon", "key", "scientificname"]),
+        find(&["level", "sensitivity"]),
+    ) else {
+        return Err(vec![Rejection::file(
+            path,
+            "the header needs a taxon column (taxonID, taxon or scientificName) and a level column (level or sensitivity)",
+        )]);
+    };
+    let (mut list, mut bad) = (Vec::new(), Vec::new());
+    for (i, line) in lines {
+        let cells: Vec<&str> = line
+            .split(delimiter)
+            .map(|c| c.trim().trim_matches('"'))
+            .collect();
+        let reject = |field: &str, reason: String| Rejection {
+            path: path.to_owned(),
+            position: Some((i as u64 + 1, 1)),
+            field: Some(field.to_owned()),
+            reason,
+        };
+        let key = cells.get(taxon).copied().unwrap_or_default();
+        let raw = cells.get(level).copied().unwrap_or_default();
+        if key.is_empty() {
+            bad.push(reject(&names[taxon], "empty taxon".into()));
+            continue;
+        }
+        match raw.parse::<u8>().ok().and_then(Sensitivity::from_level) {
+            Some(s) => list.push((key.to_owned(), s)),
+            None => bad.push(reject(
+                &names[level],
+                format!("`{raw}` is not a level (0, 1 or 2)"),
+            )),
+        }
+    }
+    if bad.is_empty() { Ok(list) } else { Err(bad) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn sensitivity_lists_are_read_or_refused_with_the_line() {
+        let mut f = tempfile::NamedTempFile::new().expect("temp");
+        f.write_all(b"scientificName;level\nBubo bubo;2\n\nLucanus cervus;1\n")
+            .expect("write");
+        let list = read_sensitivity_list(f.path()).expect("list");
+        assert_eq!(
+            list,
+            vec![
+                ("Bubo bubo".into(), Sensitivity::Strict),
+                ("Lucanus cervus".into(), Sensitivity::Sensitive)
+            ]
+        );
+        let mut f = tempfile::NamedTempFile::new().expect("temp");
+        f.write_all(b"taxonID,level\n2480637,3\n,1\n")
+            .expect("write");
+        let bad = read_sensitivity_list(f.path()).expect_err("refused");
+        assert_eq!(bad.len(), 2);
+        assert!(
+            bad[0]
+                .to_string()
+                .contains(":2:1: level: `3` is not a level"),
+            "{}",
+            bad[0]
+        );
+        assert!(
+            bad[1].to_string().contains(":3:1: taxonid: empty taxon"),
+            "{}",
+            bad[1]
+        );
+    }
+
+    #[test]
+    fn partial_dates_become_iso_text() {
+        let d = |year, month, day| PartialDate { year, month, day };
+        assert_eq!(iso(d(2009, Some(2), Some(20))), "2009-02-20");
+        assert_eq!(iso(d(2009, Some(2), None)), "2009-02");
+        assert_eq!(iso(d(2009, None, None)), "2009");
+    }
+}
