@@ -91,6 +91,14 @@ pub fn encode_details(details: &PoiDetails) -> String {
     serde_json::to_string(details).unwrap_or_else(|_| "{}".to_owned())
 }
 
+/// The 1 km Lambert 93 cell of an observation (a position the projection cannot take,
+/// far outside France, lands in a cell no French place ever asks for).
+pub fn observation_cell(o: &Observation) -> (i32, i32) {
+    crate::projection::to_lambert93(o.pos)
+        .map(|(x, y)| crate::species::cell_of(x, y, 1_000))
+        .unwrap_or((i32::MIN, i32::MIN))
+}
+
 /// A batch of observations as two JSON arrays of positional rows, for one statement
 /// each: the distinct taxa `[key, scientific, vernacular, rank, kingdom, phylum, class,
 /// order, family, genus]`, and the observations `[source, taxon, start, end, months,
@@ -117,9 +125,7 @@ pub fn observation_rows(observations: &[Observation]) -> (String, String) {
                 t.genus
             ]));
         }
-        let (cx, cy) = crate::projection::to_lambert93(o.pos)
-            .map(|(x, y)| crate::species::cell_of(x, y, 1_000))
-            .unwrap_or((i32::MIN, i32::MIN));
+        let (cx, cy) = observation_cell(o);
         rows.push(json!([
             o.source,
             t.key,

@@ -15,7 +15,7 @@ use crate::domain::{
     PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
-pub use codec::{decode_trace, encode_details, encode_trace, observation_rows};
+pub use codec::{decode_trace, encode_details, encode_trace, observation_cell, observation_rows};
 use std::sync::Arc;
 
 /// What went wrong in the store. Messages are for logs and operators; the HTTP layer

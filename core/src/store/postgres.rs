@@ -10,6 +10,7 @@ use crate::domain::{
     PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
+use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{PgPool, Postgres, Row, Transaction};
 use std::str::FromStr;
@@ -36,7 +37,10 @@ impl PostgresStore {
     pub async fn open(url: &str, open: OpenOptions) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)?
             .application_name("balade")
-            .options([("statement_timeout", STATEMENT_TIMEOUT), ("jit", "off")]);
+            .options([("statement_timeout", STATEMENT_TIMEOUT), ("jit", "off")])
+            // Imports rebuild aggregates in seconds by design: slow statements go to the
+            // debug log, not the import's output.
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let size = std::env::var("BALADE_DB_POOL")
             .ok()
             .and_then(|s| s.parse().ok())

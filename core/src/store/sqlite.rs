@@ -1,7 +1,7 @@
 //! The embedded backend: one SQLite file (bundled library), WAL journal so that readers
 //! never wait for an import, migrations embedded and run at open.
 
-use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, observation_rows};
+use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, observation_cell};
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use crate::domain::{
@@ -10,6 +10,7 @@ use crate::domain::{
 };
 use crate::geometry::{TraceLocator, distance_m};
 use async_trait::async_trait;
+use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
@@ -30,7 +31,10 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             // An import in another process holds the write lock for its whole file.
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // Rebuilding the species aggregates of a million observations takes seconds
+            // by design: slow statements are for the debug log, not the import's output.
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(10))
@@ -47,6 +51,19 @@ impl SqliteStore {
 /// A lon/lat box around `[w, e] × [s, n]` grown by `margin_m` on every side, with 1 %
 /// to spare. It does not wrap at the antimeridian: the embedded backend serves one
 /// territory, and the server's own index has no such limit.
+/// Rows per bound multi-row statement: 13 columns × 1,000 stays far under SQLite's
+/// 32,766 parameters, and every full chunk reuses one prepared statement.
+const OBSERVATION_ROWS: usize = 1_000;
+
+/// POIs per bound statement: 12 columns × 1,000, and 2,000 keys in the checks.
+const POI_ROWS: usize = 1_000;
+
+/// `(?, ?, …), (?, ?, …)…`: `rows` groups of `columns` placeholders.
+fn placeholders(rows: usize, columns: usize) -> String {
+    let one = format!("({})", vec!["?"; columns].join(", "));
+    vec![one; rows].join(", ")
+}
+
 fn degree_box(w: f64, e: f64, s: f64, n: f64, margin_m: f64) -> [f64; 4] {
     let dlat = margin_m / 110_574.0 * 1.01;
     let widest = s.abs().max(n.abs()).min(89.0).to_radians().cos();
@@ -294,6 +311,43 @@ struct SqliteImport {
 }
 
 impl SqliteImport {
+    /// Writes observations with `verb` (`INSERT OR IGNORE` adds new rows only, `INSERT`
+    /// upserts); returns the rows written.
+    async fn write_observations(&mut self, chunk: &[Observation], verb: &str) -> StoreResult<u64> {
+        let upsert = if verb == "INSERT" {
+            "ON CONFLICT (source) DO UPDATE SET taxon = excluded.taxon, event_start = excluded.event_start, \
+             event_end = excluded.event_end, months = excluded.months, lon = excluded.lon, lat = excluded.lat, \
+             cell_x = excluded.cell_x, cell_y = excluded.cell_y, uncertainty_m = excluded.uncertainty_m, \
+             count = excluded.count, basis = excluded.basis, license = excluded.license"
+        } else {
+            ""
+        };
+        let sql = format!(
+            "{verb} INTO observations (source, taxon, event_start, event_end, months, lon, lat, cell_x, cell_y, \
+             uncertainty_m, count, basis, license) VALUES {} {upsert}",
+            placeholders(chunk.len(), 13)
+        );
+        let mut q = sqlx::query(&sql);
+        for o in chunk {
+            let (cx, cy) = observation_cell(o);
+            q = q
+                .bind(&o.source)
+                .bind(&o.taxon.key)
+                .bind(&o.event_start)
+                .bind(&o.event_end)
+                .bind(i64::from(o.months))
+                .bind(o.pos.lon())
+                .bind(o.pos.lat())
+                .bind(cx)
+                .bind(cy)
+                .bind(o.uncertainty_m)
+                .bind(o.count.map(i64::from))
+                .bind(&o.basis_of_record)
+                .bind(&o.license);
+        }
+        Ok(q.execute(&mut *self.tx).await?.rows_affected())
+    }
+
     /// The id already held by `source`, if any; refuses an id taken by another source.
     async fn existing(&mut self, table: &str, id: &str, source: &str) -> StoreResult<Upsert> {
         let sql = format!("SELECT source FROM {table} WHERE id = ? OR source = ?");
@@ -320,55 +374,70 @@ impl SqliteImport {
 
 #[async_trait]
 impl ImportTx for SqliteImport {
-    /// One statement for many POIs: a JSON array in, `json_each` out, so SQLite parses
-    /// and inserts the chunk without a round trip per row. Same checks as one POI.
+    /// Bound multi-row statements, chunk by chunk, with the same checks as one POI.
     async fn upsert_poi_batch(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
-        let rows: Vec<serde_json::Value> = pois
-            .iter()
-            .map(|p| {
-                serde_json::json!({
-                    "id": p.id.as_str(), "source": p.source, "kind": p.kind.as_str(), "name": p.name,
-                    "description": p.description, "lon": p.pos.map(LonLat::lon), "lat": p.pos.map(LonLat::lat),
-                    "ele": p.ele, "circuit_id": p.circuit.as_ref().map(CircuitId::as_str), "commune": p.commune,
-                    "insee": p.insee.as_ref().map(Insee::as_str), "details": encode_details(&p.details),
-                })
-            })
-            .collect();
-        let batch = serde_json::Value::from(rows).to_string();
-        let clash = sqlx::query(
-            "SELECT p.id, p.source FROM pois p JOIN json_each(?) j \
-             ON p.id = j.value ->> 'id' AND p.source <> j.value ->> 'source' LIMIT 1",
-        )
-        .bind(&batch)
-        .fetch_optional(&mut *self.tx)
-        .await?;
-        if let Some(row) = clash {
-            let (id, other): (String, String) = (row.try_get("id")?, row.try_get("source")?);
-            return Err(StoreError::Conflict(format!(
-                "id `{id}` already belongs to `{other}`"
-            )));
+        let mut updated = 0u64;
+        for chunk in pois.chunks(POI_ROWS) {
+            let keys = vec!["?"; chunk.len()].join(",");
+            let sql =
+                format!("SELECT id, source FROM pois WHERE id IN ({keys}) OR source IN ({keys})");
+            let mut q = sqlx::query(&sql);
+            for p in chunk {
+                q = q.bind(p.id.as_str());
+            }
+            for p in chunk {
+                q = q.bind(&p.source);
+            }
+            let found = q.fetch_all(&mut *self.tx).await?;
+            let by_id: std::collections::HashMap<&str, &str> = chunk
+                .iter()
+                .map(|p| (p.id.as_str(), p.source.as_str()))
+                .collect();
+            for row in &found {
+                let (id, other): (String, String) = (row.try_get("id")?, row.try_get("source")?);
+                if by_id
+                    .get(id.as_str())
+                    .is_some_and(|source| *source != other)
+                {
+                    return Err(StoreError::Conflict(format!(
+                        "id `{id}` already belongs to `{other}`"
+                    )));
+                }
+            }
+            let sources: std::collections::HashSet<&str> =
+                chunk.iter().map(|p| p.source.as_str()).collect();
+            updated += found
+                .iter()
+                .filter_map(|r| r.try_get::<String, _>("source").ok())
+                .filter(|s| sources.contains(s.as_str()))
+                .count() as u64;
+            let sql = format!(
+                "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee, \
+                 details) VALUES {} \
+                 ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
+                 description = excluded.description, lon = excluded.lon, lat = excluded.lat, ele = excluded.ele, \
+                 circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
+                 details = excluded.details, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                placeholders(chunk.len(), 12)
+            );
+            let mut q = sqlx::query(&sql);
+            for p in chunk {
+                q = q
+                    .bind(p.id.as_str())
+                    .bind(&p.source)
+                    .bind(p.kind.as_str())
+                    .bind(&p.name)
+                    .bind(&p.description)
+                    .bind(p.pos.map(LonLat::lon))
+                    .bind(p.pos.map(LonLat::lat))
+                    .bind(p.ele)
+                    .bind(p.circuit.as_ref().map(CircuitId::as_str))
+                    .bind(p.commune.as_deref())
+                    .bind(p.insee.as_ref().map(Insee::as_str))
+                    .bind(encode_details(&p.details));
+            }
+            q.execute(&mut *self.tx).await?;
         }
-        let existing: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM pois WHERE source IN (SELECT value ->> 'source' FROM json_each(?))",
-        )
-        .bind(&batch)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee, details) \
-             SELECT value ->> 'id', value ->> 'source', value ->> 'kind', value ->> 'name', \
-             value ->> 'description', value ->> 'lon', value ->> 'lat', value ->> 'ele', \
-             value ->> 'circuit_id', value ->> 'commune', value ->> 'insee', value ->> 'details' \
-             FROM json_each(?) WHERE true \
-             ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
-             description = excluded.description, lon = excluded.lon, lat = excluded.lat, ele = excluded.ele, \
-             circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             details = excluded.details, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        )
-        .bind(&batch)
-        .execute(&mut *self.tx)
-        .await?;
-        let updated = existing as u64;
         Ok((pois.len() as u64 - updated, updated))
     }
 
@@ -472,48 +541,58 @@ impl ImportTx for SqliteImport {
         Ok(outcome)
     }
 
+    /// Bound multi-row statements: SQLite's JSON functions re-parse a row's text for
+    /// every field they extract, which costs more than the writes at this volume.
     async fn upsert_observations(
         &mut self,
         observations: &[Observation],
     ) -> StoreResult<(u64, u64)> {
-        let (taxa, rows) = observation_rows(observations);
-        sqlx::query(
-            "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
-             family, genus) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, \
-             value ->> 7, value ->> 8, value ->> 9 FROM json_each(?) WHERE true \
-             ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
-             vernacular_name = coalesce(excluded.vernacular_name, vernacular_name), \
-             rank = coalesce(excluded.rank, rank), kingdom = coalesce(excluded.kingdom, kingdom), \
-             phylum = coalesce(excluded.phylum, phylum), class = coalesce(excluded.class, class), \
-             \"order\" = coalesce(excluded.\"order\", \"order\"), family = coalesce(excluded.family, family), \
-             genus = coalesce(excluded.genus, genus)",
-        )
-        .bind(&taxa)
-        .execute(&mut *self.tx)
-        .await?;
-        let existing: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM observations WHERE source IN (SELECT value ->> 0 FROM json_each(?))",
-        )
-        .bind(&rows)
-        .fetch_one(&mut *self.tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO observations (source, taxon, event_start, event_end, months, lon, lat, cell_x, cell_y, \
-             uncertainty_m, count, basis, license) \
-             SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6, \
-             value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, value ->> 12 \
-             FROM json_each(?) WHERE true \
-             ON CONFLICT (source) DO UPDATE SET taxon = excluded.taxon, event_start = excluded.event_start, \
-             event_end = excluded.event_end, months = excluded.months, lon = excluded.lon, lat = excluded.lat, \
-             cell_x = excluded.cell_x, cell_y = excluded.cell_y, uncertainty_m = excluded.uncertainty_m, \
-             count = excluded.count, basis = excluded.basis, license = excluded.license",
-        )
-        .bind(&rows)
-        .execute(&mut *self.tx)
-        .await?;
-        let updated = existing as u64;
-        Ok((observations.len() as u64 - updated, updated))
+        let mut taxa: Vec<&Taxon> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for o in observations {
+            if seen.insert(o.taxon.key.as_str()) {
+                taxa.push(&o.taxon);
+            }
+        }
+        for chunk in taxa.chunks(OBSERVATION_ROWS) {
+            let sql = format!(
+                "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
+                 family, genus) VALUES {} \
+                 ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
+                 vernacular_name = coalesce(excluded.vernacular_name, vernacular_name), \
+                 rank = coalesce(excluded.rank, rank), kingdom = coalesce(excluded.kingdom, kingdom), \
+                 phylum = coalesce(excluded.phylum, phylum), class = coalesce(excluded.class, class), \
+                 \"order\" = coalesce(excluded.\"order\", \"order\"), family = coalesce(excluded.family, family), \
+                 genus = coalesce(excluded.genus, genus)",
+                placeholders(chunk.len(), 10)
+            );
+            let mut q = sqlx::query(&sql);
+            for t in chunk {
+                q = q
+                    .bind(&t.key)
+                    .bind(&t.scientific_name)
+                    .bind(&t.vernacular_name)
+                    .bind(&t.rank)
+                    .bind(&t.kingdom)
+                    .bind(&t.phylum)
+                    .bind(&t.class)
+                    .bind(&t.order)
+                    .bind(&t.family)
+                    .bind(&t.genus);
+            }
+            q.execute(&mut *self.tx).await?;
+        }
+        let mut inserted = 0u64;
+        for chunk in observations.chunks(OBSERVATION_ROWS) {
+            // New rows first: on a fresh import this one statement does everything and
+            // counts the insertions; rows already there are then upserted as updates.
+            let added = self.write_observations(chunk, "INSERT OR IGNORE").await?;
+            inserted += added;
+            if (added as usize) < chunk.len() {
+                self.write_observations(chunk, "INSERT").await?;
+            }
+        }
+        Ok((inserted, observations.len() as u64 - inserted))
     }
 
     async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {
@@ -544,14 +623,20 @@ impl ImportTx for SqliteImport {
         sqlx::query("DELETE FROM species_cells")
             .execute(&mut *self.tx)
             .await?;
-        // Integer division truncates: shift negatives so that 10 km cells are floors.
+        // Two passes without a join: ordinary taxa in 1 km cells, strict ones in 10 km
+        // cells (integer division truncates: negatives are shifted so cells are floors).
         sqlx::query(
             "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
-             SELECT CASE WHEN t.sensitivity >= 2 THEN 10000 ELSE 1000 END, \
-             CASE WHEN t.sensitivity >= 2 THEN (o.cell_x - 9 * (o.cell_x < 0)) / 10 ELSE o.cell_x END, \
-             CASE WHEN t.sensitivity >= 2 THEN (o.cell_y - 9 * (o.cell_y < 0)) / 10 ELSE o.cell_y END, \
-             o.taxon, o.months, count(*) \
-             FROM observations o JOIN taxa t ON t.key = o.taxon GROUP BY 1, 2, 3, 4, 5",
+             SELECT 1000, cell_x, cell_y, taxon, months, count(*) FROM observations \
+             WHERE taxon NOT IN (SELECT key FROM taxa WHERE sensitivity >= 2) GROUP BY 2, 3, 4, 5",
+        )
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
+             SELECT 10000, (cell_x - 9 * (cell_x < 0)) / 10, (cell_y - 9 * (cell_y < 0)) / 10, taxon, months, \
+             count(*) FROM observations \
+             WHERE taxon IN (SELECT key FROM taxa WHERE sensitivity >= 2) GROUP BY 2, 3, 4, 5",
         )
         .execute(&mut *self.tx)
         .await?;
