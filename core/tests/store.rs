@@ -400,11 +400,38 @@ async fn copy_moves_everything_between_backends() {
             .await
             .expect("poi");
     }
+    // More observations than a copy page, with a sensitive taxon and a strict one.
+    let observations: Vec<Observation> = (0..10_050)
+        .map(|i| {
+            let taxon = ["Upupa epops", "Bubo bubo", "Orchis purpurea"][i % 3];
+            let mut o = observation(
+                &format!("dwc:{i}"),
+                taxon,
+                2.6 + (i % 97) as f64 * 1e-3,
+                48.4 + (i % 89) as f64 * 1e-3,
+                1 << (i % 12),
+            );
+            o.count = (i % 2 == 0).then_some(i as u32);
+            o
+        })
+        .collect();
+    tx.upsert_observations(&observations)
+        .await
+        .expect("observations");
+    tx.replace_sensitive_taxa(&[
+        ("Bubo bubo".into(), Sensitivity::Strict),
+        ("Orchis purpurea".into(), Sensitivity::Sensitive),
+    ])
+    .await
+    .expect("list");
+    tx.refresh_species().await.expect("refresh");
     tx.commit().await.expect("commit");
     let source = store::copy::fingerprint(origin.as_ref())
         .await
         .expect("fingerprint");
     assert_eq!((source.circuits, source.pois), (3, 3));
+    assert_eq!(source.observations, 10_050);
+    let (origin_cells, _) = origin.species().await.expect("species");
 
     // Into a second SQLite file always, and into PostGIS when a server is there.
     let (other, _dir2) = sqlite().await;
@@ -428,6 +455,13 @@ async fn copy_moves_everything_between_backends() {
             "{}",
             target.backend()
         );
+        // The public aggregates are rebuilt the same on the other side.
+        let (mut cells, _) = target.species().await.expect("species");
+        let mut expected = origin_cells.clone();
+        let key = |c: &balade_core::SpeciesCell| (c.size_m, c.x, c.y, c.taxon.clone(), c.months);
+        cells.sort_by_key(key);
+        expected.sort_by_key(key);
+        assert_eq!(cells, expected, "{}", target.backend());
         // A change on one side shows in the checksum.
         let mut tx = target.begin_import().await.expect("begin");
         tx.upsert_poi(&poi("c0", "a", PoiKind::Food))

@@ -3,7 +3,7 @@
 
 use super::codec::encode_polygons;
 use super::{Store, StoreResult, encode_trace};
-use crate::domain::{Circuit, Landscape, Poi};
+use crate::domain::{Circuit, Landscape, Observation, Poi};
 use crate::hash::Fnv;
 
 /// Record counts and a checksum over every field of every record, in id order.
@@ -12,6 +12,7 @@ pub struct Fingerprint {
     pub circuits: u64,
     pub pois: u64,
     pub landscapes: u64,
+    pub observations: u64,
     pub checksum: u64,
 }
 
@@ -19,8 +20,8 @@ impl std::fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} circuits, {} POIs, checksum {:016x}",
-            self.circuits, self.pois, self.checksum
+            "{} circuits, {} POIs, {} landscape units, {} observations, checksum {:016x}",
+            self.circuits, self.pois, self.landscapes, self.observations, self.checksum
         )
     }
 }
@@ -85,6 +86,56 @@ fn hash_landscape(h: &mut Fnv, l: &Landscape) {
     }
 }
 
+fn hash_observation(o: &Observation) -> u64 {
+    let mut h = Fnv::new();
+    let t = &o.taxon;
+    for field in [
+        o.source.clone(),
+        format!(
+            "{:?}",
+            (
+                &t.key,
+                &t.scientific_name,
+                &t.vernacular_name,
+                &t.rank,
+                &t.kingdom,
+                &t.phylum,
+                &t.class,
+                &t.order,
+                &t.family,
+                &t.genus
+            )
+        ),
+        format!("{:?}", (&o.event_start, &o.event_end, o.months)),
+        format!("{:?}", (o.pos.lon(), o.pos.lat(), o.uncertainty_m, o.count)),
+        format!("{:?}", (&o.basis_of_record, &o.license)),
+    ] {
+        h.field(&field);
+    }
+    h.finish()
+}
+
+/// Observations page by page (millions do not fit a copy's memory whole).
+const OBSERVATION_PAGE: usize = 10_000;
+
+/// Every observation of `store`, handed to `each` page by page.
+async fn each_observation_page(
+    store: &dyn Store,
+    mut each: impl AsyncFnMut(&[Observation]) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = store
+            .observations_page(after.as_deref(), OBSERVATION_PAGE)
+            .await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = Some(last.source.clone());
+        each(&page).await?;
+    }
+}
+
 pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     // Sorted here, by bytes: databases order text by their own collation.
     let mut circuits = store.all_circuits().await?;
@@ -97,15 +148,33 @@ pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     circuits.iter().for_each(|c| hash_circuit(&mut h, c));
     pois.iter().for_each(|p| hash_poi(&mut h, p));
     landscapes.iter().for_each(|l| hash_landscape(&mut h, l));
+    for (key, level) in store.sensitive_taxa().await? {
+        h.field(&key);
+        h.field(&level.level().to_string());
+    }
+    // Observations come in each database's own order: their hashes are summed, which
+    // does not depend on it.
+    let (mut observations, mut sum) = (0u64, 0u64);
+    each_observation_page(store, async |page| {
+        observations += page.len() as u64;
+        sum = page
+            .iter()
+            .fold(sum, |s, o| s.wrapping_add(hash_observation(o)));
+        Ok(())
+    })
+    .await?;
+    h.field(&format!("{sum:016x}"));
     Ok(Fingerprint {
         circuits: circuits.len() as u64,
         pois: pois.len() as u64,
         landscapes: landscapes.len() as u64,
+        observations,
         checksum: h.finish(),
     })
 }
 
-/// Copies every circuit, POI and landscape unit of `from` into `to`, in one transaction: the target
+/// Copies every circuit, POI, landscape unit, observation and the sensitivity list of
+/// `from` into `to`, in one transaction: the target
 /// holds all of it or none of it. Records already in `to` with the same sources are
 /// replaced; others are kept.
 pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> {
@@ -119,6 +188,13 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> 
     for l in &from.landscapes().await? {
         tx.upsert_landscape(l).await?;
     }
+    tx.replace_sensitive_taxa(&from.sensitive_taxa().await?)
+        .await?;
+    each_observation_page(from, async |page| {
+        tx.upsert_observations(page).await.map(|_| ())
+    })
+    .await?;
+    tx.refresh_species().await?;
     tx.commit().await?;
     fingerprint(from).await
 }

@@ -142,6 +142,15 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn landscapes(&self) -> StoreResult<Vec<Landscape>>;
     /// The public species aggregates and the taxa they name, with their sensitivity.
     async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)>;
+    /// Observations after the one with source `after` (in the store's own order of
+    /// sources), at most `limit`: for copies and checksums, page by page.
+    async fn observations_page(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Observation>>;
+    /// The stored sensitivity list.
+    async fn sensitive_taxa(&self) -> StoreResult<Vec<(String, Sensitivity)>>;
     /// Every circuit, published or not, in id order: for copies and checksums.
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>>;
     /// Every POI in id order: for copies and checksums.

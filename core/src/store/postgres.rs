@@ -292,6 +292,43 @@ impl Store for PostgresStore {
         Ok((cells, taxa))
     }
 
+    async fn observations_page(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Observation>> {
+        sqlx::query(
+            "SELECT o.source, o.event_start, o.event_end, o.months::bigint AS months, \
+             ST_AsBinary(o.geom) AS pos_wkb, o.uncertainty_m, o.count, o.basis, o.license, \
+             t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, t.phylum, t.class, t.\"order\", \
+             t.family, t.genus, t.sensitivity::bigint AS sensitivity \
+             FROM observations o JOIN taxa t ON t.key = o.taxon WHERE o.source > $1 ORDER BY o.source LIMIT $2",
+        )
+        .bind(after.unwrap_or(""))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::observation)
+        .collect()
+    }
+
+    async fn sensitive_taxa(&self) -> StoreResult<Vec<(String, Sensitivity)>> {
+        sqlx::query("SELECT key, level::bigint AS level FROM sensitive_taxa ORDER BY key")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let level: i64 = r.try_get("level")?;
+                let s = u8::try_from(level)
+                    .ok()
+                    .and_then(Sensitivity::from_level)
+                    .ok_or_else(|| StoreError::Corrupt(format!("sensitivity level {level}")))?;
+                Ok((r.try_get("key")?, s))
+            })
+            .collect()
+    }
+
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
         let mut listener = PgListener::connect_with(&self.pool)
             .await

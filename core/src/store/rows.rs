@@ -5,8 +5,8 @@
 use super::codec::{decode_list, decode_polygons, decode_trace};
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiPoint, Sensitivity,
-    SpeciesCell, Taxon, TraceStats,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Observation, Poi, PoiPoint,
+    Sensitivity, SpeciesCell, Taxon, TraceStats,
 };
 use sqlx::Row;
 use std::str::FromStr;
@@ -18,6 +18,7 @@ pub(super) trait Fields {
     fn real(&self, column: &str) -> StoreResult<f64>;
     fn opt_real(&self, column: &str) -> StoreResult<Option<f64>>;
     fn int(&self, column: &str) -> StoreResult<i64>;
+    fn opt_int(&self, column: &str) -> StoreResult<Option<i64>>;
     fn flag(&self, column: &str) -> StoreResult<bool>;
 }
 
@@ -37,6 +38,9 @@ macro_rules! fields_for {
                 Ok(self.try_get(column)?)
             }
             fn int(&self, column: &str) -> StoreResult<i64> {
+                Ok(self.try_get(column)?)
+            }
+            fn opt_int(&self, column: &str) -> StoreResult<Option<i64>> {
                 Ok(self.try_get(column)?)
             }
             fn flag(&self, column: &str) -> StoreResult<bool> {
@@ -245,4 +249,27 @@ pub(super) fn taxon(row: &impl Fields) -> StoreResult<(Taxon, Sensitivity)> {
         },
         level.ok_or_else(|| StoreError::Corrupt("taxa.sensitivity".into()))?,
     ))
+}
+
+/// Observation columns joined with their taxon (`t.` columns), as both backends select
+/// them; positions are `pos` (see [`Positions`]).
+pub(super) fn observation(row: &(impl Fields + Positions)) -> StoreResult<Observation> {
+    let (taxon, _) = taxon(row)?;
+    Ok(Observation {
+        source: row.text("source")?,
+        taxon,
+        event_start: row.opt_text("event_start")?,
+        event_end: row.opt_text("event_end")?,
+        months: u16::try_from(row.int("months")?)
+            .map_err(|e| StoreError::Corrupt(format!("months: {e}")))?,
+        pos: row.point("pos")?,
+        uncertainty_m: row.opt_real("uncertainty_m")?,
+        count: row
+            .opt_int("count")?
+            .map(u32::try_from)
+            .transpose()
+            .map_err(|e| StoreError::Corrupt(format!("count: {e}")))?,
+        basis_of_record: row.opt_text("basis")?,
+        license: row.opt_text("license")?,
+    })
 }

@@ -55,6 +55,10 @@ impl SqliteStore {
 /// 32,766 parameters, and every full chunk reuses one prepared statement.
 const OBSERVATION_ROWS: usize = 1_000;
 
+/// The taxon columns of `taxa t`, as [`rows::taxon`] reads them.
+const TAXON_COLUMNS_T: &str = "t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, t.phylum, t.class, \
+     t.\"order\", t.family, t.genus, t.sensitivity";
+
 /// POIs per bound statement: 12 columns × 1,000, and 2,000 keys in the checks.
 const POI_ROWS: usize = 1_000;
 
@@ -298,6 +302,43 @@ impl Store for SqliteStore {
             .map(rows::taxon)
             .collect::<StoreResult<_>>()?;
         Ok((cells, taxa))
+    }
+
+    async fn observations_page(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<Observation>> {
+        let sql = format!(
+            "SELECT o.source, o.event_start, o.event_end, o.months, o.lon AS pos_lon, o.lat AS pos_lat, \
+             o.uncertainty_m, o.count, o.basis, o.license, {} \
+             FROM observations o JOIN taxa t ON t.key = o.taxon WHERE o.source > ? ORDER BY o.source LIMIT ?",
+            TAXON_COLUMNS_T
+        );
+        sqlx::query(&sql)
+            .bind(after.unwrap_or(""))
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::observation)
+            .collect()
+    }
+
+    async fn sensitive_taxa(&self) -> StoreResult<Vec<(String, Sensitivity)>> {
+        sqlx::query("SELECT key, level FROM sensitive_taxa ORDER BY key")
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| {
+                let level: i64 = r.try_get("level")?;
+                let s = u8::try_from(level)
+                    .ok()
+                    .and_then(Sensitivity::from_level)
+                    .ok_or_else(|| StoreError::Corrupt(format!("sensitivity level {level}")))?;
+                Ok((r.try_get("key")?, s))
+            })
+            .collect()
     }
 
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
