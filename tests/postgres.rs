@@ -97,6 +97,28 @@ async fn an_embedded_installation_moves_to_postgis_with_nothing_lost() {
     assert_eq!(sums[0], sums[1]);
     assert_eq!(pg.counts(), lite.counts());
 
+    // Every importer writes the same into both databases.
+    let heritage = common::shared_data("heritage/pop-betagouv/GERTRUDE_xmlToMERIMEE_lexicovide.txt");
+    let species = common::root().join("fixtures/biodiversity/observations.csv");
+    let list = common::root().join("fixtures/biodiversity/sensitive-taxa.csv");
+    let tourism = common::shared_data("trails/geotrek-admin/tourism/apidaeContent.json");
+    for db in [&lite, &pg] {
+        for args in [
+            vec!["import", "ariane", heritage.to_str().expect("utf-8")],
+            vec![
+                "import",
+                "biodiversity",
+                "--sensitive",
+                list.to_str().expect("utf-8"),
+                species.to_str().expect("utf-8"),
+            ],
+            vec!["import", "tourism", tourism.to_str().expect("utf-8")],
+        ] {
+            let out = db.balade(&args);
+            assert!(out.status.success(), "{args:?}: {}", stdout(&out));
+        }
+    }
+
     // The same API answers from both databases.
     let s1 = Server::start(&lite, &[]);
     let s2 = Server::start(&pg, &[]);
@@ -104,6 +126,11 @@ async fn an_embedded_installation_moves_to_postgis_with_nothing_lost() {
         "/api/v1/circuits",
         "/api/v1/circuits/grand-morin-guerard-coulommiers",
         "/api/v1/pois/nearby?lon=3.29&lat=48.56&radius=3000",
+        "/api/v1/pois/IA30001143",
+        "/api/v1/pois/IA30001137",
+        "/api/v1/pois/apidae:479743",
+        "/api/v1/species?near=2.65,48.42&radius=5000",
+        "/api/v1/circuits/provins-remparts/species",
     ] {
         let (x, y) = (
             get(&format!("{}{path}", s1.base)).await,
