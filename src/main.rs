@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 use balade_core::store::{self, OpenOptions, Store};
+use balade_core::{CircuitId, MediaKind, MediaOwner, PoiId};
 use balade_import::heritage::HeritageOptions;
+use balade_import::media::{AttachError, Credits, MediaSource};
 use balade_import::{
     ImportOptions, import_biodiversity, import_circuits, import_demo, import_gpx, import_heritage,
     import_landscapes, import_tourism,
@@ -43,6 +45,9 @@ enum Command {
     /// Database operations: migrations, copies between backends.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Photos, videos and audio of circuits and POIs.
+    #[command(subcommand)]
+    Media(MediaCommand),
     /// Write the whole published catalogue as open data: circuits and their POIs, and
     /// the POIs of no circuit, in WGS84 lon/lat.
     Export {
@@ -51,6 +56,41 @@ enum Command {
         /// The file to write (replaced if it exists).
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum MediaCommand {
+    /// Attach a photo (decoded under limits, turned upright, stripped of its metadata,
+    /// stored as JPEG 320, 800 and 1600 px wide) or a link to a video or an audio file
+    /// to a circuit or a POI. Attaching the same photo again updates its texts.
+    #[command(group(clap::ArgGroup::new("owner").required(true).args(["circuit", "poi"])))]
+    #[command(group(clap::ArgGroup::new("source").required(true).args(["photo", "video", "audio"])))]
+    Add {
+        /// The circuit the media illustrates.
+        #[arg(long)]
+        circuit: Option<String>,
+        /// The POI the media illustrates.
+        #[arg(long)]
+        poi: Option<String>,
+        /// A photo file: JPEG, PNG or WebP.
+        photo: Option<PathBuf>,
+        /// A link to a video.
+        #[arg(long)]
+        video: Option<String>,
+        /// A link to an audio file.
+        #[arg(long)]
+        audio: Option<String>,
+        /// What the photo shows, for screen readers (required for photos).
+        #[arg(long)]
+        alt: Option<String>,
+        #[arg(long)]
+        title: Option<String>,
+        #[arg(long)]
+        author: Option<String>,
+        /// e.g. CC-BY-4.0.
+        #[arg(long)]
+        license: Option<String>,
     },
 }
 
@@ -285,6 +325,68 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Db(DbCommand::Copy { .. }) => unreachable!("handled above"),
+        Command::Media(MediaCommand::Add {
+            circuit,
+            poi,
+            photo,
+            video,
+            audio,
+            alt,
+            title,
+            author,
+            license,
+        }) => {
+            let owner = match (circuit, poi) {
+                (Some(c), _) => MediaOwner::Circuit(CircuitId::new(c).map_err(|e| e.to_string())?),
+                (None, Some(p)) => MediaOwner::Poi(PoiId::new(p).map_err(|e| e.to_string())?),
+                (None, None) => return Err("give --circuit or --poi".into()),
+            };
+            let source = match (photo, video, audio) {
+                (Some(path), _, _) => MediaSource::Photo(path),
+                (None, Some(url), _) => MediaSource::Link(MediaKind::Video, url),
+                (None, None, Some(url)) => MediaSource::Link(MediaKind::Audio, url),
+                (None, None, None) => return Err("give a photo file, --video or --audio".into()),
+            };
+            let credits = Credits {
+                title,
+                author,
+                license,
+                alt,
+            };
+            match balade_import::media::attach(store.as_ref(), owner, &source, credits).await {
+                Ok(m) => {
+                    let sizes: Vec<String> = m
+                        .files
+                        .iter()
+                        .map(|(w, b)| format!("{w} px ({} KB)", b.div_ceil(1024)))
+                        .collect();
+                    println!(
+                        "{} {} attached to {} `{}`{}",
+                        m.kind,
+                        m.id,
+                        m.owner.kind(),
+                        m.owner.id(),
+                        if sizes.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", sizes.join(", "))
+                        }
+                    );
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(AttachError::Store(e)) => match e {
+                    balade_core::store::StoreError::Conflict(reason) => {
+                        eprintln!("refused: {reason}");
+                        Ok(ExitCode::from(2))
+                    }
+                    other => Err(other.to_string()),
+                },
+                Err(e) => {
+                    eprintln!("refused: {e}");
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
         Command::Export { format, out } => {
             let (bytes, exported) = balade_server::export::export(store.as_ref(), format)
                 .await

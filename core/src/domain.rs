@@ -116,6 +116,13 @@ closed_set!(
     Viewpoint => "viewpoint", Lodging => "lodging", Food => "food", Practical => "practical",
 });
 
+closed_set!(
+    /// What a media item is: a photo stored with its derivatives, or a link to a video
+    /// or an audio file hosted elsewhere.
+    MediaKind, "media kind", {
+    Photo => "photo", Video => "video", Audio => "audio",
+});
+
 /// Declares a string id newtype, checked on construction.
 macro_rules! string_id {
     ($(#[$meta:meta])* $name:ident) => {
@@ -530,6 +537,52 @@ pub struct SpeciesCell {
     pub taxon: String,
     pub months: u16,
     pub observations: u64,
+}
+
+/// What a media item illustrates.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum MediaOwner {
+    Circuit(CircuitId),
+    Poi(PoiId),
+}
+
+impl MediaOwner {
+    /// `circuit` or `poi`, as stored.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Circuit(_) => "circuit",
+            Self::Poi(_) => "poi",
+        }
+    }
+    pub fn id(&self) -> &str {
+        match self {
+            Self::Circuit(c) => c.as_str(),
+            Self::Poi(p) => p.as_str(),
+        }
+    }
+}
+
+/// A photo, video or audio item attached to a circuit or a POI, with its credits.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Media {
+    /// Content-derived: the hash of a photo's original bytes, or of a link's URL.
+    pub id: String,
+    pub owner: MediaOwner,
+    pub kind: MediaKind,
+    /// Where a video or an audio file is; `None` for photos, served by Balade.
+    pub url: Option<String>,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    pub license: Option<String>,
+    /// Alternative text, for screen readers.
+    pub alt: Option<String>,
+    /// Pixel size of the largest derivative (photos).
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// Order among the owner's media.
+    pub position: u32,
+    /// Stored derivatives of a photo: width in pixels and size in bytes.
+    pub files: Vec<(u32, u64)>,
 }
 
 /// What the spatial index needs of a POI.

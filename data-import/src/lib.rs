@@ -10,6 +10,7 @@
 //! - [`stream`], [`pipeline`]: streamed reading and batched writing of big files.
 //! - [`tourism`]: tourism and practical places from OSM (XML, PBF, Overpass) and APIDAE.
 //! - [`dwc`], [`biodiversity`]: species observations from Darwin Core archives and occurrence tables.
+//! - [`media`]: photos decoded under limits, turned upright, stripped and derived.
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ pub mod features;
 pub mod gpx;
 pub mod heritage;
 pub mod landscapes;
+pub mod media;
 pub mod pipeline;
 pub mod report;
 pub mod run;

@@ -11,8 +11,8 @@ pub mod testing;
 pub mod wkb;
 
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Landscape, LonLat, Observation, Poi, PoiId, PoiKind,
-    PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
+    Circuit, CircuitId, CircuitSummary, Landscape, LonLat, Media, MediaOwner, Observation, Poi,
+    PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
 pub use codec::{decode_trace, encode_details, encode_trace, observation_cell, observation_rows};
@@ -100,6 +100,13 @@ pub trait ImportTx: Send {
     /// Recomputes each taxon's sensitivity from the list and the public grid aggregates
     /// from the observations (1 km cells, 10 km for strict taxa).
     async fn refresh_species(&mut self) -> StoreResult<()>;
+    /// Attaches a media item to its owner (replacing the same item of the same owner),
+    /// with a photo's derivative files `(width, bytes)`; the owner must exist.
+    async fn upsert_media(
+        &mut self,
+        media: &Media,
+        files: &[(u32, Vec<u8>)],
+    ) -> StoreResult<Upsert>;
     /// Deletes the POIs attached to `circuit` that are not in `keep`: a waypoint removed
     /// from a circuit's file disappears on re-import.
     async fn prune_circuit_pois(&mut self, circuit: &CircuitId, keep: &[PoiId])
@@ -140,6 +147,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>>;
     /// Every landscape unit, in id order (a territory has tens, not thousands).
     async fn landscapes(&self) -> StoreResult<Vec<Landscape>>;
+    /// The media of a circuit or a POI, in their order.
+    async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>>;
+    /// The bytes of one derivative of a photo.
+    async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>>;
     /// The public species aggregates and the taxa they name, with their sensitivity.
     async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)>;
     /// Observations after the one with source `after` (in the store's own order of

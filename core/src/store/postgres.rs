@@ -6,8 +6,8 @@ use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, o
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use super::{rows, wkb};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Observation, Poi, PoiId, PoiKind,
-    PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Media, MediaOwner, Observation,
+    Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
 use sqlx::ConnectOptions;
@@ -292,6 +292,33 @@ impl Store for PostgresStore {
         Ok((cells, taxa))
     }
 
+    async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
+        sqlx::query(
+            "SELECT m.id, m.kind, m.url, m.title, m.author, m.license, m.alt, m.width::bigint AS width, \
+             m.height::bigint AS height, m.position::bigint AS position, \
+             (SELECT string_agg(f.width || ':' || octet_length(f.bytes), ',' ORDER BY f.width) FROM media_files f \
+             WHERE f.media_id = m.id) AS files \
+             FROM media m WHERE m.owner_kind = $1 AND m.owner_id = $2 ORDER BY m.position, m.id",
+        )
+        .bind(owner.kind())
+        .bind(owner.id())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| rows::media(r, owner))
+        .collect()
+    }
+
+    async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {
+        Ok(
+            sqlx::query_scalar("SELECT bytes FROM media_files WHERE media_id = $1 AND width = $2")
+                .bind(id)
+                .bind(width as i32)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     async fn observations_page(
         &self,
         after: Option<&str>,
@@ -574,6 +601,78 @@ impl ImportTx for PostgresImport {
         .filter(|i| *i)
         .count() as u64;
         Ok((inserted, observations.len() as u64 - inserted))
+    }
+
+    async fn upsert_media(&mut self, m: &Media, files: &[(u32, Vec<u8>)]) -> StoreResult<Upsert> {
+        let owner_table = match m.owner {
+            MediaOwner::Circuit(_) => "circuits",
+            MediaOwner::Poi(_) => "pois",
+        };
+        let exists: Option<i32> =
+            sqlx::query_scalar(&format!("SELECT 1 FROM {owner_table} WHERE id = $1"))
+                .bind(m.owner.id())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::Conflict(format!(
+                "no {} `{}`",
+                m.owner.kind(),
+                m.owner.id()
+            )));
+        }
+        let known: Option<i32> = sqlx::query_scalar(
+            "SELECT position FROM media WHERE owner_kind = $1 AND owner_id = $2 AND id = $3",
+        )
+        .bind(m.owner.kind())
+        .bind(m.owner.id())
+        .bind(&m.id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let position: i32 = match known {
+            Some(p) => p,
+            None => sqlx::query_scalar(
+                "SELECT coalesce(max(position) + 1, 0) FROM media WHERE owner_kind = $1 AND owner_id = $2",
+            )
+            .bind(m.owner.kind())
+            .bind(m.owner.id())
+            .fetch_one(&mut *self.tx)
+            .await?,
+        };
+        sqlx::query(
+            "INSERT INTO media (id, owner_kind, owner_id, kind, url, title, author, license, alt, width, height, \
+             position) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (owner_kind, owner_id, id) DO UPDATE SET kind = excluded.kind, url = excluded.url, \
+             title = excluded.title, author = excluded.author, license = excluded.license, alt = excluded.alt, \
+             width = excluded.width, height = excluded.height",
+        )
+        .bind(&m.id)
+        .bind(m.owner.kind())
+        .bind(m.owner.id())
+        .bind(m.kind.as_str())
+        .bind(&m.url)
+        .bind(&m.title)
+        .bind(&m.author)
+        .bind(&m.license)
+        .bind(&m.alt)
+        .bind(m.width.map(|w| w as i32))
+        .bind(m.height.map(|h| h as i32))
+        .bind(position)
+        .execute(&mut *self.tx)
+        .await?;
+        for (width, bytes) in files {
+            // Content-addressed: the same photo has the same derivatives.
+            sqlx::query("INSERT INTO media_files (media_id, width, bytes) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                .bind(&m.id)
+                .bind(*width as i32)
+                .bind(bytes.as_slice())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(if known.is_some() {
+            Upsert::Updated
+        } else {
+            Upsert::Inserted
+        })
     }
 
     async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {

@@ -5,8 +5,8 @@
 use super::codec::{decode_list, decode_polygons, decode_trace};
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Observation, Poi, PoiPoint,
-    Sensitivity, SpeciesCell, Taxon, TraceStats,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Media, MediaOwner, Observation,
+    Poi, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats,
 };
 use sqlx::Row;
 use std::str::FromStr;
@@ -271,5 +271,43 @@ pub(super) fn observation(row: &(impl Fields + Positions)) -> StoreResult<Observ
             .map_err(|e| StoreError::Corrupt(format!("count: {e}")))?,
         basis_of_record: row.opt_text("basis")?,
         license: row.opt_text("license")?,
+    })
+}
+
+/// A media row with `files` as `width:bytes` pairs joined by commas (both backends build
+/// that text in SQL).
+pub(super) fn media(row: &impl Fields, owner: &MediaOwner) -> StoreResult<Media> {
+    let corrupt = |what: &str| StoreError::Corrupt(format!("media {what}"));
+    let dim = |c: &str| -> StoreResult<Option<u32>> {
+        row.opt_int(c)?
+            .map(|v| u32::try_from(v).map_err(|_| corrupt(c)))
+            .transpose()
+    };
+    let files = row
+        .opt_text("files")?
+        .unwrap_or_default()
+        .split(',')
+        .filter(|f| !f.is_empty())
+        .map(|f| {
+            let (w, b) = f.split_once(':').ok_or_else(|| corrupt("files"))?;
+            Ok((
+                w.parse().map_err(|_| corrupt("files"))?,
+                b.parse().map_err(|_| corrupt("files"))?,
+            ))
+        })
+        .collect::<StoreResult<Vec<(u32, u64)>>>()?;
+    Ok(Media {
+        id: row.text("id")?,
+        owner: owner.clone(),
+        kind: parse(row, "kind")?,
+        url: row.opt_text("url")?,
+        title: row.opt_text("title")?,
+        author: row.opt_text("author")?,
+        license: row.opt_text("license")?,
+        alt: row.opt_text("alt")?,
+        width: dim("width")?,
+        height: dim("height")?,
+        position: u32::try_from(row.int("position")?).map_err(|_| corrupt("position"))?,
+        files,
     })
 }

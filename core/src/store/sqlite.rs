@@ -5,8 +5,8 @@ use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, o
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Observation, Poi, PoiId, PoiKind,
-    PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
+    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Media, MediaOwner, Observation,
+    Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use crate::geometry::{TraceLocator, distance_m};
 use async_trait::async_trait;
@@ -302,6 +302,32 @@ impl Store for SqliteStore {
             .map(rows::taxon)
             .collect::<StoreResult<_>>()?;
         Ok((cells, taxa))
+    }
+
+    async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
+        sqlx::query(
+            "SELECT m.id, m.kind, m.url, m.title, m.author, m.license, m.alt, m.width, m.height, m.position, \
+             (SELECT group_concat(f.width || ':' || length(f.bytes), ',') FROM media_files f \
+             WHERE f.media_id = m.id) AS files \
+             FROM media m WHERE m.owner_kind = ? AND m.owner_id = ? ORDER BY m.position, m.id",
+        )
+        .bind(owner.kind())
+        .bind(owner.id())
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(|r| rows::media(r, owner))
+        .collect()
+    }
+
+    async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {
+        Ok(
+            sqlx::query_scalar("SELECT bytes FROM media_files WHERE media_id = ? AND width = ?")
+                .bind(id)
+                .bind(i64::from(width))
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     async fn observations_page(
@@ -634,6 +660,78 @@ impl ImportTx for SqliteImport {
             }
         }
         Ok((inserted, observations.len() as u64 - inserted))
+    }
+
+    async fn upsert_media(&mut self, m: &Media, files: &[(u32, Vec<u8>)]) -> StoreResult<Upsert> {
+        let owner_table = match m.owner {
+            MediaOwner::Circuit(_) => "circuits",
+            MediaOwner::Poi(_) => "pois",
+        };
+        let exists: Option<i64> =
+            sqlx::query_scalar(&format!("SELECT 1 FROM {owner_table} WHERE id = ?"))
+                .bind(m.owner.id())
+                .fetch_optional(&mut *self.tx)
+                .await?;
+        if exists.is_none() {
+            return Err(StoreError::Conflict(format!(
+                "no {} `{}`",
+                m.owner.kind(),
+                m.owner.id()
+            )));
+        }
+        let known: Option<i64> = sqlx::query_scalar(
+            "SELECT position FROM media WHERE owner_kind = ? AND owner_id = ? AND id = ?",
+        )
+        .bind(m.owner.kind())
+        .bind(m.owner.id())
+        .bind(&m.id)
+        .fetch_optional(&mut *self.tx)
+        .await?;
+        let position: i64 = match known {
+            Some(p) => p,
+            None => sqlx::query_scalar(
+                "SELECT coalesce(max(position) + 1, 0) FROM media WHERE owner_kind = ? AND owner_id = ?",
+            )
+            .bind(m.owner.kind())
+            .bind(m.owner.id())
+            .fetch_one(&mut *self.tx)
+            .await?,
+        };
+        sqlx::query(
+            "INSERT INTO media (id, owner_kind, owner_id, kind, url, title, author, license, alt, width, height, \
+             position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             ON CONFLICT (owner_kind, owner_id, id) DO UPDATE SET kind = excluded.kind, url = excluded.url, \
+             title = excluded.title, author = excluded.author, license = excluded.license, alt = excluded.alt, \
+             width = excluded.width, height = excluded.height",
+        )
+        .bind(&m.id)
+        .bind(m.owner.kind())
+        .bind(m.owner.id())
+        .bind(m.kind.as_str())
+        .bind(&m.url)
+        .bind(&m.title)
+        .bind(&m.author)
+        .bind(&m.license)
+        .bind(&m.alt)
+        .bind(m.width.map(i64::from))
+        .bind(m.height.map(i64::from))
+        .bind(position)
+        .execute(&mut *self.tx)
+        .await?;
+        for (width, bytes) in files {
+            // Content-addressed: the same photo has the same derivatives.
+            sqlx::query("INSERT INTO media_files (media_id, width, bytes) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .bind(&m.id)
+                .bind(i64::from(*width))
+                .bind(bytes.as_slice())
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        Ok(if known.is_some() {
+            Upsert::Updated
+        } else {
+            Upsert::Inserted
+        })
     }
 
     async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {

@@ -4,6 +4,7 @@ use crate::catalog::{Indexed, SharedCatalog};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::formats;
 use crate::query::Params;
+use crate::routes::media::{MediaItem, item as media_item};
 use crate::routes::species::Species;
 use crate::routes::{PointGeometry, parse_id, round1};
 use crate::state::AppState;
@@ -16,8 +17,8 @@ use balade_core::species::SpeciesSeen;
 use balade_core::store::Store;
 use balade_core::text::fold;
 use balade_core::{
-    Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, Landscape, LonLat, Poi, Practice,
-    Trace,
+    Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, Landscape, LonLat, Media,
+    MediaOwner, Poi, Practice, Trace,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -359,8 +360,8 @@ pub struct SheetProperties {
     pub description: String,
     pub min_elevation_m: Option<f64>,
     pub max_elevation_m: Option<f64>,
-    /// Photos, video and audio (none yet).
-    pub media: Vec<serde_json::Value>,
+    /// Photos, video and audio, with credits and alternative texts.
+    pub media: Vec<MediaItem>,
     /// Ids of the POIs along the way, in walking order.
     pub pois: Vec<String>,
     pub pois_along: Vec<PoiAlong>,
@@ -411,7 +412,11 @@ pub async fn sheet(
     let catalog = state.catalog.current();
     let crossed = catalog.landscapes_crossed(&circuit.trace);
     let species = catalog.species.along(&circuit.trace);
-    Ok(Json(sheet_of(circuit, pois, &crossed, &species)?))
+    let media = state
+        .store
+        .media_of(&MediaOwner::Circuit(circuit.id.clone()))
+        .await?;
+    Ok(Json(sheet_of(circuit, pois, &crossed, &species, &media)?))
 }
 
 /// The sheet of a circuit with its own POIs and the landscape units it crosses: what
@@ -421,6 +426,7 @@ pub fn sheet_of(
     pois: Vec<Poi>,
     landscapes: &[&Landscape],
     species: &[SpeciesSeen],
+    media: &[Media],
 ) -> ApiResult<CircuitSheet> {
     let id = circuit.id.to_string();
     let locator = TraceLocator::new(&circuit.trace);
@@ -472,7 +478,7 @@ pub fn sheet_of(
             description: circuit.description,
             min_elevation_m: circuit.stats.min_elevation_m.map(round1),
             max_elevation_m: circuit.stats.max_elevation_m.map(round1),
-            media: Vec::new(),
+            media: media.iter().map(media_item).collect(),
             pois: along.iter().map(|p| p.id.clone()).collect(),
             pois_along: along,
             species_along: species.iter().map(Species::of).collect(),

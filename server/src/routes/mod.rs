@@ -4,6 +4,7 @@
 pub mod circuits;
 pub mod health;
 pub mod landscapes;
+pub mod media;
 pub mod offline;
 pub mod pois;
 pub mod push;
@@ -69,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/species", get(species::near))
         .route("/api/v1/circuits/{id}/species", get(species::along))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .route("/media/{id}/{file}", get(media::file))
 }
 
 async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {

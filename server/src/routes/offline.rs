@@ -8,6 +8,7 @@ use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::query::Params;
 use crate::routes::circuits::{load, profile_of, sheet_of};
 use crate::routes::landscapes::feature_of as landscape_feature;
+use crate::routes::media::{file_url, phone_file};
 use crate::routes::pois::feature_of;
 use crate::routes::species::{self as species_route, list as species_list};
 use crate::routes::tiles::TILE_TEMPLATE;
@@ -19,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::hash;
 use balade_core::index::Hit;
-use balade_core::{Circuit, Landscape, PoiPoint};
+use balade_core::{Circuit, Landscape, MediaOwner, PoiPoint};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
@@ -210,11 +211,14 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
     let hits = catalog.index.pois_along(&circuit.trace, OFFLINE_CORRIDOR_M);
     let crossed = catalog.landscapes_crossed(&circuit.trace);
     let species = catalog.species.along(&circuit.trace);
+    let media = store
+        .media_of(&MediaOwner::Circuit(circuit.id.clone()))
+        .await?;
     let base = format!("/api/v1/circuits/{}", circuit.id);
     let mut bodies = vec![
         (
             base.clone(),
-            to_json(&sheet_of(circuit.clone(), own, &crossed, &species)?)?,
+            to_json(&sheet_of(circuit.clone(), own, &crossed, &species, &media)?)?,
         ),
         (
             format!("{base}/profile"),
@@ -234,19 +238,39 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
         .zip(&bodies)
         .map(|(kind, (url, body))| part(kind, url.clone(), body, None))
         .collect();
+    let mut media_items = Vec::new();
     for hit in &hits {
         // A POI removed since the index was built is simply left out.
         let Some(poi) = store.poi(&hit.item.id).await? else {
             continue;
         };
         let url = format!("/api/v1/pois/{}", poi.id);
-        let body = to_json(&feature_of(poi))?;
+        let poi_media = store.media_of(&MediaOwner::Poi(poi.id.clone())).await?;
+        let body = to_json(&feature_of(poi, &poi_media))?;
+        media_items.extend(poi_media);
         parts.push(part(
             "poi",
             url.clone(),
             &body,
             Some(hit.item.id.to_string()),
         ));
+        bodies.push((url, body));
+    }
+    // Photos in phone size, each once even when several owners share it.
+    let mut media_seen = std::collections::HashSet::new();
+    for m in media.iter().chain(&media_items) {
+        let Some((width, _)) = phone_file(m) else {
+            continue;
+        };
+        let url = file_url(&m.id, width);
+        if !media_seen.insert(url.clone()) {
+            continue;
+        }
+        // A photo removed since is left out, like a removed POI.
+        let Some(body) = store.media_file(&m.id, width).await? else {
+            continue;
+        };
+        parts.push(part("media", url.clone(), &body, Some(m.id.clone())));
         bodies.push((url, body));
     }
     for unit in &crossed {
@@ -429,6 +453,9 @@ fn zip_of(package: &Package) -> ApiResult<Vec<u8>> {
 
 fn zip_name(url: &str, body: &[u8]) -> String {
     let path = url.trim_start_matches('/');
+    if path.starts_with("media/") {
+        return path.to_owned();
+    }
     if !path.starts_with("tiles/") {
         return format!("{path}.json");
     }

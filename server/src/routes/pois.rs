@@ -3,13 +3,14 @@
 use crate::catalog::SharedCatalog;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::query::Params;
+use crate::routes::media::{MediaItem, item as media_item};
 use crate::routes::{PointGeometry, parse_id, round1};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::store::Store;
-use balade_core::{LonLat, Poi, PoiDetails, PoiId, PoiKind};
+use balade_core::{LonLat, Media, MediaOwner, Poi, PoiDetails, PoiId, PoiKind};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
@@ -135,8 +136,8 @@ pub struct PoiProperties {
     /// and the source's own fields under `provenance`. Empty fields are left out.
     #[schema(value_type = Object)]
     pub details: PoiDetails,
-    /// Photos, video and audio (none yet).
-    pub media: Vec<serde_json::Value>,
+    /// Photos, video and audio, with credits and alternative texts.
+    pub media: Vec<MediaItem>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -162,11 +163,12 @@ pub async fn one(
         .poi(&id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no POI `{id}`")))?;
-    Ok(Json(feature_of(poi)))
+    let media = store.media_of(&MediaOwner::Poi(poi.id.clone())).await?;
+    Ok(Json(feature_of(poi, &media)))
 }
 
 /// What `GET /api/v1/pois/{id}` answers for a POI.
-pub fn feature_of(poi: Poi) -> PoiFeature {
+pub fn feature_of(poi: Poi, media: &[Media]) -> PoiFeature {
     PoiFeature {
         kind: "Feature",
         id: poi.id.to_string(),
@@ -181,7 +183,7 @@ pub fn feature_of(poi: Poi) -> PoiFeature {
             commune: poi.commune,
             insee: poi.insee.map(|i| i.as_str().to_owned()),
             details: poi.details,
-            media: Vec::new(),
+            media: media.iter().map(media_item).collect(),
         },
     }
 }
