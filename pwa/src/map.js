@@ -151,10 +151,13 @@ export function createMap(el, label, options = {}) {
   return map;
 }
 
+// The marker's visible number or letter is hidden from assistive technologies: Leaflet
+// puts the marker's `title` on the focusable icon, and the name then comes from it
+// ("1. Tour César (Patrimoine)" rather than "1").
 function pinIcon(text, variant) {
   return L.divIcon({
     className: `pin pin--${variant}`,
-    html: `<span class="pin__label">${text}</span>`,
+    html: `<span class="pin__label" aria-hidden="true">${text}</span>`,
     iconSize: [30, 30],
     iconAnchor: [15, 30],
     popupAnchor: [0, -30],
@@ -164,7 +167,7 @@ function pinIcon(text, variant) {
 function dotIcon(text, variant) {
   return L.divIcon({
     className: `dot dot--${variant}`,
-    html: `<span class="dot__label">${text}</span>`,
+    html: `<span class="dot__label" aria-hidden="true">${text}</span>`,
     iconSize: [24, 24],
     iconAnchor: [12, 12],
     popupAnchor: [0, -12],

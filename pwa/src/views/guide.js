@@ -226,8 +226,9 @@ export function renderGuide(main, id, ctx) {
       const base = poiById.get(poiId) || { id: poiId };
       const titleId = uid('poi');
       const body = h('div', { class: 'poi-card__body' });
+      // A div: role="dialog" is not allowed on <article> (and overrides its meaning anyway).
       const card = h(
-        'article',
+        'div',
         { class: `poi-card poi--${String(base.kind || 'other').replace(/[^a-z_-]/gi, '')}`, role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': titleId, dataset: { poiId } },
         h('h2', { id: titleId }, base.name || poiId),
         h('p', { class: 'poi-card__kind' }, poiKindLabel(base.kind)),

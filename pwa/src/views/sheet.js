@@ -275,7 +275,8 @@ export function renderSheet(main, id, ctx) {
                   {
                     type: 'button',
                     class: 'link-button',
-                    'aria-label': `Voir « ${poi.name} » sur la carte`,
+                    // Starts with the visible text, so voice users can say what they see (WCAG 2.5.3).
+                    'aria-label': `Voir sur la carte : ${poi.name}`,
                     onclick: () => {
                       trace?.focusPoi(i);
                       mapEl.scrollIntoView({ behavior: 'smooth', block: 'center' });

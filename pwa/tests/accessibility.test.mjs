@@ -1,0 +1,127 @@
+// Accessibility audit of the PWA's pages with axe-core (WCAG 2.0/2.1 A and AA rules), against
+// the real Balade server (demo data). A page fails on any "serious" or "critical" violation;
+// moderate and minor ones are only reported as diagnostics.
+//
+// Needs `npm run build` (dist/) and the server binary (`cargo build` at the repo root,
+// or BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { BrowserEnv } from './support/server.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE_PATH = require.resolve('axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const BLOCKING = new Set(['serious', 'critical']);
+const CIRCUIT = 'provins-remparts';
+
+const env = new BrowserEnv('balade-pwa-a11y-');
+let baseUrl = '';
+
+/** One line per violation: id, impact, help and the first few target selectors. */
+function describeViolations(violations) {
+  return violations
+    .map((v) => {
+      const targets = v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ');
+      const more = v.nodes.length > 4 ? ` (+${v.nodes.length - 4} more)` : '';
+      return `- ${v.id} [${v.impact}] ${v.help}: ${targets}${more}`;
+    })
+    .join('\n');
+}
+
+/**
+ * Runs axe on the whole document and fails on serious/critical violations; the others go
+ * to the test's diagnostics so they stay visible without blocking.
+ */
+async function audit(t, page, label) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
+    await page.addScriptTag({ path: AXE_PATH });
+  }
+  const { violations } = await page.evaluate(
+    (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),
+    WCAG_TAGS,
+  );
+  const blocking = violations.filter((v) => BLOCKING.has(v.impact));
+  const other = violations.filter((v) => !BLOCKING.has(v.impact));
+  if (other.length) t.diagnostic(`${label}, non-blocking:\n${describeViolations(other)}`);
+  assert.equal(blocking.length, 0, `${label}: serious/critical axe violations:\n${describeViolations(blocking)}`);
+}
+
+describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
+  before(async () => {
+    baseUrl = await env.setUp();
+  });
+
+  after(() => env.tearDown());
+
+  test('circuit list', async (t) => {
+    const { context, page, errors } = await env.newPage();
+    try {
+      await page.goto(`${baseUrl}/`);
+      await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
+      await page.locator('main article').first().waitFor();
+      await page.locator('.leaflet-marker-pane .leaflet-marker-icon').first().waitFor();
+      await page.locator('.map[data-basemap]').waitFor();
+      await audit(t, page, 'list');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('circuit sheet, then the downloaded circuits page', async (t) => {
+    const { context, page, errors } = await env.newPage();
+    try {
+      const { properties } = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
+      await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);
+      await page.getByRole('heading', { level: 1, name: properties.name, exact: true }).waitFor();
+      await page.locator('.leaflet-overlay-pane path.trace').first().waitFor();
+      await page.locator('.map[data-basemap]').waitFor();
+      await page.getByRole('img', { name: /^Profil altimétrique : / }).or(page.getByText(/Profil altimétrique indisponible/)).waitFor();
+      await audit(t, page, 'sheet');
+      // Map markers are named by their title, not by the bare number drawn on them.
+      const pois = [...properties.pois_along].sort((a, b) => a.distance_m - b.distance_m);
+      if (pois.length) await page.getByRole('button', { name: `1. ${pois[0].name} (`, exact: false }).waitFor();
+      await page.getByRole('button', { name: /^Départ/ }).first().waitFor();
+
+      // A popup open on the map (its close button, its content).
+      await page.locator('.leaflet-marker-pane .leaflet-marker-icon').first().click();
+      // Once Leaflet's fade-in is over (axe would measure a half-transparent text).
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1');
+      await audit(t, page, 'sheet with a map popup');
+
+      // Download it, so that the offline page lists one circuit with its buttons.
+      await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
+      await page.getByText(/^Circuit téléchargé pour hors ligne le /).waitFor();
+      await page.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Téléchargés' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Circuits téléchargés' }).waitFor();
+      await page.getByRole('link', { name: `Ouvrir ${properties.name}` }).waitFor();
+      await audit(t, page, 'offline list');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('guidance, with a point of interest reached', async (t) => {
+    const { context, page, errors } = await env.newPage({ permissions: ['geolocation'] });
+    try {
+      const { properties } = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
+      const guide = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}/guide`);
+      const poi = guide.pois[0];
+      const { properties: poiProps } = await env.apiJson(context, `/api/v1/pois/${encodeURIComponent(poi.id)}`);
+      // Standing on the first point of interest: its card opens on the first fix.
+      await context.setGeolocation({ latitude: poi.lat, longitude: poi.lon, accuracy: 5 });
+      await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}/guide`);
+      await page.getByRole('heading', { level: 1, name: `Guidage : ${properties.name}` }).waitFor();
+      await page.waitForFunction(() => Number(document.querySelector('.guide')?.dataset.fixes) >= 1);
+      await page.locator('.poi-card').first().waitFor();
+      if (poiProps.description) await page.locator('.poi-card__body p').first().waitFor();
+      await page.locator('.map[data-basemap]').waitFor();
+      await audit(t, page, 'guide');
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+});
