@@ -137,6 +137,10 @@ struct ServeArgs {
     /// Zooms of the basemap tiles put in offline packages, as `MIN-MAX`.
     #[arg(long, default_value = "12-16", value_parser = parse_zooms)]
     offline_zooms: std::ops::RangeInclusive<u8>,
+    /// How far from the trace a kind of POI counts as along a circuit, as KIND=METRES
+    /// (repeatable, e.g. `--corridor food=400`); 150 m for every kind otherwise.
+    #[arg(long = "corridor", value_name = "KIND=METRES")]
+    corridors: Vec<balade_server::corridor::CorridorSetting>,
     /// Do not apply migrations at start: for servers reading a read-only replica
     /// (run `balade db migrate` against the primary instead).
     #[arg(long, env = "BALADE_NO_MIGRATE")]
@@ -418,6 +422,12 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,
                 offline_zooms: args.offline_zooms,
+                corridors: args
+                    .corridors
+                    .iter()
+                    .fold(balade_server::corridor::Corridors::default(), |c, s| {
+                        c.with(s.0, s.1)
+                    }),
             };
             balade_server::serve(store, config)
                 .await

@@ -212,3 +212,68 @@ fn a_windows_1252_semicolon_export_with_hostile_html_imports_cleanly() {
         .expect("lavoir");
     assert_eq!(lavoir.pos, None);
 }
+
+#[tokio::test]
+async fn sheets_list_the_notices_within_their_kind_corridor() {
+    let db = Db::new();
+    let fixtures = common::root().join("fixtures/circuits");
+    assert!(db.import(&[&fixtures], &[]).status.success());
+    // Three notices near the Provins loop: about 77 m, 224 m and 305 m from the trace.
+    let file = db.dir.path().join("provins.csv");
+    std::fs::write(
+        &file,
+        "REF;TICO;COM;INSEE;ZONE;COOR\n\
+         PA77000101;Grange aux dîmes;Provins;77379;WGS84;\"48.5622;3.2790\"\n\
+         PA77000102;Lavoir du Durteint;Provins;77379;WGS84;\"48.5612;3.2736\"\n\
+         PA77000103;Moulin de la Ruelle;Provins;77379;WGS84;\"48.5612;3.2722\"\n",
+    )
+    .expect("write");
+    let out = ariane(&db, &file, &["--delimiter", ";"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let listed = |server: &common::Server| {
+        let url = format!("{}/api/v1/circuits/provins-remparts", server.base);
+        async move {
+            let sheet: serde_json::Value = reqwest::get(url)
+                .await
+                .expect("get")
+                .json()
+                .await
+                .expect("json");
+            let along = sheet["properties"]["pois_along"]
+                .as_array()
+                .expect("pois_along")
+                .clone();
+            let names: Vec<String> = along
+                .iter()
+                .filter(|p| {
+                    p["kind"] == "heritage"
+                        && p["id"].as_str().is_some_and(|i| i.starts_with("PA77"))
+                })
+                .map(|p| p["name"].as_str().unwrap_or_default().to_owned())
+                .collect();
+            (names, along)
+        }
+    };
+    // The default corridor is 150 m: only the barn.
+    let server = common::Server::start(&db, &[]);
+    let (names, along) = listed(&server).await;
+    assert_eq!(names, ["Grange aux dîmes"]);
+    let barn = along
+        .iter()
+        .find(|p| p["name"] == "Grange aux dîmes")
+        .expect("barn");
+    let offset = barn["offset_m"].as_f64().expect("offset");
+    assert!((60.0..95.0).contains(&offset), "{offset}");
+    // Still in walking order with the circuit's own waypoints.
+    let distances: Vec<f64> = along
+        .iter()
+        .filter_map(|p| p["distance_m"].as_f64())
+        .collect();
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
+    drop(server);
+    // A wider heritage corridor takes the wash-house too, not the mill.
+    let server = common::Server::start(&db, &["--corridor", "heritage=250"]);
+    let (names, _) = listed(&server).await;
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.contains(&"Lavoir du Durteint".to_owned()));
+}

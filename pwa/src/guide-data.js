@@ -21,7 +21,15 @@ export function photoOf(media) {
     if (!m || typeof m !== 'object') continue;
     if (m.kind && !/^(photo|image)$/i.test(m.kind) && !m.type?.startsWith?.('image')) continue;
     const url = m.url_phone || m.phone || m.url || m.src || m.href;
-    if (typeof url === 'string' && url) return { url, alt: m.alt || m.caption || m.title || '' };
+    if (typeof url === 'string' && url) {
+      const photo = { url, alt: m.alt || m.caption || m.title || '' };
+      // Aspect ratio only (the largest derivative's size): CSS scales the image down.
+      if (Number.isFinite(m.width) && m.width > 0 && Number.isFinite(m.height) && m.height > 0) {
+        photo.width = m.width;
+        photo.height = m.height;
+      }
+      return photo;
+    }
   }
   return null;
 }

@@ -164,4 +164,8 @@ test('photo of a POI', () => {
   assert.equal(photoOf([]), null);
   assert.equal(photoOf(undefined), null);
   assert.deepEqual(photoOf([{ kind: 'video', url: '/v' }, { kind: 'photo', url: '/media/x.jpg', alt: 'X' }]), { url: '/media/x.jpg', alt: 'X' });
+  // The server's shape: phone-size url, the largest size's dimensions (kept for the aspect ratio).
+  const served = { id: 'ab12', kind: 'photo', url: '/media/ab12/800.jpg', alt: 'Porte', width: 1600, height: 1200, sizes: [] };
+  assert.deepEqual(photoOf([served]), { url: '/media/ab12/800.jpg', alt: 'Porte', width: 1600, height: 1200 });
+  assert.deepEqual(photoOf([{ ...served, width: null, height: null }]), { url: '/media/ab12/800.jpg', alt: 'Porte' });
 });

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 pub mod catalog;
+pub mod corridor;
 pub mod error;
 pub mod export;
 pub mod formats;
@@ -78,6 +79,8 @@ pub struct ServerConfig {
     pub tile_cache: PathBuf,
     /// Zooms of the tiles listed in offline packages.
     pub offline_zooms: std::ops::RangeInclusive<u8>,
+    /// How far from the trace each kind of POI counts as along a circuit.
+    pub corridors: corridor::Corridors,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -116,6 +119,7 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     }
     let mut state = AppState::new(store, catalog);
     state.offline_zooms = config.offline_zooms.clone();
+    state.corridors = config.corridors;
     match &config.basemap {
         Some(spec) => {
             let mut basemap = tiles::Basemap::open(spec, &config.tile_cache).await?;

@@ -1,6 +1,7 @@
 //! The application state handed to every handler.
 
 use crate::catalog::SharedCatalog;
+use crate::corridor::Corridors;
 use crate::routes::offline::PackageCache;
 use crate::routes::push::PushSlots;
 use crate::tiles::Basemap;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub basemap: Option<Arc<Basemap>>,
     /// Zooms of the tiles listed in offline packages.
     pub offline_zooms: RangeInclusive<u8>,
+    /// How far from the trace each kind of POI counts as along a circuit.
+    pub corridors: Corridors,
 }
 
 /// Walking zooms: from the valley (12) to the path (16).
@@ -33,6 +36,7 @@ impl AppState {
             push: PushSlots::default(),
             basemap: None,
             offline_zooms: DEFAULT_OFFLINE_ZOOMS,
+            corridors: Corridors::default(),
         }
     }
 }

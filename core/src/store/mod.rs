@@ -131,6 +131,9 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     /// POIs brought by a circuit's own file.
     async fn circuit_pois(&self, id: &CircuitId) -> StoreResult<Vec<Poi>>;
     async fn poi(&self, id: &PoiId) -> StoreResult<Option<Poi>>;
+    /// The POIs of `ids` that exist, in no particular order: one query for a sheet's
+    /// hundreds of POIs.
+    async fn pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Poi>>;
     /// Every POI, as the spatial index needs it.
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>>;
     /// POIs within `radius_m` of `center`, nearest first, at most `limit`, only of

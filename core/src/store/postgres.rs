@@ -171,6 +171,18 @@ impl Store for PostgresStore {
         row.as_ref().map(rows::poi).transpose()
     }
 
+    async fn pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Poi>> {
+        let ids: Vec<&str> = ids.iter().map(PoiId::as_str).collect();
+        let sql = format!("SELECT {POI_COLUMNS} FROM pois WHERE id = ANY($1)");
+        sqlx::query(&sql)
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::poi)
+            .collect()
+    }
+
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
         let found = sqlx::query(
             "SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb FROM pois WHERE geom IS NOT NULL",

@@ -187,6 +187,24 @@ impl Store for SqliteStore {
         row.as_ref().map(rows::poi).transpose()
     }
 
+    async fn pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Poi>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(POI_ROWS) {
+            let sql = format!(
+                "SELECT {POI_COLUMNS} FROM pois WHERE id IN ({})",
+                vec!["?"; chunk.len()].join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.as_str());
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.push(rows::poi(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
         let found = sqlx::query(
             "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat FROM pois WHERE lon IS NOT NULL",

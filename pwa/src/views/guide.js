@@ -245,7 +245,19 @@ export function renderGuide(main, id, ctx) {
       const fp = feature?.properties || {};
       const description = fp.description || alongById.get(poiId)?.description || '';
       const photo = photoOf(fp.media);
-      if (photo) body.append(h('img', { class: 'poi-card__photo', src: photo.url, alt: photo.alt || fp.name || base.name || '', loading: 'lazy' }));
+      // The phone-size derivative: the one the downloaded copy holds (Cache Storage).
+      if (photo) {
+        body.append(
+          h('img', {
+            class: 'poi-card__photo',
+            src: photo.url,
+            alt: photo.alt || fp.name || base.name || '',
+            width: photo.width ?? null,
+            height: photo.height ?? null,
+            decoding: 'async',
+          }),
+        );
+      }
       if (description) body.append(...paragraphs(description));
       const title = fp.name || base.name || poiId;
       notify(title, description, `balade-poi-${poiId}`);

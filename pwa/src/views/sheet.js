@@ -47,6 +47,106 @@ function speciesList(species) {
   );
 }
 
+/** Width the sheet's photos are shown at (the main column: two thirds of the page on wide screens). */
+const PHOTO_SIZES = '(min-width: 1240px) 800px, (min-width: 960px) 64vw, 100vw';
+
+/** "© author — license", or only one of them, or ''. */
+export function mediaCredits(m) {
+  const author = typeof m?.author === 'string' ? m.author.trim() : '';
+  const license = typeof m?.license === 'string' ? m.license.trim() : '';
+  return [author ? `© ${author}` : '', license].filter(Boolean).join(' — ');
+}
+
+/** `srcset` of a photo from its derivatives ('' when it has none). */
+export function photoSrcset(m) {
+  return (Array.isArray(m?.sizes) ? m.sizes : [])
+    .filter((s) => s && typeof s.url === 'string' && s.url && Number.isFinite(s.width) && s.width > 0)
+    .map((s) => `${s.url} ${s.width}w`)
+    .join(', ');
+}
+
+/** A link (video or audio) is only followed when it is http(s). */
+function safeLink(url) {
+  try {
+    const u = new URL(url, location.href);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
+  } catch {
+    return null;
+  }
+}
+
+function mediaCaption(m, fallbackTitle) {
+  const credits = mediaCredits(m);
+  const title = m.title || fallbackTitle;
+  if (!title && !credits) return null;
+  return h(
+    'figcaption',
+    { class: 'media__caption' },
+    title ? h('span', { class: 'media__title' }, title) : null,
+    title && credits ? ' ' : null,
+    credits ? h('span', { class: 'media__credits' }, credits) : null,
+  );
+}
+
+/**
+ * A photo: the phone-size derivative as `src` (the one offline copies hold), the others in
+ * `srcset`. From a downloaded copy, only `src` (the other sizes are not stored); and if a
+ * size from `srcset` fails to load (offline), the image falls back to `src`.
+ */
+function photoFigure(m, offline) {
+  const srcset = offline ? '' : photoSrcset(m);
+  const img = h('img', {
+    class: 'media__photo',
+    src: m.url,
+    srcset: srcset || null,
+    sizes: srcset ? PHOTO_SIZES : null,
+    // Never missing: an empty alt only when the photo has no description.
+    alt: typeof m.alt === 'string' ? m.alt : '',
+    width: Number.isFinite(m.width) ? m.width : null,
+    height: Number.isFinite(m.height) ? m.height : null,
+    loading: 'lazy',
+    decoding: 'async',
+  });
+  if (srcset) {
+    img.addEventListener('error', function fallback() {
+      img.removeEventListener('error', fallback);
+      img.removeAttribute('srcset');
+      img.removeAttribute('sizes');
+      img.src = m.url;
+    });
+  }
+  return h('figure', { class: 'media media--photo' }, img, mediaCaption(m, ''));
+}
+
+/** A video or an audio file: an external link (and a player for audio). */
+function linkFigure(m) {
+  const href = safeLink(m.url);
+  if (!href) return null;
+  const isAudio = m.kind === 'audio';
+  const label = isAudio ? 'Écouter' : 'Voir la vidéo';
+  const title = m.title || (isAudio ? 'Enregistrement audio' : 'Vidéo');
+  return h(
+    'figure',
+    { class: `media media--${isAudio ? 'audio' : 'video'}` },
+    isAudio ? h('audio', { controls: true, preload: 'none', src: href, 'aria-label': `${title} (lecteur audio)` }) : null,
+    h(
+      'p',
+      { class: 'media__link' },
+      h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, `${label} : ${title}`, h('span', { class: 'visually-hidden' }, ' (nouvel onglet)')),
+    ),
+    mediaCaption({ ...m, title: '' }, ''),
+  );
+}
+
+/** The "Photos et médias" list (null when there is nothing to show). */
+function mediaList(media, offline) {
+  const items = (Array.isArray(media) ? media : [])
+    .filter((m) => m && typeof m === 'object' && typeof m.url === 'string' && m.url)
+    .map((m) => (m.kind === 'photo' ? photoFigure(m, offline) : m.kind === 'video' || m.kind === 'audio' ? linkFigure(m) : null))
+    .filter(Boolean);
+  return items.length ? h('div', { class: 'media-list' }, ...items) : null;
+}
+
 function section(title, ...children) {
   const id = uid('sec');
   return h('section', { class: 'sheet__section', 'aria-labelledby': id }, h('h2', { id }, title), ...children);
@@ -248,6 +348,8 @@ export function renderSheet(main, id, ctx) {
       figure('Thèmes', p.themes?.length ? p.themes.join(', ') : 'Aucun'),
     );
 
+    const gallery = mediaList(p.media, offline);
+
     let trace = null;
     const poiList = pois.length
       ? h(
@@ -344,6 +446,7 @@ export function renderSheet(main, id, ctx) {
             section('Carte du parcours', mapEl),
             section('Profil altimétrique', profileSlot),
             section('Description', p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, 'Pas de description.')),
+            ...(gallery ? [section('Photos et médias', gallery)] : []),
             ...(Array.isArray(p.landscapes) && p.landscapes.length > 0
               ? [section('Paysages traversés', h('ul', { class: 'sheet__landscapes' }, ...p.landscapes.map((l) => h('li', {}, l.name))))]
               : []),

@@ -5,7 +5,7 @@
 // Needs `npm run build` (dist/) and the server binary (`cargo build` at the repo root, or
 // BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,11 +45,27 @@ process.on('exit', () => {
  * `{ url, stop }`: the base URL (no trailing slash) and an async stop (SIGTERM, then SIGKILL
  * after 5 s).
  */
+/** The database URL of the server started in `dir` (what `--db` and BALADE_DB take). */
+export const dbUrl = (dir) => `sqlite://${path.join(dir, 'balade.db')}`;
+
+/**
+ * Runs the Balade CLI (`BIN args…`) against `db` (passed as BALADE_DB); resolves to its
+ * stdout, rejects with stdout and stderr in the message when it fails.
+ */
+export function runBalade(db, args) {
+  return new Promise((resolve, reject) => {
+    execFile(BIN, args, { cwd: REPO, env: { ...process.env, BALADE_DB: db }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`balade ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
 export function startServer(dir, extraArgs = []) {
   let output = '';
   const child = spawn(
     BIN,
-    ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'balade.db')}`, ...extraArgs],
+    ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', dbUrl(dir), ...extraArgs],
     { cwd: REPO, env: { ...process.env, BALADE_PWA_DIR: PWA_DIR }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);
@@ -136,6 +152,11 @@ export class BrowserEnv {
     this.server = await startServer(this.tmp, extraArgs);
     this.baseUrl = this.server.url;
     return this.baseUrl;
+  }
+
+  /** Runs the Balade CLI on the server's database (after `prepare`); resolves to its stdout. */
+  balade(args) {
+    return runBalade(dbUrl(this.tmp), args);
   }
 
   /** Launches the headless Chromium every page of the suite is opened in. */

@@ -1,6 +1,6 @@
 //! Circuits: the filtered catalogue, the sheet, the elevation profile and downloads.
 
-use crate::catalog::{Indexed, SharedCatalog};
+use crate::catalog::{Catalog, Indexed, SharedCatalog};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::formats;
 use crate::query::Params;
@@ -18,7 +18,7 @@ use balade_core::store::Store;
 use balade_core::text::fold;
 use balade_core::{
     Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, Landscape, LonLat, Media,
-    MediaOwner, Poi, Practice, Trace,
+    MediaOwner, Poi, PoiId, Practice, Trace,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -364,6 +364,8 @@ pub struct SheetProperties {
     pub media: Vec<MediaItem>,
     /// Ids of the POIs along the way, in walking order.
     pub pois: Vec<String>,
+    /// The circuit's own POIs and every POI within its kind's corridor of the trace
+    /// (150 m unless the server sets `--corridor KIND=METRES`), in walking order.
     pub pois_along: Vec<PoiAlong>,
     /// Species observed within 500 m of the trace, most observed first (public grid
     /// cells only: never an observation's position).
@@ -408,8 +410,8 @@ pub async fn sheet(
     Path(id): Path<String>,
 ) -> ApiResult<Json<CircuitSheet>> {
     let circuit = load(state.store.as_ref(), &id).await?;
-    let pois = state.store.circuit_pois(&circuit.id).await?;
     let catalog = state.catalog.current();
+    let pois = pois_of_sheet(&state, &catalog, &circuit).await?;
     let crossed = catalog.landscapes_crossed(&circuit.trace);
     let species = catalog.species.along(&circuit.trace);
     let media = state
@@ -417,6 +419,27 @@ pub async fn sheet(
         .media_of(&MediaOwner::Circuit(circuit.id.clone()))
         .await?;
     Ok(Json(sheet_of(circuit, pois, &crossed, &species, &media)?))
+}
+
+/// The POIs a sheet lists: the circuit's own, and every POI within its kind's corridor
+/// of the trace (one query for all of them).
+pub async fn pois_of_sheet(
+    state: &AppState,
+    catalog: &Catalog,
+    circuit: &Circuit,
+) -> ApiResult<Vec<Poi>> {
+    let mut pois = state.store.circuit_pois(&circuit.id).await?;
+    let own: std::collections::HashSet<PoiId> = pois.iter().map(|p| p.id.clone()).collect();
+    let corridors = &state.corridors;
+    let near: Vec<PoiId> = catalog
+        .index
+        .pois_along(&circuit.trace, corridors.widest())
+        .into_iter()
+        .filter(|h| corridors.holds(h.item.kind, h.distance_m) && !own.contains(&h.item.id))
+        .map(|h| h.item.id.clone())
+        .collect();
+    pois.extend(state.store.pois(&near).await?);
+    Ok(pois)
 }
 
 /// The sheet of a circuit with its own POIs and the landscape units it crosses: what

@@ -6,7 +6,7 @@
 use crate::catalog::SharedCatalog;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::query::Params;
-use crate::routes::circuits::{load, profile_of, sheet_of};
+use crate::routes::circuits::{load, pois_of_sheet, profile_of, sheet_of};
 use crate::routes::landscapes::feature_of as landscape_feature;
 use crate::routes::media::{file_url, phone_file};
 use crate::routes::pois::feature_of;
@@ -207,7 +207,7 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
     }
     let store = state.store.as_ref();
     let circuit = load(store, id).await?;
-    let own = store.circuit_pois(&circuit.id).await?;
+    let own = pois_of_sheet(state, &catalog, &circuit).await?;
     let hits = catalog.index.pois_along(&circuit.trace, OFFLINE_CORRIDOR_M);
     let crossed = catalog.landscapes_crossed(&circuit.trace);
     let species = catalog.species.along(&circuit.trace);
