@@ -20,4 +20,5 @@ bench:
 	cargo bench --bench nearby_index
 	cargo bench --bench gpx_import
 	cargo bench --bench heritage_import
+	cargo bench --bench api
 	cargo bench --bench offline_package

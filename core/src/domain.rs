@@ -264,6 +264,48 @@ pub struct Circuit {
     pub difficulty: Difficulty,
     pub circuit_type: CircuitType,
     pub published: bool,
+    /// Access, parking, transport, season, advice, accessibility, directions.
+    pub practical: Practical,
+    /// Texts in languages other than French, by language code (`en`).
+    pub translations: Translations,
+}
+
+/// Texts of a circuit or a POI in other languages than French: language code → texts.
+pub type Translations = std::collections::BTreeMap<String, Translation>;
+
+/// A circuit's texts in one other language; a missing text falls back to French.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Translation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// What a walker needs to know before leaving, as plain texts; all optional.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Practical {
+    /// How to get to the start by road.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parking: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_transport: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub best_season: Option<String>,
+    /// Difficult passages, safety, equipment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendations: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<String>,
+    /// Step-by-step directions, in walking order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub steps: Vec<String>,
 }
 
 /// What the catalogue needs of a circuit, without its trace.
@@ -281,6 +323,7 @@ pub struct CircuitSummary {
     pub duration_min: u32,
     pub difficulty: Difficulty,
     pub circuit_type: CircuitType,
+    pub translations: Translations,
 }
 
 /// A point of interest.

@@ -47,6 +47,24 @@ fn circuit(id: &str, name: &str) -> Circuit {
         stats,
         trace,
         published: true,
+        // Both read back exactly, on both backends.
+        practical: balade_core::Practical {
+            parking: Some("Parking de la Croix de Franchard".into()),
+            steps: vec![
+                "Prendre le sentier bleu.".into(),
+                "Tourner à droite au carrefour.".into(),
+            ],
+            ..Default::default()
+        },
+        translations: [(
+            "en".to_owned(),
+            balade_core::Translation {
+                name: Some(format!("{name} (en)")),
+                ..Default::default()
+            },
+        )]
+        .into_iter()
+        .collect(),
     }
 }
 

@@ -16,7 +16,8 @@ use crate::report::Rejection;
 use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
 use balade_core::text::{fold, plain_text, slug};
 use balade_core::{
-    Circuit, CircuitId, CircuitType, Difficulty, LonLat, Practice, Trace, TracePoint,
+    Circuit, CircuitId, CircuitType, Difficulty, LonLat, Practical, Practice, Trace, TracePoint,
+    Translation,
 };
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -213,7 +214,40 @@ fn circuit(feature: &Value) -> Result<Circuit, Fault> {
         trace,
         published: true,
         id,
+        practical: Practical {
+            access: text(props, "acces_routier"),
+            parking: text(props, "parking_info"),
+            public_transport: text(props, "transports_commun"),
+            best_season: None,
+            recommendations: text(props, "recommandations"),
+            accessibility: text(props, "accessibilite"),
+            steps: text(props, "instructions")
+                .map(|t| steps_of(&t))
+                .unwrap_or_default(),
+        },
+        translations: Default::default(),
     })
+}
+
+/// Directions as steps: one per non-empty line (numbers and bullets removed).
+fn steps_of(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| {
+            l.trim().trim_start_matches(|c: char| {
+                c.is_ascii_digit() || matches!(c, '.' | ')' | '-' | '•' | ' ')
+            })
+        })
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The text of a multilingual Geotrek field in one language, if it has one.
+fn in_language(v: Option<&Value>, lang: &str) -> Option<String> {
+    v?.get(lang)
+        .and_then(Value::as_str)
+        .map(plain_text)
+        .filter(|s| !s.is_empty())
 }
 
 /// French first, then any language with text.
@@ -294,6 +328,26 @@ fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
             ),
         difficulty: difficulty(stats.length_m, stats.ascent_m),
         circuit_type: circuit_type(&trace),
+        practical: Practical {
+            access: translated(trek.get("access")),
+            parking: translated(trek.get("advised_parking")),
+            public_transport: translated(trek.get("public_transport")),
+            best_season: None,
+            recommendations: translated(trek.get("advice")),
+            accessibility: translated(trek.get("accessibility_advice")),
+            steps: Vec::new(),
+        },
+        translations: ["en"]
+            .iter()
+            .filter_map(|lang| {
+                let t = Translation {
+                    name: in_language(trek.get("name"), lang),
+                    summary: in_language(trek.get("description_teaser"), lang),
+                    description: in_language(trek.get("description"), lang),
+                };
+                (t != Translation::default()).then(|| ((*lang).to_owned(), t))
+            })
+            .collect(),
         stats,
         trace,
         published,

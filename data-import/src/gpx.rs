@@ -569,6 +569,8 @@ fn build(path: &Path, doc: gpx::Gpx) -> Result<ParsedCircuit, Vec<Rejection>> {
         trace,
         published: true,
         id,
+        practical: Default::default(),
+        translations: Default::default(),
     };
     let pois = waypoints(&circuit, &doc.waypoints).map_err(refuse)?;
     Ok(ParsedCircuit {

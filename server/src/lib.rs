@@ -9,6 +9,7 @@ pub mod corridor;
 pub mod error;
 pub mod export;
 pub mod formats;
+pub mod lang;
 pub mod query;
 pub mod routes;
 pub mod state;

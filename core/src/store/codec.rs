@@ -148,6 +148,11 @@ pub fn observation_rows(observations: &[Observation]) -> (String, String) {
     )
 }
 
+/// A serialisable value as JSON text (strings and maps only: cannot fail).
+pub fn encode_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

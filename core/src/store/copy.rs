@@ -52,6 +52,8 @@ fn hash_circuit(h: &mut Fnv, c: &Circuit) {
         c.difficulty.to_string(),
         c.circuit_type.to_string(),
         c.published.to_string(),
+        super::codec::encode_json(&c.practical),
+        super::codec::encode_json(&c.translations),
     ] {
         h.field(&field);
     }

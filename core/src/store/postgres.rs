@@ -2,7 +2,9 @@
 //! 4326) that cross the wire as WKB (`bytea`, see [`super::wkb`]); every commit bumps the revision and
 //! sends a NOTIFY so that every server sharing the database reloads at once.
 
-use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, observation_rows};
+use super::codec::{
+    encode_details, encode_json, encode_list, encode_polygons, encode_trace, observation_rows,
+};
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use super::{rows, wkb};
 use crate::domain::{
@@ -65,7 +67,7 @@ impl PostgresStore {
 
 fn circuit_columns() -> String {
     format!(
-        "{}, source, trace::text AS trace, published",
+        "{}, source, trace::text AS trace, published, practical::text AS practical",
         summary_columns()
     )
 }
@@ -75,7 +77,7 @@ fn summary_columns() -> String {
     rows::SUMMARY_FIELDS
         .iter()
         .map(|f| match *f {
-            "themes" | "communes" => format!("{f}::text AS {f}"),
+            "themes" | "communes" | "translations" => format!("{f}::text AS {f}"),
             "start_lon" => "ST_AsBinary(start) AS start_wkb".to_owned(),
             "start_lat" => String::new(),
             other => other.to_owned(),
@@ -484,10 +486,10 @@ impl ImportTx for PostgresImport {
         sqlx::query(
             "INSERT INTO circuits (id, source, name, summary, description, practice, themes, communes, trace, \
              geom, start, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
-             duration_min, difficulty, circuit_type, published) \
+             duration_min, difficulty, circuit_type, published, practical, translations) \
              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, \
              ST_GeomFromWKB($10, 4326), ST_GeomFromWKB($11, 4326), \
-             $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22::jsonb) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
              themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
@@ -495,7 +497,8 @@ impl ImportTx for PostgresImport {
              ascent_m = excluded.ascent_m, descent_m = excluded.descent_m, \
              min_elevation_m = excluded.min_elevation_m, max_elevation_m = excluded.max_elevation_m, \
              duration_min = excluded.duration_min, difficulty = excluded.difficulty, \
-             circuit_type = excluded.circuit_type, published = excluded.published, updated_at = now()",
+             circuit_type = excluded.circuit_type, published = excluded.published, \
+             practical = excluded.practical, translations = excluded.translations, updated_at = now()",
         )
         .bind(c.id.as_str())
         .bind(&c.source)
@@ -517,6 +520,8 @@ impl ImportTx for PostgresImport {
         .bind(c.difficulty.as_str())
         .bind(c.circuit_type.as_str())
         .bind(c.published)
+        .bind(encode_json(&c.practical))
+        .bind(encode_json(&c.translations))
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)

@@ -117,6 +117,7 @@ pub(super) const SUMMARY_FIELDS: &[&str] = &[
     "duration_min",
     "difficulty",
     "circuit_type",
+    "translations",
 ];
 
 pub(super) fn summary(row: &(impl Fields + Positions)) -> StoreResult<CircuitSummary> {
@@ -140,10 +141,18 @@ pub(super) fn summary(row: &(impl Fields + Positions)) -> StoreResult<CircuitSum
             .map_err(|e| StoreError::Corrupt(format!("duration_min: {e}")))?,
         difficulty: parse(row, "difficulty")?,
         circuit_type: parse(row, "circuit_type")?,
+        translations: json(row, "translations")?,
     })
 }
 
-/// A whole circuit: the summary columns plus `source`, `trace` and `published`.
+/// A JSON text column read into its type.
+fn json<T: serde::de::DeserializeOwned>(row: &impl Fields, column: &str) -> StoreResult<T> {
+    serde_json::from_str(&row.text(column)?)
+        .map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+/// A whole circuit: the summary columns plus `source`, `trace`, `published` and
+/// `practical`.
 pub(super) fn circuit(row: &(impl Fields + Positions)) -> StoreResult<Circuit> {
     let s = summary(row)?;
     Ok(Circuit {
@@ -161,6 +170,8 @@ pub(super) fn circuit(row: &(impl Fields + Positions)) -> StoreResult<Circuit> {
         difficulty: s.difficulty,
         circuit_type: s.circuit_type,
         published: row.flag("published")?,
+        practical: json(row, "practical")?,
+        translations: s.translations,
     })
 }
 

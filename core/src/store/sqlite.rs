@@ -1,7 +1,9 @@
 //! The embedded backend: one SQLite file (bundled library), WAL journal so that readers
 //! never wait for an import, migrations embedded and run at open.
 
-use super::codec::{encode_details, encode_list, encode_polygons, encode_trace, observation_cell};
+use super::codec::{
+    encode_details, encode_json, encode_list, encode_polygons, encode_trace, observation_cell,
+};
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use crate::domain::{
@@ -94,7 +96,7 @@ impl SqliteStore {
 /// Columns that read back as a whole circuit, in the names `rows` expects.
 fn circuit_columns() -> String {
     format!(
-        "{}, source, trace, published",
+        "{}, source, trace, published, practical",
         rows::SUMMARY_FIELDS.join(", ")
     )
 }
@@ -535,8 +537,8 @@ impl ImportTx for SqliteImport {
         sqlx::query(
             "INSERT INTO circuits (id, source, name, summary, description, practice, themes, communes, trace, \
              start_lon, start_lat, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
-             duration_min, difficulty, circuit_type, published) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             duration_min, difficulty, circuit_type, published, practical, translations) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
              themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
@@ -545,6 +547,7 @@ impl ImportTx for SqliteImport {
              min_elevation_m = excluded.min_elevation_m, max_elevation_m = excluded.max_elevation_m, \
              duration_min = excluded.duration_min, difficulty = excluded.difficulty, \
              circuit_type = excluded.circuit_type, published = excluded.published, \
+             practical = excluded.practical, translations = excluded.translations, \
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(c.id.as_str())
@@ -567,6 +570,8 @@ impl ImportTx for SqliteImport {
         .bind(c.difficulty.as_str())
         .bind(c.circuit_type.as_str())
         .bind(c.published)
+        .bind(encode_json(&c.practical))
+        .bind(encode_json(&c.translations))
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)

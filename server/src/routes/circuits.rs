@@ -3,6 +3,7 @@
 use crate::catalog::{Catalog, Indexed, SharedCatalog};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::formats;
+use crate::lang;
 use crate::query::Params;
 use crate::routes::media::{MediaItem, item as media_item};
 use crate::routes::species::Species;
@@ -10,7 +11,7 @@ use crate::routes::{PointGeometry, parse_id, round1};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::geometry::{TraceLocator, profile};
 use balade_core::species::SpeciesSeen;
@@ -18,7 +19,7 @@ use balade_core::store::Store;
 use balade_core::text::fold;
 use balade_core::{
     Circuit, CircuitId, CircuitSummary, CircuitType, Difficulty, Landscape, LonLat, Media,
-    MediaOwner, Poi, PoiId, Practice, Trace,
+    MediaOwner, Poi, PoiId, Practical, Practice, Trace,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -65,6 +66,9 @@ pub struct CircuitFilter {
     pub limit: Option<usize>,
     /// Skip this many circuits first.
     pub offset: Option<usize>,
+    /// Language of the texts, `fr` or `en` (default: from `Accept-Language`, else
+    /// French); a text missing in that language is given in French.
+    pub lang: Option<String>,
 }
 
 const FILTER_PARAMS: &[&str] = &[
@@ -116,6 +120,7 @@ impl CircuitFilter {
             bbox: p.text("bbox").map(parse_bbox).transpose()?,
             limit,
             offset: p.get("offset")?,
+            lang: p.text("lang").map(str::to_owned),
         })
     }
 }
@@ -173,11 +178,12 @@ pub struct CircuitProperties {
 }
 
 impl CircuitProperties {
-    fn of(s: &CircuitSummary, distance_m: Option<f64>) -> Self {
+    fn of(s: &CircuitSummary, distance_m: Option<f64>, lang: &str) -> Self {
+        let (name, summary, _) = lang::texts(&s.translations, lang, &s.name, &s.summary, "");
         Self {
             id: s.id.to_string(),
-            name: s.name.clone(),
-            summary: s.summary.clone(),
+            name: name.to_owned(),
+            summary: summary.to_owned(),
             length_m: s.stats.length_m.round(),
             ascent_m: s.stats.ascent_m.round(),
             descent_m: s.stats.descent_m.round(),
@@ -314,8 +320,10 @@ pub fn select<'a>(
 pub async fn list(
     State(catalog): State<SharedCatalog>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Json<CircuitCollection>> {
     let filter = CircuitFilter::from_query(raw.as_deref())?;
+    let lang = lang::pick(filter.lang.as_deref(), &headers)?;
     let catalog = catalog.current();
     let hits = select(&catalog.circuits, &filter);
     let total = hits.len();
@@ -327,7 +335,7 @@ pub async fn list(
             kind: "Feature",
             id: c.summary.id.to_string(),
             geometry: PointGeometry::of(c.summary.start),
-            properties: CircuitProperties::of(&c.summary, d),
+            properties: CircuitProperties::of(&c.summary, d, lang),
         })
         .collect();
     Ok(Json(CircuitCollection {
@@ -357,7 +365,13 @@ pub struct PoiAlong {
 pub struct SheetProperties {
     #[serde(flatten)]
     pub card: CircuitProperties,
+    /// The language of the texts (a text missing in it is given in French).
+    pub lang: String,
     pub description: String,
+    /// Access, parking, public transport, best season, recommendations,
+    /// accessibility and step-by-step directions; absent fields are left out.
+    #[schema(value_type = Object)]
+    pub practical: Practical,
     pub min_elevation_m: Option<f64>,
     pub max_elevation_m: Option<f64>,
     /// Photos, video and audio, with credits and alternative texts.
@@ -408,7 +422,12 @@ pub(crate) async fn load(store: &dyn Store, id: &str) -> ApiResult<Circuit> {
 pub async fn sheet(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Json<CircuitSheet>> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["lang"])?;
+    let lang = lang::pick(p.text("lang"), &headers)?;
     let circuit = load(state.store.as_ref(), &id).await?;
     let catalog = state.catalog.current();
     let pois = pois_of_sheet(&state, &catalog, &circuit).await?;
@@ -418,7 +437,9 @@ pub async fn sheet(
         .store
         .media_of(&MediaOwner::Circuit(circuit.id.clone()))
         .await?;
-    Ok(Json(sheet_of(circuit, pois, &crossed, &species, &media)?))
+    Ok(Json(sheet_of(
+        circuit, pois, &crossed, &species, &media, lang,
+    )?))
 }
 
 /// The POIs a sheet lists: the circuit's own, and every POI within its kind's corridor
@@ -450,6 +471,7 @@ pub fn sheet_of(
     landscapes: &[&Landscape],
     species: &[SpeciesSeen],
     media: &[Media],
+    lang: &str,
 ) -> ApiResult<CircuitSheet> {
     let id = circuit.id.to_string();
     let locator = TraceLocator::new(&circuit.trace);
@@ -491,14 +513,19 @@ pub fn sheet_of(
         duration_min: circuit.duration_min,
         difficulty: circuit.difficulty,
         circuit_type: circuit.circuit_type,
+        translations: circuit.translations.clone(),
     };
+    let (_, _, description) =
+        lang::texts(&circuit.translations, lang, "", "", &circuit.description);
     Ok(CircuitSheet {
         kind: "Feature",
         id: circuit.id.to_string(),
         geometry: formats::trace_geometry(&circuit.trace),
         properties: SheetProperties {
-            card: CircuitProperties::of(&summary, None),
-            description: circuit.description,
+            card: CircuitProperties::of(&summary, None, lang),
+            lang: lang.to_owned(),
+            description: description.to_owned(),
+            practical: circuit.practical.clone(),
             min_elevation_m: circuit.stats.min_elevation_m.map(round1),
             max_elevation_m: circuit.stats.max_elevation_m.map(round1),
             media: media.iter().map(media_item).collect(),

@@ -218,7 +218,14 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
     let mut bodies = vec![
         (
             base.clone(),
-            to_json(&sheet_of(circuit.clone(), own, &crossed, &species, &media)?)?,
+            to_json(&sheet_of(
+                circuit.clone(),
+                own,
+                &crossed,
+                &species,
+                &media,
+                lang,
+            )?)?,
         ),
         (
             format!("{base}/profile"),
@@ -309,8 +316,7 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
     Ok(package)
 }
 
-/// Languages a package can be asked in (content falls back to French).
-pub const LANGUAGES: &[&str] = &["fr", "en"];
+pub use crate::lang::LANGUAGES;
 
 /// Packages kept in memory at most: each may hold megabytes of tiles.
 const CACHED_PACKAGES: usize = 64;

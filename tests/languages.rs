@@ -1,0 +1,85 @@
+//! Content in French and English: Geotrek treks bring their English texts and practical
+//! information; `?lang=` and `Accept-Language` choose, French fills what is missing.
+
+mod common;
+
+use common::{Db, Server, shared_data, stdout};
+use serde_json::Value;
+
+async fn get(url: &str, accept: Option<&str>) -> Value {
+    let mut req = reqwest::Client::new().get(url);
+    if let Some(a) = accept {
+        req = req.header("accept-language", a);
+    }
+    let r = req.send().await.expect("get");
+    assert!(r.status().is_success(), "{url}: {}", r.status());
+    r.json().await.expect("json")
+}
+
+#[tokio::test]
+async fn texts_follow_the_language_asked_with_french_as_fallback() {
+    let db = Db::new();
+    let page = shared_data("trails/geotrek-admin/trekking/geotrek_parser_v2/trek.json");
+    let out = db.balade(&["import", "circuits", page.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let server = Server::start(&db, &[]);
+    let base = &server.base;
+    let list = get(&format!("{base}/api/v1/circuits?lang=fr"), None).await;
+    let id = list["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .find(|f| f["properties"]["name"] == "Boucle du Pic des Trois Seigneurs")
+        .and_then(|f| f["id"].as_str())
+        .expect("the trek")
+        .to_owned();
+    let sheet = format!("{base}/api/v1/circuits/{id}");
+    let fr = get(&sheet, None).await;
+    assert_eq!(fr["properties"]["lang"], "fr");
+    assert_eq!(
+        fr["properties"]["name"],
+        "Boucle du Pic des Trois Seigneurs"
+    );
+    // Practical information comes with the trek, as plain text.
+    assert_eq!(
+        fr["properties"]["practical"]["parking"],
+        "Avant le Port de Lers"
+    );
+    let advice = fr["properties"]["practical"]["recommendations"]
+        .as_str()
+        .expect("advice");
+    assert!(
+        advice.contains("orage") && !advice.contains('<'),
+        "{advice}"
+    );
+
+    for en in [
+        get(&format!("{sheet}?lang=en"), None).await,
+        get(&sheet, Some("en-GB,en;q=0.9")).await,
+    ] {
+        assert_eq!(en["properties"]["lang"], "en");
+        let name = en["properties"]["name"].as_str().expect("name");
+        assert!(name.starts_with("Loop of the pic"), "{name}");
+        // No English description in the source: the French one stands in.
+        assert_eq!(
+            en["properties"]["description"],
+            fr["properties"]["description"]
+        );
+    }
+    let en_list = get(&format!("{base}/api/v1/circuits"), Some("en")).await;
+    assert!(
+        en_list["features"]
+            .as_array()
+            .expect("features")
+            .iter()
+            .any(|f| f["properties"]["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("Loop of the pic"))),
+        "{en_list}"
+    );
+    let bad = reqwest::get(format!("{sheet}?lang=de")).await.expect("get");
+    assert_eq!(bad.status(), 400);
+    // Offline packages are built in the language asked.
+    let manifest = get(&format!("{sheet}/offline?lang=en"), None).await;
+    assert_eq!(manifest["lang"], "en");
+}
