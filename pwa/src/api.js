@@ -1,4 +1,5 @@
 // Access to Balade's JSON API (/api/v1). Raw types as returned by the server.
+import { getLang, t } from './i18n.js';
 
 /**
  * @typedef {'easy'|'medium'|'hard'|'very_hard'} Difficulty
@@ -124,7 +125,7 @@ async function requestJson(url, { signal } = {}) {
     response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
-    throw new ApiError('Le serveur est injoignable. Vérifiez votre connexion.', 0);
+    throw new ApiError(t('api.unreachable'), 0);
   }
   const fromCache = response.headers.get('x-balade-from-cache') === '1';
   let body = null;
@@ -137,12 +138,16 @@ async function requestJson(url, { signal } = {}) {
     }
   }
   if (!response.ok) {
-    const message = body && typeof body.error === 'string' ? body.error : `Erreur HTTP ${response.status}`;
+    const message = body && typeof body.error === 'string' ? body.error : t('api.http', { status: response.status });
     throw new ApiError(message, response.status);
   }
-  if (body === null) throw new ApiError('Réponse invalide du serveur.', response.status);
+  if (body === null) throw new ApiError(t('api.invalid'), response.status);
   return { body, fromCache };
 }
+
+// `lang` (the app's language) goes with the GETs whose content is translated: the list, the
+// sheet, the guide data and the POIs (the server falls back to French). Not with the profile
+// (numbers only) nor the trace download, which refuses unknown parameters.
 
 /**
  * List of circuits.
@@ -151,12 +156,12 @@ async function requestJson(url, { signal } = {}) {
  * @returns {Promise<CircuitCollection>}
  */
 export function listCircuits(params = {}, opts) {
-  return getJson(apiUrl('/circuits', params), opts);
+  return getJson(apiUrl('/circuits', { ...params, lang: getLang() }), opts);
 }
 
 /** @returns {Promise<CircuitDetail>} */
 export function getCircuit(id, opts) {
-  return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}`), opts);
+  return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}`, { lang: getLang() }), opts);
 }
 
 /** @returns {Promise<Profile>} */
@@ -166,7 +171,7 @@ export function getProfile(id, opts) {
 
 /** @returns {Promise<{type: 'FeatureCollection', features: NearbyPoi[]}>} */
 export function nearbyPois(params, opts) {
-  return getJson(apiUrl('/pois/nearby', params), opts);
+  return getJson(apiUrl('/pois/nearby', { ...params, lang: getLang() }), opts);
 }
 
 /** Download link of the trace: format gpx, kml or geojson. */
@@ -188,12 +193,12 @@ export function downloadUrl(id, format) {
 
 /** @returns {Promise<GuideData>} */
 export function getGuide(id, opts) {
-  return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}/guide`), opts);
+  return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}/guide`, { lang: getLang() }), opts);
 }
 
 /** One POI with its content and media (GeoJSON Feature). */
 export function getPoi(id, opts) {
-  return getJson(apiUrl(`/pois/${encodeURIComponent(id)}`), opts);
+  return getJson(apiUrl(`/pois/${encodeURIComponent(id)}`, { lang: getLang() }), opts);
 }
 
 /**

@@ -1,41 +1,43 @@
-// Formatting of values for display (French).
+// Formatting of values for display, in the current language (see i18n.js).
+import { getLang, getLocale, t } from './i18n.js';
 
-const nf1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
-const nf0 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 0 });
+const numberFormats = new Map();
+/** Number format of the current language with `digits` decimals (cached). */
+function nf(digits) {
+  const key = `${getLang()}/${digits}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(getLocale(), { maximumFractionDigits: digits, minimumFractionDigits: digits });
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+const nf0 = { format: (n) => nf(0).format(n) };
+const nf1 = { format: (n) => nf(1).format(n) };
 
-export const DIFFICULTY_LABELS = {
-  easy: 'Facile',
-  medium: 'Moyenne',
-  hard: 'Difficile',
-  very_hard: 'Très difficile',
-};
+/** value → label table whose texts follow the current language (enumerable getters). */
+function labelTable(prefix, values) {
+  const table = {};
+  for (const v of values) Object.defineProperty(table, v, { enumerable: true, get: () => t(`${prefix}.${v}`) });
+  return Object.freeze(table);
+}
 
-export const TYPE_LABELS = {
-  loop: 'Boucle',
-  return: 'Aller-retour',
-  one_way: 'Aller simple',
-};
-
-export const PRACTICE_LABELS = {
-  walk: 'Randonnée pédestre',
-  mtb: 'VTT',
-  bike: 'Vélo',
-  horse: 'Équestre',
-};
-
-export const POI_KIND_LABELS = {
-  heritage: 'Patrimoine',
-  fauna: 'Faune',
-  flora: 'Flore',
-  landscape: 'Paysage',
-  viewpoint: 'Point de vue',
-  lodging: 'Hébergement',
-  food: 'Restauration',
-  practical: 'Services pratiques',
-};
+export const DIFFICULTY_LABELS = labelTable('difficulty', ['easy', 'medium', 'hard', 'very_hard']);
+export const TYPE_LABELS = labelTable('type', ['loop', 'return', 'one_way']);
+export const PRACTICE_LABELS = labelTable('practice', ['walk', 'mtb', 'bike', 'horse']);
+export const POI_KIND_LABELS = labelTable('poiKind', [
+  'heritage',
+  'fauna',
+  'flora',
+  'landscape',
+  'viewpoint',
+  'lodging',
+  'food',
+  'practical',
+]);
 
 function label(table, value) {
-  if (value === null || value === undefined || value === '') return 'Non renseigné';
+  if (value === null || value === undefined || value === '') return t('common.unknown');
   return table[value] ?? String(value);
 }
 
@@ -67,9 +69,9 @@ export function formatDuration(minutes) {
   const total = Math.max(0, Math.round(minutes));
   const h = Math.floor(total / 60);
   const m = total % 60;
-  if (h === 0) return `${m} min`;
-  if (m === 0) return `${h} h`;
-  return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (h === 0) return t('unit.min', { m });
+  if (m === 0) return t('unit.h', { h });
+  return t('unit.hmin', { h, m: String(m).padStart(2, '0') });
 }
 
 /** Elevation or ascent: « 350 m ». */
@@ -80,17 +82,17 @@ export function formatMeters(meters) {
 
 /** Circuit count: « Aucun circuit », « 1 circuit », « 7 circuits ». */
 export function formatCount(n) {
-  if (!n) return 'Aucun circuit';
-  return n === 1 ? '1 circuit' : `${nf0.format(n)} circuits`;
+  if (!n) return t('count.zero');
+  return n === 1 ? t('count.one') : t('count.many', { n: nf0.format(n) });
 }
 
-const COMPASS = ['nord', 'nord-est', 'est', 'sud-est', 'sud', 'sud-ouest', 'ouest', 'nord-ouest'];
+const COMPASS = ['n', 'ne', 'e', 'se', 's', 'sw', 'w', 'nw'];
 
 /** Compass word for a bearing in degrees (0 = north, clockwise): « nord », « sud-ouest »… */
 export function compassWord(bearing) {
   if (!isNum(bearing)) return '';
   const b = ((bearing % 360) + 360) % 360;
-  return COMPASS[Math.round(b / 45) % 8];
+  return t(`compass.${COMPASS[Math.round(b / 45) % 8]}`);
 }
 
 /**
@@ -105,18 +107,18 @@ export function remainingMinutes(remainingM, lengthM, durationMin) {
 /** Storage size: « 850 o », « 12 Ko », « 3,4 Mo ». */
 export function formatBytes(bytes) {
   if (!isNum(bytes)) return '–';
-  if (bytes < 1000) return `${nf0.format(bytes)} o`;
-  if (bytes < 1_000_000) return `${nf0.format(Math.round(bytes / 1000))} Ko`;
-  return `${nf1.format(bytes / 1_000_000)} Mo`;
+  if (bytes < 1000) return t('unit.bytes', { n: nf0.format(bytes) });
+  if (bytes < 1_000_000) return t('unit.kb', { n: nf0.format(Math.round(bytes / 1000)) });
+  return t('unit.mb', { n: nf1.format(bytes / 1_000_000) });
 }
 
 /** Date and time of a download: « 26/11/2026 à 07:05 ». */
 export function formatDateTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '–';
-  const date = d.toLocaleDateString('fr-FR');
-  const time = d.toLocaleTimeString('fr-FR', { hour: '2-digit', minute: '2-digit' });
-  return `${date} à ${time}`;
+  const date = d.toLocaleDateString(getLocale());
+  const time = d.toLocaleTimeString(getLocale(), { hour: '2-digit', minute: '2-digit' });
+  return t('unit.dateTime', { date, time });
 }
 
 /**
@@ -139,5 +141,5 @@ export function withCount(text, n) {
 export function themeChoices(facet, current = '') {
   const values = facet && typeof facet === 'object' ? Object.keys(facet) : [];
   if (current && !values.includes(current)) values.push(current);
-  return values.sort((a, b) => a.localeCompare(b, 'fr'));
+  return values.sort((a, b) => a.localeCompare(b, getLang()));
 }

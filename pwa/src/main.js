@@ -2,12 +2,14 @@
 import 'leaflet/dist/leaflet.css';
 import './style.css';
 import { h } from './dom.js';
+import { chooseLang, getLang, initLang, onLangChange, t } from './i18n.js';
 import { renderList } from './views/list.js';
 import { renderGuide } from './views/guide.js';
 import { renderOffline } from './views/offline.js';
 import { renderSheet } from './views/sheet.js';
 
 const main = document.getElementById('main');
+const langSelect = /** @type {HTMLSelectElement | null} */ (document.getElementById('lang-select'));
 const offlineBanner = document.getElementById('offline-banner');
 const updateBanner = document.getElementById('update-banner');
 
@@ -53,19 +55,29 @@ function setCurrentNav(path) {
 }
 
 function renderNotFound() {
-  ctx.setTitle('Page introuvable');
+  ctx.setTitle(t('app.notFoundTitle'));
   main.append(
     h(
       'div',
       { class: 'page page--message' },
-      h('h1', { tabindex: '-1' }, 'Page introuvable'),
-      h('p', {}, 'Cette adresse ne correspond à aucune page de Balade.'),
-      h('p', {}, h('a', { href: '#/' }, 'Voir la liste des circuits')),
+      h('h1', { tabindex: '-1' }, t('app.notFoundTitle')),
+      h('p', {}, t('app.notFoundText')),
+      h('p', {}, h('a', { href: '#/' }, t('app.seeList'))),
     ),
   );
 }
 
-function route() {
+/** The shell's texts (index.html: data-i18n, data-i18n-aria-label, data-i18n-content) and <html lang>. */
+function applyShellTexts() {
+  document.documentElement.lang = getLang();
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const el of document.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
+  for (const el of document.querySelectorAll('[data-i18n-content]')) el.setAttribute('content', t(el.dataset.i18nContent));
+  if (langSelect) langSelect.value = getLang();
+}
+
+/** Re-renders the current view (`keepFocus`: no move of focus to the heading). */
+function route({ keepFocus = false } = {}) {
   try {
     cleanup?.();
   } catch (err) {
@@ -73,7 +85,7 @@ function route() {
   }
   cleanup = null;
   main.replaceChildren();
-  pendingFocus = !firstRoute;
+  pendingFocus = !firstRoute && !keepFocus;
   firstRoute = false;
   if (pendingFocus) window.scrollTo(0, 0);
 
@@ -108,7 +120,16 @@ document.querySelector('.skip-link')?.addEventListener('click', (e) => {
   (main.querySelector('h1') || main).focus();
 });
 
-window.addEventListener('hashchange', route);
+initLang();
+applyShellTexts();
+// A new language: the shell's texts, then the current view again (its data in that language).
+onLangChange(() => {
+  applyShellTexts();
+  route({ keepFocus: true });
+});
+langSelect?.addEventListener('change', () => chooseLang(langSelect.value));
+
+window.addEventListener('hashchange', () => route());
 window.addEventListener('online', updateOnlineState);
 window.addEventListener('offline', updateOnlineState);
 updateOnlineState();
@@ -122,6 +143,6 @@ if ('serviceWorker' in navigator && import.meta.env.PROD) {
   });
   updateBanner.querySelector('button')?.addEventListener('click', () => location.reload());
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register('./sw.js').catch((err) => console.warn('Service worker non enregistré :', err));
+    navigator.serviceWorker.register('./sw.js').catch((err) => console.warn('Service worker not registered:', err));
   });
 }

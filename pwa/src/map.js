@@ -5,6 +5,7 @@ import * as L from 'leaflet/dist/leaflet-src.esm.js';
 import { getBasemap } from './api.js';
 import { h } from './dom.js';
 import { formatDuration, formatLength, poiKindLabel } from './format.js';
+import { t } from './i18n.js';
 import { listOffline } from './offline.js';
 
 const FRANCE_CENTER = [46.6, 2.5];
@@ -12,7 +13,7 @@ const FRANCE_CENTER = [46.6, 2.5];
 const NoBasemapNote = L.Control.extend({
   options: { position: 'bottomright' },
   onAdd() {
-    return h('div', { class: 'map-note' }, 'Aucun fond de carte configuré');
+    return h('div', { class: 'map-note' }, t('map.noBasemap'));
   },
 });
 
@@ -107,7 +108,7 @@ async function addBackground(map, el, saved) {
   L.control.attribution({ prefix: false, position: 'bottomright' }).addTo(map);
   const options = {
     maxZoom: 18,
-    attribution: escapeHtml(basemap.attribution || 'Fond de carte'),
+    attribution: escapeHtml(basemap.attribution || t('map.basemap')),
   };
   if (basemap.minZoom !== null) {
     options.minNativeZoom = basemap.minZoom;
@@ -141,10 +142,10 @@ export function createMap(el, label, options = {}) {
     maxZoom: 18,
     zoomSnap: 0.5,
   });
-  L.control.zoom({ position: 'topleft', zoomInTitle: 'Zoom avant', zoomOutTitle: 'Zoom arrière' }).addTo(map);
+  L.control.zoom({ position: 'topleft', zoomInTitle: t('map.zoomIn'), zoomOutTitle: t('map.zoomOut') }).addTo(map);
   L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
   map.on('popupopen', (e) => {
-    e.popup.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', 'Fermer la bulle');
+    e.popup.getElement()?.querySelector('.leaflet-popup-close-button')?.setAttribute('aria-label', t('map.closePopup'));
   });
   map.setView(FRANCE_CENTER, 5);
   addBackground(map, el, options.basemap);
@@ -201,8 +202,8 @@ export function showCircuitStarts(map, features, previous) {
     );
     L.marker([coords[1], coords[0]], {
       icon: pinIcon('', 'start'),
-      title: `Départ : ${p.name}`,
-      alt: `Départ : ${p.name}`,
+      title: t('map.startOf', { name: p.name }),
+      alt: t('map.startOf', { name: p.name }),
       riseOnHover: true,
     })
       .bindPopup(popup)
@@ -243,11 +244,11 @@ export function showTrace(map, geometry, pois) {
     const last = parts[parts.length - 1];
     const end = last[last.length - 1];
     const same = map.distance(start, end) < 30;
-    L.marker(start, { icon: pinIcon('D', 'start'), title: same ? 'Départ et arrivée' : 'Départ', keyboard: true })
-      .bindPopup(same ? 'Départ et arrivée' : 'Départ')
+    L.marker(start, { icon: pinIcon('D', 'start'), title: same ? t('map.startEnd') : t('map.start'), keyboard: true })
+      .bindPopup(same ? t('map.startEnd') : t('map.start'))
       .addTo(all);
     if (!same) {
-      L.marker(end, { icon: pinIcon('A', 'end'), title: 'Arrivée' }).bindPopup('Arrivée').addTo(all);
+      L.marker(end, { icon: pinIcon('A', 'end'), title: t('map.end') }).bindPopup(t('map.end')).addTo(all);
     }
   }
   const poiMarkers = pois.map((poi, i) => {
@@ -256,7 +257,7 @@ export function showTrace(map, geometry, pois) {
       'div',
       { class: 'popup' },
       h('strong', {}, `${i + 1}. ${poi.name}`),
-      h('p', {}, `${poiKindLabel(poi.kind)} · à ${formatLength(poi.distance_m)} du départ`),
+      h('p', {}, `${poiKindLabel(poi.kind)} · ${t('sheet.poiAt', { d: formatLength(poi.distance_m) })}`),
     );
     const variant = String(poi.kind || 'other').replace(/[^a-z_-]/gi, '');
     return L.marker([poi.lat, poi.lon], {
@@ -296,7 +297,7 @@ export function createWalker(map) {
         iconAnchor: [13, 13],
       });
       if (!marker) {
-        marker = L.marker(at, { icon, title: 'Votre position', keyboard: false, zIndexOffset: 1000 }).addTo(map);
+        marker = L.marker(at, { icon, title: t('map.you'), keyboard: false, zIndexOffset: 1000 }).addTo(map);
         circle = L.circle(at, { radius: accuracy || 0, className: 'walker-accuracy', interactive: false, weight: 1 }).addTo(map);
       } else {
         marker.setLatLng(at).setIcon(icon);

@@ -5,6 +5,7 @@
 // The pure helpers (diffParts, sizeMatches, …) run under Node too (tests/offline-unit.test.mjs).
 
 import { API_BASE } from './api.js';
+import { getLang, t } from './i18n.js';
 
 const DB_NAME = 'balade';
 const DB_VERSION = 1;
@@ -53,9 +54,8 @@ export class OfflineError extends Error {
   }
 }
 
-export const QUOTA_MESSAGE =
-  'Espace de stockage insuffisant sur cet appareil : le circuit n’a pas été téléchargé. ' +
-  'Libérez de la place (par exemple en supprimant d’autres circuits téléchargés) puis réessayez.';
+/** The message shown when the device has no room left for a download. */
+export const quotaMessage = () => t('offlineErr.quota');
 
 // ---------------------------------------------------------------------------------------
 // Pure helpers
@@ -104,10 +104,10 @@ export function checkManifest(m, id) {
     typeof m.version === 'string' &&
     Array.isArray(m.parts) &&
     m.parts.every((p) => p && typeof p.url === 'string' && p.url.startsWith('/') && typeof p.kind === 'string' && Number.isFinite(p.bytes));
-  if (!ok) throw new OfflineError('Le paquet hors ligne renvoyé par le serveur est invalide.', 'invalid');
-  if (m.circuit && id && m.circuit !== id) throw new OfflineError('Le paquet hors ligne ne correspond pas à ce circuit.', 'invalid');
+  if (!ok) throw new OfflineError(t('offlineErr.invalid'), 'invalid');
+  if (m.circuit && id && m.circuit !== id) throw new OfflineError(t('offlineErr.mismatch'), 'invalid');
   const urls = new Set(m.parts.map((p) => p.url));
-  if (urls.size !== m.parts.length) throw new OfflineError('Le paquet hors ligne contient des parties en double.', 'invalid');
+  if (urls.size !== m.parts.length) throw new OfflineError(t('offlineErr.duplicates'), 'invalid');
   return m;
 }
 
@@ -130,7 +130,7 @@ function openDb() {
   if (dbPromise) return dbPromise;
   dbPromise = new Promise((resolve, reject) => {
     if (typeof indexedDB === 'undefined') {
-      reject(new OfflineError('Ce navigateur ne permet pas d’enregistrer des circuits (IndexedDB absent).', 'invalid'));
+      reject(new OfflineError(t('offlineErr.noIdb'), 'invalid'));
       return;
     }
     const req = indexedDB.open(DB_NAME, DB_VERSION);
@@ -148,7 +148,7 @@ function openDb() {
       resolve(db);
     };
     req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new OfflineError('Base locale bloquée par un autre onglet.', 'invalid'));
+    req.onblocked = () => reject(new OfflineError(t('offlineErr.blocked'), 'invalid'));
   });
   dbPromise.catch(() => {
     dbPromise = null;
@@ -166,7 +166,7 @@ async function tx(mode, fn) {
     if (req) req.onsuccess = () => (result = req.result);
     t.oncomplete = () => resolve(result);
     t.onerror = () => reject(t.error || req?.error);
-    t.onabort = () => reject(t.error || new OfflineError('Écriture locale annulée.', 'invalid'));
+    t.onabort = () => reject(t.error || new OfflineError(t('offlineErr.aborted'), 'invalid'));
   });
 }
 
@@ -200,24 +200,24 @@ async function fetchOk(url, signal) {
     res = await fetch(url, { signal, cache: 'no-store' });
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
-    throw new OfflineError('Le serveur est injoignable : vérifiez votre connexion puis réessayez.', 'network');
+    throw new OfflineError(t('offlineErr.unreachable'), 'network');
   }
   // A copy from the service worker's API cache is not a download.
   if (res.headers.get('x-balade-from-cache') === '1') {
-    throw new OfflineError('Vous êtes hors ligne : le téléchargement nécessite une connexion.', 'network');
+    throw new OfflineError(t('offlineErr.offline'), 'network');
   }
-  if (!res.ok) throw new OfflineError(`Téléchargement interrompu : ${url} a répondu ${res.status}.`, 'network');
+  if (!res.ok) throw new OfflineError(t('offlineErr.status', { url, status: res.status }), 'network');
   return res;
 }
 
 /** Fetches the manifest of a circuit. @returns {Promise<OfflineManifest>} */
 export async function fetchManifest(id, { signal } = {}) {
-  const res = await fetchOk(`${API_BASE}/circuits/${encodeURIComponent(id)}/offline?lang=fr`, signal);
+  const res = await fetchOk(`${API_BASE}/circuits/${encodeURIComponent(id)}/offline?lang=${getLang()}`, signal);
   let body;
   try {
     body = await res.json();
   } catch {
-    throw new OfflineError('Le paquet hors ligne renvoyé par le serveur est invalide.', 'invalid');
+    throw new OfflineError(t('offlineErr.invalid'), 'invalid');
   }
   return checkManifest(body, id);
 }
@@ -226,7 +226,7 @@ async function checkSpace(bytes) {
   try {
     const est = await navigator.storage?.estimate?.();
     if (est && Number.isFinite(est.quota) && Number.isFinite(est.usage) && est.quota - est.usage < bytes) {
-      throw new OfflineError(QUOTA_MESSAGE, 'quota');
+      throw new OfflineError(quotaMessage(), 'quota');
     }
   } catch (err) {
     if (err instanceof OfflineError) throw err;
@@ -264,7 +264,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
   let cache = null;
   try {
     if (toFetch.some(isBinaryPart)) {
-      if (typeof caches === 'undefined') throw new OfflineError('Ce navigateur ne permet pas d’enregistrer les fonds de carte.', 'invalid');
+      if (typeof caches === 'undefined') throw new OfflineError(t('offlineErr.noCaches'), 'invalid');
       cache = await caches.open(cacheName(id));
     }
     // The first failure stops the other workers before anything is cleaned up.
@@ -278,7 +278,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
       const buf = await res.arrayBuffer();
       if (!sizeMatches(part.bytes, buf.byteLength)) {
         throw new OfflineError(
-          `Téléchargement incomplet : ${part.url} fait ${buf.byteLength} octets au lieu de ${part.bytes}.`,
+          t('offlineErr.incomplete', { url: part.url, got: buf.byteLength, want: part.bytes }),
           'incomplete',
         );
       }
@@ -291,7 +291,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
         try {
           json[part.url] = JSON.parse(new TextDecoder().decode(buf));
         } catch {
-          throw new OfflineError(`Partie illisible : ${part.url}.`, 'invalid');
+          throw new OfflineError(t('offlineErr.unreadable', { url: part.url }), 'invalid');
         }
       }
       progress.done += 1;
@@ -312,7 +312,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
     };
     await Promise.all(Array.from({ length: Math.min(CONCURRENCY, toFetch.length) }, worker));
     signal?.removeEventListener('abort', onAbort);
-    if (signal?.aborted) throw new DOMException('Téléchargement annulé', 'AbortError');
+    if (signal?.aborted) throw new DOMException(t('offlineErr.cancelled'), 'AbortError');
     if (failure) throw failure;
 
     const parts = {};
@@ -353,7 +353,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
         // Nothing more can be done.
       }
     }
-    if (isQuotaError(err)) throw new OfflineError(QUOTA_MESSAGE, 'quota');
+    if (isQuotaError(err)) throw new OfflineError(quotaMessage(), 'quota');
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 // Elevation profile as inline SVG, accessible (<title>/<desc>).
 import { h, s, uid } from './dom.js';
 import { formatKm, formatMeters } from './format.js';
+import { t } from './i18n.js';
 
 const MARGIN = { top: 28, right: 18, bottom: 40, left: 58 };
 const BADGE_GAP = 22; // minimum gap between two POI badges on the same row
@@ -48,7 +49,7 @@ export function renderProfile(profile, pois, name, width = 800) {
     .map((p) => [p[0], p[1]])
     .sort((a, b) => a[0] - b[0]);
   if (points.length < 2) {
-    return h('p', { class: 'muted' }, 'Profil altimétrique indisponible pour ce circuit.');
+    return h('p', { class: 'muted' }, t('profile.unavailable'));
   }
 
   const d0 = points[0][0];
@@ -97,14 +98,18 @@ export function renderProfile(profile, pois, name, width = 800) {
   const titleId = uid('profile-title');
   const descId = uid('profile-desc');
 
-  let desc =
-    `Profil sur ${formatKm(dMax - d0)} : altitude de ${formatMeters(eMin)} à ${formatMeters(eMax)}, ` +
-    `départ à ${formatMeters(points[0][1])}, arrivée à ${formatMeters(points[points.length - 1][1])}, ` +
-    `environ ${formatMeters(ascent)} de montée cumulée.`;
+  let desc = t('profile.desc', {
+    length: formatKm(dMax - d0),
+    min: formatMeters(eMin),
+    max: formatMeters(eMax),
+    start: formatMeters(points[0][1]),
+    end: formatMeters(points[points.length - 1][1]),
+    ascent: formatMeters(ascent),
+  });
   if (visiblePois.length) {
-    desc += ` Points d'intérêt : ${visiblePois
-      .map(({ poi, n }) => `${n}. ${poi.name} à ${formatKm(poi.distance_m)}`)
-      .join(' ; ')}.`;
+    desc += t('profile.pois', {
+      list: visiblePois.map(({ poi, n }) => t('profile.poiAt', { n, name: poi.name, d: formatKm(poi.distance_m) })).join(' ; '),
+    });
   }
 
   const grid = [];
@@ -152,13 +157,13 @@ export function renderProfile(profile, pois, name, width = 800) {
       'aria-labelledby': `${titleId} ${descId}`,
       preserveAspectRatio: 'xMidYMid meet',
     },
-    s('title', { id: titleId }, `Profil altimétrique : ${name}`),
+    s('title', { id: titleId }, t('profile.title', { name })),
     s('desc', { id: descId }, desc),
     s('g', { class: 'axes' }, grid),
     s('path', { class: 'profile-area', d: area }),
     s('path', { class: 'profile-line', d: line }),
-    s('text', { class: 'axis-label', x: 12, y: M.top - 8 }, 'Alt.'),
-    s('text', { class: 'axis-label', x: W - M.right, y: H - 4, 'text-anchor': 'end' }, 'Distance'),
+    s('text', { class: 'axis-label', x: 12, y: M.top - 8 }, t('profile.altAxis')),
+    s('text', { class: 'axis-label', x: W - M.right, y: H - 4, 'text-anchor': 'end' }, t('profile.distAxis')),
     s('g', { class: 'profile-pois' }, poiMarks),
     cursor,
   );
@@ -196,8 +201,8 @@ export function renderProfile(profile, pois, name, width = 800) {
       'figcaption',
       { class: 'muted' },
       visiblePois.length
-        ? 'Altitude selon la distance depuis le départ ; les numéros renvoient aux points d’intérêt.'
-        : 'Altitude selon la distance depuis le départ.',
+        ? t('profile.captionPois')
+        : t('profile.caption'),
     ),
   );
 }

@@ -101,7 +101,14 @@ async function networkFirst(event) {
   } catch {
     const cached = await cache.match(request);
     if (!cached) {
-      return jsonError(503, 'Hors ligne : ces données n’ont pas encore été consultées sur cet appareil.');
+      // The app sends its language with the requests whose answer it shows (`lang`).
+      const en = new URL(request.url).searchParams.get('lang') === 'en';
+      return jsonError(
+        503,
+        en
+          ? 'Offline: this data has not been viewed on this device yet.'
+          : 'Hors ligne : ces données n’ont pas encore été consultées sur cet appareil.',
+      );
     }
     const headers = new Headers(cached.headers);
     headers.set('x-balade-from-cache', '1');

@@ -5,6 +5,7 @@ import { h, paragraphs, uid } from '../dom.js';
 import { compassWord, formatDuration, formatLength, formatMeters, poiKindLabel, remainingMinutes } from '../format.js';
 import { guideInput, photoOf } from '../guide-data.js';
 import { createGuide, DEFAULT_CONFIG } from '../guidance.js';
+import { getLang, getLocale, t } from '../i18n.js';
 import { createMap, createWalker, destroyMap, showTrace } from '../map.js';
 import { getOffline, recordPart } from '../offline.js';
 
@@ -33,7 +34,7 @@ function vibrate(pattern) {
 function notify(title, body, tag) {
   try {
     if (typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
-    const options = { body: body.slice(0, 240), tag, lang: 'fr' };
+    const options = { body: body.slice(0, 240), tag, lang: getLang() };
     const fallback = () => {
       try {
         new Notification(title, options);
@@ -74,7 +75,7 @@ async function loadGuideData(id, signal) {
  * @returns {() => void}
  */
 export function renderGuide(main, id, ctx) {
-  ctx.setTitle('Guidage');
+  ctx.setTitle(t('guide.title'));
   const controller = new AbortController();
   const { signal } = controller;
   const sheetHash = `#/circuits/${encodeURIComponent(id)}`;
@@ -87,10 +88,10 @@ export function renderGuide(main, id, ctx) {
 
   const back = h(
     'nav',
-    { class: 'breadcrumb', 'aria-label': 'Fil d’Ariane' },
-    h('a', { href: sheetHash }, h('span', { 'aria-hidden': 'true' }, '← '), 'Retour à la fiche du circuit'),
+    { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
+    h('a', { href: sheetHash }, h('span', { 'aria-hidden': 'true' }, '← '), t('guide.back')),
   );
-  main.append(h('div', { class: 'page' }, back, h('p', { class: 'count', role: 'status' }, 'Préparation du guidage…')));
+  main.append(h('div', { class: 'page' }, back, h('p', { class: 'count', role: 'status' }, t('guide.preparing'))));
 
   async function start() {
     let data;
@@ -103,11 +104,11 @@ export function renderGuide(main, id, ctx) {
           'div',
           { class: 'page page--message' },
           back,
-          h('h1', { tabindex: '-1' }, 'Guidage indisponible'),
+          h('h1', { tabindex: '-1' }, t('guide.unavailable')),
           h(
             'p',
             { class: 'notice notice--error', role: 'alert' },
-            err.status === 404 ? 'Ce circuit est introuvable.' : `${err.message} Téléchargez le circuit pour le suivre sans connexion.`,
+            err.status === 404 ? t('guide.notFound') : t('guide.downloadHint', { msg: err.message }),
           ),
         ),
       );
@@ -121,7 +122,7 @@ export function renderGuide(main, id, ctx) {
   function build({ guide, sheet, record }) {
     const props = sheet?.properties || {};
     const name = props.name || record?.name || id;
-    ctx.setTitle(`Guidage : ${name}`);
+    ctx.setTitle(t('guide.titleOf', { name }));
     const lengthM = Number.isFinite(guide.length_m) ? guide.length_m : props.length_m;
     const durationMin = Number.isFinite(guide.duration_min) ? guide.duration_min : props.duration_min;
     const input = guideInput(guide);
@@ -132,7 +133,7 @@ export function renderGuide(main, id, ctx) {
     let fixes = 0;
 
     // --- Elements
-    const status = h('p', { class: 'guide__status', role: 'status' }, 'En attente de votre position…');
+    const status = h('p', { class: 'guide__status', role: 'status' }, t('guide.waiting'));
     const alerts = h('div', { class: 'guide__alerts' });
     const banner = h('p', { class: 'banner banner--landscape', role: 'status', hidden: true });
     const dd = () => h('dd', {}, '–');
@@ -143,25 +144,25 @@ export function renderGuide(main, id, ctx) {
     const figures = h(
       'dl',
       { class: 'figures guide__progress' },
-      h('div', {}, h('dt', {}, 'Parcouru'), done),
-      h('div', {}, h('dt', {}, 'Restant'), remaining),
-      h('div', {}, h('dt', {}, 'Temps restant estimé'), eta),
-      h('div', {}, h('dt', {}, 'Prochain point'), nextPoi),
+      h('div', {}, h('dt', {}, t('guide.done')), done),
+      h('div', {}, h('dt', {}, t('guide.remaining')), remaining),
+      h('div', {}, h('dt', {}, t('guide.eta')), eta),
+      h('div', {}, h('dt', {}, t('guide.next')), nextPoi),
     );
     const cardsId = uid('cards');
-    const cards = h('div', { class: 'guide__cards', id: cardsId, role: 'region', 'aria-label': 'Points d’intérêt atteints', 'aria-live': 'polite' });
+    const cards = h('div', { class: 'guide__cards', id: cardsId, role: 'region', 'aria-label': t('guide.reached'), 'aria-live': 'polite' });
     const mapEl = h('div', { class: 'map map--guide' });
     const speechToggle = h('input', { type: 'checkbox', id: uid('speech') });
     const speechAvailable = typeof window.speechSynthesis !== 'undefined' && typeof window.SpeechSynthesisUtterance === 'function';
     if (!speechAvailable) speechToggle.disabled = true;
-    const stopButton = h('button', { type: 'button', class: 'button button--danger' }, 'Arrêter');
+    const stopButton = h('button', { type: 'button', class: 'button button--danger' }, t('guide.stop'));
 
     const root = h(
       'div',
       { class: 'page guide', dataset: { fixes: '0', doneM: '' } },
       back,
-      h('h1', { tabindex: '-1' }, `Guidage : ${name}`),
-      record ? h('p', { class: 'muted' }, 'Guidage depuis la copie hors ligne.') : null,
+      h('h1', { tabindex: '-1' }, t('guide.titleOf', { name })),
+      record ? h('p', { class: 'muted' }, t('guide.fromCopy')) : null,
       status,
       alerts,
       banner,
@@ -171,7 +172,7 @@ export function renderGuide(main, id, ctx) {
       h(
         'p',
         { class: 'guide__controls' },
-        h('label', { class: 'toggle' }, speechToggle, ' Lecture à voix haute', speechAvailable ? null : ' (indisponible)'),
+        h('label', { class: 'toggle' }, speechToggle, t('guide.speech'), speechAvailable ? null : t('guide.speechOff')),
         ' ',
         stopButton,
       ),
@@ -184,7 +185,7 @@ export function renderGuide(main, id, ctx) {
       .map((p) => ({ ...p, distance_m: alongById.get(p.id)?.distance_m }))
       .sort((a, b) => (a.distance_m ?? Infinity) - (b.distance_m ?? Infinity));
     const geometry = sheet?.geometry || { type: 'MultiLineString', coordinates: input.segments };
-    map = createMap(mapEl, `Carte du guidage sur ${name}`, { basemap: record?.basemap });
+    map = createMap(mapEl, t('guide.mapLabel', { name }), { basemap: record?.basemap });
     showTrace(map, geometry, pois);
     const walker = createWalker(map);
 
@@ -193,7 +194,7 @@ export function renderGuide(main, id, ctx) {
       if (!speechToggle.checked || !speechAvailable) return;
       try {
         const u = new SpeechSynthesisUtterance(text);
-        u.lang = 'fr-FR';
+        u.lang = getLocale();
         window.speechSynthesis.speak(u);
       } catch {
         // Speech is a bonus.
@@ -211,7 +212,7 @@ export function renderGuide(main, id, ctx) {
 
     // --- Events
     function offRoute(e) {
-      const text = `Vous vous écartez du parcours : à ${formatMeters(e.distance_m)}, direction ${compassWord(e.bearing_deg)}`;
+      const text = t('guide.offRoute', { d: formatMeters(e.distance_m), dir: compassWord(e.bearing_deg) });
       alerts.replaceChildren(h('p', { class: 'alert alert--off-route', role: 'alert' }, text));
       vibrate([200, 100, 200]);
       speak(text);
@@ -219,7 +220,7 @@ export function renderGuide(main, id, ctx) {
 
     function backOnRoute() {
       alerts.replaceChildren();
-      status.textContent = 'Vous êtes de retour sur le parcours.';
+      status.textContent = t('guide.backOnRoute');
     }
 
     async function poiCard(poiId) {
@@ -233,7 +234,7 @@ export function renderGuide(main, id, ctx) {
         h('h2', { id: titleId }, base.name || poiId),
         h('p', { class: 'poi-card__kind' }, poiKindLabel(base.kind)),
         body,
-        h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => card.remove() }, 'Fermer'),
+        h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => card.remove() }, t('common.close')),
       );
       cards.append(card);
       vibrate([100]);
@@ -266,7 +267,7 @@ export function renderGuide(main, id, ctx) {
 
     function landscape(landId) {
       const l = landscapeById.get(landId);
-      const text = `Vous entrez dans : ${l?.name || landId}`;
+      const text = t('guide.entering', { name: l?.name || landId });
       banner.textContent = text;
       banner.hidden = false;
       clearTimeout(landscapeTimer);
@@ -286,8 +287,8 @@ export function renderGuide(main, id, ctx) {
       eta.textContent = minutes === null ? '–' : formatDuration(minutes);
       if (p.next_poi) {
         const next = poiById.get(p.next_poi.id);
-        nextPoi.textContent = `${next?.name || p.next_poi.id} dans ${formatLength(p.next_poi.distance_m)}`;
-      } else nextPoi.textContent = 'Aucun';
+        nextPoi.textContent = t('guide.nextValue', { name: next?.name || p.next_poi.id, d: formatLength(p.next_poi.distance_m) });
+      } else nextPoi.textContent = t('common.none');
     }
 
     function onPosition(pos) {
@@ -295,9 +296,9 @@ export function renderGuide(main, id, ctx) {
       const fix = { lon: c.longitude, lat: c.latitude, accuracy: c.accuracy, t: pos.timestamp };
       walker.update(c.latitude, c.longitude, c.accuracy, c.heading);
       if (!(c.accuracy <= (input.config.max_accuracy_m ?? DEFAULT_CONFIG.max_accuracy_m))) {
-        status.textContent = `Position imprécise (± ${formatMeters(c.accuracy)}) : en attente d’une meilleure précision.`;
+        status.textContent = t('guide.imprecise', { acc: formatMeters(c.accuracy) });
       } else if (!alerts.childElementCount) {
-        status.textContent = `Position reçue (± ${formatMeters(c.accuracy)}).`;
+        status.textContent = t('guide.position', { acc: formatMeters(c.accuracy) });
       }
       let events = [];
       try {
@@ -318,11 +319,11 @@ export function renderGuide(main, id, ctx) {
 
     function onError(err) {
       const messages = {
-        1: 'La localisation est refusée : autorisez-la pour ce site dans les réglages du navigateur.',
-        2: 'Position indisponible : vérifiez que la localisation de l’appareil est activée.',
-        3: 'La position tarde à venir…',
+        1: t('guide.denied'),
+        2: t('guide.noSignal'),
+        3: t('guide.slow'),
       };
-      status.textContent = messages[err?.code] || 'Position indisponible.';
+      status.textContent = messages[err?.code] || t('guide.noPosition');
     }
 
     // --- Wake lock
@@ -344,23 +345,23 @@ export function renderGuide(main, id, ctx) {
 
     function startWatch() {
       if (!('geolocation' in navigator)) {
-        status.textContent = 'Ce navigateur ne donne pas accès à la position.';
+        status.textContent = t('guide.noGeo');
         return;
       }
       watchId = navigator.geolocation.watchPosition(onPosition, onError, { enableHighAccuracy: true, maximumAge: 0 });
       wantWakeLock = true;
       acquireWakeLock();
       askNotificationPermission();
-      stopButton.textContent = 'Arrêter';
+      stopButton.textContent = t('guide.stop');
     }
 
     stopButton.addEventListener('click', () => {
       if (watchId !== null) {
         stopWatch();
-        status.textContent = 'Guidage arrêté.';
-        stopButton.textContent = 'Reprendre le guidage';
+        status.textContent = t('guide.stopped');
+        stopButton.textContent = t('guide.resume');
       } else {
-        status.textContent = 'En attente de votre position…';
+        status.textContent = t('guide.waiting');
         startWatch();
       }
     });

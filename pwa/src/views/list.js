@@ -15,6 +15,7 @@ import {
   typeLabel,
   withCount,
 } from '../format.js';
+import { t } from '../i18n.js';
 import { createMap, destroyMap, showCircuitStarts } from '../map.js';
 
 /** Filter parameters kept in the URL (#/?q=…) and sent to the API. */
@@ -83,12 +84,12 @@ export function circuitCard(feature) {
       h(
         'dl',
         { class: 'figures' },
-        figure('Distance', formatLength(p.length_m)),
-        figure('Durée', formatDuration(p.duration_min)),
-        figure('Dénivelé positif', formatMeters(p.ascent_m)),
-        figure('Difficulté', h('span', { class: `badge badge--${p.difficulty}` }, difficultyLabel(p.difficulty))),
-        figure('Type', typeLabel(p.type)),
-        Number.isFinite(p.distance_m) ? figure('Éloignement', `à ${formatLength(p.distance_m)}`) : null,
+        figure(t('fig.distance'), formatLength(p.length_m)),
+        figure(t('fig.duration'), formatDuration(p.duration_min)),
+        figure(t('fig.ascent'), formatMeters(p.ascent_m)),
+        figure(t('fig.difficulty'), h('span', { class: `badge badge--${p.difficulty}` }, difficultyLabel(p.difficulty))),
+        figure(t('fig.type'), typeLabel(p.type)),
+        Number.isFinite(p.distance_m) ? figure(t('fig.away'), t('fig.awayValue', { d: formatLength(p.distance_m) })) : null,
       ),
       h(
         'p',
@@ -107,21 +108,21 @@ export function circuitCard(feature) {
  * @returns {() => void} cleanup
  */
 export function renderList(main, query, ctx) {
-  ctx.setTitle('Trouver un circuit');
+  ctx.setTitle(t('list.title'));
   const initial = Object.fromEntries(FILTER_KEYS.map((k) => [k, query.get(k) || '']));
   let near = initial.near;
 
   // --- Filter form ---
   // Themes seen in the results, used when the response carries no facets (old cached response).
   const knownThemes = new Set();
-  const q = h('input', { type: 'search', name: 'q', value: initial.q, autocomplete: 'off', placeholder: 'Nom, commune, lieu…' });
-  const difficulty = select('difficulty', DIFFICULTY_LABELS, 'Toutes', initial.difficulty);
-  const type = select('type', TYPE_LABELS, 'Tous', initial.type);
-  const practice = select('practice', PRACTICE_LABELS, 'Toutes', initial.practice);
+  const q = h('input', { type: 'search', name: 'q', value: initial.q, autocomplete: 'off', placeholder: t('list.placeholder') });
+  const difficulty = select('difficulty', DIFFICULTY_LABELS, t('list.allF'), initial.difficulty);
+  const type = select('type', TYPE_LABELS, t('list.allM'), initial.type);
+  const practice = select('practice', PRACTICE_LABELS, t('list.allF'), initial.practice);
   const theme = h(
     'select',
     { name: 'theme' },
-    h('option', { value: '' }, 'Tous'),
+    h('option', { value: '' }, t('list.allM')),
     initial.theme ? h('option', { value: initial.theme, selected: true }, initial.theme) : null,
   );
   const durationMax = h('input', {
@@ -139,20 +140,20 @@ export function renderList(main, query, ctx) {
   );
   const nearStatus = h('span', { class: 'near-status', role: 'status' });
   const nearButton = h('button', { type: 'button', class: 'button button--secondary' });
-  const radiusField = field('Rayon', radius);
+  const radiusField = field(t('list.radius'), radius);
 
   const form = h(
     'form',
-    { class: 'filters', role: 'search', 'aria-label': 'Filtrer les circuits' },
+    { class: 'filters', role: 'search', 'aria-label': t('list.filters') },
     h(
       'div',
       { class: 'filters__grid' },
-      field('Recherche', q),
-      field('Difficulté', difficulty),
-      field('Type de circuit', type),
-      field('Pratique', practice),
-      field('Thème', theme),
-      field('Durée maximale (minutes)', durationMax, 'Par exemple 120 pour 2 h'),
+      field(t('list.search'), q),
+      field(t('list.difficulty'), difficulty),
+      field(t('list.type'), type),
+      field(t('list.practice'), practice),
+      field(t('list.theme'), theme),
+      field(t('list.durationMax'), durationMax, t('list.durationHint')),
     ),
     h(
       'div',
@@ -160,25 +161,25 @@ export function renderList(main, query, ctx) {
       h(
         'div',
         { class: 'filters__actions' },
-        h('button', { type: 'submit', class: 'button' }, 'Rechercher'),
-        h('button', { type: 'reset', class: 'button button--secondary' }, 'Réinitialiser'),
+        h('button', { type: 'submit', class: 'button' }, t('list.submit')),
+        h('button', { type: 'reset', class: 'button button--secondary' }, t('list.reset')),
       ),
       h('div', { class: 'filters__near' }, nearButton, radiusField, nearStatus),
     ),
   );
 
   function updateNearUi() {
-    nearButton.textContent = near ? 'Ne plus utiliser ma position' : 'Autour de moi';
+    nearButton.textContent = near ? t('list.nearOff') : t('list.nearOn');
     radiusField.hidden = !near;
-    if (!nearStatus.textContent || near) nearStatus.textContent = near ? 'Circuits proches de votre position.' : '';
+    if (!nearStatus.textContent || near) nearStatus.textContent = near ? t('list.nearStatus') : '';
   }
   updateNearUi();
 
   // --- Results ---
-  const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' }, 'Chargement des circuits…');
+  const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' }, t('list.loading'));
   const notice = h('p', { class: 'notice', hidden: true });
-  const cards = h('ul', { class: 'cards', 'aria-label': 'Circuits' });
-  const more = h('button', { type: 'button', class: 'button button--secondary more', hidden: true }, 'Afficher plus de circuits');
+  const cards = h('ul', { class: 'cards', 'aria-label': t('list.cards') });
+  const more = h('button', { type: 'button', class: 'button button--secondary more', hidden: true }, t('list.more'));
   const mapId = uid('map');
   const mapEl = h('div', { class: 'map map--list', id: mapId });
 
@@ -186,30 +187,30 @@ export function renderList(main, query, ctx) {
     h(
       'div',
       { class: 'page page--list' },
-      h('h1', { tabindex: '-1' }, 'Trouver un circuit'),
-      h('p', { class: 'intro' }, 'Randonnées, balades à vélo ou à cheval et découvertes du patrimoine.'),
+      h('h1', { tabindex: '-1' }, t('list.title')),
+      h('p', { class: 'intro' }, t('list.intro')),
       form,
       h(
         'div',
         { class: 'results-layout' },
         h(
           'section',
-          { class: 'results', 'aria-label': 'Résultats' },
+          { class: 'results', 'aria-label': t('list.results') },
           h('div', { class: 'results__head' }, count, h(
             'button',
             { type: 'button', class: 'link-button skip-map', onclick: () => mapEl.focus() },
-            'Aller à la carte',
+            t('list.skipMap'),
           )),
           notice,
           cards,
           more,
         ),
-        h('section', { class: 'results-map', 'aria-label': 'Carte des départs' }, mapEl),
+        h('section', { class: 'results-map', 'aria-label': t('list.mapSection') }, mapEl),
       ),
     ),
   );
 
-  const map = createMap(mapEl, 'Carte des points de départ des circuits');
+  const map = createMap(mapEl, t('list.mapLabel'));
   let markers = null;
   let loaded = [];
   let controller = null;
@@ -263,13 +264,13 @@ export function renderList(main, query, ctx) {
   }
 
   function showError(err, retry) {
-    count.textContent = 'Impossible de charger les circuits.';
+    count.textContent = t('list.error');
     notice.hidden = false;
     notice.className = 'notice notice--error';
     notice.setAttribute('role', 'alert');
     notice.replaceChildren(
       `${err.message} `,
-      h('button', { type: 'button', class: 'button button--small', onclick: retry }, 'Réessayer'),
+      h('button', { type: 'button', class: 'button button--small', onclick: retry }, t('common.retry')),
     );
   }
 
@@ -302,14 +303,14 @@ export function renderList(main, query, ctx) {
         notice.hidden = false;
         notice.className = 'notice';
         notice.removeAttribute('role');
-        notice.textContent = 'Hors ligne : résultats enregistrés lors d’une visite précédente.';
+        notice.textContent = t('list.fromCache');
       } else {
         notice.hidden = true;
       }
       if (append) cards.append(...features.map(circuitCard));
       else cards.replaceChildren(...loaded.map(circuitCard));
       if (!loaded.length) {
-        cards.replaceChildren(h('li', { class: 'empty' }, 'Aucun circuit ne correspond à ces critères.'));
+        cards.replaceChildren(h('li', { class: 'empty' }, t('list.empty')));
       }
       more.hidden = !(loaded.length < total && features.length > 0);
       if (!append) {
@@ -363,10 +364,10 @@ export function renderList(main, query, ctx) {
       return;
     }
     if (!('geolocation' in navigator)) {
-      nearStatus.textContent = 'La géolocalisation n’est pas disponible sur cet appareil.';
+      nearStatus.textContent = t('list.noGeo');
       return;
     }
-    nearStatus.textContent = 'Recherche de votre position…';
+    nearStatus.textContent = t('list.locating');
     navigator.geolocation.getCurrentPosition(
       (pos) => {
         near = `${pos.coords.longitude.toFixed(5)},${pos.coords.latitude.toFixed(5)}`;
@@ -374,7 +375,7 @@ export function renderList(main, query, ctx) {
         load();
       },
       () => {
-        nearStatus.textContent = 'Position indisponible (autorisation refusée ou signal absent).';
+        nearStatus.textContent = t('list.noPosition');
       },
       { enableHighAccuracy: false, timeout: 15000, maximumAge: 300000 },
     );

@@ -1,6 +1,7 @@
 // "Downloaded circuits" page (#/offline).
 import { h } from '../dom.js';
 import { formatBytes, formatDateTime } from '../format.js';
+import { t } from '../i18n.js';
 import { deleteOffline, downloadCircuit, listOffline, shortVersion } from '../offline.js';
 
 /**
@@ -9,16 +10,16 @@ import { deleteOffline, downloadCircuit, listOffline, shortVersion } from '../of
  * @returns {() => void}
  */
 export function renderOffline(main, ctx) {
-  ctx.setTitle('Circuits téléchargés');
+  ctx.setTitle(t('offline.title'));
   const controller = new AbortController();
-  const status = h('p', { class: 'count', role: 'status' }, 'Chargement…');
+  const status = h('p', { class: 'count', role: 'status' }, t('common.loading'));
   const list = h('ul', { class: 'offline-list' });
   main.append(
     h(
       'div',
       { class: 'page' },
-      h('h1', { tabindex: '-1' }, 'Circuits téléchargés'),
-      h('p', { class: 'muted' }, 'Ces circuits restent consultables et utilisables pour le guidage sans connexion.'),
+      h('h1', { tabindex: '-1' }, t('offline.title')),
+      h('p', { class: 'muted' }, t('offline.intro')),
       status,
       list,
     ),
@@ -37,33 +38,35 @@ export function renderOffline(main, ctx) {
       h(
         'p',
         { class: 'offline-item__meta' },
-        `${formatBytes(rec.bytes)} · version ${shortVersion(rec.version)} · téléchargé le ${formatDateTime(rec.savedAt)}`,
+        t('offline.meta', { size: formatBytes(rec.bytes), version: shortVersion(rec.version), date: formatDateTime(rec.savedAt) }),
       ),
       h(
         'p',
         { class: 'offline-item__actions' },
-        h('a', { class: 'button button--small', href: `#/circuits/${encodeURIComponent(rec.id)}`, 'aria-label': `Ouvrir ${rec.name}` }, 'Ouvrir'),
+        h('a', { class: 'button button--small', href: `#/circuits/${encodeURIComponent(rec.id)}`, 'aria-label': t('offline.openLabel', { name: rec.name }) }, t('offline.open')),
         ' ',
         h(
           'button',
           {
             type: 'button',
             class: 'button button--small button--secondary',
-            'aria-label': `Mettre à jour ${rec.name}`,
+            'aria-label': t('offline.updateLabel', { name: rec.name }),
             onclick: async () => {
               busy(true);
-              note.textContent = 'Recherche d’une mise à jour…';
+              note.textContent = t('offline.checking');
               try {
                 const { record, fetched } = await downloadCircuit(rec.id, {
                   signal: controller.signal,
                   onProgress: (p) => {
-                    if (p.total) note.textContent = `Mise à jour : ${p.done} / ${p.total} parties`;
+                    if (p.total) note.textContent = t('offline.updating', { done: p.done, total: p.total });
                   },
                 });
                 note.textContent =
                   fetched === 0
-                    ? 'Déjà à jour.'
-                    : `Mis à jour : ${fetched} partie${fetched > 1 ? 's' : ''} téléchargée${fetched > 1 ? 's' : ''}.`;
+                    ? t('offline.upToDate')
+                    : fetched === 1
+                      ? t('offline.updatedOne')
+                      : t('offline.updatedMany', { n: fetched });
                 const fresh = item(record);
                 fresh.querySelector('.offline-item__note').textContent = note.textContent;
                 li.replaceWith(fresh);
@@ -76,7 +79,7 @@ export function renderOffline(main, ctx) {
               }
             },
           },
-          'Mettre à jour',
+          t('offline.updateShort'),
         ),
         ' ',
         h(
@@ -84,7 +87,7 @@ export function renderOffline(main, ctx) {
           {
             type: 'button',
             class: 'button button--small button--danger',
-            'aria-label': `Supprimer ${rec.name}`,
+            'aria-label': t('offline.deleteLabel', { name: rec.name }),
             onclick: async () => {
               busy(true);
               try {
@@ -92,12 +95,12 @@ export function renderOffline(main, ctx) {
                 li.remove();
                 refreshCount();
               } catch (err) {
-                note.textContent = `Suppression impossible : ${err.message}`;
+                note.textContent = t('offline.deleteFailed', { msg: err.message });
                 busy(false);
               }
             },
           },
-          'Supprimer',
+          t('offline.delete'),
         ),
       ),
       note,
@@ -107,7 +110,7 @@ export function renderOffline(main, ctx) {
 
   function refreshCount() {
     const n = list.children.length;
-    status.textContent = n === 0 ? 'Aucun circuit téléchargé.' : n === 1 ? '1 circuit téléchargé' : `${n} circuits téléchargés`;
+    status.textContent = n === 0 ? t('offline.countZero') : n === 1 ? t('offline.countOne') : t('offline.countMany', { n });
   }
 
   listOffline()
@@ -117,7 +120,7 @@ export function renderOffline(main, ctx) {
       refreshCount();
     })
     .catch((err) => {
-      status.textContent = `Liste indisponible : ${err.message}`;
+      status.textContent = t('offline.listFailed', { msg: err.message });
     });
 
   return () => controller.abort();

@@ -12,6 +12,8 @@ import {
   practiceLabel,
   typeLabel,
 } from '../format.js';
+import { t } from '../i18n.js';
+import { practicalInfo } from '../practical.js';
 import { createMap, destroyMap, showTrace } from '../map.js';
 import { downloadCircuit, getOffline, recordPart, shortVersion } from '../offline.js';
 import { renderProfile } from '../profile.js';
@@ -20,13 +22,38 @@ import { askNotificationPermission } from './guide.js';
 /** How long the sheet waits for the network when a downloaded copy is available. */
 const NETWORK_WAIT_MS = 6000;
 
+/** [format, label, i18n key of the hint, MIME type] */
 const DOWNLOADS = [
-  ['gpx', 'GPX', 'GPS Exchange Format, pour GPS et applications de randonnée', 'application/gpx+xml'],
-  ['kml', 'KML', 'pour Google Earth et logiciels de cartographie', 'application/vnd.google-earth.kml+xml'],
-  ['geojson', 'GeoJSON', 'pour les outils SIG et le web', 'application/geo+json'],
+  ['gpx', 'GPX', 'sheet.gpxHint', 'application/gpx+xml'],
+  ['kml', 'KML', 'sheet.kmlHint', 'application/vnd.google-earth.kml+xml'],
+  ['geojson', 'GeoJSON', 'sheet.geojsonHint', 'application/geo+json'],
 ];
 
-const MONTHS = ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'];
+/** Short month names of the current language, January first. */
+const months = () => t('months.short').split(',');
+
+/** The "Practical information" and "Step by step" sections (none when there is nothing). */
+function practicalSections(practical) {
+  const info = practicalInfo(practical);
+  if (!info) return [];
+  const out = [];
+  if (info.items.length) {
+    out.push(
+      section(
+        t('practical.title'),
+        h(
+          'dl',
+          { class: 'practical' },
+          info.items.map(({ field, text }) => h('div', {}, h('dt', {}, t(`practical.${field}`)), h('dd', {}, paragraphs(text)))),
+        ),
+      ),
+    );
+  }
+  if (info.steps.length) {
+    out.push(section(t('practical.steps'), h('ol', { class: 'practical-steps' }, info.steps.map((s) => h('li', {}, s)))));
+  }
+  return out;
+}
 
 /** Species seen along the circuit: name, scientific name, months seen (never a place). */
 function speciesList(species) {
@@ -40,7 +67,7 @@ function speciesList(species) {
         h('span', { class: 'species__name' }, s.vernacular_name || s.scientific_name),
         s.vernacular_name ? h('i', { class: 'muted' }, ` ${s.scientific_name}`) : '',
         Array.isArray(s.months) && s.months.length > 0
-          ? h('span', { class: 'muted' }, ` — ${s.months.map((m) => MONTHS[m - 1]).join(', ')}`)
+          ? h('span', { class: 'muted' }, ` — ${s.months.map((m) => months()[m - 1]).join(', ')}`)
           : '',
       ),
     ),
@@ -123,16 +150,16 @@ function linkFigure(m) {
   const href = safeLink(m.url);
   if (!href) return null;
   const isAudio = m.kind === 'audio';
-  const label = isAudio ? 'Écouter' : 'Voir la vidéo';
-  const title = m.title || (isAudio ? 'Enregistrement audio' : 'Vidéo');
+  const label = isAudio ? t('sheet.listen') : t('sheet.watchVideo');
+  const title = m.title || (isAudio ? t('sheet.audio') : t('sheet.video'));
   return h(
     'figure',
     { class: `media media--${isAudio ? 'audio' : 'video'}` },
-    isAudio ? h('audio', { controls: true, preload: 'none', src: href, 'aria-label': `${title} (lecteur audio)` }) : null,
+    isAudio ? h('audio', { controls: true, preload: 'none', src: href, 'aria-label': t('sheet.audioPlayer', { title }) }) : null,
     h(
       'p',
       { class: 'media__link' },
-      h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, `${label} : ${title}`, h('span', { class: 'visually-hidden' }, ' (nouvel onglet)')),
+      h('a', { href, target: '_blank', rel: 'noopener noreferrer' }, t('sheet.mediaLink', { label, title }), h('span', { class: 'visually-hidden' }, t('common.newTab'))),
     ),
     mediaCaption({ ...m, title: '' }, ''),
   );
@@ -159,8 +186,8 @@ function figure(term, value) {
 function backLink(ctx) {
   return h(
     'nav',
-    { class: 'breadcrumb', 'aria-label': 'Fil d’Ariane' },
-    h('a', { href: ctx.listHash() }, h('span', { 'aria-hidden': 'true' }, '← '), 'Retour à la liste des circuits'),
+    { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
+    h('a', { href: ctx.listHash() }, h('span', { 'aria-hidden': 'true' }, '← '), t('sheet.back')),
   );
 }
 
@@ -174,65 +201,65 @@ export function sortPois(pois) {
 }
 
 function renderNotFound(main, id, ctx) {
-  ctx.setTitle('Circuit introuvable');
+  ctx.setTitle(t('sheet.notFoundTitle'));
   main.append(
     h(
       'div',
       { class: 'page page--message' },
       backLink(ctx),
-      h('h1', { tabindex: '-1' }, 'Circuit introuvable'),
-      h('p', {}, `Aucun circuit ne porte l’identifiant « ${id} ». Il a peut-être été retiré ou renommé.`),
-      h('p', {}, h('a', { href: '#/' }, 'Voir tous les circuits')),
+      h('h1', { tabindex: '-1' }, t('sheet.notFoundTitle')),
+      h('p', {}, t('sheet.notFoundText', { id })),
+      h('p', {}, h('a', { href: '#/' }, t('sheet.seeAll'))),
     ),
   );
 }
 
 function renderError(main, err, ctx, retry) {
-  ctx.setTitle('Erreur');
+  ctx.setTitle(t('common.error'));
   main.append(
     h(
       'div',
       { class: 'page page--message' },
       backLink(ctx),
-      h('h1', { tabindex: '-1' }, 'Fiche indisponible'),
+      h('h1', { tabindex: '-1' }, t('sheet.unavailable')),
       h('p', { class: 'notice notice--error', role: 'alert' }, err.message),
-      h('p', {}, h('button', { type: 'button', class: 'button', onclick: retry }, 'Réessayer')),
+      h('p', {}, h('button', { type: 'button', class: 'button', onclick: retry }, t('common.retry'))),
     ),
   );
 }
 
 function offlineSummary(record) {
-  return `Circuit téléchargé pour hors ligne le ${formatDateTime(record.savedAt)} (${formatBytes(record.bytes)}, version ${shortVersion(record.version)}).`;
+  return t('offline.summary', { date: formatDateTime(record.savedAt), size: formatBytes(record.bytes), version: shortVersion(record.version) });
 }
 
 /** "Download for offline" block: button, progress, state. */
 function offlinePanel(id, stored, signal) {
   let record = stored;
-  const state = h('p', { class: 'offline-state', role: 'status' }, record ? offlineSummary(record) : 'Ce circuit n’est pas encore disponible hors ligne.');
-  const progress = h('progress', { class: 'offline-progress', max: '1', value: '0', hidden: true, 'aria-label': 'Progression du téléchargement' });
-  const button = h('button', { type: 'button', class: 'button button--secondary' }, record ? 'Mettre à jour la copie hors ligne' : 'Télécharger pour hors ligne');
+  const state = h('p', { class: 'offline-state', role: 'status' }, record ? offlineSummary(record) : t('offline.notYet'));
+  const progress = h('progress', { class: 'offline-progress', max: '1', value: '0', hidden: true, 'aria-label': t('offline.progress') });
+  const button = h('button', { type: 'button', class: 'button button--secondary' }, record ? t('offline.update') : t('offline.download'));
   const error = h('p', { class: 'notice notice--error', role: 'alert', hidden: true });
   button.addEventListener('click', async () => {
     button.disabled = true;
     error.hidden = true;
     progress.hidden = false;
     progress.value = 0;
-    state.textContent = 'Préparation du téléchargement…';
+    state.textContent = t('offline.preparing');
     try {
       const { record: saved } = await downloadCircuit(id, {
         signal,
         onProgress: ({ done, total, bytes, totalBytes }) => {
           progress.max = Math.max(total, 1);
           progress.value = done;
-          state.textContent = `Téléchargement : ${done} / ${total} parties · ${formatBytes(bytes)} sur ${formatBytes(totalBytes)}`;
+          state.textContent = t('offline.downloading', { done, total, bytes: formatBytes(bytes), totalBytes: formatBytes(totalBytes) });
         },
       });
       record = saved;
       state.textContent = offlineSummary(saved);
-      button.textContent = 'Mettre à jour la copie hors ligne';
+      button.textContent = t('offline.update');
     } catch (err) {
       if (err?.name === 'AbortError') return;
-      state.textContent = record ? offlineSummary(record) : 'Ce circuit n’est pas disponible hors ligne.';
+      state.textContent = record ? offlineSummary(record) : t('offline.notAvailable');
       error.textContent = err.message;
       error.hidden = false;
     } finally {
@@ -246,7 +273,7 @@ function offlinePanel(id, stored, signal) {
     state,
     progress,
     error,
-    h('p', {}, button, ' ', h('a', { href: '#/offline' }, 'Circuits téléchargés')),
+    h('p', {}, button, ' ', h('a', { href: '#/offline' }, t('offline.title'))),
   );
 }
 
@@ -257,12 +284,12 @@ function offlinePanel(id, stored, signal) {
  * @returns {() => void}
  */
 export function renderSheet(main, id, ctx) {
-  ctx.setTitle('Chargement…');
+  ctx.setTitle(t('sheet.loadingTitle'));
   const controller = new AbortController();
   const { signal } = controller;
   let map = null;
 
-  const loading = h('div', { class: 'page' }, backLink(ctx), h('p', { class: 'count', role: 'status' }, 'Chargement du circuit…'));
+  const loading = h('div', { class: 'page' }, backLink(ctx), h('p', { class: 'count', role: 'status' }, t('sheet.loading')));
   main.append(loading);
 
   const profilePromise = getProfile(id, { signal }).catch((err) => err);
@@ -274,7 +301,7 @@ export function renderSheet(main, id, ctx) {
     const sheet = recordPart(record, 'sheet');
     if (!sheet) return null;
     const profile = recordPart(record, 'profile');
-    return { circuit: sheet, profile: profile ?? new Error('absent de la copie hors ligne'), record, offline: true };
+    return { circuit: sheet, profile: profile ?? new Error(t('sheet.profileMissing')), record, offline: true };
   }
 
   /** Network first; the downloaded copy when offline, when the API fails or answers from cache. */
@@ -330,22 +357,22 @@ export function renderSheet(main, id, ctx) {
     ctx.setTitle(p.name);
 
     const mapEl = h('div', { class: 'map map--sheet' });
-    const profileSlot = h('div', { class: 'profile-slot' }, h('p', { class: 'muted' }, 'Chargement du profil…'));
+    const profileSlot = h('div', { class: 'profile-slot' }, h('p', { class: 'muted' }, t('sheet.profileLoading')));
 
     const figures = h(
       'dl',
       { class: 'figures figures--sheet' },
-      figure('Distance', formatLength(p.length_m)),
-      figure('Durée', formatDuration(p.duration_min)),
-      figure('Dénivelé positif', formatMeters(p.ascent_m)),
-      figure('Dénivelé négatif', formatMeters(p.descent_m)),
+      figure(t('fig.distance'), formatLength(p.length_m)),
+      figure(t('fig.duration'), formatDuration(p.duration_min)),
+      figure(t('fig.ascent'), formatMeters(p.ascent_m)),
+      figure(t('fig.descent'), formatMeters(p.descent_m)),
       Number.isFinite(p.min_elevation_m) || Number.isFinite(p.max_elevation_m)
-        ? figure('Altitude', `${formatMeters(p.min_elevation_m)} à ${formatMeters(p.max_elevation_m)}`)
+        ? figure(t('fig.altitude'), t('fig.altitudeRange', { min: formatMeters(p.min_elevation_m), max: formatMeters(p.max_elevation_m) }))
         : null,
-      figure('Difficulté', h('span', { class: `badge badge--${p.difficulty}` }, difficultyLabel(p.difficulty))),
-      figure('Type', typeLabel(p.type)),
-      figure('Pratique', practiceLabel(p.practice)),
-      figure('Thèmes', p.themes?.length ? p.themes.join(', ') : 'Aucun'),
+      figure(t('fig.difficulty'), h('span', { class: `badge badge--${p.difficulty}` }, difficultyLabel(p.difficulty))),
+      figure(t('fig.type'), typeLabel(p.type)),
+      figure(t('fig.practice'), practiceLabel(p.practice)),
+      figure(t('fig.themes'), p.themes?.length ? p.themes.join(', ') : t('common.none')),
     );
 
     const gallery = mediaList(p.media, offline);
@@ -369,7 +396,7 @@ export function renderSheet(main, id, ctx) {
                   { class: 'poi__meta' },
                   h('span', { class: 'kind' }, poiKindLabel(poi.kind)),
                   ' · ',
-                  Number.isFinite(poi.distance_m) ? `à ${formatLength(poi.distance_m)} du départ` : 'distance inconnue',
+                  Number.isFinite(poi.distance_m) ? t('sheet.poiAt', { d: formatLength(poi.distance_m) }) : t('sheet.poiNoDistance'),
                 ),
                 poi.description ? paragraphs(poi.description) : null,
                 h(
@@ -378,19 +405,19 @@ export function renderSheet(main, id, ctx) {
                     type: 'button',
                     class: 'link-button',
                     // Starts with the visible text, so voice users can say what they see (WCAG 2.5.3).
-                    'aria-label': `Voir sur la carte : ${poi.name}`,
+                    'aria-label': t('sheet.showOnMapLabel', { name: poi.name }),
                     onclick: () => {
                       trace?.focusPoi(i);
                       mapEl.scrollIntoView({ behavior: 'smooth', block: 'center' });
                     },
                   },
-                  'Voir sur la carte',
+                  t('sheet.showOnMap'),
                 ),
               ),
             ),
           ),
         )
-      : h('p', { class: 'muted' }, 'Aucun point d’intérêt n’est associé à ce circuit.');
+      : h('p', { class: 'muted' }, t('sheet.noPois'));
 
     const downloads = h(
       'ul',
@@ -399,8 +426,8 @@ export function renderSheet(main, id, ctx) {
         h(
           'li',
           {},
-          h('a', { class: 'button button--secondary', href: downloadUrl(p.id || id, format), download: true, type: mime }, `Télécharger en ${label}`),
-          h('span', { class: 'hint' }, ` ${hint}`),
+          h('a', { class: 'button button--secondary', href: downloadUrl(p.id || id, format), download: true, type: mime }, t('sheet.downloadAs', { format: label })),
+          h('span', { class: 'hint' }, ` ${t(hint)}`),
         ),
       ),
     );
@@ -417,9 +444,9 @@ export function renderSheet(main, id, ctx) {
           p.communes?.length ? h('p', { class: 'sheet__communes' }, p.communes.join(', ')) : null,
           p.summary ? h('p', { class: 'sheet__summary' }, p.summary) : null,
           offline
-            ? h('p', { class: 'notice notice--offline' }, `Hors ligne : copie téléchargée le ${formatDateTime(record.savedAt)}.`)
+            ? h('p', { class: 'notice notice--offline' }, t('sheet.offlineCopy', { date: formatDateTime(record.savedAt) }))
             : fromCache
-              ? h('p', { class: 'notice' }, 'Hors ligne : fiche enregistrée lors d’une visite précédente.')
+              ? h('p', { class: 'notice' }, t('sheet.fromCache'))
               : null,
           h(
             'p',
@@ -432,7 +459,7 @@ export function renderSheet(main, id, ctx) {
                   location.hash = `#/circuits/${encodeURIComponent(p.id || id)}/guide`;
                 },
               },
-              'Démarrer le guidage',
+              t('sheet.startGuide'),
             ),
           ),
         ),
@@ -442,37 +469,38 @@ export function renderSheet(main, id, ctx) {
           h(
             'div',
             { class: 'sheet__main' },
-            section('Chiffres clés', figures),
-            section('Carte du parcours', mapEl),
-            section('Profil altimétrique', profileSlot),
-            section('Description', p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, 'Pas de description.')),
-            ...(gallery ? [section('Photos et médias', gallery)] : []),
+            section(t('sheet.keyFigures'), figures),
+            section(t('sheet.mapSection'), mapEl),
+            section(t('sheet.profileSection'), profileSlot),
+            section(t('sheet.description'), p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, t('sheet.noDescription'))),
+            ...practicalSections(p.practical),
+            ...(gallery ? [section(t('sheet.media'), gallery)] : []),
             ...(Array.isArray(p.landscapes) && p.landscapes.length > 0
-              ? [section('Paysages traversés', h('ul', { class: 'sheet__landscapes' }, ...p.landscapes.map((l) => h('li', {}, l.name))))]
+              ? [section(t('sheet.landscapes'), h('ul', { class: 'sheet__landscapes' }, ...p.landscapes.map((l) => h('li', {}, l.name))))]
               : []),
             ...(Array.isArray(p.species_along) && p.species_along.length > 0
-              ? [section(`Espèces observées le long du parcours (${p.species_along.length})`, speciesList(p.species_along))]
+              ? [section(t('sheet.species', { n: p.species_along.length }), speciesList(p.species_along))]
               : []),
           ),
           h(
             'div',
             { class: 'sheet__side' },
-            section('Hors ligne', offlinePanel(p.id || id, record, signal)),
-            section(`Points d’intérêt sur le parcours (${pois.length})`, poiList),
-            section('Télécharger la trace', downloads),
+            section(t('sheet.offlineSection'), offlinePanel(p.id || id, record, signal)),
+            section(t('sheet.pois', { n: pois.length }), poiList),
+            section(t('sheet.downloads'), downloads),
           ),
         ),
       ),
     );
     ctx.focusHeading();
 
-    map = createMap(mapEl, `Carte du circuit ${p.name}`, { basemap: record?.basemap });
+    map = createMap(mapEl, t('sheet.mapLabel', { name: p.name }), { basemap: record?.basemap });
     trace = showTrace(map, circuit.geometry, pois);
 
     const profile = offline ? data.profile : await profilePromise;
     if (signal.aborted) return;
     if (profile instanceof Error) {
-      profileSlot.replaceChildren(h('p', { class: 'muted' }, `Profil altimétrique indisponible : ${profile.message}`));
+      profileSlot.replaceChildren(h('p', { class: 'muted' }, t('sheet.profileUnavailable', { msg: profile.message })));
     } else {
       // Inner width of the frame (border and padding removed).
       profileSlot.replaceChildren(renderProfile(profile, pois, p.name, profileSlot.clientWidth - 18));

@@ -1,0 +1,429 @@
+// The app's own texts in French and English: t(key, params) in the current language.
+// Each entry is [French, English]; `{name}` in a text is replaced by params.name.
+// The language is French until initLang() (browser only) picks the saved or preferred one.
+
+export const LANGS = ['fr', 'en'];
+export const DEFAULT_LANG = 'fr';
+export const STORAGE_KEY = 'balade.lang';
+
+/** [fr, en] by key, grouped by prefix. */
+const ENTRIES = {
+  // --- Shell (index.html, main.js)
+  'app.skip': ['Aller au contenu', 'Skip to content'],
+  'app.tagline': ['Randonnée et patrimoine', 'Hiking and heritage'],
+  'app.nav': ['Navigation principale', 'Main navigation'],
+  'app.navCircuits': ['Circuits', 'Trails'],
+  'app.navOffline': ['Téléchargés', 'Downloaded'],
+  'app.offline': [
+    'Vous êtes hors ligne : seules les pages déjà consultées et les circuits téléchargés sont disponibles.',
+    'You are offline: only pages already visited and downloaded trails are available.',
+  ],
+  'app.update': ['Une nouvelle version de Balade est disponible.', 'A new version of Balade is available.'],
+  'app.reload': ['Recharger', 'Reload'],
+  'app.footer': ['Balade, plateforme ouverte de randonnée et de patrimoine.', 'Balade, an open platform for hiking and heritage.'],
+  'app.description': ['Balade : circuits de randonnée et découverte du patrimoine.', 'Balade: hiking trails and heritage discovery.'],
+  'app.langLabel': ['Langue / Language', 'Langue / Language'],
+  'app.notFoundTitle': ['Page introuvable', 'Page not found'],
+  'app.notFoundText': ['Cette adresse ne correspond à aucune page de Balade.', 'This address does not match any page of Balade.'],
+  'app.seeList': ['Voir la liste des circuits', 'See the list of trails'],
+
+  // --- Common
+  'common.retry': ['Réessayer', 'Try again'],
+  'common.close': ['Fermer', 'Close'],
+  'common.loading': ['Chargement…', 'Loading…'],
+  'common.breadcrumb': ['Fil d’Ariane', 'Breadcrumb'],
+  'common.none': ['Aucun', 'None'],
+  'common.unknown': ['Non renseigné', 'Not specified'],
+  'common.error': ['Erreur', 'Error'],
+  'common.newTab': [' (nouvel onglet)', ' (new tab)'],
+
+  // --- API errors
+  'api.unreachable': ['Le serveur est injoignable. Vérifiez votre connexion.', 'The server cannot be reached. Check your connection.'],
+  'api.http': ['Erreur HTTP {status}', 'HTTP error {status}'],
+  'api.invalid': ['Réponse invalide du serveur.', 'Invalid response from the server.'],
+
+  // --- Labels of values (format.js)
+  'difficulty.easy': ['Facile', 'Easy'],
+  'difficulty.medium': ['Moyenne', 'Medium'],
+  'difficulty.hard': ['Difficile', 'Hard'],
+  'difficulty.very_hard': ['Très difficile', 'Very hard'],
+  'type.loop': ['Boucle', 'Loop'],
+  'type.return': ['Aller-retour', 'Out and back'],
+  'type.one_way': ['Aller simple', 'One way'],
+  'practice.walk': ['Randonnée pédestre', 'Hiking'],
+  'practice.mtb': ['VTT', 'Mountain biking'],
+  'practice.bike': ['Vélo', 'Cycling'],
+  'practice.horse': ['Équestre', 'Horse riding'],
+  'poiKind.heritage': ['Patrimoine', 'Heritage'],
+  'poiKind.fauna': ['Faune', 'Fauna'],
+  'poiKind.flora': ['Flore', 'Flora'],
+  'poiKind.landscape': ['Paysage', 'Landscape'],
+  'poiKind.viewpoint': ['Point de vue', 'Viewpoint'],
+  'poiKind.lodging': ['Hébergement', 'Lodging'],
+  'poiKind.food': ['Restauration', 'Food'],
+  'poiKind.practical': ['Services pratiques', 'Practical services'],
+  'compass.n': ['nord', 'north'],
+  'compass.ne': ['nord-est', 'north-east'],
+  'compass.e': ['est', 'east'],
+  'compass.se': ['sud-est', 'south-east'],
+  'compass.s': ['sud', 'south'],
+  'compass.sw': ['sud-ouest', 'south-west'],
+  'compass.w': ['ouest', 'west'],
+  'compass.nw': ['nord-ouest', 'north-west'],
+  'months.short': [
+    'janv.,févr.,mars,avr.,mai,juin,juil.,août,sept.,oct.,nov.,déc.',
+    'Jan,Feb,Mar,Apr,May,Jun,Jul,Aug,Sep,Oct,Nov,Dec',
+  ],
+
+  // --- Units and counts (format.js)
+  'unit.min': ['{m} min', '{m} min'],
+  'unit.h': ['{h} h', '{h} h'],
+  'unit.hmin': ['{h} h {m} min', '{h} h {m} min'],
+  'unit.bytes': ['{n} o', '{n} B'],
+  'unit.kb': ['{n} Ko', '{n} kB'],
+  'unit.mb': ['{n} Mo', '{n} MB'],
+  'unit.dateTime': ['{date} à {time}', '{date} at {time}'],
+  'count.zero': ['Aucun circuit', 'No trail'],
+  'count.one': ['1 circuit', '1 trail'],
+  'count.many': ['{n} circuits', '{n} trails'],
+
+  // --- Figures (list, sheet)
+  'fig.distance': ['Distance', 'Distance'],
+  'fig.duration': ['Durée', 'Duration'],
+  'fig.ascent': ['Dénivelé positif', 'Elevation gain'],
+  'fig.descent': ['Dénivelé négatif', 'Elevation loss'],
+  'fig.altitude': ['Altitude', 'Elevation'],
+  'fig.altitudeRange': ['{min} à {max}', '{min} to {max}'],
+  'fig.difficulty': ['Difficulté', 'Difficulty'],
+  'fig.type': ['Type', 'Type'],
+  'fig.practice': ['Pratique', 'Activity'],
+  'fig.themes': ['Thèmes', 'Themes'],
+  'fig.away': ['Éloignement', 'Distance away'],
+  'fig.awayValue': ['à {d}', '{d} away'],
+
+  // --- List page
+  'list.title': ['Trouver un circuit', 'Find a trail'],
+  'list.intro': [
+    'Randonnées, balades à vélo ou à cheval et découvertes du patrimoine.',
+    'Hikes, bike or horse rides and heritage discoveries.',
+  ],
+  'list.placeholder': ['Nom, commune, lieu…', 'Name, town, place…'],
+  'list.allF': ['Toutes', 'All'],
+  'list.allM': ['Tous', 'All'],
+  'list.radius': ['Rayon', 'Radius'],
+  'list.filters': ['Filtrer les circuits', 'Filter the trails'],
+  'list.search': ['Recherche', 'Search'],
+  'list.difficulty': ['Difficulté', 'Difficulty'],
+  'list.type': ['Type de circuit', 'Trail type'],
+  'list.practice': ['Pratique', 'Activity'],
+  'list.theme': ['Thème', 'Theme'],
+  'list.durationMax': ['Durée maximale (minutes)', 'Maximum duration (minutes)'],
+  'list.durationHint': ['Par exemple 120 pour 2 h', 'For example 120 for 2 h'],
+  'list.submit': ['Rechercher', 'Search'],
+  'list.reset': ['Réinitialiser', 'Reset'],
+  'list.nearOff': ['Ne plus utiliser ma position', 'Stop using my location'],
+  'list.nearOn': ['Autour de moi', 'Near me'],
+  'list.nearStatus': ['Circuits proches de votre position.', 'Trails near your location.'],
+  'list.loading': ['Chargement des circuits…', 'Loading trails…'],
+  'list.cards': ['Circuits', 'Trails'],
+  'list.more': ['Afficher plus de circuits', 'Show more trails'],
+  'list.results': ['Résultats', 'Results'],
+  'list.skipMap': ['Aller à la carte', 'Go to the map'],
+  'list.mapSection': ['Carte des départs', 'Map of the starting points'],
+  'list.mapLabel': ['Carte des points de départ des circuits', 'Map of the trails’ starting points'],
+  'list.error': ['Impossible de charger les circuits.', 'The trails could not be loaded.'],
+  'list.fromCache': ['Hors ligne : résultats enregistrés lors d’une visite précédente.', 'Offline: results saved during a previous visit.'],
+  'list.empty': ['Aucun circuit ne correspond à ces critères.', 'No trail matches these criteria.'],
+  'list.noGeo': ['La géolocalisation n’est pas disponible sur cet appareil.', 'Geolocation is not available on this device.'],
+  'list.locating': ['Recherche de votre position…', 'Finding your location…'],
+  'list.noPosition': [
+    'Position indisponible (autorisation refusée ou signal absent).',
+    'Location unavailable (permission denied or no signal).',
+  ],
+
+  // --- Sheet page
+  'sheet.loadingTitle': ['Chargement…', 'Loading…'],
+  'sheet.loading': ['Chargement du circuit…', 'Loading the trail…'],
+  'sheet.back': ['Retour à la liste des circuits', 'Back to the list of trails'],
+  'sheet.notFoundTitle': ['Circuit introuvable', 'Trail not found'],
+  'sheet.notFoundText': [
+    'Aucun circuit ne porte l’identifiant « {id} ». Il a peut-être été retiré ou renommé.',
+    'No trail has the identifier “{id}”. It may have been removed or renamed.',
+  ],
+  'sheet.seeAll': ['Voir tous les circuits', 'See all trails'],
+  'sheet.unavailable': ['Fiche indisponible', 'Trail sheet unavailable'],
+  'sheet.profileLoading': ['Chargement du profil…', 'Loading the profile…'],
+  'sheet.profileUnavailable': ['Profil altimétrique indisponible : {msg}', 'Elevation profile unavailable: {msg}'],
+  'sheet.profileMissing': ['absent de la copie hors ligne', 'missing from the offline copy'],
+  'sheet.poiAt': ['à {d} du départ', '{d} from the start'],
+  'sheet.poiNoDistance': ['distance inconnue', 'unknown distance'],
+  'sheet.showOnMap': ['Voir sur la carte', 'Show on the map'],
+  'sheet.showOnMapLabel': ['Voir sur la carte : {name}', 'Show on the map: {name}'],
+  'sheet.noPois': ['Aucun point d’intérêt n’est associé à ce circuit.', 'No point of interest is linked to this trail.'],
+  'sheet.downloadAs': ['Télécharger en {format}', 'Download as {format}'],
+  'sheet.gpxHint': ['GPS Exchange Format, pour GPS et applications de randonnée', 'GPS Exchange Format, for GPS devices and hiking apps'],
+  'sheet.kmlHint': ['pour Google Earth et logiciels de cartographie', 'for Google Earth and mapping software'],
+  'sheet.geojsonHint': ['pour les outils SIG et le web', 'for GIS tools and the web'],
+  'sheet.offlineCopy': ['Hors ligne : copie téléchargée le {date}.', 'Offline: copy downloaded on {date}.'],
+  'sheet.fromCache': ['Hors ligne : fiche enregistrée lors d’une visite précédente.', 'Offline: sheet saved during a previous visit.'],
+  'sheet.startGuide': ['Démarrer le guidage', 'Start guidance'],
+  'sheet.keyFigures': ['Chiffres clés', 'Key figures'],
+  'sheet.mapSection': ['Carte du parcours', 'Route map'],
+  'sheet.profileSection': ['Profil altimétrique', 'Elevation profile'],
+  'sheet.description': ['Description', 'Description'],
+  'sheet.noDescription': ['Pas de description.', 'No description.'],
+  'sheet.media': ['Photos et médias', 'Photos and media'],
+  'sheet.landscapes': ['Paysages traversés', 'Landscapes crossed'],
+  'sheet.species': ['Espèces observées le long du parcours ({n})', 'Species seen along the route ({n})'],
+  'sheet.offlineSection': ['Hors ligne', 'Offline'],
+  'sheet.pois': ['Points d’intérêt sur le parcours ({n})', 'Points of interest along the route ({n})'],
+  'sheet.downloads': ['Télécharger la trace', 'Download the track'],
+  'sheet.mapLabel': ['Carte du circuit {name}', 'Map of the trail {name}'],
+  'sheet.listen': ['Écouter', 'Listen'],
+  'sheet.watchVideo': ['Voir la vidéo', 'Watch the video'],
+  'sheet.audio': ['Enregistrement audio', 'Audio recording'],
+  'sheet.video': ['Vidéo', 'Video'],
+  'sheet.audioPlayer': ['{title} (lecteur audio)', '{title} (audio player)'],
+  'sheet.mediaLink': ['{label} : {title}', '{label}: {title}'],
+
+  // --- Practical information (sheet)
+  'practical.title': ['Infos pratiques', 'Practical information'],
+  'practical.access': ['Accès', 'Access'],
+  'practical.parking': ['Stationnement', 'Parking'],
+  'practical.public_transport': ['Transports en commun', 'Public transport'],
+  'practical.best_season': ['Meilleure saison', 'Best season'],
+  'practical.recommendations': ['Recommandations', 'Recommendations'],
+  'practical.accessibility': ['Accessibilité', 'Accessibility'],
+  'practical.steps': ['Itinéraire pas à pas', 'Step by step'],
+
+  // --- Offline panel (sheet) and downloaded page
+  'offline.summary': [
+    'Circuit téléchargé pour hors ligne le {date} ({size}, version {version}).',
+    'Trail downloaded for offline use on {date} ({size}, version {version}).',
+  ],
+  'offline.notYet': ['Ce circuit n’est pas encore disponible hors ligne.', 'This trail is not available offline yet.'],
+  'offline.notAvailable': ['Ce circuit n’est pas disponible hors ligne.', 'This trail is not available offline.'],
+  'offline.progress': ['Progression du téléchargement', 'Download progress'],
+  'offline.update': ['Mettre à jour la copie hors ligne', 'Update the offline copy'],
+  'offline.download': ['Télécharger pour hors ligne', 'Download for offline use'],
+  'offline.preparing': ['Préparation du téléchargement…', 'Preparing the download…'],
+  'offline.downloading': [
+    'Téléchargement : {done} / {total} parties · {bytes} sur {totalBytes}',
+    'Downloading: {done} / {total} parts · {bytes} of {totalBytes}',
+  ],
+  'offline.title': ['Circuits téléchargés', 'Downloaded trails'],
+  'offline.intro': [
+    'Ces circuits restent consultables et utilisables pour le guidage sans connexion.',
+    'These trails can be viewed and used for guidance without a connection.',
+  ],
+  'offline.meta': ['{size} · version {version} · téléchargé le {date}', '{size} · version {version} · downloaded on {date}'],
+  'offline.open': ['Ouvrir', 'Open'],
+  'offline.openLabel': ['Ouvrir {name}', 'Open {name}'],
+  'offline.updateShort': ['Mettre à jour', 'Update'],
+  'offline.updateLabel': ['Mettre à jour {name}', 'Update {name}'],
+  'offline.delete': ['Supprimer', 'Delete'],
+  'offline.deleteLabel': ['Supprimer {name}', 'Delete {name}'],
+  'offline.checking': ['Recherche d’une mise à jour…', 'Checking for an update…'],
+  'offline.updating': ['Mise à jour : {done} / {total} parties', 'Updating: {done} / {total} parts'],
+  'offline.upToDate': ['Déjà à jour.', 'Already up to date.'],
+  'offline.updatedOne': ['Mis à jour : 1 partie téléchargée.', 'Updated: 1 part downloaded.'],
+  'offline.updatedMany': ['Mis à jour : {n} parties téléchargées.', 'Updated: {n} parts downloaded.'],
+  'offline.deleteFailed': ['Suppression impossible : {msg}', 'Could not delete: {msg}'],
+  'offline.countZero': ['Aucun circuit téléchargé.', 'No downloaded trail.'],
+  'offline.countOne': ['1 circuit téléchargé', '1 downloaded trail'],
+  'offline.countMany': ['{n} circuits téléchargés', '{n} downloaded trails'],
+  'offline.listFailed': ['Liste indisponible : {msg}', 'List unavailable: {msg}'],
+
+  // --- Offline downloads (offline.js errors)
+  'offlineErr.quota': [
+    'Espace de stockage insuffisant sur cet appareil : le circuit n’a pas été téléchargé. Libérez de la place (par exemple en supprimant d’autres circuits téléchargés) puis réessayez.',
+    'Not enough storage space on this device: the trail was not downloaded. Free some space (for example by deleting other downloaded trails) and try again.',
+  ],
+  'offlineErr.invalid': ['Le paquet hors ligne renvoyé par le serveur est invalide.', 'The offline package sent by the server is invalid.'],
+  'offlineErr.mismatch': ['Le paquet hors ligne ne correspond pas à ce circuit.', 'The offline package does not match this trail.'],
+  'offlineErr.duplicates': ['Le paquet hors ligne contient des parties en double.', 'The offline package contains duplicate parts.'],
+  'offlineErr.noIdb': [
+    'Ce navigateur ne permet pas d’enregistrer des circuits (IndexedDB absent).',
+    'This browser cannot save trails (no IndexedDB).',
+  ],
+  'offlineErr.blocked': ['Base locale bloquée par un autre onglet.', 'Local database blocked by another tab.'],
+  'offlineErr.aborted': ['Écriture locale annulée.', 'Local write cancelled.'],
+  'offlineErr.unreachable': [
+    'Le serveur est injoignable : vérifiez votre connexion puis réessayez.',
+    'The server cannot be reached: check your connection and try again.',
+  ],
+  'offlineErr.offline': [
+    'Vous êtes hors ligne : le téléchargement nécessite une connexion.',
+    'You are offline: downloading needs a connection.',
+  ],
+  'offlineErr.status': ['Téléchargement interrompu : {url} a répondu {status}.', 'Download interrupted: {url} answered {status}.'],
+  'offlineErr.noCaches': [
+    'Ce navigateur ne permet pas d’enregistrer les fonds de carte.',
+    'This browser cannot save basemap tiles.',
+  ],
+  'offlineErr.incomplete': [
+    'Téléchargement incomplet : {url} fait {got} octets au lieu de {want}.',
+    'Incomplete download: {url} is {got} bytes instead of {want}.',
+  ],
+  'offlineErr.unreadable': ['Partie illisible : {url}.', 'Unreadable part: {url}.'],
+  'offlineErr.cancelled': ['Téléchargement annulé', 'Download cancelled'],
+
+  // --- Maps and profile
+  'map.noBasemap': ['Aucun fond de carte configuré', 'No basemap configured'],
+  'map.basemap': ['Fond de carte', 'Basemap'],
+  'map.zoomIn': ['Zoom avant', 'Zoom in'],
+  'map.zoomOut': ['Zoom arrière', 'Zoom out'],
+  'map.closePopup': ['Fermer la bulle', 'Close the popup'],
+  'map.start': ['Départ', 'Start'],
+  'map.startEnd': ['Départ et arrivée', 'Start and finish'],
+  'map.end': ['Arrivée', 'Finish'],
+  'map.startOf': ['Départ : {name}', 'Start: {name}'],
+  'map.you': ['Votre position', 'Your location'],
+  'profile.unavailable': ['Profil altimétrique indisponible pour ce circuit.', 'No elevation profile for this trail.'],
+  'profile.desc': [
+    'Profil sur {length} : altitude de {min} à {max}, départ à {start}, arrivée à {end}, environ {ascent} de montée cumulée.',
+    'Profile over {length}: elevation from {min} to {max}, start at {start}, finish at {end}, about {ascent} of total climb.',
+  ],
+  'profile.pois': [' Points d’intérêt : {list}.', ' Points of interest: {list}.'],
+  'profile.poiAt': ['{n}. {name} à {d}', '{n}. {name} at {d}'],
+  'profile.title': ['Profil altimétrique : {name}', 'Elevation profile: {name}'],
+  'profile.altAxis': ['Alt.', 'Elev.'],
+  'profile.distAxis': ['Distance', 'Distance'],
+  'profile.captionPois': [
+    'Altitude selon la distance depuis le départ ; les numéros renvoient aux points d’intérêt.',
+    'Elevation by distance from the start; the numbers refer to the points of interest.',
+  ],
+  'profile.caption': ['Altitude selon la distance depuis le départ.', 'Elevation by distance from the start.'],
+
+  // --- Guidance
+  'guide.title': ['Guidage', 'Guidance'],
+  'guide.titleOf': ['Guidage : {name}', 'Guidance: {name}'],
+  'guide.back': ['Retour à la fiche du circuit', 'Back to the trail sheet'],
+  'guide.preparing': ['Préparation du guidage…', 'Preparing guidance…'],
+  'guide.unavailable': ['Guidage indisponible', 'Guidance unavailable'],
+  'guide.notFound': ['Ce circuit est introuvable.', 'This trail cannot be found.'],
+  'guide.downloadHint': ['{msg} Téléchargez le circuit pour le suivre sans connexion.', '{msg} Download the trail to follow it without a connection.'],
+  'guide.waiting': ['En attente de votre position…', 'Waiting for your location…'],
+  'guide.done': ['Parcouru', 'Covered'],
+  'guide.remaining': ['Restant', 'Remaining'],
+  'guide.eta': ['Temps restant estimé', 'Estimated time left'],
+  'guide.next': ['Prochain point', 'Next point'],
+  'guide.nextValue': ['{name} dans {d}', '{name} in {d}'],
+  'guide.reached': ['Points d’intérêt atteints', 'Points of interest reached'],
+  'guide.stop': ['Arrêter', 'Stop'],
+  'guide.resume': ['Reprendre le guidage', 'Resume guidance'],
+  'guide.stopped': ['Guidage arrêté.', 'Guidance stopped.'],
+  'guide.fromCopy': ['Guidage depuis la copie hors ligne.', 'Guidance from the offline copy.'],
+  'guide.speech': [' Lecture à voix haute', ' Read aloud'],
+  'guide.speechOff': [' (indisponible)', ' (unavailable)'],
+  'guide.mapLabel': ['Carte du guidage sur {name}', 'Guidance map of {name}'],
+  'guide.offRoute': [
+    'Vous vous écartez du parcours : à {d}, direction {dir}',
+    'You are leaving the route: {d} away, heading {dir}',
+  ],
+  'guide.backOnRoute': ['Vous êtes de retour sur le parcours.', 'You are back on the route.'],
+  'guide.entering': ['Vous entrez dans : {name}', 'You are entering: {name}'],
+  'guide.imprecise': [
+    'Position imprécise (± {acc}) : en attente d’une meilleure précision.',
+    'Imprecise location (± {acc}): waiting for better accuracy.',
+  ],
+  'guide.position': ['Position reçue (± {acc}).', 'Location received (± {acc}).'],
+  'guide.denied': [
+    'La localisation est refusée : autorisez-la pour ce site dans les réglages du navigateur.',
+    'Location is denied: allow it for this site in the browser settings.',
+  ],
+  'guide.noSignal': [
+    'Position indisponible : vérifiez que la localisation de l’appareil est activée.',
+    'Location unavailable: check that the device’s location is turned on.',
+  ],
+  'guide.slow': ['La position tarde à venir…', 'The location is slow to come…'],
+  'guide.noPosition': ['Position indisponible.', 'Location unavailable.'],
+  'guide.noGeo': ['Ce navigateur ne donne pas accès à la position.', 'This browser gives no access to the location.'],
+};
+
+/** Texts by language: MESSAGES.fr[key], MESSAGES.en[key]. */
+export const MESSAGES = Object.fromEntries(
+  LANGS.map((lang, i) => [lang, Object.fromEntries(Object.entries(ENTRIES).map(([k, v]) => [k, v[i]]))]),
+);
+
+let current = DEFAULT_LANG;
+const listeners = new Set();
+
+/** The current language ('fr' or 'en'). */
+export function getLang() {
+  return current;
+}
+
+/** BCP 47 locale of the current language, for Intl and speech. */
+export function getLocale() {
+  return current === 'en' ? 'en-GB' : 'fr-FR';
+}
+
+/** Replaces `{name}` by params.name (left as is when absent). */
+export function format(text, params) {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(params, name) ? String(params[name]) : m));
+}
+
+/** The text of `key` in the current language (French, then the key itself, as fallbacks). */
+export function t(key, params) {
+  const text = MESSAGES[current]?.[key] ?? MESSAGES[DEFAULT_LANG][key] ?? key;
+  return format(text, params);
+}
+
+/** First of fr/en among the preferred languages (['en-GB', 'fr'] → 'en'), else fr. */
+export function detectLang(languages) {
+  for (const tag of Array.isArray(languages) ? languages : []) {
+    const base = String(tag || '').toLowerCase().split(/[-_]/)[0];
+    if (LANGS.includes(base)) return base;
+  }
+  return DEFAULT_LANG;
+}
+
+function storage() {
+  try {
+    return typeof window !== 'undefined' ? window.localStorage : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Sets the language (without saving it); listeners are told when it changes. */
+export function setLang(lang) {
+  const next = LANGS.includes(lang) ? lang : DEFAULT_LANG;
+  if (next === current) return;
+  current = next;
+  for (const fn of listeners) fn(current);
+}
+
+/** Sets and saves the user's choice. */
+export function chooseLang(lang) {
+  setLang(lang);
+  try {
+    storage()?.setItem(STORAGE_KEY, current);
+  } catch {
+    // Private mode: the choice lasts for the page only.
+  }
+}
+
+/** Browser start-up: the saved choice, else the browser's preferred languages. */
+export function initLang() {
+  let saved = null;
+  try {
+    saved = storage()?.getItem(STORAGE_KEY) ?? null;
+  } catch {
+    saved = null;
+  }
+  if (LANGS.includes(saved)) setLang(saved);
+  else {
+    const nav = typeof navigator !== 'undefined' ? navigator : {};
+    setLang(detectLang(nav.languages?.length ? nav.languages : [nav.language]));
+  }
+  return current;
+}
+
+/** Calls fn(lang) after each change of language; returns the unsubscribe function. */
+export function onLangChange(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
