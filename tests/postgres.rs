@@ -98,7 +98,8 @@ async fn an_embedded_installation_moves_to_postgis_with_nothing_lost() {
     assert_eq!(pg.counts(), lite.counts());
 
     // Every importer writes the same into both databases.
-    let heritage = common::shared_data("heritage/pop-betagouv/GERTRUDE_xmlToMERIMEE_lexicovide.txt");
+    let heritage =
+        common::shared_data("heritage/pop-betagouv/GERTRUDE_xmlToMERIMEE_lexicovide.txt");
     let species = common::root().join("fixtures/biodiversity/observations.csv");
     let list = common::root().join("fixtures/biodiversity/sensitive-taxa.csv");
     let tourism = common::shared_data("trails/geotrek-admin/tourism/apidaeContent.json");

@@ -10,6 +10,7 @@ pub mod export;
 pub mod formats;
 pub mod query;
 pub mod routes;
+pub mod schema_randonnee;
 pub mod state;
 pub mod tiles;
 
