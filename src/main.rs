@@ -49,9 +49,10 @@ enum Command {
     #[command(subcommand)]
     Media(MediaCommand),
     /// Write the whole published catalogue as open data: circuits and their POIs, and
-    /// the POIs of no circuit, in WGS84 lon/lat.
+    /// the POIs of no circuit, in WGS84 lon/lat (`schema-randonnee`: the circuits alone,
+    /// as the national hiking-trail schema's itineraries).
     Export {
-        /// `geojson`, `gpx` or `csv`.
+        /// `geojson`, `gpx`, `csv` or `schema-randonnee`.
         format: balade_server::export::ExportFormat,
         /// The file to write (replaced if it exists).
         #[arg(long)]

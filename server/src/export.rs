@@ -1,5 +1,6 @@
 //! Open-data exports of the whole published catalogue (`balade export`): GeoJSON, GPX
-//! and CSV, in WGS84 lon/lat, written with the same writers as the per-circuit downloads.
+//! and CSV, in WGS84 lon/lat, written with the same writers as the per-circuit downloads;
+//! and the circuits alone in the national hiking-trail schema ([`crate::schema_randonnee`]).
 
 use crate::error::ApiError;
 use crate::formats::{circuit_feature, gpx_document, poi_feature};
@@ -14,6 +15,8 @@ pub enum ExportFormat {
     GeoJson,
     Gpx,
     Csv,
+    /// The circuits as `schema_randonnee` itineraries; no POIs.
+    SchemaRandonnee,
 }
 
 impl FromStr for ExportFormat {
@@ -23,8 +26,9 @@ impl FromStr for ExportFormat {
             "geojson" => Ok(Self::GeoJson),
             "gpx" => Ok(Self::Gpx),
             "csv" => Ok(Self::Csv),
+            "schema-randonnee" => Ok(Self::SchemaRandonnee),
             _ => Err(format!(
-                "unknown export format `{s}` (expected geojson, gpx or csv)"
+                "unknown export format `{s}` (expected geojson, gpx, csv or schema-randonnee)"
             )),
         }
     }
@@ -72,7 +76,10 @@ pub async fn export(
     store: &dyn Store,
     format: ExportFormat,
 ) -> Result<(Vec<u8>, Exported), ExportError> {
-    let (circuits, pois) = catalogue(store).await?;
+    let (circuits, mut pois) = catalogue(store).await?;
+    if format == ExportFormat::SchemaRandonnee {
+        pois.clear();
+    }
     let exported = Exported {
         circuits: circuits.len(),
         pois: pois.len(),
@@ -95,6 +102,9 @@ pub async fn export(
             gpx_document(metadata, &circuits, &pois).map_err(encode)?
         }
         ExportFormat::Csv => csv(&circuits, &pois).into_bytes(),
+        ExportFormat::SchemaRandonnee => crate::schema_randonnee::feature_collection(&circuits)
+            .to_string()
+            .into_bytes(),
     };
     Ok((bytes, exported))
 }
@@ -187,6 +197,10 @@ mod tests {
     #[test]
     fn formats_parse() {
         assert_eq!("gpx".parse(), Ok(ExportFormat::Gpx));
+        assert_eq!(
+            "schema-randonnee".parse(),
+            Ok(ExportFormat::SchemaRandonnee)
+        );
         assert!("shp".parse::<ExportFormat>().is_err());
     }
 }

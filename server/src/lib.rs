@@ -12,6 +12,7 @@ pub mod formats;
 pub mod lang;
 pub mod query;
 pub mod routes;
+pub mod schema_randonnee;
 pub mod state;
 pub mod tiles;
 
