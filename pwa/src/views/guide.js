@@ -260,6 +260,11 @@ export function renderGuide(main, id, ctx) {
         );
       }
       if (description) body.append(...paragraphs(description));
+      // An audio commentary, when the POI has one (streamed: it needs the network).
+      const audio = (Array.isArray(fp.media) ? fp.media : []).find((m) => m?.kind === 'audio' && /^https?:\/\//.test(m.url || ''));
+      if (audio) {
+        body.append(h('audio', { controls: true, preload: 'none', src: audio.url, 'aria-label': audio.title || t('sheet.audio') }));
+      }
       const title = fp.name || base.name || poiId;
       notify(title, description, `balade-poi-${poiId}`);
       speak(description ? `${title}. ${description}` : title);
