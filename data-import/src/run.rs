@@ -103,27 +103,10 @@ pub async fn import_heritage(
     );
     run_files(&files, report, options, out, async |path, report, bar| {
         let (owned, heritage) = (path.to_owned(), *heritage);
-        let before = report.rejected();
-        let counts =
-            pipeline::import_file(store, path, options.partial, report, bar, move |sink| {
-                heritage::read(&owned, &heritage, sink)
-            })
-            .await?;
-        report.unlocated += counts.map_or(0, |c| c.noted);
-        Ok(match counts {
-            Some(c) => format!(
-                "{}: {} notices ({} without usable location){}",
-                path.display(),
-                c.records,
-                c.noted,
-                rejected_note(report.rejected() - before)
-            ),
-            None => format!(
-                "{}: not imported ({} rejected)",
-                path.display(),
-                report.rejected() - before
-            ),
-        })
+        let read =
+            move |sink: &mut dyn Sink<HeritageRecord>| heritage::read(&owned, &heritage, sink);
+        let noted = Some("without usable location");
+        file_line(store, path, options, report, bar, "notices", noted, read).await
     })
     .await
 }
@@ -140,25 +123,9 @@ pub async fn import_tourism(
     let files = collect_files(paths, &["osm", "pbf", "xml", "json"], &mut report);
     run_files(&files, report, options, out, async |path, report, bar| {
         let owned = path.to_owned();
-        let before = report.rejected();
-        let counts =
-            pipeline::import_file(store, path, options.partial, report, bar, move |sink| {
-                tourism::read(&owned, &mut MapSink(sink, place_to_poi))
-            })
-            .await?;
-        Ok(match counts {
-            Some(c) => format!(
-                "{}: {} places{}",
-                path.display(),
-                c.records,
-                rejected_note(report.rejected() - before)
-            ),
-            None => format!(
-                "{}: not imported ({} rejected)",
-                path.display(),
-                report.rejected() - before
-            ),
-        })
+        let read =
+            move |sink: &mut dyn Sink<Poi>| tourism::read(&owned, &mut MapSink(sink, place_to_poi));
+        file_line(store, path, options, report, bar, "places", None, read).await
     })
     .await
 }
@@ -261,25 +228,20 @@ pub async fn import_biodiversity(
     let files = collect_biodiversity(paths, &mut report);
     run_files(&files, report, options, out, async |path, report, bar| {
         let owned = path.to_owned();
-        let before = report.rejected();
-        let counts =
-            pipeline::import_file(store, path, options.partial, report, bar, move |sink| {
-                dwc::read(&owned, &mut MapSink(sink, biodiversity::observation))
-            })
-            .await?;
-        Ok(match counts {
-            Some(c) => format!(
-                "{}: {} observations{}",
-                path.display(),
-                c.records,
-                rejected_note(report.rejected() - before)
-            ),
-            None => format!(
-                "{}: not imported ({} rejected)",
-                path.display(),
-                report.rejected() - before
-            ),
-        })
+        let read = move |sink: &mut dyn Sink<Observation>| {
+            dwc::read(&owned, &mut MapSink(sink, biodiversity::observation))
+        };
+        file_line(
+            store,
+            path,
+            options,
+            report,
+            bar,
+            "observations",
+            None,
+            read,
+        )
+        .await
     })
     .await
 }
@@ -340,12 +302,38 @@ impl Streamed for Observation {
     }
 }
 
-fn rejected_note(n: u64) -> String {
-    if n == 0 {
-        String::new()
-    } else {
-        format!(", {n} rejected")
-    }
+/// Streams one file into the store and returns the line telling what became of it:
+/// `PATH: N NOUN (M NOTED)[, K rejected]`, or `PATH: not imported (K rejected)`. Records
+/// counted apart add to the report's count of records without location.
+#[allow(clippy::too_many_arguments)]
+async fn file_line<T: Streamed>(
+    store: &dyn Store,
+    path: &Path,
+    options: &ImportOptions,
+    report: &mut ImportReport,
+    bar: Option<&ProgressBar>,
+    noun: &str,
+    noted: Option<&str>,
+    read: impl FnOnce(&mut dyn Sink<T>) -> Result<(), Rejection> + Send + 'static,
+) -> Result<String, StoreError> {
+    let before = report.rejected();
+    let counts = pipeline::import_file(store, path, options.partial, report, bar, read).await?;
+    let rejected = report.rejected() - before;
+    Ok(match counts {
+        Some(c) => {
+            report.unlocated += c.noted;
+            let noted = noted
+                .map(|label| format!(" ({} {label})", c.noted))
+                .unwrap_or_default();
+            let rejected = if rejected == 0 {
+                String::new()
+            } else {
+                format!(", {rejected} rejected")
+            };
+            format!("{}: {} {noun}{noted}{rejected}", path.display(), c.records)
+        }
+        None => format!("{}: not imported ({rejected} rejected)", path.display()),
+    })
 }
 
 impl Streamed for HeritageRecord {
