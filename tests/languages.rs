@@ -77,6 +77,9 @@ async fn texts_follow_the_language_asked_with_french_as_fallback() {
                 .is_some_and(|n| n.starts_with("Loop of the pic"))),
         "{en_list}"
     );
+    // Search covers the English texts too.
+    let found = get(&format!("{base}/api/v1/circuits?q=lords"), None).await;
+    assert_eq!(found["total"], 1, "{found}");
     let bad = reqwest::get(format!("{sheet}?lang=de")).await.expect("get");
     assert_eq!(bad.status(), 400);
     // Offline packages are built in the language asked.

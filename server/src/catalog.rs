@@ -68,6 +68,9 @@ impl Catalog {
 pub struct Indexed {
     pub summary: CircuitSummary,
     pub folded_name: String,
+    /// Themes and communes folded, as filters compare them.
+    pub folded_themes: Vec<String>,
+    pub folded_communes: Vec<String>,
     /// Name, description, communes and themes, folded, for `q`.
     pub folded_text: String,
 }
@@ -91,15 +94,27 @@ impl Catalog {
         let circuits = summaries
             .into_iter()
             .map(|summary| {
+                // Search covers the texts in every language the circuit has.
+                let translated = summary
+                    .translations
+                    .values()
+                    .flat_map(|t| [&t.name, &t.summary, &t.description])
+                    .flatten()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 let text = [
                     summary.name.as_str(),
                     &summary.description,
                     &summary.communes.join(" "),
                     &summary.themes.join(" "),
+                    &translated,
                 ]
                 .join(" ");
                 Indexed {
                     folded_name: fold(&summary.name),
+                    folded_themes: summary.themes.iter().map(|t| fold(t)).collect(),
+                    folded_communes: summary.communes.iter().map(|c| fold(c)).collect(),
                     folded_text: fold(&text),
                     summary,
                 }

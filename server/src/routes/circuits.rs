@@ -232,86 +232,81 @@ pub struct Facets {
     pub theme: BTreeMap<String, usize>,
 }
 
-/// Each dimension counted under every filter but its own, so choosing "easy" still
-/// shows how many "medium" circuits there are.
-fn facets(circuits: &[Indexed], filter: &CircuitFilter) -> Facets {
-    let count = |clear: &dyn Fn(&mut CircuitFilter),
-                 key: &dyn Fn(&CircuitSummary) -> Vec<String>| {
-        let mut f = filter.clone();
-        clear(&mut f);
-        let mut counts = BTreeMap::new();
-        for (c, _) in select(circuits, &f) {
-            for k in key(&c.summary) {
-                *counts.entry(k).or_insert(0) += 1;
-            }
-        }
-        counts
-    };
-    Facets {
-        difficulty: count(&|f| f.difficulty.clear(), &|s| {
-            vec![s.difficulty.to_string()]
-        }),
-        circuit_type: count(&|f| f.circuit_type.clear(), &|s| {
-            vec![s.circuit_type.to_string()]
-        }),
-        practice: count(&|f| f.practice.clear(), &|s| vec![s.practice.to_string()]),
-        theme: count(&|f| f.theme.clear(), &|s| s.themes.clone()),
-    }
-}
-
-/// Applies the filter to the catalogue: matching circuits, best first, with the distance
-/// from `near` when given.
+/// What one pass over the catalogue gives: the matching circuits, best first, with the
+/// distance from `near` when given, and the facet counts. Each facet dimension is counted
+/// under every filter but its own, so choosing "easy" still shows how many "medium"
+/// circuits there are.
 pub fn select<'a>(
     circuits: &'a [Indexed],
     filter: &CircuitFilter,
-) -> Vec<(&'a Indexed, Option<f64>)> {
+) -> (Vec<(&'a Indexed, Option<f64>)>, Facets) {
     let words: Vec<String> = filter
         .q
         .as_deref()
         .map(|q| fold(q).split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
-    let mut hits: Vec<(&Indexed, Option<f64>, usize)> = circuits
-        .iter()
-        .filter(|c| {
-            let s = &c.summary;
-            filter.duration_min.is_none_or(|m| s.duration_min >= m)
-                && filter.duration_max.is_none_or(|m| s.duration_min <= m)
-                && (filter.difficulty.is_empty() || filter.difficulty.contains(&s.difficulty))
-                && (filter.circuit_type.is_empty() || filter.circuit_type.contains(&s.circuit_type))
-                && (filter.practice.is_empty() || filter.practice.contains(&s.practice))
-                && (filter.theme.is_empty()
-                    || s.themes.iter().any(|t| filter.theme.contains(&fold(t))))
-                && filter
-                    .commune
-                    .as_ref()
-                    .is_none_or(|c| s.communes.iter().any(|x| fold(x) == *c))
-                && filter.bbox.is_none_or(|[w, so, e, n]| {
-                    (w..=e).contains(&s.start.lon()) && (so..=n).contains(&s.start.lat())
-                })
-                && words.iter().all(|w| c.folded_text.contains(w.as_str()))
-        })
-        .filter_map(|c| {
-            let distance = filter
-                .near
-                .map(|n| balade_core::geometry::distance_m(n, c.summary.start));
-            if let (Some(d), Some(r)) = (distance, filter.radius)
-                && d > r
-            {
-                return None;
+    let commune = filter.commune.as_deref();
+    let themes = &filter.theme;
+    let mut facets = Facets::default();
+    let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
+    for c in circuits {
+        let s = &c.summary;
+        let base = filter.duration_min.is_none_or(|m| s.duration_min >= m)
+            && filter.duration_max.is_none_or(|m| s.duration_min <= m)
+            && commune.is_none_or(|x| c.folded_communes.iter().any(|k| k == x))
+            && filter.bbox.is_none_or(|[w, so, e, n]| {
+                (w..=e).contains(&s.start.lon()) && (so..=n).contains(&s.start.lat())
+            })
+            && words.iter().all(|w| c.folded_text.contains(w.as_str()));
+        if !base {
+            continue;
+        }
+        // The distance only for circuits that passed the cheap tests.
+        let distance = filter.near.map(|n| balade_core::geometry::distance_m(n, s.start));
+        if let (Some(d), Some(r)) = (distance, filter.radius)
+            && d > r
+        {
+            continue;
+        }
+        // The four faceted dimensions: difficulty, type, practice, theme.
+        let dims = [
+            filter.difficulty.is_empty() || filter.difficulty.contains(&s.difficulty),
+            filter.circuit_type.is_empty() || filter.circuit_type.contains(&s.circuit_type),
+            filter.practice.is_empty() || filter.practice.contains(&s.practice),
+            themes.is_empty() || c.folded_themes.iter().any(|t| themes.contains(t)),
+        ];
+        let others = |skip: usize| dims.iter().enumerate().all(|(i, ok)| i == skip || *ok);
+        let add = |map: &mut BTreeMap<String, usize>, key: &str| {
+            *map.entry(key.to_owned()).or_insert(0) += 1;
+        };
+        if others(0) {
+            add(&mut facets.difficulty, s.difficulty.as_str());
+        }
+        if others(1) {
+            add(&mut facets.circuit_type, s.circuit_type.as_str());
+        }
+        if others(2) {
+            add(&mut facets.practice, s.practice.as_str());
+        }
+        if others(3) {
+            for t in &s.themes {
+                add(&mut facets.theme, t);
             }
+        }
+        if dims.iter().all(|ok| *ok) {
             // Rank: words found in the name first.
             let in_name = words
                 .iter()
                 .filter(|w| c.folded_name.contains(w.as_str()))
                 .count();
-            Some((c, distance, in_name))
-        })
-        .collect();
+            hits.push((c, distance, in_name));
+        }
+    }
     hits.sort_by(|a, b| match (a.1, b.1) {
         (Some(x), Some(y)) => x.total_cmp(&y),
         _ => b.2.cmp(&a.2),
     });
-    hits.into_iter().map(|(c, d, _)| (c, d)).collect()
+    (hits.into_iter().map(|(c, d, _)| (c, d)).collect(), facets)
 }
 
 /// Published circuits, filtered; geometry is each circuit's start.
@@ -325,7 +320,7 @@ pub async fn list(
     let filter = CircuitFilter::from_query(raw.as_deref())?;
     let lang = lang::pick(filter.lang.as_deref(), &headers)?;
     let catalog = catalog.current();
-    let hits = select(&catalog.circuits, &filter);
+    let (hits, facets) = select(&catalog.circuits, &filter);
     let total = hits.len();
     let features = hits
         .into_iter()
@@ -341,7 +336,7 @@ pub async fn list(
     Ok(Json(CircuitCollection {
         kind: "FeatureCollection",
         total,
-        facets: facets(&catalog.circuits, &filter),
+        facets,
         features,
     }))
 }
