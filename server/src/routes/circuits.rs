@@ -262,7 +262,9 @@ pub fn select<'a>(
             continue;
         }
         // The distance only for circuits that passed the cheap tests.
-        let distance = filter.near.map(|n| balade_core::geometry::distance_m(n, s.start));
+        let distance = filter
+            .near
+            .map(|n| balade_core::geometry::distance_m(n, s.start));
         if let (Some(d), Some(r)) = (distance, filter.radius)
             && d > r
         {
