@@ -28,14 +28,24 @@ pub struct ImportOptions {
 }
 
 /// Files named by `paths`: files as given, folders searched recursively for files with
-/// one of `exts`,
-/// in name order. A path that does not exist is a rejection.
+/// one of `exts`, in name order. A path that does not exist is a rejection.
 pub fn collect_files(paths: &[PathBuf], exts: &[&str], report: &mut ImportReport) -> Vec<PathBuf> {
+    collect(paths, exts, None, report)
+}
+
+/// [`collect_files`], where a folder holding a file named `marker` is one entry of its
+/// own (a Darwin Core archive unpacked: `meta.xml`) and is not searched.
+fn collect(
+    paths: &[PathBuf],
+    exts: &[&str],
+    marker: Option<&str>,
+    report: &mut ImportReport,
+) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            walk(path, exts, &mut files, report);
-        } else if path.is_file() {
+        if path.is_dir() && !is_marked(path, marker) {
+            walk(path, exts, marker, &mut files, report);
+        } else if path.is_file() || path.is_dir() {
             files.push(path.clone());
         } else {
             report
@@ -46,7 +56,17 @@ pub fn collect_files(paths: &[PathBuf], exts: &[&str], report: &mut ImportReport
     files
 }
 
-fn walk(dir: &Path, exts: &[&str], files: &mut Vec<PathBuf>, report: &mut ImportReport) {
+fn is_marked(dir: &Path, marker: Option<&str>) -> bool {
+    marker.is_some_and(|m| dir.join(m).is_file())
+}
+
+fn walk(
+    dir: &Path,
+    exts: &[&str],
+    marker: Option<&str>,
+    files: &mut Vec<PathBuf>,
+    report: &mut ImportReport,
+) {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -58,8 +78,10 @@ fn walk(dir: &Path, exts: &[&str], files: &mut Vec<PathBuf>, report: &mut Import
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for p in paths {
-        if p.is_dir() {
-            walk(&p, exts, files, report);
+        if p.is_dir() && is_marked(&p, marker) {
+            files.push(p);
+        } else if p.is_dir() {
+            walk(&p, exts, marker, files, report);
         } else if p
             .extension()
             .is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
@@ -225,7 +247,13 @@ pub async fn import_biodiversity(
             }
         }
     }
-    let files = collect_biodiversity(paths, &mut report);
+    // A folder holding meta.xml is one archive, not a set of tables.
+    let files = collect(
+        paths,
+        &["zip", "tgz", "csv", "tsv", "txt"],
+        Some("meta.xml"),
+        &mut report,
+    );
     run_files(&files, report, options, out, async |path, report, bar| {
         let owned = path.to_owned();
         let read = move |sink: &mut dyn Sink<Observation>| {
@@ -244,47 +272,6 @@ pub async fn import_biodiversity(
         .await
     })
     .await
-}
-
-/// The files and archives to read: a folder holding `meta.xml` is one Darwin Core
-/// archive (not searched further); other folders are searched for archives and tables.
-fn collect_biodiversity(paths: &[PathBuf], report: &mut ImportReport) -> Vec<PathBuf> {
-    const EXTS: &[&str] = &["zip", "tgz", "csv", "tsv", "txt"];
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() && !path.join("meta.xml").is_file() {
-            let mut dirs = Vec::new();
-            let mut files = Vec::new();
-            match std::fs::read_dir(path) {
-                Ok(entries) => {
-                    for e in entries.flatten() {
-                        let p = e.path();
-                        if p.is_dir() {
-                            dirs.push(p);
-                        } else if p
-                            .extension()
-                            .is_some_and(|e| EXTS.iter().any(|x| e.eq_ignore_ascii_case(x)))
-                        {
-                            files.push(p);
-                        }
-                    }
-                }
-                Err(e) => report
-                    .rejections
-                    .push(Rejection::file(path, format!("cannot read folder: {e}"))),
-            }
-            files.extend(collect_biodiversity(&dirs, report));
-            files.sort();
-            out.extend(files);
-        } else if path.exists() {
-            out.push(path.clone());
-        } else {
-            report
-                .rejections
-                .push(Rejection::file(path, "no such file or folder"));
-        }
-    }
-    out
 }
 
 impl Streamed for Observation {
