@@ -527,30 +527,14 @@ impl ImportTx for PostgresImport {
         Ok(outcome)
     }
 
+    /// The bulk statement with one row: the same checks and the same SQL.
     async fn upsert_poi(&mut self, p: &Poi) -> StoreResult<Upsert> {
-        let outcome = self.existing("pois", p.id.as_str(), &p.source).await?;
-        sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee, details) \
-             VALUES ($1, $2, $3, $4, $5, ST_GeomFromWKB($6, 4326), $7, $8, $9, $10, $11::jsonb) \
-             ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
-             description = excluded.description, geom = excluded.geom, ele = excluded.ele, \
-             circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             details = excluded.details, updated_at = now()",
-        )
-        .bind(p.id.as_str())
-        .bind(&p.source)
-        .bind(p.kind.as_str())
-        .bind(&p.name)
-        .bind(&p.description)
-        .bind(p.pos.map(wkb::point))
-        .bind(p.ele)
-        .bind(p.circuit.as_ref().map(CircuitId::as_str))
-        .bind(p.commune.as_deref())
-        .bind(p.insee.as_ref().map(Insee::as_str))
-        .bind(encode_details(&p.details))
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(outcome)
+        let (inserted, _) = self.upsert_poi_batch(std::slice::from_ref(p)).await?;
+        Ok(if inserted == 1 {
+            Upsert::Inserted
+        } else {
+            Upsert::Updated
+        })
     }
 
     async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {

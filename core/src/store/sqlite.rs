@@ -577,31 +577,14 @@ impl ImportTx for SqliteImport {
         Ok(outcome)
     }
 
+    /// The bulk statement with one row: the same checks and the same SQL.
     async fn upsert_poi(&mut self, p: &Poi) -> StoreResult<Upsert> {
-        let outcome = self.existing("pois", p.id.as_str(), &p.source).await?;
-        sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee, details) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
-             description = excluded.description, lon = excluded.lon, lat = excluded.lat, ele = excluded.ele, \
-             circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             details = excluded.details, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-        )
-        .bind(p.id.as_str())
-        .bind(&p.source)
-        .bind(p.kind.as_str())
-        .bind(&p.name)
-        .bind(&p.description)
-        .bind(p.pos.map(LonLat::lon))
-        .bind(p.pos.map(LonLat::lat))
-        .bind(p.ele)
-        .bind(p.circuit.as_ref().map(CircuitId::as_str))
-        .bind(p.commune.as_deref())
-        .bind(p.insee.as_ref().map(Insee::as_str))
-        .bind(encode_details(&p.details))
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(outcome)
+        let (inserted, _) = self.upsert_poi_batch(std::slice::from_ref(p)).await?;
+        Ok(if inserted == 1 {
+            Upsert::Inserted
+        } else {
+            Upsert::Updated
+        })
     }
 
     async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {
