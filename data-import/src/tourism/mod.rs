@@ -371,6 +371,15 @@ mod tests {
             .join(rel)
     }
 
+    /// Writes `text` to a file named `name` in a fresh temporary folder (kept alive by
+    /// the returned guard).
+    pub(crate) fn write_temp(name: &str, text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
     /// Reads a file through [`read`], as the importer will.
     pub(crate) fn read_all(path: &Path) -> Result<Collect<Place>, Rejection> {
         let mut sink = Collect::default();

@@ -265,10 +265,7 @@ mod tests {
     use balade_core::PoiKind;
 
     fn write(xml: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.osm");
-        std::fs::write(&path, xml).unwrap();
-        (dir, path)
+        super::super::tests::write_temp("t.osm", xml)
     }
 
     #[test]

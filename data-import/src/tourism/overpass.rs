@@ -212,10 +212,7 @@ mod tests {
     use balade_core::PoiKind;
 
     fn write(json: &str) -> (tempfile::TempDir, std::path::PathBuf) {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.json");
-        std::fs::write(&path, json).unwrap();
-        (dir, path)
+        super::super::tests::write_temp("t.json", json)
     }
 
     #[test]
