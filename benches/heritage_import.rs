@@ -23,13 +23,8 @@ fn write_export(path: &std::path::Path) {
         "REF|TICO|DENO|COM|INSEE|ZONE|COOR|SCLE|DATE|HIST|PROT|STAT|"
     )
     .expect("write");
-    let mut state: u64 = 77;
-    let mut next = move |n: u64| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) % n
-    };
+    let mut rng = balade_core::store::testing::Lcg::new(77);
+    let mut next = move |n: u64| (rng.next_f64() * n as f64) as u64;
     for i in 0..NOTICES {
         let coor = if i % 10 == 9 {
             "X ; Y".to_owned()

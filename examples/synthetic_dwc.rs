@@ -13,13 +13,8 @@ fn main() {
         "occurrenceID\tscientificName\tvernacularName\ttaxonRank\tkingdom\tclass\tfamily\ttaxonID\teventDate\tdecimalLatitude\tdecimalLongitude\tcoordinateUncertaintyInMeters\tindividualCount\tbasisOfRecord"
     )
     .expect("write");
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move |n: u64| {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 33) % n
-    };
+    let mut rng = balade_core::store::testing::Lcg::new(0x2545_f491_4f6c_dd1d);
+    let mut next = move |n: u64| (rng.next_f64() * n as f64) as u64;
     for i in 0..rows {
         let taxon = next(500);
         let date = if i % 50 == 0 {
