@@ -6,21 +6,14 @@
 
 use balade_core::index::SpatialIndex;
 use balade_core::store::testing::{Lcg, synthetic_pois};
-use balade_core::{LonLat, PoiKind, PoiPoint};
+use balade_core::{LonLat, PoiKind};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
 fn synthetic_index(n: usize) -> SpatialIndex {
     let points = synthetic_pois(n, 77)
         .into_iter()
-        .filter_map(|p| {
-            Some(PoiPoint {
-                pos: p.pos?,
-                id: p.id,
-                kind: p.kind,
-                name: p.name,
-            })
-        })
+        .filter_map(|p| p.point())
         .collect();
     SpatialIndex::build(points, Vec::new())
 }

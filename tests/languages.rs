@@ -86,3 +86,44 @@ async fn texts_follow_the_language_asked_with_french_as_fallback() {
     let manifest = get(&format!("{sheet}/offline?lang=en"), None).await;
     assert_eq!(manifest["lang"], "en");
 }
+
+#[tokio::test]
+async fn poi_texts_follow_the_language_asked() {
+    let db = Db::new();
+    let file = shared_data("trails/geotrek-admin/trekking/apidae_poi_parser/a_poi.json");
+    let out = db.balade(&["import", "tourism", file.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let server = Server::start(&db, &[]);
+    let base = &server.base;
+    let near = "lon=3.372365&lat=45.392244&radius=50";
+    let fr = get(&format!("{base}/api/v1/pois/nearby?{near}"), None).await;
+    let hit = &fr["features"][0];
+    assert_eq!(hit["properties"]["name"], "Un point d'intérêt", "{fr}");
+    let en = get(&format!("{base}/api/v1/pois/nearby?{near}"), Some("en")).await;
+    assert_eq!(
+        en["features"][0]["properties"]["name"],
+        "A point of interest"
+    );
+
+    let id = hit["id"].as_str().expect("id");
+    let one = format!("{base}/api/v1/pois/{id}");
+    let fr = get(&one, None).await;
+    assert_eq!(
+        fr["properties"]["description"],
+        "La description courte en français."
+    );
+    for en in [
+        get(&format!("{one}?lang=en"), None).await,
+        get(&one, Some("en-US")).await,
+    ] {
+        assert_eq!(en["properties"]["name"], "A point of interest");
+        assert_eq!(
+            en["properties"]["description"],
+            "The short description in english."
+        );
+        // The answer is in one language: the other texts are not repeated.
+        assert!(en["properties"]["details"].get("translations").is_none());
+    }
+    let bad = reqwest::get(format!("{one}?lang=xx")).await.expect("get");
+    assert_eq!(bad.status(), 400);
+}

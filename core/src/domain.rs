@@ -380,6 +380,9 @@ pub struct PoiDetails {
     /// The source's fields as read (code → value), for provenance.
     #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub provenance: std::collections::BTreeMap<String, String>,
+    /// The POI's name and description in other languages than French (`summary` unused).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub translations: Translations,
 }
 
 impl PoiDetails {
@@ -633,8 +636,51 @@ pub struct Media {
 pub struct PoiPoint {
     pub id: PoiId,
     pub kind: PoiKind,
+    /// The French name.
     pub name: String,
     pub pos: LonLat,
+    /// The name in other languages (language code, name); usually empty.
+    pub names: Vec<(String, String)>,
+}
+
+impl PoiPoint {
+    /// The name in `lang`, or the French one.
+    pub fn name_in(&self, lang: &str) -> &str {
+        self.names
+            .iter()
+            .find(|(l, _)| l == lang)
+            .map_or(&self.name, |(_, n)| n)
+    }
+}
+
+impl Poi {
+    /// What the spatial index holds of the POI; `None` when it has no position.
+    pub fn point(&self) -> Option<PoiPoint> {
+        Some(PoiPoint {
+            id: self.id.clone(),
+            kind: self.kind,
+            name: self.name.clone(),
+            pos: self.pos?,
+            names: (self.details.translations.iter())
+                .filter_map(|(lang, t)| Some((lang.clone(), t.name.clone()?)))
+                .collect(),
+        })
+    }
+
+    /// The POI with its name and description in `lang` where it has them (French stays
+    /// for a missing text), and no other translations: what an answer in `lang` shows.
+    pub fn in_language(mut self, lang: &str) -> Self {
+        if let Some(t) = self.details.translations.remove(lang) {
+            if let Some(name) = t.name {
+                self.name = name;
+            }
+            if let Some(description) = t.description {
+                self.description = description;
+            }
+        }
+        self.details.translations.clear();
+        self
+    }
 }
 
 #[cfg(test)]

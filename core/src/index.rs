@@ -220,6 +220,7 @@ mod tests {
             kind,
             name: format!("POI {i}"),
             pos: ll(lon, lat),
+            names: Vec::new(),
         }
     }
 

@@ -175,6 +175,7 @@ fn place_to_poi(p: Place) -> Poi {
             website: p.website,
             wheelchair: p.wheelchair,
             provenance: p.provenance,
+            translations: p.translations,
             ..PoiDetails::default()
         },
     }
@@ -357,6 +358,10 @@ pub async fn import_demo(store: &dyn Store, fixtures: &Path) -> Result<ImportRep
         let list = list.is_file().then_some(list.as_path());
         report
             .absorb(import_biodiversity(store, &[observations], list, &options, &mut sink).await?);
+    }
+    let tourism = fixtures.join("tourism");
+    if tourism.is_dir() {
+        report.absorb(import_tourism(store, &[tourism], &options, &mut sink).await?);
     }
     Ok(report)
 }

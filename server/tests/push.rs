@@ -55,7 +55,12 @@ fn open_limits() -> PushLimits {
 }
 
 async fn connect(addr: SocketAddr) -> Ws {
-    tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/push"))
+    connect_to(addr, "").await
+}
+
+/// A session opened with `query` (`?lang=en`, or empty).
+async fn connect_to(addr: SocketAddr, query: &str) -> Ws {
+    tokio_tungstenite::connect_async(format!("ws://{addr}/api/v1/push{query}"))
         .await
         .expect("connect")
         .0
@@ -162,6 +167,45 @@ async fn each_poi_reached_once_and_vague_fixes_ignored() {
             .as_str()
             .is_some_and(|e| e.contains("latitude 123")),
         "{bad:?}"
+    );
+}
+
+#[tokio::test]
+async fn names_come_in_the_session_language() {
+    let s = server(open_limits()).await;
+    // A demo place with a name in English.
+    let target = s
+        .store
+        .poi_points()
+        .await
+        .expect("points")
+        .into_iter()
+        .find(|p| {
+            p.names
+                .iter()
+                .any(|(l, n)| l == "en" && n.contains("car park"))
+        })
+        .expect("a demo place named in English");
+    let at = json!({ "lon": target.pos.lon(), "lat": target.pos.lat(), "accuracy": 5.0 });
+    let name_of = |messages: Vec<Value>| {
+        messages
+            .into_iter()
+            .find(|m| m["id"] == target.id.as_str())
+            .map(|m| m["name"].clone())
+    };
+    let mut en = connect_to(s.addr, "?lang=en").await;
+    let english = name_of(exchange(&mut en, std::slice::from_ref(&at)).await);
+    assert_eq!(english, Some(json!(target.name_in("en"))));
+    let mut fr = connect(s.addr).await;
+    let french = name_of(exchange(&mut fr, std::slice::from_ref(&at)).await);
+    assert_eq!(french, Some(json!(target.name)));
+    assert_ne!(english, french);
+    // An unknown language is refused before the upgrade.
+    let refused =
+        tokio_tungstenite::connect_async(format!("ws://{}/api/v1/push?lang=xx", s.addr)).await;
+    assert!(
+        matches!(&refused, Err(tokio_tungstenite::tungstenite::Error::Http(r)) if r.status() == 400),
+        "{refused:?}"
     );
 }
 

@@ -187,7 +187,7 @@ impl Store for PostgresStore {
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
         let found = sqlx::query(
-            "SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb FROM pois WHERE geom IS NOT NULL",
+            "SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, (details->'translations')::text AS names FROM pois WHERE geom IS NOT NULL",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -208,8 +208,8 @@ impl Store for PostgresStore {
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
         let limit = i64::try_from(limit).unwrap_or(i64::MAX / 2);
         let found = sqlx::query(
-            "SELECT id, kind, name, pos_wkb, distance_m FROM ( \
-               SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, \
+            "SELECT id, kind, name, pos_wkb, names, distance_m FROM ( \
+               SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, (details->'translations')::text AS names, \
                ST_Distance(geom::geography, ST_GeomFromWKB($1, 4326)::geography) AS distance_m \
                FROM pois \
                WHERE ST_DWithin(geom::geography, ST_GeomFromWKB($1, 4326)::geography, $2 * 1.005, false) \
@@ -242,10 +242,10 @@ impl Store for PostgresStore {
         let found = sqlx::query(
             "WITH pieces AS ( \
                SELECT ST_Subdivide(ST_GeomFromWKB($1, 4326), 8)::geography AS g) \
-             SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, \
+             SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, (details->'translations')::text AS names, \
              min(ST_Distance(p.geom::geography, pieces.g)) AS distance_m \
              FROM pieces JOIN pois p ON ST_DWithin(p.geom::geography, pieces.g, $2) \
-             GROUP BY id, kind, name, geom ORDER BY distance_m, id",
+             GROUP BY id, kind, name, geom, details ORDER BY distance_m, id",
         )
         .bind(line)
         .bind(width_m)

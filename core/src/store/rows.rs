@@ -6,7 +6,7 @@ use super::codec::{decode_list, decode_polygons, decode_trace};
 use super::{StoreError, StoreResult};
 use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Media, MediaOwner, Observation,
-    Poi, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats,
+    Poi, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats, Translations,
 };
 use sqlx::Row;
 use std::str::FromStr;
@@ -218,6 +218,14 @@ pub(super) fn poi_point(row: &(impl Fields + Positions)) -> StoreResult<PoiPoint
         kind: parse(row, "kind")?,
         name: row.text("name")?,
         pos: row.point("pos")?,
+        names: match row.opt_text("names")? {
+            Some(json) => serde_json::from_str::<Translations>(&json)
+                .map_err(|e| StoreError::Corrupt(format!("details.translations: {e}")))?
+                .into_iter()
+                .filter_map(|(lang, t)| Some((lang, t.name?)))
+                .collect(),
+            None => Vec::new(),
+        },
     })
 }
 

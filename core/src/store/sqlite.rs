@@ -80,7 +80,7 @@ fn degree_box(w: f64, e: f64, s: f64, n: f64, margin_m: f64) -> [f64; 4] {
 impl SqliteStore {
     async fn pois_in_box(&self, [w, e, s, n]: [f64; 4]) -> StoreResult<Vec<PoiPoint>> {
         let found = sqlx::query(
-            "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat FROM pois \
+            "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat, json_extract(details, '$.translations') AS names FROM pois \
              WHERE lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?",
         )
         .bind(s)
@@ -209,7 +209,7 @@ impl Store for SqliteStore {
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
         let found = sqlx::query(
-            "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat FROM pois WHERE lon IS NOT NULL",
+            "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat, json_extract(details, '$.translations') AS names FROM pois WHERE lon IS NOT NULL",
         )
         .fetch_all(&self.pool)
         .await?;

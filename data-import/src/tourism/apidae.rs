@@ -21,7 +21,7 @@
 //! DataTourisme reads `@id`, `@type`, `rdfs:label`, `rdfs:comment` and the first
 //! `isLocatedAt` (`schema:geo`, `schema:address`); its other properties are not read.
 
-use super::{Place, element_rejection, point};
+use super::{Place, element_rejection, english, point};
 use crate::report::Rejection;
 use crate::stream::Sink;
 use balade_core::PoiKind;
@@ -234,6 +234,20 @@ fn apidae(o: &Value) -> Result<Option<Place>, Fault> {
     };
     let phone = keep("informations.moyensCommunication.201", mean(201));
     let website = keep("informations.moyensCommunication.205", mean(205));
+    let english_description = [
+        "presentation.descriptifCourt.libelleEn",
+        "presentation.descriptifDetaille.libelleEn",
+    ]
+    .iter()
+    .filter_map(|field| keep(field, text_at(o, field)))
+    .map(|t| plain_text(&t))
+    .filter(|t| !t.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n\n");
+    let translations = english(
+        keep("nom.libelleEn", text_at(o, "nom.libelleEn")),
+        Some(english_description),
+    );
     Ok(Some(Place {
         key: format!("apidae:{id}"),
         kind,
@@ -246,7 +260,21 @@ fn apidae(o: &Value) -> Result<Option<Place>, Fault> {
         wheelchair: None,
         commune,
         provenance,
+        translations,
     }))
+}
+
+/// A JSON-LD value tagged with `lang` (`{"en": [...]}`, or `{"@language": "en", …}` in a
+/// list); untagged values are not taken for a translation.
+fn ld_text_in(v: &Value, lang: &str) -> Option<String> {
+    match v {
+        Value::Array(items) => items.iter().find_map(|i| ld_text_in(i, lang)),
+        Value::Object(o) if o.get("@language").and_then(Value::as_str) == Some(lang) => {
+            o.get("@value").and_then(ld_text)
+        }
+        Value::Object(o) => o.get(lang).and_then(ld_text),
+        _ => None,
+    }
 }
 
 /// A JSON-LD value as text: a string, `{"@value": …}`, `{"fr": [...]}`, or the first of a
@@ -403,6 +431,10 @@ fn datatourisme(o: &Value) -> Result<Option<Place>, Fault> {
         wheelchair: None,
         commune,
         provenance,
+        translations: english(
+            o.get("rdfs:label").and_then(|v| ld_text_in(v, "en")),
+            o.get("rdfs:comment").and_then(|v| ld_text_in(v, "en")),
+        ),
     }))
 }
 
@@ -470,6 +502,14 @@ mod tests {
             );
             assert_eq!(poi.description, "La description courte en français.");
             assert!(near(poi.pos, 3.372365, 45.392244));
+            let en = &poi.translations["en"];
+            assert_eq!(
+                (en.name.as_deref(), en.description.as_deref()),
+                (
+                    Some("A point of interest"),
+                    Some("The short description in english.")
+                )
+            );
         }
         let dir = "trails/geotrek-admin/trekking/apidae_service_parser/";
         let sink = read_all(&data(&format!("{dir}service.json"))).unwrap();
@@ -568,6 +608,12 @@ mod tests {
         );
         assert_eq!(hotel.description, "Au centre du village.");
         assert_eq!(hotel.commune.as_deref(), Some("Moret"));
+        // English label, no English comment: the description falls back to French.
+        let en = &hotel.translations["en"];
+        assert_eq!(
+            (en.name.as_deref(), en.description.as_deref()),
+            (Some("Post Hotel"), None)
+        );
         assert!(near(hotel.pos, 2.95, 48.37));
         assert_eq!(sink.rejections.len(), 1);
         assert_eq!(

@@ -41,6 +41,33 @@ pub struct Place {
     pub commune: Option<String>,
     /// The source's tags / fields as read (key → value, strings), for provenance.
     pub provenance: std::collections::BTreeMap<String, String>,
+    /// Name and description in other languages, when the source gives them.
+    pub translations: balade_core::Translations,
+}
+
+/// The English texts a source gives (plain text), as translations: none when it gives
+/// neither.
+pub(crate) fn english(
+    name: Option<String>,
+    description: Option<String>,
+) -> balade_core::Translations {
+    let clean = |t: Option<String>| {
+        t.map(|t| balade_core::text::plain_text(&t))
+            .filter(|t| !t.is_empty())
+    };
+    let (name, description) = (clean(name), clean(description));
+    let mut out = balade_core::Translations::new();
+    if name.is_some() || description.is_some() {
+        out.insert(
+            "en".to_owned(),
+            balade_core::Translation {
+                name,
+                summary: None,
+                description,
+            },
+        );
+    }
+    out
 }
 
 /// JSON sources are read whole: above this size they are refused.

@@ -92,49 +92,49 @@ pub fn kind(tags: &BTreeMap<String, String>) -> Option<PoiKind> {
     classify(tags).map(|(kind, _, _)| kind)
 }
 
-/// A short French label for an unnamed place, from the tag that classified it.
-pub fn label(key: &str, value: &str) -> &'static str {
+/// Short labels (French, English) for an unnamed place, from the tag that classified it.
+pub fn label(key: &str, value: &str) -> (&'static str, &'static str) {
     match (key, value) {
-        ("tourism", "hotel") => "Hôtel",
-        ("tourism", "guest_house") => "Chambre d'hôtes",
-        ("tourism", "chalet") => "Chalet",
-        ("tourism", "camp_site") => "Camping",
-        ("tourism", "alpine_hut") => "Refuge",
-        ("tourism", "hostel") => "Auberge de jeunesse",
-        ("tourism", "motel") => "Motel",
-        ("tourism", "apartment") => "Meublé de tourisme",
-        ("tourism", "viewpoint") => "Point de vue",
-        ("tourism", "information") => "Information touristique",
-        ("amenity", "restaurant") => "Restaurant",
-        ("amenity", "cafe") => "Café",
-        ("amenity", "bar") => "Bar",
-        ("amenity", "fast_food") => "Restauration rapide",
-        ("amenity", "pub") => "Pub",
-        ("amenity", "ice_cream") => "Glacier",
-        ("amenity", "fuel") => "Station-service",
-        ("amenity", "atm") => "Distributeur de billets",
-        ("amenity", "bank") => "Banque",
-        ("amenity", "pharmacy") => "Pharmacie",
-        ("amenity", "toilets") => "Toilettes",
-        ("amenity", "drinking_water") => "Point d'eau potable",
-        ("amenity", "parking") => "Parking",
-        ("amenity", "post_office") => "Bureau de poste",
-        ("amenity", "charging_station") => "Borne de recharge",
-        ("shop", "bakery") => "Boulangerie",
-        ("shop", "supermarket") => "Supermarché",
-        ("shop", "convenience") => "Épicerie",
-        ("shop", "butcher") => "Boucherie",
-        ("shop", _) => "Commerce",
-        ("historic", "castle") => "Château",
-        ("historic", "ruins") => "Ruines",
-        ("historic", "memorial") => "Mémorial",
-        ("historic", "monument") => "Monument",
-        ("historic", "wayside_cross") => "Croix",
-        ("historic", "wayside_shrine") => "Oratoire",
-        ("historic", "archaeological_site") => "Site archéologique",
-        ("historic", "church" | "chapel") => "Chapelle",
-        ("historic", _) => "Site historique",
-        _ => "Lieu",
+        ("tourism", "hotel") => ("Hôtel", "Hotel"),
+        ("tourism", "guest_house") => ("Chambre d'hôtes", "Guest house"),
+        ("tourism", "chalet") => ("Chalet", "Chalet"),
+        ("tourism", "camp_site") => ("Camping", "Campsite"),
+        ("tourism", "alpine_hut") => ("Refuge", "Mountain hut"),
+        ("tourism", "hostel") => ("Auberge de jeunesse", "Hostel"),
+        ("tourism", "motel") => ("Motel", "Motel"),
+        ("tourism", "apartment") => ("Meublé de tourisme", "Holiday apartment"),
+        ("tourism", "viewpoint") => ("Point de vue", "Viewpoint"),
+        ("tourism", "information") => ("Information touristique", "Tourist information"),
+        ("amenity", "restaurant") => ("Restaurant", "Restaurant"),
+        ("amenity", "cafe") => ("Café", "Café"),
+        ("amenity", "bar") => ("Bar", "Bar"),
+        ("amenity", "fast_food") => ("Restauration rapide", "Fast food"),
+        ("amenity", "pub") => ("Pub", "Pub"),
+        ("amenity", "ice_cream") => ("Glacier", "Ice cream"),
+        ("amenity", "fuel") => ("Station-service", "Fuel station"),
+        ("amenity", "atm") => ("Distributeur de billets", "Cash machine"),
+        ("amenity", "bank") => ("Banque", "Bank"),
+        ("amenity", "pharmacy") => ("Pharmacie", "Pharmacy"),
+        ("amenity", "toilets") => ("Toilettes", "Toilets"),
+        ("amenity", "drinking_water") => ("Point d'eau potable", "Drinking water"),
+        ("amenity", "parking") => ("Parking", "Car park"),
+        ("amenity", "post_office") => ("Bureau de poste", "Post office"),
+        ("amenity", "charging_station") => ("Borne de recharge", "Charging station"),
+        ("shop", "bakery") => ("Boulangerie", "Bakery"),
+        ("shop", "supermarket") => ("Supermarché", "Supermarket"),
+        ("shop", "convenience") => ("Épicerie", "Grocery"),
+        ("shop", "butcher") => ("Boucherie", "Butcher"),
+        ("shop", _) => ("Commerce", "Shop"),
+        ("historic", "castle") => ("Château", "Castle"),
+        ("historic", "ruins") => ("Ruines", "Ruins"),
+        ("historic", "memorial") => ("Mémorial", "Memorial"),
+        ("historic", "monument") => ("Monument", "Monument"),
+        ("historic", "wayside_cross") => ("Croix", "Wayside cross"),
+        ("historic", "wayside_shrine") => ("Oratoire", "Wayside shrine"),
+        ("historic", "archaeological_site") => ("Site archéologique", "Archaeological site"),
+        ("historic", "church" | "chapel") => ("Chapelle", "Chapel"),
+        ("historic", _) => ("Site historique", "Historic site"),
+        _ => ("Lieu", "Place"),
     }
 }
 
@@ -145,12 +145,15 @@ pub fn place(key: &str, tags: &BTreeMap<String, String>, pos: LonLat) -> Option<
     let first = |keys: &[&str]| keys.iter().find_map(|k| text(k)).map(str::to_owned);
     let name = first(&["name", "name:fr"])
         .map(|n| plain_text(&n))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| label(tag, val).to_owned());
+        .filter(|n| !n.is_empty());
+    let (label_fr, label_en) = label(tag, val);
+    // An unnamed place is named by its labels in both languages; a named one is
+    // translated only when the tags say how.
+    let name_en = first(&["name:en"]).or_else(|| name.is_none().then(|| label_en.to_owned()));
     Some(Place {
         key: key.to_owned(),
         kind,
-        name,
+        name: name.unwrap_or_else(|| label_fr.to_owned()),
         description: text("description").map(plain_text).unwrap_or_default(),
         pos,
         opening_hours: first(&["opening_hours"]),
@@ -159,6 +162,7 @@ pub fn place(key: &str, tags: &BTreeMap<String, String>, pos: LonLat) -> Option<
         wheelchair: first(&["wheelchair"]),
         commune: first(&["addr:city"]),
         provenance: tags.clone(),
+        translations: super::english(name_en, first(&["description:en"])),
     })
 }
 
@@ -219,12 +223,13 @@ mod tests {
     }
 
     #[test]
-    fn an_unnamed_atm_gets_a_french_label() {
+    fn an_unnamed_atm_gets_a_label_in_each_language() {
         let p = place("osm:node/1", &tags(&[("amenity", "atm")]), at()).unwrap();
         assert_eq!(
             (p.name.as_str(), p.kind),
             ("Distributeur de billets", PoiKind::Practical)
         );
+        assert_eq!(p.translations["en"].name.as_deref(), Some("Cash machine"));
         let p = place(
             "osm:node/2",
             &tags(&[("amenity", "drinking_water"), ("name", " ")]),
@@ -248,6 +253,7 @@ mod tests {
             ("wheelchair", "limited"),
             ("addr:city", "Moret-Loing-et-Orvanne"),
             ("description", "Au <b>bord</b> du Loing"),
+            ("name:en", "Loing <i>Hotel</i>"),
         ]);
         let p = place("osm:way/45", &t, at()).unwrap();
         assert_eq!(p.name, "Hôtel du Loing");
@@ -257,7 +263,12 @@ mod tests {
         assert_eq!(p.wheelchair.as_deref(), Some("limited"));
         assert_eq!(p.commune.as_deref(), Some("Moret-Loing-et-Orvanne"));
         assert_eq!(p.description, "Au bord du Loing");
-        assert_eq!(p.provenance.len(), 9);
+        let en = &p.translations["en"];
+        assert_eq!(
+            (en.name.as_deref(), en.description.as_deref()),
+            (Some("Loing Hotel"), None)
+        );
+        assert_eq!(p.provenance.len(), 10);
         let named = tags(&[("tourism", "hotel"), ("name", "A"), ("name:fr", "B")]);
         assert_eq!(place("k", &named, at()).unwrap().name, "A");
     }

@@ -474,7 +474,7 @@ pub fn sheet_of(
     let locator = TraceLocator::new(&circuit.trace);
     let mut along: Vec<PoiAlong> = pois
         .into_iter()
-        .filter_map(|p| Some((p.pos?, p)))
+        .filter_map(|p| Some((p.pos?, p.in_language(lang))))
         .map(|(pos, p)| {
             let loc = locator.locate(pos);
             PoiAlong {
@@ -569,14 +569,14 @@ pub fn profile_of(trace: &Trace) -> Vec<[f64; 2]> {
         .collect()
 }
 
-/// The trace as a file to save.
+/// The trace as a file to save, with the sheet's POIs as waypoints or placemarks.
 #[utoipa::path(get, path = "/api/v1/circuits/{id}/download", tag = "circuits",
     params(("id" = String, Path, description = "Circuit id"),
            ("format" = Option<String>, Query, description = "`gpx` (default), `kml` or `geojson`")),
     responses((status = 200, description = "The file, with a Content-Disposition naming it"),
               (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn download(
-    State(store): State<Arc<dyn Store>>,
+    State(state): State<AppState>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Response> {
@@ -585,8 +585,9 @@ pub async fn download(
     let format = p
         .get::<formats::Format>("format")?
         .unwrap_or(formats::Format::Gpx);
-    let circuit = load(store.as_ref(), &id).await?;
-    let pois = store.circuit_pois(&circuit.id).await?;
+    let circuit = load(state.store.as_ref(), &id).await?;
+    // The same places as the sheet: the circuit's own and those beside its trace.
+    let pois = pois_of_sheet(&state, &state.catalog.current(), &circuit).await?;
     let body = formats::render(format, &circuit, &pois)?;
     let disposition = formats::content_disposition(&circuit.name, format.extension());
     Ok((

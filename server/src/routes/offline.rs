@@ -253,7 +253,7 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
         };
         let url = format!("/api/v1/pois/{}", poi.id);
         let poi_media = store.media_of(&MediaOwner::Poi(poi.id.clone())).await?;
-        let body = to_json(&feature_of(poi, &poi_media))?;
+        let body = to_json(&feature_of(poi.in_language(lang), &poi_media))?;
         media_items.extend(poi_media);
         parts.push(part(
             "poi",

@@ -2,12 +2,13 @@
 
 use crate::catalog::SharedCatalog;
 use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::lang;
 use crate::query::Params;
 use crate::routes::media::{MediaItem, item as media_item};
 use crate::routes::{PointGeometry, parse_id, round1};
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::store::Store;
 use balade_core::{LonLat, Media, MediaOwner, Poi, PoiDetails, PoiId, PoiKind};
@@ -35,10 +36,15 @@ pub struct NearbyQuery {
     /// Only these kinds; repeatable.
     #[param(value_type = Option<Vec<String>>)]
     pub kind: Vec<PoiKind>,
+    /// Language of the names (`fr`, `en`; default from `Accept-Language`, else French).
+    pub lang: Option<String>,
 }
 
 impl NearbyQuery {
-    fn from_query(raw: Option<&str>) -> ApiResult<(LonLat, f64, usize, Vec<PoiKind>)> {
+    fn from_query(
+        raw: Option<&str>,
+        headers: &HeaderMap,
+    ) -> ApiResult<(LonLat, f64, usize, Vec<PoiKind>, &'static str)> {
         let p = Params::parse(raw)?;
         p.only(&["lon", "lat", "radius", "limit", "kind", "lang"])?;
         let lon = p
@@ -50,7 +56,8 @@ impl NearbyQuery {
         let at = LonLat::new(lon, lat).map_err(|e| ApiError::BadRequest(e.to_string()))?;
         let radius = p.number("radius", 0.0..=MAX_RADIUS_M, DEFAULT_RADIUS_M)?;
         let limit = p.number("limit", 1.0..=MAX_LIMIT as f64, DEFAULT_LIMIT as f64)? as usize;
-        Ok((at, radius, limit, p.all("kind")?))
+        let lang = lang::pick(p.text("lang"), headers)?;
+        Ok((at, radius, limit, p.all("kind")?, lang))
     }
 }
 
@@ -85,8 +92,9 @@ pub struct NearbyCollection<'a> {
 pub async fn nearby(
     State(catalog): State<SharedCatalog>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (at, radius, limit, kinds) = NearbyQuery::from_query(raw.as_deref())?;
+    let (at, radius, limit, kinds, lang) = NearbyQuery::from_query(raw.as_deref(), &headers)?;
     let catalog = catalog.current();
     let features: Vec<NearbyFeature<'_>> = catalog
         .index
@@ -98,7 +106,7 @@ pub async fn nearby(
             geometry: PointGeometry::of(h.item.pos),
             properties: NearbyProperties {
                 id: h.item.id.as_str(),
-                name: &h.item.name,
+                name: h.item.name_in(lang),
                 kind: h.item.kind.as_str(),
                 distance_m: round1(h.distance_m),
             },
@@ -152,19 +160,25 @@ pub struct PoiFeature {
 
 /// One POI with its content.
 #[utoipa::path(get, path = "/api/v1/pois/{id}", tag = "pois",
-    params(("id" = String, Path, description = "POI id")),
+    params(("id" = String, Path, description = "POI id"),
+           ("lang" = Option<String>, Query, description = "Language of the texts (`fr`, `en`; default from `Accept-Language`, else French)")),
     responses((status = 200, body = PoiFeature), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn one(
     State(store): State<Arc<dyn Store>>,
     Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> ApiResult<Json<PoiFeature>> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["lang"])?;
+    let lang = lang::pick(p.text("lang"), &headers)?;
     let id: PoiId = parse_id(&id)?;
     let poi = store
         .poi(&id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no POI `{id}`")))?;
     let media = store.media_of(&MediaOwner::Poi(poi.id.clone())).await?;
-    Ok(Json(feature_of(poi, &media)))
+    Ok(Json(feature_of(poi.in_language(lang), &media)))
 }
 
 /// What `GET /api/v1/pois/{id}` answers for a POI.

@@ -4,7 +4,8 @@
 //!
 //! - A fix is `{"lon": …, "lat": …, "accuracy": …}` (metres; `t`, seconds, optional).
 //! - Without a circuit, the server sends each POI once per session when the walker is
-//!   within its trigger radius: `{"type":"poi","id","name","kind","distance_m"}`, and
+//!   within its trigger radius: `{"type":"poi","id","name","kind","distance_m"}` (the
+//!   name in the session's language: `?lang=` or `Accept-Language` of the upgrade), and
 //!   each landscape unit once when the walker enters it: `{"type":"landscape","id","name"}`.
 //! - After `{"circuit": "ID"}`, the session follows that circuit with the guidance state
 //!   machine and forwards all its events (POIs, off route, back on route, landscapes),
@@ -15,11 +16,14 @@
 //!   [`PushLimits::max_sessions`] run at once (more get 503 before the upgrade).
 
 use crate::error::ApiError;
+use crate::lang;
+use crate::query::Params;
 use crate::routes::circuits::load;
 use crate::routes::offline::OFFLINE_CORRIDOR_M;
 use crate::state::AppState;
-use axum::extract::State;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{RawQuery, State};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use balade_core::LonLat;
 use balade_core::guidance::{
@@ -97,8 +101,13 @@ const MAX_TRIGGER_M: f64 = 150.0;
               (status = 503, body = crate::error::ErrorBody, description = "Too many sessions")))]
 pub async fn push(
     State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Result<Response, ApiError> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["lang"])?;
+    let lang = lang::pick(p.text("lang"), &headers)?;
     let permit = state
         .push
         .slots
@@ -110,7 +119,7 @@ pub async fn push(
         .max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
         .on_upgrade(move |socket| async move {
-            session(socket, state, limits).await;
+            session(socket, state, limits, lang).await;
             drop(permit);
         }))
 }
@@ -152,7 +161,7 @@ async fn send(socket: &mut WebSocket, value: serde_json::Value) -> bool {
         .is_ok()
 }
 
-async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits) {
+async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits, lang: &str) {
     let mut sent: HashSet<String> = HashSet::new();
     let mut entered: HashSet<String> = HashSet::new();
     let mut guide: Option<Guide> = None;
@@ -221,7 +230,7 @@ async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits) {
                     };
                     match guide.as_mut() {
                         Some(g) => guided(g, fix),
-                        None => reached(&state, fix, &mut sent, &mut entered),
+                        None => reached(&state, fix, lang, &mut sent, &mut entered),
                     }
                 }
             },
@@ -239,6 +248,7 @@ async fn session(mut socket: WebSocket, state: AppState, limits: PushLimits) {
 fn reached(
     state: &AppState,
     fix: Fix,
+    lang: &str,
     sent: &mut HashSet<String>,
     entered: &mut HashSet<String>,
 ) -> Vec<serde_json::Value> {
@@ -254,7 +264,7 @@ fn reached(
         .filter(|h| h.distance_m <= default_trigger_radius_m(h.item.kind))
         .filter(|h| sent.insert(h.item.id.to_string()))
         .map(|h| {
-            json!({ "type": "poi", "id": h.item.id.as_str(), "name": h.item.name, "kind": h.item.kind.as_str(),
+            json!({ "type": "poi", "id": h.item.id.as_str(), "name": h.item.name_in(lang), "kind": h.item.kind.as_str(),
                     "distance_m": (h.distance_m * 10.0).round() / 10.0 })
         })
         .collect();
