@@ -58,6 +58,7 @@ fn circuit(
         practice,
         themes,
         communes,
+        intercommunalities: Vec::new(),
         duration_min: duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
         difficulty: difficulty(stats.length_m, stats.ascent_m),
         circuit_type: circuit_type(&trace),

@@ -6,8 +6,8 @@ use balade_core::{CircuitId, MediaKind, MediaOwner, PoiId};
 use balade_import::heritage::HeritageOptions;
 use balade_import::media::{AttachError, Credits, MediaSource};
 use balade_import::{
-    ImportOptions, import_biodiversity, import_circuits, import_demo, import_gpx, import_heritage,
-    import_landscapes, import_tourism,
+    ImportOptions, import_biodiversity, import_circuits, import_communes, import_demo, import_gpx,
+    import_heritage, import_landscapes, import_tourism,
 };
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
@@ -182,6 +182,20 @@ enum ImportCommand {
     /// Names come from `name`/`nom`, texts from `description`/`texte`, keys from
     /// `id`/`code` (else the feature id, else the name). Coordinates in WGS84 lon/lat.
     Landscapes {
+        /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Import the good features of a file that has bad ones.
+        #[arg(long)]
+        partial: bool,
+    },
+    /// Commune boundaries (GeoJSON Polygon/MultiPolygon), with their intercommunality.
+    ///
+    /// Codes from `code`/`insee`/`INSEE_COM`, names from `nom`/`NOM`, the
+    /// intercommunality from `epci`/`NOM_EPCI` (else `SIREN_EPCI`/`codeEpci`). WGS84, or
+    /// the projection a `crs` member names (Lambert 93…). Every circuit's communes and
+    /// intercommunalities are then computed from its trace.
+    Communes {
         /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -441,6 +455,9 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import(ImportCommand::Landscapes { paths, partial }) => {
             import(store, paths, partial, Source::Landscapes).await
         }
+        Command::Import(ImportCommand::Communes { paths, partial }) => {
+            import(store, paths, partial, Source::Communes).await
+        }
         Command::Import(ImportCommand::Gpx { paths, partial }) => {
             import(store, paths, partial, Source::Gpx).await
         }
@@ -496,6 +513,7 @@ enum Source {
     Gpx,
     Circuits,
     Landscapes,
+    Communes,
     Heritage(HeritageOptions),
     Tourism,
     /// With the sensitivity list to load first, if any.
@@ -517,6 +535,7 @@ async fn import(
         Source::Gpx => import_gpx(store.as_ref(), &paths, &options, &mut out).await,
         Source::Circuits => import_circuits(store.as_ref(), &paths, &options, &mut out).await,
         Source::Landscapes => import_landscapes(store.as_ref(), &paths, &options, &mut out).await,
+        Source::Communes => import_communes(store.as_ref(), &paths, &options, &mut out).await,
         Source::Heritage(h) => {
             import_heritage(store.as_ref(), &paths, &options, &h, &mut out).await
         }

@@ -257,7 +257,11 @@ pub struct Circuit {
     pub description: String,
     pub practice: Practice,
     pub themes: Vec<String>,
+    /// Communes crossed, in walking order: computed from the trace where commune
+    /// boundaries are known ([`Circuit::locate`]), else as the source gives them.
     pub communes: Vec<String>,
+    /// Intercommunalities of the communes crossed (empty without boundaries).
+    pub intercommunalities: Vec<String>,
     pub trace: Trace,
     pub stats: TraceStats,
     pub duration_min: u32,
@@ -318,6 +322,7 @@ pub struct CircuitSummary {
     pub practice: Practice,
     pub themes: Vec<String>,
     pub communes: Vec<String>,
+    pub intercommunalities: Vec<String>,
     pub start: LonLat,
     pub stats: TraceStats,
     pub duration_min: u32,
@@ -403,25 +408,29 @@ pub struct Landscape {
     pub polygons: Vec<Vec<Vec<LonLat>>>,
 }
 
-impl Landscape {
-    /// Whether `p` lies inside the unit: inside an outer ring and outside its holes
-    /// (ray casting on lon/lat, as the guidance rules do).
-    pub fn contains(&self, p: LonLat) -> bool {
-        self.polygons.iter().any(|rings| {
+/// Something drawn on the map as polygons with holes: a landscape unit, a commune.
+pub trait Area {
+    /// Polygons, each an outer ring then its holes; rings are closed or not.
+    fn polygons(&self) -> &[Vec<Vec<LonLat>>];
+
+    /// Whether `p` lies inside: inside an outer ring and outside its holes (ray casting
+    /// on lon/lat, as the guidance rules do).
+    fn contains(&self, p: LonLat) -> bool {
+        self.polygons().iter().any(|rings| {
             rings.first().is_some_and(|outer| in_ring(p, outer))
                 && !rings[1..].iter().any(|hole| in_ring(p, hole))
         })
     }
 
     /// `[west, south, east, north]`.
-    pub fn bbox(&self) -> [f64; 4] {
+    fn bbox(&self) -> [f64; 4] {
         let mut b = [
             f64::INFINITY,
             f64::INFINITY,
             f64::NEG_INFINITY,
             f64::NEG_INFINITY,
         ];
-        for p in self.polygons.iter().flatten().flatten() {
+        for p in self.polygons().iter().flatten().flatten() {
             b = [
                 b[0].min(p.lon()),
                 b[1].min(p.lat()),
@@ -430,6 +439,81 @@ impl Landscape {
             ];
         }
         b
+    }
+}
+
+impl Area for Landscape {
+    fn polygons(&self) -> &[Vec<Vec<LonLat>>] {
+        &self.polygons
+    }
+}
+
+/// The areas a trace passes through, in the order it enters them. Areas whose box
+/// misses the trace's box are never tested point by point, and the area the last point
+/// fell in is tried first: consecutive points mostly share one.
+pub fn areas_crossed<'a, A: Area>(areas: &'a [A], trace: &Trace) -> Vec<&'a A> {
+    let mut tb = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in trace.points() {
+        let (x, y) = (p.pos.lon(), p.pos.lat());
+        tb = [tb[0].min(x), tb[1].min(y), tb[2].max(x), tb[3].max(y)];
+    }
+    let near: Vec<(usize, [f64; 4])> = areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i, a.bbox()))
+        .filter(|(_, b)| b[0] <= tb[2] && b[2] >= tb[0] && b[1] <= tb[3] && b[3] >= tb[1])
+        .collect();
+    let mut crossed: Vec<usize> = Vec::new();
+    for p in trace.points() {
+        let (x, y) = (p.pos.lon(), p.pos.lat());
+        for (i, b) in &near {
+            let in_box = b[0] <= x && x <= b[2] && b[1] <= y && y <= b[3];
+            if in_box && !crossed.contains(i) && areas[*i].contains(p.pos) {
+                crossed.push(*i);
+            }
+        }
+    }
+    crossed.into_iter().map(|i| &areas[i]).collect()
+}
+
+/// A commune (municipality) with its boundary and the intercommunality (EPCI) it
+/// belongs to: what places circuits in the territory's administrative map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commune {
+    pub code: Insee,
+    pub name: String,
+    /// The intercommunality by name: "Communauté d'agglomération du Pays de Fontainebleau".
+    pub intercommunality: Option<String>,
+    pub polygons: Vec<Vec<Vec<LonLat>>>,
+}
+
+impl Area for Commune {
+    fn polygons(&self) -> &[Vec<Vec<LonLat>>] {
+        &self.polygons
+    }
+}
+
+impl Circuit {
+    /// Sets the communes the trace crosses and their intercommunalities, in walking
+    /// order, from `communes`. Where no commune holds any point of the trace (no
+    /// boundaries for that territory), the communes the source gave stay.
+    pub fn locate(&mut self, communes: &[Commune]) {
+        let crossed = areas_crossed(communes, &self.trace);
+        if crossed.is_empty() {
+            return;
+        }
+        self.communes = crossed.iter().map(|c| c.name.clone()).collect();
+        self.intercommunalities.clear();
+        for i in crossed.iter().filter_map(|c| c.intercommunality.as_ref()) {
+            if !self.intercommunalities.contains(i) {
+                self.intercommunalities.push(i.clone());
+            }
+        }
     }
 }
 
@@ -752,6 +836,67 @@ mod tests {
         assert!(l.contains(ll(10.5, 10.2)), "second polygon");
         assert!(!l.contains(ll(5.0, 5.0)));
         assert_eq!(l.bbox(), [0.0, 0.0, 11.0, 11.0]);
+    }
+
+    #[test]
+    fn a_circuit_is_placed_in_the_communes_its_trace_crosses_in_walking_order() {
+        let ll = |lon, lat| LonLat::new(lon, lat).unwrap();
+        let commune = |code: &str, name: &str, w: f64, epci: Option<&str>| Commune {
+            code: Insee::new(code).unwrap(),
+            name: name.into(),
+            intercommunality: epci.map(str::to_owned),
+            polygons: vec![vec![vec![
+                ll(w, 48.0),
+                ll(w + 1.0, 48.0),
+                ll(w + 1.0, 49.0),
+                ll(w, 49.0),
+            ]]],
+        };
+        let communes = [
+            commune("77001", "Est", 2.0, Some("CC Deux")),
+            commune("77002", "Ouest", 0.0, Some("CC Un")),
+            commune("77003", "Centre", 1.0, Some("CC Un")),
+            commune("77004", "Loin", 9.0, None),
+        ];
+        let walk = |lons: &[f64]| Trace {
+            segments: vec![
+                lons.iter()
+                    .map(|&lon| TracePoint {
+                        pos: ll(lon, 48.5),
+                        ele: None,
+                    })
+                    .collect(),
+            ],
+        };
+        let mut c = Circuit {
+            id: CircuitId::new("c").unwrap(),
+            source: "t".into(),
+            name: "C".into(),
+            summary: String::new(),
+            description: String::new(),
+            practice: Practice::Walk,
+            themes: Vec::new(),
+            communes: vec!["Donnée".into()],
+            intercommunalities: Vec::new(),
+            trace: walk(&[0.5, 1.5, 2.5, 1.2]),
+            stats: TraceStats::default(),
+            duration_min: 60,
+            difficulty: Difficulty::Easy,
+            circuit_type: CircuitType::OneWay,
+            published: true,
+            practical: Practical::default(),
+            translations: Translations::new(),
+        };
+        c.locate(&communes);
+        assert_eq!(c.communes, ["Ouest", "Centre", "Est"]);
+        assert_eq!(c.intercommunalities, ["CC Un", "CC Deux"]);
+        // A trace outside every known commune keeps what the source said.
+        c.trace = walk(&[20.0, 20.5]);
+        c.communes = vec!["Donnée".into()];
+        c.intercommunalities.clear();
+        c.locate(&communes);
+        assert_eq!(c.communes, ["Donnée"]);
+        assert!(c.intercommunalities.is_empty());
     }
 
     #[test]

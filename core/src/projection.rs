@@ -94,6 +94,24 @@ impl Crs {
         })
     }
 
+    /// The system of an EPSG code (4326, 2154, 3942–3950, 27561–27564, 27571–27574).
+    pub fn from_epsg(code: u32) -> Option<Crs> {
+        Some(match code {
+            4326 | 4171 => Crs::Wgs84,
+            2154 => Crs::Lambert93,
+            3942..=3950 => Crs::Cc((code - 3900) as u8),
+            27561..=27564 => Crs::Ntf {
+                zone: (code - 27560) as u8,
+                carto: false,
+            },
+            27571..=27574 => Crs::Ntf {
+                zone: (code - 27570) as u8,
+                carto: true,
+            },
+            _ => return None,
+        })
+    }
+
     /// Whether projected values can belong to this system somewhere in France.
     pub fn plausible(self, x: f64, y: f64) -> bool {
         match self {

@@ -36,6 +36,7 @@ fn circuit(id: &str, name: &str) -> Circuit {
         practice: Practice::Walk,
         themes: vec!["forêt".into()],
         communes: vec!["Fontainebleau".into()],
+        intercommunalities: Vec::new(),
         duration_min: duration_min(
             stats.length_m,
             stats.ascent_m,

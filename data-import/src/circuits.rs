@@ -200,6 +200,7 @@ fn circuit(feature: &Value) -> Result<Circuit, Fault> {
             .map(|t| t.to_lowercase())
             .collect(),
         communes: list(props, "communes_nom"),
+        intercommunalities: Vec::new(),
         duration_min: number(props, "duree").filter(|h| *h > 0.0).map_or_else(
             || duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
             |h| (h * 60.0).round() as u32,
@@ -318,6 +319,7 @@ fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
                     .collect()
             })
             .unwrap_or_default(),
+        intercommunalities: Vec::new(),
         duration_min: trek
             .get("duration")
             .and_then(Value::as_f64)

@@ -2,7 +2,10 @@
 //! features read one record each, all or nothing unless partial.
 
 use crate::report::Rejection;
-use serde_json::Value;
+use balade_core::LonLat;
+use balade_core::projection::Crs;
+use balade_core::text::plain_text;
+use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -27,6 +30,143 @@ pub fn read_json(path: &Path, bytes: &[u8]) -> Result<Value, Vec<Rejection>> {
             reason: format!("not valid JSON: {e}"),
         }]
     })
+}
+
+/// The features of a GeoJSON document: a FeatureCollection's, or a single Feature.
+pub fn features_of<'a>(path: &Path, doc: &'a Value) -> Result<Vec<&'a Value>, Vec<Rejection>> {
+    let features: Vec<&Value> = match doc.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => doc
+            .get("features")
+            .and_then(Value::as_array)
+            .map(|f| f.iter().collect())
+            .unwrap_or_default(),
+        Some("Feature") => vec![doc],
+        _ => {
+            return Err(vec![Rejection::file(
+                path,
+                "not a GeoJSON FeatureCollection or Feature",
+            )]);
+        }
+    };
+    if features.is_empty() {
+        return Err(vec![Rejection::file(path, "no features")]);
+    }
+    Ok(features)
+}
+
+/// The coordinate system a GeoJSON document declares in its (pre-RFC 7946) `crs`
+/// member, WGS84 without one: GIS exports of French boundaries are often in Lambert 93.
+pub fn declared_crs(path: &Path, doc: &Value) -> Result<Crs, Vec<Rejection>> {
+    let Some(name) = doc
+        .get("crs")
+        .and_then(|c| c.get("properties"))
+        .and_then(|p| p.get("name"))
+        .and_then(Value::as_str)
+    else {
+        return Ok(Crs::Wgs84);
+    };
+    if name.ends_with("CRS84") {
+        return Ok(Crs::Wgs84);
+    }
+    name.rsplit(':')
+        .next()
+        .and_then(|code| code.parse::<u32>().ok())
+        .and_then(Crs::from_epsg)
+        .ok_or_else(|| {
+            vec![Rejection::file(
+                path,
+                format!("coordinate system `{name}` is not read (WGS84, Lambert 93, CC42–CC50 or NTF Lambert expected)"),
+            )]
+        })
+}
+
+/// The first of `keys` (any case) among a feature's properties, as plain text.
+pub fn text_property(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
+    keys.iter()
+        .find_map(|key| {
+            props
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v)
+        })
+        .and_then(|v| match v {
+            Value::String(s) => Some(plain_text(s)),
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+        .filter(|s| !s.is_empty())
+}
+
+/// A feature's Polygon or MultiPolygon as polygons of rings, in WGS84; `what` names the
+/// record in the message for another geometry type.
+pub fn area_of(feature: &Value, crs: Crs, what: &str) -> Result<Vec<Vec<Vec<LonLat>>>, Fault> {
+    let geometry = feature
+        .get("geometry")
+        .filter(|g| !g.is_null())
+        .ok_or(("geometry", "missing".to_owned()))?;
+    let coords = geometry
+        .get("coordinates")
+        .ok_or(("geometry", "no coordinates".to_owned()))?;
+    match geometry.get("type").and_then(Value::as_str) {
+        Some("Polygon") => Ok(vec![polygon(coords, crs)?]),
+        Some("MultiPolygon") => coords
+            .as_array()
+            .ok_or((
+                "geometry",
+                "MultiPolygon coordinates are not an array".to_owned(),
+            ))?
+            .iter()
+            .map(|p| polygon(p, crs))
+            .collect(),
+        Some(other) => Err((
+            "geometry",
+            format!("a {other} is not {what} (Polygon or MultiPolygon expected)"),
+        )),
+        None => Err(("geometry", "no type".to_owned())),
+    }
+}
+
+fn polygon(rings: &Value, crs: Crs) -> Result<Vec<Vec<LonLat>>, Fault> {
+    let rings = rings
+        .as_array()
+        .ok_or(("geometry", "polygon is not an array of rings".to_owned()))?;
+    if rings.is_empty() {
+        return Err(("geometry", "polygon without rings".to_owned()));
+    }
+    rings
+        .iter()
+        .map(|ring| {
+            let points = ring
+                .as_array()
+                .ok_or(("geometry", "ring is not an array".to_owned()))?;
+            // A closed ring repeats its first point: three distinct corners at least.
+            let closed = points.len() > 1 && points.first() == points.last();
+            let corners = points.len() - usize::from(closed);
+            if corners < 3 {
+                return Err((
+                    "geometry",
+                    format!("ring of {corners} corners (3 at least)"),
+                ));
+            }
+            points.iter().map(|p| position(p, crs)).collect()
+        })
+        .collect()
+}
+
+fn position(p: &Value, crs: Crs) -> Result<LonLat, Fault> {
+    let pair = p.as_array().filter(|a| a.len() >= 2);
+    let (x, y) = pair
+        .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)))
+        .ok_or(("geometry", format!("position {p} is not [x, y]")))?;
+    if crs == Crs::Wgs84 {
+        return LonLat::new(x, y).map_err(|e| {
+            (
+                "geometry",
+                format!("{e}: WGS84 lon/lat expected (or a `crs` member naming the projection)"),
+            )
+        });
+    }
+    crs.to_wgs84(x, y).map_err(|e| ("geometry", e.to_string()))
 }
 
 /// Reads each feature with `read`, numbering faults from 1; a `key` given twice is a

@@ -562,6 +562,7 @@ fn build(path: &Path, doc: gpx::Gpx) -> Result<ParsedCircuit, Vec<Rejection>> {
         practice,
         themes,
         communes: Vec::new(),
+        intercommunalities: Vec::new(),
         duration_min: duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
         difficulty: difficulty(stats.length_m, stats.ascent_m),
         circuit_type: circuit_type(&trace),

@@ -7,10 +7,13 @@
 //!   slug of its name; an id given twice in one file is a rejection.
 //! - Each feature is a record: without `--partial` one bad feature refuses the file.
 
-use crate::features::{Fault, Parsed, read_features, read_json};
+use crate::features::{
+    Fault, Parsed, area_of, declared_crs, features_of, read_features, read_json, text_property,
+};
 use crate::report::Rejection;
-use balade_core::text::{plain_text, slug};
-use balade_core::{Landscape, LandscapeId, LonLat};
+use balade_core::projection::Crs;
+use balade_core::text::slug;
+use balade_core::{Landscape, LandscapeId};
 use serde_json::{Map, Value};
 use std::path::Path;
 
@@ -20,39 +23,19 @@ pub fn parse(
     partial: bool,
 ) -> Result<Parsed<Landscape>, Vec<Rejection>> {
     let doc = read_json(path, bytes)?;
-    let features: Vec<&Value> = match doc.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => doc
-            .get("features")
-            .and_then(Value::as_array)
-            .map(|f| f.iter().collect())
-            .unwrap_or_default(),
-        Some("Feature") => vec![&doc],
-        _ => {
-            return Err(vec![Rejection::file(
-                path,
-                "not a GeoJSON FeatureCollection or Feature",
-            )]);
-        }
-    };
-    if features.is_empty() {
-        return Err(vec![Rejection::file(path, "no features")]);
-    }
-    read_features(path, features, partial, unit, |u| u.id.to_string(), "id")
+    let crs = declared_crs(path, &doc)?;
+    let features = features_of(path, &doc)?;
+    read_features(
+        path,
+        features,
+        partial,
+        |f| unit(f, crs),
+        |u| u.id.to_string(),
+        "id",
+    )
 }
 
-fn text_property(props: &Map<String, Value>, keys: &[&str]) -> Option<String> {
-    props
-        .iter()
-        .find(|(k, _)| keys.iter().any(|key| k.eq_ignore_ascii_case(key)))
-        .and_then(|(_, v)| match v {
-            Value::String(s) => Some(plain_text(s)),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
-        })
-        .filter(|s| !s.is_empty())
-}
-
-fn unit(feature: &Value) -> Result<Landscape, Fault> {
+fn unit(feature: &Value, crs: Crs) -> Result<Landscape, Fault> {
     let empty = Map::new();
     let props = feature
         .get("properties")
@@ -73,31 +56,7 @@ fn unit(feature: &Value) -> Result<Landscape, Fault> {
     let id = LandscapeId::new(key.clone())
         .or_else(|_| LandscapeId::new(slug(&key)))
         .map_err(|e| ("id", e.to_string()))?;
-    let geometry = feature
-        .get("geometry")
-        .ok_or(("geometry", "missing".to_owned()))?;
-    let coords = geometry
-        .get("coordinates")
-        .ok_or(("geometry", "no coordinates".to_owned()))?;
-    let polygons = match geometry.get("type").and_then(Value::as_str) {
-        Some("Polygon") => vec![polygon(coords)?],
-        Some("MultiPolygon") => coords
-            .as_array()
-            .ok_or((
-                "geometry",
-                "MultiPolygon coordinates are not an array".to_owned(),
-            ))?
-            .iter()
-            .map(polygon)
-            .collect::<Result<_, _>>()?,
-        Some(other) => {
-            return Err((
-                "geometry",
-                format!("a {other} is not a landscape unit (Polygon or MultiPolygon expected)"),
-            ));
-        }
-        None => return Err(("geometry", "no type".to_owned())),
-    };
+    let polygons = area_of(feature, crs, "a landscape unit")?;
     Ok(Landscape {
         source: format!("landscape:{id}"),
         id,
@@ -107,41 +66,10 @@ fn unit(feature: &Value) -> Result<Landscape, Fault> {
     })
 }
 
-fn polygon(rings: &Value) -> Result<Vec<Vec<LonLat>>, Fault> {
-    let rings = rings
-        .as_array()
-        .ok_or(("geometry", "polygon is not an array of rings".to_owned()))?;
-    if rings.is_empty() {
-        return Err(("geometry", "polygon without rings".to_owned()));
-    }
-    rings
-        .iter()
-        .map(|ring| {
-            let points = ring.as_array().ok_or(("geometry", "ring is not an array".to_owned()))?;
-            // A closed ring repeats its first point: three distinct corners at least.
-            let closed = points.len() > 1 && points.first() == points.last();
-            let corners = points.len() - usize::from(closed);
-            if corners < 3 {
-                return Err(("geometry", format!("ring of {corners} corners (3 at least)")));
-            }
-            points
-                .iter()
-                .map(|p| {
-                    let pair = p.as_array().filter(|a| a.len() >= 2);
-                    let (lon, lat) = pair
-                        .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)))
-                        .ok_or(("geometry", format!("position {p} is not [lon, lat]")))?;
-                    LonLat::new(lon, lat)
-                        .map_err(|e| ("geometry", format!("{e}: WGS84 lon/lat expected (projected coordinates are not read here)")))
-                })
-                .collect()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use balade_core::{Area, LonLat};
 
     const SQUARE: &str = "[[[2.6,48.3],[2.8,48.3],[2.8,48.5],[2.6,48.5],[2.6,48.3]]]";
 

@@ -16,6 +16,7 @@
 
 pub mod biodiversity;
 pub mod circuits;
+pub mod communes;
 pub mod dwc;
 pub mod features;
 pub mod gpx;
@@ -30,6 +31,6 @@ pub mod tourism;
 
 pub use report::{ImportReport, Rejection};
 pub use run::{
-    ImportOptions, import_biodiversity, import_circuits, import_demo, import_gpx, import_heritage,
-    import_landscapes, import_tourism,
+    ImportOptions, import_biodiversity, import_circuits, import_communes, import_demo, import_gpx,
+    import_heritage, import_landscapes, import_tourism,
 };

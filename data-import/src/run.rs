@@ -7,10 +7,10 @@ use crate::pipeline::{self, Streamed};
 use crate::report::{ImportReport, Rejection};
 use crate::stream::Sink;
 use crate::tourism::{self, Place};
-use crate::{biodiversity, circuits, dwc, gpx, landscapes};
+use crate::{biodiversity, circuits, communes, dwc, gpx, landscapes};
 use balade_core::hash::Fnv;
 use balade_core::store::{ImportTx, Store, StoreError, Upsert};
-use balade_core::{Circuit, Landscape, Observation, Poi, PoiDetails, PoiId};
+use balade_core::{Circuit, Commune, Landscape, Observation, Poi, PoiDetails, PoiId};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::collections::HashMap;
 use std::io::Write;
@@ -102,10 +102,45 @@ pub async fn import_gpx(
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["gpx"], &mut report);
     let mut written = HashMap::new();
+    let communes = store.communes().await?;
     run_files(&files, report, options, out, async |path, report, _| {
-        import_one_gpx(store, path, options, report, &mut written).await
+        import_one_gpx(store, path, options, report, &mut written, &communes).await
     })
     .await
+}
+
+/// Imports commune boundaries from GeoJSON files, and places every circuit in them:
+/// each circuit's communes and intercommunalities follow from its trace.
+pub async fn import_communes(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    out: &mut dyn Write,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let files = collect_files(paths, &["geojson", "json"], &mut report);
+    run_files(&files, report, options, out, async |path, report, _| {
+        import_one_records(store, path, options, report, communes::parse).await
+    })
+    .await
+}
+
+/// Writes the places of `circuits` in `communes` where they change (see
+/// [`Circuit::locate`]).
+async fn place_circuits(
+    tx: &mut dyn ImportTx,
+    circuits: impl IntoIterator<Item = Circuit>,
+    communes: &[Commune],
+) -> Result<(), StoreError> {
+    for mut circuit in circuits {
+        let before = (circuit.communes.clone(), circuit.intercommunalities.clone());
+        circuit.locate(communes);
+        if (&circuit.communes, &circuit.intercommunalities) != (&before.0, &before.1) {
+            tx.set_circuit_places(&circuit.id, &circuit.communes, &circuit.intercommunalities)
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// Imports heritage inventory exports (delimited text, POP JSON, GeoJSON) into `store`,
@@ -346,7 +381,12 @@ impl Streamed for HeritageRecord {
 pub async fn import_demo(store: &dyn Store, fixtures: &Path) -> Result<ImportReport, StoreError> {
     let options = ImportOptions::default();
     let mut sink = std::io::sink();
-    let mut report = import_gpx(store, &[fixtures.join("circuits")], &options, &mut sink).await?;
+    let mut report = ImportReport::default();
+    let communes = fixtures.join("communes");
+    if communes.is_dir() {
+        report.absorb(import_communes(store, &[communes], &options, &mut sink).await?);
+    }
+    report.absorb(import_gpx(store, &[fixtures.join("circuits")], &options, &mut sink).await?);
     let landscapes = fixtures.join("landscapes");
     if landscapes.is_dir() {
         report.absorb(import_landscapes(store, &[landscapes], &options, &mut sink).await?);
@@ -454,6 +494,7 @@ async fn import_one_gpx(
     options: &ImportOptions,
     report: &mut ImportReport,
     written: &mut HashMap<String, PathBuf>,
+    communes: &[Commune],
 ) -> Result<String, StoreError> {
     let refuse = |report: &mut ImportReport, rejections: Vec<Rejection>| {
         let n = rejections.len();
@@ -479,7 +520,7 @@ async fn import_one_gpx(
         return Ok(refuse(report, vec![Rejection::file(path, reason)]));
     }
     let mut tx = store.begin_import().await?;
-    let outcome = write_circuit(tx.as_mut(), &parsed).await;
+    let outcome = write_circuit(tx.as_mut(), &parsed, communes).await;
     let (imported, updated) = match outcome {
         Ok(counts) => counts,
         Err(StoreError::Conflict(reason)) => {
@@ -506,6 +547,7 @@ async fn import_one_gpx(
 async fn write_circuit(
     tx: &mut dyn ImportTx,
     parsed: &gpx::ParsedCircuit,
+    communes: &[Commune],
 ) -> Result<(u64, u64), StoreError> {
     let mut counts = (0, 0);
     let mut tally = |u: Upsert| match u {
@@ -513,6 +555,7 @@ async fn write_circuit(
         Upsert::Updated => counts.1 += 1,
     };
     tally(tx.upsert_circuit(&parsed.circuit).await?);
+    place_circuits(tx, [parsed.circuit.clone()], communes).await?;
     for poi in &parsed.pois {
         tally(tx.upsert_poi(poi).await?);
     }
@@ -537,16 +580,56 @@ fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, String> {
 pub const MAX_GEOJSON_BYTES: u64 = 64 * 1024 * 1024;
 
 /// A record the JSON importers write, one transaction per file.
-trait Record {
+trait Record: Sized {
     /// What a file's line calls a number of them.
     const NOUN: &'static str;
     async fn upsert(&self, tx: &mut dyn ImportTx) -> Result<Upsert, StoreError>;
+    /// What follows from a file's records once they are written, in the same
+    /// transaction.
+    async fn follow(
+        _records: &[Self],
+        _store: &dyn Store,
+        _tx: &mut dyn ImportTx,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 impl Record for Circuit {
     const NOUN: &'static str = "circuits";
     async fn upsert(&self, tx: &mut dyn ImportTx) -> Result<Upsert, StoreError> {
         tx.upsert_circuit(self).await
+    }
+    /// New circuits are placed in the communes known.
+    async fn follow(
+        records: &[Self],
+        store: &dyn Store,
+        tx: &mut dyn ImportTx,
+    ) -> Result<(), StoreError> {
+        let communes = store.communes().await?;
+        place_circuits(tx, records.iter().cloned(), &communes).await
+    }
+}
+
+impl Record for Commune {
+    const NOUN: &'static str = "communes";
+    async fn upsert(&self, tx: &mut dyn ImportTx) -> Result<Upsert, StoreError> {
+        tx.upsert_commune(self).await
+    }
+    /// Every circuit is placed again in the communes known, these ones included.
+    async fn follow(
+        records: &[Self],
+        store: &dyn Store,
+        tx: &mut dyn ImportTx,
+    ) -> Result<(), StoreError> {
+        let mut communes: Vec<Commune> = store
+            .communes()
+            .await?
+            .into_iter()
+            .filter(|c| !records.iter().any(|r| r.code == c.code))
+            .collect();
+        communes.extend(records.iter().cloned());
+        place_circuits(tx, store.all_circuits().await?, &communes).await
     }
 }
 
@@ -594,6 +677,7 @@ async fn import_one_records<T: Record>(
             Err(e) => return Err(e),
         }
     }
+    T::follow(&parsed.records, store, tx.as_mut()).await?;
     tx.commit().await?;
     report.imported += counts.0;
     report.updated += counts.1;

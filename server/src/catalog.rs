@@ -6,7 +6,8 @@ use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::species::SpeciesGrid;
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
-use balade_core::{CircuitSummary, Landscape, LonLat, Trace};
+use balade_core::{Area, CircuitSummary, Landscape, LonLat, Trace, areas_crossed};
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -22,6 +23,8 @@ pub struct Catalog {
     pub landscapes: Vec<Landscape>,
     /// Public aggregates of species observations.
     pub species: SpeciesGrid,
+    /// Folded names of the communes known, by INSEE code.
+    pub commune_names: HashMap<String, String>,
 }
 
 impl Catalog {
@@ -30,36 +33,17 @@ impl Catalog {
         self.landscapes.iter().filter(move |l| l.contains(pos))
     }
 
-    /// Units a trace passes through, in the order it enters them. Units whose box misses
-    /// the trace's box are never tested point by point.
+    /// A commune filter as the circuits hold it: a known INSEE code gives its commune's
+    /// folded name; anything else is taken for a folded name.
+    pub fn commune_name<'a>(&'a self, folded: &'a str) -> &'a str {
+        self.commune_names
+            .get(folded)
+            .map_or(folded, String::as_str)
+    }
+
+    /// Units a trace passes through, in the order it enters them.
     pub fn landscapes_crossed(&self, trace: &Trace) -> Vec<&Landscape> {
-        let mut tb = [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ];
-        for p in trace.points() {
-            let (x, y) = (p.pos.lon(), p.pos.lat());
-            tb = [tb[0].min(x), tb[1].min(y), tb[2].max(x), tb[3].max(y)];
-        }
-        let near: Vec<(&Landscape, [f64; 4])> = self
-            .landscapes
-            .iter()
-            .map(|l| (l, l.bbox()))
-            .filter(|(_, b)| b[0] <= tb[2] && b[2] >= tb[0] && b[1] <= tb[3] && b[3] >= tb[1])
-            .collect();
-        let mut crossed: Vec<&Landscape> = Vec::new();
-        for p in trace.points() {
-            let (x, y) = (p.pos.lon(), p.pos.lat());
-            for (l, b) in &near {
-                let in_box = b[0] <= x && x <= b[2] && b[1] <= y && y <= b[3];
-                if in_box && !crossed.iter().any(|c| c.id == l.id) && l.contains(p.pos) {
-                    crossed.push(l);
-                }
-            }
-        }
-        crossed
+        areas_crossed(&self.landscapes, trace)
     }
 }
 
@@ -71,7 +55,8 @@ pub struct Indexed {
     /// Themes and communes folded, as filters compare them.
     pub folded_themes: Vec<String>,
     pub folded_communes: Vec<String>,
-    /// Name, description, communes and themes, folded, for `q`.
+    pub folded_intercommunalities: Vec<String>,
+    /// Name, description, communes, intercommunalities and themes, folded, for `q`.
     pub folded_text: String,
 }
 
@@ -84,6 +69,12 @@ impl Catalog {
         let pois = store.poi_points().await?;
         let landscapes = store.landscapes().await?;
         let (cells, taxa) = store.species().await?;
+        let commune_names = store
+            .commune_names()
+            .await?
+            .into_iter()
+            .map(|(code, name)| (fold(code.as_str()), fold(&name)))
+            .collect();
         let starts = summaries
             .iter()
             .map(|s| CircuitStart {
@@ -107,6 +98,7 @@ impl Catalog {
                     summary.name.as_str(),
                     &summary.description,
                     &summary.communes.join(" "),
+                    &summary.intercommunalities.join(" "),
                     &summary.themes.join(" "),
                     &translated,
                 ]
@@ -115,6 +107,9 @@ impl Catalog {
                     folded_name: fold(&summary.name),
                     folded_themes: summary.themes.iter().map(|t| fold(t)).collect(),
                     folded_communes: summary.communes.iter().map(|c| fold(c)).collect(),
+                    folded_intercommunalities: (summary.intercommunalities.iter())
+                        .map(|c| fold(c))
+                        .collect(),
                     folded_text: fold(&text),
                     summary,
                 }
@@ -126,6 +121,7 @@ impl Catalog {
             index: SpatialIndex::build(pois, starts),
             landscapes,
             species: SpeciesGrid::new(cells, taxa),
+            commune_names,
         })
     }
 }

@@ -185,6 +185,7 @@ mod tests {
             practice: Practice::Horse,
             themes: vec!["patrimoine".into(), "panorama".into()],
             communes: Vec::new(),
+            intercommunalities: Vec::new(),
             trace: Trace {
                 segments: vec![
                     vec![pt(3.29, 48.56, Some(90.0)), pt(3.30, 48.56, Some(120.4))],

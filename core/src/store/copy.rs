@@ -3,7 +3,7 @@
 
 use super::codec::encode_polygons;
 use super::{Store, StoreResult, encode_trace};
-use crate::domain::{Circuit, Landscape, Observation, Poi};
+use crate::domain::{Circuit, Commune, Landscape, Observation, Poi};
 use crate::hash::Fnv;
 
 /// Record counts and a checksum over every field of every record, in id order.
@@ -37,6 +37,7 @@ fn hash_circuit(h: &mut Fnv, c: &Circuit) {
         c.practice.to_string(),
         c.themes.join("\u{1e}"),
         c.communes.join("\u{1e}"),
+        c.intercommunalities.join("\u{1e}"),
         encode_trace(&c.trace),
         format!(
             "{:?}",
@@ -83,6 +84,17 @@ fn hash_landscape(h: &mut Fnv, l: &Landscape) {
         l.name.clone(),
         l.description.clone(),
         encode_polygons(&l.polygons),
+    ] {
+        h.field(&field);
+    }
+}
+
+fn hash_commune(h: &mut Fnv, c: &Commune) {
+    for field in [
+        c.code.as_str().to_owned(),
+        c.name.clone(),
+        c.intercommunality.clone().unwrap_or_default(),
+        encode_polygons(&c.polygons),
     ] {
         h.field(&field);
     }
@@ -150,6 +162,9 @@ pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     circuits.iter().for_each(|c| hash_circuit(&mut h, c));
     pois.iter().for_each(|p| hash_poi(&mut h, p));
     landscapes.iter().for_each(|l| hash_landscape(&mut h, l));
+    let mut communes = store.communes().await?;
+    communes.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
+    communes.iter().for_each(|c| hash_commune(&mut h, c));
     for (key, level) in store.sensitive_taxa().await? {
         h.field(&key);
         h.field(&level.level().to_string());
@@ -175,7 +190,7 @@ pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     })
 }
 
-/// Copies every circuit, POI, landscape unit, observation and the sensitivity list of
+/// Copies every circuit, POI, landscape unit, commune, observation and the sensitivity list of
 /// `from` into `to`, in one transaction: the target
 /// holds all of it or none of it. Records already in `to` with the same sources are
 /// replaced; others are kept.
@@ -189,6 +204,9 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> 
     tx.upsert_pois(&pois).await?;
     for l in &from.landscapes().await? {
         tx.upsert_landscape(l).await?;
+    }
+    for c in &from.communes().await? {
+        tx.upsert_commune(c).await?;
     }
     tx.replace_sensitive_taxa(&from.sensitive_taxa().await?)
         .await?;

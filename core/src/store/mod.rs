@@ -11,8 +11,8 @@ pub mod testing;
 pub mod wkb;
 
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Landscape, LonLat, Media, MediaOwner, Observation, Poi,
-    PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
+    Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
+    Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
 pub use codec::{decode_trace, encode_details, encode_trace, observation_cell, observation_rows};
@@ -88,6 +88,16 @@ pub trait ImportTx: Send {
     }
     /// Inserts or replaces the landscape unit with the same `source`.
     async fn upsert_landscape(&mut self, landscape: &Landscape) -> StoreResult<Upsert>;
+    /// Inserts or replaces the commune with the same code.
+    async fn upsert_commune(&mut self, commune: &Commune) -> StoreResult<Upsert>;
+    /// Sets the communes and intercommunalities a circuit is placed in (see
+    /// [`Circuit::locate`]); an unknown circuit is left alone.
+    async fn set_circuit_places(
+        &mut self,
+        circuit: &CircuitId,
+        communes: &[String],
+        intercommunalities: &[String],
+    ) -> StoreResult<()>;
     /// Inserts or replaces observations (keyed by `source`) and their taxa; returns
     /// (inserted, updated). The public aggregates move only with
     /// [`ImportTx::refresh_species`].
@@ -150,6 +160,10 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn pois_along(&self, trace: &Trace, width_m: f64) -> StoreResult<Vec<(PoiPoint, f64)>>;
     /// Every landscape unit, in id order (a territory has tens, not thousands).
     async fn landscapes(&self) -> StoreResult<Vec<Landscape>>;
+    /// Every commune with its boundary, by code.
+    async fn communes(&self) -> StoreResult<Vec<Commune>>;
+    /// Every commune's code and name, without boundaries.
+    async fn commune_names(&self) -> StoreResult<Vec<(Insee, String)>>;
     /// The media of a circuit or a POI, in their order.
     async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>>;
     /// The bytes of one derivative of a photo.

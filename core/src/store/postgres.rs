@@ -8,8 +8,8 @@ use super::codec::{
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use super::{rows, wkb};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Media, MediaOwner, Observation,
-    Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
+    Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
+    Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use async_trait::async_trait;
 use sqlx::ConnectOptions;
@@ -77,7 +77,9 @@ fn summary_columns() -> String {
     rows::SUMMARY_FIELDS
         .iter()
         .map(|f| match *f {
-            "themes" | "communes" | "translations" => format!("{f}::text AS {f}"),
+            "themes" | "communes" | "intercommunalities" | "translations" => {
+                format!("{f}::text AS {f}")
+            }
             "start_lon" => "ST_AsBinary(start) AS start_wkb".to_owned(),
             "start_lat" => String::new(),
             other => other.to_owned(),
@@ -260,6 +262,22 @@ impl Store for PostgresStore {
     async fn landscapes(&self) -> StoreResult<Vec<Landscape>> {
         let found = sqlx::query("SELECT id, source, name, description, polygons::text AS polygons FROM landscapes ORDER BY id").fetch_all(&self.pool).await?;
         found.iter().map(rows::landscape).collect()
+    }
+
+    async fn communes(&self) -> StoreResult<Vec<Commune>> {
+        let found = sqlx::query(
+            "SELECT code, name, intercommunality, polygons::text AS polygons FROM communes ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        found.iter().map(rows::commune).collect()
+    }
+
+    async fn commune_names(&self) -> StoreResult<Vec<(Insee, String)>> {
+        let found = sqlx::query("SELECT code, name FROM communes ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        found.iter().map(rows::commune_name).collect()
     }
 
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
@@ -486,10 +504,10 @@ impl ImportTx for PostgresImport {
         sqlx::query(
             "INSERT INTO circuits (id, source, name, summary, description, practice, themes, communes, trace, \
              geom, start, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
-             duration_min, difficulty, circuit_type, published, practical, translations) \
+             duration_min, difficulty, circuit_type, published, practical, translations, intercommunalities) \
              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, \
              ST_GeomFromWKB($10, 4326), ST_GeomFromWKB($11, 4326), \
-             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22::jsonb) \
+             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22::jsonb, $23::jsonb) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
              themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
@@ -498,7 +516,8 @@ impl ImportTx for PostgresImport {
              min_elevation_m = excluded.min_elevation_m, max_elevation_m = excluded.max_elevation_m, \
              duration_min = excluded.duration_min, difficulty = excluded.difficulty, \
              circuit_type = excluded.circuit_type, published = excluded.published, \
-             practical = excluded.practical, translations = excluded.translations, updated_at = now()",
+             practical = excluded.practical, translations = excluded.translations, \
+             intercommunalities = excluded.intercommunalities, updated_at = now()",
         )
         .bind(c.id.as_str())
         .bind(&c.source)
@@ -522,6 +541,7 @@ impl ImportTx for PostgresImport {
         .bind(c.published)
         .bind(encode_json(&c.practical))
         .bind(encode_json(&c.translations))
+        .bind(encode_list(&c.intercommunalities))
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
@@ -535,6 +555,50 @@ impl ImportTx for PostgresImport {
         } else {
             Upsert::Updated
         })
+    }
+
+    async fn upsert_commune(&mut self, c: &Commune) -> StoreResult<Upsert> {
+        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM communes WHERE code = $1")
+            .bind(c.code.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO communes (code, name, intercommunality, polygons, geom) \
+             VALUES ($1, $2, $3, $4::jsonb, ST_GeomFromWKB($5, 4326)) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
+             intercommunality = excluded.intercommunality, polygons = excluded.polygons, \
+             geom = excluded.geom, updated_at = now()",
+        )
+        .bind(c.code.as_str())
+        .bind(&c.name)
+        .bind(c.intercommunality.as_deref())
+        .bind(encode_polygons(&c.polygons))
+        .bind(wkb::multi_polygon(&c.polygons))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(if known.is_some() {
+            Upsert::Updated
+        } else {
+            Upsert::Inserted
+        })
+    }
+
+    async fn set_circuit_places(
+        &mut self,
+        circuit: &CircuitId,
+        communes: &[String],
+        intercommunalities: &[String],
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE circuits SET communes = $1::jsonb, intercommunalities = $2::jsonb, \
+             updated_at = now() WHERE id = $3",
+        )
+        .bind(encode_list(communes))
+        .bind(encode_list(intercommunalities))
+        .bind(circuit.as_str())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {

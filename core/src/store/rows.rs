@@ -5,8 +5,8 @@
 use super::codec::{decode_list, decode_polygons, decode_trace};
 use super::{StoreError, StoreResult};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Media, MediaOwner, Observation,
-    Poi, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats, Translations,
+    Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
+    Observation, Poi, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats, Translations,
 };
 use sqlx::Row;
 use std::str::FromStr;
@@ -107,6 +107,7 @@ pub(super) const SUMMARY_FIELDS: &[&str] = &[
     "practice",
     "themes",
     "communes",
+    "intercommunalities",
     "start_lon",
     "start_lat",
     "length_m",
@@ -129,6 +130,7 @@ pub(super) fn summary(row: &(impl Fields + Positions)) -> StoreResult<CircuitSum
         practice: parse(row, "practice")?,
         themes: decode_list(&row.text("themes")?)?,
         communes: decode_list(&row.text("communes")?)?,
+        intercommunalities: decode_list(&row.text("intercommunalities")?)?,
         start: row.point("start")?,
         stats: TraceStats {
             length_m: row.real("length_m")?,
@@ -164,6 +166,7 @@ pub(super) fn circuit(row: &(impl Fields + Positions)) -> StoreResult<Circuit> {
         practice: s.practice,
         themes: s.themes,
         communes: s.communes,
+        intercommunalities: s.intercommunalities,
         trace: decode_trace(&row.text("trace")?)?,
         stats: s.stats,
         duration_min: s.duration_min,
@@ -208,6 +211,21 @@ pub(super) fn landscape(row: &impl Fields) -> StoreResult<Landscape> {
         source: row.text("source")?,
         name: row.text("name")?,
         description: row.text("description")?,
+        polygons: decode_polygons(&row.text("polygons")?)?,
+    })
+}
+
+pub(super) fn commune_name(row: &impl Fields) -> StoreResult<(Insee, String)> {
+    let code = Insee::new(&row.text("code")?).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok((code, row.text("name")?))
+}
+
+pub(super) fn commune(row: &impl Fields) -> StoreResult<Commune> {
+    let (code, name) = commune_name(row)?;
+    Ok(Commune {
+        code,
+        name,
+        intercommunality: row.opt_text("intercommunality")?,
         polygons: decode_polygons(&row.text("polygons")?)?,
     })
 }

@@ -7,8 +7,8 @@ use super::codec::{
 use super::rows;
 use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
 use crate::domain::{
-    Circuit, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Media, MediaOwner, Observation,
-    Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
+    Area, Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
+    Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use crate::geometry::{TraceLocator, distance_m};
 use async_trait::async_trait;
@@ -283,6 +283,22 @@ impl Store for SqliteStore {
         found.iter().map(rows::landscape).collect()
     }
 
+    async fn communes(&self) -> StoreResult<Vec<Commune>> {
+        let found = sqlx::query(
+            "SELECT code, name, intercommunality, polygons FROM communes ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        found.iter().map(rows::commune).collect()
+    }
+
+    async fn commune_names(&self) -> StoreResult<Vec<(Insee, String)>> {
+        let found = sqlx::query("SELECT code, name FROM communes ORDER BY code")
+            .fetch_all(&self.pool)
+            .await?;
+        found.iter().map(rows::commune_name).collect()
+    }
+
     async fn all_circuits(&self) -> StoreResult<Vec<Circuit>> {
         let sql = format!("SELECT {} FROM circuits ORDER BY id", circuit_columns());
         sqlx::query(&sql)
@@ -537,8 +553,8 @@ impl ImportTx for SqliteImport {
         sqlx::query(
             "INSERT INTO circuits (id, source, name, summary, description, practice, themes, communes, trace, \
              start_lon, start_lat, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
-             duration_min, difficulty, circuit_type, published, practical, translations) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             duration_min, difficulty, circuit_type, published, practical, translations, intercommunalities) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
              themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
@@ -548,6 +564,7 @@ impl ImportTx for SqliteImport {
              duration_min = excluded.duration_min, difficulty = excluded.difficulty, \
              circuit_type = excluded.circuit_type, published = excluded.published, \
              practical = excluded.practical, translations = excluded.translations, \
+             intercommunalities = excluded.intercommunalities, \
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(c.id.as_str())
@@ -572,6 +589,7 @@ impl ImportTx for SqliteImport {
         .bind(c.published)
         .bind(encode_json(&c.practical))
         .bind(encode_json(&c.translations))
+        .bind(encode_list(&c.intercommunalities))
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
@@ -585,6 +603,48 @@ impl ImportTx for SqliteImport {
         } else {
             Upsert::Updated
         })
+    }
+
+    async fn upsert_commune(&mut self, c: &Commune) -> StoreResult<Upsert> {
+        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM communes WHERE code = ?")
+            .bind(c.code.as_str())
+            .fetch_optional(&mut *self.tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO communes (code, name, intercommunality, polygons) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
+             intercommunality = excluded.intercommunality, polygons = excluded.polygons, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+        )
+        .bind(c.code.as_str())
+        .bind(&c.name)
+        .bind(c.intercommunality.as_deref())
+        .bind(encode_polygons(&c.polygons))
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(if known.is_some() {
+            Upsert::Updated
+        } else {
+            Upsert::Inserted
+        })
+    }
+
+    async fn set_circuit_places(
+        &mut self,
+        circuit: &CircuitId,
+        communes: &[String],
+        intercommunalities: &[String],
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE circuits SET communes = ?, intercommunalities = ?, \
+             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
+        )
+        .bind(encode_list(communes))
+        .bind(encode_list(intercommunalities))
+        .bind(circuit.as_str())
+        .execute(&mut *self.tx)
+        .await?;
+        Ok(())
     }
 
     async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {

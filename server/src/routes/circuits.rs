@@ -54,6 +54,8 @@ pub struct CircuitFilter {
     pub theme: Vec<String>,
     /// A commune (INSEE code or name) the circuit crosses.
     pub commune: Option<String>,
+    /// An intercommunality (by name) one of whose communes the circuit crosses.
+    pub intercommunality: Option<String>,
     /// `lon,lat`: sort by distance of the start from this place, and give `distance_m`.
     #[param(value_type = Option<String>, example = "3.29,48.56")]
     pub near: Option<LonLat>,
@@ -80,6 +82,7 @@ const FILTER_PARAMS: &[&str] = &[
     "practice",
     "theme",
     "commune",
+    "intercommunality",
     "near",
     "radius",
     "bbox",
@@ -115,6 +118,7 @@ impl CircuitFilter {
             practice: p.all("practice")?,
             theme: p.all::<String>("theme")?.iter().map(|t| fold(t)).collect(),
             commune: p.text("commune").map(fold),
+            intercommunality: p.text("intercommunality").map(fold),
             near,
             radius,
             bbox: p.text("bbox").map(parse_bbox).transpose()?,
@@ -171,7 +175,10 @@ pub struct CircuitProperties {
     /// `walk`, `mtb`, `bike` or `horse`.
     pub practice: String,
     pub themes: Vec<String>,
+    /// Communes crossed, in walking order.
     pub communes: Vec<String>,
+    /// Intercommunalities of the communes crossed.
+    pub intercommunalities: Vec<String>,
     /// Distance from `near` to the start, when `near` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub distance_m: Option<f64>,
@@ -193,6 +200,7 @@ impl CircuitProperties {
             practice: s.practice.to_string(),
             themes: s.themes.clone(),
             communes: s.communes.clone(),
+            intercommunalities: s.intercommunalities.clone(),
             distance_m: distance_m.map(round1),
         }
     }
@@ -230,6 +238,8 @@ pub struct Facets {
     pub circuit_type: BTreeMap<String, usize>,
     pub practice: BTreeMap<String, usize>,
     pub theme: BTreeMap<String, usize>,
+    pub commune: BTreeMap<String, usize>,
+    pub intercommunality: BTreeMap<String, usize>,
 }
 
 /// What one pass over the catalogue gives: the matching circuits, best first, with the
@@ -237,7 +247,7 @@ pub struct Facets {
 /// under every filter but its own, so choosing "easy" still shows how many "medium"
 /// circuits there are.
 pub fn select<'a>(
-    circuits: &'a [Indexed],
+    catalog: &'a Catalog,
     filter: &CircuitFilter,
 ) -> (Vec<(&'a Indexed, Option<f64>)>, Facets) {
     let words: Vec<String> = filter
@@ -245,15 +255,16 @@ pub fn select<'a>(
         .as_deref()
         .map(|q| fold(q).split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
-    let commune = filter.commune.as_deref();
+    // A commune asked by its INSEE code is looked for by its name.
+    let commune = filter.commune.as_deref().map(|c| catalog.commune_name(c));
+    let intercommunality = filter.intercommunality.as_deref();
     let themes = &filter.theme;
     let mut facets = Facets::default();
     let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
-    for c in circuits {
+    for c in &catalog.circuits {
         let s = &c.summary;
         let base = filter.duration_min.is_none_or(|m| s.duration_min >= m)
             && filter.duration_max.is_none_or(|m| s.duration_min <= m)
-            && commune.is_none_or(|x| c.folded_communes.iter().any(|k| k == x))
             && filter.bbox.is_none_or(|[w, so, e, n]| {
                 (w..=e).contains(&s.start.lon()) && (so..=n).contains(&s.start.lat())
             })
@@ -270,12 +281,15 @@ pub fn select<'a>(
         {
             continue;
         }
-        // The four faceted dimensions: difficulty, type, practice, theme.
+        // The faceted dimensions: difficulty, type, practice, theme, commune,
+        // intercommunality.
         let dims = [
             filter.difficulty.is_empty() || filter.difficulty.contains(&s.difficulty),
             filter.circuit_type.is_empty() || filter.circuit_type.contains(&s.circuit_type),
             filter.practice.is_empty() || filter.practice.contains(&s.practice),
             themes.is_empty() || c.folded_themes.iter().any(|t| themes.contains(t)),
+            commune.is_none_or(|x| c.folded_communes.iter().any(|k| k == x)),
+            intercommunality.is_none_or(|x| c.folded_intercommunalities.iter().any(|k| k == x)),
         ];
         let others = |skip: usize| dims.iter().enumerate().all(|(i, ok)| i == skip || *ok);
         let add = |map: &mut BTreeMap<String, usize>, key: &str| {
@@ -293,6 +307,16 @@ pub fn select<'a>(
         if others(3) {
             for t in &s.themes {
                 add(&mut facets.theme, t);
+            }
+        }
+        if others(4) {
+            for x in &s.communes {
+                add(&mut facets.commune, x);
+            }
+        }
+        if others(5) {
+            for x in &s.intercommunalities {
+                add(&mut facets.intercommunality, x);
             }
         }
         if dims.iter().all(|ok| *ok) {
@@ -322,7 +346,7 @@ pub async fn list(
     let filter = CircuitFilter::from_query(raw.as_deref())?;
     let lang = lang::pick(filter.lang.as_deref(), &headers)?;
     let catalog = catalog.current();
-    let (hits, facets) = select(&catalog.circuits, &filter);
+    let (hits, facets) = select(&catalog, &filter);
     let total = hits.len();
     let features = hits
         .into_iter()
@@ -502,6 +526,7 @@ pub fn sheet_of(
         practice: circuit.practice,
         themes: circuit.themes.clone(),
         communes: circuit.communes.clone(),
+        intercommunalities: circuit.intercommunalities.clone(),
         start: circuit
             .trace
             .start()

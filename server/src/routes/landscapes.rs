@@ -6,7 +6,7 @@ use crate::query::Params;
 use crate::routes::parse_id;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use balade_core::{Landscape, LandscapeId, LonLat};
+use balade_core::{Area, Landscape, LandscapeId, LonLat};
 use serde::Serialize;
 use utoipa::ToSchema;
 
