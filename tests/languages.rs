@@ -127,3 +127,21 @@ async fn poi_texts_follow_the_language_asked() {
     let bad = reqwest::get(format!("{one}?lang=xx")).await.expect("get");
     assert_eq!(bad.status(), 400);
 }
+
+#[tokio::test]
+async fn an_apidae_trek_brings_its_season_and_english_texts() {
+    let db = Db::new();
+    let file = shared_data("trails/geotrek-admin/trekking/apidae_trek_parser/a_trek.json");
+    let out = db.balade(&["import", "circuits", file.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let server = Server::start(&db, &[]);
+    let sheet = format!("{}/api/v1/circuits/apidae-123123", server.base);
+    let fr = get(&sheet, None).await;
+    let season = fr["properties"]["practical"]["best_season"]
+        .as_str()
+        .expect("best season");
+    assert!(season.starts_with("Ouvert toute l'année"), "{season}");
+    assert_eq!(fr["properties"]["type"], "loop");
+    let en = get(&sheet, Some("en")).await;
+    assert_eq!(en["properties"]["name"], "A great hike to test");
+}

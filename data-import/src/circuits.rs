@@ -1,7 +1,8 @@
 //! Whole circuits from the national hiking-trail schema (`schema_randonnee`): a GeoJSON
 //! FeatureCollection of LineString/MultiLineString itineraries with their French fields;
 //! or from Geotrek API v2 trek pages (`{"results": [...]}`), keyed by their UUID, with
-//! texts in several languages (French taken) and 3-D traces.
+//! texts in several languages (French taken) and 3-D traces; or from APIDAE exports
+//! (`objetsTouristiques`, see [`crate::apidae_trek`]).
 //!
 //! - Key: `id_local` (else `eid`, else `uuid`) within the producer (`producteur` or
 //!   `proprietaire`): re-importing a producer's export updates its circuits.
@@ -24,6 +25,26 @@ use std::path::Path;
 
 pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<Parsed<Circuit>, Vec<Rejection>> {
     let doc = read_json(path, bytes)?;
+    if let Some(objects) = doc.get("objetsTouristiques") {
+        let objects = objects.as_array().ok_or_else(|| {
+            vec![Rejection::file(
+                path,
+                "APIDAE `objetsTouristiques` is not a list",
+            )]
+        })?;
+        if objects.is_empty() {
+            return Err(vec![Rejection::file(path, "no itineraries")]);
+        }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        return read_features(
+            path,
+            objects,
+            partial,
+            |o| crate::apidae_trek::trek(o, dir),
+            |c| c.id.to_string(),
+            "id",
+        );
+    }
     type Reader = fn(&Value) -> Result<Circuit, Fault>;
     let (features, read): (&Vec<Value>, Reader) = match (
         doc.get("features").and_then(Value::as_array),
@@ -32,7 +53,7 @@ pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<Parsed<Circuit>
         (Some(f), _) => (f, circuit),
         (None, Some(r)) => (r, geotrek_trek),
         _ => {
-            let reason = "neither a schema_randonnee FeatureCollection nor a Geotrek API v2 page";
+            let reason = "neither a schema_randonnee FeatureCollection, a Geotrek API v2 page nor an APIDAE export";
             return Err(vec![Rejection::file(path, reason)]);
         }
     };
@@ -231,7 +252,7 @@ fn circuit(feature: &Value) -> Result<Circuit, Fault> {
 }
 
 /// Directions as steps: one per non-empty line (numbers and bullets removed).
-fn steps_of(text: &str) -> Vec<String> {
+pub(crate) fn steps_of(text: &str) -> Vec<String> {
     text.lines()
         .map(|l| {
             l.trim().trim_start_matches(|c: char| {

@@ -14,6 +14,7 @@
 //! - [`run`]: finds the files, drives the import and its progress display.
 #![forbid(unsafe_code)]
 
+pub mod apidae_trek;
 pub mod biodiversity;
 pub mod circuits;
 pub mod communes;
