@@ -19,7 +19,8 @@ import { getLang, t } from './i18n.js';
  * @property {CircuitType} type
  * @property {Practice} practice
  * @property {string[]} themes
- * @property {string[]} communes
+ * @property {string[]} communes            names of the communes crossed, in walking order
+ * @property {string[]} intercommunalities  names of their intercommunalities
  * @property {number} [distance_m]       only with the `near` parameter
  *
  * @typedef {Object} PointGeometry
@@ -36,7 +37,7 @@ import { getLang, t } from './i18n.js';
  * @property {'FeatureCollection'} type
  * @property {number} total
  * @property {CircuitSummary[]} features
- * @property {Record<'difficulty'|'type'|'practice'|'theme', Record<string, number>>} [facets]
+ * @property {Record<'difficulty'|'type'|'practice'|'theme'|'commune'|'intercommunality', Record<string, number>>} [facets]
  *   for each filter, the number of circuits per value with the other filters applied
  *
  * @typedef {Object} PoiAlong
@@ -152,7 +153,8 @@ async function requestJson(url, { signal } = {}) {
 /**
  * List of circuits.
  * @param {Record<string, string|number|undefined>} params q, difficulty, type, practice, theme,
- *   duration_min, duration_max, near ("lon,lat"), radius, limit, offset
+ *   commune (INSEE code or name), intercommunality (name), duration_min, duration_max,
+ *   near ("lon,lat"), radius, limit, offset
  * @returns {Promise<CircuitCollection>}
  */
 export function listCircuits(params = {}, opts) {

@@ -132,14 +132,18 @@ export function withCount(text, n) {
 }
 
 /**
- * Theme values to offer in the theme select: those of the facet (sorted in French order),
- * plus the current value if the facet does not hold it, so that it stays selectable.
- * @param {Record<string, number> | null | undefined} facet
+ * Values to offer in a select built from a facet of free values (theme, commune,
+ * intercommunality): those of the facet (sorted in the language's order), plus the current
+ * value if the facet does not hold it, so that it stays selectable.
+ * @param {Record<string, number | undefined> | null | undefined} facet
  * @param {string} [current]
  * @returns {string[]}
  */
-export function themeChoices(facet, current = '') {
+export function facetChoices(facet, current = '') {
   const values = facet && typeof facet === 'object' ? Object.keys(facet) : [];
   if (current && !values.includes(current)) values.push(current);
   return values.sort((a, b) => a.localeCompare(b, getLang()));
 }
+
+/** Theme values to offer in the theme select (see facetChoices). */
+export const themeChoices = facetChoices;

@@ -101,6 +101,12 @@ const ENTRIES = {
   'fig.away': ['Éloignement', 'Distance away'],
   'fig.awayValue': ['à {d}', '{d} away'],
 
+  // --- Communes and intercommunalities crossed (list cards, sheet)
+  'place.communeOne': ['Commune traversée', 'Commune crossed'],
+  'place.communeMany': ['Communes traversées', 'Communes crossed'],
+  'place.intercoOne': ['Intercommunalité', 'Intercommunality'],
+  'place.intercoMany': ['Intercommunalités', 'Intercommunalities'],
+
   // --- List page
   'list.title': ['Trouver un circuit', 'Find a trail'],
   'list.intro': [
@@ -117,6 +123,8 @@ const ENTRIES = {
   'list.type': ['Type de circuit', 'Trail type'],
   'list.practice': ['Pratique', 'Activity'],
   'list.theme': ['Thème', 'Theme'],
+  'list.intercommunality': ['Intercommunalité', 'Intercommunality'],
+  'list.commune': ['Commune', 'Commune'],
   'list.durationMax': ['Durée maximale (minutes)', 'Maximum duration (minutes)'],
   'list.durationHint': ['Par exemple 120 pour 2 h', 'For example 120 for 2 h'],
   'list.submit': ['Rechercher', 'Search'],

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { apiUrl, downloadUrl } from '../src/api.js';
 import {
   difficultyLabel,
+  facetChoices,
   formatCount,
   formatDuration,
   formatLength,
@@ -79,4 +80,7 @@ test('compteurs des filtres (facettes)', () => {
   assert.deepEqual(themeChoices({ eau: 3 }, 'eau'), ['eau']);
   assert.deepEqual(themeChoices(undefined, ''), []);
   assert.deepEqual(themeChoices(null, 'eau'), ['eau']);
+  // Communes and intercommunalities: same rule, accents sorted in French order.
+  assert.deepEqual(facetChoices({ Pommeuse: 1, Guérard: 1, Coulommiers: 1 }), ['Coulommiers', 'Guérard', 'Pommeuse']);
+  assert.deepEqual(facetChoices({ Barbizon: 2 }, 'Provins'), ['Barbizon', 'Provins']);
 });

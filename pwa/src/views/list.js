@@ -9,17 +9,40 @@ import {
   formatCount,
   formatDuration,
   formatLength,
+  facetChoices,
   formatMeters,
   practiceLabel,
-  themeChoices,
   typeLabel,
   withCount,
 } from '../format.js';
 import { t } from '../i18n.js';
 import { createMap, destroyMap, showCircuitStarts } from '../map.js';
+import { circuitPlaces } from './places.js';
 
 /** Filter parameters kept in the URL (#/?q=…) and sent to the API. */
-export const FILTER_KEYS = ['q', 'difficulty', 'type', 'practice', 'theme', 'duration_max', 'near', 'radius'];
+export const FILTER_KEYS = [
+  'q',
+  'difficulty',
+  'type',
+  'practice',
+  'theme',
+  'intercommunality',
+  'commune',
+  'duration_max',
+  'near',
+  'radius',
+];
+
+/**
+ * Filters whose values are free names (not a fixed list): their selects are built from the
+ * facet of the same name. `prop`: the card property holding a circuit's values, used to offer
+ * the values seen so far when a response has no facets (old cached response).
+ */
+const FREE_FILTERS = [
+  { name: 'theme', prop: 'themes', label: 'list.theme', all: 'list.allM' },
+  { name: 'intercommunality', prop: 'intercommunalities', label: 'list.intercommunality', all: 'list.allF' },
+  { name: 'commune', prop: 'communes', label: 'list.commune', all: 'list.allF' },
+];
 
 const RADIUS_CHOICES = [
   ['5000', '5 km'],
@@ -79,7 +102,7 @@ export function circuitCard(feature) {
       'article',
       { class: 'card', 'aria-labelledby': headingId },
       h('h2', { id: headingId }, h('a', { href: `#/circuits/${encodeURIComponent(p.id)}` }, p.name)),
-      p.communes?.length ? h('p', { class: 'card__communes' }, p.communes.join(', ')) : null,
+      circuitPlaces(p, 'card__places'),
       p.summary ? h('p', { class: 'card__summary' }, p.summary) : null,
       h(
         'dl',
@@ -113,18 +136,22 @@ export function renderList(main, query, ctx) {
   let near = initial.near;
 
   // --- Filter form ---
-  // Themes seen in the results, used when the response carries no facets (old cached response).
-  const knownThemes = new Set();
   const q = h('input', { type: 'search', name: 'q', value: initial.q, autocomplete: 'off', placeholder: t('list.placeholder') });
   const difficulty = select('difficulty', DIFFICULTY_LABELS, t('list.allF'), initial.difficulty);
   const type = select('type', TYPE_LABELS, t('list.allM'), initial.type);
   const practice = select('practice', PRACTICE_LABELS, t('list.allF'), initial.practice);
-  const theme = h(
-    'select',
-    { name: 'theme' },
-    h('option', { value: '' }, t('list.allM')),
-    initial.theme ? h('option', { value: initial.theme, selected: true }, initial.theme) : null,
-  );
+  // Theme, intercommunality, commune: options filled from the facets of each response.
+  const free = FREE_FILTERS.map((def) => ({
+    ...def,
+    // Values seen in the results, used when the response carries no facets.
+    known: new Set(),
+    el: h(
+      'select',
+      { name: def.name },
+      h('option', { value: '' }, t(def.all)),
+      initial[def.name] ? h('option', { value: initial[def.name], selected: true }, initial[def.name]) : null,
+    ),
+  }));
   const durationMax = h('input', {
     type: 'number',
     name: 'duration_max',
@@ -152,7 +179,7 @@ export function renderList(main, query, ctx) {
       field(t('list.difficulty'), difficulty),
       field(t('list.type'), type),
       field(t('list.practice'), practice),
-      field(t('list.theme'), theme),
+      free.map(({ label, el }) => field(t(label), el)),
       field(t('list.durationMax'), durationMax, t('list.durationHint')),
     ),
     h(
@@ -236,22 +263,40 @@ export function renderList(main, query, ctx) {
     ctx.rememberListHash(hash);
   }
 
-  /** Theme options: values of the facet with their counts (else the themes seen so far). */
-  function updateThemes(features, facet) {
-    for (const f of features) for (const t of f.properties.themes || []) knownThemes.add(t);
-    const current = theme.value;
-    const source = facet || Object.fromEntries([...knownThemes].map((t) => [t, undefined]));
-    const values = themeChoices(source, current);
-    const options = [...theme.options].slice(1);
+  /**
+   * Options of a free-value select: values of the facet with their counts (else the values
+   * seen so far), the current choice always kept.
+   * @param {typeof free[number]} filter
+   * @param {Array<{ properties: Record<string, any> }>} features
+   * @param {Record<string, number> | undefined} facet
+   */
+  function updateFreeSelect({ el, known, prop }, features, facet) {
+    for (const f of features) {
+      const values = f.properties?.[prop];
+      if (Array.isArray(values)) for (const v of values) if (typeof v === 'string' && v) known.add(v);
+    }
+    const current = el.value;
+    const source = facet || Object.fromEntries([...known].map((v) => [v, undefined]));
+    const values = facetChoices(source, current);
+    const options = [...el.options].slice(1);
     const same = options.length === values.length && options.every((o, i) => o.value === values[i]);
     if (!same) {
-      // Rebuilt only when the set of themes changes; the selection is kept.
-      theme.replaceChildren(theme.options[0], ...values.map((v) => h('option', { value: v }, v)));
-      theme.value = current;
+      // Rebuilt only when the set of values changes; the selection is kept.
+      el.replaceChildren(el.options[0], ...values.map((v) => h('option', { value: v }, v)));
+      el.value = current;
     }
-    for (const option of [...theme.options].slice(1)) {
+    for (const option of [...el.options].slice(1)) {
       const text = withCount(option.value, facet ? (facet[option.value] ?? 0) : undefined);
       if (option.textContent !== text) option.textContent = text;
+    }
+  }
+
+  /** All free-value selects, from the facets of the response (or of the first page). */
+  function updateFreeSelects(features, facets) {
+    const f = facets && typeof facets === 'object' ? facets : {};
+    for (const filter of free) {
+      const facet = f[filter.name];
+      updateFreeSelect(filter, features, facet && typeof facet === 'object' ? facet : undefined);
     }
   }
 
@@ -275,7 +320,7 @@ export function renderList(main, query, ctx) {
   }
 
   let lastKey = null;
-  let lastThemeFacet;
+  let lastFacets;
 
   async function load({ append = false, force = false } = {}) {
     const params = currentParams();
@@ -295,7 +340,7 @@ export function renderList(main, query, ctx) {
       const data = await listCircuits(offset ? { ...params, offset } : params, { signal });
       if (signal.aborted) return;
       const features = Array.isArray(data.features) ? data.features : [];
-      if (!append) lastThemeFacet = data.facets?.theme;
+      if (!append) lastFacets = data.facets;
       loaded = append ? loaded.concat(features) : features;
       const total = Number.isFinite(data.total) ? data.total : loaded.length;
       count.textContent = formatCount(total);
@@ -313,12 +358,8 @@ export function renderList(main, query, ctx) {
         cards.replaceChildren(h('li', { class: 'empty' }, t('list.empty')));
       }
       more.hidden = !(loaded.length < total && features.length > 0);
-      if (!append) {
-        updateFacets(data.facets);
-        updateThemes(features, data.facets?.theme);
-      } else {
-        updateThemes(features, lastThemeFacet);
-      }
+      if (!append) updateFacets(data.facets);
+      updateFreeSelects(features, lastFacets);
       markers = showCircuitStarts(map, loaded, markers);
     } catch (err) {
       if (err?.name === 'AbortError') return;
@@ -350,7 +391,7 @@ export function renderList(main, query, ctx) {
     updateNearUi();
     // After the fields have actually been reset.
     setTimeout(() => {
-      for (const el of [difficulty, type, practice, theme]) el.value = '';
+      for (const el of [difficulty, type, practice, ...free.map((f) => f.el)]) el.value = '';
       for (const el of [q, durationMax]) el.value = '';
       load();
     });

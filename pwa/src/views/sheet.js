@@ -18,6 +18,7 @@ import { createMap, destroyMap, showTrace } from '../map.js';
 import { downloadCircuit, getOffline, recordPart, shortVersion } from '../offline.js';
 import { renderProfile } from '../profile.js';
 import { askNotificationPermission } from './guide.js';
+import { circuitPlaces } from './places.js';
 
 /** How long the sheet waits for the network when a downloaded copy is available. */
 const NETWORK_WAIT_MS = 6000;
@@ -441,7 +442,7 @@ export function renderSheet(main, id, ctx) {
           'header',
           { class: 'sheet__header' },
           h('h1', { tabindex: '-1' }, p.name),
-          p.communes?.length ? h('p', { class: 'sheet__communes' }, p.communes.join(', ')) : null,
+          circuitPlaces(p, 'sheet__places'),
           p.summary ? h('p', { class: 'sheet__summary' }, p.summary) : null,
           offline
             ? h('p', { class: 'notice notice--offline' }, t('sheet.offlineCopy', { date: formatDateTime(record.savedAt) }))
