@@ -13,9 +13,7 @@
 //! - A code given twice in one file is a rejection; without `--partial` one bad feature
 //!   refuses the file.
 
-use crate::features::{
-    Fault, Parsed, area_of, declared_crs, features_of, read_features, read_json, text_property,
-};
+use crate::features::{Fault, Parsed, area_of, read_area_features, text_property};
 use crate::report::Rejection;
 use balade_core::projection::Crs;
 use balade_core::{Commune, Insee};
@@ -34,14 +32,11 @@ const EPCI_NAME: &[&str] = &[
 const EPCI_CODE: &[&str] = &["siren_epci", "code_epci", "codeepci"];
 
 pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<Parsed<Commune>, Vec<Rejection>> {
-    let doc = read_json(path, bytes)?;
-    let crs = declared_crs(path, &doc)?;
-    let features = features_of(path, &doc)?;
-    read_features(
+    read_area_features(
         path,
-        features,
+        bytes,
         partial,
-        |f| commune(f, crs),
+        commune,
         |c| c.code.as_str().to_owned(),
         "code",
     )

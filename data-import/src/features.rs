@@ -54,6 +54,22 @@ pub fn features_of<'a>(path: &Path, doc: &'a Value) -> Result<Vec<&'a Value>, Ve
     Ok(features)
 }
 
+/// The features of a GeoJSON file of areas, each read by `read` in the coordinate
+/// system the document declares (see [`read_features`]).
+pub fn read_area_features<T>(
+    path: &Path,
+    bytes: &[u8],
+    partial: bool,
+    read: impl Fn(&Value, Crs) -> Result<T, Fault>,
+    key: impl Fn(&T) -> String,
+    key_field: &'static str,
+) -> Result<Parsed<T>, Vec<Rejection>> {
+    let doc = read_json(path, bytes)?;
+    let crs = declared_crs(path, &doc)?;
+    let features = features_of(path, &doc)?;
+    read_features(path, features, partial, |f| read(f, crs), key, key_field)
+}
+
 /// The coordinate system a GeoJSON document declares in its (pre-RFC 7946) `crs`
 /// member, WGS84 without one: GIS exports of French boundaries are often in Lambert 93.
 pub fn declared_crs(path: &Path, doc: &Value) -> Result<Crs, Vec<Rejection>> {

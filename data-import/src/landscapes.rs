@@ -7,9 +7,7 @@
 //!   slug of its name; an id given twice in one file is a rejection.
 //! - Each feature is a record: without `--partial` one bad feature refuses the file.
 
-use crate::features::{
-    Fault, Parsed, area_of, declared_crs, features_of, read_features, read_json, text_property,
-};
+use crate::features::{Fault, Parsed, area_of, read_area_features, text_property};
 use crate::report::Rejection;
 use balade_core::projection::Crs;
 use balade_core::text::slug;
@@ -22,17 +20,7 @@ pub fn parse(
     bytes: &[u8],
     partial: bool,
 ) -> Result<Parsed<Landscape>, Vec<Rejection>> {
-    let doc = read_json(path, bytes)?;
-    let crs = declared_crs(path, &doc)?;
-    let features = features_of(path, &doc)?;
-    read_features(
-        path,
-        features,
-        partial,
-        |f| unit(f, crs),
-        |u| u.id.to_string(),
-        "id",
-    )
+    read_area_features(path, bytes, partial, unit, |u| u.id.to_string(), "id")
 }
 
 fn unit(feature: &Value, crs: Crs) -> Result<Landscape, Fault> {

@@ -117,12 +117,7 @@ pub async fn import_communes(
     options: &ImportOptions,
     out: &mut dyn Write,
 ) -> Result<ImportReport, StoreError> {
-    let mut report = ImportReport::default();
-    let files = collect_files(paths, &["geojson", "json"], &mut report);
-    run_files(&files, report, options, out, async |path, report, _| {
-        import_one_records(store, path, options, report, communes::parse).await
-    })
-    .await
+    import_json(store, paths, options, out, communes::parse).await
 }
 
 /// Writes the places of `circuits` in `communes` where they change (see
@@ -413,12 +408,7 @@ pub async fn import_circuits(
     options: &ImportOptions,
     out: &mut dyn Write,
 ) -> Result<ImportReport, StoreError> {
-    let mut report = ImportReport::default();
-    let files = collect_files(paths, &["geojson", "json"], &mut report);
-    run_files(&files, report, options, out, async |path, report, _| {
-        import_one_records(store, path, options, report, circuits::parse).await
-    })
-    .await
+    import_json(store, paths, options, out, circuits::parse).await
 }
 
 /// Imports landscape units from GeoJSON files and folders into `store`.
@@ -428,10 +418,22 @@ pub async fn import_landscapes(
     options: &ImportOptions,
     out: &mut dyn Write,
 ) -> Result<ImportReport, StoreError> {
+    import_json(store, paths, options, out, landscapes::parse).await
+}
+
+/// Imports the JSON and GeoJSON files of `paths` read by `parse`, each in its own
+/// transaction.
+async fn import_json<T: Record>(
+    store: &dyn Store,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    out: &mut dyn Write,
+    parse: ParseFn<T>,
+) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let files = collect_files(paths, &["geojson", "json"], &mut report);
     run_files(&files, report, options, out, async |path, report, _| {
-        import_one_records(store, path, options, report, landscapes::parse).await
+        import_one_records(store, path, options, report, parse).await
     })
     .await
 }
