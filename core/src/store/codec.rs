@@ -77,8 +77,8 @@ pub fn decode_polygons(text: &str) -> StoreResult<Vec<Vec<Vec<LonLat>>>> {
         .collect()
 }
 
-pub fn encode_list(items: &[String]) -> String {
-    serde_json::Value::from(items).to_string()
+pub fn encode_list<S: AsRef<str>>(items: &[S]) -> String {
+    serde_json::Value::from(items.iter().map(AsRef::as_ref).collect::<Vec<&str>>()).to_string()
 }
 
 pub fn decode_list(text: &str) -> StoreResult<Vec<String>> {

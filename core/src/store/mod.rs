@@ -166,6 +166,8 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn commune_names(&self) -> StoreResult<Vec<(Insee, String)>>;
     /// The media of a circuit or a POI, in their order.
     async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>>;
+    /// The media of many POIs in one read, grouped by POI, each POI's in order.
+    async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>>;
     /// The bytes of one derivative of a photo.
     async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>>;
     /// The public species aggregates and the taxa they name, with their sensitivity.

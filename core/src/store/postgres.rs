@@ -36,6 +36,25 @@ pub struct PostgresStore {
 }
 
 impl PostgresStore {
+    /// The media of owners of one kind, by owner then position.
+    async fn media_where(&self, kind: &str, ids: &[&str]) -> StoreResult<Vec<Media>> {
+        sqlx::query(
+            "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url, m.title, m.author, m.license, m.alt, \
+             m.width::bigint AS width, m.height::bigint AS height, m.position::bigint AS position, \
+             (SELECT string_agg(f.width || ':' || octet_length(f.bytes), ',' ORDER BY f.width) FROM media_files f \
+             WHERE f.media_id = m.id) AS files \
+             FROM media m WHERE m.owner_kind = $1 AND m.owner_id = ANY($2) \
+             ORDER BY m.owner_id, m.position, m.id",
+        )
+        .bind(kind)
+        .bind(ids)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::media)
+        .collect()
+    }
+
     pub async fn open(url: &str, open: OpenOptions) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url)?
             .application_name("balade")
@@ -325,20 +344,12 @@ impl Store for PostgresStore {
     }
 
     async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
-        sqlx::query(
-            "SELECT m.id, m.kind, m.url, m.title, m.author, m.license, m.alt, m.width::bigint AS width, \
-             m.height::bigint AS height, m.position::bigint AS position, \
-             (SELECT string_agg(f.width || ':' || octet_length(f.bytes), ',' ORDER BY f.width) FROM media_files f \
-             WHERE f.media_id = m.id) AS files \
-             FROM media m WHERE m.owner_kind = $1 AND m.owner_id = $2 ORDER BY m.position, m.id",
-        )
-        .bind(owner.kind())
-        .bind(owner.id())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| rows::media(r, owner))
-        .collect()
+        self.media_where(owner.kind(), &[owner.id()]).await
+    }
+
+    async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>> {
+        let ids: Vec<&str> = ids.iter().map(PoiId::as_str).collect();
+        self.media_where("poi", &ids).await
     }
 
     async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {

@@ -6,7 +6,7 @@ use super::codec::{decode_list, decode_polygons, decode_trace};
 use super::{StoreError, StoreResult};
 use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
-    Observation, Poi, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats, Translations,
+    Observation, Poi, PoiId, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats, Translations,
 };
 use sqlx::Row;
 use std::str::FromStr;
@@ -313,8 +313,14 @@ pub(super) fn observation(row: &(impl Fields + Positions)) -> StoreResult<Observ
 
 /// A media row with `files` as `width:bytes` pairs joined by commas (both backends build
 /// that text in SQL).
-pub(super) fn media(row: &impl Fields, owner: &MediaOwner) -> StoreResult<Media> {
+pub(super) fn media(row: &impl Fields) -> StoreResult<Media> {
     let corrupt = |what: &str| StoreError::Corrupt(format!("media {what}"));
+    let owner_id = row.text("owner_id")?;
+    let owner = match row.text("owner_kind")?.as_str() {
+        "circuit" => MediaOwner::Circuit(CircuitId::new(owner_id).map_err(|_| corrupt("owner"))?),
+        "poi" => MediaOwner::Poi(PoiId::new(owner_id).map_err(|_| corrupt("owner"))?),
+        _ => return Err(corrupt("owner")),
+    };
     let dim = |c: &str| -> StoreResult<Option<u32>> {
         row.opt_int(c)?
             .map(|v| u32::try_from(v).map_err(|_| corrupt(c)))
@@ -335,7 +341,7 @@ pub(super) fn media(row: &impl Fields, owner: &MediaOwner) -> StoreResult<Media>
         .collect::<StoreResult<Vec<(u32, u64)>>>()?;
     Ok(Media {
         id: row.text("id")?,
-        owner: owner.clone(),
+        owner,
         kind: parse(row, "kind")?,
         url: row.opt_text("url")?,
         title: row.opt_text("title")?,

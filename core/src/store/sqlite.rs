@@ -78,6 +78,25 @@ fn degree_box(w: f64, e: f64, s: f64, n: f64, margin_m: f64) -> [f64; 4] {
 }
 
 impl SqliteStore {
+    /// The media of owners of one kind, by owner then position.
+    async fn media_where(&self, kind: &str, ids: &[&str]) -> StoreResult<Vec<Media>> {
+        sqlx::query(
+            "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url, m.title, m.author, m.license, m.alt, \
+             m.width, m.height, m.position, \
+             (SELECT group_concat(f.width || ':' || length(f.bytes), ',') FROM media_files f \
+             WHERE f.media_id = m.id) AS files \
+             FROM media m WHERE m.owner_kind = ? AND m.owner_id IN (SELECT value FROM json_each(?)) \
+             ORDER BY m.owner_id, m.position, m.id",
+        )
+        .bind(kind)
+        .bind(encode_list(ids))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::media)
+        .collect()
+    }
+
     async fn pois_in_box(&self, [w, e, s, n]: [f64; 4]) -> StoreResult<Vec<PoiPoint>> {
         let found = sqlx::query(
             "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat, json_extract(details, '$.translations') AS names FROM pois \
@@ -341,19 +360,12 @@ impl Store for SqliteStore {
     }
 
     async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
-        sqlx::query(
-            "SELECT m.id, m.kind, m.url, m.title, m.author, m.license, m.alt, m.width, m.height, m.position, \
-             (SELECT group_concat(f.width || ':' || length(f.bytes), ',') FROM media_files f \
-             WHERE f.media_id = m.id) AS files \
-             FROM media m WHERE m.owner_kind = ? AND m.owner_id = ? ORDER BY m.position, m.id",
-        )
-        .bind(owner.kind())
-        .bind(owner.id())
-        .fetch_all(&self.pool)
-        .await?
-        .iter()
-        .map(|r| rows::media(r, owner))
-        .collect()
+        self.media_where(owner.kind(), &[owner.id()]).await
+    }
+
+    async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>> {
+        let ids: Vec<&str> = ids.iter().map(PoiId::as_str).collect();
+        self.media_where("poi", &ids).await
     }
 
     async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {

@@ -3,6 +3,7 @@
 //! part changes. A phone holding a version sends it back (`If-None-Match`) to learn
 //! whether anything changed, and compares part hashes to fetch only what did.
 
+use crate::cache::RevisionCache;
 use crate::catalog::SharedCatalog;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::query::Params;
@@ -20,12 +21,12 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::hash;
 use balade_core::index::Hit;
-use balade_core::{Circuit, Landscape, MediaOwner, PoiPoint};
+use balade_core::{Circuit, Landscape, Media, MediaOwner, Poi, PoiId, PoiPoint};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Write;
 use std::ops::RangeInclusive;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 /// POIs within this distance of the trace travel with the circuit: the largest default
@@ -152,36 +153,9 @@ pub struct Package {
     pub bodies: Vec<(String, Vec<u8>)>,
 }
 
-/// Packages already built, by (circuit, language), valid while the catalogue's revision
-/// has not moved.
-#[derive(Debug, Clone, Default)]
-pub struct PackageCache(Arc<Mutex<HashMap<PackageKey, Cached>>>);
-
-/// (circuit id, language).
-type PackageKey = (String, String);
-/// A package and the catalogue revision it was built from.
-type Cached = (i64, Arc<Package>);
-
-impl PackageCache {
-    fn get(&self, key: &PackageKey, revision: i64) -> Option<Arc<Package>> {
-        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key)
-            .filter(|(r, _)| *r == revision)
-            .map(|(_, p)| p.clone())
-    }
-    fn put(&self, key: PackageKey, revision: i64, package: Arc<Package>) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        // Stale entries go with the next change; past the cap, any entry makes room
-        // (a rebuild costs milliseconds).
-        map.retain(|_, (r, _)| *r == revision);
-        if map.len() >= CACHED_PACKAGES
-            && let Some(victim) = map.keys().next().cloned()
-        {
-            map.remove(&victim);
-        }
-        map.insert(key, (revision, package));
-    }
-}
+/// Packages already built, by (circuit id, language), valid while the catalogue's
+/// revision has not moved.
+pub type PackageCache = RevisionCache<(String, String), Arc<Package>>;
 
 fn to_json<T: Serialize>(value: &T) -> ApiResult<Vec<u8>> {
     serde_json::to_vec(value).map_err(|e| ApiError::Encode(e.to_string()))
@@ -245,22 +219,31 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
         .zip(&bodies)
         .map(|(kind, (url, body))| part(kind, url.clone(), body, None))
         .collect();
+    // The corridor's POIs and their media in two reads, whatever their number; a POI
+    // removed since the index was built is simply left out.
+    let ids: Vec<PoiId> = hits.iter().map(|h| h.item.id.clone()).collect();
+    let mut pois: HashMap<PoiId, Poi> = store
+        .pois(&ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.clone(), p))
+        .collect();
+    let mut media_by_poi: HashMap<PoiId, Vec<Media>> = HashMap::new();
+    for m in store.media_of_pois(&ids).await? {
+        if let MediaOwner::Poi(owner) = &m.owner {
+            media_by_poi.entry(owner.clone()).or_default().push(m);
+        }
+    }
     let mut media_items = Vec::new();
-    for hit in &hits {
-        // A POI removed since the index was built is simply left out.
-        let Some(poi) = store.poi(&hit.item.id).await? else {
+    for id in &ids {
+        let Some(poi) = pois.remove(id) else {
             continue;
         };
-        let url = format!("/api/v1/pois/{}", poi.id);
-        let poi_media = store.media_of(&MediaOwner::Poi(poi.id.clone())).await?;
+        let url = format!("/api/v1/pois/{id}");
+        let poi_media = media_by_poi.remove(id).unwrap_or_default();
         let body = to_json(&feature_of(poi.in_language(lang), &poi_media))?;
         media_items.extend(poi_media);
-        parts.push(part(
-            "poi",
-            url.clone(),
-            &body,
-            Some(hit.item.id.to_string()),
-        ));
+        parts.push(part("poi", url.clone(), &body, Some(id.to_string())));
         bodies.push((url, body));
     }
     // Photos in phone size, each once even when several owners share it.
@@ -319,7 +302,7 @@ pub async fn build(state: &AppState, id: &str, lang: &str) -> ApiResult<Arc<Pack
 pub use crate::lang::LANGUAGES;
 
 /// Packages kept in memory at most: each may hold megabytes of tiles.
-const CACHED_PACKAGES: usize = 64;
+pub const CACHED_PACKAGES: usize = 64;
 
 /// Tiles are listed within this distance of the trace.
 pub const TILE_BUFFER_M: f64 = 500.0;
