@@ -22,3 +22,4 @@ bench:
 	cargo bench --bench heritage_import
 	cargo bench --bench api
 	cargo bench --bench offline_package
+	cargo bench --bench communes

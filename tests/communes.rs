@@ -168,3 +168,24 @@ fn a_bad_boundary_file_changes_nothing() {
     });
     assert_eq!(placed, ["Larchant"]);
 }
+
+#[tokio::test]
+async fn a_sheet_already_shown_follows_a_later_import() {
+    let db = Db::new();
+    import(
+        &db,
+        "gpx",
+        &root().join("fixtures/circuits/provins-remparts.gpx"),
+    );
+    let server = Server::start(&db, &[]);
+    let sheet = format!("{}/api/v1/circuits/provins-remparts", server.base);
+    // Shown twice: the second answer comes from the rendered sheets.
+    assert_eq!(get(&sheet).await, get(&sheet).await);
+    assert_eq!(places(&get(&sheet).await).1, Vec::<String>::new());
+    import(&db, "communes", &root().join("fixtures/communes"));
+    let placed = common::eventually(std::time::Duration::from_secs(10), || async {
+        places(&get(&sheet).await).1 == ["Communauté de communes du Provinois"]
+    })
+    .await;
+    assert!(placed, "{}", get(&sheet).await);
+}

@@ -4,6 +4,7 @@
 //! - [`serve`] binds, loads the catalogue, keeps it fresh and serves until Ctrl-C.
 #![forbid(unsafe_code)]
 
+pub mod cache;
 pub mod catalog;
 pub mod corridor;
 pub mod error;

@@ -2,7 +2,8 @@
 
 use crate::catalog::SharedCatalog;
 use crate::corridor::Corridors;
-use crate::routes::offline::PackageCache;
+use crate::routes::circuits::SheetCache;
+use crate::routes::offline::{CACHED_PACKAGES, PackageCache};
 use crate::routes::push::PushSlots;
 use crate::tiles::Basemap;
 use axum::extract::FromRef;
@@ -15,6 +16,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub catalog: SharedCatalog,
     pub packages: PackageCache,
+    /// Sheets already rendered, by circuit and language.
+    pub sheets: SheetCache,
     pub push: PushSlots,
     /// The basemap, when one is configured.
     pub basemap: Option<Arc<Basemap>>,
@@ -24,6 +27,10 @@ pub struct AppState {
     pub corridors: Corridors,
 }
 
+/// Sheets kept rendered: the most viewed circuits of a territory (up to 550 KB each for
+/// a long circuit rich in species, a few KB for most).
+pub const CACHED_SHEETS: usize = 512;
+
 /// Walking zooms: from the valley (12) to the path (16).
 pub const DEFAULT_OFFLINE_ZOOMS: RangeInclusive<u8> = 12..=16;
 
@@ -32,7 +39,8 @@ impl AppState {
         Self {
             store,
             catalog,
-            packages: PackageCache::default(),
+            packages: PackageCache::new(CACHED_PACKAGES),
+            sheets: SheetCache::new(CACHED_SHEETS),
             push: PushSlots::default(),
             basemap: None,
             offline_zooms: DEFAULT_OFFLINE_ZOOMS,

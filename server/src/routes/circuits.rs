@@ -1,5 +1,6 @@
 //! Circuits: the filtered catalogue, the sheet, the elevation profile and downloads.
 
+use crate::cache::RevisionCache;
 use crate::catalog::{Catalog, Indexed, SharedCatalog};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::formats;
@@ -10,8 +11,9 @@ use crate::routes::species::Species;
 use crate::routes::{PointGeometry, parse_id, round1};
 use crate::state::AppState;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_core::geometry::{TraceLocator, profile};
 use balade_core::species::SpeciesSeen;
@@ -445,22 +447,53 @@ pub async fn sheet(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> ApiResult<Json<CircuitSheet>> {
+) -> ApiResult<Response> {
     let p = Params::parse(raw.as_deref())?;
     p.only(&["lang"])?;
     let lang = lang::pick(p.text("lang"), &headers)?;
-    let circuit = load(state.store.as_ref(), &id).await?;
     let catalog = state.catalog.current();
-    let pois = pois_of_sheet(&state, &catalog, &circuit).await?;
+    let key = (id, lang);
+    let body = match state.sheets.get(&key, catalog.revision) {
+        Some(body) => body,
+        None => {
+            let sheet = sheet_with_content(&state, &catalog, &key.0, lang).await?;
+            let body: Arc<[u8]> = serde_json::to_vec(&sheet)
+                .map_err(|e| ApiError::Encode(e.to_string()))?
+                .into();
+            state.sheets.put(key, catalog.revision, body.clone());
+            body
+        }
+    };
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        Bytes::from_owner(body),
+    )
+        .into_response())
+}
+
+/// Sheets already rendered as JSON, by (circuit id, language), while the catalogue's
+/// revision stands.
+pub type SheetCache = RevisionCache<(String, &'static str), Arc<[u8]>>;
+
+/// The sheet of circuit `id` with its POIs, landscapes, species and media.
+async fn sheet_with_content(
+    state: &AppState,
+    catalog: &Catalog,
+    id: &str,
+    lang: &str,
+) -> ApiResult<CircuitSheet> {
+    let circuit = load(state.store.as_ref(), id).await?;
+    let pois = pois_of_sheet(state, catalog, &circuit).await?;
     let crossed = catalog.landscapes_crossed(&circuit.trace);
     let species = catalog.species.along(&circuit.trace);
     let media = state
         .store
         .media_of(&MediaOwner::Circuit(circuit.id.clone()))
         .await?;
-    Ok(Json(sheet_of(
-        circuit, pois, &crossed, &species, &media, lang,
-    )?))
+    sheet_of(circuit, pois, &crossed, &species, &media, lang)
 }
 
 /// The POIs a sheet lists: the circuit's own, and every POI within its kind's corridor
