@@ -144,6 +144,3 @@ export function facetChoices(facet, current = '') {
   if (current && !values.includes(current)) values.push(current);
   return values.sort((a, b) => a.localeCompare(b, getLang()));
 }
-
-/** Theme values to offer in the theme select (see facetChoices). */
-export const themeChoices = facetChoices;

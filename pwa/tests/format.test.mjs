@@ -11,7 +11,6 @@ import {
   formatMeters,
   poiKindLabel,
   practiceLabel,
-  themeChoices,
   typeLabel,
   withCount,
 } from '../src/format.js';
@@ -75,11 +74,11 @@ test('compteurs des filtres (facettes)', () => {
   assert.equal(withCount('Facile', undefined), 'Facile');
   assert.equal(withCount('Facile', null), 'Facile');
   assert.equal(nbsp(withCount('eau', 1200)), 'eau (1 200)');
-  assert.deepEqual(themeChoices({ forêt: 3, eau: 3, église: 1 }), ['eau', 'église', 'forêt']);
-  assert.deepEqual(themeChoices({ eau: 3 }, 'vignes'), ['eau', 'vignes']);
-  assert.deepEqual(themeChoices({ eau: 3 }, 'eau'), ['eau']);
-  assert.deepEqual(themeChoices(undefined, ''), []);
-  assert.deepEqual(themeChoices(null, 'eau'), ['eau']);
+  assert.deepEqual(facetChoices({ forêt: 3, eau: 3, église: 1 }), ['eau', 'église', 'forêt']);
+  assert.deepEqual(facetChoices({ eau: 3 }, 'vignes'), ['eau', 'vignes']);
+  assert.deepEqual(facetChoices({ eau: 3 }, 'eau'), ['eau']);
+  assert.deepEqual(facetChoices(undefined, ''), []);
+  assert.deepEqual(facetChoices(null, 'eau'), ['eau']);
   // Communes and intercommunalities: same rule, accents sorted in French order.
   assert.deepEqual(facetChoices({ Pommeuse: 1, Guérard: 1, Coulommiers: 1 }), ['Coulommiers', 'Guérard', 'Pommeuse']);
   assert.deepEqual(facetChoices({ Barbizon: 2 }, 'Provins'), ['Barbizon', 'Provins']);
