@@ -274,15 +274,6 @@ pub fn select<'a>(
         if !base {
             continue;
         }
-        // The distance only for circuits that passed the cheap tests.
-        let distance = filter
-            .near
-            .map(|n| balade_core::geometry::distance_m(n, s.start));
-        if let (Some(d), Some(r)) = (distance, filter.radius)
-            && d > r
-        {
-            continue;
-        }
         // The faceted dimensions: difficulty, type, practice, theme, commune,
         // intercommunality.
         let dims = [
@@ -293,9 +284,25 @@ pub fn select<'a>(
             commune.is_none_or(|x| c.folded_communes.iter().any(|k| k == x)),
             intercommunality.is_none_or(|x| c.folded_intercommunalities.iter().any(|k| k == x)),
         ];
+        // A circuit missing two dimensions counts in no facet and is no hit.
+        if dims.iter().filter(|ok| !**ok).count() > 1 {
+            continue;
+        }
+        // The distance only for circuits that passed the cheap tests.
+        let distance = filter
+            .near
+            .map(|n| balade_core::geometry::distance_m(n, s.start));
+        if let (Some(d), Some(r)) = (distance, filter.radius)
+            && d > r
+        {
+            continue;
+        }
         let others = |skip: usize| dims.iter().enumerate().all(|(i, ok)| i == skip || *ok);
-        let add = |map: &mut BTreeMap<String, usize>, key: &str| {
-            *map.entry(key.to_owned()).or_insert(0) += 1;
+        let add = |map: &mut BTreeMap<String, usize>, key: &str| match map.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                map.insert(key.to_owned(), 1);
+            }
         };
         if others(0) {
             add(&mut facets.difficulty, s.difficulty.as_str());
