@@ -3,7 +3,8 @@
 //!
 //! - [`read`] picks the reader from the file's first bytes (the extension is a hint
 //!   only when they tell nothing): OSM PBF ([`osm_pbf`]), OSM XML ([`osm_xml`]), Overpass JSON ([`overpass`]),
-//!   APIDAE or DataTourisme JSON ([`apidae`]).
+//!   APIDAE or DataTourisme JSON ([`apidae`]), Geotrek API v2 pages of POIs and
+//!   information desks ([`geotrek`]).
 //! - [`tags`] is the one place where OSM tags become a [`PoiKind`], a name and the
 //!   practical fields.
 //! - OSM nodes and ways are read; a way is placed at the centroid of its distinct nodes.
@@ -12,6 +13,7 @@
 //!   returns `Err` only when the file cannot be read at all.
 
 pub mod apidae;
+pub mod geotrek;
 pub mod osm_pbf;
 pub mod osm_xml;
 pub mod overpass;
@@ -99,7 +101,7 @@ pub fn read(path: &Path, sink: &mut dyn Sink<Place>) -> Result<(), Rejection> {
         Some(Format::Overpass) | Some(Format::Apidae) => read_json_file(path, sink),
         None => Err(Rejection::file(
             path,
-            "not an OSM (PBF or XML), Overpass, APIDAE or DataTourisme file",
+            "not an OSM (PBF or XML), Overpass, APIDAE, DataTourisme or Geotrek file",
         )),
     }
 }
@@ -146,11 +148,14 @@ pub fn sniff(path: &Path, head: &[u8]) -> Option<Format> {
 }
 
 /// A JSON file, whichever flavour its content says: an object with `elements` or an
-/// array of OSM elements is Overpass, anything else APIDAE or DataTourisme.
+/// array of OSM elements is Overpass, a page of `results` Geotrek, anything else APIDAE
+/// or DataTourisme.
 fn read_json_file(path: &Path, sink: &mut dyn Sink<Place>) -> Result<(), Rejection> {
     let doc = read_json(path)?;
     if overpass::is_overpass(&doc) {
         overpass::read_value(path, &doc, sink)
+    } else if geotrek::is_geotrek(&doc) {
+        geotrek::read_value(path, &doc, sink)
     } else {
         apidae::read_value(path, &doc, sink)
     }
