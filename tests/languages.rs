@@ -144,4 +144,14 @@ async fn an_apidae_trek_brings_its_season_and_english_texts() {
     assert_eq!(fr["properties"]["type"], "loop");
     let en = get(&sheet, Some("en")).await;
     assert_eq!(en["properties"]["name"], "A great hike to test");
+    // Practical information in English where the source has it, French where not.
+    let practical = &en["properties"]["practical"];
+    let season = practical["best_season"].as_str().expect("best season");
+    assert!(season.starts_with("Open all year long"), "{season}");
+    assert_eq!(practical["recommendations"], "Avoid after heavy rain.");
+    assert_eq!(
+        practical["parking"],
+        fr["properties"]["practical"]["parking"]
+    );
+    assert_eq!(practical["parking"], "Parking sur la place du village");
 }

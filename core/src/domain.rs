@@ -287,6 +287,9 @@ pub struct Translation {
     pub summary: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// A circuit's practical information in this language, field by field.
+    #[serde(skip_serializing_if = "Practical::is_empty")]
+    pub practical: Practical,
 }
 
 /// What a walker needs to know before leaving, as plain texts; all optional.
@@ -310,6 +313,30 @@ pub struct Practical {
     /// Step-by-step directions, in walking order.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub steps: Vec<String>,
+}
+
+impl Practical {
+    pub fn is_empty(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// These texts, each missing one taken from `fallback` (steps as a whole).
+    pub fn or(&self, fallback: &Practical) -> Practical {
+        let pick = |a: &Option<String>, b: &Option<String>| a.clone().or_else(|| b.clone());
+        Practical {
+            access: pick(&self.access, &fallback.access),
+            parking: pick(&self.parking, &fallback.parking),
+            public_transport: pick(&self.public_transport, &fallback.public_transport),
+            best_season: pick(&self.best_season, &fallback.best_season),
+            recommendations: pick(&self.recommendations, &fallback.recommendations),
+            accessibility: pick(&self.accessibility, &fallback.accessibility),
+            steps: if self.steps.is_empty() {
+                fallback.steps.clone()
+            } else {
+                self.steps.clone()
+            },
+        }
+    }
 }
 
 /// What the catalogue needs of a circuit, without its trace.

@@ -80,19 +80,31 @@ pub fn trek(o: &Value, dir: &Path) -> Result<Circuit, Fault> {
         Some("ALLER_ITINERANCE") => CircuitType::OneWay,
         _ => circuit_type(&trace),
     };
-    let steps = at(o, "presentation.descriptifsThematises")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .find(|d| at(d, "theme.id").and_then(Value::as_i64) == Some(DIRECTIONS_THEME))
-        .and_then(|d| text_in(d, "description", "Fr"))
-        .map(|t| super::circuits::steps_of(&t))
-        .unwrap_or_default();
+    let practical = |suffix: &str| Practical {
+        access: text_in(o, "localisation.geolocalisation.complement", suffix),
+        // The address is the same in every language.
+        parking: (suffix == "Fr")
+            .then(|| plain_at(o, "localisation.adresse.adresse1"))
+            .flatten(),
+        public_transport: None,
+        best_season: text_in(o, "ouverture.periodeEnClair", suffix),
+        recommendations: text_in(itinerary, "passagesDelicats", suffix),
+        accessibility: None,
+        steps: at(o, "presentation.descriptifsThematises")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find(|d| at(d, "theme.id").and_then(Value::as_i64) == Some(DIRECTIONS_THEME))
+            .and_then(|d| text_in(d, "description", suffix))
+            .map(|t| super::circuits::steps_of(&t))
+            .unwrap_or_default(),
+    };
     let mut translations = Translations::new();
     let english = Translation {
         name: text_in(o, "nom", "En"),
         summary: text_in(o, "presentation.descriptifCourt", "En"),
         description: text_in(o, "presentation.descriptifDetaille", "En"),
+        practical: practical("En"),
     };
     if english != Translation::default() {
         translations.insert("en".to_owned(), english);
@@ -113,15 +125,7 @@ pub fn trek(o: &Value, dir: &Path) -> Result<Circuit, Fault> {
         difficulty: difficulty(stats.length_m, stats.ascent_m),
         circuit_type: kind,
         published: true,
-        practical: Practical {
-            access: text_in(o, "localisation.geolocalisation.complement", "Fr"),
-            parking: plain_at(o, "localisation.adresse.adresse1"),
-            public_transport: None,
-            best_season: text_in(o, "ouverture.periodeEnClair", "Fr"),
-            recommendations: text_in(itinerary, "passagesDelicats", "Fr"),
-            accessibility: None,
-            steps,
-        },
+        practical: practical("Fr"),
         translations,
         stats,
         trace,
@@ -250,6 +254,24 @@ mod tests {
             en.description.as_deref(),
             Some("The longer description in english.")
         );
+        assert!(
+            en.practical
+                .best_season
+                .as_deref()
+                .is_some_and(|s| s.starts_with("Open all year long")),
+            "{:?}",
+            en.practical
+        );
+        assert_eq!(
+            en.practical.recommendations.as_deref(),
+            Some("Avoid after heavy rain.")
+        );
+        assert!(
+            en.practical.steps[0].starts_with("Start"),
+            "{:?}",
+            en.practical.steps
+        );
+        assert_eq!(en.practical.parking, None, "the address is not translated");
         // The trace is the GPX beside the export.
         let start = c.trace.start().unwrap();
         assert!((start.lon() - 6.5884).abs() < 0.001 && (start.lat() - 45.9691).abs() < 0.001);

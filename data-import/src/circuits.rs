@@ -363,10 +363,20 @@ fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
         translations: ["en"]
             .iter()
             .filter_map(|lang| {
+                let text = |key: &str| in_language(trek.get(key), lang);
                 let t = Translation {
-                    name: in_language(trek.get("name"), lang),
-                    summary: in_language(trek.get("description_teaser"), lang),
-                    description: in_language(trek.get("description"), lang),
+                    name: text("name"),
+                    summary: text("description_teaser"),
+                    description: text("description"),
+                    practical: Practical {
+                        access: text("access"),
+                        parking: text("advised_parking"),
+                        public_transport: text("public_transport"),
+                        best_season: None,
+                        recommendations: text("advice"),
+                        accessibility: text("accessibility_advice"),
+                        steps: Vec::new(),
+                    },
                 };
                 (t != Translation::default()).then(|| ((*lang).to_owned(), t))
             })

@@ -4,7 +4,7 @@
 
 use crate::error::ApiError;
 use axum::http::{HeaderMap, header};
-use balade_core::Translations;
+use balade_core::{Practical, Translations};
 
 /// Languages content can be asked in; the first is the fallback.
 pub const LANGUAGES: &[&str] = &["fr", "en"];
@@ -70,6 +70,14 @@ pub fn texts<'a>(
             t.description.as_deref().unwrap_or(description),
         ),
         None => (name, summary, description),
+    }
+}
+
+/// A circuit's practical information in `lang`, each missing text in French.
+pub fn practical(french: &Practical, translations: &Translations, lang: &str) -> Practical {
+    match translations.get(lang) {
+        Some(t) => t.practical.or(french),
+        None => french.clone(),
     }
 }
 

@@ -64,8 +64,8 @@ pub(crate) fn english(
             "en".to_owned(),
             balade_core::Translation {
                 name,
-                summary: None,
                 description,
+                ..Default::default()
             },
         );
     }

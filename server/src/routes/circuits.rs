@@ -587,7 +587,7 @@ pub fn sheet_of(
             card: CircuitProperties::of(&summary, None, lang),
             lang: lang.to_owned(),
             description: description.to_owned(),
-            practical: circuit.practical.clone(),
+            practical: lang::practical(&circuit.practical, &circuit.translations, lang),
             min_elevation_m: circuit.stats.min_elevation_m.map(round1),
             max_elevation_m: circuit.stats.max_elevation_m.map(round1),
             media: media.iter().map(media_item).collect(),
