@@ -49,6 +49,12 @@ fn commune(feature: &Value, crs: Crs) -> Result<Commune, Fault> {
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     let code = text_property(props, CODE).ok_or(("code", "no INSEE code".to_owned()))?;
+    // A code stored as a number loses the leading zero of départements 01 to 09.
+    let code = if code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit()) {
+        format!("0{code}")
+    } else {
+        code
+    };
     let code = Insee::new(&code).map_err(|e| ("code", e.to_string()))?;
     let name = text_property(props, NAME).ok_or(("name", "no name".to_owned()))?;
     // "ZZZZZZZZZ" is ADMIN EXPRESS's code for a commune outside any intercommunality.
@@ -79,7 +85,8 @@ mod tests {
             r#"{{"type":"FeatureCollection","features":[
               {{"type":"Feature","properties":{{"nom":"Fontainebleau","code":"77186","codeEpci":"200072130"}},"geometry":{SQUARE}}},
               {{"type":"Feature","properties":{{"INSEE_COM":"77022","NOM":"Barbizon","NOM_EPCI":"CA du Pays de Fontainebleau"}},"geometry":{SQUARE}}},
-              {{"type":"Feature","properties":{{"INSEE_COM":"77333","NOM":"Nemours","SIREN_EPCI":"ZZZZZZZZZ"}},"geometry":{SQUARE}}}
+              {{"type":"Feature","properties":{{"INSEE_COM":"77333","NOM":"Nemours","SIREN_EPCI":"ZZZZZZZZZ"}},"geometry":{SQUARE}}},
+              {{"type":"Feature","properties":{{"code":1053,"nom":"Bourg-en-Bresse"}},"geometry":{SQUARE}}}
             ]}}"#
         );
         let p = parse_text(&text, false).unwrap();
@@ -100,6 +107,7 @@ mod tests {
                 ("77186", "Fontainebleau", Some("200072130")),
                 ("77022", "Barbizon", Some("CA du Pays de Fontainebleau")),
                 ("77333", "Nemours", None),
+                ("01053", "Bourg-en-Bresse", None),
             ]
         );
         assert!(p.records[0].contains(LonLat::new(2.7, 48.4).unwrap()));
