@@ -49,8 +49,14 @@ fn commune(feature: &Value, crs: Crs) -> Result<Commune, Fault> {
         .and_then(Value::as_object)
         .unwrap_or(&empty);
     let code = text_property(props, CODE).ok_or(("code", "no INSEE code".to_owned()))?;
-    // A code stored as a number loses the leading zero of départements 01 to 09.
-    let code = if code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit()) {
+    // A code stored as a JSON number has lost the leading zero of départements 01 to 09;
+    // a code given as text is taken as written.
+    let numeric = CODE.iter().any(|key| {
+        props
+            .iter()
+            .any(|(k, v)| k.eq_ignore_ascii_case(key) && v.is_u64())
+    });
+    let code = if numeric && code.len() == 4 {
         format!("0{code}")
     } else {
         code
@@ -146,7 +152,7 @@ mod tests {
             r#"{{"type":"FeatureCollection","features":[
               {{"type":"Feature","properties":{{"nom":"Provins","code":"77379"}},"geometry":{SQUARE}}},
               {{"type":"Feature","properties":{{"nom":"Sans code"}},"geometry":{SQUARE}}},
-              {{"type":"Feature","properties":{{"nom":"Mauvais code","code":"7A1"}},"geometry":{SQUARE}}},
+              {{"type":"Feature","properties":{{"nom":"Mauvais code","code":"7731"}},"geometry":{SQUARE}}},
               {{"type":"Feature","properties":{{"nom":"Point","code":"77001"}},"geometry":{{"type":"Point","coordinates":[2.7,48.4]}}}},
               {{"type":"Feature","properties":{{"nom":"Provins bis","code":"77379"}},"geometry":{SQUARE}}}
             ]}}"#
