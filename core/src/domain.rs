@@ -755,6 +755,14 @@ pub struct PoiPoint {
 }
 
 impl PoiPoint {
+    /// The translated names of `translations`, as [`PoiPoint::names`] holds them.
+    pub fn names_of(translations: Translations) -> Vec<(String, String)> {
+        translations
+            .into_iter()
+            .filter_map(|(lang, t)| Some((lang, t.name?)))
+            .collect()
+    }
+
     /// The name in `lang`, or the French one.
     pub fn name_in(&self, lang: &str) -> &str {
         self.names
@@ -772,9 +780,7 @@ impl Poi {
             kind: self.kind,
             name: self.name.clone(),
             pos: self.pos?,
-            names: (self.details.translations.iter())
-                .filter_map(|(lang, t)| Some((lang.clone(), t.name.clone()?)))
-                .collect(),
+            names: PoiPoint::names_of(self.details.translations.clone()),
         })
     }
 

@@ -18,6 +18,7 @@
 
 use crate::features::Fault;
 use crate::gpx;
+use crate::tourism::apidae::at;
 use balade_core::geometry::{circuit_type, difficulty, duration_min};
 use balade_core::text::{fold, plain_text};
 use balade_core::{
@@ -30,10 +31,6 @@ use std::path::Path;
 const DIRECTIONS_THEME: i64 = 6527;
 /// A plan file larger than this is refused (a trace is kilobytes to a few megabytes).
 const MAX_PLAN_BYTES: u64 = 64 * 1024 * 1024;
-
-fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(v, |v, k| v.get(k))
-}
 
 /// The text of a multilingual APIDAE field (`{"libelleFr": …}`) in `suffix` (`Fr`, `En`).
 fn text_in(v: &Value, path: &str, suffix: &str) -> Option<String> {

@@ -237,11 +237,10 @@ pub(super) fn poi_point(row: &(impl Fields + Positions)) -> StoreResult<PoiPoint
         name: row.text("name")?,
         pos: row.point("pos")?,
         names: match row.opt_text("names")? {
-            Some(json) => serde_json::from_str::<Translations>(&json)
-                .map_err(|e| StoreError::Corrupt(format!("details.translations: {e}")))?
-                .into_iter()
-                .filter_map(|(lang, t)| Some((lang, t.name?)))
-                .collect(),
+            Some(json) => PoiPoint::names_of(
+                serde_json::from_str::<Translations>(&json)
+                    .map_err(|e| StoreError::Corrupt(format!("details.translations: {e}")))?,
+            ),
             None => Vec::new(),
         },
     })

@@ -99,8 +99,8 @@ struct Fault {
     reason: String,
 }
 
-/// The value at a dotted path.
-fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
+/// The value at a dotted path (`presentation.descriptifCourt.libelleFr`).
+pub(crate) fn at<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {
     path.split('.').try_fold(v, |v, k| v.get(k))
 }
 
