@@ -7,11 +7,9 @@
 
 use axum::body::Body;
 use axum::http::Request;
-use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
-use balade_core::store::{self, testing::Lcg};
+use balade_core::store::{self, testing, testing::Lcg};
 use balade_core::{
-    Circuit, CircuitId, LonLat, Observation, Poi, PoiId, PoiKind, Practice, Taxon, Trace,
-    TracePoint,
+    Circuit, LonLat, Observation, Poi, PoiId, PoiKind, Practice, Taxon, Trace, TracePoint,
 };
 use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::state::AppState;
@@ -48,36 +46,27 @@ fn circuit(
                 .collect(),
         ],
     };
-    let stats = trace_stats(&trace);
+    // Two intercommunalities, so that the filter keeps half the communes.
+    let intercommunalities = communes
+        .iter()
+        .map(|c| {
+            if c.len() % 2 == 0 {
+                "CA du Pays Pair"
+            } else {
+                "CC du Pays Impair"
+            }
+            .to_owned()
+        })
+        .collect();
     Circuit {
-        id: CircuitId::new(id.clone()).expect("id"),
         source: format!("bench:{id}"),
         summary: format!("{name}, une boucle pour le banc d'essai"),
         description: "Église romane, lavoir et moulin au bord de la rivière.".into(),
         name,
-        practice,
         themes,
-        // Two intercommunalities, so that the filter keeps half the communes.
-        intercommunalities: communes
-            .iter()
-            .map(|c| {
-                if c.len() % 2 == 0 {
-                    "CA du Pays Pair"
-                } else {
-                    "CC du Pays Impair"
-                }
-                .to_owned()
-            })
-            .collect(),
         communes,
-        duration_min: duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
-        difficulty: difficulty(stats.length_m, stats.ascent_m),
-        circuit_type: circuit_type(&trace),
-        published: true,
-        stats,
-        trace,
-        practical: Default::default(),
-        translations: Default::default(),
+        intercommunalities,
+        ..testing::circuit(&id, practice, trace)
     }
 }
 

@@ -9,8 +9,8 @@
 //! 10,000 circuits after a boundary import takes under 10 s.
 //! Run: `cargo bench --bench communes`.
 
-use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
-use balade_core::{Circuit, CircuitId, Commune, Insee, LonLat, Practice, Trace, TracePoint};
+use balade_core::store::testing;
+use balade_core::{Circuit, Commune, Insee, LonLat, Practice, Trace, TracePoint};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 
@@ -64,29 +64,13 @@ fn circuit() -> Circuit {
             }
         })
         .collect();
-    let trace = Trace {
-        segments: vec![points],
-    };
-    let stats = trace_stats(&trace);
-    Circuit {
-        id: CircuitId::new("bench").expect("id"),
-        source: "bench".into(),
-        name: "Bench".into(),
-        summary: String::new(),
-        description: String::new(),
-        practice: Practice::Walk,
-        themes: Vec::new(),
-        communes: Vec::new(),
-        intercommunalities: Vec::new(),
-        duration_min: duration_min(stats.length_m, 0.0, 0.0, Practice::Walk),
-        difficulty: difficulty(stats.length_m, 0.0),
-        circuit_type: circuit_type(&trace),
-        published: true,
-        stats,
-        trace,
-        practical: Default::default(),
-        translations: Default::default(),
-    }
+    testing::circuit(
+        "bench",
+        Practice::Walk,
+        Trace {
+            segments: vec![points],
+        },
+    )
 }
 
 fn locate(c: &mut Criterion) {

@@ -902,23 +902,8 @@ mod tests {
             ],
         };
         let mut c = Circuit {
-            id: CircuitId::new("c").unwrap(),
-            source: "t".into(),
-            name: "C".into(),
-            summary: String::new(),
-            description: String::new(),
-            practice: Practice::Walk,
-            themes: Vec::new(),
             communes: vec!["Donnée".into()],
-            intercommunalities: Vec::new(),
-            trace: walk(&[0.5, 1.5, 2.5, 1.2]),
-            stats: TraceStats::default(),
-            duration_min: 60,
-            difficulty: Difficulty::Easy,
-            circuit_type: CircuitType::OneWay,
-            published: true,
-            practical: Practical::default(),
-            translations: Translations::new(),
+            ..crate::store::testing::circuit("c", Practice::Walk, walk(&[0.5, 1.5, 2.5, 1.2]))
         };
         c.locate(&communes);
         assert_eq!(c.communes, ["Ouest", "Centre", "Est"]);

@@ -1,8 +1,7 @@
 //! The store's behaviour on a real database file. Written against `dyn Store` so that
 //! every backend runs the same story.
 
-use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
-use balade_core::store::{self, Store, StoreError, Upsert};
+use balade_core::store::{self, Store, StoreError, Upsert, testing};
 use balade_core::{
     Circuit, CircuitId, Insee, Landscape, LandscapeId, LonLat, Observation, Poi, PoiId, PoiKind,
     Practice, Sensitivity, Taxon, Trace, TracePoint,
@@ -26,28 +25,13 @@ fn circuit(id: &str, name: &str) -> Circuit {
                 .collect(),
         ],
     };
-    let stats = trace_stats(&trace);
     Circuit {
-        id: CircuitId::new(id).expect("id"),
         source: format!("test:{id}"),
         name: name.into(),
         summary: "Résumé.".into(),
         description: "Résumé. Suite.".into(),
-        practice: Practice::Walk,
         themes: vec!["forêt".into()],
         communes: vec!["Fontainebleau".into()],
-        intercommunalities: Vec::new(),
-        duration_min: duration_min(
-            stats.length_m,
-            stats.ascent_m,
-            stats.descent_m,
-            Practice::Walk,
-        ),
-        difficulty: difficulty(stats.length_m, stats.ascent_m),
-        circuit_type: circuit_type(&trace),
-        stats,
-        trace,
-        published: true,
         // Both read back exactly, on both backends.
         practical: balade_core::Practical {
             parking: Some("Parking de la Croix de Franchard".into()),
@@ -66,6 +50,7 @@ fn circuit(id: &str, name: &str) -> Circuit {
         )]
         .into_iter()
         .collect(),
+        ..testing::circuit(id, Practice::Walk, trace)
     }
 }
 

@@ -2,7 +2,8 @@
 //! of its own so that suites run in parallel.
 
 use super::{StoreError, StoreResult};
-use crate::domain::{LonLat, Poi, PoiId, PoiKind};
+use crate::domain::{Circuit, CircuitId, LonLat, Poi, PoiId, PoiKind, Practice, Trace};
+use crate::geometry::{circuit_type, difficulty, duration_min, trace_stats};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -104,6 +105,32 @@ pub fn synthetic_pois(n: usize, seed: u64) -> Vec<Poi> {
             details: Default::default(),
         })
         .collect()
+}
+
+/// A published circuit `id` on `trace`, its figures (length, relief, duration,
+/// difficulty, type) computed by the import rules, its texts empty but for the name
+/// (the id): what tests and benchmarks start from.
+pub fn circuit(id: &str, practice: Practice, trace: Trace) -> Circuit {
+    let stats = trace_stats(&trace);
+    Circuit {
+        id: CircuitId::new(id).unwrap_or_else(|e| panic!("test circuit id: {e}")),
+        source: format!("test:{id}"),
+        name: id.to_owned(),
+        summary: String::new(),
+        description: String::new(),
+        practice,
+        themes: Vec::new(),
+        communes: Vec::new(),
+        intercommunalities: Vec::new(),
+        duration_min: duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
+        difficulty: difficulty(stats.length_m, stats.ascent_m),
+        circuit_type: circuit_type(&trace),
+        published: true,
+        stats,
+        trace,
+        practical: Default::default(),
+        translations: Default::default(),
+    }
 }
 
 /// Refreshes the planner's statistics after a bulk load (PostgreSQL; a no-op elsewhere).
