@@ -459,15 +459,18 @@ pub async fn sheet(
     p.only(&["lang"])?;
     let lang = lang::pick(p.text("lang"), &headers)?;
     let catalog = state.catalog.current();
+    // The store's revision, not the catalogue's: a write is seen at once, not after the
+    // catalogue's next refresh.
+    let revision = state.store.revision().await?;
     let key = (id, lang);
-    let body = match state.sheets.get(&key, catalog.revision) {
+    let body = match state.sheets.get(&key, revision) {
         Some(body) => body,
         None => {
             let sheet = sheet_with_content(&state, &catalog, &key.0, lang).await?;
             let body: Arc<[u8]> = serde_json::to_vec(&sheet)
                 .map_err(|e| ApiError::Encode(e.to_string()))?
                 .into();
-            state.sheets.put(key, catalog.revision, body.clone());
+            state.sheets.put(key, revision, body.clone());
             body
         }
     };
@@ -481,7 +484,7 @@ pub async fn sheet(
         .into_response())
 }
 
-/// Sheets already rendered as JSON, by (circuit id, language), while the catalogue's
+/// Sheets already rendered as JSON, by (circuit id, language), while the store's
 /// revision stands.
 pub type SheetCache = RevisionCache<(String, &'static str), Arc<[u8]>>;
 
