@@ -1,5 +1,6 @@
 // Access to Balade's JSON API (/api/v1). Raw types as returned by the server.
 import { getLang, t } from './i18n.js';
+import { fromNetwork, trackedFetch } from './network.js';
 
 /**
  * @typedef {'easy'|'medium'|'hard'|'very_hard'} Difficulty
@@ -123,12 +124,12 @@ async function getJson(url, opts) {
 async function requestJson(url, { signal } = {}) {
   let response;
   try {
-    response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
+    response = await trackedFetch(url, { signal, headers: { Accept: 'application/json' } });
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
     throw new ApiError(t('api.unreachable'), 0);
   }
-  const fromCache = response.headers.get('x-balade-from-cache') === '1';
+  const fromCache = !fromNetwork(response);
   let body = null;
   const text = await response.text();
   if (text) {

@@ -3,6 +3,7 @@ import 'leaflet/dist/leaflet.css';
 import './style.css';
 import { h } from './dom.js';
 import { chooseLang, getLang, initLang, onLangChange, t } from './i18n.js';
+import { isOffline, onNetworkChange } from './network.js';
 import { renderList } from './views/list.js';
 import { renderGuide } from './views/guide.js';
 import { renderOffline } from './views/offline.js';
@@ -111,7 +112,7 @@ function route({ keepFocus = false } = {}) {
 }
 
 function updateOnlineState() {
-  offlineBanner.hidden = navigator.onLine;
+  offlineBanner.hidden = !isOffline();
 }
 
 // The skip link must not change the hash (routing uses #/…).
@@ -130,8 +131,7 @@ onLangChange(() => {
 langSelect?.addEventListener('change', () => chooseLang(langSelect.value));
 
 window.addEventListener('hashchange', () => route());
-window.addEventListener('online', updateOnlineState);
-window.addEventListener('offline', updateOnlineState);
+onNetworkChange(updateOnlineState);
 updateOnlineState();
 route();
 

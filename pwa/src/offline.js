@@ -6,6 +6,7 @@
 
 import { API_BASE } from './api.js';
 import { getLang, t } from './i18n.js';
+import { fromNetwork, trackedFetch } from './network.js';
 
 const DB_NAME = 'balade';
 const DB_VERSION = 1;
@@ -197,13 +198,13 @@ export async function deleteOffline(id) {
 async function fetchOk(url, signal) {
   let res;
   try {
-    res = await fetch(url, { signal, cache: 'no-store' });
+    res = await trackedFetch(url, { signal, cache: 'no-store' });
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
     throw new OfflineError(t('offlineErr.unreachable'), 'network');
   }
   // A copy from the service worker's API cache is not a download.
-  if (res.headers.get('x-balade-from-cache') === '1') {
+  if (!fromNetwork(res)) {
     throw new OfflineError(t('offlineErr.offline'), 'network');
   }
   if (!res.ok) throw new OfflineError(t('offlineErr.status', { url, status: res.status }), 'network');

@@ -69,10 +69,11 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
+/** An answer made here because the network failed: marked so that the app knows it is offline. */
 function jsonError(status, message) {
   return new Response(JSON.stringify({ error: message }), {
     status,
-    headers: { 'content-type': 'application/json; charset=utf-8' },
+    headers: { 'content-type': 'application/json; charset=utf-8', 'x-balade-from-cache': '1' },
   });
 }
 

@@ -230,7 +230,7 @@ describe('PWA Balade sur les données de démonstration', () => {
       await page.goto(`${baseUrl}/#/`);
       await waitForCardCount(page, all.features.length);
 
-      await context.setOffline(true);
+      await env.cutNetwork();
       const response = await page.reload();
       assert.ok(response, 'le rechargement devrait produire une réponse');
       assert.ok(response.fromServiceWorker(), 'index.html devrait venir du service worker');
@@ -243,9 +243,16 @@ describe('PWA Balade sur les données de démonstration', () => {
       await page.getByText(/Hors ligne : résultats enregistrés/).waitFor();
       await page.getByRole('heading', { level: 2, name: first.name, exact: true }).getByRole('link').click();
       await page.getByRole('heading', { level: 1, name: first.name, exact: true }).waitFor();
-      await context.setOffline(false);
+
+      // The network is back: the next answer from the server hides the banner.
+      await env.restoreNetwork();
+      await page.goto(`${baseUrl}/#/`);
+      await waitForCardCount(page, all.features.length);
+      await page.getByText(/Vous êtes hors ligne/).waitFor({ state: 'hidden' });
+      assert.equal(await page.getByText(/Hors ligne : résultats enregistrés/).count(), 0);
       assert.deepEqual(errors, []);
     } finally {
+      await env.restoreNetwork();
       await context.close();
     }
   });

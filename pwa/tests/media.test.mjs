@@ -182,7 +182,7 @@ describe('photos et médias', () => {
       page.on('response', (res) => {
         if (new URL(res.url()).pathname.startsWith('/media/')) mediaResponses.push(res);
       });
-      await context.setOffline(true);
+      await env.cutNetwork();
       await page.reload();
       await page.getByRole('heading', { level: 1, name: properties.name, exact: true }).waitFor();
       await page.getByText(/^Hors ligne : copie téléchargée le /).waitFor();
@@ -211,9 +211,9 @@ describe('photos et médias', () => {
       assert.equal(await cardImg.getAttribute('src'), poiPhoto.url);
       const cardLoaded = await waitForLoadedImage(page, `.poi-card[data-poi-id="${poi.id}"] img.poi-card__photo`);
       assert.ok(cardLoaded.naturalWidth > 0);
-      await context.setOffline(false);
       assert.deepEqual(errors, []);
     } finally {
+      await env.restoreNetwork();
       await context.close();
     }
   });

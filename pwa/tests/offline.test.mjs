@@ -164,7 +164,7 @@ describe('Walker on the trail, offline', () => {
       await item.getByRole('link', { name: `Ouvrir ${name}` }).waitFor();
 
       // Network off, full reload, open the circuit: the offline copy.
-      await context.setOffline(true);
+      await env.cutNetwork();
       const response = await page.reload();
       assert.ok(response?.fromServiceWorker(), 'the shell should come from the service worker');
       await page.getByRole('heading', { level: 1, name: 'Circuits téléchargés' }).waitFor();
@@ -222,9 +222,9 @@ describe('Walker on the trail, offline', () => {
       assert.match(await figures.innerText(), /Parcouru[\s\S]*Restant[\s\S]*Temps restant estimé[\s\S]*Prochain point/);
       await page.getByRole('button', { name: 'Arrêter' }).click();
       await page.getByText('Guidage arrêté.').waitFor();
-      await context.setOffline(false);
       assert.deepEqual(errors, []);
     } finally {
+      await env.restoreNetwork();
       await context.close();
     }
   });

@@ -183,7 +183,7 @@ describe('Basemap tiles, online and offline', () => {
       page.on('response', (res) => {
         if (new URL(res.url()).pathname.startsWith('/tiles/')) tileResponses.push(res);
       });
-      await context.setOffline(true);
+      await env.cutNetwork();
       const response = await page.reload();
       assert.ok(response?.fromServiceWorker(), 'the shell should come from the service worker');
       await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
@@ -207,9 +207,9 @@ describe('Basemap tiles, online and offline', () => {
       await page.getByRole('button', { name: 'Arrêter' }).click();
 
       assert.equal(upstream.requests, upstreamBefore, 'no upstream request while offline');
-      await context.setOffline(false);
       assert.deepEqual(errors, []);
     } finally {
+      await env.restoreNetwork();
       await context.close();
     }
   });

@@ -15,6 +15,7 @@ import {
 import { t } from '../i18n.js';
 import { practicalInfo } from '../practical.js';
 import { createMap, destroyMap, showTrace } from '../map.js';
+import { isOffline } from '../network.js';
 import { downloadCircuit, getOffline, recordPart, shortVersion } from '../offline.js';
 import { renderProfile } from '../profile.js';
 import { askNotificationPermission } from './guide.js';
@@ -307,7 +308,7 @@ export function renderSheet(main, id, ctx) {
 
   /** Network first; the downloaded copy when offline, when the API fails or answers from cache. */
   async function fetchData() {
-    if (!navigator.onLine) {
+    if (isOffline()) {
       const copy = await offlineCopy();
       if (copy) return copy;
     }

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,6 +124,57 @@ export function startServer(dir, extraArgs = []) {
 }
 
 /**
+ * A TCP relay on 127.0.0.1 in front of `target` (`http://host:port`): the browser talks to
+ * the relay, and `cut()` makes the network really go away for it: every open connection is
+ * closed and new ones are refused, for the page, the service worker and anything else,
+ * whatever the browser's own idea of being online. `restore()` listens again on the same
+ * port, so the pages keep their origin. Resolves to `{ url, cut, restore, close }`.
+ */
+export async function startRelay(target) {
+  const { hostname, port: targetPort } = new URL(target);
+  const sockets = new Set();
+  let server = null;
+  let port = 0;
+  const listen = () =>
+    new Promise((resolve, reject) => {
+      server = net.createServer((client) => {
+        const upstream = net.connect(Number(targetPort), hostname);
+        for (const s of [client, upstream]) {
+          sockets.add(s);
+          s.once('close', () => sockets.delete(s));
+          s.on('error', () => {
+            client.destroy();
+            upstream.destroy();
+          });
+        }
+        client.pipe(upstream).pipe(client);
+      });
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        port = server.address().port;
+        resolve();
+      });
+    });
+  const cut = () =>
+    new Promise((resolve) => {
+      if (!server) return resolve();
+      const closing = server;
+      server = null;
+      closing.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
+  await listen();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    cut,
+    restore: async () => {
+      if (!server) await listen();
+    },
+    close: cut,
+  };
+}
+
+/**
  * One browser test suite's environment: a temporary folder, the server, the browser.
  * Typical use: `before(() => env.setUp())` then `after(() => env.tearDown())`; or, to do
  * something between the steps, call `prepare`, `startServer` and `launchBrowser` in turn.
@@ -135,6 +187,7 @@ export class BrowserEnv {
     this.baseUrl = '';
     this.browser = null;
     this.server = null;
+    this.relay = null;
   }
 
   /** Checks the server binary and dist/ are there, then creates the temporary folder. */
@@ -147,11 +200,28 @@ export class BrowserEnv {
     return this.tmp;
   }
 
-  /** Starts the server (database in the temporary folder); resolves to its base URL. */
+  /**
+   * Starts the server (database in the temporary folder) behind a relay that
+   * `cutNetwork()` can cut; resolves to the base URL the browser uses (the relay's).
+   */
   async startServer(extraArgs = []) {
     this.server = await startServer(this.tmp, extraArgs);
-    this.baseUrl = this.server.url;
+    this.relay = await startRelay(this.server.url);
+    this.baseUrl = this.relay.url;
     return this.baseUrl;
+  }
+
+  /**
+   * No network from now on: every request of the browser to the server fails, the service
+   * worker's included (`context.setOffline` does not cover those on every Chromium).
+   */
+  async cutNetwork() {
+    await this.relay.cut();
+  }
+
+  /** The network is back: the same origin answers again. */
+  async restoreNetwork() {
+    await this.relay.restore();
   }
 
   /** Runs the Balade CLI on the server's database (after `prepare`); resolves to its stdout. */
@@ -181,6 +251,7 @@ export class BrowserEnv {
     try {
       await this.browser?.close();
     } finally {
+      await this.relay?.close();
       await this.server?.stop();
       await beforeCleanup?.();
       if (this.tmp) rmSync(this.tmp, { recursive: true, force: true });
