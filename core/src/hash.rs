@@ -1,6 +1,9 @@
-//! A small stable hash for checksums and versions: FNV-1a, 64 bits. Stable across
-//! versions and platforms (unlike `std`'s hasher), enough to tell that content changed;
-//! not for security.
+//! Hashes with a stable output across versions and platforms (unlike `std`'s hasher).
+//!
+//! - [`Fnv`]: FNV-1a, 64 bits, for checksums and versions: enough to tell that content
+//!   changed, not for security.
+//! - [`sha256_hex`]: what a client checks a downloaded part against (browsers compute it
+//!   with Web Crypto).
 
 #[derive(Debug, Clone)]
 pub struct Fnv(u64);
@@ -41,9 +44,32 @@ pub fn hex(bytes: &[u8]) -> String {
     format!("{:016x}", h.finish())
 }
 
+/// The SHA-256 of `bytes` as 64 lowercase hexadecimal digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha256_reference_values() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 
     #[test]
     fn known_values_and_field_separation() {

@@ -195,7 +195,7 @@ async fn mbtiles_tiles_travel_in_the_offline_package() {
         assert_eq!(t["bytes"].as_u64(), Some(body.len() as u64));
         assert_eq!(
             t["hash"].as_str(),
-            Some(balade_core::hash::hex(&body).as_str())
+            Some(balade_core::hash::sha256_hex(&body).as_str())
         );
     }
     let (z, x, y) = missing;

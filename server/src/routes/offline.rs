@@ -42,7 +42,7 @@ pub struct Part {
     pub url: String,
     /// Size of the uncompressed body.
     pub bytes: u64,
-    /// Changes when the part's content changes.
+    /// SHA-256 of the body, 64 hex digits: what the phone checks the part against.
     pub hash: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -166,7 +166,7 @@ fn part(kind: &'static str, url: String, body: &[u8], id: Option<String>) -> Par
         kind,
         url,
         bytes: body.len() as u64,
-        hash: hash::hex(body),
+        hash: hash::sha256_hex(body),
         id,
     }
 }
