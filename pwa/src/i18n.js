@@ -254,8 +254,23 @@ const ENTRIES = {
     'Ce navigateur ne permet pas d’enregistrer des circuits (IndexedDB absent).',
     'This browser cannot save trails (no IndexedDB).',
   ],
-  'offlineErr.blocked': ['Base locale bloquée par un autre onglet.', 'Local database blocked by another tab.'],
-  'offlineErr.aborted': ['Écriture locale annulée.', 'Local write cancelled.'],
+  'offlineErr.blocked': [
+    'Base locale bloquée par un autre onglet de Balade : fermez-le puis réessayez.',
+    'Local database blocked by another Balade tab: close it and try again.',
+  ],
+  'offlineErr.openTimeout': [
+    'La base locale de l’appareil ne répond pas : rechargez la page puis réessayez.',
+    'The device’s local database does not answer: reload the page and try again.',
+  ],
+  'offlineErr.openFailed': [
+    'La base locale de l’appareil ne s’ouvre pas (navigation privée ?).',
+    'The device’s local database cannot be opened (private browsing?).',
+  ],
+  'offlineErr.aborted': [
+    'Écriture locale annulée : le circuit n’a pas été enregistré. Réessayez.',
+    'Local write cancelled: the trail was not saved. Try again.',
+  ],
+  'offlineErr.readFailed': ['Lecture de la base locale impossible.', 'The local database could not be read.'],
   'offlineErr.unreachable': [
     'Le serveur est injoignable : vérifiez votre connexion puis réessayez.',
     'The server cannot be reached: check your connection and try again.',

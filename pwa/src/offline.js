@@ -1,16 +1,18 @@
 // Circuits downloaded for offline use.
 // - JSON parts (sheet, profile, guide, POIs…): one IndexedDB record per circuit in the
-//   `circuits` store, written in one transaction once every part was fetched and checked.
+//   `circuits` store (offline-store.js), written in one transaction once every part was
+//   fetched and checked.
 // - Tiles and media: Cache Storage, cache `balade-offline-<id>` (served by the service worker).
 // The pure helpers (diffParts, sizeMatches, …) run under Node too (tests/offline-unit.test.mjs).
 
 import { API_BASE } from './api.js';
 import { getLang, t } from './i18n.js';
 import { fromNetwork, trackedFetch } from './network.js';
+import { isQuotaError, OfflineError, quotaMessage } from './offline-error.js';
+import { deleteRecord, readAllRecords, readRecord, writeRecord } from './offline-store.js';
 
-const DB_NAME = 'balade';
-const DB_VERSION = 1;
-const STORE = 'circuits';
+export { isQuotaError, OfflineError, quotaMessage };
+
 /** Parts stored in Cache Storage rather than in the IndexedDB record. */
 const BINARY_KINDS = new Set(['tile', 'media']);
 /** Parallel downloads. */
@@ -46,18 +48,6 @@ export const SIZE_TOLERANCE_BYTES = 16;
  * @property {unknown} [basemap]           the manifest's basemap description (null: none)
  */
 
-/** Error of a download: `code` is 'quota', 'network', 'incomplete' or 'invalid'. */
-export class OfflineError extends Error {
-  constructor(message, code) {
-    super(message);
-    this.name = 'OfflineError';
-    this.code = code;
-  }
-}
-
-/** The message shown when the device has no room left for a download. */
-export const quotaMessage = () => t('offlineErr.quota');
-
 // ---------------------------------------------------------------------------------------
 // Pure helpers
 
@@ -68,11 +58,6 @@ export const isBinaryPart = (part) => BINARY_KINDS.has(part?.kind);
 export function sizeMatches(expected, actual, tolerance = SIZE_TOLERANCE_BYTES) {
   if (!Number.isFinite(expected) || !Number.isFinite(actual)) return false;
   return Math.abs(expected - actual) <= tolerance;
-}
-
-/** True for a QuotaExceededError (DOMException or anything with that name, legacy code 22). */
-export function isQuotaError(err) {
-  return Boolean(err) && (err.name === 'QuotaExceededError' || err.code === 22 || err.code === 'quota');
 }
 
 /**
@@ -123,72 +108,27 @@ export function recordPart(record, kind, id) {
 export const shortVersion = (v) => String(v || '').slice(0, 8);
 
 // ---------------------------------------------------------------------------------------
-// IndexedDB
-
-let dbPromise = null;
-
-function openDb() {
-  if (dbPromise) return dbPromise;
-  dbPromise = new Promise((resolve, reject) => {
-    if (typeof indexedDB === 'undefined') {
-      reject(new OfflineError(t('offlineErr.noIdb'), 'invalid'));
-      return;
-    }
-    const req = indexedDB.open(DB_NAME, DB_VERSION);
-    req.onupgradeneeded = () => {
-      const db = req.result;
-      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' });
-    };
-    req.onsuccess = () => {
-      const db = req.result;
-      // Another tab upgrading the base: let it go, reopen next time.
-      db.onversionchange = () => {
-        db.close();
-        dbPromise = null;
-      };
-      resolve(db);
-    };
-    req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new OfflineError(t('offlineErr.blocked'), 'invalid'));
-  });
-  dbPromise.catch(() => {
-    dbPromise = null;
-  });
-  return dbPromise;
-}
-
-async function tx(mode, fn) {
-  const db = await openDb();
-  return new Promise((resolve, reject) => {
-    const t = db.transaction(STORE, mode);
-    const store = t.objectStore(STORE);
-    let result;
-    const req = fn(store);
-    if (req) req.onsuccess = () => (result = req.result);
-    t.oncomplete = () => resolve(result);
-    t.onerror = () => reject(t.error || req?.error);
-    t.onabort = () => reject(t.error || new OfflineError(t('offlineErr.aborted'), 'invalid'));
-  });
-}
+// Stored copies
 
 /** @returns {Promise<OfflineRecord|undefined>} */
 export async function getOffline(id) {
   try {
-    return await tx('readonly', (s) => s.get(id));
+    return await readRecord(id);
   } catch {
+    // No readable copy is no copy: the caller goes to the network.
     return undefined;
   }
 }
 
 /** @returns {Promise<OfflineRecord[]>} newest first */
 export async function listOffline() {
-  const all = (await tx('readonly', (s) => s.getAll())) || [];
+  const all = await readAllRecords();
   return all.sort((a, b) => String(b.savedAt).localeCompare(String(a.savedAt)));
 }
 
 /** Removes a downloaded circuit: its record and its cache. */
 export async function deleteOffline(id) {
-  await tx('readwrite', (s) => s.delete(id));
+  await deleteRecord(id);
   if (typeof caches !== 'undefined') await caches.delete(cacheName(id));
 }
 
@@ -242,11 +182,9 @@ async function checkSpace(bytes) {
  * @returns {Promise<{ record: OfflineRecord, fetched: number, kept: number }>}
  */
 export async function downloadCircuit(id, { signal, onProgress } = {}) {
-  try {
-    await navigator.storage?.persist?.();
-  } catch {
-    // Best effort only.
-  }
+  // Asked, not awaited: the answer may wait for the walker to answer a prompt (Firefox),
+  // and the download does not depend on it.
+  navigator.storage?.persist?.()?.catch(() => {});
   const manifest = await fetchManifest(id, { signal });
   const previous = await getOffline(id);
   const { fetch: toFetch, keep } = diffParts(previous?.version ? previous.manifest : [], manifest.parts);
@@ -330,7 +268,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
       basemap: manifest.basemap ?? null,
       manifest: manifest.parts.map(({ kind, url, bytes, hash, id: partId }) => ({ kind, url, bytes, hash, ...(partId ? { id: partId } : {}) })),
     };
-    await tx('readwrite', (s) => s.put(record));
+    await writeRecord(record);
 
     // Tiles and media no longer in the manifest.
     if (previous && typeof caches !== 'undefined') {

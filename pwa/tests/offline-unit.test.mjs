@@ -1,21 +1,25 @@
 // Unit tests (no browser) of the offline and guidance helpers: manifest diff, size check,
-// compass words, time left, sizes, guide input.
+// errors of the local database, compass words, time left, sizes, guide input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compassWord, formatBytes, formatDateTime, remainingMinutes } from '../src/format.js';
 import { guideInput, photoOf } from '../src/guide-data.js';
 import { createGuide } from '../src/guidance.js';
+import { MESSAGES } from '../src/i18n.js';
 import {
   cacheName,
   checkManifest,
   diffParts,
+  getOffline,
   isBinaryPart,
   isQuotaError,
+  listOffline,
   OfflineError,
   recordPart,
   shortVersion,
   sizeMatches,
 } from '../src/offline.js';
+import { readRecord, storageError, writeRecord } from '../src/offline-store.js';
 
 const nbsp = (s) => s.replace(/[\u00a0\u202f]/g, ' ');
 
@@ -168,4 +172,29 @@ test('photo of a POI', () => {
   const served = { id: 'ab12', kind: 'photo', url: '/media/ab12/800.jpg', alt: 'Porte', width: 1600, height: 1200, sizes: [] };
   assert.deepEqual(photoOf([served]), { url: '/media/ab12/800.jpg', alt: 'Porte', width: 1600, height: 1200 });
   assert.deepEqual(photoOf([{ ...served, width: null, height: null }]), { url: '/media/ab12/800.jpg', alt: 'Porte' });
+});
+
+test('a failure of the local database is a translated OfflineError, never a bare DOMException', () => {
+  const aborted = new DOMException('AbortError', 'AbortError');
+  const err = storageError(aborted, 'offlineErr.aborted');
+  assert.ok(err instanceof OfflineError);
+  assert.equal(err.code, 'storage');
+  assert.equal(err.message, MESSAGES.fr['offlineErr.aborted']);
+  // Not an AbortError: the views take those for the walker's own cancellation and stay silent.
+  assert.notEqual(err.name, 'AbortError');
+  assert.equal(err.cause, aborted);
+  const full = storageError(new DOMException('full', 'QuotaExceededError'), 'offlineErr.aborted');
+  assert.equal(full.code, 'quota');
+  assert.equal(full.message, MESSAGES.fr['offlineErr.quota']);
+  const own = new OfflineError('x', 'corrupt');
+  assert.equal(storageError(own, 'offlineErr.aborted'), own);
+  assert.equal(storageError(undefined, 'offlineErr.readFailed').message, MESSAGES.fr['offlineErr.readFailed']);
+});
+
+test('without IndexedDB every call settles: no copy to read, a clear error to show', async () => {
+  assert.equal(typeof indexedDB, 'undefined');
+  await assert.rejects(readRecord('c'), (err) => err instanceof OfflineError && err.code === 'storage' && err.message === MESSAGES.fr['offlineErr.noIdb']);
+  await assert.rejects(writeRecord({ id: 'c' }), OfflineError);
+  await assert.rejects(listOffline(), OfflineError);
+  assert.equal(await getOffline('c'), undefined);
 });

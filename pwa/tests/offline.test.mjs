@@ -310,6 +310,24 @@ describe('Walker on the trail, offline', () => {
       assert.deepEqual(await offlineCaches(page), []);
       await page.unroute(/\/offline\?lang=fr$/);
 
+      // The local write is aborted without an error (what a browser may do under pressure):
+      // a clear message, nothing kept, the download can be tried again.
+      await page.evaluate(() => {
+        const put = IDBObjectStore.prototype.put;
+        IDBObjectStore.prototype.put = function abortAfterPut(...args) {
+          IDBObjectStore.prototype.put = put;
+          const request = put.apply(this, args);
+          request.addEventListener('success', () => this.transaction.abort());
+          return request;
+        };
+      });
+      await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
+      await page.getByRole('alert').filter({ hasText: /^Écriture locale annulée : le circuit n’a pas été enregistré\./ }).waitFor();
+      await page.getByText('Ce circuit n’est pas disponible hors ligne.').waitFor();
+      assert.equal(await storedRecord(page, CIRCUIT), null);
+      assert.deepEqual(await offlineCaches(page), []);
+      assert.equal(await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).isEnabled(), true);
+
       // Guidance from the API.
       await context.setGeolocation({ latitude: first.lat, longitude: first.lon, accuracy: 5 });
       await page.getByRole('button', { name: 'Démarrer le guidage' }).click();
