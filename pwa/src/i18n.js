@@ -288,6 +288,14 @@ const ENTRIES = {
     'Téléchargement incomplet : {url} fait {got} octets au lieu de {want}.',
     'Incomplete download: {url} is {got} bytes instead of {want}.',
   ],
+  'offlineErr.corrupt': [
+    'Téléchargement altéré : {url} ne correspond pas à l’empreinte SHA-256 annoncée par le serveur. Réessayez.',
+    'Corrupted download: {url} does not match the SHA-256 fingerprint announced by the server. Try again.',
+  ],
+  'offlineErr.noCrypto': [
+    'Ce navigateur ne peut pas vérifier les fichiers téléchargés (connexion non sécurisée : utilisez https).',
+    'This browser cannot check downloaded files (insecure connection: use https).',
+  ],
   'offlineErr.unreadable': ['Partie illisible : {url}.', 'Unreadable part: {url}.'],
   'offlineErr.cancelled': ['Téléchargement annulé', 'Download cancelled'],
 

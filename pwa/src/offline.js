@@ -19,13 +19,15 @@ const BINARY_KINDS = new Set(['tile', 'media']);
 const CONCURRENCY = 4;
 /** Allowed difference between the manifest's byte size and the decoded body. */
 export const SIZE_TOLERANCE_BYTES = 16;
+/** A part's hash as the manifest gives it: a SHA-256 in 64 lowercase hexadecimal digits. */
+const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * @typedef {Object} ManifestPart
  * @property {string} kind      sheet, profile, guide, poi, tile, media…
  * @property {string} url       absolute path on the same origin
  * @property {number} bytes     size of the uncompressed body
- * @property {string} hash      changes when the part's content changes
+ * @property {string} hash      SHA-256 of the body (64 lowercase hex digits), checked on arrival
  * @property {string} [id]
  *
  * @typedef {Object} OfflineManifest
@@ -60,6 +62,28 @@ export function sizeMatches(expected, actual, tolerance = SIZE_TOLERANCE_BYTES) 
   return Math.abs(expected - actual) <= tolerance;
 }
 
+/** The SHA-256 of `buf` in 64 lowercase hexadecimal digits (Web Crypto, as in Node 20). */
+export async function sha256Hex(buf) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buf));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Refuses a fetched body that is not the part the manifest announced: OfflineError
+ * 'incomplete' when its size differs (a cut transfer), 'corrupt' when its size is right
+ * and its SHA-256 is not (altered on the way, or a server answering other content).
+ * @param {ManifestPart} part
+ * @param {ArrayBuffer} buf  the body as received, decoded
+ */
+export async function checkPart(part, buf) {
+  if (!sizeMatches(part.bytes, buf.byteLength)) {
+    throw new OfflineError(t('offlineErr.incomplete', { url: part.url, got: buf.byteLength, want: part.bytes }), 'incomplete');
+  }
+  if ((await sha256Hex(buf)) !== part.hash) {
+    throw new OfflineError(t('offlineErr.corrupt', { url: part.url }), 'corrupt');
+  }
+}
+
 /**
  * Which parts of a new manifest must be fetched, given the parts already stored.
  * A part is kept when a stored part has the same URL and the same hash.
@@ -89,7 +113,17 @@ export function checkManifest(m, id) {
     typeof m === 'object' &&
     typeof m.version === 'string' &&
     Array.isArray(m.parts) &&
-    m.parts.every((p) => p && typeof p.url === 'string' && p.url.startsWith('/') && typeof p.kind === 'string' && Number.isFinite(p.bytes));
+    m.parts.every(
+      (p) =>
+        p &&
+        typeof p.url === 'string' &&
+        p.url.startsWith('/') &&
+        typeof p.kind === 'string' &&
+        Number.isFinite(p.bytes) &&
+        // A part that cannot be checked is not taken.
+        typeof p.hash === 'string' &&
+        SHA256_HEX.test(p.hash),
+    );
   if (!ok) throw new OfflineError(t('offlineErr.invalid'), 'invalid');
   if (m.circuit && id && m.circuit !== id) throw new OfflineError(t('offlineErr.mismatch'), 'invalid');
   const urls = new Set(m.parts.map((p) => p.url));
@@ -176,7 +210,8 @@ async function checkSpace(bytes) {
 
 /**
  * Downloads a circuit (or updates a stored copy: only the parts whose hash changed are
- * fetched). Nothing is stored unless every part arrived with the expected size.
+ * fetched). Nothing is stored unless every part arrived with the size and the SHA-256 of
+ * the manifest.
  * @param {string} id
  * @param {{ signal?: AbortSignal, onProgress?: (p: {done: number, total: number, bytes: number, totalBytes: number}) => void }} [opts]
  * @returns {Promise<{ record: OfflineRecord, fetched: number, kept: number }>}
@@ -185,6 +220,8 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
   // Asked, not awaited: the answer may wait for the walker to answer a prompt (Firefox),
   // and the download does not depend on it.
   navigator.storage?.persist?.()?.catch(() => {});
+  // Web Crypto exists only in secure contexts (https, localhost): without it no part can be checked.
+  if (!globalThis.crypto?.subtle) throw new OfflineError(t('offlineErr.noCrypto'), 'invalid');
   const manifest = await fetchManifest(id, { signal });
   const previous = await getOffline(id);
   const { fetch: toFetch, keep } = diffParts(previous?.version ? previous.manifest : [], manifest.parts);
@@ -215,12 +252,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
     const fetchPart = async (part) => {
       const res = await fetchOk(part.url, stop.signal);
       const buf = await res.arrayBuffer();
-      if (!sizeMatches(part.bytes, buf.byteLength)) {
-        throw new OfflineError(
-          t('offlineErr.incomplete', { url: part.url, got: buf.byteLength, want: part.bytes }),
-          'incomplete',
-        );
-      }
+      await checkPart(part, buf);
       if (failure) return;
       if (isBinaryPart(part)) {
         const headers = { 'content-type': res.headers.get('content-type') || 'application/octet-stream' };

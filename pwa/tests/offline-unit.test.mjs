@@ -9,6 +9,7 @@ import { MESSAGES } from '../src/i18n.js';
 import {
   cacheName,
   checkManifest,
+  checkPart,
   diffParts,
   getOffline,
   isBinaryPart,
@@ -16,6 +17,7 @@ import {
   listOffline,
   OfflineError,
   recordPart,
+  sha256Hex,
   shortVersion,
   sizeMatches,
 } from '../src/offline.js';
@@ -105,9 +107,43 @@ test('size check on the decoded body, with a few bytes of slack', () => {
   assert.ok(!sizeMatches(undefined, 10));
 });
 
+const bytes = (text) => new TextEncoder().encode(text).buffer;
+
+test('SHA-256 in lowercase hex, as the server writes it', async () => {
+  assert.equal(await sha256Hex(bytes('')), 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  assert.equal(await sha256Hex(bytes('abc')), 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  // Bytes, not text: the same characters in another encoding hash differently.
+  assert.equal(await sha256Hex(bytes('é')), await sha256Hex(new Uint8Array([0xc3, 0xa9]).buffer));
+});
+
+test('a part is refused when its size or its SHA-256 is not the announced one', async () => {
+  const body = bytes('{"type":"Feature","id":"c"}');
+  const part = { kind: 'sheet', url: '/api/v1/circuits/c', bytes: body.byteLength, hash: await sha256Hex(body) };
+  await checkPart(part, body);
+  // Same size, one byte changed: corrupt, and the message names the part.
+  const altered = bytes('{"type":"Feature","id":"d"}');
+  assert.equal(altered.byteLength, body.byteLength);
+  await assert.rejects(checkPart(part, altered), (err) => {
+    assert.ok(err instanceof OfflineError);
+    assert.equal(err.code, 'corrupt');
+    assert.equal(err.message, MESSAGES.fr['offlineErr.corrupt'].replace('{url}', part.url));
+    return true;
+  });
+  // Within the size slack but another content: still refused by the hash.
+  await assert.rejects(checkPart(part, bytes('{"type":"Feature","id":"c"}  ')), { code: 'corrupt' });
+  // Cut short: incomplete, whatever the hash.
+  await assert.rejects(checkPart(part, bytes('{"type":')), { code: 'incomplete' });
+  await assert.rejects(checkPart({ ...part, hash: 'a'.repeat(64) }, new ArrayBuffer(0)), { code: 'incomplete' });
+});
+
 test('manifest shape is checked', () => {
-  const ok = { circuit: 'c', version: 'v', total_bytes: 1, parts: [{ kind: 'sheet', url: '/api/v1/circuits/c', bytes: 1, hash: 'h' }] };
+  const hash = 'a'.repeat(64);
+  const ok = { circuit: 'c', version: 'v', total_bytes: 1, parts: [{ kind: 'sheet', url: '/api/v1/circuits/c', bytes: 1, hash }] };
   assert.equal(checkManifest(ok, 'c'), ok);
+  // Every part carries a SHA-256 to be checked against: none, or anything else, is refused.
+  for (const bad of [undefined, 'h', 'A'.repeat(64), 'a'.repeat(63), `${'a'.repeat(63)}g`, 'a'.repeat(65)]) {
+    assert.throws(() => checkManifest({ ...ok, parts: [{ ...ok.parts[0], hash: bad }] }, 'c'), OfflineError, String(bad));
+  }
   assert.throws(() => checkManifest({ ...ok, circuit: 'other' }, 'c'), OfflineError);
   assert.throws(() => checkManifest({ ...ok, parts: [{ kind: 'sheet', url: 'http://evil/x', bytes: 1 }] }, 'c'), OfflineError);
   assert.throws(() => checkManifest({ ...ok, parts: [...ok.parts, ...ok.parts] }, 'c'), OfflineError);

@@ -9,6 +9,7 @@
 // the reason, when the server has no offline manifest endpoint yet.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { guideInput } from '../src/guide-data.js';
 import { createGuide } from '../src/guidance.js';
 import { storedRecord, waitForServiceWorker } from './support/page.mjs';
@@ -22,6 +23,9 @@ const env = new BrowserEnv('balade-pwa-offline-');
 let baseUrl = '';
 const newPage = (options) => env.newPage(options);
 const apiJson = (context, pathAndQuery) => env.apiJson(context, pathAndQuery);
+
+/** SHA-256 in lowercase hex, as the manifest gives it. */
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 /** Names of the offline caches left in the page's origin. */
 const offlineCaches = (page) => page.evaluate(async () => (await caches.keys()).filter((n) => n.startsWith('balade-offline-')));
@@ -258,15 +262,20 @@ describe('Walker on the trail, offline', () => {
       await page.getByRole('button', { name: `Mettre à jour ${name}` }).click();
       await page.getByText('Déjà à jour.').waitFor();
 
-      // The profile changes on the server: only that part is fetched again.
+      // The profile changes on the server: only that part is fetched again (and checked
+      // against its new size and SHA-256).
+      const profileUrl = `/api/v1/circuits/${CIRCUIT}/profile`;
+      const profile = await apiJson(context, profileUrl);
+      const changedProfile = JSON.stringify(profile.map(([d, e], i) => (i === 0 ? [d, e + 1] : [d, e])));
       let changedVersion = null;
       await page.route(/\/offline\?lang=fr$/, async (route) => {
         const response = await route.fetch();
         const m = await response.json();
         m.version = changedVersion = `0000${m.version.slice(4)}`;
-        m.parts.find((part) => part.kind === 'profile').hash = 'changed';
+        Object.assign(m.parts.find((part) => part.kind === 'profile'), { bytes: Buffer.byteLength(changedProfile), hash: sha256(changedProfile) });
         await route.fulfill({ response, json: m });
       });
+      await page.route(`**${profileUrl}`, (route) => route.fulfill({ contentType: 'application/json', body: changedProfile }));
       const requested = [];
       const onRequest = (req) => requested.push(new URL(req.url()).pathname);
       page.on('request', onRequest);
@@ -275,7 +284,9 @@ describe('Walker on the trail, offline', () => {
       page.off('request', onRequest);
       assert.deepEqual(requested, [`/api/v1/circuits/${CIRCUIT}/offline`, `/api/v1/circuits/${CIRCUIT}/profile`]);
       await page.getByText(new RegExp(`version ${changedVersion.slice(0, 8)}`)).waitFor();
+      assert.deepEqual((await storedRecord(page, CIRCUIT)).parts[profileUrl], JSON.parse(changedProfile));
       await page.unroute(/\/offline\?lang=fr$/);
+      await page.unroute(`**${profileUrl}`);
       await page.getByRole('button', { name: `Supprimer ${name}` }).click();
       await page.getByText('Aucun circuit téléchargé.').waitFor();
       assert.equal(await storedRecord(page, CIRCUIT), null);
@@ -306,6 +317,26 @@ describe('Walker on the trail, offline', () => {
       await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);
       await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
       await page.getByRole('alert').filter({ hasText: /^Téléchargement incomplet : / }).waitFor();
+      assert.equal(await storedRecord(page, CIRCUIT), null);
+      assert.deepEqual(await offlineCaches(page), []);
+      await page.unroute(/\/offline\?lang=fr$/);
+
+      // The manifest announces the right size but another SHA-256 for the last part: the
+      // part is refused by name, nothing kept.
+      let altered = '';
+      await page.route(/\/offline\?lang=fr$/, async (route) => {
+        const response = await route.fetch();
+        const m = await response.json();
+        const last = m.parts.at(-1);
+        last.hash = `${last.hash.slice(0, -1)}${last.hash.endsWith('0') ? '1' : '0'}`;
+        altered = last.url;
+        await route.fulfill({ response, json: m });
+      });
+      await page.getByRole('button', { name: 'Télécharger pour hors ligne' }).click();
+      const corrupt = page.getByRole('alert').filter({ hasText: /^Téléchargement altéré : / });
+      await corrupt.waitFor();
+      assert.equal(await corrupt.innerText(), `Téléchargement altéré : ${altered} ne correspond pas à l’empreinte SHA-256 annoncée par le serveur. Réessayez.`);
+      await page.getByText('Ce circuit n’est pas disponible hors ligne.').waitFor();
       assert.equal(await storedRecord(page, CIRCUIT), null);
       assert.deepEqual(await offlineCaches(page), []);
       await page.unroute(/\/offline\?lang=fr$/);
