@@ -169,10 +169,15 @@ export async function deleteOffline(id) {
 // ---------------------------------------------------------------------------------------
 // Download
 
-async function fetchOk(url, signal) {
+/**
+ * @param {string} url
+ * @param {AbortSignal} [signal]
+ * @param {string} [lang]  language the body must be in, for URLs without `lang`
+ */
+async function fetchOk(url, signal, lang) {
   let res;
   try {
-    res = await trackedFetch(url, { signal, cache: 'no-store' });
+    res = await trackedFetch(url, { signal, cache: 'no-store', headers: lang ? { 'Accept-Language': lang } : {} });
   } catch (err) {
     if (err?.name === 'AbortError') throw err;
     throw new OfflineError(t('offlineErr.unreachable'), 'network');
@@ -250,7 +255,9 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
     let failure = null;
     let next = 0;
     const fetchPart = async (part) => {
-      const res = await fetchOk(part.url, stop.signal);
+      // The parts' URLs carry no `lang`: the server then follows Accept-Language, which is
+      // the browser's language, not necessarily the app's (the one the manifest was made in).
+      const res = await fetchOk(part.url, stop.signal, manifest.lang || getLang());
       const buf = await res.arrayBuffer();
       await checkPart(part, buf);
       if (failure) return;

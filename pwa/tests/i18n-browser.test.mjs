@@ -1,7 +1,9 @@
 // Browser test of the language of the app's own texts: the browser's preferred language,
-// the FR/EN switch in the header, and the saved choice (localStorage `balade.lang`).
+// the FR/EN switch in the header, and the saved choice (localStorage `balade.lang`); a
+// circuit downloaded in the app's language when the browser prefers another one.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { storedRecord } from './support/page.mjs';
 import { BrowserEnv } from './support/server.mjs';
 
 const env = new BrowserEnv('balade-pwa-i18n-');
@@ -55,6 +57,24 @@ describe('language of the app', () => {
       await page.getByRole('main').getByRole('article').first().getByRole('link').click();
       await page.getByRole('heading', { level: 2, name: 'Key figures' }).waitFor();
       await page.getByRole('button', { name: 'Start guidance' }).waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an English app on a French browser downloads the circuit in English', async () => {
+    const { context, page, errors } = await env.newPage({ locale: 'fr-FR', serviceWorkers: 'block' });
+    try {
+      const res = await context.request.get(`${baseUrl}/api/v1/circuits/provins-remparts?lang=en`);
+      assert.equal(res.status(), 200);
+      const sheet = await res.json();
+      await page.goto(`${baseUrl}/#/circuits/provins-remparts`);
+      await page.getByLabel('Langue / Language').selectOption('en');
+      await page.getByRole('button', { name: 'Download for offline use' }).click();
+      await page.getByText(/^Trail downloaded for offline use on /).waitFor();
+      const record = await storedRecord(page, 'provins-remparts');
+      assert.deepEqual(record.parts['/api/v1/circuits/provins-remparts'], sheet);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
