@@ -287,6 +287,19 @@ describe('Walker on the trail, offline', () => {
       assert.deepEqual((await storedRecord(page, CIRCUIT)).parts[profileUrl], JSON.parse(changedProfile));
       await page.unroute(/\/offline\?lang=fr$/);
       await page.unroute(`**${profileUrl}`);
+
+      // Online, the copy stands in for a failing server, not for a circuit the server says is gone.
+      const sheetUrl = new RegExp(`/api/v1/circuits/${CIRCUIT}\\?lang=fr$`);
+      await page.route(sheetUrl, (route) => route.fulfill({ status: 503, json: { error: 'busy' } }));
+      await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);
+      await page.getByRole('heading', { level: 1, name, exact: true }).waitFor();
+      await page.getByText(/^Hors ligne : copie téléchargée le /).waitFor();
+      await page.unroute(sheetUrl);
+      await page.route(sheetUrl, (route) => route.fulfill({ status: 404, json: { error: 'no such circuit' } }));
+      await page.reload();
+      await page.getByRole('heading', { level: 1, name: 'Circuit introuvable' }).waitFor();
+      await page.unroute(sheetUrl);
+      await page.goto(`${baseUrl}/#/offline`);
       await page.getByRole('button', { name: `Supprimer ${name}` }).click();
       await page.getByText('Aucun circuit téléchargé.').waitFor();
       assert.equal(await storedRecord(page, CIRCUIT), null);

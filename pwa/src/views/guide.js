@@ -8,6 +8,7 @@ import { createGuide, DEFAULT_CONFIG } from '../guidance.js';
 import { getLang, getLocale, t } from '../i18n.js';
 import { createMap, createWalker, destroyMap, showTrace } from '../map.js';
 import { getOffline, recordPart } from '../offline.js';
+import { fromApi, networkOrCopy } from '../source.js';
 
 const LANDSCAPE_BANNER_MS = 15_000;
 
@@ -54,18 +55,38 @@ function notify(title, body, tag) {
 }
 
 /**
- * Everything guidance needs: downloaded copy first (it works on the trail with a bad
- * signal), else the API.
+ * Everything guidance needs.
+ * @typedef {Object} GuideSource
+ * @property {import('../api.js').GuideData} guide
+ * @property {import('../api.js').CircuitDetail | null} sheet  for the name, figures and trace
+ * @property {import('../offline.js').OfflineRecord | undefined} record  the downloaded copy, if
+ *   any: its POIs and basemap serve whatever the source of the guide
+ * @property {boolean} fromCopy  the guide is the downloaded copy's
+ */
+
+/**
+ * The guide and the sheet, from the network or the downloaded copy (source.js).
+ * @param {string} id
+ * @param {AbortSignal} signal
+ * @returns {Promise<GuideSource>}
  */
 async function loadGuideData(id, signal) {
-  const record = await getOffline(id);
-  const guide = recordPart(record, 'guide');
-  if (guide) {
-    const sheet = recordPart(record, 'sheet') || null;
-    return { guide, sheet, record };
-  }
-  const [g, sheet] = await Promise.all([getGuide(id, { signal }), getCircuit(id, { signal }).catch(() => null)]);
-  return { guide: g, sheet, record: null };
+  const recordPromise = getOffline(id);
+  const source = await networkOrCopy({
+    signal,
+    network: async (sig) => {
+      // The sheet only adds the name and the POIs' distances: guidance goes on without it.
+      const sheet = getCircuit(id, { signal: sig }).catch(() => null);
+      const { value: guide, fromCache } = await fromApi(() => getGuide(id, { signal: sig }));
+      return { value: { guide, sheet: await sheet }, fromCache };
+    },
+    copy: async () => {
+      const record = await recordPromise;
+      const guide = recordPart(record, 'guide');
+      return guide ? { guide, sheet: recordPart(record, 'sheet') ?? null } : null;
+    },
+  });
+  return { ...source.value, record: await recordPromise, fromCopy: source.from === 'copy' };
 }
 
 /**
@@ -119,7 +140,8 @@ export function renderGuide(main, id, ctx) {
     build(data);
   }
 
-  function build({ guide, sheet, record }) {
+  /** @param {GuideSource} data */
+  function build({ guide, sheet, record, fromCopy }) {
     const props = sheet?.properties || {};
     const name = props.name || record?.name || id;
     ctx.setTitle(t('guide.titleOf', { name }));
@@ -162,7 +184,7 @@ export function renderGuide(main, id, ctx) {
       { class: 'page guide', dataset: { fixes: '0', doneM: '' } },
       back,
       h('h1', { tabindex: '-1' }, t('guide.titleOf', { name })),
-      record ? h('p', { class: 'muted' }, t('guide.fromCopy')) : null,
+      fromCopy ? h('p', { class: 'muted' }, t('guide.fromCopy')) : null,
       status,
       alerts,
       banner,

@@ -1,5 +1,5 @@
 // Circuit sheet page.
-import { downloadUrl, getCircuit, getProfile, lastResponseFromCache } from '../api.js';
+import { downloadUrl, getCircuit, getProfile } from '../api.js';
 import { h, paragraphs, uid } from '../dom.js';
 import {
   difficultyLabel,
@@ -15,14 +15,11 @@ import {
 import { t } from '../i18n.js';
 import { practicalInfo } from '../practical.js';
 import { createMap, destroyMap, showTrace } from '../map.js';
-import { isOffline } from '../network.js';
 import { downloadCircuit, getOffline, recordPart, shortVersion } from '../offline.js';
 import { renderProfile } from '../profile.js';
+import { fromApi, networkOrCopy } from '../source.js';
 import { askNotificationPermission } from './guide.js';
 import { circuitPlaces } from './places.js';
-
-/** How long the sheet waits for the network when a downloaded copy is available. */
-const NETWORK_WAIT_MS = 6000;
 
 /** [format, label, i18n key of the hint, MIME type] */
 const DOWNLOADS = [
@@ -280,6 +277,17 @@ function offlinePanel(id, stored, signal) {
 }
 
 /**
+ * What the sheet shows.
+ * @typedef {Object} SheetData
+ * @property {import('../api.js').CircuitDetail} circuit
+ * @property {Promise<import('../api.js').Profile | Error>} profile  never rejects
+ * @property {import('../offline.js').OfflineRecord | undefined} record  the downloaded copy, if any
+ *   (its panel and its basemap are shown whatever the source)
+ * @property {boolean} offline    shown from the downloaded copy
+ * @property {boolean} fromCache  from the network, but answered by the service worker's cache
+ */
+
+/**
  * @param {HTMLElement} main
  * @param {string} id
  * @param {{ setTitle: (t: string) => void, listHash: () => string, focusHeading: () => void }} ctx
@@ -294,45 +302,32 @@ export function renderSheet(main, id, ctx) {
   const loading = h('div', { class: 'page' }, backLink(ctx), h('p', { class: 'count', role: 'status' }, t('sheet.loading')));
   main.append(loading);
 
-  const profilePromise = getProfile(id, { signal }).catch((err) => err);
   const recordPromise = getOffline(id);
 
-  /** The downloaded copy, when it holds the sheet. */
-  async function offlineCopy() {
-    const record = await recordPromise;
-    const sheet = recordPart(record, 'sheet');
-    if (!sheet) return null;
-    const profile = recordPart(record, 'profile');
-    return { circuit: sheet, profile: profile ?? new Error(t('sheet.profileMissing')), record, offline: true };
-  }
-
-  /** Network first; the downloaded copy when offline, when the API fails or answers from cache. */
+  /**
+   * The circuit and its profile, from the network or the downloaded copy (source.js).
+   * @returns {Promise<SheetData>}
+   */
   async function fetchData() {
-    if (isOffline()) {
-      const copy = await offlineCopy();
-      if (copy) return copy;
-    }
-    const network = getCircuit(id, { signal }).then(
-      (value) => ({ value }),
-      (error) => ({ error }),
-    );
-    // With a downloaded copy, a network that hangs (weak signal on the trail) is not awaited.
-    const copy = await offlineCopy();
-    let timer;
-    const result = copy
-      ? await Promise.race([network, new Promise((resolve) => (timer = setTimeout(() => resolve({ slow: true }), NETWORK_WAIT_MS)))])
-      : await network;
-    clearTimeout(timer);
-    if (result.slow) return copy;
-    const err = result.error;
-    if (err) {
-      if (err?.name === 'AbortError' || err?.status === 404 || !copy) throw err;
-      return copy;
-    }
-    const circuit = result.value;
-    const fromCache = lastResponseFromCache();
-    if (fromCache && copy) return copy;
-    return { circuit, profile: null, record: await recordPromise, offline: false, fromCache };
+    const source = await networkOrCopy({
+      signal,
+      network: async (sig) => {
+        // Asked with the sheet, awaited once the sheet is shown.
+        const profile = getProfile(id, { signal: sig }).catch((err) => err);
+        const { value: circuit, fromCache } = await fromApi(() => getCircuit(id, { signal: sig }));
+        return { value: { circuit, profile }, fromCache };
+      },
+      copy: async () => {
+        const record = await recordPromise;
+        const circuit = recordPart(record, 'sheet');
+        if (!circuit) return null;
+        const profile = recordPart(record, 'profile') ?? new Error(t('sheet.profileMissing'));
+        return { circuit, profile: Promise.resolve(profile) };
+      },
+    });
+    const record = await recordPromise;
+    if (source.from === 'copy') return { ...source.value, record, offline: true, fromCache: false };
+    return { ...source.value, record, offline: false, fromCache: source.fromCache };
   }
 
   async function load() {
@@ -352,8 +347,7 @@ export function renderSheet(main, id, ctx) {
       return;
     }
     if (signal.aborted) return;
-    const { circuit, record, offline } = data;
-    const fromCache = Boolean(data.fromCache);
+    const { circuit, record, offline, fromCache } = data;
     const p = circuit.properties || {};
     const pois = sortPois(p.pois_along);
     ctx.setTitle(p.name);
@@ -499,7 +493,7 @@ export function renderSheet(main, id, ctx) {
     map = createMap(mapEl, t('sheet.mapLabel', { name: p.name }), { basemap: record?.basemap });
     trace = showTrace(map, circuit.geometry, pois);
 
-    const profile = offline ? data.profile : await profilePromise;
+    const profile = await data.profile;
     if (signal.aborted) return;
     if (profile instanceof Error) {
       profileSlot.replaceChildren(h('p', { class: 'muted' }, t('sheet.profileUnavailable', { msg: profile.message })));
