@@ -50,18 +50,37 @@ import { fromNetwork, trackedFetch } from './network.js';
  * @property {number} distance_m          distance along the trace from the start
  * @property {string} [description]
  *
+ * @typedef {Object} Media   a photo (served by Balade), a video or an audio file (links)
+ * @property {string} [id]
+ * @property {'photo'|'video'|'audio'} kind
+ * @property {string} url                photo: its phone-size derivative; video, audio: the link
+ * @property {string|null} [title]
+ * @property {string|null} [author]
+ * @property {string|null} [license]
+ * @property {string|null} [alt]
+ * @property {number|null} [width]        of the largest derivative (photos)
+ * @property {number|null} [height]
+ * @property {Array<{url: string, width: number}>} [sizes]   the photo's derivatives
+ *
+ * @typedef {Object} SpeciesAlong   a species observed near the trace (never where)
+ * @property {string} scientific_name
+ * @property {string|null} [vernacular_name]
+ * @property {number[]} [months]          1 = January
+ *
  * @typedef {CircuitSummaryProps & {
  *   description: string,
  *   min_elevation_m: number|null,
  *   max_elevation_m: number|null,
- *   media: unknown[],
+ *   media: Media[],
  *   pois: string[],
  *   pois_along: PoiAlong[],
+ *   landscapes?: Array<{id: string, name: string}>,
+ *   species_along?: SpeciesAlong[],
+ *   practical?: Record<string, unknown>|null,
  * }} CircuitDetailProps
  *
- * @typedef {Object} LineGeometry
- * @property {'LineString'|'MultiLineString'} type
- * @property {number[][]|number[][][]} coordinates   positions [lon, lat, ele?]
+ * @typedef {{ type: 'LineString', coordinates: number[][] }
+ *   | { type: 'MultiLineString', coordinates: number[][][] }} LineGeometry   positions [lon, lat, ele?]
  *
  * @typedef {Object} CircuitDetail
  * @property {'Feature'} type
@@ -80,8 +99,11 @@ import { fromNetwork, trackedFetch } from './network.js';
 
 export const API_BASE = 'api/v1';
 
+/** @typedef {{ signal?: AbortSignal }} RequestOptions */
+
 /** API error: HTTP `status` (0 when the network is unavailable). */
 export class ApiError extends Error {
+  /** @param {string} message @param {number} status */
   constructor(message, status) {
     super(message);
     this.name = 'ApiError';
@@ -96,7 +118,11 @@ export function lastResponseFromCache() {
   return lastFromCache;
 }
 
-/** URL (relative to the document) of an API resource with its non-empty parameters. */
+/**
+ * URL (relative to the document) of an API resource with its non-empty parameters.
+ * @param {string} path
+ * @param {Record<string, unknown>} [params]
+ */
 export function apiUrl(path, params = {}) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
@@ -108,6 +134,12 @@ export function apiUrl(path, params = {}) {
   return `${API_BASE}${path}${qs ? `?${qs}` : ''}`;
 }
 
+/**
+ * @param {string} url
+ * @param {RequestOptions} [opts]
+ * @returns {Promise<T>} the JSON body, of the type the calling function declares
+ * @template T
+ */
 async function getJson(url, opts) {
   try {
     const { body, fromCache } = await requestJson(url, opts);
@@ -120,7 +152,13 @@ async function getJson(url, opts) {
   }
 }
 
-/** GET of a JSON resource: its body and whether the service worker served it from its cache. */
+/**
+ * GET of a JSON resource: its body and whether the service worker served it from its cache.
+ * @param {string} url
+ * @param {RequestOptions} [opts]
+ * @returns {Promise<{ body: T, fromCache: boolean }>}
+ * @template T
+ */
 async function requestJson(url, { signal } = {}) {
   let response;
   try {
@@ -156,23 +194,28 @@ async function requestJson(url, { signal } = {}) {
  * @param {Record<string, string|number|undefined>} params q, difficulty, type, practice, theme,
  *   commune (INSEE code or name), intercommunality (name), duration_min, duration_max,
  *   near ("lon,lat"), radius, limit, offset
+ * @param {RequestOptions} [opts]
  * @returns {Promise<CircuitCollection>}
  */
 export function listCircuits(params = {}, opts) {
   return getJson(apiUrl('/circuits', { ...params, lang: getLang() }), opts);
 }
 
-/** @returns {Promise<CircuitDetail>} */
+/** @param {string} id @param {RequestOptions} [opts] @returns {Promise<CircuitDetail>} */
 export function getCircuit(id, opts) {
   return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}`, { lang: getLang() }), opts);
 }
 
-/** @returns {Promise<Profile>} */
+/** @param {string} id @param {RequestOptions} [opts] @returns {Promise<Profile>} */
 export function getProfile(id, opts) {
   return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}/profile`), opts);
 }
 
-/** @returns {Promise<{type: 'FeatureCollection', features: NearbyPoi[]}>} */
+/**
+ * @param {Record<string, string|number|undefined>} params  near ("lon,lat"), radius, kind…
+ * @param {RequestOptions} [opts]
+ * @returns {Promise<{type: 'FeatureCollection', features: NearbyPoi[]}>}
+ */
 export function nearbyPois(params, opts) {
   return getJson(apiUrl('/pois/nearby', { ...params, lang: getLang() }), opts);
 }
@@ -184,22 +227,33 @@ export function downloadUrl(id, format) {
 
 /**
  * Input of createGuide() for a circuit, plus its figures.
+ * @typedef {{id: string, kind: PoiKind, name: string, lon: number, lat: number, trigger_radius_m: number|null}} GuidePoi
+ *
  * @typedef {Object} GuideData
  * @property {string} circuit
  * @property {Array<Array<[number, number]>>} segments
- * @property {Array<{id: string, kind: PoiKind, name: string, lon: number, lat: number, trigger_radius_m: number|null}>} pois
+ * @property {GuidePoi[]} pois
  * @property {Array<{id: string, name: string, polygon: Array<[number, number]>}>} landscapes
  * @property {Record<string, number>} config
  * @property {number} length_m
  * @property {number} duration_min
  */
 
-/** @returns {Promise<GuideData>} */
+/** @param {string} id @param {RequestOptions} [opts] @returns {Promise<GuideData>} */
 export function getGuide(id, opts) {
   return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}/guide`, { lang: getLang() }), opts);
 }
 
-/** One POI with its content and media (GeoJSON Feature). */
+/**
+ * One POI with its content and media.
+ * @typedef {Object} PoiDetail
+ * @property {'Feature'} type
+ * @property {string} id
+ * @property {PointGeometry} geometry
+ * @property {{ id: string, name: string, kind: PoiKind, description?: string, media?: Media[] }} properties
+ */
+
+/** @param {string} id @param {RequestOptions} [opts] @returns {Promise<PoiDetail>} */
 export function getPoi(id, opts) {
   return getJson(apiUrl(`/pois/${encodeURIComponent(id)}`, { lang: getLang() }), opts);
 }
@@ -216,6 +270,7 @@ export function getPoi(id, opts) {
 /**
  * The basemap description; `fromCache` is true when the service worker answered from its
  * cache (network unavailable). Does not touch lastResponseFromCache().
+ * @param {RequestOptions} [opts]
  * @returns {Promise<{ body: BasemapInfo, fromCache: boolean }>}
  */
 export function getBasemap(opts) {

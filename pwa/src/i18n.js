@@ -378,6 +378,7 @@ export const MESSAGES = Object.fromEntries(
 );
 
 let current = DEFAULT_LANG;
+/** @type {Set<(lang: string) => void>} */
 const listeners = new Set();
 
 /** The current language ('fr' or 'en'). */
@@ -390,19 +391,32 @@ export function getLocale() {
   return current === 'en' ? 'en-GB' : 'fr-FR';
 }
 
-/** Replaces `{name}` by params.name (left as is when absent). */
+/** @typedef {Record<string, string|number>} TextParams */
+
+/**
+ * Replaces `{name}` by params.name (left as is when absent).
+ * @param {string} text
+ * @param {TextParams} [params]
+ */
 export function format(text, params) {
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name) => (Object.hasOwn(params, name) ? String(params[name]) : m));
 }
 
-/** The text of `key` in the current language (French, then the key itself, as fallbacks). */
+/**
+ * The text of `key` in the current language (French, then the key itself, as fallbacks).
+ * @param {string} key
+ * @param {TextParams} [params]
+ */
 export function t(key, params) {
   const text = MESSAGES[current]?.[key] ?? MESSAGES[DEFAULT_LANG][key] ?? key;
   return format(text, params);
 }
 
-/** First of fr/en among the preferred languages (['en-GB', 'fr'] → 'en'), else fr. */
+/**
+ * First of fr/en among the preferred languages (['en-GB', 'fr'] → 'en'), else fr.
+ * @param {readonly (string|null|undefined)[] | undefined} languages
+ */
 export function detectLang(languages) {
   for (const tag of Array.isArray(languages) ? languages : []) {
     const base = String(tag || '').toLowerCase().split(/[-_]/)[0];
@@ -419,7 +433,7 @@ function storage() {
   }
 }
 
-/** Sets the language (without saving it); listeners are told when it changes. */
+/** Sets the language (without saving it); listeners are told when it changes. @param {string} lang */
 export function setLang(lang) {
   const next = LANGS.includes(lang) ? lang : DEFAULT_LANG;
   if (next === current) return;
@@ -427,7 +441,7 @@ export function setLang(lang) {
   for (const fn of listeners) fn(current);
 }
 
-/** Sets and saves the user's choice. */
+/** Sets and saves the user's choice. @param {string} lang */
 export function chooseLang(lang) {
   setLang(lang);
   try {
@@ -445,7 +459,7 @@ export function initLang() {
   } catch {
     saved = null;
   }
-  if (LANGS.includes(saved)) setLang(saved);
+  if (saved !== null && LANGS.includes(saved)) setLang(saved);
   else {
     const nav = typeof navigator !== 'undefined' ? navigator : {};
     setLang(detectLang(nav.languages?.length ? nav.languages : [nav.language]));
@@ -453,7 +467,7 @@ export function initLang() {
   return current;
 }
 
-/** Calls fn(lang) after each change of language; returns the unsubscribe function. */
+/** Calls fn(lang) after each change of language; returns the unsubscribe function. @param {(lang: string) => void} fn */
 export function onLangChange(fn) {
   listeners.add(fn);
   return () => listeners.delete(fn);

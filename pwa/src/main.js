@@ -9,21 +9,45 @@ import { renderGuide } from './views/guide.js';
 import { renderOffline } from './views/offline.js';
 import { renderSheet } from './views/sheet.js';
 
-const main = document.getElementById('main');
-const langSelect = /** @type {HTMLSelectElement | null} */ (document.getElementById('lang-select'));
-const offlineBanner = document.getElementById('offline-banner');
-const updateBanner = document.getElementById('update-banner');
+/**
+ * An element of the shell (index.html): without it the build is broken, better said at once.
+ * @param {string} id
+ */
+function shellElement(id) {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`index.html has no #${id}`);
+  return el;
+}
 
+/**
+ * The shell's elements that carry the data attribute `name` (`data-i18n`…), with its value.
+ * @param {string} name
+ * @returns {Array<[HTMLElement, string]>}
+ */
+function marked(name) {
+  const els = /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll(`[${name}]`));
+  return Array.from(els, (el) => [el, el.getAttribute(name) ?? '']);
+}
+
+const main = shellElement('main');
+const langSelect = /** @type {HTMLSelectElement | null} */ (document.getElementById('lang-select'));
+const offlineBanner = shellElement('offline-banner');
+const updateBanner = shellElement('update-banner');
+
+/** @type {(() => void) | null} the current view's, called before the next one */
 let cleanup = null;
 let firstRoute = true;
 let pendingFocus = false;
 let lastListHash = '#/';
 
+/** What every view gets from the router. */
 const ctx = {
+  /** @param {string} title */
   setTitle(title) {
     document.title = title ? `${title} — Balade` : 'Balade';
   },
   listHash: () => lastListHash,
+  /** @param {string} hash */
   rememberListHash(hash) {
     lastListHash = hash || '#/';
   },
@@ -38,7 +62,7 @@ const ctx = {
   },
 };
 
-/** Splits the hash: "#/circuits/x?a=b" → { path: '/circuits/x', query }. */
+/** Splits the hash: "#/circuits/x?a=b" → { path: '/circuits/x', query }. @param {string} hash */
 export function parseHash(hash) {
   const raw = (hash || '').replace(/^#/, '') || '/';
   const i = raw.indexOf('?');
@@ -47,9 +71,10 @@ export function parseHash(hash) {
   return { path: path.startsWith('/') ? path : `/${path}`, query };
 }
 
+/** @param {string} path */
 function setCurrentNav(path) {
-  for (const link of document.querySelectorAll('[data-nav]')) {
-    const current = link.dataset.nav === '/' ? path === '/' : path.startsWith(link.dataset.nav);
+  for (const [link, nav] of marked('data-nav')) {
+    const current = nav === '/' ? path === '/' : path.startsWith(nav);
     if (current) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
@@ -71,9 +96,9 @@ function renderNotFound() {
 /** The shell's texts (index.html: data-i18n, data-i18n-aria-label, data-i18n-content) and <html lang>. */
 function applyShellTexts() {
   document.documentElement.lang = getLang();
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll('[data-i18n-aria-label]')) el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel));
-  for (const el of document.querySelectorAll('[data-i18n-content]')) el.setAttribute('content', t(el.dataset.i18nContent));
+  for (const [el, key] of marked('data-i18n')) el.textContent = t(key);
+  for (const [el, key] of marked('data-i18n-aria-label')) el.setAttribute('aria-label', t(key));
+  for (const [el, key] of marked('data-i18n-content')) el.setAttribute('content', t(key));
   if (langSelect) langSelect.value = getLang();
 }
 

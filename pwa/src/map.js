@@ -8,6 +8,7 @@ import { formatDuration, formatLength, poiKindLabel } from './format.js';
 import { t } from './i18n.js';
 import { listOffline } from './offline.js';
 
+/** @type {L.LatLngTuple} */
 const FRANCE_CENTER = [46.6, 2.5];
 
 const NoBasemapNote = L.Control.extend({
@@ -215,9 +216,14 @@ export function showCircuitStarts(map, features, previous) {
   return group;
 }
 
-/** Turns a LineString / MultiLineString geometry into lists of [lat, lon]. */
+/**
+ * Turns a LineString / MultiLineString geometry into lists of [lat, lon].
+ * @param {import('./api.js').LineGeometry | null | undefined} geometry
+ * @returns {L.LatLngTuple[][]}
+ */
 export function lineParts(geometry) {
   if (!geometry) return [];
+  /** @param {number[][] | undefined} line @returns {L.LatLngTuple[]} */
   const toLatLngs = (line) =>
     (line || []).filter((pos) => Number.isFinite(pos?.[0]) && Number.isFinite(pos?.[1])).map((pos) => [pos[1], pos[0]]);
   if (geometry.type === 'LineString') return [toLatLngs(geometry.coordinates)].filter((l) => l.length);
@@ -229,7 +235,8 @@ export function lineParts(geometry) {
  * A circuit's trace, start/end and numbered points of interest.
  * @param {L.Map} map
  * @param {import('./api.js').LineGeometry|null} geometry
- * @param {import('./api.js').PoiAlong[]} pois sorted by distance
+ * @param {Array<Pick<import('./api.js').PoiAlong, 'name'|'kind'|'lon'|'lat'> & { distance_m?: number }>} pois
+ *   sorted by distance (the guide's may lack it)
  * @returns {{ focusPoi: (index: number) => void }}
  */
 export function showTrace(map, geometry, pois) {
@@ -288,6 +295,7 @@ export function createWalker(map) {
   let centred = false;
   return {
     update(lat, lon, accuracy, heading) {
+      /** @type {L.LatLngTuple} */
       const at = [lat, lon];
       const hasHeading = Number.isFinite(heading);
       const icon = L.divIcon({

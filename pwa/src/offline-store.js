@@ -11,7 +11,10 @@ import { isQuotaError, OfflineError, quotaMessage } from './offline-error.js';
  * @typedef {import('./offline.js').OfflineRecord} OfflineRecord
  * @typedef {{ circuits: { key: string, value: OfflineRecord } }} BaladeSchema
  * @typedef {import('idb').IDBPDatabase<BaladeSchema>} BaladeDb
- * @typedef {import('idb').IDBPObjectStore<BaladeSchema, ['circuits'], 'circuits', IDBTransactionMode>} CircuitStore
+ */
+/**
+ * @template {IDBTransactionMode} Mode
+ * @typedef {import('idb').IDBPObjectStore<BaladeSchema, ['circuits'], 'circuits', Mode>} CircuitStore
  */
 
 export const DB_NAME = 'balade';
@@ -66,7 +69,8 @@ function open() {
       reject(err);
     };
     const timer = setTimeout(() => fail(new OfflineError(t('offlineErr.openTimeout'), 'storage')), OPEN_TIMEOUT_MS);
-    openDB(DB_NAME, DB_VERSION, {
+    // Typed by hand: JavaScript cannot pass openDB its schema as a type argument.
+    /** @type {Promise<BaladeDb>} */ (openDB(DB_NAME, DB_VERSION, {
       upgrade(db) {
         if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' });
       },
@@ -81,7 +85,7 @@ function open() {
       terminated: () => {
         dbPromise = null;
       },
-    }).then(
+    })).then(
       (db) => {
         if (settled) {
           // Given up on already (blocked, too slow): nobody will use this connection.
@@ -100,9 +104,10 @@ function open() {
 /**
  * Runs `work` on the store in one transaction and resolves, once the transaction has
  * committed, to what `work` resolved to.
+ * @template {IDBTransactionMode} Mode
  * @template T
- * @param {IDBTransactionMode} mode
- * @param {(store: CircuitStore) => Promise<T>} work
+ * @param {Mode} mode
+ * @param {(store: CircuitStore<Mode>) => Promise<T>} work
  * @returns {Promise<T>}
  */
 async function inStore(mode, work) {

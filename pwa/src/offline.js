@@ -48,6 +48,12 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
  * @property {Record<string, unknown>} parts   JSON parts by URL
  * @property {ManifestPart[]} manifest     the parts list the record was made from
  * @property {unknown} [basemap]           the manifest's basemap description (null: none)
+ *
+ * @typedef {Object} PartTypes   the JSON of the parts the views read, by kind
+ * @property {import('./api.js').CircuitDetail} sheet
+ * @property {import('./api.js').Profile} profile
+ * @property {import('./api.js').GuideData} guide
+ * @property {import('./api.js').PoiDetail} poi
  */
 
 // ---------------------------------------------------------------------------------------
@@ -131,11 +137,19 @@ export function checkManifest(m, id) {
   return m;
 }
 
-/** The JSON of the first part of a given kind (and id) in a record, or undefined. */
+/**
+ * The JSON of the first part of a given kind (and id) in a record, or undefined.
+ * @template {keyof PartTypes} K
+ * @param {Pick<OfflineRecord, 'manifest'|'parts'> | undefined} record
+ * @param {K} kind
+ * @param {string} [id]
+ * @returns {PartTypes[K] | undefined}
+ */
 export function recordPart(record, kind, id) {
   if (!record) return undefined;
   const part = (record.manifest || []).find((p) => p.kind === kind && (id === undefined || p.id === id));
-  return part ? record.parts?.[part.url] : undefined;
+  // Stored as the server's endpoint answered it, checked against its SHA-256.
+  return part ? /** @type {PartTypes[K] | undefined} */ (record.parts?.[part.url]) : undefined;
 }
 
 /** Short form of a version for display. */
@@ -144,7 +158,7 @@ export const shortVersion = (v) => String(v || '').slice(0, 8);
 // ---------------------------------------------------------------------------------------
 // Stored copies
 
-/** @returns {Promise<OfflineRecord|undefined>} */
+/** @param {string} id @returns {Promise<OfflineRecord|undefined>} */
 export async function getOffline(id) {
   try {
     return await readRecord(id);
@@ -160,7 +174,7 @@ export async function listOffline() {
   return all.sort((a, b) => String(b.savedAt).localeCompare(String(a.savedAt)));
 }
 
-/** Removes a downloaded circuit: its record and its cache. */
+/** Removes a downloaded circuit: its record and its cache. @param {string} id */
 export async function deleteOffline(id) {
   await deleteRecord(id);
   if (typeof caches !== 'undefined') await caches.delete(cacheName(id));
@@ -190,7 +204,12 @@ async function fetchOk(url, signal, lang) {
   return res;
 }
 
-/** Fetches the manifest of a circuit. @returns {Promise<OfflineManifest>} */
+/**
+ * Fetches the manifest of a circuit.
+ * @param {string} id
+ * @param {{ signal?: AbortSignal }} [opts]
+ * @returns {Promise<OfflineManifest>}
+ */
 export async function fetchManifest(id, { signal } = {}) {
   const res = await fetchOk(`${API_BASE}/circuits/${encodeURIComponent(id)}/offline?lang=${getLang()}`, signal);
   let body;
@@ -202,10 +221,11 @@ export async function fetchManifest(id, { signal } = {}) {
   return checkManifest(body, id);
 }
 
+/** Refuses a download of `bytes` the device has no room for (when it tells its room). @param {number} bytes */
 async function checkSpace(bytes) {
   try {
     const est = await navigator.storage?.estimate?.();
-    if (est && Number.isFinite(est.quota) && Number.isFinite(est.usage) && est.quota - est.usage < bytes) {
+    if (est?.quota !== undefined && est.usage !== undefined && est.quota - est.usage < bytes) {
       throw new OfflineError(quotaMessage(), 'quota');
     }
   } catch (err) {
@@ -230,7 +250,8 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
   const manifest = await fetchManifest(id, { signal });
   const previous = await getOffline(id);
   const { fetch: toFetch, keep } = diffParts(previous?.version ? previous.manifest : [], manifest.parts);
-  const keptJson = keep.filter((p) => !isBinaryPart(p) && previous.parts && Object.hasOwn(previous.parts, p.url));
+  const previousParts = previous?.parts ?? {};
+  const keptJson = keep.filter((p) => !isBinaryPart(p) && Object.hasOwn(previousParts, p.url));
   // A kept JSON part missing from the old record is fetched again.
   for (const p of keep) if (!isBinaryPart(p) && !keptJson.includes(p)) toFetch.push(p);
 
@@ -240,6 +261,7 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
   await checkSpace(totalBytes);
 
   const hadCache = typeof caches !== 'undefined' && (await caches.has(cacheName(id)));
+  /** @type {Record<string, unknown>} JSON parts fetched, by URL */
   const json = {};
   const addedToCache = [];
   let cache = null;
@@ -293,8 +315,9 @@ export async function downloadCircuit(id, { signal, onProgress } = {}) {
     if (signal?.aborted) throw new DOMException(t('offlineErr.cancelled'), 'AbortError');
     if (failure) throw failure;
 
+    /** @type {Record<string, unknown>} */
     const parts = {};
-    for (const p of keptJson) parts[p.url] = previous.parts[p.url];
+    for (const p of keptJson) parts[p.url] = previousParts[p.url];
     Object.assign(parts, json);
     /** @type {OfflineRecord} */
     const record = {

@@ -73,7 +73,8 @@ export function renderProfile(profile, pois, name, width = 800) {
   const x = (d) => MARGIN.left + ((d - d0) / dSpan) * plotW;
 
   const visiblePois = pois
-    .map((poi, i) => ({ poi, n: i + 1 }))
+    // `row`: the badge's row, set below once the badges are laid out.
+    .map((poi, i) => ({ poi, n: i + 1, row: 0 }))
     .filter(({ poi }) => Number.isFinite(poi.distance_m) && poi.distance_m >= d0 && poi.distance_m <= dMax);
   // Numbered badges above the line, spread over several rows when they overlap.
   const rowEnds = [];

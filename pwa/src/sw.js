@@ -16,30 +16,37 @@
  *  - on activation, old "balade-*" caches are deleted (never "balade-offline-*").
  */
 const VERSION = '__BALADE_SW_VERSION__';
+/** @type {string[]} */
 const PRECACHE = /* __BALADE_PRECACHE__ */ [];
+
+/**
+ * This worker's global scope, with its service-worker events typed (the `webworker` lib
+ * types `self` as any worker's, whose `typeof globalThis` part the cast must go around).
+ */
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
 
 const SHELL_CACHE = `balade-shell-${VERSION}`;
 const API_CACHE = 'balade-api-v1';
 const API_CACHE_MAX_ENTRIES = 200;
 
-const SCOPE = new URL(self.registration.scope);
+const SCOPE = new URL(sw.registration.scope);
 const API_PREFIX = new URL('api/', SCOPE).pathname;
 const TILES_PREFIX = '/tiles/';
 const INDEX_URL = new URL('./', SCOPE).href;
 const INDEX_HTML_URL = new URL('index.html', SCOPE).href;
 
-self.addEventListener('install', (event) => {
+sw.addEventListener('install', (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(SHELL_CACHE);
       // "reload": do not take a stale copy from the HTTP cache.
       await cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE), { cache: 'reload' })));
-      await self.skipWaiting();
+      await sw.skipWaiting();
     })(),
   );
 });
 
-self.addEventListener('activate', (event) => {
+sw.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
       const keep = new Set([SHELL_CACHE, API_CACHE]);
@@ -47,12 +54,12 @@ self.addEventListener('activate', (event) => {
       // Downloaded circuits (balade-offline-<id>) belong to the user: never removed here.
       const stale = (n) => n.startsWith('balade-') && !n.startsWith('balade-offline-') && !keep.has(n);
       await Promise.all(names.filter(stale).map((n) => caches.delete(n)));
-      await self.clients.claim();
+      await sw.clients.claim();
     })(),
   );
 });
 
-self.addEventListener('fetch', (event) => {
+sw.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);

@@ -142,7 +142,8 @@ export function renderGuide(main, id, ctx) {
 
   /** @param {GuideSource} data */
   function build({ guide, sheet, record, fromCopy }) {
-    const props = sheet?.properties || {};
+    /** @type {Partial<import('../api.js').CircuitDetailProps>} */
+    const props = sheet?.properties ?? {};
     const name = props.name || record?.name || id;
     ctx.setTitle(t('guide.titleOf', { name }));
     const lengthM = Number.isFinite(guide.length_m) ? guide.length_m : props.length_m;
@@ -246,7 +247,8 @@ export function renderGuide(main, id, ctx) {
     }
 
     async function poiCard(poiId) {
-      const base = poiById.get(poiId) || { id: poiId };
+      /** @type {Partial<import('../api.js').GuidePoi>} */
+      const base = poiById.get(poiId) ?? { id: poiId };
       const titleId = uid('poi');
       const body = h('div', { class: 'poi-card__body' });
       // A div: role="dialog" is not allowed on <article> (and overrides its meaning anyway).
@@ -263,9 +265,10 @@ export function renderGuide(main, id, ctx) {
 
       // Content: the downloaded POI part, else the API, else the sheet's short text.
       let feature = recordPart(record, 'poi', poiId);
-      if (!feature) feature = await getPoi(poiId, { signal }).catch(() => null);
+      if (!feature) feature = await getPoi(poiId, { signal }).catch(() => undefined);
       if (signal.aborted) return;
-      const fp = feature?.properties || {};
+      /** @type {Partial<import('../api.js').PoiDetail['properties']>} */
+      const fp = feature?.properties ?? {};
       const description = fp.description || alongById.get(poiId)?.description || '';
       const photo = photoOf(fp.media);
       // The phone-size derivative: the one the downloaded copy holds (Cache Storage).

@@ -245,6 +245,7 @@ export function renderList(main, query, ctx) {
 
   function currentParams() {
     const data = new FormData(form);
+    /** @type {Record<string, string>} */
     const params = {};
     for (const key of FILTER_KEYS) {
       const v = key === 'near' ? near : String(data.get(key) ?? '').trim();

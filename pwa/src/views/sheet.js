@@ -277,14 +277,14 @@ function offlinePanel(id, stored, signal) {
 }
 
 /**
- * What the sheet shows.
- * @typedef {Object} SheetData
- * @property {import('../api.js').CircuitDetail} circuit
- * @property {Promise<import('../api.js').Profile | Error>} profile  never rejects
- * @property {import('../offline.js').OfflineRecord | undefined} record  the downloaded copy, if any
- *   (its panel and its basemap are shown whatever the source)
- * @property {boolean} offline    shown from the downloaded copy
- * @property {boolean} fromCache  from the network, but answered by the service worker's cache
+ * What the sheet shows: the circuit and its profile (a promise that never rejects), from
+ * the network (`fromCache`: answered by the service worker's cache) or from the downloaded
+ * copy (`offline`). `record`, the downloaded copy, gives its panel and its basemap whatever
+ * the source.
+ * @typedef {import('../offline.js').OfflineRecord} OfflineRecord
+ * @typedef {{ circuit: import('../api.js').CircuitDetail, profile: Promise<import('../api.js').Profile | Error> }} SheetContent
+ * @typedef {SheetContent & ({ offline: true, fromCache: false, record: OfflineRecord }
+ *   | { offline: false, fromCache: boolean, record: OfflineRecord | undefined })} SheetData
  */
 
 /**
@@ -320,14 +320,13 @@ export function renderSheet(main, id, ctx) {
       copy: async () => {
         const record = await recordPromise;
         const circuit = recordPart(record, 'sheet');
-        if (!circuit) return null;
+        if (!record || !circuit) return null;
         const profile = recordPart(record, 'profile') ?? new Error(t('sheet.profileMissing'));
-        return { circuit, profile: Promise.resolve(profile) };
+        return { circuit, profile: Promise.resolve(profile), record };
       },
     });
-    const record = await recordPromise;
-    if (source.from === 'copy') return { ...source.value, record, offline: true, fromCache: false };
-    return { ...source.value, record, offline: false, fromCache: source.fromCache };
+    if (source.from === 'copy') return { ...source.value, offline: true, fromCache: false };
+    return { ...source.value, record: await recordPromise, offline: false, fromCache: source.fromCache };
   }
 
   async function load() {
