@@ -69,23 +69,34 @@ function open() {
       reject(err);
     };
     const timer = setTimeout(() => fail(new OfflineError(t('offlineErr.openTimeout'), 'storage')), OPEN_TIMEOUT_MS);
-    // Typed by hand: JavaScript cannot pass openDB its schema as a type argument.
-    /** @type {Promise<BaladeDb>} */ (openDB(DB_NAME, DB_VERSION, {
-      upgrade(db) {
-        if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' });
-      },
-      // An older version is open in another tab: say so rather than wait for it to close.
-      blocked: () => fail(new OfflineError(t('offlineErr.blocked'), 'storage')),
-      // Another tab needs a newer version: let it have the database, reopen next time.
-      blocking: (_current, _wanted, event) => {
-        /** @type {IDBDatabase} */ (event.target).close();
-        dbPromise = null;
-      },
-      // Closed by the browser (storage cleared, disk error): reopen next time.
-      terminated: () => {
-        dbPromise = null;
-      },
-    })).then(
+    /** @type {Promise<BaladeDb>} */
+    let opening;
+    try {
+      // Typed by hand: JavaScript cannot pass openDB its schema as a type argument.
+      opening = /** @type {Promise<BaladeDb>} */ (
+        openDB(DB_NAME, DB_VERSION, {
+          upgrade(db) {
+            if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'id' });
+          },
+          // An older version is open in another tab: say so rather than wait for it to close.
+          blocked: () => fail(new OfflineError(t('offlineErr.blocked'), 'storage')),
+          // Another tab needs a newer version: let it have the database, reopen next time.
+          blocking: (_current, _wanted, event) => {
+            /** @type {IDBDatabase} */ (event.target).close();
+            dbPromise = null;
+          },
+          // Closed by the browser (storage cleared, disk error): reopen next time.
+          terminated: () => {
+            dbPromise = null;
+          },
+        })
+      );
+    } catch (err) {
+      // `indexedDB.open` throws at once where storage is blocked (a SecurityError).
+      fail(storageError(err, 'offlineErr.openFailed'));
+      return;
+    }
+    opening.then(
       (db) => {
         if (settled) {
           // Given up on already (blocked, too slow): nobody will use this connection.
