@@ -71,6 +71,8 @@ struct ProgressCheck {
     fix: usize,
     done_m: f64,
     remaining_m: f64,
+    /// Distance from the fix to the closest point of the trace; absent: not checked.
+    offset_m: Option<f64>,
     /// Absent: not checked; `null`: no POI ahead.
     #[serde(default, deserialize_with = "some_even_if_null")]
     next_poi: Option<Option<NextPoi>>,
@@ -204,6 +206,12 @@ fn run(path: &Path) -> Vec<String> {
         {
             errors.push(format!("progress {check:?}: got {p:?}"));
         }
+        if check
+            .offset_m
+            .is_some_and(|o| (p.offset_m - o).abs() > tol_m)
+        {
+            errors.push(format!("offset {check:?}: got {p:?}"));
+        }
         if let Some(want) = &check.next_poi {
             let same = match (want, &p.next_poi) {
                 (None, None) => true,
@@ -231,7 +239,7 @@ fn every_shared_vector_gives_the_expected_events() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
-    assert!(paths.len() >= 6, "vectors found: {paths:?}");
+    assert!(paths.len() >= 12, "vectors found: {paths:?}");
     let mut failures = Vec::new();
     for path in &paths {
         let errors = run(path);
@@ -251,6 +259,12 @@ fn the_required_vectors_are_there() {
         "low-accuracy-burst",
         "poi-passed-twice",
         "landscape-entry",
+        "snap-noisy-offsets",
+        "backtrack-walk-back",
+        "backtrack-limit-jump",
+        "loop-figure-eight",
+        "out-and-back-drift",
+        "spur-sparse-fixes",
     ] {
         assert!(
             vectors_dir().join(format!("{name}.json")).is_file(),

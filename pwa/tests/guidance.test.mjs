@@ -51,6 +51,9 @@ function runVector(v) {
     if (Math.abs(p.done_m - c.done_m) > tolM || Math.abs(p.remaining_m - c.remaining_m) > tolM) {
       errors.push(`progress ${JSON.stringify(c)}: got ${JSON.stringify(p)}`);
     }
+    if ('offset_m' in c && Math.abs(p.offset_m - c.offset_m) > tolM) {
+      errors.push(`offset ${JSON.stringify(c)}: got ${JSON.stringify(p)}`);
+    }
     if ('next_poi' in c) {
       const w = c.next_poi;
       const n = p.next_poi;
@@ -73,6 +76,12 @@ test('the required vectors are there', () => {
     'low-accuracy-burst',
     'poi-passed-twice',
     'landscape-entry',
+    'snap-noisy-offsets',
+    'backtrack-walk-back',
+    'backtrack-limit-jump',
+    'loop-figure-eight',
+    'out-and-back-drift',
+    'spur-sparse-fixes',
   ]) {
     assert.ok(files.includes(`${name}.json`), name);
   }
@@ -104,6 +113,9 @@ const poi = (id, kind, east, north, extra = {}) => {
 
 test('vague fixes are ignored entirely', () => {
   const g = createGuide({ segments: northTrace, pois: [poi('p', 'heritage', 0, 500)] });
+  // A vague first fix leaves the guide as it was: no progress yet.
+  assert.deepEqual(g.update(fix(0, 490, 60)), []);
+  assert.equal(g.progress(), null);
   assert.deepEqual(g.update(fix(0, 100)), []);
   const before = g.progress();
   assert.deepEqual(g.update(fix(0, 500, 50.1)), []);
@@ -165,29 +177,10 @@ test('bearings', () => {
   assert.ok(Math.abs(bearingDeg([0, 0], [-10, 10]) - 315) < 1e-9);
 });
 
-test('progress and the pass being walked', () => {
-  const out = Array.from({ length: 7 }, (_, i) => at(0, i * 100));
-  const back = Array.from({ length: 7 }, (_, i) => at(8, (6 - i) * 100));
-  const g = createGuide({ segments: [[...out, ...back]] });
-  assert.equal(g.progress(), null);
-  g.update(fix(4, 0));
-  assert.ok(g.progress().done_m < 1);
-  // Nearer the way back, but the way out fits the distance walked.
-  g.update(fix(12, 300));
-  assert.ok(Math.abs(g.progress().done_m - 300) < 1, g.progress().done_m);
-  // A 250 m jump back: the way out is too far behind, the way back is taken.
-  g.update(fix(4, 50));
-  assert.ok(Math.abs(g.progress().done_m - 1158) < 1, g.progress().done_m);
-  const s = createGuide({ segments: northTrace, pois: [poi('a', 'heritage', 10, 300)] });
-  s.update(fix(5, 100));
-  const p = s.progress();
-  assert.ok(Math.abs(p.done_m - 100) < 0.5 && Math.abs(p.offset_m - 5) < 0.1, JSON.stringify(p));
-  assert.equal(p.next_poi.id, 'a');
-  assert.ok(Math.abs(p.next_poi.distance_m - 200) < 0.5);
-  s.update(fix(0, 1200));
-  assert.equal(s.progress().remaining_m, 0);
-  assert.equal(s.progress().next_poi, null);
-});
+// Snapping and progress, walking back, the backtrack limit and the passes of loops and
+// out-and-backs: the shared vectors (snap-noisy-offsets, backtrack-walk-back,
+// backtrack-limit-jump, loop-figure-eight, out-and-back-drift, spur-sparse-fixes,
+// poi-passed-twice).
 
 test('point in a concave ring', () => {
   const u = [
