@@ -7,14 +7,15 @@
 
 use axum::body::Body;
 use axum::http::Request;
+use balade_app::{App, Settings};
 use balade_core::store::{self, testing, testing::Lcg};
 use balade_core::{
     Circuit, LonLat, Observation, Poi, PoiId, PoiKind, Practice, Taxon, Trace, TracePoint,
 };
-use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::state::AppState;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
+use std::sync::Arc;
 use tower::ServiceExt;
 
 const THEMES: [&str; 5] = ["patrimoine", "nature", "forêt", "rivière", "points de vue"];
@@ -214,8 +215,11 @@ fn api(c: &mut Criterion) {
             .expect("observations");
         tx.refresh_species().await.expect("species");
         tx.commit().await.expect("commit");
-        let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
-        AppState::new(store, catalog)
+        AppState::new(Arc::new(
+            App::load(store, Settings::default())
+                .await
+                .expect("catalogue"),
+        ))
     });
     let app = balade_server::app(state.clone(), None);
     let list = "/api/v1/circuits?q=eglise&difficulty=easy,medium&type=loop&practice=walk,bike&theme=patrimoine\
@@ -255,7 +259,7 @@ fn api(c: &mut Criterion) {
     group.bench_function("sheet_20km_300_pois_2000_species", |b| {
         b.iter(|| {
             // Built each time: what the first view after an import costs.
-            state.sheets.clear();
+            state.app.forget_answers();
             black_box(rt.block_on(get(&app, sheet)))
         })
     });

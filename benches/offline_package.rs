@@ -5,11 +5,9 @@
 //! Target: ≤ 50 ms per package without tiles, release build, 2-core reference machine.
 //! Run: `cargo bench --bench offline_package`.
 
+use balade_app::{App, Settings};
 use balade_core::store::{self, testing};
 use balade_import::import_demo;
-use balade_server::catalog::{Catalog, SharedCatalog};
-use balade_server::routes::offline;
-use balade_server::state::AppState;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -30,15 +28,12 @@ fn package(c: &mut Criterion) {
             .await
             .expect("pois");
         tx.commit().await.expect("commit");
-        let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
-        AppState::new(store, catalog)
+        App::load(store, Settings::default())
+            .await
+            .expect("catalogue")
     });
     let parts = rt
-        .block_on(offline::build(
-            &state,
-            "grand-morin-guerard-coulommiers",
-            "fr",
-        ))
+        .block_on(state.package("grand-morin-guerard-coulommiers", "fr"))
         .expect("package")
         .manifest
         .parts
@@ -47,13 +42,9 @@ fn package(c: &mut Criterion) {
     c.bench_function("offline_package_grand_morin_uncached", |b| {
         b.iter(|| {
             // A fresh cache each time: the cost of a first request after a change.
-            let fresh = AppState::new(state.store.clone(), state.catalog.clone());
+            state.forget_answers();
             let built = rt
-                .block_on(offline::build(
-                    &fresh,
-                    "grand-morin-guerard-coulommiers",
-                    "fr",
-                ))
+                .block_on(state.package("grand-morin-guerard-coulommiers", "fr"))
                 .expect("package");
             black_box(built.manifest.total_bytes)
         })
@@ -61,14 +52,10 @@ fn package(c: &mut Criterion) {
     c.bench_function("offline_package_grand_morin_cached", |b| {
         b.iter(|| {
             black_box(
-                rt.block_on(offline::build(
-                    &state,
-                    "grand-morin-guerard-coulommiers",
-                    "fr",
-                ))
-                .expect("package")
-                .manifest
-                .total_bytes,
+                rt.block_on(state.package("grand-morin-guerard-coulommiers", "fr"))
+                    .expect("package")
+                    .manifest
+                    .total_bytes,
             )
         })
     });

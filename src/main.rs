@@ -53,7 +53,7 @@ enum Command {
     /// as the national hiking-trail schema's itineraries).
     Export {
         /// `geojson`, `gpx`, `csv` or `schema-randonnee`.
-        format: balade_server::export::ExportFormat,
+        format: balade_app::export::ExportFormat,
         /// The file to write (replaced if it exists).
         #[arg(long)]
         out: PathBuf,
@@ -141,7 +141,7 @@ struct ServeArgs {
     /// How far from the trace a kind of POI counts as along a circuit, as KIND=METRES
     /// (repeatable, e.g. `--corridor food=400`); 150 m for every kind otherwise.
     #[arg(long = "corridor", value_name = "KIND=METRES")]
-    corridors: Vec<balade_server::corridor::CorridorSetting>,
+    corridors: Vec<balade_core::corridor::CorridorSetting>,
     /// Do not apply migrations at start: for servers reading a read-only replica
     /// (run `balade db migrate` against the primary instead).
     #[arg(long, env = "BALADE_NO_MIGRATE")]
@@ -286,10 +286,10 @@ fn parse_zooms(text: &str) -> Result<std::ops::RangeInclusive<u8>, String> {
         a.trim().parse().map_err(|_| "MIN is not a zoom")?,
         b.trim().parse().map_err(|_| "MAX is not a zoom")?,
     );
-    if a > b || b > balade_server::tiles::MAX_ZOOM {
+    if a > b || b > balade_app::basemap::MAX_ZOOM {
         return Err(format!(
             "zooms must satisfy MIN ≤ MAX ≤ {}",
-            balade_server::tiles::MAX_ZOOM
+            balade_app::basemap::MAX_ZOOM
         ));
     }
     Ok(a..=b)
@@ -407,7 +407,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             }
         }
         Command::Export { format, out } => {
-            let (bytes, exported) = balade_server::export::export(store.as_ref(), format)
+            let (bytes, exported) = balade_app::export::export(store.as_ref(), format)
                 .await
                 .map_err(|e| e.to_string())?;
             // Written aside then renamed: a failed export never leaves half a file.
@@ -436,13 +436,15 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 basemap: args.basemap,
                 basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,
-                offline_zooms: args.offline_zooms,
-                corridors: args
-                    .corridors
-                    .iter()
-                    .fold(balade_server::corridor::Corridors::default(), |c, s| {
-                        c.with(s.0, s.1)
-                    }),
+                settings: balade_app::Settings {
+                    offline_zooms: args.offline_zooms,
+                    corridors: args
+                        .corridors
+                        .iter()
+                        .fold(balade_core::corridor::Corridors::default(), |c, s| {
+                            c.with(s.0, s.1)
+                        }),
+                },
             };
             balade_server::serve(store, config)
                 .await

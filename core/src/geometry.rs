@@ -150,6 +150,52 @@ impl Pace {
     }
 }
 
+/// Figures a source states itself, each winning over the one computed from the trace:
+/// a producer's relief from a terrain model beats a GPS trace's, its duration and
+/// difficulty are its own judgement.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct GivenFigures {
+    pub ascent_m: Option<f64>,
+    pub descent_m: Option<f64>,
+    pub min_elevation_m: Option<f64>,
+    pub max_elevation_m: Option<f64>,
+    pub duration_min: Option<u32>,
+    pub difficulty: Option<Difficulty>,
+    pub circuit_type: Option<CircuitType>,
+}
+
+/// Every figure of a circuit: what sheets, lists and filters show.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Figures {
+    pub stats: TraceStats,
+    pub duration_min: u32,
+    pub difficulty: Difficulty,
+    pub circuit_type: CircuitType,
+}
+
+impl Figures {
+    /// The one place circuit figures are computed: the trace's length and relief, the
+    /// given relief over the computed one, then duration, difficulty and type from them
+    /// unless given.
+    pub fn of(trace: &Trace, practice: Practice, given: &GivenFigures) -> Self {
+        let mut stats = trace_stats(trace);
+        stats.ascent_m = given.ascent_m.map_or(stats.ascent_m, f64::abs);
+        stats.descent_m = given.descent_m.map_or(stats.descent_m, f64::abs);
+        stats.min_elevation_m = given.min_elevation_m.or(stats.min_elevation_m);
+        stats.max_elevation_m = given.max_elevation_m.or(stats.max_elevation_m);
+        Self {
+            duration_min: given.duration_min.unwrap_or_else(|| {
+                duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice)
+            }),
+            difficulty: given
+                .difficulty
+                .unwrap_or_else(|| difficulty(stats.length_m, stats.ascent_m)),
+            circuit_type: given.circuit_type.unwrap_or_else(|| circuit_type(trace)),
+            stats,
+        }
+    }
+}
+
 /// Estimated time in minutes, rounded to the nearest 5 minutes (never below 5).
 pub fn duration_min(length_m: f64, ascent_m: f64, descent_m: f64, practice: Practice) -> u32 {
     let pace = Pace::of(practice);

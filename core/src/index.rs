@@ -6,6 +6,7 @@
 //! and radius tests are therefore exact for walking distances, with no projection and no
 //! seam at any meridian, and distances come out of the tree without a geodesic solve.
 
+use crate::corridor::Corridors;
 use crate::domain::{CircuitId, LonLat, PoiKind, PoiPoint, Trace};
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
@@ -150,6 +151,14 @@ impl SpatialIndex {
                 .total_cmp(&b.distance_m)
                 .then_with(|| a.item.id.cmp(&b.item.id))
         });
+        hits
+    }
+
+    /// POIs along a trace by their kind's corridor, with their distance to it, nearest
+    /// first: one corridor query at the widest width, then each kind's own.
+    pub fn along(&self, trace: &Trace, corridors: &Corridors) -> Vec<Hit<'_, PoiPoint>> {
+        let mut hits = self.pois_along(trace, corridors.widest());
+        hits.retain(|h| corridors.holds(h.item.kind, h.distance_m));
         hits
     }
 

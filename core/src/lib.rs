@@ -3,14 +3,18 @@
 //!
 //! - [`domain`]: circuits, POIs and the checked values they are made of.
 //! - [`geometry`]: lengths, elevation gain, walking time, circuit type, positions along a trace.
-//! - [`guidance`]: the on-trail rules (POI triggers, off route, progress), shared with the PWA.
+//! - [`corridor`]: how far from a trace each kind of POI counts as along it.
+//! - [`guidance`]: the on-trail rules (POI triggers, off route, progress), shared with the PWA;
+//!   [`guide_data`]: their input for one circuit, built once for packages and push.
 //! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
 //! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
 #![forbid(unsafe_code)]
 
+pub mod corridor;
 pub mod domain;
 pub mod geometry;
 pub mod guidance;
+pub mod guide_data;
 pub mod hash;
 pub mod index;
 pub mod projection;

@@ -19,7 +19,7 @@
 use crate::features::Fault;
 use crate::gpx;
 use crate::tourism::apidae::at;
-use balade_core::geometry::{circuit_type, difficulty, duration_min};
+use balade_core::geometry::{Figures, GivenFigures};
 use balade_core::text::{fold, plain_text};
 use balade_core::{
     Circuit, CircuitId, CircuitType, Practical, Practice, Translation, Translations,
@@ -62,21 +62,24 @@ pub fn trek(o: &Value, dir: &Path) -> Result<Circuit, Fault> {
         .or_else(|| text_in(o, "nom", "En"))
         .ok_or(("nom", "missing".to_owned()))?;
     let trace = plan(o, dir)?;
-    let stats = balade_core::geometry::trace_stats(&trace);
     let practice = practice_of(o);
     let minutes = |v: Option<&Value>| v.and_then(Value::as_f64).filter(|m| *m > 0.0);
-    let duration = minutes(itinerary.get("dureeJournaliere"))
-        .or_else(|| minutes(at(o, "ouverture.dureeSeance")))
-        .map_or_else(
-            || duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
-            |m| m.round() as u32,
-        );
-    let kind = match itinerary.get("itineraireType").and_then(Value::as_str) {
-        Some("BOUCLE") => CircuitType::Loop,
-        Some("ALLER_RETOUR") => CircuitType::Return,
-        Some("ALLER_ITINERANCE") => CircuitType::OneWay,
-        _ => circuit_type(&trace),
-    };
+    let figures = Figures::of(
+        &trace,
+        practice,
+        &GivenFigures {
+            duration_min: minutes(itinerary.get("dureeJournaliere"))
+                .or_else(|| minutes(at(o, "ouverture.dureeSeance")))
+                .map(|m| m.round() as u32),
+            circuit_type: match itinerary.get("itineraireType").and_then(Value::as_str) {
+                Some("BOUCLE") => Some(CircuitType::Loop),
+                Some("ALLER_RETOUR") => Some(CircuitType::Return),
+                Some("ALLER_ITINERANCE") => Some(CircuitType::OneWay),
+                _ => None,
+            },
+            ..GivenFigures::default()
+        },
+    );
     let practical = |suffix: &str| Practical {
         access: text_in(o, "localisation.geolocalisation.complement", suffix),
         // The address is the same in every language.
@@ -118,13 +121,13 @@ pub fn trek(o: &Value, dir: &Path) -> Result<Circuit, Fault> {
             .into_iter()
             .collect(),
         intercommunalities: Vec::new(),
-        duration_min: duration,
-        difficulty: difficulty(stats.length_m, stats.ascent_m),
-        circuit_type: kind,
+        duration_min: figures.duration_min,
+        difficulty: figures.difficulty,
+        circuit_type: figures.circuit_type,
         published: true,
         practical: practical("Fr"),
         translations,
-        stats,
+        stats: figures.stats,
         trace,
     })
 }

@@ -14,7 +14,7 @@
 
 use crate::features::{Fault, Parsed, read_features, read_json};
 use crate::report::Rejection;
-use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
+use balade_core::geometry::{Figures, GivenFigures, trace_stats};
 use balade_core::text::{fold, plain_text, slug};
 use balade_core::{
     Circuit, CircuitId, CircuitType, Difficulty, LonLat, Practical, Practice, Trace, TracePoint,
@@ -194,15 +194,25 @@ fn circuit(feature: &Value) -> Result<Circuit, Fault> {
     let id = CircuitId::new(format!("{}-{}", slug(&producer), slug(&local)))
         .map_err(|e| ("id_local", e.to_string()))?;
     let trace = trace_of(feature.get("geometry").unwrap_or(&Value::Null))?;
-    let mut stats = trace_stats(&trace);
-    // A 2-D trace has no elevation: the producer's figures stand in.
-    if stats.max_elevation_m.is_none() {
-        stats.ascent_m = number(props, "denivele_positif").map_or(0.0, f64::abs);
-        stats.descent_m = number(props, "denivele_negatif").map_or(0.0, f64::abs);
-        stats.min_elevation_m = number(props, "altitude_min");
-        stats.max_elevation_m = number(props, "altitude_max");
-    }
     let practice = text(props, "pratique").map_or(Practice::Walk, |p| practice_of(&p));
+    // A 2-D trace has no elevation: the producer's relief stands in; a 3-D one wins.
+    let flat = trace_stats(&trace).max_elevation_m.is_none();
+    let relief = |key: &str| number(props, key).filter(|_| flat);
+    let figures = Figures::of(
+        &trace,
+        practice,
+        &GivenFigures {
+            ascent_m: flat.then(|| relief("denivele_positif").unwrap_or(0.0)),
+            descent_m: flat.then(|| relief("denivele_negatif").unwrap_or(0.0)),
+            min_elevation_m: relief("altitude_min"),
+            max_elevation_m: relief("altitude_max"),
+            duration_min: number(props, "duree")
+                .filter(|h| *h > 0.0)
+                .map(|h| (h * 60.0).round() as u32),
+            difficulty: text(props, "difficulte").and_then(|d| difficulty_of(&d)),
+            circuit_type: text(props, "type_itineraire").and_then(|t| type_of(&t)),
+        },
+    );
     let description = text(props, "presentation").unwrap_or_default();
     Ok(Circuit {
         source: format!("randonnee:{}:{}", slug(&producer), local),
@@ -222,17 +232,10 @@ fn circuit(feature: &Value) -> Result<Circuit, Fault> {
             .collect(),
         communes: list(props, "communes_nom"),
         intercommunalities: Vec::new(),
-        duration_min: number(props, "duree").filter(|h| *h > 0.0).map_or_else(
-            || duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
-            |h| (h * 60.0).round() as u32,
-        ),
-        difficulty: text(props, "difficulte")
-            .and_then(|d| difficulty_of(&d))
-            .unwrap_or_else(|| difficulty(stats.length_m, stats.ascent_m)),
-        circuit_type: text(props, "type_itineraire")
-            .and_then(|t| type_of(&t))
-            .unwrap_or_else(|| circuit_type(&trace)),
-        stats,
+        duration_min: figures.duration_min,
+        difficulty: figures.difficulty,
+        circuit_type: figures.circuit_type,
+        stats: figures.stats,
         trace,
         published: true,
         id,
@@ -310,13 +313,22 @@ fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
     let trace = trace_of(geometry)?;
     let name = translated(trek.get("name")).ok_or(("name", "missing".to_owned()))?;
     // Geotrek computes relief from a terrain model: better than a GPS trace, so it wins.
-    let mut stats = trace_stats(&trace);
     let given = |k: &str| trek.get(k).and_then(Value::as_f64);
-    stats.ascent_m = given("ascent").map_or(stats.ascent_m, f64::abs);
-    stats.descent_m = given("descent").map_or(stats.descent_m, f64::abs);
-    stats.min_elevation_m = given("min_elevation").or(stats.min_elevation_m);
-    stats.max_elevation_m = given("max_elevation").or(stats.max_elevation_m);
     let practice = Practice::Walk;
+    let figures = Figures::of(
+        &trace,
+        practice,
+        &GivenFigures {
+            ascent_m: given("ascent"),
+            descent_m: given("descent"),
+            min_elevation_m: given("min_elevation"),
+            max_elevation_m: given("max_elevation"),
+            duration_min: given("duration")
+                .filter(|h| *h > 0.0)
+                .map(|h| (h * 60.0).round() as u32),
+            ..GivenFigures::default()
+        },
+    );
     let description = translated(trek.get("description")).unwrap_or_default();
     let published = match trek.get("published") {
         Some(Value::Bool(b)) => *b,
@@ -341,16 +353,9 @@ fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
             })
             .unwrap_or_default(),
         intercommunalities: Vec::new(),
-        duration_min: trek
-            .get("duration")
-            .and_then(Value::as_f64)
-            .filter(|h| *h > 0.0)
-            .map_or_else(
-                || duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
-                |h| (h * 60.0).round() as u32,
-            ),
-        difficulty: difficulty(stats.length_m, stats.ascent_m),
-        circuit_type: circuit_type(&trace),
+        duration_min: figures.duration_min,
+        difficulty: figures.difficulty,
+        circuit_type: figures.circuit_type,
         practical: Practical {
             access: translated(trek.get("access")),
             parking: translated(trek.get("advised_parking")),
@@ -381,7 +386,7 @@ fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
                 (t != Translation::default()).then(|| ((*lang).to_owned(), t))
             })
             .collect(),
-        stats,
+        stats: figures.stats,
         trace,
         published,
         id,

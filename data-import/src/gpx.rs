@@ -17,7 +17,7 @@
 //! with its line and column, and so that `--partial` can drop bad waypoints.
 
 use crate::report::Rejection;
-use balade_core::geometry::{circuit_type, difficulty, duration_min, trace_stats};
+use balade_core::geometry::{Figures, GivenFigures};
 use balade_core::text::{plain_text, slug};
 use balade_core::{Circuit, CircuitId, LonLat, Poi, PoiId, PoiKind, Practice, Trace, TracePoint};
 use std::collections::HashSet;
@@ -553,7 +553,7 @@ fn build(path: &Path, doc: gpx::Gpx) -> Result<ParsedCircuit, Vec<Rejection>> {
         .and_then(practice_of)
         .unwrap_or(Practice::Walk);
 
-    let stats = trace_stats(&trace);
+    let figures = Figures::of(&trace, practice, &GivenFigures::default());
     let circuit = Circuit {
         source: format!("gpx:{}", id.as_str()),
         summary: first_sentence(&description),
@@ -563,10 +563,10 @@ fn build(path: &Path, doc: gpx::Gpx) -> Result<ParsedCircuit, Vec<Rejection>> {
         themes,
         communes: Vec::new(),
         intercommunalities: Vec::new(),
-        duration_min: duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
-        difficulty: difficulty(stats.length_m, stats.ascent_m),
-        circuit_type: circuit_type(&trace),
-        stats,
+        duration_min: figures.duration_min,
+        difficulty: figures.difficulty,
+        circuit_type: figures.circuit_type,
+        stats: figures.stats,
         trace,
         published: true,
         id,

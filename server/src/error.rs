@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use balade_core::store::StoreError;
+use balade_app::AppError;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -19,7 +19,7 @@ pub enum ApiError {
     #[error("the server is busy: try again later")]
     Busy,
     #[error("internal error")]
-    Internal(#[source] StoreError),
+    Internal(#[source] AppError),
     /// An answer that could not be written (never expected: a bug if seen).
     #[error("internal error")]
     Encode(String),
@@ -32,21 +32,15 @@ pub struct ErrorBody {
     pub error: String,
 }
 
-impl From<StoreError> for ApiError {
-    fn from(e: StoreError) -> Self {
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
         match e {
-            StoreError::Unavailable(_) => ApiError::Unavailable,
-            StoreError::Database(sqlx_error) if is_connection_error(&sqlx_error) => {
-                ApiError::Unavailable
-            }
+            AppError::Invalid(message) => ApiError::BadRequest(message),
+            AppError::NotFound(message) => ApiError::NotFound(message),
+            AppError::Unavailable => ApiError::Unavailable,
             other => ApiError::Internal(other),
         }
     }
-}
-
-fn is_connection_error(e: &balade_core::store::SqlxError) -> bool {
-    use balade_core::store::SqlxError as E;
-    matches!(e, E::PoolTimedOut | E::PoolClosed | E::Io(_) | E::Tls(_))
 }
 
 impl IntoResponse for ApiError {

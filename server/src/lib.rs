@@ -1,29 +1,25 @@
-//! Balade's HTTP server: the API, the PWA files, and the catalogue kept in memory.
+//! Balade's HTTP server: HTTP only. Handlers parse the request, call the application's
+//! use cases ([`balade_app`]) and write the answer; the PWA's files are served beside.
 //!
 //! - [`app`] builds the router from a state: pure, tested in-process.
 //! - [`serve`] binds, loads the catalogue, keeps it fresh and serves until Ctrl-C.
 #![forbid(unsafe_code)]
 
-pub mod cache;
-pub mod catalog;
-pub mod corridor;
 pub mod error;
-pub mod export;
-pub mod formats;
 pub mod lang;
+pub mod push;
 pub mod query;
 pub mod routes;
-pub mod schema_randonnee;
 pub mod state;
-pub mod tiles;
 
-use crate::catalog::{Catalog, SharedCatalog};
 use crate::state::AppState;
 use axum::Router;
 use axum::http::{Method, Uri, header};
 use axum::middleware;
 use axum::response::Response;
-use balade_core::store::{Store, StoreError};
+use balade_app::basemap::{Basemap, TileError};
+use balade_app::{App, AppError, Settings};
+use balade_core::store::Store;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -80,10 +76,8 @@ pub struct ServerConfig {
     pub basemap_attribution: Option<String>,
     /// Where tiles fetched from an upstream server are kept.
     pub tile_cache: PathBuf,
-    /// Zooms of the tiles listed in offline packages.
-    pub offline_zooms: std::ops::RangeInclusive<u8>,
-    /// How far from the trace each kind of POI counts as along a circuit.
-    pub corridors: corridor::Corridors,
+    /// Corridors and offline zooms.
+    pub settings: Settings,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -93,10 +87,10 @@ pub enum ServeError {
         addr: SocketAddr,
         source: std::io::Error,
     },
+    #[error("cannot load the catalogue: {0}")]
+    Load(#[from] AppError),
     #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Basemap(#[from] tiles::TileError),
+    Basemap(#[from] TileError),
     #[error("server failed: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -104,8 +98,8 @@ pub enum ServeError {
 /// Serves until Ctrl-C or SIGTERM. Prints `listening on http://ADDR` once ready, with
 /// the real port when the given one is 0.
 pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), ServeError> {
-    let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await?);
-    let refresher = catalog.spawn_refresher(store.clone());
+    let mut app = App::load(store.clone(), config.settings).await?;
+    let refresher = app.catalog.spawn_refresher(store);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind {
@@ -120,21 +114,18 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     {
         tracing::warn!(dir = %dir.display(), "the PWA is not built there: only the API is served");
     }
-    let mut state = AppState::new(store, catalog);
-    state.offline_zooms = config.offline_zooms.clone();
-    state.corridors = config.corridors;
     match &config.basemap {
         Some(spec) => {
-            let mut basemap = tiles::Basemap::open(spec, &config.tile_cache).await?;
+            let mut basemap = Basemap::open(spec, &config.tile_cache).await?;
             basemap.attribution = config.basemap_attribution.clone();
             tracing::info!(basemap = %basemap.description, min_zoom = basemap.min_zoom, max_zoom = basemap.max_zoom, "basemap ready");
-            state.basemap = Some(Arc::new(basemap));
+            app.basemap = Some(Arc::new(basemap));
         }
         None => tracing::info!("no basemap configured: maps show traces on a plain background"),
     }
-    let app = app(state, config.pwa_dir);
+    let router = self::app(AppState::new(Arc::new(app)), config.pwa_dir);
     println!("listening on http://{addr}");
-    axum::serve(listener, app)
+    axum::serve(listener, router)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     refresher.abort();

@@ -4,6 +4,15 @@
 use crate::error::ApiError;
 use std::str::FromStr;
 
+/// A path id, checked: a malformed one is a 400, an unknown one a 404.
+pub fn parse_id<T: FromStr>(raw: &str) -> Result<T, ApiError>
+where
+    T::Err: std::fmt::Display,
+{
+    raw.parse()
+        .map_err(|e| ApiError::BadRequest(format!("{e}")))
+}
+
 /// The decoded `key=value` pairs of a query string.
 #[derive(Debug, Default)]
 pub struct Params(Vec<(String, String)>);

@@ -2,11 +2,11 @@
 //! session, vague fixes ignored, a followed circuit's events in walking order, and every
 //! bound (message size, rate, idle time, session count) enforced.
 
+use balade_app::{App, Settings};
 use balade_core::store::{self, Store};
 use balade_import::import_demo;
 use balade_server::app;
-use balade_server::catalog::{Catalog, SharedCatalog};
-use balade_server::routes::push::{PushLimits, PushSlots};
+use balade_server::push::{PushLimits, PushSlots};
 use balade_server::state::AppState;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -32,8 +32,10 @@ async fn server(limits: PushLimits) -> Server {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     let report = import_demo(store.as_ref(), &fixtures).await.expect("demo");
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
-    let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
-    let mut state = AppState::new(store.clone(), catalog);
+    let services = App::load(store.clone(), Settings::default())
+        .await
+        .expect("catalogue");
+    let mut state = AppState::new(Arc::new(services));
     state.push = PushSlots::new(limits);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await

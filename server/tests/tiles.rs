@@ -5,12 +5,12 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
+use balade_app::basemap::{Basemap, covering, tile_of};
+use balade_app::{App, Settings};
 use balade_core::store::{self, Store};
 use balade_import::import_demo;
 use balade_server::app;
-use balade_server::catalog::{Catalog, SharedCatalog};
 use balade_server::state::AppState;
-use balade_server::tiles::{Basemap, covering, tile_of};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use sqlx::Connection;
@@ -27,14 +27,16 @@ fn fake_png(z: u8, x: u32, y: u32) -> Vec<u8> {
     b
 }
 
-async fn demo_state(dir: &Path) -> (Arc<dyn Store>, AppState) {
+async fn demo_state(dir: &Path) -> (Arc<dyn Store>, App) {
     let url = format!("sqlite://{}", dir.join("tiles.db").display());
     let store: Arc<dyn Store> = store::open(&url).await.expect("open");
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     let report = import_demo(store.as_ref(), &fixtures).await.expect("demo");
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
-    let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await.expect("catalog"));
-    (store.clone(), AppState::new(store, catalog))
+    let services = App::load(store.clone(), Settings::default())
+        .await
+        .expect("catalogue");
+    (store, services)
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, HeaderMap, Vec<u8>) {
@@ -71,7 +73,7 @@ async fn pmtiles_archive_serves_its_tiles() {
     let (x, y) = tile_of((w + e) / 2.0, (s + n) / 2.0, 15);
     let (_, mut state) = demo_state(dir.path()).await;
     state.basemap = Some(Arc::new(basemap));
-    let app = app(state, None);
+    let app = app(AppState::new(Arc::new(state)), None);
 
     let (status, headers, body) = get(&app, &format!("/tiles/15/{x}/{y}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -103,7 +105,7 @@ async fn pmtiles_archive_serves_its_tiles() {
 async fn without_a_basemap_tiles_say_so() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (_, state) = demo_state(dir.path()).await;
-    let app = app(state, None);
+    let app = app(AppState::new(Arc::new(state)), None);
     let (status, _, body) = get(&app, "/tiles/12/2074/1409").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let error: Value = serde_json::from_slice(&body).expect("json");
@@ -158,7 +160,7 @@ async fn mbtiles_tiles_travel_in_the_offline_package() {
         .expect("open");
     assert_eq!((basemap.min_zoom, basemap.max_zoom), (12, 16));
     state.basemap = Some(Arc::new(basemap));
-    let app = app(state, None);
+    let app = app(AppState::new(Arc::new(state)), None);
 
     let manifest: Value =
         serde_json::from_slice(&get(&app, "/api/v1/circuits/moret-loing/offline").await.2)

@@ -3,7 +3,7 @@
 
 use super::{StoreError, StoreResult};
 use crate::domain::{Circuit, CircuitId, LonLat, Poi, PoiId, PoiKind, Practice, Trace};
-use crate::geometry::{circuit_type, difficulty, duration_min, trace_stats};
+use crate::geometry::{Figures, GivenFigures};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -111,7 +111,7 @@ pub fn synthetic_pois(n: usize, seed: u64) -> Vec<Poi> {
 /// difficulty, type) computed by the import rules, its texts empty but for the name
 /// (the id): what tests and benchmarks start from.
 pub fn circuit(id: &str, practice: Practice, trace: Trace) -> Circuit {
-    let stats = trace_stats(&trace);
+    let figures = Figures::of(&trace, practice, &GivenFigures::default());
     Circuit {
         id: CircuitId::new(id).unwrap_or_else(|e| panic!("test circuit id: {e}")),
         source: format!("test:{id}"),
@@ -122,11 +122,11 @@ pub fn circuit(id: &str, practice: Practice, trace: Trace) -> Circuit {
         themes: Vec::new(),
         communes: Vec::new(),
         intercommunalities: Vec::new(),
-        duration_min: duration_min(stats.length_m, stats.ascent_m, stats.descent_m, practice),
-        difficulty: difficulty(stats.length_m, stats.ascent_m),
-        circuit_type: circuit_type(&trace),
+        duration_min: figures.duration_min,
+        difficulty: figures.difficulty,
+        circuit_type: figures.circuit_type,
         published: true,
-        stats,
+        stats: figures.stats,
         trace,
         practical: Default::default(),
         translations: Default::default(),

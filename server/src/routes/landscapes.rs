@@ -1,69 +1,20 @@
 //! Landscape units: which ones a place lies in, and one unit's shape and text.
 
-use crate::catalog::SharedCatalog;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::query::Params;
-use crate::routes::parse_id;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
-use balade_core::{Area, Landscape, LandscapeId, LonLat};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LandscapeProperties {
-    pub id: String,
-    pub name: String,
-    pub description: String,
-}
-
-/// A unit as GeoJSON: a `MultiPolygon` of `[lon, lat]`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LandscapeFeature {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub id: String,
-    #[schema(value_type = Object)]
-    pub geometry: serde_json::Value,
-    pub properties: LandscapeProperties,
-}
-
-pub fn feature_of(l: &Landscape) -> LandscapeFeature {
-    let polygons: Vec<Vec<Vec<[f64; 2]>>> = l
-        .polygons
-        .iter()
-        .map(|rings| {
-            rings
-                .iter()
-                .map(|ring| ring.iter().map(|p| [p.lon(), p.lat()]).collect())
-                .collect()
-        })
-        .collect();
-    LandscapeFeature {
-        kind: "Feature",
-        id: l.id.to_string(),
-        geometry: serde_json::json!({ "type": "MultiPolygon", "coordinates": polygons }),
-        properties: LandscapeProperties {
-            id: l.id.to_string(),
-            name: l.name.clone(),
-            description: l.description.clone(),
-        },
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LandscapeCollection {
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    pub features: Vec<LandscapeFeature>,
-}
+use balade_app::App;
+use balade_app::views::landscape::{LandscapeCollection, LandscapeFeature};
+use balade_core::LonLat;
+use std::sync::Arc;
 
 /// The units a place lies in (`lon` and `lat`), or every unit without them.
 #[utoipa::path(get, path = "/api/v1/landscapes", tag = "landscapes",
     params(("lon" = Option<f64>, Query), ("lat" = Option<f64>, Query)),
     responses((status = 200, body = LandscapeCollection), (status = 400, body = ErrorBody)))]
 pub async fn list(
-    State(catalog): State<SharedCatalog>,
+    State(app): State<Arc<App>>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<LandscapeCollection>> {
     let p = Params::parse(raw.as_deref())?;
@@ -79,17 +30,7 @@ pub async fn list(
             ));
         }
     };
-    let catalog = catalog.current();
-    let features = catalog
-        .landscapes
-        .iter()
-        .filter(|l| at.is_none_or(|p| l.contains(p)))
-        .map(feature_of)
-        .collect();
-    Ok(Json(LandscapeCollection {
-        kind: "FeatureCollection",
-        features,
-    }))
+    Ok(Json(app.landscapes(at)))
 }
 
 /// One landscape unit with its shape and text.
@@ -97,15 +38,8 @@ pub async fn list(
     params(("id" = String, Path)),
     responses((status = 200, body = LandscapeFeature), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn one(
-    State(catalog): State<SharedCatalog>,
+    State(app): State<Arc<App>>,
     Path(id): Path<String>,
 ) -> ApiResult<Json<LandscapeFeature>> {
-    let id: LandscapeId = parse_id(&id)?;
-    let catalog = catalog.current();
-    let unit = catalog
-        .landscapes
-        .iter()
-        .find(|l| l.id == id)
-        .ok_or_else(|| ApiError::NotFound(format!("no landscape unit `{id}`")))?;
-    Ok(Json(feature_of(unit)))
+    Ok(Json(app.landscape(&id)?))
 }

@@ -11,14 +11,10 @@ pub mod push;
 pub mod species;
 pub mod tiles;
 
-use crate::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use axum::Router;
 use axum::routing::get;
-use balade_core::LonLat;
-use serde::Serialize;
-use std::str::FromStr;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
@@ -75,36 +71,4 @@ pub fn router() -> Router<AppState> {
 
 async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
-}
-
-/// A GeoJSON point.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PointGeometry {
-    /// Always `Point`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// `[lon, lat]`, WGS84.
-    pub coordinates: [f64; 2],
-}
-
-impl PointGeometry {
-    pub fn of(p: LonLat) -> Self {
-        Self {
-            kind: "Point",
-            coordinates: [p.lon(), p.lat()],
-        }
-    }
-}
-
-/// A path id, checked: a malformed one is a 400, an unknown one a 404.
-pub fn parse_id<T: FromStr>(raw: &str) -> ApiResult<T>
-where
-    T::Err: std::fmt::Display,
-{
-    raw.parse()
-        .map_err(|e| ApiError::BadRequest(format!("{e}")))
-}
-
-pub fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }

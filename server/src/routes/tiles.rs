@@ -2,17 +2,14 @@
 //! what the web app needs to know to draw them.
 
 use crate::error::{ApiError, ApiResult, ErrorBody};
-use crate::state::AppState;
-use crate::tiles::{MAX_ZOOM, media_type};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// The URL template of tiles, as clients use it.
-pub const TILE_TEMPLATE: &str = "/tiles/{z}/{x}/{y}";
+use balade_app::App;
+use balade_app::basemap::{MAX_ZOOM, media_type};
+use balade_app::lookup::BasemapInfo;
+use std::sync::Arc;
 
 fn coordinate<T: std::str::FromStr>(name: &str, text: &str) -> ApiResult<T> {
     text.parse()
@@ -25,7 +22,7 @@ fn coordinate<T: std::str::FromStr>(name: &str, text: &str) -> ApiResult<T> {
     responses((status = 200, description = "The tile (PNG, JPEG or WebP)"), (status = 400, body = ErrorBody),
               (status = 404, body = ErrorBody, description = "No basemap, or no tile there")))]
 pub async fn tile(
-    State(state): State<AppState>,
+    State(app): State<Arc<App>>,
     Path((z, x, y)): Path<(String, String, String)>,
 ) -> ApiResult<Response> {
     let z: u8 = coordinate("z", &z)?;
@@ -36,7 +33,7 @@ pub async fn tile(
             "no tile {z}/{x}/{y} in the Web Mercator grid"
         )));
     }
-    let Some(basemap) = state.basemap.as_ref() else {
+    let Some(basemap) = app.basemap.as_ref() else {
         return Err(ApiError::NotFound("no basemap configured".into()));
     };
     let bytes = basemap.tile(z, x, y).await.map_err(|e| {
@@ -65,27 +62,7 @@ pub async fn tile(
         .into_response())
 }
 
-/// The basemap as the web app needs to draw it.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct BasemapInfo {
-    /// `/tiles/{z}/{x}/{y}`, or `null` when no basemap is configured.
-    pub tiles: Option<&'static str>,
-    pub min_zoom: Option<u8>,
-    pub max_zoom: Option<u8>,
-    /// Zooms included in offline packages.
-    pub offline_zooms: [u8; 2],
-    /// The credit to show on the map.
-    pub attribution: Option<String>,
-}
-
 #[utoipa::path(get, path = "/api/v1/basemap", tag = "tiles", responses((status = 200, body = BasemapInfo)))]
-pub async fn basemap(State(state): State<AppState>) -> Json<BasemapInfo> {
-    let b = state.basemap.as_ref();
-    Json(BasemapInfo {
-        tiles: b.map(|_| TILE_TEMPLATE),
-        min_zoom: b.map(|b| b.min_zoom),
-        max_zoom: b.map(|b| b.max_zoom),
-        offline_zooms: [*state.offline_zooms.start(), *state.offline_zooms.end()],
-        attribution: b.and_then(|b| b.attribution.clone()),
-    })
+pub async fn basemap(State(app): State<Arc<App>>) -> Json<BasemapInfo> {
+    Json(app.basemap_info())
 }

@@ -1,6 +1,7 @@
-//! The catalogue: what the server answers from memory. Published circuit summaries with
-//! their search keys and the spatial index, built from the store and replaced whole
-//! when the store's revision moves.
+//! The catalogue: what is answered from memory. Published circuit summaries with their
+//! search keys and the spatial index, built from the store and replaced whole when the
+//! store's revision moves: by the refresher in the background, or at once by an answer
+//! that needs a revision the catalogue has not reached yet (one reload for all of them).
 
 use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::species::SpeciesGrid;
@@ -8,6 +9,7 @@ use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
 use balade_core::{Area, CircuitSummary, Landscape, LonLat, Trace, areas_crossed};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -128,22 +130,37 @@ impl Catalog {
 
 /// The current catalogue, shared by the handlers and swapped by the refresher.
 #[derive(Debug, Clone, Default)]
-pub struct SharedCatalog(Arc<RwLock<Arc<Catalog>>>);
+pub struct SharedCatalog {
+    current: Arc<RwLock<Arc<Catalog>>>,
+    /// Held while reloading: concurrent askers wait for the one reload.
+    reloading: Arc<tokio::sync::Mutex<()>>,
+    /// How many whole reloads happened (tests and operators watch it).
+    reloads: Arc<AtomicU64>,
+}
 
 impl SharedCatalog {
     pub fn new(catalog: Catalog) -> Self {
-        Self(Arc::new(RwLock::new(Arc::new(catalog))))
+        Self {
+            current: Arc::new(RwLock::new(Arc::new(catalog))),
+            reloading: Arc::default(),
+            reloads: Arc::default(),
+        }
+    }
+
+    /// Whole reloads since start.
+    pub fn reloads(&self) -> u64 {
+        self.reloads.load(Ordering::Relaxed)
     }
 
     pub fn current(&self) -> Arc<Catalog> {
-        match self.0.read() {
+        match self.current.read() {
             Ok(guard) => guard.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
     }
 
     fn replace(&self, catalog: Catalog) {
-        let mut guard = match self.0.write() {
+        let mut guard = match self.current.write() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
@@ -152,8 +169,34 @@ impl SharedCatalog {
 
     /// Reloads from the store if its revision moved; returns whether it did.
     pub async fn refresh(&self, store: &dyn Store) -> StoreResult<bool> {
-        if store.revision().await? == self.current().revision {
-            return Ok(false);
+        let revision = store.revision().await?;
+        let before = self.current().revision;
+        // Any other revision, older too: a database restored from a backup.
+        let current = self
+            .reload_unless(store, |c| c.revision == revision)
+            .await?;
+        Ok(current.revision != before)
+    }
+
+    /// The catalogue, reloaded first if it is older than `revision` (a revision the
+    /// store was seen at). Concurrent callers share one reload.
+    pub async fn at_least(&self, store: &dyn Store, revision: i64) -> StoreResult<Arc<Catalog>> {
+        self.reload_unless(store, |c| c.revision >= revision).await
+    }
+
+    async fn reload_unless(
+        &self,
+        store: &dyn Store,
+        fresh: impl Fn(&Catalog) -> bool,
+    ) -> StoreResult<Arc<Catalog>> {
+        let current = self.current();
+        if fresh(&current) {
+            return Ok(current);
+        }
+        let _one = self.reloading.lock().await;
+        let current = self.current();
+        if fresh(&current) {
+            return Ok(current);
         }
         let catalog = Catalog::load(store).await?;
         tracing::info!(
@@ -162,8 +205,9 @@ impl SharedCatalog {
             pois = catalog.index.poi_count(),
             "catalogue reloaded"
         );
+        self.reloads.fetch_add(1, Ordering::Relaxed);
         self.replace(catalog);
-        Ok(true)
+        Ok(self.current())
     }
 
     /// Keeps the catalogue fresh until the process ends: reloads on every change notice

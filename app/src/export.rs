@@ -2,7 +2,7 @@
 //! and CSV, in WGS84 lon/lat, written with the same writers as the per-circuit downloads;
 //! and the circuits alone in the national hiking-trail schema ([`crate::schema_randonnee`]).
 
-use crate::error::ApiError;
+use crate::AppError;
 use crate::formats::{circuit_feature, gpx_document, poi_feature};
 use balade_core::store::{Store, StoreError};
 use balade_core::{Circuit, Poi};
@@ -84,7 +84,7 @@ pub async fn export(
         circuits: circuits.len(),
         pois: pois.len(),
     };
-    let encode = |e: ApiError| ExportError::Encode(e.to_string());
+    let encode = |e: AppError| ExportError::Encode(e.to_string());
     let bytes = match format {
         ExportFormat::GeoJson => {
             let mut features: Vec<serde_json::Value> =

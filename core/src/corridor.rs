@@ -2,7 +2,7 @@
 //! chapel 150 m off the path is worth the detour, a bakery in the next village may be
 //! too (`balade serve --corridor food=400`).
 
-use balade_core::PoiKind;
+use crate::domain::PoiKind;
 use std::str::FromStr;
 
 /// The corridor of every kind unless configured otherwise.

@@ -1,7 +1,7 @@
 //! A circuit as a file to save: GPX 1.1 (track and POIs as waypoints), KML 2.2 and GeoJSON.
 
-use crate::error::{ApiError, ApiResult};
-use balade_core::text::slug;
+use crate::along::along;
+use crate::{App, AppError, AppResult};
 use balade_core::{Circuit, Poi, Trace};
 use serde_json::{Value, json};
 use std::fmt::Write;
@@ -43,7 +43,28 @@ impl Format {
     }
 }
 
-pub fn render(format: Format, circuit: &Circuit, pois: &[Poi]) -> ApiResult<Vec<u8>> {
+impl App {
+    /// Circuit `id` as a file in `format`, with the POIs along it as waypoints or
+    /// placemarks; and the circuit, whose name names the file.
+    pub async fn download(&self, id: &str, format: Format) -> AppResult<(Circuit, Vec<u8>)> {
+        let (catalog, _) = self.fresh().await?;
+        let circuit = self.circuit(id).await?;
+        let pois: Vec<Poi> = along(
+            self.store.as_ref(),
+            &catalog,
+            &circuit,
+            &self.settings.corridors,
+        )
+        .await?
+        .into_iter()
+        .map(|a| a.poi)
+        .collect();
+        let body = render(format, &circuit, &pois)?;
+        Ok((circuit, body))
+    }
+}
+
+pub fn render(format: Format, circuit: &Circuit, pois: &[Poi]) -> AppResult<Vec<u8>> {
     match format {
         Format::Gpx => gpx_file(circuit, pois),
         Format::Kml => Ok(kml_file(circuit, pois).into_bytes()),
@@ -73,24 +94,7 @@ pub fn trace_geometry(trace: &Trace) -> Value {
     }
 }
 
-/// An attachment named after the circuit: an ASCII fallback and the UTF-8 name (RFC 6266).
-pub fn content_disposition(name: &str, ext: &str) -> String {
-    let ascii = match slug(name) {
-        s if s.is_empty() => "circuit".to_owned(),
-        s => s,
-    };
-    let mut encoded = String::new();
-    for b in format!("{name}.{ext}").bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            encoded.push(b as char);
-        } else {
-            let _ = write!(encoded, "%{b:02X}");
-        }
-    }
-    format!("attachment; filename=\"{ascii}.{ext}\"; filename*=UTF-8''{encoded}")
-}
-
-fn gpx_file(circuit: &Circuit, pois: &[Poi]) -> ApiResult<Vec<u8>> {
+fn gpx_file(circuit: &Circuit, pois: &[Poi]) -> AppResult<Vec<u8>> {
     let metadata = gpx::Metadata {
         name: Some(circuit.name.clone()),
         description: non_empty(&circuit.description),
@@ -105,7 +109,7 @@ pub fn gpx_document(
     metadata: gpx::Metadata,
     circuits: &[Circuit],
     pois: &[Poi],
-) -> ApiResult<Vec<u8>> {
+) -> AppResult<Vec<u8>> {
     let waypoint = |lon: f64, lat: f64, ele: Option<f64>| {
         let mut w = gpx::Waypoint::new(geo_types::Point::new(lon, lat));
         w.elevation = ele;
@@ -149,7 +153,7 @@ pub fn gpx_document(
         ..Default::default()
     };
     let mut out = Vec::new();
-    gpx::write(&doc, &mut out).map_err(|e| ApiError::Encode(format!("GPX: {e}")))?;
+    gpx::write(&doc, &mut out).map_err(|e| AppError::Encode(format!("GPX: {e}")))?;
     Ok(out)
 }
 
@@ -260,15 +264,6 @@ pub fn poi_feature(p: &Poi) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn disposition_has_ascii_and_utf8_names() {
-        let d = content_disposition("Forêt & rochers", "gpx");
-        assert_eq!(
-            d,
-            "attachment; filename=\"foret-rochers.gpx\"; filename*=UTF-8''For%C3%AAt%20%26%20rochers.gpx"
-        );
-    }
 
     #[test]
     fn xml_escape_escapes_markup() {

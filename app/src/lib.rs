@@ -1,0 +1,171 @@
+//! Balade's use cases, with no HTTP in sight: what the server's handlers, the command
+//! line and the back-office call. Each takes checked values and gives domain answers or
+//! the JSON representations clients receive (the offline package must hold exactly what
+//! each endpoint answers, so representations are built here, once).
+//!
+//! - [`App`]: the services of one installation (store, catalogue, caches, settings).
+//! - [`catalog`]: what is answered from memory, refreshed when the store moves.
+//! - [`search`]: the circuit list with its filters and facets.
+//! - [`along`]: the one definition of "the POIs along a circuit".
+//! - [`sheet`]: a circuit's sheet; [`guide`]: guidance input and push sessions;
+//!   [`package`]: offline packages.
+//! - [`lookup`]: answers read straight from the catalogue or the store.
+//! - [`views`]: the JSON shapes of POIs, media, landscapes and species.
+//! - [`export`], [`formats`], [`schema_randonnee`]: files for download and open data.
+//! - [`basemap`]: tiles from an archive or an upstream server.
+#![forbid(unsafe_code)]
+
+pub mod along;
+pub mod basemap;
+pub mod cache;
+pub mod catalog;
+pub mod export;
+pub mod formats;
+pub mod guide;
+pub mod lang;
+pub mod lookup;
+pub mod package;
+pub mod schema_randonnee;
+pub mod search;
+pub mod sheet;
+pub mod views;
+
+use crate::basemap::Basemap;
+use crate::cache::Revisions;
+use crate::catalog::{Catalog, SharedCatalog};
+use balade_core::corridor::Corridors;
+use balade_core::store::{SqlxError, Store, StoreError};
+use balade_core::{Circuit, CircuitId};
+use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+/// Why a use case gives no answer. Messages of `Invalid` and `NotFound` are for the
+/// person who asked; the others are logged and answered with a generic text.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request itself is wrong (a malformed id, a value out of range).
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    /// The database, or a basemap server, cannot be reached: try again later.
+    #[error("a service this answer needs is unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Store(#[source] StoreError),
+    /// An answer that could not be written (never expected: a bug if seen).
+    #[error("internal error")]
+    Encode(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Unavailable(_) => AppError::Unavailable,
+            StoreError::Database(e) if is_connection_error(&e) => AppError::Unavailable,
+            other => AppError::Store(other),
+        }
+    }
+}
+
+fn is_connection_error(e: &SqlxError) -> bool {
+    matches!(
+        e,
+        SqlxError::PoolTimedOut | SqlxError::PoolClosed | SqlxError::Io(_) | SqlxError::Tls(_)
+    )
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+/// JSON of a value, as an [`AppError::Encode`] on failure.
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> AppResult<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| AppError::Encode(e.to_string()))
+}
+
+/// Settings of an installation that shape the answers.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How far from the trace each kind of POI counts as along a circuit.
+    pub corridors: Corridors,
+    /// Zooms of the basemap tiles put in offline packages.
+    pub offline_zooms: RangeInclusive<u8>,
+}
+
+/// Walking zooms: from the valley (12) to the path (16).
+pub const DEFAULT_OFFLINE_ZOOMS: RangeInclusive<u8> = 12..=16;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            corridors: Corridors::default(),
+            offline_zooms: DEFAULT_OFFLINE_ZOOMS,
+        }
+    }
+}
+
+/// The services of one installation: every use case is a method of it or takes it.
+#[derive(Debug)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub catalog: SharedCatalog,
+    pub settings: Settings,
+    /// The basemap, when one is configured.
+    pub basemap: Option<Arc<Basemap>>,
+    pub(crate) sheets: sheet::SheetCache,
+    pub(crate) packages: package::PackageCache,
+}
+
+impl App {
+    /// An installation over `store`, its catalogue loaded.
+    pub async fn load(store: Arc<dyn Store>, settings: Settings) -> AppResult<Self> {
+        let catalog = SharedCatalog::new(Catalog::load(store.as_ref()).await?);
+        Ok(Self::new(store, catalog, settings))
+    }
+
+    pub fn new(store: Arc<dyn Store>, catalog: SharedCatalog, settings: Settings) -> Self {
+        Self {
+            store,
+            catalog,
+            settings,
+            basemap: None,
+            sheets: sheet::SheetCache::new(sheet::CACHED_SHEETS),
+            packages: package::PackageCache::new(package::CACHED_PACKAGES),
+        }
+    }
+
+    /// The catalogue at least as recent as the store's revision now, and both
+    /// revisions: what a cached answer must match. A write is seen by the next answer,
+    /// not after the next refresh.
+    pub async fn fresh(&self) -> AppResult<(Arc<Catalog>, Revisions)> {
+        let store = self.store.revision().await?;
+        let catalog = self.catalog.at_least(self.store.as_ref(), store).await?;
+        let revisions = Revisions {
+            store,
+            catalog: catalog.revision,
+        };
+        Ok((catalog, revisions))
+    }
+
+    /// A published circuit; a malformed id is refused before the store is asked.
+    pub async fn circuit(&self, id: &str) -> AppResult<Circuit> {
+        let id = parse_id::<CircuitId>(id)?;
+        match self.store.circuit(&id).await? {
+            Some(c) if c.published => Ok(c),
+            _ => Err(AppError::NotFound(format!("no circuit `{id}`"))),
+        }
+    }
+
+    /// Forgets every answer built (benchmarks measure the building).
+    pub fn forget_answers(&self) {
+        self.sheets.clear();
+        self.packages.clear();
+    }
+}
+
+/// An id checked: a malformed one is [`AppError::Invalid`].
+pub fn parse_id<T: std::str::FromStr>(raw: &str) -> AppResult<T>
+where
+    T::Err: std::fmt::Display,
+{
+    raw.parse().map_err(|e| AppError::Invalid(format!("{e}")))
+}

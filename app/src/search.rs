@@ -1,0 +1,296 @@
+//! The circuit list: published circuits filtered by what hikers choose (duration,
+//! difficulty, type, practice, themes, communes, words, distance), with facet counts
+//! that tell what each choice would give. Answered from the catalogue alone.
+
+use crate::catalog::{Catalog, Indexed};
+use crate::lang;
+use crate::views::{PointGeometry, round1};
+use crate::{AppError, AppResult};
+use balade_core::text::fold;
+use balade_core::{CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::{IntoParams, ToSchema};
+
+pub const DEFAULT_LIMIT: usize = 50;
+pub const MAX_LIMIT: usize = 500;
+pub const MAX_RADIUS_M: f64 = 1_000_000.0;
+
+/// Filters of the circuit list. Repeatable parameters also take comma-separated values.
+#[derive(Debug, Clone, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CircuitFilter {
+    /// Words to find in names, descriptions, communes and themes (case and accents ignored).
+    pub q: Option<String>,
+    /// Shortest duration, in minutes.
+    pub duration_min: Option<u32>,
+    /// Longest duration, in minutes.
+    pub duration_max: Option<u32>,
+    /// `easy`, `medium`, `hard`, `very_hard`; repeatable.
+    #[param(value_type = Option<Vec<String>>)]
+    pub difficulty: Vec<Difficulty>,
+    /// `loop`, `return`, `one_way`; repeatable.
+    #[param(rename = "type", value_type = Option<Vec<String>>)]
+    pub circuit_type: Vec<CircuitType>,
+    /// `walk`, `mtb`, `bike`, `horse`; repeatable.
+    #[param(value_type = Option<Vec<String>>)]
+    pub practice: Vec<Practice>,
+    /// Themes, any of which must match; repeatable.
+    #[param(value_type = Option<Vec<String>>)]
+    pub theme: Vec<String>,
+    /// A commune (INSEE code or name) the circuit crosses.
+    pub commune: Option<String>,
+    /// An intercommunality (by name) one of whose communes the circuit crosses.
+    pub intercommunality: Option<String>,
+    /// `lon,lat`: sort by distance of the start from this place, and give `distance_m`.
+    #[param(value_type = Option<String>, example = "3.29,48.56")]
+    pub near: Option<LonLat>,
+    /// With `near`: only circuits starting within this many metres.
+    pub radius: Option<f64>,
+    /// `west,south,east,north`: only circuits starting in this box (what a map shows).
+    #[param(value_type = Option<String>, example = "2.5,48.3,3.0,48.6")]
+    pub bbox: Option<[f64; 4]>,
+    /// At most this many circuits (default 50, at most 500).
+    pub limit: Option<usize>,
+    /// Skip this many circuits first.
+    pub offset: Option<usize>,
+    /// Language of the texts, `fr` or `en` (default: from `Accept-Language`, else
+    /// French); a text missing in that language is given in French.
+    pub lang: Option<String>,
+}
+
+/// `west,south,east,north` in degrees, each a valid coordinate, west ≤ east, south ≤ north.
+pub fn parse_bbox(text: &str) -> AppResult<[f64; 4]> {
+    let bad = |why: &str| AppError::Invalid(format!("`bbox`: `{text}`: {why}"));
+    let v: Vec<f64> = text
+        .split(',')
+        .map(|x| x.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad("not numbers"))?;
+    let [w, s, e, n] =
+        <[f64; 4]>::try_from(v).map_err(|_| bad("expected west,south,east,north"))?;
+    LonLat::new(w, s)
+        .and(LonLat::new(e, n))
+        .map_err(|err| bad(&err.to_string()))?;
+    if w > e || s > n {
+        return Err(bad("west must not exceed east, nor south north"));
+    }
+    Ok([w, s, e, n])
+}
+
+/// `lon,lat` as a checked position.
+pub fn parse_lonlat(text: &str) -> AppResult<LonLat> {
+    let bad = || AppError::Invalid(format!("`near`: `{text}` is not `lon,lat`"));
+    let (lon, lat) = text.split_once(',').ok_or_else(bad)?;
+    let lon: f64 = lon.trim().parse().map_err(|_| bad())?;
+    let lat: f64 = lat.trim().parse().map_err(|_| bad())?;
+    LonLat::new(lon, lat).map_err(|e| AppError::Invalid(format!("`near`: {e}")))
+}
+
+/// The list card of a circuit: what the catalogue shows.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitProperties {
+    pub id: String,
+    pub name: String,
+    pub summary: String,
+    pub length_m: f64,
+    pub ascent_m: f64,
+    pub descent_m: f64,
+    pub duration_min: u32,
+    /// `easy`, `medium`, `hard` or `very_hard`.
+    pub difficulty: String,
+    /// `loop`, `return` or `one_way`.
+    #[serde(rename = "type")]
+    pub circuit_type: String,
+    /// `walk`, `mtb`, `bike` or `horse`.
+    pub practice: String,
+    pub themes: Vec<String>,
+    /// Communes crossed, in walking order.
+    pub communes: Vec<String>,
+    /// Intercommunalities of the communes crossed.
+    pub intercommunalities: Vec<String>,
+    /// Distance from `near` to the start, when `near` is given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub distance_m: Option<f64>,
+}
+
+impl CircuitProperties {
+    pub fn of(s: &CircuitSummary, distance_m: Option<f64>, lang: &str) -> Self {
+        let (name, summary, _) = lang::texts(&s.translations, lang, &s.name, &s.summary, "");
+        Self {
+            id: s.id.to_string(),
+            name: name.to_owned(),
+            summary: summary.to_owned(),
+            length_m: s.stats.length_m.round(),
+            ascent_m: s.stats.ascent_m.round(),
+            descent_m: s.stats.descent_m.round(),
+            duration_min: s.duration_min,
+            difficulty: s.difficulty.to_string(),
+            circuit_type: s.circuit_type.to_string(),
+            practice: s.practice.to_string(),
+            themes: s.themes.clone(),
+            communes: s.communes.clone(),
+            intercommunalities: s.intercommunalities.clone(),
+            distance_m: distance_m.map(round1),
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitFeature {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    /// The start of the circuit.
+    pub geometry: PointGeometry,
+    pub properties: CircuitProperties,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitCollection {
+    /// Always `FeatureCollection`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// How many circuits match, before `limit` and `offset`.
+    pub total: usize,
+    /// For each filter, how many circuits each of its values would give, all the other
+    /// filters applied: what a filter panel shows beside its choices.
+    pub facets: Facets,
+    pub features: Vec<CircuitFeature>,
+}
+
+/// Counts per value of each filter.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Facets {
+    pub difficulty: BTreeMap<String, usize>,
+    #[serde(rename = "type")]
+    pub circuit_type: BTreeMap<String, usize>,
+    pub practice: BTreeMap<String, usize>,
+    pub theme: BTreeMap<String, usize>,
+    pub commune: BTreeMap<String, usize>,
+    pub intercommunality: BTreeMap<String, usize>,
+}
+
+/// What one pass over the catalogue gives: the matching circuits, best first, with the
+/// distance from `near` when given, and the facet counts. Each facet dimension is counted
+/// under every filter but its own, so choosing "easy" still shows how many "medium"
+/// circuits there are.
+pub fn select<'a>(
+    catalog: &'a Catalog,
+    filter: &CircuitFilter,
+) -> (Vec<(&'a Indexed, Option<f64>)>, Facets) {
+    let words: Vec<String> = filter
+        .q
+        .as_deref()
+        .map(|q| fold(q).split_whitespace().map(str::to_owned).collect())
+        .unwrap_or_default();
+    // A commune asked by its INSEE code is looked for by its name.
+    let commune = filter.commune.as_deref().map(|c| catalog.commune_name(c));
+    let intercommunality = filter.intercommunality.as_deref();
+    let themes = &filter.theme;
+    let mut facets = Facets::default();
+    let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
+    for c in &catalog.circuits {
+        let s = &c.summary;
+        let base = filter.duration_min.is_none_or(|m| s.duration_min >= m)
+            && filter.duration_max.is_none_or(|m| s.duration_min <= m)
+            && filter.bbox.is_none_or(|[w, so, e, n]| {
+                (w..=e).contains(&s.start.lon()) && (so..=n).contains(&s.start.lat())
+            })
+            && words.iter().all(|w| c.folded_text.contains(w.as_str()));
+        if !base {
+            continue;
+        }
+        // The faceted dimensions: difficulty, type, practice, theme, commune,
+        // intercommunality.
+        let dims = [
+            filter.difficulty.is_empty() || filter.difficulty.contains(&s.difficulty),
+            filter.circuit_type.is_empty() || filter.circuit_type.contains(&s.circuit_type),
+            filter.practice.is_empty() || filter.practice.contains(&s.practice),
+            themes.is_empty() || c.folded_themes.iter().any(|t| themes.contains(t)),
+            commune.is_none_or(|x| c.folded_communes.iter().any(|k| k == x)),
+            intercommunality.is_none_or(|x| c.folded_intercommunalities.iter().any(|k| k == x)),
+        ];
+        // A circuit missing two dimensions counts in no facet and is no hit.
+        if dims.iter().filter(|ok| !**ok).count() > 1 {
+            continue;
+        }
+        // The distance only for circuits that passed the cheap tests.
+        let distance = filter
+            .near
+            .map(|n| balade_core::geometry::distance_m(n, s.start));
+        if let (Some(d), Some(r)) = (distance, filter.radius)
+            && d > r
+        {
+            continue;
+        }
+        let others = |skip: usize| dims.iter().enumerate().all(|(i, ok)| i == skip || *ok);
+        let add = |map: &mut BTreeMap<String, usize>, key: &str| match map.get_mut(key) {
+            Some(n) => *n += 1,
+            None => {
+                map.insert(key.to_owned(), 1);
+            }
+        };
+        if others(0) {
+            add(&mut facets.difficulty, s.difficulty.as_str());
+        }
+        if others(1) {
+            add(&mut facets.circuit_type, s.circuit_type.as_str());
+        }
+        if others(2) {
+            add(&mut facets.practice, s.practice.as_str());
+        }
+        if others(3) {
+            for t in &s.themes {
+                add(&mut facets.theme, t);
+            }
+        }
+        if others(4) {
+            for x in &s.communes {
+                add(&mut facets.commune, x);
+            }
+        }
+        if others(5) {
+            for x in &s.intercommunalities {
+                add(&mut facets.intercommunality, x);
+            }
+        }
+        if dims.iter().all(|ok| *ok) {
+            // Rank: words found in the name first.
+            let in_name = words
+                .iter()
+                .filter(|w| c.folded_name.contains(w.as_str()))
+                .count();
+            hits.push((c, distance, in_name));
+        }
+    }
+    hits.sort_by(|a, b| match (a.1, b.1) {
+        (Some(x), Some(y)) => x.total_cmp(&y),
+        _ => b.2.cmp(&a.2),
+    });
+    (hits.into_iter().map(|(c, d, _)| (c, d)).collect(), facets)
+}
+
+/// The list answer for `filter`, texts in `lang`.
+pub fn list(catalog: &Catalog, filter: &CircuitFilter, lang: &str) -> CircuitCollection {
+    let (hits, facets) = select(catalog, filter);
+    let total = hits.len();
+    let features = hits
+        .into_iter()
+        .skip(filter.offset.unwrap_or(0))
+        .take(filter.limit.unwrap_or(DEFAULT_LIMIT))
+        .map(|(c, d)| CircuitFeature {
+            kind: "Feature",
+            id: c.summary.id.to_string(),
+            geometry: PointGeometry::of(c.summary.start),
+            properties: CircuitProperties::of(&c.summary, d, lang),
+        })
+        .collect();
+    CircuitCollection {
+        kind: "FeatureCollection",
+        total,
+        facets,
+        features,
+    }
+}

@@ -1,0 +1,224 @@
+//! A circuit's sheet: texts, figures, practical information, media, the POIs along it,
+//! the species seen near it and the landscape units it crosses; and its elevation
+//! profile. Sheets are kept rendered as JSON while the store's and the catalogue's
+//! revisions stand.
+
+use crate::along::{AlongPoi, along};
+use crate::cache::RevisionCache;
+use crate::catalog::Catalog;
+use crate::formats;
+use crate::lang;
+use crate::search::CircuitProperties;
+use crate::views::media::{MediaItem, item as media_item};
+use crate::views::round1;
+use crate::views::species::Species;
+use crate::{App, AppError, AppResult, to_json};
+use balade_core::geometry::profile;
+use balade_core::species::SpeciesSeen;
+use balade_core::{Circuit, CircuitSummary, Landscape, Media, MediaOwner, Practical, Trace};
+use serde::Serialize;
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// Sheets kept rendered: the most viewed circuits of a territory (up to 550 KB each for
+/// a long circuit rich in species, a few KB for most).
+pub const CACHED_SHEETS: usize = 512;
+
+/// Sheets already rendered as JSON, by (circuit id, language).
+pub type SheetCache = RevisionCache<(String, &'static str), Arc<[u8]>>;
+
+/// A POI met along a circuit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PoiAlong {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub description: String,
+    pub lon: f64,
+    pub lat: f64,
+    /// Distance walked from the start to the point of the trace closest to the POI.
+    pub distance_m: f64,
+    /// Distance from the trace to the POI.
+    pub offset_m: f64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SheetProperties {
+    #[serde(flatten)]
+    pub card: CircuitProperties,
+    /// The language of the texts (a text missing in it is given in French).
+    pub lang: String,
+    pub description: String,
+    /// Access, parking, public transport, best season, recommendations,
+    /// accessibility and step-by-step directions; absent fields are left out.
+    #[schema(value_type = Object)]
+    pub practical: Practical,
+    pub min_elevation_m: Option<f64>,
+    pub max_elevation_m: Option<f64>,
+    /// Photos, video and audio, with credits and alternative texts.
+    pub media: Vec<MediaItem>,
+    /// Ids of the POIs along the way, in walking order.
+    pub pois: Vec<String>,
+    /// The circuit's own POIs and every POI within its kind's corridor of the trace
+    /// (150 m unless the server sets `--corridor KIND=METRES`), in walking order.
+    pub pois_along: Vec<PoiAlong>,
+    /// Species observed within 500 m of the trace, most observed first (public grid
+    /// cells only: never an observation's position).
+    pub species_along: Vec<Species>,
+    /// Landscape units the trace passes through, in walking order.
+    pub landscapes: Vec<LandscapeRef>,
+}
+
+/// A landscape unit named on a sheet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LandscapeRef {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CircuitSheet {
+    /// Always `Feature`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub id: String,
+    /// `LineString` or `MultiLineString` of `[lon, lat, elevation?]`.
+    #[schema(value_type = Object)]
+    pub geometry: serde_json::Value,
+    pub properties: SheetProperties,
+}
+
+impl App {
+    /// The sheet of circuit `id` in `lang`, as JSON.
+    pub async fn sheet(&self, id: &str, lang: &'static str) -> AppResult<Arc<[u8]>> {
+        let (catalog, revisions) = self.fresh().await?;
+        let key = (id.to_owned(), lang);
+        if let Some(body) = self.sheets.get(&key, revisions) {
+            return Ok(body);
+        }
+        let circuit = self.circuit(id).await?;
+        let pois = along(
+            self.store.as_ref(),
+            &catalog,
+            &circuit,
+            &self.settings.corridors,
+        )
+        .await?;
+        let media = self
+            .store
+            .media_of(&MediaOwner::Circuit(circuit.id.clone()))
+            .await?;
+        let body: Arc<[u8]> = to_json(&sheet_with(&catalog, circuit, &pois, &media, lang)?)?.into();
+        self.sheets.put(key, revisions, body.clone());
+        Ok(body)
+    }
+
+    /// The elevation profile of circuit `id`.
+    pub async fn profile(&self, id: &str) -> AppResult<Vec<[f64; 2]>> {
+        Ok(profile_of(&self.circuit(id).await?.trace))
+    }
+}
+
+/// The sheet of `circuit` with `pois` along it and its `media`, the rest from the
+/// catalogue.
+pub fn sheet_with(
+    catalog: &Catalog,
+    circuit: Circuit,
+    pois: &[AlongPoi],
+    media: &[Media],
+    lang: &str,
+) -> AppResult<CircuitSheet> {
+    let crossed = catalog.landscapes_crossed(&circuit.trace);
+    let species = catalog.species.along(&circuit.trace);
+    sheet_of(circuit, pois, &crossed, &species, media, lang)
+}
+
+/// The sheet of a circuit: what `GET /api/v1/circuits/{id}` answers.
+pub fn sheet_of(
+    circuit: Circuit,
+    pois: &[AlongPoi],
+    landscapes: &[&Landscape],
+    species: &[SpeciesSeen],
+    media: &[Media],
+    lang: &str,
+) -> AppResult<CircuitSheet> {
+    let id = circuit.id.to_string();
+    let along: Vec<PoiAlong> = pois
+        .iter()
+        .map(|a| {
+            let p = a.poi.clone().in_language(lang);
+            PoiAlong {
+                id: p.id.to_string(),
+                name: p.name,
+                kind: p.kind.to_string(),
+                description: p.description,
+                lon: a.pos.lon(),
+                lat: a.pos.lat(),
+                distance_m: a.along_m.round(),
+                offset_m: round1(a.offset_m),
+            }
+        })
+        .collect();
+    let summary = CircuitSummary {
+        id: circuit.id.clone(),
+        name: circuit.name.clone(),
+        summary: circuit.summary.clone(),
+        description: String::new(),
+        practice: circuit.practice,
+        themes: circuit.themes.clone(),
+        communes: circuit.communes.clone(),
+        intercommunalities: circuit.intercommunalities.clone(),
+        start: circuit
+            .trace
+            .start()
+            .ok_or_else(|| AppError::NotFound(format!("circuit `{id}` has no trace")))?,
+        stats: circuit.stats,
+        duration_min: circuit.duration_min,
+        difficulty: circuit.difficulty,
+        circuit_type: circuit.circuit_type,
+        translations: circuit.translations.clone(),
+    };
+    let (_, _, description) =
+        lang::texts(&circuit.translations, lang, "", "", &circuit.description);
+    Ok(CircuitSheet {
+        kind: "Feature",
+        id: circuit.id.to_string(),
+        geometry: formats::trace_geometry(&circuit.trace),
+        properties: SheetProperties {
+            card: CircuitProperties::of(&summary, None, lang),
+            lang: lang.to_owned(),
+            description: description.to_owned(),
+            practical: lang::practical(&circuit.practical, &circuit.translations, lang),
+            min_elevation_m: circuit.stats.min_elevation_m.map(round1),
+            max_elevation_m: circuit.stats.max_elevation_m.map(round1),
+            media: media.iter().map(media_item).collect(),
+            pois: along.iter().map(|p| p.id.clone()).collect(),
+            pois_along: along,
+            species_along: species.iter().map(Species::of).collect(),
+            landscapes: landscapes
+                .iter()
+                .map(|l| LandscapeRef {
+                    id: l.id.to_string(),
+                    name: l.name.clone(),
+                })
+                .collect(),
+        },
+    })
+}
+
+/// At most this many profile points: more than a screen can draw.
+const MAX_PROFILE_POINTS: usize = 2_000;
+
+/// The profile answer for a trace, thinned to [`MAX_PROFILE_POINTS`]:
+/// `[[distance_m, elevation_m], …]`, empty when the trace has no elevation.
+pub fn profile_of(trace: &Trace) -> Vec<[f64; 2]> {
+    let points = profile(trace);
+    let step = points.len().div_ceil(MAX_PROFILE_POINTS).max(1);
+    let last = points.len().saturating_sub(1);
+    points
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % step == 0 || *i == last)
+        .map(|(_, (d, e))| [d.round(), round1(*e)])
+        .collect()
+}
