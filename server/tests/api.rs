@@ -33,6 +33,11 @@ struct Fixture {
 /// The demo circuits in a new database of `backend`; `None` when that backend has no
 /// test server here.
 async fn fixture(backend: Backend) -> Option<Fixture> {
+    fixture_with(backend, Settings::default()).await
+}
+
+/// [`fixture`] with the installation's settings given.
+async fn fixture_with(backend: Backend, settings: Settings) -> Option<Fixture> {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = match backend {
         Backend::Sqlite => format!("sqlite://{}", dir.path().join("api.db").display()),
@@ -47,9 +52,7 @@ async fn fixture(backend: Backend) -> Option<Fixture> {
     let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures");
     let report = import_demo(store.as_ref(), &fixtures).await.expect("demo");
     assert_eq!(report.rejected(), 0, "{:?}", report.rejections);
-    let services = App::load(store.clone(), Settings::default())
-        .await
-        .expect("catalogue");
+    let services = App::load(store.clone(), settings).await.expect("catalogue");
     let catalog = services.catalog.clone();
     Some(Fixture {
         app: app(AppState::new(Arc::new(services)), None),
@@ -770,6 +773,206 @@ async fn landscape_units_along_a_circuit(backend: Backend) {
     );
 }
 
+/// POIs of `kind` beside `circuit`'s trace, one per range of distance to it, with
+/// their true distance as the index measures it: candidates north and south of a few
+/// trace points are measured until one falls in the range.
+async fn placed_beside(
+    store: &dyn Store,
+    circuit: &str,
+    kind: balade_core::PoiKind,
+    ranges_m: &[(f64, f64)],
+) -> Vec<(balade_core::Poi, f64)> {
+    let circuit = store
+        .circuit(&circuit.parse().expect("id"))
+        .await
+        .expect("read")
+        .expect("circuit");
+    let points: Vec<_> = circuit.trace.points().map(|p| p.pos).collect();
+    let mut candidates = Vec::new();
+    for at in [points.len() / 2, points.len() / 3, points.len() / 4] {
+        for step in 1..200 {
+            for sign in [1.0, -1.0] {
+                let p = points[at];
+                let lat = p.lat() + sign * f64::from(step) * 5.0 / 111_320.0;
+                candidates.push(balade_core::LonLat::new(p.lon(), lat).expect("position"));
+            }
+        }
+    }
+    let template = store::testing::synthetic_pois(1, 7).remove(0);
+    let poi = |i: usize, pos| balade_core::Poi {
+        id: format!("beside-{}-{i}", kind.as_str()).parse().expect("id"),
+        source: format!("test:beside:{}:{i}", kind.as_str()),
+        kind,
+        pos: Some(pos),
+        ..template.clone()
+    };
+    let index = balade_core::index::SpatialIndex::build(
+        candidates
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| poi(i, *p).point())
+            .collect(),
+        Vec::new(),
+    );
+    let measured = index.pois_along(&circuit.trace, 5_000.0);
+    ranges_m
+        .iter()
+        .enumerate()
+        .map(|(n, (low, high))| {
+            let hit = measured
+                .iter()
+                .find(|h| h.distance_m > *low && h.distance_m < *high)
+                .unwrap_or_else(|| panic!("no place at {low}..{high} m"));
+            let mut p = poi(n, hit.item.pos);
+            p.id = format!("beside-{}-{n}", kind.as_str()).parse().expect("id");
+            (p, hit.distance_m)
+        })
+        .collect()
+}
+
+async fn write_pois(store: &dyn Store, pois: &[balade_core::Poi]) {
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_pois(pois).await.expect("pois");
+    tx.commit().await.expect("commit");
+}
+
+/// The ids of the POIs along a circuit as the sheet, the offline package and the
+/// guidance input give them.
+async fn along_everywhere(app: &Router, circuit: &str) -> [Vec<String>; 3] {
+    let strings = |v: &Value, key: &str| -> Vec<String> {
+        let mut out: Vec<String> = v
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter_map(|x| x[key].as_str().map(str::to_owned))
+            .collect();
+        out.sort();
+        out
+    };
+    let sheet = get(app, &format!("/api/v1/circuits/{circuit}"))
+        .await
+        .json();
+    let manifest = get(app, &format!("/api/v1/circuits/{circuit}/offline"))
+        .await
+        .json();
+    let guide = get(app, &format!("/api/v1/circuits/{circuit}/guide"))
+        .await
+        .json();
+    let poi_parts: Vec<Value> = manifest["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .filter(|p| p["kind"] == "poi")
+        .cloned()
+        .collect();
+    [
+        strings(&sheet["properties"]["pois_along"], "id"),
+        strings(&Value::Array(poi_parts), "id"),
+        strings(&guide["pois"], "id"),
+    ]
+}
+
+async fn sheet_package_and_guide_agree_on_the_corridors(backend: Backend) {
+    use balade_core::PoiKind;
+    let corridors = balade_core::corridor::Corridors::default()
+        .with(PoiKind::Food, 400.0)
+        .with(PoiKind::Heritage, 60.0);
+    let settings = Settings {
+        corridors,
+        ..Settings::default()
+    };
+    let Some(f) = fixture_with(backend, settings).await else {
+        return;
+    };
+    let circuit = "grand-morin-guerard-coulommiers";
+    // Inside a widened corridor, outside it; inside a narrowed one, outside it (but
+    // within the default 150 m).
+    let store = f.store.as_ref();
+    let food = placed_beside(
+        store,
+        circuit,
+        PoiKind::Food,
+        &[(200.0, 380.0), (420.0, 700.0)],
+    )
+    .await;
+    let heritage = placed_beside(
+        store,
+        circuit,
+        PoiKind::Heritage,
+        &[(5.0, 50.0), (70.0, 140.0)],
+    )
+    .await;
+    let all: Vec<_> = food
+        .iter()
+        .chain(&heritage)
+        .map(|(p, _)| p.clone())
+        .collect();
+    write_pois(f.store.as_ref(), &all).await;
+
+    let [sheet, package, guide] = along_everywhere(&f.app, circuit).await;
+    assert_eq!(sheet, package, "the sheet and the package");
+    assert_eq!(sheet, guide, "the sheet and the guidance input");
+    let has = |p: &balade_core::Poi| sheet.contains(&p.id.to_string());
+    assert!(has(&food[0].0), "food at {:.0} m is along", food[0].1);
+    assert!(!has(&food[1].0), "food at {:.0} m is not", food[1].1);
+    assert!(
+        has(&heritage[0].0),
+        "heritage at {:.0} m is along",
+        heritage[0].1
+    );
+    assert!(
+        !has(&heritage[1].0),
+        "heritage at {:.0} m is not",
+        heritage[1].1
+    );
+}
+
+async fn a_sheet_viewed_right_after_an_import_shows_the_new_data(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let circuit = "provins-remparts";
+    let url = format!("/api/v1/circuits/{circuit}");
+    let before = get(&f.app, &url).await.json();
+    let reloads = f.catalog.reloads();
+    let beside = placed_beside(
+        f.store.as_ref(),
+        circuit,
+        balade_core::PoiKind::Heritage,
+        &[(10.0, 40.0)],
+    )
+    .await;
+    let new_id = beside[0].0.id.to_string();
+    assert!(
+        !before["properties"]["pois"]
+            .as_array()
+            .expect("pois")
+            .iter()
+            .any(|p| p == &new_id)
+    );
+    // Written by another process: nothing tells this server but the store itself.
+    write_pois(f.store.as_ref(), &[beside[0].0.clone()]).await;
+    let after = get(&f.app, &url).await.json();
+    assert!(
+        after["properties"]["pois"]
+            .as_array()
+            .expect("pois")
+            .iter()
+            .any(|p| p == &new_id),
+        "the new POI is on the sheet at once"
+    );
+    assert_eq!(f.catalog.reloads(), reloads + 1, "one reload brought it");
+    let package = get(&f.app, &format!("{url}/offline")).await.json();
+    assert!(
+        package["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .any(|p| p["id"] == new_id.as_str())
+    );
+    assert_eq!(f.catalog.reloads(), reloads + 1, "no second reload");
+}
+
 /// One test per backend for each story above.
 macro_rules! on_every_backend {
     ($($story:ident),+ $(,)?) => {
@@ -803,4 +1006,6 @@ on_every_backend!(
     offline_version_follows_a_changed_poi,
     offline_zip_holds_the_same_content,
     landscape_units_along_a_circuit,
+    sheet_package_and_guide_agree_on_the_corridors,
+    a_sheet_viewed_right_after_an_import_shows_the_new_data,
 );
