@@ -6,7 +6,8 @@
 //! Run: `cargo bench --bench gpx_import`.
 
 use balade_core::store;
-use balade_import::{ImportOptions, gpx, import_gpx};
+use balade_import::plan::Quiet;
+use balade_import::{ImportOptions, Source, gpx, import};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -57,11 +58,12 @@ fn parse(c: &mut Criterion) {
     group.bench_function("import_into_sqlite", |b| {
         b.iter(|| {
             let report = rt
-                .block_on(import_gpx(
+                .block_on(import(
                     store.as_ref(),
+                    &Source::Gpx,
                     &paths,
                     &ImportOptions::default(),
-                    &mut std::io::sink(),
+                    &mut Quiet,
                 ))
                 .expect("import");
             black_box(report.imported + report.updated)

@@ -9,7 +9,8 @@
 
 use balade_core::store;
 use balade_import::heritage::HeritageOptions;
-use balade_import::{ImportOptions, import_heritage};
+use balade_import::plan::Quiet;
+use balade_import::{ImportOptions, Source, import};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::io::Write;
@@ -73,12 +74,12 @@ fn heritage(c: &mut Criterion) {
             },
             |store| {
                 let report = rt
-                    .block_on(import_heritage(
+                    .block_on(import(
                         store.as_ref(),
+                        &Source::Heritage(HeritageOptions::default()),
                         std::slice::from_ref(&file),
                         &ImportOptions::default(),
-                        &HeritageOptions::default(),
-                        &mut std::io::sink(),
+                        &mut Quiet,
                     ))
                     .expect("import");
                 assert_eq!(report.imported, NOTICES);
@@ -91,12 +92,12 @@ fn heritage(c: &mut Criterion) {
     group.bench_function("reimport_100k_updates", |b| {
         b.iter(|| {
             let report = rt
-                .block_on(import_heritage(
+                .block_on(import(
                     store.as_ref(),
+                    &Source::Heritage(HeritageOptions::default()),
                     std::slice::from_ref(&file),
                     &ImportOptions::default(),
-                    &HeritageOptions::default(),
-                    &mut std::io::sink(),
+                    &mut Quiet,
                 ))
                 .expect("import");
             black_box(report.imported + report.updated)

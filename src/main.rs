@@ -5,17 +5,15 @@ use balade_core::store::{self, OpenOptions, Store};
 use balade_core::{CircuitId, MediaKind, MediaOwner, PoiId};
 use balade_import::heritage::HeritageOptions;
 use balade_import::media::{AttachError, Credits, MediaSource};
-use balade_import::{
-    ImportOptions, import_biodiversity, import_circuits, import_communes, import_demo, import_gpx,
-    import_heritage, import_landscapes, import_tourism,
-};
+use balade_import::{Deletion, ImportOptions, Source, import_demo};
 use balade_server::ServerConfig;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
+
+mod terminal;
 
 /// Balade: heritage and nature walks of a territory. Import its data, plan a walk on
 /// the web, be guided on the trail, offline.
@@ -160,9 +158,8 @@ enum ImportCommand {
         /// GPX files or folders (searched recursively for *.gpx).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Import the good records of a file that has bad ones.
-        #[arg(long)]
-        partial: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
     },
     /// Whole circuits from the national hiking-trail schema (schema_randonnee GeoJSON).
     ///
@@ -173,9 +170,8 @@ enum ImportCommand {
         /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Import the good features of a file that has bad ones.
-        #[arg(long)]
-        partial: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
     },
     /// Landscape units (Atlas des Paysages) from GeoJSON Polygon/MultiPolygon features.
     ///
@@ -185,9 +181,8 @@ enum ImportCommand {
         /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Import the good features of a file that has bad ones.
-        #[arg(long)]
-        partial: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
     },
     /// Commune boundaries (GeoJSON Polygon/MultiPolygon), with their intercommunality.
     ///
@@ -199,9 +194,8 @@ enum ImportCommand {
         /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Import the good features of a file that has bad ones.
-        #[arg(long)]
-        partial: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
     },
     /// Heritage inventory notices (Ariane / Mérimée / POP exports) as heritage POIs.
     ///
@@ -217,9 +211,8 @@ enum ImportCommand {
         /// *.geojson).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Import the good notices of a file that has bad ones.
-        #[arg(long)]
-        partial: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
         /// Field separator of delimited files (detected from the header by default).
         #[arg(long, value_parser = parse_delimiter)]
         delimiter: Option<u8>,
@@ -240,9 +233,8 @@ enum ImportCommand {
         /// *.tsv, *.txt; a folder holding meta.xml is one archive).
         #[arg(required_unless_present = "sensitive")]
         paths: Vec<PathBuf>,
-        /// Import the good rows of a file that has bad ones.
-        #[arg(long)]
-        partial: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
         /// Sensitivity list replacing the stored one: CSV with a taxon column (taxonID
         /// or scientificName) and a level column (0 none, 1 sensitive, 2 strict).
         #[arg(long)]
@@ -260,10 +252,28 @@ enum ImportCommand {
         /// Files or folders (searched recursively for *.osm, *.pbf, *.xml, *.json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
-        /// Import the good places of a file that has bad ones.
-        #[arg(long)]
-        partial: bool,
+        #[command(flatten)]
+        flags: ImportFlags,
     },
+}
+
+/// What every import takes besides its files.
+#[derive(Debug, Args)]
+struct ImportFlags {
+    /// Write the good records of a file that has bad ones (the bad ones are reported).
+    #[arg(long)]
+    partial: bool,
+    /// Plan only: print what would be created, updated, left unchanged, deleted and
+    /// rejected, and write nothing.
+    #[arg(long)]
+    dry_run: bool,
+    /// With the plan, print each changed record and its fields, before → after.
+    #[arg(long)]
+    diff: bool,
+    /// Also delete the records of the source that vanished from it (the plan lists them
+    /// first; without this flag they are kept).
+    #[arg(long)]
+    delete_missing: bool,
 }
 
 fn parse_delimiter(text: &str) -> Result<u8, String> {
@@ -451,29 +461,37 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(ImportCommand::Circuits { paths, partial }) => {
-            import(store, paths, partial, Source::Circuits).await
+        Command::Import(ImportCommand::Circuits { paths, flags }) => {
+            import(store.as_ref(), paths, flags, Source::Circuits).await
         }
-        Command::Import(ImportCommand::Landscapes { paths, partial }) => {
-            import(store, paths, partial, Source::Landscapes).await
+        Command::Import(ImportCommand::Landscapes { paths, flags }) => {
+            import(store.as_ref(), paths, flags, Source::Landscapes).await
         }
-        Command::Import(ImportCommand::Communes { paths, partial }) => {
-            import(store, paths, partial, Source::Communes).await
+        Command::Import(ImportCommand::Communes { paths, flags }) => {
+            import(store.as_ref(), paths, flags, Source::Communes).await
         }
-        Command::Import(ImportCommand::Gpx { paths, partial }) => {
-            import(store, paths, partial, Source::Gpx).await
+        Command::Import(ImportCommand::Gpx { paths, flags }) => {
+            import(store.as_ref(), paths, flags, Source::Gpx).await
         }
         Command::Import(ImportCommand::Biodiversity {
             paths,
-            partial,
+            flags,
             sensitive,
-        }) => import(store, paths, partial, Source::Biodiversity(sensitive)).await,
-        Command::Import(ImportCommand::Tourism { paths, partial }) => {
-            import(store, paths, partial, Source::Tourism).await
+        }) => {
+            import(
+                store.as_ref(),
+                paths,
+                flags,
+                Source::Biodiversity { sensitive },
+            )
+            .await
+        }
+        Command::Import(ImportCommand::Tourism { paths, flags }) => {
+            import(store.as_ref(), paths, flags, Source::Tourism).await
         }
         Command::Import(ImportCommand::Ariane {
             paths,
-            partial,
+            flags,
             delimiter,
             encoding,
         }) => {
@@ -481,7 +499,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 delimiter,
                 encoding,
             };
-            import(store, paths, partial, Source::Heritage(heritage)).await
+            import(store.as_ref(), paths, flags, Source::Heritage(heritage)).await
         }
     }
 }
@@ -509,43 +527,25 @@ async fn copy(from: &str, to: &str) -> Result<ExitCode, String> {
     }
 }
 
-/// What an import command reads.
-#[derive(Debug, Clone)]
-enum Source {
-    Gpx,
-    Circuits,
-    Landscapes,
-    Communes,
-    Heritage(HeritageOptions),
-    Tourism,
-    /// With the sensitivity list to load first, if any.
-    Biodiversity(Option<PathBuf>),
-}
-
 async fn import(
-    store: Arc<dyn Store>,
+    store: &dyn Store,
     paths: Vec<PathBuf>,
-    partial: bool,
+    flags: ImportFlags,
     source: Source,
 ) -> Result<ExitCode, String> {
     let options = ImportOptions {
-        partial,
-        progress_bar: std::io::stderr().is_terminal(),
+        partial: flags.partial,
+        dry_run: flags.dry_run,
+        delete: if flags.delete_missing {
+            Deletion::Missing
+        } else {
+            Deletion::None
+        },
+        exclude: Default::default(),
     };
-    let mut out = std::io::stdout();
-    let run = match source {
-        Source::Gpx => import_gpx(store.as_ref(), &paths, &options, &mut out).await,
-        Source::Circuits => import_circuits(store.as_ref(), &paths, &options, &mut out).await,
-        Source::Landscapes => import_landscapes(store.as_ref(), &paths, &options, &mut out).await,
-        Source::Communes => import_communes(store.as_ref(), &paths, &options, &mut out).await,
-        Source::Heritage(h) => {
-            import_heritage(store.as_ref(), &paths, &options, &h, &mut out).await
-        }
-        Source::Tourism => import_tourism(store.as_ref(), &paths, &options, &mut out).await,
-        Source::Biodiversity(list) => {
-            import_biodiversity(store.as_ref(), &paths, list.as_deref(), &options, &mut out).await
-        }
-    };
+    let mut terminal = terminal::Terminal::new(std::io::stderr().is_terminal(), flags.diff);
+    let run = balade_import::import(store, &source, &paths, &options, &mut terminal).await;
+    terminal.finish();
     let report = run.map_err(|e| e.to_string())?;
     if report.unlocated > 0 {
         println!(
@@ -553,7 +553,20 @@ async fn import(
             report.unlocated
         );
     }
-    println!("{}", report.summary_line());
+    println!("{}", report.plan_line());
+    let vanished = report.plan.delete;
+    if flags.dry_run {
+        println!("dry run: nothing written");
+    } else if report.deleted > 0 {
+        println!("deleted {}", report.deleted);
+    } else if vanished > 0 && !flags.delete_missing {
+        println!(
+            "{vanished} records vanished from the source: kept (--delete-missing deletes them)"
+        );
+    }
+    if !flags.dry_run {
+        println!("{}", report.summary_line());
+    }
     Ok(ExitCode::from(report.exit_code()))
 }
 

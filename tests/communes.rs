@@ -155,7 +155,12 @@ fn a_bad_boundary_file_changes_nothing() {
     ]);
     // Exit code 2: something was rejected, the rest written.
     assert_eq!(out.status.code(), Some(2));
-    assert!(stdout(&out).contains("imported 9, updated 0, rejected 1"));
+    // The nine communes created, the seven circuits placed in them.
+    assert!(
+        stdout(&out).contains("imported 9, updated 7, rejected 1"),
+        "{}",
+        stdout(&out)
+    );
     let placed = common::block_on(async {
         let store = balade_core::store::open(&db.url).await.expect("open");
         let id = balade_core::CircuitId::new("larchant-dame-jouanne").expect("id");

@@ -89,8 +89,16 @@ fn folder_import_is_idempotent() {
     assert_eq!((updated, rejected), (0, 0));
     assert!(counts.0 >= 6 && counts.1 >= 40, "{counts:?}");
 
+    // The same files again: every record is unchanged, and nothing is written.
     let second = db.import(&[&fixtures], &[]);
-    assert_eq!(summary(&second), (0, imported, 0));
+    assert_eq!(summary(&second), (0, 0, 0));
+    assert!(
+        stdout(&second).contains(&format!(
+            "plan: create 0, update 0, unchanged {imported}, delete 0, rejected 0"
+        )),
+        "{}",
+        stdout(&second)
+    );
     assert_eq!(db.counts(), counts, "re-import duplicates nothing");
 }
 
@@ -287,7 +295,12 @@ fn the_national_trail_schema_imports_185_real_treks() {
     let out = db.balade(&["import", "circuits", example.to_str().expect("utf-8")]);
     assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
     let out = db.balade(&["import", "circuits", file.to_str().expect("utf-8")]);
-    assert_eq!(summary(&out), (0, 185, 0));
+    assert_eq!(
+        summary(&out),
+        (0, 0, 0),
+        "the same treks again change nothing"
+    );
+    assert!(stdout(&out).contains("unchanged 185"), "{}", stdout(&out));
 
     // Served like any circuit, texts without HTML.
     let geojson = db.dir.path().join("all.geojson");
@@ -380,4 +393,45 @@ fn geotrek_api_v2_trek_pages_import() {
             .is_some_and(|a| a > 100.0),
         "computed from the 3-D trace"
     );
+}
+
+#[test]
+fn a_waypoint_removed_from_its_file_is_planned_and_deleted_only_when_asked() {
+    let db = Db::new();
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("provins-remparts.gpx");
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/circuits/provins-remparts.gpx"))
+            .expect("fixture");
+    std::fs::write(&file, &text).expect("write");
+    assert_eq!(db.import(&[&file], &[]).status.code(), Some(0));
+    let (circuits, pois) = db.counts();
+    // The last waypoint taken out of the file.
+    let at = text.rfind("<wpt").expect("a waypoint");
+    let end = text[at..].find("</wpt>").expect("its end") + at + "</wpt>".len();
+    std::fs::write(&file, format!("{}{}", &text[..at], &text[end..])).expect("write");
+
+    let kept = db.import(&[&file], &[]);
+    let out = stdout(&kept);
+    assert_eq!(kept.status.code(), Some(0), "{out}");
+    assert!(out.contains("delete 1,"), "{out}");
+    assert!(
+        out.contains("1 records vanished from the source: kept"),
+        "{out}"
+    );
+    assert_eq!(db.counts(), (circuits, pois), "listed, not deleted");
+
+    let planned = db.import(&[&file], &["--dry-run", "--delete-missing", "--diff"]);
+    let out = stdout(&planned);
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("delete poi gpx:provins-remparts:wpt:")),
+        "{out}"
+    );
+    assert_eq!(db.counts(), (circuits, pois), "a dry run deletes nothing");
+
+    let deleted = db.import(&[&file], &["--delete-missing"]);
+    let out = stdout(&deleted);
+    assert!(out.contains("deleted 1\n"), "{out}");
+    assert_eq!(db.counts(), (circuits, pois - 1));
 }

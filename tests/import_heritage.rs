@@ -153,14 +153,77 @@ fn toulouse_is_imported_record_by_record_with_its_projections_resolved() {
         "{resolved} resolved, {off} off"
     );
 
-    // Importing again changes nothing but says so: every record updated, none added.
+    // Importing again changes nothing, and says so: every record unchanged.
     let out = ariane(&db, &file, &["--partial"]);
+    let text = stdout(&out);
+    assert!(text.contains("unchanged 3173"), "{text}");
     assert!(
-        stdout(&out).ends_with("imported 0, updated 3173, rejected 1\n"),
-        "{}",
-        stdout(&out)
+        text.ends_with("imported 0, updated 0, rejected 1\n"),
+        "{text}"
     );
     assert_eq!(pois(&db).len(), 3173);
+}
+
+fn fingerprint(db: &Db) -> balade_core::store::copy::Fingerprint {
+    block_on(async {
+        let store = balade_core::store::open(&db.url).await.expect("open");
+        balade_core::store::copy::fingerprint(store.as_ref())
+            .await
+            .expect("fingerprint")
+    })
+}
+
+#[test]
+fn the_plan_of_the_toulouse_export_writes_nothing_and_names_the_field_edited() {
+    let db = Db::new();
+    let file = shared_data("heritage/merimee_toulouse_rzine/base-merimee.geojson");
+    let empty = fingerprint(&db);
+    let out = ariane(&db, &file, &["--dry-run", "--partial"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("plan: create 3173, update 0, unchanged 0, delete 0, rejected 1"),
+        "{text}"
+    );
+    assert!(text.ends_with("dry run: nothing written\n"), "{text}");
+    assert!(!text.contains("imported"), "{text}");
+    assert_eq!(fingerprint(&db), empty, "a dry run writes nothing");
+
+    // After the real import, a second plan finds everything unchanged.
+    assert_eq!(ariane(&db, &file, &["--partial"]).status.code(), Some(2));
+    let imported = fingerprint(&db);
+    let text = stdout(&ariane(&db, &file, &["--dry-run", "--partial"]));
+    assert!(
+        text.contains("plan: create 0, update 0, unchanged 3173, delete 0, rejected 1"),
+        "{text}"
+    );
+    assert_eq!(fingerprint(&db), imported);
+
+    // One field of one notice edited in a copy: exactly one update, naming that field.
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
+    let props = &mut doc["features"][0]["properties"];
+    let old = props["chphist"].as_str().expect("history").to_owned();
+    props["chphist"] = serde_json::Value::from(format!("{old} Restauré en 2025."));
+    let copy = db.dir.path().join("base-merimee-revue.geojson");
+    std::fs::write(&copy, doc.to_string()).expect("write");
+    let text = stdout(&ariane(&db, &copy, &["--dry-run", "--diff", "--partial"]));
+    assert!(
+        text.contains("plan: create 0, update 1, unchanged 3172, delete 0, rejected 1"),
+        "{text}"
+    );
+    let updates: Vec<&str> = text.lines().filter(|l| l.starts_with("update ")).collect();
+    assert_eq!(updates.len(), 1, "{text}");
+    assert!(
+        text.contains("    history: ") && text.contains("Restauré en 2025.\""),
+        "{text}"
+    );
+    let fields: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("    "))
+        .map(|l| l.trim_start().split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(fields, ["history", "provenance.chphist"], "{text}");
+    assert_eq!(fingerprint(&db), imported);
 }
 
 #[test]

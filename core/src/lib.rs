@@ -18,6 +18,7 @@ pub mod guide_data;
 pub mod hash;
 pub mod index;
 pub mod projection;
+pub mod record;
 pub mod species;
 pub mod store;
 pub mod text;

@@ -1,11 +1,9 @@
-//! The store's behaviour on a real database file. Written against `dyn Store` so that
-//! every backend runs the same story.
+//! The store's conformance suite (`balade_core::store::conformance`) on real databases:
+//! every story on a fresh SQLite file, and on a fresh PostGIS database when a test
+//! server is configured (`scripts/with-postgres`); a skipped PostGIS run says so on the
+//! terminal, and fails where `BALADE_REQUIRE_POSTGRES` is set.
 
-use balade_core::store::{self, Store, StoreError, Upsert, testing};
-use balade_core::{
-    Circuit, CircuitId, Insee, Landscape, LandscapeId, LonLat, Observation, Poi, PoiId, PoiKind,
-    Practice, Sensitivity, Taxon, Trace, TracePoint,
-};
+use balade_core::store::{self, Store, conformance, testing};
 use std::sync::Arc;
 
 async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
@@ -14,613 +12,68 @@ async fn sqlite() -> (Arc<dyn Store>, tempfile::TempDir) {
     (store::open(&url).await.expect("open"), dir)
 }
 
-fn circuit(id: &str, name: &str) -> Circuit {
-    let trace = Trace {
-        segments: vec![
-            (0..20)
-                .map(|i| TracePoint {
-                    pos: LonLat::new(2.70 + i as f64 * 0.001, 48.40).expect("pos"),
-                    ele: Some(60.0 + i as f64),
-                })
-                .collect(),
-        ],
-    };
-    Circuit {
-        source: format!("test:{id}"),
-        name: name.into(),
-        summary: "Résumé.".into(),
-        description: "Résumé. Suite.".into(),
-        themes: vec!["forêt".into()],
-        communes: vec!["Fontainebleau".into()],
-        // Both read back exactly, on both backends.
-        practical: balade_core::Practical {
-            parking: Some("Parking de la Croix de Franchard".into()),
-            steps: vec![
-                "Prendre le sentier bleu.".into(),
-                "Tourner à droite au carrefour.".into(),
-            ],
-            ..Default::default()
-        },
-        translations: [(
-            "en".to_owned(),
-            balade_core::Translation {
-                name: Some(format!("{name} (en)")),
-                ..Default::default()
-            },
-        )]
-        .into_iter()
-        .collect(),
-        ..testing::circuit(id, Practice::Walk, trace)
-    }
-}
-
-fn poi(circuit: &str, key: &str, kind: PoiKind) -> Poi {
-    Poi {
-        id: PoiId::new(format!("{circuit}.{key}")).expect("id"),
-        source: format!("test:{circuit}:{key}"),
-        kind,
-        name: format!("Point {key}"),
-        description: "Un texte.".into(),
-        pos: Some(LonLat::new(2.705, 48.4001).expect("pos")),
-        ele: None,
-        circuit: Some(CircuitId::new(circuit).expect("id")),
-        commune: None,
-        insee: None,
-        details: Default::default(),
-    }
-}
-
-fn landscape(id: &str) -> Landscape {
-    let ll = |lon, lat| LonLat::new(lon, lat).expect("pos");
-    Landscape {
-        id: LandscapeId::new(id).expect("id"),
-        source: format!("test:{id}"),
-        name: "Plateau de la Brie".into(),
-        description: "Un plateau agricole.".into(),
-        // An open outer ring (the store must keep it as given) with a closed hole.
-        polygons: vec![vec![
-            vec![ll(2.6, 48.3), ll(2.8, 48.3), ll(2.8, 48.5), ll(2.6, 48.5)],
-            vec![
-                ll(2.65, 48.35),
-                ll(2.7, 48.35),
-                ll(2.7, 48.4),
-                ll(2.65, 48.35),
-            ],
-        ]],
-    }
-}
-
-async fn story(store: Arc<dyn Store>) {
-    assert_eq!(store.counts().await.expect("counts").circuits, 0);
-    let rev0 = store.revision().await.expect("revision");
-
-    // A committed import is visible, and moves the revision.
-    let c = circuit("boucle", "La boucle");
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(
-        tx.upsert_circuit(&c).await.expect("circuit"),
-        Upsert::Inserted
-    );
-    assert_eq!(
-        tx.upsert_poi(&poi("boucle", "a", PoiKind::Heritage))
-            .await
-            .expect("poi"),
-        Upsert::Inserted
-    );
-    assert_eq!(
-        tx.upsert_poi(&poi("boucle", "b", PoiKind::Food))
-            .await
-            .expect("poi"),
-        Upsert::Inserted
-    );
-    tx.commit().await.expect("commit");
-    let rev1 = store.revision().await.expect("revision");
-    assert!(rev1 > rev0);
-    let back = store.circuit(&c.id).await.expect("read").expect("present");
-    assert_eq!(back, c, "a circuit reads back exactly as written");
-    assert_eq!(store.circuit_pois(&c.id).await.expect("pois").len(), 2);
-    let summaries = store.circuit_summaries().await.expect("summaries");
-    assert_eq!(summaries.len(), 1);
-    assert_eq!(summaries[0].start, c.trace.start().expect("start"));
-    assert_eq!(store.poi_points().await.expect("points").len(), 2);
-
-    // A notice without location, with its details, reads back exactly; it stays out of
-    // everything spatial, in the bulk path as in the single one.
-    let mut notice = poi("boucle", "n", PoiKind::Heritage);
-    notice.id = PoiId::new("PA00078014").expect("id");
-    notice.source = "heritage:PA00078014".into();
-    notice.circuit = None;
-    notice.pos = None;
-    notice.insee = Some(Insee::new("10003").expect("insee"));
-    notice.details.denomination = Some("chapelle".into());
-    notice.details.period = Some("15e siècle ; 16e siècle".into());
-    notice
-        .details
-        .provenance
-        .insert("PROT".into(), "inscrit MH".into());
-    let mut bulk = notice.clone();
-    bulk.id = PoiId::new("PA00078015").expect("id");
-    bulk.source = "heritage:PA00078015".into();
-    bulk.pos = Some(LonLat::new(3.7, 48.2).expect("pos"));
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(tx.upsert_poi(&notice).await.expect("poi"), Upsert::Inserted);
-    let mut bulk_none = bulk.clone();
-    bulk_none.id = PoiId::new("PA00078016").expect("id");
-    bulk_none.source = "heritage:PA00078016".into();
-    bulk_none.pos = None;
-    assert_eq!(
-        tx.upsert_pois(&[bulk.clone(), bulk_none.clone()])
-            .await
-            .expect("pois"),
-        (2, 0)
-    );
-    tx.commit().await.expect("commit");
-    for p in [&notice, &bulk, &bulk_none] {
-        assert_eq!(&store.poi(&p.id).await.expect("read").expect("present"), p);
-    }
-    let points = store.poi_points().await.expect("points");
-    assert_eq!(points.len(), 3, "only the located notice joins the index");
-    assert!(points.iter().any(|p| p.id == bulk.id));
-    let near = store
-        .pois_near(LonLat::new(3.7, 48.2).expect("pos"), 10_000.0, 50, &[])
-        .await
-        .expect("near");
-    assert_eq!(near.len(), 1);
-    let all = store.all_pois().await.expect("all");
-    assert_eq!(all.len(), 5);
-
-    // Landscape units read back exactly, and update in place.
-    let unit = landscape("brie");
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(
-        tx.upsert_landscape(&unit).await.expect("landscape"),
-        Upsert::Inserted
-    );
-    tx.commit().await.expect("commit");
-    assert_eq!(
-        store.landscapes().await.expect("landscapes"),
-        std::slice::from_ref(&unit)
-    );
-    let mut renamed = unit.clone();
-    renamed.name = "La Brie".into();
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(
-        tx.upsert_landscape(&renamed).await.expect("landscape"),
-        Upsert::Updated
-    );
-    tx.commit().await.expect("commit");
-    assert_eq!(store.landscapes().await.expect("landscapes"), [renamed]);
-    assert_eq!(store.counts().await.expect("counts").landscapes, 1);
-    let rev1 = store.revision().await.expect("revision");
-
-    // An import dropped before commit leaves nothing behind.
-    let mut tx = store.begin_import().await.expect("begin");
-    tx.upsert_circuit(&circuit("fantome", "Fantôme"))
-        .await
-        .expect("circuit");
-    drop(tx);
-    assert!(
-        store
-            .circuit(&CircuitId::new("fantome").expect("id"))
-            .await
-            .expect("read")
-            .is_none()
-    );
-    assert_eq!(store.revision().await.expect("revision"), rev1);
-
-    // Re-import updates in place, and prunes POIs no longer in the source.
-    let mut renamed = c.clone();
-    renamed.name = "La boucle renommée".into();
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(
-        tx.upsert_circuit(&renamed).await.expect("circuit"),
-        Upsert::Updated
-    );
-    assert_eq!(
-        tx.upsert_poi(&poi("boucle", "a", PoiKind::Viewpoint))
-            .await
-            .expect("poi"),
-        Upsert::Updated
-    );
-    let pruned = tx
-        .prune_circuit_pois(&c.id, &[PoiId::new("boucle.a").expect("id")])
-        .await
-        .expect("prune");
-    assert_eq!(pruned, 1);
-    tx.commit().await.expect("commit");
-    let counts = store.counts().await.expect("counts");
-    assert_eq!(
-        (counts.circuits, counts.pois),
-        (1, 4),
-        "one circuit POI and the three notices"
-    );
-    let a = store
-        .poi(&PoiId::new("boucle.a").expect("id"))
-        .await
-        .expect("read")
-        .expect("present");
-    assert_eq!(a.kind, PoiKind::Viewpoint);
-    assert_eq!(
-        store
-            .circuit(&c.id)
-            .await
-            .expect("read")
-            .expect("present")
-            .name,
-        "La boucle renommée"
-    );
-
-    // An id held by another source is refused, not overwritten.
-    let mut other = circuit("boucle", "Intruse");
-    other.source = "test:other".into();
-    let mut tx = store.begin_import().await.expect("begin");
-    match tx.upsert_circuit(&other).await {
-        Err(StoreError::Conflict(m)) => assert!(m.contains("boucle"), "{m}"),
-        r => panic!("expected a conflict, got {r:?}"),
-    }
-    drop(tx);
-    assert_eq!(
-        store
-            .circuit(&c.id)
-            .await
-            .expect("read")
-            .expect("present")
-            .source,
-        "test:boucle"
-    );
-    store.ping().await.expect("ping");
-    species_story(store.as_ref()).await;
-}
-
-fn observation(source: &str, taxon: &str, lon: f64, lat: f64, months: u16) -> Observation {
-    Observation {
-        source: source.into(),
-        taxon: Taxon {
-            key: taxon.into(),
-            scientific_name: taxon.into(),
-            class: Some("Aves".into()),
-            ..Taxon::default()
-        },
-        event_start: Some("2024-05-02".into()),
-        event_end: Some("2024-05-02".into()),
-        months,
-        pos: LonLat::new(lon, lat).expect("pos"),
-        uncertainty_m: Some(30.0),
-        count: Some(2),
-        basis_of_record: Some("HumanObservation".into()),
-        license: None,
-    }
-}
-
-/// Observations are aggregated into public cells: 1 km, 10 km for strict taxa; the
-/// sensitivity list moves a taxon between the two on refresh; re-import updates.
-async fn species_story(store: &dyn Store) {
-    let mut tx = store.begin_import().await.expect("begin");
-    let batch = [
-        observation("dwc:1", "Upupa epops", 2.7050, 48.4001, 1 << 4),
-        observation("dwc:2", "Upupa epops", 2.7051, 48.4002, 1 << 5),
-        observation("dwc:3", "Bubo bubo", 2.7050, 48.4001, 1 << 1),
-    ];
-    assert_eq!(tx.upsert_observations(&batch).await.expect("obs"), (3, 0));
-    tx.replace_sensitive_taxa(&[("Bubo bubo".into(), Sensitivity::Strict)])
-        .await
-        .expect("list");
-    tx.refresh_species().await.expect("refresh");
-    tx.commit().await.expect("commit");
-    assert_eq!(store.counts().await.expect("counts").observations, 3);
-    let (cells, taxa) = store.species().await.expect("species");
-    assert_eq!(taxa.len(), 2);
-    let bubo = taxa
-        .iter()
-        .find(|(t, _)| t.key == "Bubo bubo")
-        .expect("bubo");
-    assert_eq!(bubo.1, Sensitivity::Strict);
-    assert_eq!(bubo.0.class.as_deref(), Some("Aves"));
-    let strict: Vec<_> = cells.iter().filter(|c| c.taxon == "Bubo bubo").collect();
-    assert_eq!(strict.len(), 1);
-    assert_eq!(
-        strict[0].size_m, 10_000,
-        "the strict taxon only in a 10 km cell"
-    );
-    let upupa: Vec<_> = cells.iter().filter(|c| c.taxon == "Upupa epops").collect();
-    assert_eq!(upupa.iter().map(|c| c.observations).sum::<u64>(), 2);
-    assert!(upupa.iter().all(|c| c.size_m == 1_000));
-    assert_eq!(upupa.iter().fold(0, |m, c| m | c.months), 0b11_0000);
-    // The same cell's 1 km indices are ten times its 10 km ones.
-    assert_eq!(
-        (upupa[0].x / 10, upupa[0].y / 10),
-        (strict[0].x, strict[0].y)
-    );
-
-    // Re-import: updates, no new rows; an emptied list makes the owl ordinary again.
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(
-        tx.upsert_observations(&batch[..2]).await.expect("obs"),
-        (0, 2)
-    );
-    tx.replace_sensitive_taxa(&[]).await.expect("list");
-    tx.refresh_species().await.expect("refresh");
-    tx.commit().await.expect("commit");
-    let (cells, _) = store.species().await.expect("species");
-    assert!(cells.iter().all(|c| c.size_m == 1_000));
-    assert_eq!(store.counts().await.expect("counts").observations, 3);
-}
-
-#[tokio::test]
-async fn postgres_story() {
-    let Some(admin) = store::testing::postgres_admin_url() else {
-        return;
-    };
-    let url = store::testing::fresh_postgres_database(&admin)
+async fn postgres() -> Option<Arc<dyn Store>> {
+    let admin = testing::postgres_admin_url()?;
+    let url = testing::fresh_postgres_database(&admin)
         .await
         .expect("database");
     let store = store::open(&url).await.expect("open");
     assert_eq!(store.backend(), "postgres");
-    story(store).await;
+    Some(store)
+}
+
+/// One test per backend for each story.
+macro_rules! on_every_backend {
+    ($($story:ident),+ $(,)?) => {
+        $(mod $story {
+            #[tokio::test]
+            async fn sqlite() {
+                let (store, _dir) = super::sqlite().await;
+                assert_eq!(store.backend(), "sqlite");
+                super::conformance::$story(store.as_ref()).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                if let Some(store) = super::postgres().await {
+                    super::conformance::$story(store.as_ref()).await
+                }
+            }
+        })+
+    };
+}
+
+on_every_backend!(
+    catalogue,
+    species,
+    communes,
+    media_items,
+    planning,
+    notices,
+    index_and_database_agree,
+);
+
+#[tokio::test]
+async fn copy_from_sqlite_to_sqlite() {
+    let (origin, _a) = sqlite().await;
+    let (target, _b) = sqlite().await;
+    conformance::copy(origin.as_ref(), target.as_ref()).await;
 }
 
 #[tokio::test]
-async fn postgres_notifies_commits_only() {
-    let Some(admin) = store::testing::postgres_admin_url() else {
+async fn copy_from_sqlite_to_postgres() {
+    let (origin, _a) = sqlite().await;
+    if let Some(target) = postgres().await {
+        conformance::copy(origin.as_ref(), target.as_ref()).await;
+    }
+}
+
+#[tokio::test]
+async fn copy_from_postgres_to_sqlite() {
+    let Some(origin) = postgres().await else {
         return;
     };
-    let url = store::testing::fresh_postgres_database(&admin)
-        .await
-        .expect("database");
-    let store = store::open(&url).await.expect("open");
-    let mut feed = store
-        .subscribe()
-        .await
-        .expect("subscribe")
-        .expect("postgres has notices");
-    // A rolled-back import says nothing; the next commit does.
-    let mut tx = store.begin_import().await.expect("begin");
-    tx.upsert_circuit(&circuit("annule", "Annulé"))
-        .await
-        .expect("circuit");
-    drop(tx);
-    let mut tx = store.begin_import().await.expect("begin");
-    tx.upsert_circuit(&circuit("garde", "Gardé"))
-        .await
-        .expect("circuit");
-    tx.commit().await.expect("commit");
-    tokio::time::timeout(std::time::Duration::from_secs(30), feed.changed())
-        .await
-        .expect("a notice")
-        .expect("ok");
-    assert_eq!(store.counts().await.expect("counts").circuits, 1);
-}
-
-#[tokio::test]
-async fn copy_moves_everything_between_backends() {
-    let (origin, _dir) = sqlite().await;
-    let mut tx = origin.begin_import().await.expect("begin");
-    for (i, name) in ["Une", "Deux", "Trois"].iter().enumerate() {
-        let id = format!("c{i}");
-        tx.upsert_circuit(&circuit(&id, name))
-            .await
-            .expect("circuit");
-        tx.upsert_poi(&poi(&id, "a", PoiKind::Heritage))
-            .await
-            .expect("poi");
-    }
-    // More observations than a copy page, with a sensitive taxon and a strict one.
-    let observations: Vec<Observation> = (0..10_050)
-        .map(|i| {
-            let taxon = ["Upupa epops", "Bubo bubo", "Orchis purpurea"][i % 3];
-            let mut o = observation(
-                &format!("dwc:{i}"),
-                taxon,
-                2.6 + (i % 97) as f64 * 1e-3,
-                48.4 + (i % 89) as f64 * 1e-3,
-                1 << (i % 12),
-            );
-            o.count = (i % 2 == 0).then_some(i as u32);
-            o
-        })
-        .collect();
-    tx.upsert_observations(&observations)
-        .await
-        .expect("observations");
-    tx.replace_sensitive_taxa(&[
-        ("Bubo bubo".into(), Sensitivity::Strict),
-        ("Orchis purpurea".into(), Sensitivity::Sensitive),
-    ])
-    .await
-    .expect("list");
-    tx.refresh_species().await.expect("refresh");
-    tx.commit().await.expect("commit");
-    let source = store::copy::fingerprint(origin.as_ref())
-        .await
-        .expect("fingerprint");
-    assert_eq!((source.circuits, source.pois), (3, 3));
-    assert_eq!(source.observations, 10_050);
-    let (origin_cells, _) = origin.species().await.expect("species");
-
-    // Into a second SQLite file always, and into PostGIS when a server is there.
-    let (other, _dir2) = sqlite().await;
-    let mut targets = vec![other];
-    if let Some(admin) = store::testing::postgres_admin_url() {
-        let url = store::testing::fresh_postgres_database(&admin)
-            .await
-            .expect("database");
-        targets.push(store::open(&url).await.expect("open"));
-    }
-    for target in targets {
-        let copied = store::copy::copy(origin.as_ref(), target.as_ref())
-            .await
-            .expect("copy");
-        assert_eq!(copied, source);
-        assert_eq!(
-            store::copy::fingerprint(target.as_ref())
-                .await
-                .expect("fingerprint"),
-            source,
-            "{}",
-            target.backend()
-        );
-        // The public aggregates are rebuilt the same on the other side.
-        let (mut cells, _) = target.species().await.expect("species");
-        let mut expected = origin_cells.clone();
-        let key = |c: &balade_core::SpeciesCell| (c.size_m, c.x, c.y, c.taxon.clone(), c.months);
-        cells.sort_by_key(key);
-        expected.sort_by_key(key);
-        assert_eq!(cells, expected, "{}", target.backend());
-        // A change on one side shows in the checksum.
-        let mut tx = target.begin_import().await.expect("begin");
-        tx.upsert_poi(&poi("c0", "a", PoiKind::Food))
-            .await
-            .expect("poi");
-        tx.commit().await.expect("commit");
-        let changed = store::copy::fingerprint(target.as_ref())
-            .await
-            .expect("fingerprint");
-        assert_eq!((changed.circuits, changed.pois), (3, 3));
-        assert_ne!(changed.checksum, source.checksum);
-    }
-}
-
-/// Deterministic pseudo-random POIs around Fontainebleau (a linear congruential
-/// generator: no dependency, same points on every run).
-fn scattered_pois(n: usize) -> Vec<Poi> {
-    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-    let mut next = move || {
-        state = state
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    (0..n)
-        .map(|i| {
-            let mut p = poi("x", &i.to_string(), PoiKind::ALL[i % PoiKind::ALL.len()]);
-            p.id = PoiId::new(format!("s{i}")).expect("id");
-            p.source = format!("scatter:{i}");
-            p.circuit = None;
-            p.pos = Some(LonLat::new(2.60 + next() * 0.12, 48.36 + next() * 0.08).expect("pos"));
-            p
-        })
-        .collect()
-}
-
-/// Two answers agree: same distances in the same order (within 0.5 m), and the same
-/// POIs except within 0.5 % of the cut-off, where either side may legitimately fall
-/// either way (PostGIS orders and pre-filters on the sphere, whose distances differ
-/// from the ellipsoid's by up to 0.3 %).
-fn assert_agree(what: &str, a: &[(String, f64)], b: &[(String, f64)], cutoff: f64) {
-    let edge = |d: f64| (d - cutoff).abs() < 0.5 + cutoff * 0.005;
-    let (a_in, b_in): (Vec<_>, Vec<_>) = (
-        a.iter().filter(|x| !edge(x.1)).collect(),
-        b.iter().filter(|x| !edge(x.1)).collect(),
-    );
-    assert_eq!(a_in.len(), b_in.len(), "{what}: {a:?}\n vs {b:?}");
-    for (x, y) in a_in.iter().zip(&b_in) {
-        assert!((x.1 - y.1).abs() < 0.5, "{what}: {x:?} vs {y:?}");
-    }
-    let ids = |v: &[&(String, f64)]| {
-        v.iter()
-            .map(|x| x.0.clone())
-            .collect::<std::collections::BTreeSet<_>>()
-    };
-    assert_eq!(ids(&a_in), ids(&b_in), "{what}");
-}
-
-async fn index_and_database_agree(store: Arc<dyn Store>) {
-    let pois = scattered_pois(3_000);
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(tx.upsert_pois(&pois).await.expect("bulk"), (3_000, 0));
-    tx.commit().await.expect("commit");
-    let mut tx = store.begin_import().await.expect("begin");
-    assert_eq!(
-        tx.upsert_pois(&pois[..10]).await.expect("bulk"),
-        (0, 10),
-        "re-import updates"
-    );
-    tx.commit().await.expect("commit");
-
-    let index = balade_core::index::SpatialIndex::build(
-        store.poi_points().await.expect("points"),
-        Vec::new(),
-    );
-    for (i, (lon, lat)) in [(2.65, 48.40), (2.70, 48.42), (2.61, 48.37), (2.719, 48.439)]
-        .into_iter()
-        .enumerate()
-    {
-        let at = LonLat::new(lon, lat).expect("pos");
-        for (radius, limit, kinds) in [
-            (500.0, 1_000, &[][..]),
-            (2_000.0, 20, &[][..]),
-            (1_500.0, 50, &[PoiKind::Food][..]),
-        ] {
-            let from_db: Vec<(String, f64)> = store
-                .pois_near(at, radius, limit, kinds)
-                .await
-                .expect("near")
-                .into_iter()
-                .map(|(p, d)| (p.id.to_string(), d))
-                .collect();
-            let from_index: Vec<(String, f64)> = index
-                .nearby_pois(at, radius, limit, kinds)
-                .into_iter()
-                .map(|h| (h.item.id.to_string(), h.distance_m))
-                .collect();
-            assert!(!from_db.is_empty(), "query {i} finds something");
-            let cutoff = if from_db.len() == limit {
-                from_db[limit - 1].1
-            } else {
-                radius
-            };
-            assert_agree(
-                &format!("{} near #{i} r={radius}", store.backend()),
-                &from_db,
-                &from_index,
-                cutoff,
-            );
-        }
-    }
-    let trace = circuit("t", "T").trace;
-    let from_db: Vec<(String, f64)> = store
-        .pois_along(&trace, 200.0)
-        .await
-        .expect("along")
-        .into_iter()
-        .map(|(p, d)| (p.id.to_string(), d))
-        .collect();
-    let from_index: Vec<(String, f64)> = index
-        .pois_along(&trace, 200.0)
-        .into_iter()
-        .map(|h| (h.item.id.to_string(), h.distance_m))
-        .collect();
-    assert!(from_db.len() > 5, "{from_db:?}");
-    assert_agree(
-        &format!("{} along", store.backend()),
-        &from_db,
-        &from_index,
-        200.0,
-    );
-}
-
-#[tokio::test]
-async fn sqlite_index_and_database_agree() {
-    let (store, _dir) = sqlite().await;
-    index_and_database_agree(store).await;
-}
-
-#[tokio::test]
-async fn postgres_index_and_database_agree() {
-    let Some(admin) = store::testing::postgres_admin_url() else {
-        return;
-    };
-    let url = store::testing::fresh_postgres_database(&admin)
-        .await
-        .expect("database");
-    index_and_database_agree(store::open(&url).await.expect("open")).await;
-}
-
-#[tokio::test]
-async fn sqlite_story() {
-    let (store, _dir) = sqlite().await;
-    assert_eq!(store.backend(), "sqlite");
-    story(store).await;
+    let (target, _b) = sqlite().await;
+    conformance::copy(origin.as_ref(), target.as_ref()).await;
 }
 
 #[tokio::test]
@@ -631,7 +84,7 @@ async fn sqlite_file_survives_reopen_and_uses_wal() {
     {
         let store = store::open(&url).await.expect("open");
         let mut tx = store.begin_import().await.expect("begin");
-        tx.upsert_circuit(&circuit("garde", "Gardée"))
+        tx.upsert_circuit(&conformance::circuit("garde", "Gardée"))
             .await
             .expect("circuit");
         tx.commit().await.expect("commit");

@@ -1,5 +1,7 @@
-//! What an import tells its user: each rejected record with where and why, and a summary.
+//! What an import tells its user: each rejected record with where and why, the plan's
+//! counts, what was written, and the contract's summary line.
 
+use crate::plan::PlanCounts;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -41,9 +43,16 @@ impl fmt::Display for Rejection {
 /// Counts of a whole run, over every file.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ImportReport {
+    /// What the plan said, written or not.
+    pub plan: PlanCounts,
+    /// Records created, updated and deleted in the store.
     pub imported: u64,
     pub updated: u64,
+    pub deleted: u64,
+    /// Rejections kept with their text (at most a thousand per file).
     pub rejections: Vec<Rejection>,
+    /// Rejections beyond those kept: counted, not told.
+    pub rejected_uncounted: u64,
     /// Files written, and files whose import was refused as a whole.
     pub files_written: u64,
     pub files_refused: u64,
@@ -53,15 +62,25 @@ pub struct ImportReport {
 }
 
 impl ImportReport {
+    /// Every rejection, told or only counted.
     pub fn rejected(&self) -> u64 {
-        self.rejections.len() as u64
+        self.rejections.len() as u64 + self.rejected_uncounted
+    }
+
+    /// A rejection outside any file's plan (a path that does not exist, a refused list).
+    pub fn reject(&mut self, r: Rejection) {
+        self.plan.rejected += 1;
+        self.rejections.push(r);
     }
 
     /// Adds another run's counts and rejections to this one.
     pub fn absorb(&mut self, other: ImportReport) {
+        self.plan.absorb(other.plan);
         self.imported += other.imported;
         self.updated += other.updated;
+        self.deleted += other.deleted;
         self.rejections.extend(other.rejections);
+        self.rejected_uncounted += other.rejected_uncounted;
         self.files_written += other.files_written;
         self.files_refused += other.files_refused;
         self.unlocated += other.unlocated;
@@ -69,7 +88,7 @@ impl ImportReport {
 
     /// The contract's exit code: 0 when nothing was rejected, 2 otherwise.
     pub fn exit_code(&self) -> u8 {
-        if self.rejections.is_empty() { 0 } else { 2 }
+        if self.rejected() == 0 { 0 } else { 2 }
     }
 
     /// The contract's last line.
@@ -80,6 +99,11 @@ impl ImportReport {
             self.updated,
             self.rejected()
         )
+    }
+
+    /// The plan's counts: `plan: create N, update M, unchanged U, delete D, rejected K`.
+    pub fn plan_line(&self) -> String {
+        format!("plan: {}", self.plan.line())
     }
 }
 
@@ -110,7 +134,13 @@ mod tests {
         };
         assert_eq!(report.summary_line(), "imported 3, updated 1, rejected 0");
         assert_eq!(report.exit_code(), 0);
-        report.rejections.push(r);
+        report.reject(r);
+        report.rejected_uncounted = 4;
         assert_eq!(report.exit_code(), 2);
+        assert_eq!(report.summary_line(), "imported 3, updated 1, rejected 5");
+        assert_eq!(
+            report.plan_line(),
+            "plan: create 0, update 0, unchanged 0, delete 0, rejected 1"
+        );
     }
 }

@@ -8,7 +8,8 @@ use axum::http::{Request, StatusCode, header};
 use balade_app::catalog::SharedCatalog;
 use balade_app::{App, Settings};
 use balade_core::store::{self, Store};
-use balade_import::{ImportOptions, import_demo, import_gpx};
+use balade_import::plan::Quiet;
+use balade_import::{ImportOptions, Source, import, import_demo};
 use balade_server::app;
 use balade_server::state::AppState;
 use http_body_util::BodyExt;
@@ -630,11 +631,12 @@ async fn offline_version_follows_a_changed_poi(backend: Backend) {
     let edited = format!("{}Texte revu. {}", &text[..at], &text[at..]);
     let edited_path = f.dir.path().join("provins-remparts.gpx");
     std::fs::write(&edited_path, edited).expect("write");
-    import_gpx(
+    import(
         f.store.as_ref(),
+        &Source::Gpx,
         &[edited_path],
         &ImportOptions::default(),
-        &mut std::io::sink(),
+        &mut Quiet,
     )
     .await
     .expect("import");

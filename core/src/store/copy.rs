@@ -3,16 +3,22 @@
 
 use super::codec::encode_polygons;
 use super::{Store, StoreResult, encode_trace};
-use crate::domain::{Circuit, Commune, Landscape, Observation, Poi};
+use crate::domain::{Circuit, Commune, Landscape, Media, Observation, Poi};
 use crate::hash::Fnv;
+use std::collections::BTreeSet;
 
-/// Record counts and a checksum over every field of every record, in id order.
+/// Record counts and a checksum over every field of every record (media files' bytes
+/// included), in id order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fingerprint {
     pub circuits: u64,
     pub pois: u64,
     pub landscapes: u64,
+    pub communes: u64,
     pub observations: u64,
+    pub media: u64,
+    /// Photo derivatives: one per media id and width.
+    pub media_files: u64,
     pub checksum: u64,
 }
 
@@ -20,10 +26,39 @@ impl std::fmt::Display for Fingerprint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} circuits, {} POIs, {} landscape units, {} observations, checksum {:016x}",
-            self.circuits, self.pois, self.landscapes, self.observations, self.checksum
+            "{} circuits, {} POIs, {} landscape units, {} communes, {} observations, \
+             {} media ({} files), checksum {:016x}",
+            self.circuits,
+            self.pois,
+            self.landscapes,
+            self.communes,
+            self.observations,
+            self.media,
+            self.media_files,
+            self.checksum
         )
     }
+}
+
+fn hash_media(h: &mut Fnv, m: &Media) {
+    for field in [
+        m.id.clone(),
+        m.owner.kind().to_owned(),
+        m.owner.id().to_owned(),
+        m.kind.to_string(),
+        format!("{:?}", (&m.url, &m.title, &m.author, &m.license, &m.alt)),
+        format!("{:?}", (m.width, m.height, m.position, &m.files)),
+    ] {
+        h.field(&field);
+    }
+}
+
+/// The derivatives of `media`, each once: (media id, width).
+fn media_files(media: &[Media]) -> BTreeSet<(String, u32)> {
+    media
+        .iter()
+        .flat_map(|m| m.files.iter().map(|(w, _)| (m.id.clone(), *w)))
+        .collect()
 }
 
 fn hash_circuit(h: &mut Fnv, c: &Circuit) {
@@ -132,22 +167,14 @@ fn hash_observation(o: &Observation) -> u64 {
 /// Observations page by page (millions do not fit a copy's memory whole).
 const OBSERVATION_PAGE: usize = 10_000;
 
-/// Every observation of `store`, handed to `each` page by page.
-async fn each_observation_page(
-    store: &dyn Store,
-    mut each: impl AsyncFnMut(&[Observation]) -> StoreResult<()>,
-) -> StoreResult<()> {
-    let mut after: Option<String> = None;
-    loop {
-        let page = store
-            .observations_page(after.as_deref(), OBSERVATION_PAGE)
-            .await?;
-        let Some(last) = page.last() else {
-            return Ok(());
-        };
-        after = Some(last.source.clone());
-        each(&page).await?;
-    }
+/// Observations page by page (millions do not fit a copy's memory whole): the page
+/// after `after`, in the store's own order of sources.
+async fn next_page(store: &dyn Store, after: &mut Option<String>) -> StoreResult<Vec<Observation>> {
+    let page = store
+        .observations_page(after.as_deref(), OBSERVATION_PAGE)
+        .await?;
+    *after = page.last().map(|o| o.source.clone());
+    Ok(page)
 }
 
 pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
@@ -165,6 +192,23 @@ pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     let mut communes = store.communes().await?;
     communes.sort_by(|a, b| a.code.as_str().cmp(b.code.as_str()));
     communes.iter().for_each(|c| hash_commune(&mut h, c));
+    let mut media = store.all_media().await?;
+    media.sort_by(|a, b| {
+        (a.owner.kind(), a.owner.id(), a.position, &a.id).cmp(&(
+            b.owner.kind(),
+            b.owner.id(),
+            b.position,
+            &b.id,
+        ))
+    });
+    media.iter().for_each(|m| hash_media(&mut h, m));
+    let files = media_files(&media);
+    for (id, width) in &files {
+        let bytes = store.media_file(id, *width).await?.unwrap_or_default();
+        h.field(id);
+        h.field(&width.to_string());
+        h.field(&crate::hash::hex(&bytes));
+    }
     for (key, level) in store.sensitive_taxa().await? {
         h.field(&key);
         h.field(&level.level().to_string());
@@ -172,28 +216,34 @@ pub async fn fingerprint(store: &dyn Store) -> StoreResult<Fingerprint> {
     // Observations come in each database's own order: their hashes are summed, which
     // does not depend on it.
     let (mut observations, mut sum) = (0u64, 0u64);
-    each_observation_page(store, async |page| {
+    let mut after = None;
+    loop {
+        let page = next_page(store, &mut after).await?;
+        if page.is_empty() {
+            break;
+        }
         observations += page.len() as u64;
         sum = page
             .iter()
             .fold(sum, |s, o| s.wrapping_add(hash_observation(o)));
-        Ok(())
-    })
-    .await?;
+    }
     h.field(&format!("{sum:016x}"));
     Ok(Fingerprint {
         circuits: circuits.len() as u64,
         pois: pois.len() as u64,
         landscapes: landscapes.len() as u64,
+        communes: communes.len() as u64,
         observations,
+        media: media.len() as u64,
+        media_files: files.len() as u64,
         checksum: h.finish(),
     })
 }
 
-/// Copies every circuit, POI, landscape unit, commune, observation and the sensitivity list of
-/// `from` into `to`, in one transaction: the target
-/// holds all of it or none of it. Records already in `to` with the same sources are
-/// replaced; others are kept.
+/// Copies every circuit, POI, landscape unit, commune, media item with its files,
+/// observation and the sensitivity list of `from` into `to`, in one transaction: the
+/// target holds all of it or none of it. Records already in `to` with the same sources
+/// are replaced; others are kept.
 pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> {
     let circuits = from.all_circuits().await?;
     let pois = from.all_pois().await?;
@@ -208,12 +258,25 @@ pub async fn copy(from: &dyn Store, to: &dyn Store) -> StoreResult<Fingerprint> 
     for c in &from.communes().await? {
         tx.upsert_commune(c).await?;
     }
+    for m in &from.all_media().await? {
+        let mut files = Vec::with_capacity(m.files.len());
+        for (width, _) in &m.files {
+            if let Some(bytes) = from.media_file(&m.id, *width).await? {
+                files.push((*width, bytes));
+            }
+        }
+        tx.upsert_media(m, &files).await?;
+    }
     tx.replace_sensitive_taxa(&from.sensitive_taxa().await?)
         .await?;
-    each_observation_page(from, async |page| {
-        tx.upsert_observations(page).await.map(|_| ())
-    })
-    .await?;
+    let mut after = None;
+    loop {
+        let page = next_page(from, &mut after).await?;
+        if page.is_empty() {
+            break;
+        }
+        tx.upsert_observations(&page).await?;
+    }
     tx.refresh_species().await?;
     tx.commit().await?;
     fingerprint(from).await

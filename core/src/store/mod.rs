@@ -1,7 +1,8 @@
 //! The store: the one truth of circuits and POIs. One trait, one module per backend, the
 //! backend chosen once from the database URL. No SQL lives outside the backends.
 
-mod codec;
+pub(crate) mod codec;
+pub mod conformance;
 pub mod copy;
 pub mod postgres;
 mod rows;
@@ -14,6 +15,7 @@ use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
     Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
+use crate::record::{Record, RecordKind};
 use async_trait::async_trait;
 pub use codec::{decode_trace, encode_details, encode_trace, observation_cell, observation_rows};
 use std::sync::Arc;
@@ -117,24 +119,17 @@ pub trait ImportTx: Send {
         media: &Media,
         files: &[(u32, Vec<u8>)],
     ) -> StoreResult<Upsert>;
-    /// Deletes the POIs attached to `circuit` that are not in `keep`: a waypoint removed
-    /// from a circuit's file disappears on re-import.
-    async fn prune_circuit_pois(&mut self, circuit: &CircuitId, keep: &[PoiId])
-    -> StoreResult<u64>;
+    /// Deletes the records of `kind` with these keys, and what hangs on them (media,
+    /// a circuit's own POIs); returns how many records went. The public species
+    /// aggregates move only with [`ImportTx::refresh_species`].
+    async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64>;
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 
-/// The storage of Balade. Implementations own their SQL and migrations.
+/// Reading the catalogue: circuits, POIs, landscape units and communes.
 #[async_trait]
-pub trait Store: Send + Sync + std::fmt::Debug {
-    /// `sqlite` or `postgres`.
-    fn backend(&self) -> &'static str;
-    /// Succeeds when the database answers.
-    async fn ping(&self) -> StoreResult<()>;
-    /// A number that changes whenever committed data changes.
-    async fn revision(&self) -> StoreResult<i64>;
+pub trait ReadStore: Send + Sync {
     async fn counts(&self) -> StoreResult<Counts>;
-    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>>;
     /// Published circuits, without their traces.
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>>;
     async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>>;
@@ -164,12 +159,29 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     async fn communes(&self) -> StoreResult<Vec<Commune>>;
     /// Every commune's code and name, without boundaries.
     async fn commune_names(&self) -> StoreResult<Vec<(Insee, String)>>;
+    /// Every circuit, published or not, in id order: for copies and checksums.
+    async fn all_circuits(&self) -> StoreResult<Vec<Circuit>>;
+    /// Every POI in id order: for copies and checksums.
+    async fn all_pois(&self) -> StoreResult<Vec<Poi>>;
+}
+
+/// Photos, videos and audio items, and a photo's derivatives.
+#[async_trait]
+pub trait MediaStore: Send + Sync {
     /// The media of a circuit or a POI, in their order.
     async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>>;
     /// The media of many POIs in one read, grouped by POI, each POI's in order.
     async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>>;
     /// The bytes of one derivative of a photo.
     async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>>;
+    /// Every media item of every owner, by owner kind, owner, position and id: for
+    /// copies and checksums.
+    async fn all_media(&self) -> StoreResult<Vec<Media>>;
+}
+
+/// Species observations, the sensitivity list and the public aggregates.
+#[async_trait]
+pub trait SpeciesStore: Send + Sync {
     /// The public species aggregates and the taxa they name, with their sensitivity.
     async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)>;
     /// Observations after the one with source `after` (in the store's own order of
@@ -181,13 +193,41 @@ pub trait Store: Send + Sync + std::fmt::Debug {
     ) -> StoreResult<Vec<Observation>>;
     /// The stored sensitivity list.
     async fn sensitive_taxa(&self) -> StoreResult<Vec<(String, Sensitivity)>>;
-    /// Every circuit, published or not, in id order: for copies and checksums.
-    async fn all_circuits(&self) -> StoreResult<Vec<Circuit>>;
-    /// Every POI in id order: for copies and checksums.
-    async fn all_pois(&self) -> StoreResult<Vec<Poi>>;
+}
+
+/// Writing, and what an import reads to plan before it writes.
+#[async_trait]
+pub trait ImportStore: Send + Sync {
+    /// A number that changes whenever committed data changes.
+    async fn revision(&self) -> StoreResult<i64>;
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>>;
     /// A feed of change notices pushed by the database, when the backend has one
-    /// (PostgreSQL's LISTEN/NOTIFY); `None` means readers must poll [`Store::revision`].
+    /// (PostgreSQL's LISTEN/NOTIFY); `None` means readers must poll
+    /// [`ImportStore::revision`].
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>>;
+    /// The stored records of `kind` whose keys (sources, a commune's code) are in
+    /// `keys`, in no particular order.
+    async fn existing(&self, kind: RecordKind, keys: &[&str]) -> StoreResult<Vec<Record>>;
+    /// Calls `each` with every key of `kind` that starts with `prefix` (the records of a
+    /// scope), streamed: a scope may hold millions.
+    async fn scan_keys(
+        &self,
+        kind: RecordKind,
+        prefix: &str,
+        each: &mut (dyn for<'k> FnMut(&'k str) + Send),
+    ) -> StoreResult<()>;
+    /// For those of `ids` (public ids of `kind`) that exist: (id, key of its record).
+    async fn id_keys(&self, kind: RecordKind, ids: &[&str]) -> StoreResult<Vec<(String, String)>>;
+}
+
+/// The storage of Balade, every capability together. Implementations own their SQL and
+/// migrations; callers take the narrowest capability they need.
+#[async_trait]
+pub trait Store: ReadStore + MediaStore + SpeciesStore + ImportStore + std::fmt::Debug {
+    /// `sqlite` or `postgres`.
+    fn backend(&self) -> &'static str;
+    /// Succeeds when the database answers.
+    async fn ping(&self) -> StoreResult<()>;
 }
 
 /// Change notices from the database: each `changed()` returns when some import has
@@ -195,6 +235,23 @@ pub trait Store: Send + Sync + std::fmt::Debug {
 #[async_trait]
 pub trait ChangeFeed: Send {
     async fn changed(&mut self) -> StoreResult<()>;
+}
+
+/// The table and the key column of a kind, as every backend names them.
+pub(crate) fn table_of(kind: RecordKind) -> (&'static str, &'static str) {
+    match kind {
+        RecordKind::Circuit => ("circuits", "source"),
+        RecordKind::Poi => ("pois", "source"),
+        RecordKind::Landscape => ("landscapes", "source"),
+        RecordKind::Commune => ("communes", "code"),
+        RecordKind::Observation => ("observations", "source"),
+    }
+}
+
+/// The upper bound of the keys starting with `prefix`, in byte order: no valid UTF-8
+/// text that starts with `prefix` sorts after it.
+pub(crate) fn prefix_end(prefix: &str) -> String {
+    format!("{prefix}\u{10FFFF}")
 }
 
 /// POIs per statement in bulk upserts: large enough to amortise a round trip, small

@@ -5,12 +5,16 @@
 use super::codec::{
     encode_details, encode_json, encode_list, encode_polygons, encode_trace, observation_rows,
 };
-use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
+use super::{
+    ChangeFeed, Counts, ImportStore, ImportTx, MediaStore, OpenOptions, ReadStore, SpeciesStore,
+    Store, StoreError, StoreResult, Upsert, prefix_end, table_of,
+};
 use super::{rows, wkb};
 use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
     Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
+use crate::record::{Record, RecordKind};
 use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
@@ -38,14 +42,10 @@ pub struct PostgresStore {
 impl PostgresStore {
     /// The media of owners of one kind, by owner then position.
     async fn media_where(&self, kind: &str, ids: &[&str]) -> StoreResult<Vec<Media>> {
-        sqlx::query(
-            "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url, m.title, m.author, m.license, m.alt, \
-             m.width::bigint AS width, m.height::bigint AS height, m.position::bigint AS position, \
-             (SELECT string_agg(f.width || ':' || octet_length(f.bytes), ',' ORDER BY f.width) FROM media_files f \
-             WHERE f.media_id = m.id) AS files \
-             FROM media m WHERE m.owner_kind = $1 AND m.owner_id = ANY($2) \
-             ORDER BY m.owner_id, m.position, m.id",
-        )
+        sqlx::query(&format!(
+            "{MEDIA_SELECT} WHERE m.owner_kind = $1 AND m.owner_id = ANY($2) \
+             ORDER BY m.owner_id, m.position, m.id"
+        ))
         .bind(kind)
         .bind(ids)
         .fetch_all(&self.pool)
@@ -108,6 +108,28 @@ fn summary_columns() -> String {
         .join(", ")
 }
 
+/// Media items with their derivatives' widths and sizes, as [`rows::media`] reads them.
+const MEDIA_SELECT: &str = "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url, m.title, \
+     m.author, m.license, m.alt, m.width::bigint AS width, m.height::bigint AS height, \
+     m.position::bigint AS position, \
+     (SELECT string_agg(f.width || ':' || octet_length(f.bytes), ',' ORDER BY f.width) \
+     FROM media_files f WHERE f.media_id = m.id) AS files FROM media m";
+
+/// Observations with their taxon, as [`rows::observation`] reads them.
+const OBSERVATION_SELECT: &str = "SELECT o.source, o.event_start, o.event_end, \
+     o.months::bigint AS months, ST_AsBinary(o.geom) AS pos_wkb, o.uncertainty_m, o.count, \
+     o.basis, o.license, t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, \
+     t.phylum, t.class, t.\"order\", t.family, t.genus, t.sensitivity::bigint AS sensitivity \
+     FROM observations o JOIN taxa t ON t.key = o.taxon";
+
+const LANDSCAPE_SELECT: &str =
+    "SELECT id, source, name, description, polygons::text AS polygons FROM landscapes";
+const COMMUNE_SELECT: &str =
+    "SELECT code, name, intercommunality, polygons::text AS polygons FROM communes";
+
+/// Keys per statement when reading or deleting records by key.
+const KEY_CHUNK: usize = 2_000;
+
 const POI_COLUMNS: &str = "id, source, kind, name, description, ST_AsBinary(geom) AS pos_wkb, ele, circuit_id, commune, insee, details::text AS details";
 
 #[async_trait]
@@ -123,15 +145,10 @@ impl Store for PostgresStore {
             .map_err(StoreError::Unavailable)?;
         Ok(())
     }
+}
 
-    async fn revision(&self) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM revision WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
+#[async_trait]
+impl ReadStore for PostgresStore {
     async fn counts(&self) -> StoreResult<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p, \
@@ -145,11 +162,6 @@ impl Store for PostgresStore {
             landscapes: row.try_get::<i64, _>("l")? as u64,
             observations: row.try_get::<i64, _>("o")? as u64,
         })
-    }
-
-    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>> {
-        let tx = self.pool.begin().await?;
-        Ok(Box::new(PostgresImport { tx }))
     }
 
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>> {
@@ -279,16 +291,16 @@ impl Store for PostgresStore {
     }
 
     async fn landscapes(&self) -> StoreResult<Vec<Landscape>> {
-        let found = sqlx::query("SELECT id, source, name, description, polygons::text AS polygons FROM landscapes ORDER BY id").fetch_all(&self.pool).await?;
+        let found = sqlx::query(&format!("{LANDSCAPE_SELECT} ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
         found.iter().map(rows::landscape).collect()
     }
 
     async fn communes(&self) -> StoreResult<Vec<Commune>> {
-        let found = sqlx::query(
-            "SELECT code, name, intercommunality, polygons::text AS polygons FROM communes ORDER BY code",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let found = sqlx::query(&format!("{COMMUNE_SELECT} ORDER BY code"))
+            .fetch_all(&self.pool)
+            .await?;
         found.iter().map(rows::commune).collect()
     }
 
@@ -318,7 +330,43 @@ impl Store for PostgresStore {
             .map(rows::poi)
             .collect()
     }
+}
 
+#[async_trait]
+impl MediaStore for PostgresStore {
+    async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
+        self.media_where(owner.kind(), &[owner.id()]).await
+    }
+
+    async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>> {
+        let ids: Vec<&str> = ids.iter().map(PoiId::as_str).collect();
+        self.media_where("poi", &ids).await
+    }
+
+    async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {
+        Ok(
+            sqlx::query_scalar("SELECT bytes FROM media_files WHERE media_id = $1 AND width = $2")
+                .bind(id)
+                .bind(width as i32)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn all_media(&self) -> StoreResult<Vec<Media>> {
+        sqlx::query(&format!(
+            "{MEDIA_SELECT} ORDER BY m.owner_kind, m.owner_id, m.position, m.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::media)
+        .collect()
+    }
+}
+
+#[async_trait]
+impl SpeciesStore for PostgresStore {
     async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
         let cells = sqlx::query(
             "SELECT size_m::bigint AS size_m, x::bigint AS x, y::bigint AS y, taxon, months::bigint AS months, \
@@ -343,37 +391,14 @@ impl Store for PostgresStore {
         Ok((cells, taxa))
     }
 
-    async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
-        self.media_where(owner.kind(), &[owner.id()]).await
-    }
-
-    async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>> {
-        let ids: Vec<&str> = ids.iter().map(PoiId::as_str).collect();
-        self.media_where("poi", &ids).await
-    }
-
-    async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {
-        Ok(
-            sqlx::query_scalar("SELECT bytes FROM media_files WHERE media_id = $1 AND width = $2")
-                .bind(id)
-                .bind(width as i32)
-                .fetch_optional(&self.pool)
-                .await?,
-        )
-    }
-
     async fn observations_page(
         &self,
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<Observation>> {
-        sqlx::query(
-            "SELECT o.source, o.event_start, o.event_end, o.months::bigint AS months, \
-             ST_AsBinary(o.geom) AS pos_wkb, o.uncertainty_m, o.count, o.basis, o.license, \
-             t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, t.phylum, t.class, t.\"order\", \
-             t.family, t.genus, t.sensitivity::bigint AS sensitivity \
-             FROM observations o JOIN taxa t ON t.key = o.taxon WHERE o.source > $1 ORDER BY o.source LIMIT $2",
-        )
+        sqlx::query(&format!(
+            "{OBSERVATION_SELECT} WHERE o.source > $1 ORDER BY o.source LIMIT $2"
+        ))
         .bind(after.unwrap_or(""))
         .bind(limit as i64)
         .fetch_all(&self.pool)
@@ -398,6 +423,22 @@ impl Store for PostgresStore {
             })
             .collect()
     }
+}
+
+#[async_trait]
+impl ImportStore for PostgresStore {
+    async fn revision(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM revision WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>> {
+        let tx = self.pool.begin().await?;
+        Ok(Box::new(PostgresImport { tx }))
+    }
 
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
         let mut listener = PgListener::connect_with(&self.pool)
@@ -405,6 +446,65 @@ impl Store for PostgresStore {
             .map_err(StoreError::Unavailable)?;
         listener.listen(CHANGES_CHANNEL).await?;
         Ok(Some(Box::new(Notices { listener })))
+    }
+
+    async fn existing(&self, kind: RecordKind, keys: &[&str]) -> StoreResult<Vec<Record>> {
+        let sql = match kind {
+            RecordKind::Circuit => {
+                format!(
+                    "SELECT {} FROM circuits WHERE source = ANY($1)",
+                    circuit_columns()
+                )
+            }
+            RecordKind::Poi => format!("SELECT {POI_COLUMNS} FROM pois WHERE source = ANY($1)"),
+            RecordKind::Landscape => format!("{LANDSCAPE_SELECT} WHERE source = ANY($1)"),
+            RecordKind::Commune => format!("{COMMUNE_SELECT} WHERE code = ANY($1)"),
+            RecordKind::Observation => format!("{OBSERVATION_SELECT} WHERE o.source = ANY($1)"),
+        };
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(KEY_CHUNK) {
+            for row in sqlx::query(&sql).bind(chunk).fetch_all(&self.pool).await? {
+                out.push(rows::record(kind, &row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn scan_keys(
+        &self,
+        kind: RecordKind,
+        prefix: &str,
+        each: &mut (dyn for<'k> FnMut(&'k str) + Send),
+    ) -> StoreResult<()> {
+        let (table, key) = table_of(kind);
+        // Byte order, whatever the database's collation.
+        let sql = format!(
+            "SELECT {key} FROM {table} WHERE {key} COLLATE \"C\" >= $1 AND {key} COLLATE \"C\" < $2"
+        );
+        let end = prefix_end(prefix);
+        let mut rows = sqlx::query_scalar::<_, String>(&sql)
+            .bind(prefix)
+            .bind(&end)
+            .fetch(&self.pool);
+        while let Some(k) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+            each(&k);
+        }
+        Ok(())
+    }
+
+    async fn id_keys(&self, kind: RecordKind, ids: &[&str]) -> StoreResult<Vec<(String, String)>> {
+        let (table, key) = table_of(kind);
+        if matches!(kind, RecordKind::Commune | RecordKind::Observation) {
+            return Ok(Vec::new());
+        }
+        let sql = format!("SELECT id, {key} FROM {table} WHERE id = ANY($1)");
+        let mut out = Vec::new();
+        for chunk in ids.chunks(KEY_CHUNK) {
+            for row in sqlx::query(&sql).bind(chunk).fetch_all(&self.pool).await? {
+                out.push((row.try_get(0)?, row.try_get(1)?));
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -569,10 +669,11 @@ impl ImportTx for PostgresImport {
     }
 
     async fn upsert_commune(&mut self, c: &Commune) -> StoreResult<Upsert> {
-        let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM communes WHERE code = $1")
-            .bind(c.code.as_str())
-            .fetch_optional(&mut *self.tx)
-            .await?;
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT 1::bigint FROM communes WHERE code = $1")
+                .bind(c.code.as_str())
+                .fetch_optional(&mut *self.tx)
+                .await?;
         sqlx::query(
             "INSERT INTO communes (code, name, intercommunality, polygons, geom) \
              VALUES ($1, $2, $3, $4::jsonb, ST_GeomFromWKB($5, 4326)) \
@@ -792,18 +893,46 @@ impl ImportTx for PostgresImport {
         Ok(())
     }
 
-    async fn prune_circuit_pois(
-        &mut self,
-        circuit: &CircuitId,
-        keep: &[PoiId],
-    ) -> StoreResult<u64> {
-        let keep: Vec<String> = keep.iter().map(|k| k.as_str().to_owned()).collect();
-        let result = sqlx::query("DELETE FROM pois WHERE circuit_id = $1 AND NOT (id = ANY($2))")
-            .bind(circuit.as_str())
-            .bind(keep)
+    async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64> {
+        let (table, key) = table_of(kind);
+        let mut deleted = 0;
+        for chunk in keys.chunks(KEY_CHUNK) {
+            // What hangs on them first: media, and a circuit's own POIs with theirs.
+            let owners = match kind {
+                RecordKind::Circuit => Some(
+                    "SELECT 'circuit', id FROM circuits WHERE source = ANY($1) \
+                     UNION ALL SELECT 'poi', p.id FROM pois p JOIN circuits c ON c.id = p.circuit_id \
+                     WHERE c.source = ANY($1)",
+                ),
+                RecordKind::Poi => Some("SELECT 'poi', id FROM pois WHERE source = ANY($1)"),
+                _ => None,
+            };
+            if let Some(owners) = owners {
+                sqlx::query(&format!(
+                    "DELETE FROM media WHERE (owner_kind, owner_id) IN ({owners})"
+                ))
+                .bind(chunk)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            if kind == RecordKind::Circuit {
+                sqlx::query(
+                    "DELETE FROM pois WHERE circuit_id IN (SELECT id FROM circuits WHERE source = ANY($1))",
+                )
+                .bind(chunk)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            deleted += sqlx::query(&format!("DELETE FROM {table} WHERE {key} = ANY($1)"))
+                .bind(chunk)
+                .execute(&mut *self.tx)
+                .await?
+                .rows_affected();
+        }
+        sqlx::query("DELETE FROM media_files WHERE media_id NOT IN (SELECT id FROM media)")
             .execute(&mut *self.tx)
             .await?;
-        Ok(result.rows_affected())
+        Ok(deleted)
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {

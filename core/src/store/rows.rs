@@ -8,6 +8,7 @@ use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
     Observation, Poi, PoiId, PoiPoint, Sensitivity, SpeciesCell, Taxon, TraceStats, Translations,
 };
+use crate::record::{Record, RecordKind};
 use sqlx::Row;
 use std::str::FromStr;
 
@@ -351,5 +352,16 @@ pub(super) fn media(row: &impl Fields) -> StoreResult<Media> {
         height: dim("height")?,
         position: u32::try_from(row.int("position")?).map_err(|_| corrupt("position"))?,
         files,
+    })
+}
+
+/// A record of `kind` from a row of that kind's select.
+pub(super) fn record(kind: RecordKind, row: &(impl Fields + Positions)) -> StoreResult<Record> {
+    Ok(match kind {
+        RecordKind::Circuit => Record::Circuit(Box::new(circuit(row)?)),
+        RecordKind::Poi => Record::Poi(Box::new(poi(row)?)),
+        RecordKind::Landscape => Record::Landscape(Box::new(landscape(row)?)),
+        RecordKind::Commune => Record::Commune(Box::new(commune(row)?)),
+        RecordKind::Observation => Record::Observation(Box::new(observation(row)?)),
     })
 }

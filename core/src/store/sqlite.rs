@@ -5,12 +5,16 @@ use super::codec::{
     encode_details, encode_json, encode_list, encode_polygons, encode_trace, observation_cell,
 };
 use super::rows;
-use super::{ChangeFeed, Counts, ImportTx, OpenOptions, Store, StoreError, StoreResult, Upsert};
+use super::{
+    ChangeFeed, Counts, ImportStore, ImportTx, MediaStore, OpenOptions, ReadStore, SpeciesStore,
+    Store, StoreError, StoreResult, Upsert, prefix_end, table_of,
+};
 use crate::domain::{
     Area, Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
     Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use crate::geometry::{TraceLocator, distance_m};
+use crate::record::{Record, RecordKind};
 use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -57,12 +61,24 @@ impl SqliteStore {
 /// 32,766 parameters, and every full chunk reuses one prepared statement.
 const OBSERVATION_ROWS: usize = 1_000;
 
-/// The taxon columns of `taxa t`, as [`rows::taxon`] reads them.
-const TAXON_COLUMNS_T: &str = "t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, t.phylum, t.class, \
-     t.\"order\", t.family, t.genus, t.sensitivity";
+/// Observations with their taxon (from `observations o JOIN taxa t`), as
+/// [`rows::observation`] reads them.
+const OBSERVATION_SELECT: &str = "SELECT o.source, o.event_start, o.event_end, o.months, \
+     o.lon AS pos_lon, o.lat AS pos_lat, o.uncertainty_m, o.count, o.basis, o.license, \
+     t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, t.phylum, t.class, \
+     t.\"order\", t.family, t.genus, t.sensitivity FROM observations";
 
 /// POIs per bound statement: 12 columns × 1,000, and 2,000 keys in the checks.
 const POI_ROWS: usize = 1_000;
+
+/// Keys per statement when reading or deleting records by key.
+const KEY_CHUNK: usize = 2_000;
+
+/// Media items with their derivatives' widths and sizes, as [`rows::media`] reads them.
+const MEDIA_SELECT: &str = "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url, m.title, m.author, \
+     m.license, m.alt, m.width, m.height, m.position, \
+     (SELECT group_concat(f.width || ':' || length(f.bytes), ',') FROM media_files f \
+     WHERE f.media_id = m.id) AS files FROM media m";
 
 /// `(?, ?, …), (?, ?, …)…`: `rows` groups of `columns` placeholders.
 fn placeholders(rows: usize, columns: usize) -> String {
@@ -80,14 +96,10 @@ fn degree_box(w: f64, e: f64, s: f64, n: f64, margin_m: f64) -> [f64; 4] {
 impl SqliteStore {
     /// The media of owners of one kind, by owner then position.
     async fn media_where(&self, kind: &str, ids: &[&str]) -> StoreResult<Vec<Media>> {
-        sqlx::query(
-            "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url, m.title, m.author, m.license, m.alt, \
-             m.width, m.height, m.position, \
-             (SELECT group_concat(f.width || ':' || length(f.bytes), ',') FROM media_files f \
-             WHERE f.media_id = m.id) AS files \
-             FROM media m WHERE m.owner_kind = ? AND m.owner_id IN (SELECT value FROM json_each(?)) \
-             ORDER BY m.owner_id, m.position, m.id",
-        )
+        sqlx::query(&format!(
+            "{MEDIA_SELECT} WHERE m.owner_kind = ? AND m.owner_id IN (SELECT value FROM json_each(?)) \
+             ORDER BY m.owner_id, m.position, m.id"
+        ))
         .bind(kind)
         .bind(encode_list(ids))
         .fetch_all(&self.pool)
@@ -135,15 +147,10 @@ impl Store for SqliteStore {
             .map_err(StoreError::Unavailable)?;
         Ok(())
     }
+}
 
-    async fn revision(&self) -> StoreResult<i64> {
-        Ok(
-            sqlx::query_scalar("SELECT value FROM revision WHERE id = 1")
-                .fetch_one(&self.pool)
-                .await?,
-        )
-    }
-
+#[async_trait]
+impl ReadStore for SqliteStore {
     async fn counts(&self) -> StoreResult<Counts> {
         let row = sqlx::query(
             "SELECT (SELECT count(*) FROM circuits) AS c, (SELECT count(*) FROM pois) AS p, \
@@ -157,13 +164,6 @@ impl Store for SqliteStore {
             landscapes: row.try_get::<i64, _>("l")? as u64,
             observations: row.try_get::<i64, _>("o")? as u64,
         })
-    }
-
-    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>> {
-        // BEGIN IMMEDIATE takes the write lock now, so two importers queue on the busy
-        // timeout instead of failing half-way through a file.
-        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Box::new(SqliteImport { tx }))
     }
 
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>> {
@@ -337,7 +337,43 @@ impl Store for SqliteStore {
             .map(rows::poi)
             .collect()
     }
+}
 
+#[async_trait]
+impl MediaStore for SqliteStore {
+    async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
+        self.media_where(owner.kind(), &[owner.id()]).await
+    }
+
+    async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>> {
+        let ids: Vec<&str> = ids.iter().map(PoiId::as_str).collect();
+        self.media_where("poi", &ids).await
+    }
+
+    async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {
+        Ok(
+            sqlx::query_scalar("SELECT bytes FROM media_files WHERE media_id = ? AND width = ?")
+                .bind(id)
+                .bind(i64::from(width))
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn all_media(&self) -> StoreResult<Vec<Media>> {
+        sqlx::query(&format!(
+            "{MEDIA_SELECT} ORDER BY m.owner_kind, m.owner_id, m.position, m.id"
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::media)
+        .collect()
+    }
+}
+
+#[async_trait]
+impl SpeciesStore for SqliteStore {
     async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
         let cells =
             sqlx::query("SELECT size_m, x, y, taxon, months, observations FROM species_cells")
@@ -359,35 +395,14 @@ impl Store for SqliteStore {
         Ok((cells, taxa))
     }
 
-    async fn media_of(&self, owner: &MediaOwner) -> StoreResult<Vec<Media>> {
-        self.media_where(owner.kind(), &[owner.id()]).await
-    }
-
-    async fn media_of_pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Media>> {
-        let ids: Vec<&str> = ids.iter().map(PoiId::as_str).collect();
-        self.media_where("poi", &ids).await
-    }
-
-    async fn media_file(&self, id: &str, width: u32) -> StoreResult<Option<Vec<u8>>> {
-        Ok(
-            sqlx::query_scalar("SELECT bytes FROM media_files WHERE media_id = ? AND width = ?")
-                .bind(id)
-                .bind(i64::from(width))
-                .fetch_optional(&self.pool)
-                .await?,
-        )
-    }
-
     async fn observations_page(
         &self,
         after: Option<&str>,
         limit: usize,
     ) -> StoreResult<Vec<Observation>> {
         let sql = format!(
-            "SELECT o.source, o.event_start, o.event_end, o.months, o.lon AS pos_lon, o.lat AS pos_lat, \
-             o.uncertainty_m, o.count, o.basis, o.license, {} \
-             FROM observations o JOIN taxa t ON t.key = o.taxon WHERE o.source > ? ORDER BY o.source LIMIT ?",
-            TAXON_COLUMNS_T
+            "{OBSERVATION_SELECT} o JOIN taxa t ON t.key = o.taxon \
+             WHERE o.source > ? ORDER BY o.source LIMIT ?"
         );
         sqlx::query(&sql)
             .bind(after.unwrap_or(""))
@@ -414,10 +429,102 @@ impl Store for SqliteStore {
             })
             .collect()
     }
+}
+
+#[async_trait]
+impl ImportStore for SqliteStore {
+    async fn revision(&self) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT value FROM revision WHERE id = 1")
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>> {
+        // BEGIN IMMEDIATE takes the write lock now, so two importers queue on the busy
+        // timeout instead of failing half-way through a file.
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Box::new(SqliteImport { tx }))
+    }
 
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
         // SQLite has no notices: a file shared by processes is watched by polling.
         Ok(None)
+    }
+
+    async fn existing(&self, kind: RecordKind, keys: &[&str]) -> StoreResult<Vec<Record>> {
+        let (_, key) = table_of(kind);
+        let select = match kind {
+            RecordKind::Circuit => format!("SELECT {} FROM circuits", circuit_columns()),
+            RecordKind::Poi => format!("SELECT {POI_COLUMNS} FROM pois"),
+            RecordKind::Landscape => {
+                "SELECT id, source, name, description, polygons FROM landscapes".to_owned()
+            }
+            RecordKind::Commune => {
+                "SELECT code, name, intercommunality, polygons FROM communes".to_owned()
+            }
+            RecordKind::Observation => {
+                format!("{OBSERVATION_SELECT} o JOIN taxa t ON t.key = o.taxon")
+            }
+        };
+        let alias = if kind == RecordKind::Observation {
+            "o."
+        } else {
+            ""
+        };
+        let sql = format!("{select} WHERE {alias}{key} IN (SELECT value FROM json_each(?))");
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(KEY_CHUNK) {
+            for row in sqlx::query(&sql)
+                .bind(encode_list(chunk))
+                .fetch_all(&self.pool)
+                .await?
+            {
+                out.push(rows::record(kind, &row)?);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn scan_keys(
+        &self,
+        kind: RecordKind,
+        prefix: &str,
+        each: &mut (dyn for<'k> FnMut(&'k str) + Send),
+    ) -> StoreResult<()> {
+        let (table, key) = table_of(kind);
+        let sql =
+            format!("SELECT {key} FROM {table} WHERE {key} >= ? AND {key} < ? ORDER BY {key}");
+        let end = prefix_end(prefix);
+        let mut rows = sqlx::query_scalar::<_, String>(&sql)
+            .bind(prefix)
+            .bind(&end)
+            .fetch(&self.pool);
+        while let Some(k) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+            each(&k);
+        }
+        Ok(())
+    }
+
+    async fn id_keys(&self, kind: RecordKind, ids: &[&str]) -> StoreResult<Vec<(String, String)>> {
+        let (table, key) = table_of(kind);
+        if matches!(kind, RecordKind::Commune | RecordKind::Observation) {
+            return Ok(Vec::new());
+        }
+        let sql =
+            format!("SELECT id, {key} FROM {table} WHERE id IN (SELECT value FROM json_each(?))");
+        let mut out = Vec::new();
+        for chunk in ids.chunks(KEY_CHUNK) {
+            for row in sqlx::query(&sql)
+                .bind(encode_list(chunk))
+                .fetch_all(&self.pool)
+                .await?
+            {
+                out.push((row.try_get(0)?, row.try_get(1)?));
+            }
+        }
+        Ok(out)
     }
 }
 
@@ -860,20 +967,52 @@ impl ImportTx for SqliteImport {
         Ok(())
     }
 
-    async fn prune_circuit_pois(
-        &mut self,
-        circuit: &CircuitId,
-        keep: &[PoiId],
-    ) -> StoreResult<u64> {
-        let keep: Vec<&str> = keep.iter().map(PoiId::as_str).collect();
-        let result = sqlx::query(
-            "DELETE FROM pois WHERE circuit_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
-        )
-        .bind(circuit.as_str())
-        .bind(serde_json::Value::from(keep).to_string())
-        .execute(&mut *self.tx)
-        .await?;
-        Ok(result.rows_affected())
+    async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64> {
+        let (table, key) = table_of(kind);
+        let mut deleted = 0;
+        for chunk in keys.chunks(KEY_CHUNK) {
+            let list = encode_list(chunk);
+            // What hangs on them first: media, and a circuit's own POIs with theirs.
+            let owners = match kind {
+                RecordKind::Circuit => Some(
+                    "SELECT 'circuit', id FROM circuits WHERE source IN (SELECT value FROM json_each(?1)) \
+                     UNION ALL SELECT 'poi', p.id FROM pois p JOIN circuits c ON c.id = p.circuit_id \
+                     WHERE c.source IN (SELECT value FROM json_each(?1))",
+                ),
+                RecordKind::Poi => Some(
+                    "SELECT 'poi', id FROM pois WHERE source IN (SELECT value FROM json_each(?1))",
+                ),
+                _ => None,
+            };
+            if let Some(owners) = owners {
+                sqlx::query(&format!(
+                    "DELETE FROM media WHERE (owner_kind, owner_id) IN ({owners})"
+                ))
+                .bind(&list)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            if kind == RecordKind::Circuit {
+                sqlx::query(
+                    "DELETE FROM pois WHERE circuit_id IN \
+                     (SELECT id FROM circuits WHERE source IN (SELECT value FROM json_each(?)))",
+                )
+                .bind(&list)
+                .execute(&mut *self.tx)
+                .await?;
+            }
+            deleted += sqlx::query(&format!(
+                "DELETE FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))"
+            ))
+            .bind(&list)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected();
+        }
+        sqlx::query("DELETE FROM media_files WHERE media_id NOT IN (SELECT id FROM media)")
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(deleted)
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {

@@ -12,14 +12,32 @@ use std::sync::atomic::{AtomicU32, Ordering};
 /// tests (set by `scripts/with-postgres`).
 pub const POSTGRES_ENV: &str = "BALADE_TEST_POSTGRES";
 
-/// The test server's admin URL, or `None` when none is configured. In CI a missing
-/// server is a failure, not a silent skip.
+/// Set (to anything) where a PostGIS run must not be skipped: `make test` sets it.
+pub const REQUIRE_POSTGRES_ENV: &str = "BALADE_REQUIRE_POSTGRES";
+
+/// The test server's admin URL, or `None` when none is configured. A skip is never
+/// silent: the first one of a test binary writes a banner straight to the terminal
+/// (past the test harness's capture); in CI, or where [`REQUIRE_POSTGRES_ENV`] is set,
+/// a missing server is a failure.
 pub fn postgres_admin_url() -> Option<String> {
     match std::env::var(POSTGRES_ENV) {
         Ok(url) if !url.is_empty() => Some(url),
-        _ if std::env::var_os("CI").is_some() => panic!("{POSTGRES_ENV} must be set in CI"),
+        _ if std::env::var_os("CI").is_some()
+            || std::env::var_os(REQUIRE_POSTGRES_ENV).is_some() =>
+        {
+            panic!("{POSTGRES_ENV} must be set: PostGIS tests are required here")
+        }
         _ => {
-            eprintln!("{POSTGRES_ENV} not set: PostgreSQL tests skipped");
+            static WARNED: std::sync::Once = std::sync::Once::new();
+            WARNED.call_once(|| {
+                use std::io::Write;
+                let binary = std::env::args().next().unwrap_or_default();
+                let _ = writeln!(
+                    std::io::stderr().lock(),
+                    "\n*** WARNING: {POSTGRES_ENV} is not set: every PostGIS test of {binary} is SKIPPED \
+                     (run the tests through scripts/with-postgres, as `make test` does) ***\n"
+                );
+            });
             None
         }
     }

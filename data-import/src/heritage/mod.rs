@@ -10,8 +10,11 @@
 //!
 //! Rules, in one place each:
 //! - **Key**: `REF` when present (`heritage:IA30001143`, id `IA30001143`). A source
-//!   without references (the Toulouse GeoJSON) gets a key hashed from all the notice's
-//!   fields: re-importing the same record updates it; a changed record is a new one.
+//!   without references (the Toulouse GeoJSON) gets a key hashed from the fields that
+//!   say which building it is ([`IDENTITY`]: commune code, cadastral parcel, address,
+//!   denomination, coordinates as written), so that a notice whose texts are revised
+//!   keeps its key and is planned as an update; a notice with none of them is keyed by
+//!   all its fields.
 //! - **Location**: see [`location`]; a notice without usable coordinates is imported
 //!   without position (kept for search, never on the map) and counted as non-located.
 //! - **Texts**: every field is reduced to plain text (HTML removed).
@@ -112,6 +115,17 @@ pub fn read(
     }
 }
 
+/// The fields that say which building a notice without `REF` is: they make its key.
+pub const IDENTITY: &[&str] = &[
+    "INSEE",
+    "CADA",
+    "ADRS",
+    "DENO",
+    "COOR",
+    "COORLB93",
+    "COORWGS84",
+];
+
 /// Turns a notice into its POI; `place` says where it is in its file. Errors name the
 /// field at fault.
 pub fn notice_to_record(
@@ -127,7 +141,17 @@ pub fn notice_to_record(
         }
         None => {
             let mut h = Fnv::new();
-            for (code, value) in &notice.fields {
+            let identity: Vec<&(String, String)> = notice
+                .fields
+                .iter()
+                .filter(|(code, _)| IDENTITY.contains(&code.as_str()))
+                .collect();
+            let fields = if identity.is_empty() {
+                notice.fields.iter().collect()
+            } else {
+                identity
+            };
+            for (code, value) in fields {
                 h.field(code);
                 h.field(value);
             }
@@ -274,20 +298,26 @@ mod tests {
     }
 
     #[test]
-    fn a_notice_without_reference_gets_a_stable_hashed_key() {
+    fn a_notice_without_reference_gets_a_key_from_what_building_it_is() {
         let a = notice(&[
             ("chptico", "immeuble"),
             ("chpinsee", "31555"),
+            ("chpadrs", "Albi (route d') 104"),
             ("chpcoor", "X ; Y"),
         ]);
+        // Its texts revised: the same notice.
         let b = notice(&[
+            ("chptico", "immeuble de rapport"),
+            ("chphist", "Construit vers 1890."),
+            ("chpinsee", "31555"),
+            ("chpadrs", "Albi (route d') 104"),
+            ("chpcoor", "X ; Y"),
+        ]);
+        // Another address: another building.
+        let c = notice(&[
             ("chptico", "immeuble"),
             ("chpinsee", "31555"),
-            ("chpcoor", "X ; Y"),
-        ]);
-        let c = notice(&[
-            ("chptico", "maison"),
-            ("chpinsee", "31555"),
+            ("chpadrs", "Albi (route d') 106"),
             ("chpcoor", "X ; Y"),
         ]);
         let (ra, rb, rc) = (

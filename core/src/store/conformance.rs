@@ -1,0 +1,937 @@
+//! The store's contract, as stories any backend must pass: every method of every
+//! capability, exercised on an empty database. `core/tests/store.rs` runs each story on
+//! SQLite, and on PostGIS when a test server is configured; a new backend runs them too.
+
+use super::{Counts, Store, StoreError, Upsert, copy, testing};
+use crate::domain::{
+    Circuit, CircuitId, Commune, Insee, Landscape, LandscapeId, LonLat, Media, MediaKind,
+    MediaOwner, Observation, Poi, PoiId, PoiKind, Practice, Sensitivity, SpeciesCell, Taxon, Trace,
+    TracePoint,
+};
+use crate::record::{Record, RecordKind};
+
+/// A circuit on a short trace near Fontainebleau, with texts in two languages and
+/// practical information: everything a circuit can hold.
+pub fn circuit(id: &str, name: &str) -> Circuit {
+    let trace = Trace {
+        segments: vec![
+            (0..20)
+                .map(|i| TracePoint {
+                    pos: LonLat::new(2.70 + i as f64 * 0.001, 48.40).expect("pos"),
+                    ele: Some(60.0 + i as f64),
+                })
+                .collect(),
+        ],
+    };
+    Circuit {
+        source: format!("test:{id}"),
+        name: name.into(),
+        summary: "Résumé.".into(),
+        description: "Résumé. Suite.".into(),
+        themes: vec!["forêt".into()],
+        communes: vec!["Fontainebleau".into()],
+        // Both read back exactly, on both backends.
+        practical: crate::Practical {
+            parking: Some("Parking de la Croix de Franchard".into()),
+            steps: vec![
+                "Prendre le sentier bleu.".into(),
+                "Tourner à droite au carrefour.".into(),
+            ],
+            ..Default::default()
+        },
+        translations: [(
+            "en".to_owned(),
+            crate::Translation {
+                name: Some(format!("{name} (en)")),
+                ..Default::default()
+            },
+        )]
+        .into_iter()
+        .collect(),
+        ..testing::circuit(id, Practice::Walk, trace)
+    }
+}
+
+/// A POI of `circuit`'s own file, beside its trace.
+pub fn poi(circuit: &str, key: &str, kind: PoiKind) -> Poi {
+    Poi {
+        id: PoiId::new(format!("{circuit}.{key}")).expect("id"),
+        source: format!("test:{circuit}:{key}"),
+        kind,
+        name: format!("Point {key}"),
+        description: "Un texte.".into(),
+        pos: Some(LonLat::new(2.705, 48.4001).expect("pos")),
+        ele: None,
+        circuit: Some(CircuitId::new(circuit).expect("id")),
+        commune: None,
+        insee: None,
+        details: Default::default(),
+    }
+}
+
+/// A landscape unit with a hole.
+pub fn landscape(id: &str) -> Landscape {
+    let ll = |lon, lat| LonLat::new(lon, lat).expect("pos");
+    Landscape {
+        id: LandscapeId::new(id).expect("id"),
+        source: format!("test:{id}"),
+        name: "Plateau de la Brie".into(),
+        description: "Un plateau agricole.".into(),
+        // An open outer ring (the store must keep it as given) with a closed hole.
+        polygons: vec![vec![
+            vec![ll(2.6, 48.3), ll(2.8, 48.3), ll(2.8, 48.5), ll(2.6, 48.5)],
+            vec![
+                ll(2.65, 48.35),
+                ll(2.7, 48.35),
+                ll(2.7, 48.4),
+                ll(2.65, 48.35),
+            ],
+        ]],
+    }
+}
+
+/// Circuits, POIs and landscape units: written, read back exactly, updated, refused when
+/// an id belongs to another source, never half-written.
+pub async fn catalogue(store: &dyn Store) {
+    assert_eq!(store.counts().await.expect("counts").circuits, 0);
+    let rev0 = store.revision().await.expect("revision");
+
+    // A committed import is visible, and moves the revision.
+    let c = circuit("boucle", "La boucle");
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_circuit(&c).await.expect("circuit"),
+        Upsert::Inserted
+    );
+    assert_eq!(
+        tx.upsert_poi(&poi("boucle", "a", PoiKind::Heritage))
+            .await
+            .expect("poi"),
+        Upsert::Inserted
+    );
+    assert_eq!(
+        tx.upsert_poi(&poi("boucle", "b", PoiKind::Food))
+            .await
+            .expect("poi"),
+        Upsert::Inserted
+    );
+    tx.commit().await.expect("commit");
+    let rev1 = store.revision().await.expect("revision");
+    assert!(rev1 > rev0);
+    let back = store.circuit(&c.id).await.expect("read").expect("present");
+    assert_eq!(back, c, "a circuit reads back exactly as written");
+    assert_eq!(store.circuit_pois(&c.id).await.expect("pois").len(), 2);
+    let summaries = store.circuit_summaries().await.expect("summaries");
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].start, c.trace.start().expect("start"));
+    assert_eq!(store.poi_points().await.expect("points").len(), 2);
+
+    // A notice without location, with its details, reads back exactly; it stays out of
+    // everything spatial, in the bulk path as in the single one.
+    let mut notice = poi("boucle", "n", PoiKind::Heritage);
+    notice.id = PoiId::new("PA00078014").expect("id");
+    notice.source = "heritage:PA00078014".into();
+    notice.circuit = None;
+    notice.pos = None;
+    notice.insee = Some(Insee::new("10003").expect("insee"));
+    notice.details.denomination = Some("chapelle".into());
+    notice.details.period = Some("15e siècle ; 16e siècle".into());
+    notice
+        .details
+        .provenance
+        .insert("PROT".into(), "inscrit MH".into());
+    let mut bulk = notice.clone();
+    bulk.id = PoiId::new("PA00078015").expect("id");
+    bulk.source = "heritage:PA00078015".into();
+    bulk.pos = Some(LonLat::new(3.7, 48.2).expect("pos"));
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(tx.upsert_poi(&notice).await.expect("poi"), Upsert::Inserted);
+    let mut bulk_none = bulk.clone();
+    bulk_none.id = PoiId::new("PA00078016").expect("id");
+    bulk_none.source = "heritage:PA00078016".into();
+    bulk_none.pos = None;
+    assert_eq!(
+        tx.upsert_pois(&[bulk.clone(), bulk_none.clone()])
+            .await
+            .expect("pois"),
+        (2, 0)
+    );
+    tx.commit().await.expect("commit");
+    for p in [&notice, &bulk, &bulk_none] {
+        assert_eq!(&store.poi(&p.id).await.expect("read").expect("present"), p);
+    }
+    let points = store.poi_points().await.expect("points");
+    assert_eq!(points.len(), 3, "only the located notice joins the index");
+    assert!(points.iter().any(|p| p.id == bulk.id));
+    let near = store
+        .pois_near(LonLat::new(3.7, 48.2).expect("pos"), 10_000.0, 50, &[])
+        .await
+        .expect("near");
+    assert_eq!(near.len(), 1);
+    let all = store.all_pois().await.expect("all");
+    assert_eq!(all.len(), 5);
+
+    // Landscape units read back exactly, and update in place.
+    let unit = landscape("brie");
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_landscape(&unit).await.expect("landscape"),
+        Upsert::Inserted
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        store.landscapes().await.expect("landscapes"),
+        std::slice::from_ref(&unit)
+    );
+    let mut renamed = unit.clone();
+    renamed.name = "La Brie".into();
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_landscape(&renamed).await.expect("landscape"),
+        Upsert::Updated
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(store.landscapes().await.expect("landscapes"), [renamed]);
+    assert_eq!(store.counts().await.expect("counts").landscapes, 1);
+    let rev1 = store.revision().await.expect("revision");
+
+    // An import dropped before commit leaves nothing behind.
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("fantome", "Fantôme"))
+        .await
+        .expect("circuit");
+    drop(tx);
+    assert!(
+        store
+            .circuit(&CircuitId::new("fantome").expect("id"))
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert_eq!(store.revision().await.expect("revision"), rev1);
+
+    // Re-import updates in place; a POI no longer in the source is deleted by key.
+    let mut renamed = c.clone();
+    renamed.name = "La boucle renommée".into();
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_circuit(&renamed).await.expect("circuit"),
+        Upsert::Updated
+    );
+    assert_eq!(
+        tx.upsert_poi(&poi("boucle", "a", PoiKind::Viewpoint))
+            .await
+            .expect("poi"),
+        Upsert::Updated
+    );
+    let deleted = tx
+        .delete(RecordKind::Poi, &["test:boucle:b", "test:nothing"])
+        .await
+        .expect("delete");
+    assert_eq!(deleted, 1);
+    tx.commit().await.expect("commit");
+    let counts = store.counts().await.expect("counts");
+    assert_eq!(
+        (counts.circuits, counts.pois),
+        (1, 4),
+        "one circuit POI and the three notices"
+    );
+    let a = store
+        .poi(&PoiId::new("boucle.a").expect("id"))
+        .await
+        .expect("read")
+        .expect("present");
+    assert_eq!(a.kind, PoiKind::Viewpoint);
+    assert_eq!(
+        store
+            .circuit(&c.id)
+            .await
+            .expect("read")
+            .expect("present")
+            .name,
+        "La boucle renommée"
+    );
+
+    // An id held by another source is refused, not overwritten.
+    let mut other = circuit("boucle", "Intruse");
+    other.source = "test:other".into();
+    let mut tx = store.begin_import().await.expect("begin");
+    match tx.upsert_circuit(&other).await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("boucle"), "{m}"),
+        r => panic!("expected a conflict, got {r:?}"),
+    }
+    drop(tx);
+    assert_eq!(
+        store
+            .circuit(&c.id)
+            .await
+            .expect("read")
+            .expect("present")
+            .source,
+        "test:boucle"
+    );
+    store.ping().await.expect("ping");
+    assert_eq!(store.all_circuits().await.expect("all").len(), 1);
+    let some = store
+        .pois(&[
+            PoiId::new("boucle.a").expect("id"),
+            PoiId::new("PA00078014").expect("id"),
+            PoiId::new("absent").expect("id"),
+        ])
+        .await
+        .expect("pois");
+    assert_eq!(some.len(), 2, "the ones that exist");
+}
+
+/// A bird observation.
+pub fn observation(source: &str, taxon: &str, lon: f64, lat: f64, months: u16) -> Observation {
+    Observation {
+        source: source.into(),
+        taxon: Taxon {
+            key: taxon.into(),
+            scientific_name: taxon.into(),
+            class: Some("Aves".into()),
+            ..Taxon::default()
+        },
+        event_start: Some("2024-05-02".into()),
+        event_end: Some("2024-05-02".into()),
+        months,
+        pos: LonLat::new(lon, lat).expect("pos"),
+        uncertainty_m: Some(30.0),
+        count: Some(2),
+        basis_of_record: Some("HumanObservation".into()),
+        license: None,
+    }
+}
+
+/// Observations are aggregated into public cells: 1 km, 10 km for strict taxa; the
+/// sensitivity list moves a taxon between the two on refresh; re-import updates.
+pub async fn species(store: &dyn Store) {
+    let mut tx = store.begin_import().await.expect("begin");
+    let batch = [
+        observation("dwc:1", "Upupa epops", 2.7050, 48.4001, 1 << 4),
+        observation("dwc:2", "Upupa epops", 2.7051, 48.4002, 1 << 5),
+        observation("dwc:3", "Bubo bubo", 2.7050, 48.4001, 1 << 1),
+    ];
+    assert_eq!(tx.upsert_observations(&batch).await.expect("obs"), (3, 0));
+    tx.replace_sensitive_taxa(&[("Bubo bubo".into(), Sensitivity::Strict)])
+        .await
+        .expect("list");
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    assert_eq!(store.counts().await.expect("counts").observations, 3);
+    let (cells, taxa) = store.species().await.expect("species");
+    assert_eq!(taxa.len(), 2);
+    let bubo = taxa
+        .iter()
+        .find(|(t, _)| t.key == "Bubo bubo")
+        .expect("bubo");
+    assert_eq!(bubo.1, Sensitivity::Strict);
+    assert_eq!(bubo.0.class.as_deref(), Some("Aves"));
+    let strict: Vec<_> = cells.iter().filter(|c| c.taxon == "Bubo bubo").collect();
+    assert_eq!(strict.len(), 1);
+    assert_eq!(
+        strict[0].size_m, 10_000,
+        "the strict taxon only in a 10 km cell"
+    );
+    let upupa: Vec<_> = cells.iter().filter(|c| c.taxon == "Upupa epops").collect();
+    assert_eq!(upupa.iter().map(|c| c.observations).sum::<u64>(), 2);
+    assert!(upupa.iter().all(|c| c.size_m == 1_000));
+    assert_eq!(upupa.iter().fold(0, |m, c| m | c.months), 0b11_0000);
+    // The same cell's 1 km indices are ten times its 10 km ones.
+    assert_eq!(
+        (upupa[0].x / 10, upupa[0].y / 10),
+        (strict[0].x, strict[0].y)
+    );
+
+    // Re-import: updates, no new rows; an emptied list makes the owl ordinary again.
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_observations(&batch[..2]).await.expect("obs"),
+        (0, 2)
+    );
+    tx.replace_sensitive_taxa(&[]).await.expect("list");
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let (cells, _) = store.species().await.expect("species");
+    assert!(cells.iter().all(|c| c.size_m == 1_000));
+    assert_eq!(store.counts().await.expect("counts").observations, 3);
+    assert!(store.sensitive_taxa().await.expect("list").is_empty());
+
+    // Pages of observations, in the store's order of sources, each once.
+    let first = store.observations_page(None, 2).await.expect("page");
+    assert_eq!(first.len(), 2);
+    let rest = store
+        .observations_page(Some(&first[1].source), 2)
+        .await
+        .expect("page");
+    assert_eq!(rest.len(), 1);
+    let mut all: Vec<_> = first
+        .iter()
+        .chain(&rest)
+        .map(|o| o.source.clone())
+        .collect();
+    all.sort();
+    assert_eq!(all, ["dwc:1", "dwc:2", "dwc:3"]);
+    assert_eq!(
+        rest[0], batch[2],
+        "an observation reads back exactly with its taxon"
+    );
+}
+
+/// A commune with a square boundary of 0.1° from `west`.
+pub fn commune(code: &str, name: &str, intercommunality: Option<&str>) -> Commune {
+    let ll = |lon, lat| LonLat::new(lon, lat).expect("pos");
+    Commune {
+        code: Insee::new(code).expect("code"),
+        name: name.into(),
+        intercommunality: intercommunality.map(str::to_owned),
+        polygons: vec![vec![vec![
+            ll(2.6, 48.3),
+            ll(2.8, 48.3),
+            ll(2.8, 48.5),
+            ll(2.6, 48.5),
+            ll(2.6, 48.3),
+        ]]],
+    }
+}
+
+/// Communes read back exactly and update in place; a circuit's places are set by id.
+pub async fn communes(store: &dyn Store) {
+    let fontainebleau = commune(
+        "77186",
+        "Fontainebleau",
+        Some("CA du Pays de Fontainebleau"),
+    );
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_commune(&fontainebleau).await.expect("commune"),
+        Upsert::Inserted
+    );
+    tx.upsert_circuit(&circuit("boucle", "La boucle"))
+        .await
+        .expect("circuit");
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        store.communes().await.expect("communes"),
+        std::slice::from_ref(&fontainebleau)
+    );
+    let mut renamed = fontainebleau.clone();
+    renamed.intercommunality = None;
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_commune(&renamed).await.expect("commune"),
+        Upsert::Updated
+    );
+    tx.upsert_commune(&commune("77379", "Provins", None))
+        .await
+        .expect("commune");
+    let id = CircuitId::new("boucle").expect("id");
+    tx.set_circuit_places(&id, &["Fontainebleau".into()], &["CA du Pays".into()])
+        .await
+        .expect("places");
+    tx.set_circuit_places(&CircuitId::new("absent").expect("id"), &["X".into()], &[])
+        .await
+        .expect("an unknown circuit is left alone");
+    tx.commit().await.expect("commit");
+    let names = store.commune_names().await.expect("names");
+    let names: Vec<(&str, &str)> = names
+        .iter()
+        .map(|(c, n)| (c.as_str(), n.as_str()))
+        .collect();
+    assert_eq!(names, [("77186", "Fontainebleau"), ("77379", "Provins")]);
+    assert_eq!(store.communes().await.expect("communes")[0], renamed);
+    let placed = store.circuit(&id).await.expect("read").expect("present");
+    assert_eq!(placed.communes, ["Fontainebleau"]);
+    assert_eq!(placed.intercommunalities, ["CA du Pays"]);
+}
+
+/// A media item of `owner`: a photo with two derivatives when `id` is hexadecimal.
+pub fn media(owner: MediaOwner, id: &str, position: u32) -> Media {
+    Media {
+        id: id.into(),
+        owner,
+        kind: MediaKind::Photo,
+        url: None,
+        title: Some("Le chemin".into()),
+        author: Some("Camille".into()),
+        license: Some("CC-BY-4.0".into()),
+        alt: Some("Un chemin sous les arbres".into()),
+        width: Some(1600),
+        height: Some(1200),
+        position,
+        files: vec![(320, 11), (800, 22)],
+    }
+}
+
+/// The derivative files of a media item from [`media`]: bytes as long as its sizes say.
+pub fn media_bytes(m: &Media) -> Vec<(u32, Vec<u8>)> {
+    m.files
+        .iter()
+        .map(|(w, n)| (*w, (0..*n).map(|i| (i as u8) ^ (*w as u8)).collect()))
+        .collect()
+}
+
+/// Photos and links attach to circuits and POIs, read back in order with their files,
+/// and go with their owner.
+pub async fn media_items(store: &dyn Store) {
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("boucle", "La boucle"))
+        .await
+        .expect("circuit");
+    tx.upsert_poi(&poi("boucle", "a", PoiKind::Heritage))
+        .await
+        .expect("poi");
+    tx.upsert_poi(&poi("boucle", "b", PoiKind::Food))
+        .await
+        .expect("poi");
+    let circuit_owner = MediaOwner::Circuit(CircuitId::new("boucle").expect("id"));
+    let a = MediaOwner::Poi(PoiId::new("boucle.a").expect("id"));
+    let b = MediaOwner::Poi(PoiId::new("boucle.b").expect("id"));
+    let first = media(circuit_owner.clone(), "aa01", 0);
+    let video = Media {
+        kind: MediaKind::Video,
+        url: Some("https://example.org/v.mp4".into()),
+        files: Vec::new(),
+        width: None,
+        height: None,
+        ..media(circuit_owner.clone(), "bb02", 1)
+    };
+    let on_a = media(a.clone(), "cc03", 0);
+    let on_b = media(b.clone(), "dd04", 0);
+    for m in [&first, &video, &on_a, &on_b] {
+        assert_eq!(
+            tx.upsert_media(m, &media_bytes(m)).await.expect("media"),
+            Upsert::Inserted
+        );
+    }
+    let missing = media(
+        MediaOwner::Poi(PoiId::new("absent").expect("id")),
+        "ee05",
+        0,
+    );
+    assert!(
+        tx.upsert_media(&missing, &media_bytes(&missing))
+            .await
+            .is_err(),
+        "the owner must exist"
+    );
+    tx.commit().await.expect("commit");
+
+    assert_eq!(
+        store.media_of(&circuit_owner).await.expect("media"),
+        [first.clone(), video.clone()]
+    );
+    let of_pois = store
+        .media_of_pois(&[
+            PoiId::new("boucle.a").expect("id"),
+            PoiId::new("boucle.b").expect("id"),
+        ])
+        .await
+        .expect("media");
+    assert_eq!(of_pois, [on_a.clone(), on_b.clone()]);
+    assert_eq!(store.all_media().await.expect("all").len(), 4);
+    for (width, bytes) in media_bytes(&first) {
+        assert_eq!(
+            store.media_file("aa01", width).await.expect("file"),
+            Some(bytes)
+        );
+    }
+    assert_eq!(store.media_file("aa01", 1600).await.expect("file"), None);
+
+    // The same photo again updates its texts, not its files.
+    let mut retitled = first.clone();
+    retitled.title = Some("Le sentier".into());
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_media(&retitled, &media_bytes(&retitled))
+            .await
+            .expect("media"),
+        Upsert::Updated
+    );
+    // A POI deleted takes its media, and its files when no one else shows them.
+    assert_eq!(
+        tx.delete(RecordKind::Poi, &["test:boucle:b"])
+            .await
+            .expect("delete"),
+        1
+    );
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        store.media_of(&circuit_owner).await.expect("media")[0],
+        retitled
+    );
+    assert!(store.media_of(&b).await.expect("media").is_empty());
+    assert_eq!(store.media_file("dd04", 320).await.expect("file"), None);
+
+    // A circuit deleted takes its own POIs and every media item of them.
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.delete(RecordKind::Circuit, &["test:boucle"])
+            .await
+            .expect("delete"),
+        1
+    );
+    tx.commit().await.expect("commit");
+    let counts = store.counts().await.expect("counts");
+    assert_eq!((counts.circuits, counts.pois), (0, 0));
+    assert!(store.all_media().await.expect("all").is_empty());
+    assert_eq!(store.media_file("cc03", 800).await.expect("file"), None);
+}
+
+/// What imports read to plan: records by key of every kind, the keys of a scope, the
+/// keys behind public ids; and deletion by key of every kind.
+pub async fn planning(store: &dyn Store) {
+    let mut tx = store.begin_import().await.expect("begin");
+    let c = circuit("boucle", "La boucle");
+    tx.upsert_circuit(&c).await.expect("circuit");
+    let pois = [
+        poi("boucle", "a", PoiKind::Heritage),
+        poi("boucle", "b", PoiKind::Food),
+    ];
+    for p in &pois {
+        tx.upsert_poi(p).await.expect("poi");
+    }
+    let unit = landscape("brie");
+    tx.upsert_landscape(&unit).await.expect("landscape");
+    let place = commune("77186", "Fontainebleau", None);
+    tx.upsert_commune(&place).await.expect("commune");
+    let seen = observation("dwc:urn:x:1", "Upupa epops", 2.705, 48.4, 1 << 4);
+    tx.upsert_observations(std::slice::from_ref(&seen))
+        .await
+        .expect("obs");
+    tx.commit().await.expect("commit");
+
+    let wanted = [
+        (
+            RecordKind::Circuit,
+            "test:boucle",
+            Record::Circuit(Box::new(c.clone())),
+        ),
+        (
+            RecordKind::Poi,
+            "test:boucle:a",
+            Record::Poi(Box::new(pois[0].clone())),
+        ),
+        (
+            RecordKind::Landscape,
+            "test:brie",
+            Record::Landscape(Box::new(unit.clone())),
+        ),
+        (
+            RecordKind::Commune,
+            "77186",
+            Record::Commune(Box::new(place.clone())),
+        ),
+        (
+            RecordKind::Observation,
+            "dwc:urn:x:1",
+            Record::Observation(Box::new(seen.clone())),
+        ),
+    ];
+    for (kind, key, record) in &wanted {
+        let found = store
+            .existing(*kind, &[key, "absent"])
+            .await
+            .expect("existing");
+        assert_eq!(found, std::slice::from_ref(record), "{kind}");
+        assert_eq!(found[0].key(), *key);
+    }
+    let mut keys = Vec::new();
+    store
+        .scan_keys(RecordKind::Poi, "test:boucle:", &mut |k| {
+            keys.push(k.to_owned())
+        })
+        .await
+        .expect("scan");
+    assert_eq!(keys, ["test:boucle:a", "test:boucle:b"]);
+    let mut none = 0;
+    store
+        .scan_keys(RecordKind::Observation, "dwc:urn:y", &mut |_| none += 1)
+        .await
+        .expect("scan");
+    assert_eq!(none, 0);
+    assert_eq!(
+        store
+            .id_keys(RecordKind::Poi, &["boucle.b", "absent"])
+            .await
+            .expect("ids"),
+        [("boucle.b".to_owned(), "test:boucle:b".to_owned())]
+    );
+    assert_eq!(
+        store
+            .id_keys(RecordKind::Circuit, &["boucle"])
+            .await
+            .expect("ids"),
+        [("boucle".to_owned(), "test:boucle".to_owned())]
+    );
+
+    let mut tx = store.begin_import().await.expect("begin");
+    // The POI before its circuit, which would take it along.
+    for (kind, key, _) in wanted.iter().rev() {
+        assert_eq!(tx.delete(*kind, &[key]).await.expect("delete"), 1, "{kind}");
+    }
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let counts = store.counts().await.expect("counts");
+    assert_eq!(counts, Counts::default(), "the circuit took its other POI");
+    assert!(store.communes().await.expect("communes").is_empty());
+    assert!(store.species().await.expect("species").0.is_empty());
+}
+
+/// A backend with change notices tells commits, and only them.
+pub async fn notices(store: &dyn Store) {
+    let Some(mut feed) = store.subscribe().await.expect("subscribe") else {
+        assert_eq!(
+            store.backend(),
+            "sqlite",
+            "only SQLite goes without notices"
+        );
+        return;
+    };
+    // A rolled-back import says nothing; the next commit does.
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("annule", "Annulé"))
+        .await
+        .expect("circuit");
+    drop(tx);
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("garde", "Gardé"))
+        .await
+        .expect("circuit");
+    tx.commit().await.expect("commit");
+    tokio::time::timeout(std::time::Duration::from_secs(30), feed.changed())
+        .await
+        .expect("a notice")
+        .expect("ok");
+    assert_eq!(store.counts().await.expect("counts").circuits, 1);
+}
+
+/// `db copy` carries everything (circuits, POIs, landscape units, communes, media with
+/// their files, observations, the sensitivity list) from an empty `origin` filled here
+/// into an empty `target`, and the fingerprint tells any difference.
+pub async fn copy(origin: &dyn Store, target: &dyn Store) {
+    let mut tx = origin.begin_import().await.expect("begin");
+    for (i, name) in ["Une", "Deux", "Trois"].iter().enumerate() {
+        let id = format!("c{i}");
+        tx.upsert_circuit(&circuit(&id, name))
+            .await
+            .expect("circuit");
+        tx.upsert_poi(&poi(&id, "a", PoiKind::Heritage))
+            .await
+            .expect("poi");
+    }
+    // More observations than a copy page, with a sensitive taxon and a strict one.
+    let observations: Vec<Observation> = (0..10_050)
+        .map(|i| {
+            let taxon = ["Upupa epops", "Bubo bubo", "Orchis purpurea"][i % 3];
+            let mut o = observation(
+                &format!("dwc:{i}"),
+                taxon,
+                2.6 + (i % 97) as f64 * 1e-3,
+                48.4 + (i % 89) as f64 * 1e-3,
+                1 << (i % 12),
+            );
+            o.count = (i % 2 == 0).then_some(i as u32);
+            o
+        })
+        .collect();
+    tx.upsert_observations(&observations)
+        .await
+        .expect("observations");
+    tx.replace_sensitive_taxa(&[
+        ("Bubo bubo".into(), Sensitivity::Strict),
+        ("Orchis purpurea".into(), Sensitivity::Sensitive),
+    ])
+    .await
+    .expect("list");
+    tx.refresh_species().await.expect("refresh");
+    tx.upsert_landscape(&landscape("brie"))
+        .await
+        .expect("landscape");
+    tx.upsert_commune(&commune(
+        "77186",
+        "Fontainebleau",
+        Some("CA du Pays de Fontainebleau"),
+    ))
+    .await
+    .expect("commune");
+    let photo = media(
+        MediaOwner::Circuit(CircuitId::new("c0").expect("id")),
+        "abc123",
+        0,
+    );
+    tx.upsert_media(&photo, &media_bytes(&photo))
+        .await
+        .expect("media");
+    let shared = media(
+        MediaOwner::Poi(PoiId::new("c1.a").expect("id")),
+        "abc123",
+        0,
+    );
+    tx.upsert_media(&shared, &media_bytes(&shared))
+        .await
+        .expect("media");
+    tx.commit().await.expect("commit");
+    let source = copy::fingerprint(origin).await.expect("fingerprint");
+    assert_eq!((source.circuits, source.pois), (3, 3));
+    assert_eq!(source.observations, 10_050);
+    assert_eq!((source.landscapes, source.communes), (1, 1));
+    assert_eq!(
+        (source.media, source.media_files),
+        (2, 2),
+        "one photo on two owners"
+    );
+    let (origin_cells, _) = origin.species().await.expect("species");
+    {
+        let copied = copy::copy(origin, target).await.expect("copy");
+        assert_eq!(copied, source);
+        assert_eq!(
+            copy::fingerprint(target).await.expect("fingerprint"),
+            source,
+            "{}",
+            target.backend()
+        );
+        for (width, bytes) in media_bytes(&photo) {
+            assert_eq!(
+                target.media_file("abc123", width).await.expect("file"),
+                Some(bytes),
+                "the photo's bytes crossed"
+            );
+        }
+        // The public aggregates are rebuilt the same on the other side.
+        let (mut cells, _) = target.species().await.expect("species");
+        let mut expected = origin_cells.clone();
+        let key = |c: &SpeciesCell| (c.size_m, c.x, c.y, c.taxon.clone(), c.months);
+        cells.sort_by_key(key);
+        expected.sort_by_key(key);
+        assert_eq!(cells, expected, "{}", target.backend());
+        // A change on one side shows in the checksum.
+        let mut tx = target.begin_import().await.expect("begin");
+        tx.upsert_poi(&poi("c0", "a", PoiKind::Food))
+            .await
+            .expect("poi");
+        tx.commit().await.expect("commit");
+        let changed = copy::fingerprint(target).await.expect("fingerprint");
+        assert_eq!((changed.circuits, changed.pois), (3, 3));
+        assert_ne!(changed.checksum, source.checksum);
+    }
+}
+
+/// Deterministic pseudo-random POIs around Fontainebleau (a linear congruential
+/// generator: no dependency, same points on every run).
+pub fn scattered_pois(n: usize) -> Vec<Poi> {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    };
+    (0..n)
+        .map(|i| {
+            let mut p = poi("x", &i.to_string(), PoiKind::ALL[i % PoiKind::ALL.len()]);
+            p.id = PoiId::new(format!("s{i}")).expect("id");
+            p.source = format!("scatter:{i}");
+            p.circuit = None;
+            p.pos = Some(LonLat::new(2.60 + next() * 0.12, 48.36 + next() * 0.08).expect("pos"));
+            p
+        })
+        .collect()
+}
+
+/// Two answers agree: same distances in the same order (within 0.5 m), and the same
+/// POIs except within 0.5 % of the cut-off, where either side may legitimately fall
+/// either way (PostGIS orders and pre-filters on the sphere, whose distances differ
+/// from the ellipsoid's by up to 0.3 %).
+fn assert_agree(what: &str, a: &[(String, f64)], b: &[(String, f64)], cutoff: f64) {
+    let edge = |d: f64| (d - cutoff).abs() < 0.5 + cutoff * 0.005;
+    let (a_in, b_in): (Vec<_>, Vec<_>) = (
+        a.iter().filter(|x| !edge(x.1)).collect(),
+        b.iter().filter(|x| !edge(x.1)).collect(),
+    );
+    assert_eq!(a_in.len(), b_in.len(), "{what}: {a:?}\n vs {b:?}");
+    for (x, y) in a_in.iter().zip(&b_in) {
+        assert!((x.1 - y.1).abs() < 0.5, "{what}: {x:?} vs {y:?}");
+    }
+    let ids = |v: &[&(String, f64)]| {
+        v.iter()
+            .map(|x| x.0.clone())
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(ids(&a_in), ids(&b_in), "{what}");
+}
+
+/// The database's spatial answers (near a place, along a trace) agree with the index's.
+pub async fn index_and_database_agree(store: &dyn Store) {
+    let pois = scattered_pois(3_000);
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(tx.upsert_pois(&pois).await.expect("bulk"), (3_000, 0));
+    tx.commit().await.expect("commit");
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_pois(&pois[..10]).await.expect("bulk"),
+        (0, 10),
+        "re-import updates"
+    );
+    tx.commit().await.expect("commit");
+
+    let index =
+        crate::index::SpatialIndex::build(store.poi_points().await.expect("points"), Vec::new());
+    for (i, (lon, lat)) in [(2.65, 48.40), (2.70, 48.42), (2.61, 48.37), (2.719, 48.439)]
+        .into_iter()
+        .enumerate()
+    {
+        let at = LonLat::new(lon, lat).expect("pos");
+        for (radius, limit, kinds) in [
+            (500.0, 1_000, &[][..]),
+            (2_000.0, 20, &[][..]),
+            (1_500.0, 50, &[PoiKind::Food][..]),
+        ] {
+            let from_db: Vec<(String, f64)> = store
+                .pois_near(at, radius, limit, kinds)
+                .await
+                .expect("near")
+                .into_iter()
+                .map(|(p, d)| (p.id.to_string(), d))
+                .collect();
+            let from_index: Vec<(String, f64)> = index
+                .nearby_pois(at, radius, limit, kinds)
+                .into_iter()
+                .map(|h| (h.item.id.to_string(), h.distance_m))
+                .collect();
+            assert!(!from_db.is_empty(), "query {i} finds something");
+            let cutoff = if from_db.len() == limit {
+                from_db[limit - 1].1
+            } else {
+                radius
+            };
+            assert_agree(
+                &format!("{} near #{i} r={radius}", store.backend()),
+                &from_db,
+                &from_index,
+                cutoff,
+            );
+        }
+    }
+    let trace = circuit("t", "T").trace;
+    let from_db: Vec<(String, f64)> = store
+        .pois_along(&trace, 200.0)
+        .await
+        .expect("along")
+        .into_iter()
+        .map(|(p, d)| (p.id.to_string(), d))
+        .collect();
+    let from_index: Vec<(String, f64)> = index
+        .pois_along(&trace, 200.0)
+        .into_iter()
+        .map(|h| (h.item.id.to_string(), h.distance_m))
+        .collect();
+    assert!(from_db.len() > 5, "{from_db:?}");
+    assert_agree(
+        &format!("{} along", store.backend()),
+        &from_db,
+        &from_index,
+        200.0,
+    );
+}

@@ -1,0 +1,681 @@
+//! The one import driver, for every source. Readers hand on records; the driver plans
+//! each against the store (create, update with its changed fields, unchanged, delete for
+//! records of the same scope that vanished, rejected), tells the plan as events, and
+//! commits it file by file, all or nothing:
+//!
+//! - a file with a rejected record is not written at all unless `partial`; a record
+//!   whose id belongs to another source refuses its file even then;
+//! - unchanged records are not written; excluded keys neither;
+//! - vanished records are listed, and deleted only when asked (`--delete-missing`, or
+//!   the ones a person ticked);
+//! - circuits are placed in the communes known before they are compared, and importing
+//!   communes places every circuit again (those moves are planned updates too);
+//! - a dry run plans everything and writes nothing.
+//!
+//! Memory holds a few batches of records whatever the file's size, the keys seen (as
+//! hashes) and the kept rejections (at most [`MAX_KEPT_REJECTIONS`] per file).
+
+use crate::biodiversity;
+use crate::plan::{ImportEvent, Observer, PlanCounts, Planned, Status};
+use crate::report::{ImportReport, Rejection};
+use crate::source::{Item, Source};
+use crate::stream::Sink;
+use balade_core::hash::Fnv;
+use balade_core::record::{Record, RecordKind};
+use balade_core::store::{ImportTx, Store, StoreError};
+use balade_core::{Circuit, Commune, Observation, Poi};
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use tokio::sync::mpsc;
+
+/// Records per batch: large enough for bulk statements, small enough to bound memory.
+pub const BATCH: usize = 2_000;
+/// Batches in flight between the reader and the planner.
+const IN_FLIGHT: usize = 4;
+/// Rejections kept per file with their text; beyond, they are only counted.
+pub const MAX_KEPT_REJECTIONS: usize = 1_000;
+/// Vanished records read back for their names; beyond, they are told by key.
+const MAX_NAMED_DELETIONS: usize = 10_000;
+
+/// Which vanished records a commit deletes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Deletion {
+    /// None: they are listed only.
+    #[default]
+    None,
+    /// All of them (`--delete-missing`).
+    Missing,
+    /// Those with these keys (ticked in the back-office).
+    Only(HashSet<String>),
+}
+
+impl Deletion {
+    fn wants(&self, key: &str) -> bool {
+        match self {
+            Deletion::None => false,
+            Deletion::Missing => true,
+            Deletion::Only(keys) => keys.contains(key),
+        }
+    }
+}
+
+/// How to run an import.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Write the good records of a file that has bad ones.
+    pub partial: bool,
+    /// Plan only: write nothing.
+    pub dry_run: bool,
+    /// Which vanished records to delete.
+    pub delete: Deletion,
+    /// Keys the commit leaves out.
+    pub exclude: HashSet<String>,
+}
+
+/// Imports the files `paths` name, read as `source`, telling `observer` as it goes.
+pub async fn import(
+    store: &dyn Store,
+    source: &Source,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    observer: &mut dyn Observer,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let mut missing = Vec::new();
+    let files = source.files(paths, &mut missing);
+    for r in missing {
+        observer.event(ImportEvent::Rejected(&r));
+        report.reject(r);
+    }
+    if let Source::Biodiversity {
+        sensitive: Some(list),
+    } = source
+        && !load_sensitivity_list(store, list, options, observer, &mut report).await?
+    {
+        // Observations must not be published under a list that was refused.
+        return Ok(report);
+    }
+    let communes = store.communes().await?;
+    let mut circuits_seen: HashMap<String, PathBuf> = HashMap::new();
+    for (i, path) in files.iter().enumerate() {
+        observer.event(ImportEvent::FileStarted {
+            path,
+            index: i + 1,
+            total: files.len(),
+        });
+        let run = FileRun {
+            store,
+            source,
+            options,
+            path,
+            communes: &communes,
+            circuits_seen: &mut circuits_seen,
+            observer: &mut *observer,
+            tx: None,
+            counts: PlanCounts::default(),
+            written: (0, 0, 0),
+            seen: HashSet::new(),
+            scopes: BTreeSet::new(),
+            rejections: Vec::new(),
+            rejected: 0,
+            conflict: false,
+            records: 0,
+            unlocated: 0,
+            touched_species: false,
+            file_communes: Vec::new(),
+            first_circuit: None,
+        };
+        let line = run.run().await?.absorb_into(&mut report);
+        observer.event(ImportEvent::FileDone { path, line: &line });
+    }
+    Ok(report)
+}
+
+/// Reads and stores (unless dry run) a sensitivity list; `false` when it was refused.
+async fn load_sensitivity_list(
+    store: &dyn Store,
+    list: &Path,
+    options: &ImportOptions,
+    observer: &mut dyn Observer,
+    report: &mut ImportReport,
+) -> Result<bool, StoreError> {
+    match biodiversity::read_sensitivity_list(list) {
+        Ok(taxa) => {
+            if !options.dry_run {
+                let mut tx = store.begin_import().await?;
+                tx.replace_sensitive_taxa(&taxa).await?;
+                tx.refresh_species().await?;
+                tx.commit().await?;
+            }
+            let note = format!(
+                "{}: {} sensitive taxa{}",
+                list.display(),
+                taxa.len(),
+                if options.dry_run {
+                    " (dry run: not written)"
+                } else {
+                    ""
+                }
+            );
+            observer.event(ImportEvent::Note(&note));
+            Ok(true)
+        }
+        Err(rejections) => {
+            for r in rejections {
+                observer.event(ImportEvent::Rejected(&r));
+                report.reject(r);
+            }
+            report.files_refused += 1;
+            Ok(false)
+        }
+    }
+}
+
+/// A kind and key as one hash: what a file has seen.
+fn key_hash(kind: RecordKind, key: &str) -> u64 {
+    let mut h = Fnv::new();
+    h.field(kind.as_str());
+    h.field(key);
+    h.finish()
+}
+
+/// One file's plan and, unless dry run, its writing.
+struct FileRun<'a> {
+    store: &'a dyn Store,
+    source: &'a Source,
+    options: &'a ImportOptions,
+    path: &'a Path,
+    communes: &'a [Commune],
+    /// Circuit keys of the run's earlier files: one circuit from two files is a mistake.
+    circuits_seen: &'a mut HashMap<String, PathBuf>,
+    observer: &'a mut dyn Observer,
+    tx: Option<Box<dyn ImportTx>>,
+    counts: PlanCounts,
+    /// (created, updated, deleted) as written.
+    written: (u64, u64, u64),
+    seen: HashSet<u64>,
+    scopes: BTreeSet<(RecordKind, String)>,
+    rejections: Vec<Rejection>,
+    rejected: u64,
+    /// A write refused because an id belongs to another source.
+    conflict: bool,
+    records: u64,
+    unlocated: u64,
+    /// Observations written or deleted: the public aggregates must be rebuilt.
+    touched_species: bool,
+    /// Communes read from this file, to place the circuits in.
+    file_communes: Vec<Commune>,
+    /// The first circuit read (GPX files are told by theirs).
+    first_circuit: Option<(String, usize, f64)>,
+}
+
+/// What became of one file.
+struct FileOutcome {
+    line: String,
+    counts: PlanCounts,
+    written: (u64, u64, u64),
+    rejections: Vec<Rejection>,
+    rejected: u64,
+    refused: bool,
+    unlocated: u64,
+}
+
+impl FileOutcome {
+    fn absorb_into(self, report: &mut ImportReport) -> String {
+        report.plan.absorb(self.counts);
+        report.imported += self.written.0;
+        report.updated += self.written.1;
+        report.deleted += self.written.2;
+        report.unlocated += self.unlocated;
+        report.rejected_uncounted += self.rejected - self.rejections.len() as u64;
+        report.rejections.extend(self.rejections);
+        if self.refused {
+            report.files_refused += 1;
+        } else {
+            report.files_written += 1;
+        }
+        self.line
+    }
+}
+
+enum Message {
+    Items(Vec<Item>),
+    Reject(Rejection),
+}
+
+/// The reader's end: batches records, forwards rejections at once.
+struct ChannelSink {
+    tx: mpsc::Sender<Message>,
+    batch: Vec<Item>,
+}
+
+impl ChannelSink {
+    fn flush(&mut self) -> bool {
+        if self.batch.is_empty() {
+            return true;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.tx.blocking_send(Message::Items(batch)).is_ok()
+    }
+}
+
+impl Sink<Item> for ChannelSink {
+    fn record(&mut self, record: Item) -> bool {
+        self.batch.push(record);
+        self.batch.len() < BATCH || self.flush()
+    }
+    fn reject(&mut self, rejection: Rejection) -> bool {
+        self.tx.blocking_send(Message::Reject(rejection)).is_ok()
+    }
+}
+
+impl FileRun<'_> {
+    /// Whether nothing of this file may be written.
+    fn refused(&self) -> bool {
+        self.conflict || (!self.options.partial && self.rejected > 0)
+    }
+
+    fn reject(&mut self, r: Rejection) {
+        self.observer.event(ImportEvent::Rejected(&r));
+        self.counts.add(Status::Rejected);
+        self.rejected += 1;
+        if self.rejections.len() < MAX_KEPT_REJECTIONS {
+            self.rejections.push(r);
+        }
+    }
+
+    fn plan(&mut self, planned: &Planned) {
+        self.counts.add(planned.status);
+        if planned.status != Status::Unchanged {
+            self.observer.event(ImportEvent::Planned(planned));
+        }
+    }
+
+    async fn run(mut self) -> Result<FileOutcome, StoreError> {
+        let (sender, mut receiver) = mpsc::channel::<Message>(IN_FLIGHT);
+        let (source, path, partial) = (
+            self.source.clone(),
+            self.path.to_owned(),
+            self.options.partial,
+        );
+        let reader = tokio::task::spawn_blocking(move || {
+            let mut sink = ChannelSink {
+                tx: sender,
+                batch: Vec::with_capacity(BATCH),
+            };
+            let result = source.read(&path, partial, &mut sink);
+            sink.flush();
+            result
+        });
+        if !self.options.dry_run {
+            self.tx = Some(self.store.begin_import().await?);
+        }
+        while let Some(message) = receiver.recv().await {
+            match message {
+                Message::Reject(r) => self.reject(r),
+                Message::Items(items) => self.batch(items).await?,
+            }
+            self.observer.event(ImportEvent::Progress {
+                path: self.path,
+                records: self.records,
+            });
+        }
+        let read = reader
+            .await
+            .unwrap_or_else(|e| Err(Rejection::file(self.path, format!("reader failed: {e}"))));
+        if let Err(r) = read {
+            self.reject(r);
+        }
+        self.vanished().await?;
+        if !self.file_communes.is_empty() {
+            self.place_every_circuit().await?;
+        }
+        let refused = self.refused();
+        match self.tx.take() {
+            Some(mut tx) if !refused => {
+                if self.touched_species {
+                    tx.refresh_species().await?;
+                }
+                tx.commit().await?;
+            }
+            _ => self.written = (0, 0, 0),
+        }
+        Ok(FileOutcome {
+            line: self.line(refused),
+            counts: self.counts,
+            written: self.written,
+            rejections: self.rejections,
+            rejected: self.rejected,
+            refused,
+            unlocated: if refused { 0 } else { self.unlocated },
+        })
+    }
+
+    fn line(&self, refused: bool) -> String {
+        let path = self.path.display();
+        if refused {
+            let verb = if self.options.dry_run {
+                "would not be imported"
+            } else {
+                "not imported"
+            };
+            return format!("{path}: {verb} ({} rejected)", self.rejected);
+        }
+        let rejected = if self.rejected == 0 {
+            String::new()
+        } else {
+            format!(", {} rejected", self.rejected)
+        };
+        if let Some((id, pois, length_m)) = &self.first_circuit
+            && matches!(self.source, Source::Gpx)
+        {
+            return format!(
+                "{path}: circuit `{id}` with {pois} POIs ({:.1} km){rejected}",
+                length_m / 1000.0
+            );
+        }
+        let noted = if matches!(self.source, Source::Heritage(_)) {
+            format!(" ({} without usable location)", self.unlocated)
+        } else {
+            String::new()
+        };
+        format!(
+            "{path}: {} {}{noted}{rejected}",
+            self.records,
+            self.source.noun()
+        )
+    }
+
+    /// Plans a batch of records and writes what changes.
+    async fn batch(&mut self, items: Vec<Item>) -> Result<(), StoreError> {
+        let mut fresh: Vec<Record> = Vec::with_capacity(items.len());
+        for Item { mut record, place } in items {
+            let kind = record.kind();
+            if !self.seen.insert(key_hash(kind, record.key())) {
+                let reason = format!("`{}` given twice in the file", record.key());
+                self.reject(Rejection {
+                    path: self.path.to_owned(),
+                    position: None,
+                    field: Some(place),
+                    reason,
+                });
+                continue;
+            }
+            if let Record::Circuit(c) = &mut record {
+                if let Some(first) = self.circuits_seen.get(&c.source) {
+                    let reason = format!(
+                        "same circuit id `{}` as {} (ids come from file names): rename one of them",
+                        c.id,
+                        first.display()
+                    );
+                    self.reject(Rejection::file(self.path, reason));
+                    continue;
+                }
+                self.circuits_seen
+                    .insert(c.source.clone(), self.path.to_owned());
+                c.locate(self.communes);
+                if self.first_circuit.is_none() {
+                    self.first_circuit = Some((c.id.to_string(), 0, c.stats.length_m));
+                }
+            }
+            if let Some(scope) = record.scope() {
+                self.scopes.insert((kind, scope.to_owned()));
+            }
+            match &record {
+                Record::Poi(p) if p.pos.is_none() => self.unlocated += 1,
+                Record::Poi(p) if p.circuit.is_some() => {
+                    if let Some(first) = self.first_circuit.as_mut() {
+                        first.1 += 1;
+                    }
+                }
+                Record::Commune(c) => self.file_communes.push((**c).clone()),
+                _ => {}
+            }
+            self.records += 1;
+            fresh.push(record);
+        }
+        let existing = self.existing(&fresh).await?;
+        let taken = self.ids_taken(&fresh, &existing).await?;
+        let mut writes: Vec<Record> = Vec::new();
+        for record in fresh {
+            let key = record.key().to_owned();
+            if let Some(owner) = record.id().and_then(|id| taken.get(id)) {
+                let reason = format!(
+                    "{} id `{}` already belongs to `{owner}`",
+                    record.kind(),
+                    record.id().unwrap_or_default()
+                );
+                self.reject(Rejection::file(self.path, reason));
+                self.conflict = true;
+                continue;
+            }
+            let before = existing.get(&(record.kind(), key.clone()));
+            let (status, changes) = match before {
+                None => (Status::Create, Vec::new()),
+                Some(old) if *old == record => (Status::Unchanged, Vec::new()),
+                Some(old) => match record.changes_from(old) {
+                    c if c.is_empty() => (Status::Unchanged, c),
+                    c => (Status::Update, c),
+                },
+            };
+            let skipped = self.options.exclude.contains(&key);
+            self.plan(&Planned {
+                kind: record.kind(),
+                label: record.label(),
+                position: record.position(),
+                commune: record.commune().map(str::to_owned),
+                key,
+                status,
+                changes,
+                skipped,
+            });
+            if !skipped && matches!(status, Status::Create | Status::Update) {
+                match status {
+                    Status::Create => self.written.0 += 1,
+                    _ => self.written.1 += 1,
+                }
+                writes.push(record);
+            }
+        }
+        if !self.refused() {
+            self.write(writes).await?;
+        }
+        Ok(())
+    }
+
+    /// The stored records of `records`' keys, by (kind, key).
+    async fn existing(
+        &self,
+        records: &[Record],
+    ) -> Result<HashMap<(RecordKind, String), Record>, StoreError> {
+        let mut out = HashMap::new();
+        for kind in RecordKind::ALL {
+            let keys: Vec<&str> = records
+                .iter()
+                .filter(|r| r.kind() == kind)
+                .map(Record::key)
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            for r in self.store.existing(kind, &keys).await? {
+                out.insert((kind, r.key().to_owned()), r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Ids of new records that already belong to another source: id → its key.
+    async fn ids_taken(
+        &self,
+        records: &[Record],
+        existing: &HashMap<(RecordKind, String), Record>,
+    ) -> Result<HashMap<String, String>, StoreError> {
+        let mut taken = HashMap::new();
+        for kind in [RecordKind::Circuit, RecordKind::Poi, RecordKind::Landscape] {
+            let new: Vec<&Record> = records
+                .iter()
+                .filter(|r| r.kind() == kind && !existing.contains_key(&(kind, r.key().to_owned())))
+                .collect();
+            let ids: Vec<&str> = new.iter().filter_map(|r| r.id()).collect();
+            if ids.is_empty() {
+                continue;
+            }
+            for (id, key) in self.store.id_keys(kind, &ids).await? {
+                if new
+                    .iter()
+                    .any(|r| r.id() == Some(id.as_str()) && r.key() != key)
+                {
+                    taken.insert(id, key);
+                }
+            }
+        }
+        Ok(taken)
+    }
+
+    /// Writes creates and updates, kind by kind (circuits before the POIs they own).
+    async fn write(&mut self, records: Vec<Record>) -> Result<(), StoreError> {
+        let Some(tx) = self.tx.as_mut() else {
+            return Ok(());
+        };
+        let mut pois: Vec<Poi> = Vec::new();
+        let mut observations: Vec<Observation> = Vec::new();
+        let mut outcome = Ok(());
+        for record in records {
+            let wrote = match record {
+                Record::Circuit(c) => tx.upsert_circuit(&c).await.map(drop),
+                Record::Landscape(l) => tx.upsert_landscape(&l).await.map(drop),
+                Record::Commune(c) => tx.upsert_commune(&c).await.map(drop),
+                Record::Poi(p) => {
+                    pois.push(*p);
+                    Ok(())
+                }
+                Record::Observation(o) => {
+                    observations.push(*o);
+                    Ok(())
+                }
+            };
+            if wrote.is_err() {
+                outcome = wrote;
+                break;
+            }
+        }
+        if outcome.is_ok() && !pois.is_empty() {
+            outcome = tx.upsert_pois(&pois).await.map(drop);
+        }
+        if outcome.is_ok() && !observations.is_empty() {
+            self.touched_species = true;
+            outcome = tx.upsert_observations(&observations).await.map(drop);
+        }
+        match outcome {
+            Ok(()) => Ok(()),
+            // An id owned by another source, met while writing: the file is refused.
+            Err(StoreError::Conflict(reason)) => {
+                self.reject(Rejection::file(self.path, reason));
+                self.conflict = true;
+                Ok(())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Plans the records of the scopes this file covers that it no longer has, and
+    /// deletes the ones asked for.
+    async fn vanished(&mut self) -> Result<(), StoreError> {
+        let scopes = std::mem::take(&mut self.scopes);
+        for (kind, prefix) in scopes {
+            let mut gone: Vec<String> = Vec::new();
+            let seen = &self.seen;
+            self.store
+                .scan_keys(kind, &prefix, &mut |k| {
+                    if !seen.contains(&key_hash(kind, k)) {
+                        gone.push(k.to_owned());
+                    }
+                })
+                .await?;
+            let named: HashMap<String, Record> = {
+                let keys: Vec<&str> = gone
+                    .iter()
+                    .take(MAX_NAMED_DELETIONS)
+                    .map(String::as_str)
+                    .collect();
+                self.store
+                    .existing(kind, &keys)
+                    .await?
+                    .into_iter()
+                    .map(|r| (r.key().to_owned(), r))
+                    .collect()
+            };
+            let mut chosen: Vec<&str> = Vec::new();
+            for key in &gone {
+                let wanted = self.options.delete.wants(key) && !self.options.exclude.contains(key);
+                let record = named.get(key);
+                self.plan(&Planned {
+                    kind,
+                    key: key.clone(),
+                    label: record.map_or_else(|| key.clone(), Record::label),
+                    status: Status::Delete,
+                    changes: Vec::new(),
+                    position: record.and_then(Record::position),
+                    commune: record.and_then(Record::commune).map(str::to_owned),
+                    skipped: !wanted,
+                });
+                if wanted {
+                    chosen.push(key);
+                }
+            }
+            if chosen.is_empty() || self.refused() {
+                continue;
+            }
+            if let Some(tx) = self.tx.as_mut() {
+                self.written.2 += tx.delete(kind, &chosen).await?;
+                self.touched_species |= kind == RecordKind::Observation;
+            }
+        }
+        Ok(())
+    }
+
+    /// Places every circuit again in the communes known, this file's included: moves
+    /// are planned as updates of the circuits' places.
+    async fn place_every_circuit(&mut self) -> Result<(), StoreError> {
+        let codes: HashSet<&str> = self.file_communes.iter().map(|c| c.code.as_str()).collect();
+        let mut known: Vec<Commune> = self
+            .communes
+            .iter()
+            .filter(|c| !codes.contains(c.code.as_str()))
+            .cloned()
+            .collect();
+        known.extend(self.file_communes.iter().cloned());
+        for circuit in self.store.all_circuits().await? {
+            let mut placed: Circuit = circuit.clone();
+            placed.locate(&known);
+            if (&placed.communes, &placed.intercommunalities)
+                == (&circuit.communes, &circuit.intercommunalities)
+            {
+                continue;
+            }
+            let changes = Record::Circuit(Box::new(placed.clone()))
+                .changes_from(&Record::Circuit(Box::new(circuit.clone())));
+            let skipped = self.options.exclude.contains(&circuit.source);
+            self.plan(&Planned {
+                kind: RecordKind::Circuit,
+                key: circuit.source.clone(),
+                label: circuit.name.clone(),
+                status: Status::Update,
+                changes,
+                position: circuit.trace.start(),
+                commune: placed.communes.first().cloned(),
+                skipped,
+            });
+            if skipped || self.refused() {
+                continue;
+            }
+            if let Some(tx) = self.tx.as_mut() {
+                tx.set_circuit_places(&placed.id, &placed.communes, &placed.intercommunalities)
+                    .await?;
+                self.written.1 += 1;
+            }
+        }
+        Ok(())
+    }
+}
