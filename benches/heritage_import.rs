@@ -1,10 +1,12 @@
 //! Heritage inventory import throughput: a synthetic 100,000-notice pipe-delimited
 //! export (Mérimée field codes, Lambert 93 coordinates over Seine-et-Marne, one notice
 //! in ten without location), read, reprojected and written into SQLite in one
-//! transaction, then the same file re-imported (every notice an update).
+//! transaction; then the plan of the same file against a store that holds it (a dry
+//! run: every notice read back and compared, nothing written), and the same import
+//! again (everything unchanged: nothing written).
 //!
-//! Target: ≥ 50,000 notices/s into SQLite (a whole département's inventory, tens of
-//! thousands of notices, in about a second).
+//! Targets: ≥ 50,000 notices/s into SQLite (a whole département's inventory, tens of
+//! thousands of notices, in about a second); the plan no dearer than 1.3× the import.
 //! Run: `cargo bench --bench heritage_import`.
 
 use balade_core::store;
@@ -89,18 +91,33 @@ fn heritage(c: &mut Criterion) {
     });
     let url = format!("sqlite://{}", dir.path().join("again.db").display());
     let store = rt.block_on(store::open(&url)).expect("store");
-    group.bench_function("reimport_100k_updates", |b| {
+    let run = |options: &ImportOptions| {
+        rt.block_on(import(
+            store.as_ref(),
+            &Source::Heritage(HeritageOptions::default()),
+            std::slice::from_ref(&file),
+            options,
+            &mut Quiet,
+        ))
+        .expect("import")
+    };
+    assert_eq!(run(&ImportOptions::default()).imported, NOTICES);
+    let dry_run = ImportOptions {
+        dry_run: true,
+        ..ImportOptions::default()
+    };
+    group.bench_function("plan_100k_against_the_same", |b| {
         b.iter(|| {
-            let report = rt
-                .block_on(import(
-                    store.as_ref(),
-                    &Source::Heritage(HeritageOptions::default()),
-                    std::slice::from_ref(&file),
-                    &ImportOptions::default(),
-                    &mut Quiet,
-                ))
-                .expect("import");
-            black_box(report.imported + report.updated)
+            let report = run(&dry_run);
+            assert_eq!(report.plan.unchanged, NOTICES);
+            black_box(report.plan.unchanged)
+        })
+    });
+    group.bench_function("reimport_100k_unchanged", |b| {
+        b.iter(|| {
+            let report = run(&ImportOptions::default());
+            assert_eq!((report.imported, report.updated), (0, 0));
+            black_box(report.plan.unchanged)
         })
     });
     group.finish();

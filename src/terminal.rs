@@ -40,6 +40,10 @@ impl Terminal {
 }
 
 impl Observer for Terminal {
+    fn wants_changes(&self) -> bool {
+        self.diff
+    }
+
     fn event(&mut self, event: ImportEvent<'_>) {
         match event {
             ImportEvent::FileStarted { path, index, total } => {

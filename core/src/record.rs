@@ -51,14 +51,16 @@ impl fmt::Display for RecordKind {
     }
 }
 
-/// One record of any kind.
+/// One record of any kind. Records move by the thousand in batches, unboxed: a box
+/// each would be an allocation (and a free on another thread) per record.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Record {
-    Circuit(Box<Circuit>),
-    Poi(Box<Poi>),
-    Landscape(Box<Landscape>),
-    Commune(Box<Commune>),
-    Observation(Box<Observation>),
+    Circuit(Circuit),
+    Poi(Poi),
+    Landscape(Landscape),
+    Commune(Commune),
+    Observation(Observation),
 }
 
 impl Record {
@@ -131,127 +133,22 @@ impl Record {
 
     /// Every field a change is told by, as text, in a stable order.
     pub fn fields(&self) -> Vec<(String, String)> {
-        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-        let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-        let named: Vec<(&'static str, String)> = match self {
-            Record::Circuit(c) => {
-                let s = &c.stats;
-                vec![
-                    ("id", c.id.to_string()),
-                    ("name", c.name.clone()),
-                    ("summary", c.summary.clone()),
-                    ("description", c.description.clone()),
-                    ("practice", c.practice.to_string()),
-                    ("themes", c.themes.join(", ")),
-                    ("communes", c.communes.join(", ")),
-                    ("intercommunalities", c.intercommunalities.join(", ")),
-                    ("trace", trace_summary(c)),
-                    ("length_m", s.length_m.to_string()),
-                    ("ascent_m", s.ascent_m.to_string()),
-                    ("descent_m", s.descent_m.to_string()),
-                    ("min_elevation_m", num(s.min_elevation_m)),
-                    ("max_elevation_m", num(s.max_elevation_m)),
-                    ("duration_min", c.duration_min.to_string()),
-                    ("difficulty", c.difficulty.to_string()),
-                    ("type", c.circuit_type.to_string()),
-                    ("published", c.published.to_string()),
-                    ("practical", encode_json(&c.practical)),
-                    ("translations", encode_json(&c.translations)),
-                ]
-            }
-            Record::Poi(p) => {
-                let d = &p.details;
-                let mut fields = vec![
-                    ("id", p.id.to_string()),
-                    ("kind", p.kind.to_string()),
-                    ("name", p.name.clone()),
-                    ("description", p.description.clone()),
-                    (
-                        "position",
-                        p.pos
-                            .map(|q| format!("{}, {}", q.lon(), q.lat()))
-                            .unwrap_or_default(),
-                    ),
-                    ("elevation_m", num(p.ele)),
-                    (
-                        "circuit",
-                        p.circuit
-                            .as_ref()
-                            .map(ToString::to_string)
-                            .unwrap_or_default(),
-                    ),
-                    ("commune", opt(&p.commune)),
-                    (
-                        "insee",
-                        p.insee
-                            .as_ref()
-                            .map(|i| i.as_str().to_owned())
-                            .unwrap_or_default(),
-                    ),
-                    ("denomination", opt(&d.denomination)),
-                    ("period", opt(&d.period)),
-                    ("dates", opt(&d.dates)),
-                    ("history", opt(&d.history)),
-                    ("protection", opt(&d.protection)),
-                    ("status", opt(&d.status)),
-                    ("address", opt(&d.address)),
-                    ("opening_hours", opt(&d.opening_hours)),
-                    ("phone", opt(&d.phone)),
-                    ("website", opt(&d.website)),
-                    ("wheelchair", opt(&d.wheelchair)),
-                    ("translations", encode_json(&d.translations)),
-                ]
-                .into_iter()
-                .map(|(k, v)| (k.to_owned(), v))
-                .collect::<Vec<_>>();
-                // The source's own fields one by one: a change names the field it is in.
-                fields.extend(
-                    d.provenance
-                        .iter()
-                        .map(|(k, v)| (format!("provenance.{k}"), v.clone())),
-                );
-                return fields;
-            }
-            Record::Landscape(l) => vec![
-                ("id", l.id.to_string()),
-                ("name", l.name.clone()),
-                ("description", l.description.clone()),
-                ("polygons", shape_summary(&l.polygons)),
-            ],
-            Record::Commune(c) => vec![
-                ("name", c.name.clone()),
-                ("intercommunality", opt(&c.intercommunality)),
-                ("polygons", shape_summary(&c.polygons)),
-            ],
-            Record::Observation(o) => {
-                let t = &o.taxon;
-                vec![
-                    ("taxon", t.key.clone()),
-                    ("scientific_name", t.scientific_name.clone()),
-                    ("vernacular_name", opt(&t.vernacular_name)),
-                    ("rank", opt(&t.rank)),
-                    (
-                        "classification",
-                        [
-                            &t.kingdom, &t.phylum, &t.class, &t.order, &t.family, &t.genus,
-                        ]
-                        .iter()
-                        .map(|v| opt(v))
-                        .collect::<Vec<_>>()
-                        .join(" > "),
-                    ),
-                    ("event_start", opt(&o.event_start)),
-                    ("event_end", opt(&o.event_end)),
-                    ("months", o.months.to_string()),
-                    ("position", format!("{}, {}", o.pos.lon(), o.pos.lat())),
-                    ("uncertainty_m", num(o.uncertainty_m)),
-                    ("count", o.count.map(|c| c.to_string()).unwrap_or_default()),
-                    ("basis_of_record", opt(&o.basis_of_record)),
-                    ("license", opt(&o.license)),
-                ]
-            }
-        };
-        named.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+        self.as_ref().fields()
+    }
+
+    /// A checksum of every field: equal digests, equal records (but by chance).
+    pub fn digest(&self) -> u64 {
+        self.as_ref().digest()
+    }
+
+    pub fn as_ref(&self) -> RecordRef<'_> {
+        match self {
+            Record::Circuit(c) => RecordRef::Circuit(c),
+            Record::Poi(p) => RecordRef::Poi(p),
+            Record::Landscape(l) => RecordRef::Landscape(l),
+            Record::Commune(c) => RecordRef::Commune(c),
+            Record::Observation(o) => RecordRef::Observation(o),
+        }
     }
 
     /// The fields whose text differs from `before`'s, in this record's order of
@@ -281,6 +178,288 @@ impl Record {
                 }),
         );
         changes
+    }
+}
+
+/// A record borrowed: what the store digests as it writes.
+#[derive(Debug, Clone, Copy)]
+pub enum RecordRef<'a> {
+    Circuit(&'a Circuit),
+    Poi(&'a Poi),
+    Landscape(&'a Landscape),
+    Commune(&'a Commune),
+    Observation(&'a Observation),
+}
+
+/// A field's name: most are fixed; a source's own fields are named after it.
+#[derive(Debug, Clone, Copy)]
+enum FieldName<'a> {
+    Fixed(&'static str),
+    Provenance(&'a str),
+}
+
+/// `""` for nothing.
+struct Or<'a, T>(&'a Option<T>);
+
+impl<T: fmt::Display> fmt::Display for Or<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(v) => v.fmt(f),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A list, comma separated.
+struct Joined<'a>(&'a [String]);
+
+impl fmt::Display for Joined<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(item)?;
+        }
+        Ok(())
+    }
+}
+
+/// `lon, lat`, or `""`.
+struct Position(Option<LonLat>);
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(p) => write!(f, "{}, {}", p.lon(), p.lat()),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A value as compact JSON.
+struct Json<'a, T>(&'a T);
+
+impl<T: serde::Serialize> fmt::Display for Json<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&encode_json(self.0))
+    }
+}
+
+/// FNV-1a over what is written to it.
+struct DigestWriter(crate::hash::Fnv);
+
+impl fmt::Write for DigestWriter {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.bytes(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// A field's value: shown as text in diffs, fed to a digest as directly as it can be
+/// (texts as bytes, numbers as bits: a million records are digested at each import).
+trait FieldValue: fmt::Display {
+    fn digest(&self, w: &mut DigestWriter) {
+        use std::fmt::Write;
+        let _ = write!(w, "{self}");
+    }
+}
+
+/// Values digested through their text.
+macro_rules! digested_as_text {
+    ($($t:ty),+) => { $(impl FieldValue for $t {})+ };
+}
+
+digested_as_text!(
+    crate::domain::CircuitId,
+    crate::domain::PoiId,
+    crate::domain::LandscapeId,
+    crate::domain::Practice,
+    crate::domain::Difficulty,
+    crate::domain::CircuitType,
+    crate::domain::PoiKind,
+    fmt::Arguments<'_>,
+    Joined<'_>,
+    bool
+);
+
+impl FieldValue for String {
+    fn digest(&self, w: &mut DigestWriter) {
+        w.0.bytes(self.as_bytes());
+    }
+}
+
+impl FieldValue for &str {
+    fn digest(&self, w: &mut DigestWriter) {
+        w.0.bytes(self.as_bytes());
+    }
+}
+
+impl FieldValue for f64 {
+    fn digest(&self, w: &mut DigestWriter) {
+        w.0.bytes(&self.to_bits().to_le_bytes());
+    }
+}
+
+impl FieldValue for u32 {
+    fn digest(&self, w: &mut DigestWriter) {
+        w.0.bytes(&self.to_le_bytes());
+    }
+}
+
+impl FieldValue for u16 {
+    fn digest(&self, w: &mut DigestWriter) {
+        w.0.bytes(&self.to_le_bytes());
+    }
+}
+
+impl<T: FieldValue> FieldValue for Or<'_, T> {
+    fn digest(&self, w: &mut DigestWriter) {
+        match self.0 {
+            Some(v) => {
+                w.0.bytes(&[1]);
+                v.digest(w);
+            }
+            None => w.0.bytes(&[0]),
+        }
+    }
+}
+
+impl FieldValue for Position {
+    fn digest(&self, w: &mut DigestWriter) {
+        if let Some(p) = self.0 {
+            p.lon().digest(w);
+            p.lat().digest(w);
+        }
+    }
+}
+
+impl<T: serde::Serialize> FieldValue for Json<'_, T> {}
+
+impl RecordRef<'_> {
+    /// Calls `out` with each field's name and value, in a stable order: the one list of
+    /// fields that diffs and digests are made of.
+    fn visit(&self, out: &mut dyn FnMut(FieldName<'_>, &dyn FieldValue)) {
+        use FieldName::Fixed;
+        match *self {
+            RecordRef::Circuit(c) => {
+                let s = &c.stats;
+                out(Fixed("id"), &c.id);
+                out(Fixed("name"), &c.name);
+                out(Fixed("summary"), &c.summary);
+                out(Fixed("description"), &c.description);
+                out(Fixed("practice"), &c.practice);
+                out(Fixed("themes"), &Joined(&c.themes));
+                out(Fixed("communes"), &Joined(&c.communes));
+                out(Fixed("intercommunalities"), &Joined(&c.intercommunalities));
+                out(Fixed("trace"), &trace_summary(c));
+                out(Fixed("length_m"), &s.length_m);
+                out(Fixed("ascent_m"), &s.ascent_m);
+                out(Fixed("descent_m"), &s.descent_m);
+                out(Fixed("min_elevation_m"), &Or(&s.min_elevation_m));
+                out(Fixed("max_elevation_m"), &Or(&s.max_elevation_m));
+                out(Fixed("duration_min"), &c.duration_min);
+                out(Fixed("difficulty"), &c.difficulty);
+                out(Fixed("type"), &c.circuit_type);
+                out(Fixed("published"), &c.published);
+                out(Fixed("practical"), &Json(&c.practical));
+                out(Fixed("translations"), &Json(&c.translations));
+            }
+            RecordRef::Poi(p) => {
+                let d = &p.details;
+                out(Fixed("id"), &p.id);
+                out(Fixed("kind"), &p.kind);
+                out(Fixed("name"), &p.name);
+                out(Fixed("description"), &p.description);
+                out(Fixed("position"), &Position(p.pos));
+                out(Fixed("elevation_m"), &Or(&p.ele));
+                out(Fixed("circuit"), &Or(&p.circuit));
+                out(Fixed("commune"), &Or(&p.commune));
+                out(Fixed("insee"), &Or(&p.insee.as_ref().map(|i| i.as_str())));
+                out(Fixed("denomination"), &Or(&d.denomination));
+                out(Fixed("period"), &Or(&d.period));
+                out(Fixed("dates"), &Or(&d.dates));
+                out(Fixed("history"), &Or(&d.history));
+                out(Fixed("protection"), &Or(&d.protection));
+                out(Fixed("status"), &Or(&d.status));
+                out(Fixed("address"), &Or(&d.address));
+                out(Fixed("opening_hours"), &Or(&d.opening_hours));
+                out(Fixed("phone"), &Or(&d.phone));
+                out(Fixed("website"), &Or(&d.website));
+                out(Fixed("wheelchair"), &Or(&d.wheelchair));
+                out(Fixed("translations"), &Json(&d.translations));
+                // The source's own fields one by one: a change names the field it is in.
+                for (k, v) in &d.provenance {
+                    out(FieldName::Provenance(k), v);
+                }
+            }
+            RecordRef::Landscape(l) => {
+                out(Fixed("id"), &l.id);
+                out(Fixed("name"), &l.name);
+                out(Fixed("description"), &l.description);
+                out(Fixed("polygons"), &shape_summary(&l.polygons));
+            }
+            RecordRef::Commune(c) => {
+                out(Fixed("name"), &c.name);
+                out(Fixed("intercommunality"), &Or(&c.intercommunality));
+                out(Fixed("polygons"), &shape_summary(&c.polygons));
+            }
+            RecordRef::Observation(o) => {
+                let t = &o.taxon;
+                out(Fixed("taxon"), &t.key);
+                out(Fixed("scientific_name"), &t.scientific_name);
+                out(Fixed("vernacular_name"), &Or(&t.vernacular_name));
+                out(Fixed("rank"), &Or(&t.rank));
+                out(
+                    Fixed("classification"),
+                    &format_args!(
+                        "{} > {} > {} > {} > {} > {}",
+                        Or(&t.kingdom),
+                        Or(&t.phylum),
+                        Or(&t.class),
+                        Or(&t.order),
+                        Or(&t.family),
+                        Or(&t.genus)
+                    ),
+                );
+                out(Fixed("event_start"), &Or(&o.event_start));
+                out(Fixed("event_end"), &Or(&o.event_end));
+                out(Fixed("months"), &o.months);
+                out(Fixed("position"), &Position(Some(o.pos)));
+                out(Fixed("uncertainty_m"), &Or(&o.uncertainty_m));
+                out(Fixed("count"), &Or(&o.count));
+                out(Fixed("basis_of_record"), &Or(&o.basis_of_record));
+                out(Fixed("license"), &Or(&o.license));
+            }
+        }
+    }
+
+    /// Every field a change is told by, as text, in a stable order.
+    pub fn fields(&self) -> Vec<(String, String)> {
+        let mut fields = Vec::new();
+        self.visit(&mut |name, value| {
+            let name = match name {
+                FieldName::Fixed(n) => n.to_owned(),
+                FieldName::Provenance(k) => format!("provenance.{k}"),
+            };
+            fields.push((name, value.to_string()));
+        });
+        fields
+    }
+
+    /// A checksum of every field, written without allocating a text per field.
+    pub fn digest(&self) -> u64 {
+        use std::fmt::Write;
+        let mut w = DigestWriter(crate::hash::Fnv::new());
+        self.visit(&mut |name, value| {
+            if let FieldName::Provenance(k) = name {
+                let _ = w.write_str(k);
+                w.0.bytes(&[0x1e]);
+            }
+            value.digest(&mut w);
+            w.0.bytes(&[0x1f]);
+        });
+        w.0.finish()
     }
 }
 
@@ -363,7 +542,7 @@ mod tests {
         let mut b = a.clone();
         b.name = "Autre nom".into();
         b.themes = vec!["eau".into()];
-        let (a, b) = (Record::Circuit(Box::new(a)), Record::Circuit(Box::new(b)));
+        let (a, b) = (Record::Circuit(a), Record::Circuit(b));
         let changes = b.changes_from(&a);
         let fields: Vec<_> = changes.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(fields, ["name", "themes"]);

@@ -6,8 +6,9 @@
 //! - a file with a rejected record is not written at all unless `partial`; a record
 //!   whose id belongs to another source refuses its file even then;
 //! - unchanged records are not written; excluded keys neither;
-//! - vanished records are listed, and deleted only when asked (`--delete-missing`, or
-//!   the ones a person ticked);
+//! - vanished records (those of a scope the run read that none of its files holds)
+//!   are listed, and deleted only when asked (`--delete-missing`, or the ones a person
+//!   ticked), in a transaction of their own after the files;
 //! - circuits are placed in the communes known before they are compared, and importing
 //!   communes places every circuit again (those moves are planned updates too);
 //! - a dry run plans everything and writes nothing.
@@ -24,7 +25,7 @@ use balade_core::hash::Fnv;
 use balade_core::record::{Record, RecordKind};
 use balade_core::store::{ImportTx, Store, StoreError};
 use balade_core::{Circuit, Commune, Observation, Poi};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use tokio::sync::mpsc;
 
@@ -97,6 +98,7 @@ pub async fn import(
     }
     let communes = store.communes().await?;
     let mut circuits_seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut run_read = RunRead::default();
     for (i, path) in files.iter().enumerate() {
         observer.event(ImportEvent::FileStarted {
             path,
@@ -115,7 +117,7 @@ pub async fn import(
             counts: PlanCounts::default(),
             written: (0, 0, 0),
             seen: HashSet::new(),
-            scopes: BTreeSet::new(),
+            run: &mut run_read,
             rejections: Vec::new(),
             rejected: 0,
             conflict: false,
@@ -128,7 +130,93 @@ pub async fn import(
         let line = run.run().await?.absorb_into(&mut report);
         observer.event(ImportEvent::FileDone { path, line: &line });
     }
+    vanished(store, options, &run_read, observer, &mut report).await?;
     Ok(report)
+}
+
+/// The keys a run read (as hashes) and the scopes they belong to.
+#[derive(Debug, Default)]
+struct RunRead {
+    keys: HashSet<u64>,
+    /// Few per run.
+    scopes: Vec<(RecordKind, String)>,
+}
+
+/// Plans the records of the scopes the run covered that none of its files has any
+/// more, and deletes the ones asked for, in one transaction of their own.
+async fn vanished(
+    store: &dyn Store,
+    options: &ImportOptions,
+    read: &RunRead,
+    observer: &mut dyn Observer,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let mut tx: Option<Box<dyn ImportTx>> = None;
+    let mut species = false;
+    for (kind, prefix) in &read.scopes {
+        let kind = *kind;
+        let mut gone: Vec<String> = Vec::new();
+        store
+            .scan_keys(kind, prefix, &mut |k| {
+                if !read.keys.contains(&key_hash(kind, k)) {
+                    gone.push(k.to_owned());
+                }
+            })
+            .await?;
+        let named: HashMap<String, Record> = if observer.wants_changes() {
+            let keys: Vec<&str> = gone
+                .iter()
+                .take(MAX_NAMED_DELETIONS)
+                .map(String::as_str)
+                .collect();
+            store
+                .existing(kind, &keys)
+                .await?
+                .into_iter()
+                .map(|r| (r.key().to_owned(), r))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let mut chosen: Vec<&str> = Vec::new();
+        for key in &gone {
+            let wanted = options.delete.wants(key) && !options.exclude.contains(key);
+            report.plan.add(Status::Delete);
+            if observer.wants_changes() {
+                let record = named.get(key);
+                observer.event(ImportEvent::Planned(&Planned {
+                    kind,
+                    key: key.clone(),
+                    label: record.map_or_else(|| key.clone(), Record::label),
+                    status: Status::Delete,
+                    changes: Vec::new(),
+                    position: record.and_then(Record::position),
+                    commune: record.and_then(Record::commune).map(str::to_owned),
+                    skipped: !wanted,
+                }));
+            }
+            if wanted {
+                chosen.push(key);
+            }
+        }
+        if chosen.is_empty() || options.dry_run {
+            continue;
+        }
+        if tx.is_none() {
+            tx = Some(store.begin_import().await?);
+        }
+        if let Some(tx) = tx.as_mut() {
+            report.deleted += tx.delete(kind, &chosen).await?;
+            species |= kind == RecordKind::Observation;
+        }
+    }
+    if let Some(mut tx) = tx {
+        if species {
+            tx.refresh_species().await?;
+        }
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Reads and stores (unless dry run) a sensitivity list; `false` when it was refused.
@@ -194,7 +282,8 @@ struct FileRun<'a> {
     /// (created, updated, deleted) as written.
     written: (u64, u64, u64),
     seen: HashSet<u64>,
-    scopes: BTreeSet<(RecordKind, String)>,
+    /// What the whole run read: vanished records are what it did not.
+    run: &'a mut RunRead,
     rejections: Vec<Rejection>,
     rejected: u64,
     /// A write refused because an id belongs to another source.
@@ -236,6 +325,18 @@ impl FileOutcome {
         }
         self.line
     }
+}
+
+/// What the store holds of a batch's keys, by kind then key.
+type Existing = HashMap<RecordKind, HashMap<String, Stored>>;
+
+/// What the store holds of a key (a record only when it may differ: most are `Same`).
+#[allow(clippy::large_enum_variant)]
+enum Stored {
+    /// A record with the same digest.
+    Same,
+    /// A record that may differ.
+    Record(Record),
 }
 
 enum Message {
@@ -291,6 +392,11 @@ impl FileRun<'_> {
         }
     }
 
+    /// Whether each change is told, or only counted.
+    fn telling(&self) -> bool {
+        self.observer.wants_changes()
+    }
+
     async fn run(mut self) -> Result<FileOutcome, StoreError> {
         let (sender, mut receiver) = mpsc::channel::<Message>(IN_FLIGHT);
         let (source, path, partial) = (
@@ -326,7 +432,6 @@ impl FileRun<'_> {
         if let Err(r) = read {
             self.reject(r);
         }
-        self.vanished().await?;
         if !self.file_communes.is_empty() {
             self.place_every_circuit().await?;
         }
@@ -396,7 +501,7 @@ impl FileRun<'_> {
                 self.reject(Rejection {
                     path: self.path.to_owned(),
                     position: None,
-                    field: Some(place),
+                    field: Some(place.unwrap_or_else(|| record.key().to_owned())),
                     reason,
                 });
                 continue;
@@ -418,8 +523,15 @@ impl FileRun<'_> {
                     self.first_circuit = Some((c.id.to_string(), 0, c.stats.length_m));
                 }
             }
-            if let Some(scope) = record.scope() {
-                self.scopes.insert((kind, scope.to_owned()));
+            self.run.keys.insert(key_hash(kind, record.key()));
+            if let Some(scope) = record.scope()
+                && !self
+                    .run
+                    .scopes
+                    .iter()
+                    .any(|(k, s)| *k == kind && s == scope)
+            {
+                self.run.scopes.push((kind, scope.to_owned()));
             }
             match &record {
                 Record::Poi(p) if p.pos.is_none() => self.unlocated += 1,
@@ -428,7 +540,7 @@ impl FileRun<'_> {
                         first.1 += 1;
                     }
                 }
-                Record::Commune(c) => self.file_communes.push((**c).clone()),
+                Record::Commune(c) => self.file_communes.push(c.clone()),
                 _ => {}
             }
             self.records += 1;
@@ -438,7 +550,6 @@ impl FileRun<'_> {
         let taken = self.ids_taken(&fresh, &existing).await?;
         let mut writes: Vec<Record> = Vec::new();
         for record in fresh {
-            let key = record.key().to_owned();
             if let Some(owner) = record.id().and_then(|id| taken.get(id)) {
                 let reason = format!(
                     "{} id `{}` already belongs to `{owner}`",
@@ -449,26 +560,34 @@ impl FileRun<'_> {
                 self.conflict = true;
                 continue;
             }
-            let before = existing.get(&(record.kind(), key.clone()));
+            let before = existing
+                .get(&record.kind())
+                .and_then(|m| m.get(record.key()));
             let (status, changes) = match before {
                 None => (Status::Create, Vec::new()),
-                Some(old) if *old == record => (Status::Unchanged, Vec::new()),
-                Some(old) => match record.changes_from(old) {
+                Some(Stored::Same) => (Status::Unchanged, Vec::new()),
+                Some(Stored::Record(old)) if *old == record => (Status::Unchanged, Vec::new()),
+                Some(Stored::Record(old)) => match record.changes_from(old) {
                     c if c.is_empty() => (Status::Unchanged, c),
                     c => (Status::Update, c),
                 },
             };
-            let skipped = self.options.exclude.contains(&key);
-            self.plan(&Planned {
-                kind: record.kind(),
-                label: record.label(),
-                position: record.position(),
-                commune: record.commune().map(str::to_owned),
-                key,
-                status,
-                changes,
-                skipped,
-            });
+            let skipped =
+                !self.options.exclude.is_empty() && self.options.exclude.contains(record.key());
+            if status == Status::Unchanged || !self.telling() {
+                self.counts.add(status);
+            } else {
+                self.plan(&Planned {
+                    kind: record.kind(),
+                    label: record.label(),
+                    position: record.position(),
+                    commune: record.commune().map(str::to_owned),
+                    key: record.key().to_owned(),
+                    status,
+                    changes,
+                    skipped,
+                });
+            }
             if !skipped && matches!(status, Status::Create | Status::Update) {
                 match status {
                     Status::Create => self.written.0 += 1,
@@ -483,23 +602,37 @@ impl FileRun<'_> {
         Ok(())
     }
 
-    /// The stored records of `records`' keys, by (kind, key).
-    async fn existing(
-        &self,
-        records: &[Record],
-    ) -> Result<HashMap<(RecordKind, String), Record>, StoreError> {
-        let mut out = HashMap::new();
+    /// What the store holds of `records`' keys, by (kind, key): the stored record when
+    /// it may differ, nothing more when its digest says it is the same.
+    async fn existing(&self, records: &[Record]) -> Result<Existing, StoreError> {
+        let mut out = Existing::new();
         for kind in RecordKind::ALL {
-            let keys: Vec<&str> = records
+            let of_kind: HashMap<&str, &Record> = records
                 .iter()
                 .filter(|r| r.kind() == kind)
-                .map(Record::key)
+                .map(|r| (r.key(), r))
                 .collect();
-            if keys.is_empty() {
+            if of_kind.is_empty() {
                 continue;
             }
-            for r in self.store.existing(kind, &keys).await? {
-                out.insert((kind, r.key().to_owned()), r);
+            let keys: Vec<&str> = of_kind.keys().copied().collect();
+            let mut differ: Vec<&str> = Vec::new();
+            for (key, digest) in self.store.digests(kind, &keys).await? {
+                let Some((k, record)) = of_kind.get_key_value(key.as_str()) else {
+                    continue;
+                };
+                if digest.is_some_and(|d| d == record.digest()) {
+                    out.entry(kind).or_default().insert(key, Stored::Same);
+                } else {
+                    differ.push(k);
+                }
+            }
+            if differ.is_empty() {
+                continue;
+            }
+            let stored = out.entry(kind).or_default();
+            for r in self.store.existing(kind, &differ).await? {
+                stored.insert(r.key().to_owned(), Stored::Record(r));
             }
         }
         Ok(out)
@@ -509,13 +642,16 @@ impl FileRun<'_> {
     async fn ids_taken(
         &self,
         records: &[Record],
-        existing: &HashMap<(RecordKind, String), Record>,
+        existing: &Existing,
     ) -> Result<HashMap<String, String>, StoreError> {
         let mut taken = HashMap::new();
         for kind in [RecordKind::Circuit, RecordKind::Poi, RecordKind::Landscape] {
             let new: Vec<&Record> = records
                 .iter()
-                .filter(|r| r.kind() == kind && !existing.contains_key(&(kind, r.key().to_owned())))
+                .filter(|r| {
+                    r.kind() == kind
+                        && !existing.get(&kind).is_some_and(|m| m.contains_key(r.key()))
+                })
                 .collect();
             let ids: Vec<&str> = new.iter().filter_map(|r| r.id()).collect();
             if ids.is_empty() {
@@ -547,11 +683,11 @@ impl FileRun<'_> {
                 Record::Landscape(l) => tx.upsert_landscape(&l).await.map(drop),
                 Record::Commune(c) => tx.upsert_commune(&c).await.map(drop),
                 Record::Poi(p) => {
-                    pois.push(*p);
+                    pois.push(p);
                     Ok(())
                 }
                 Record::Observation(o) => {
-                    observations.push(*o);
+                    observations.push(o);
                     Ok(())
                 }
             };
@@ -579,62 +715,6 @@ impl FileRun<'_> {
         }
     }
 
-    /// Plans the records of the scopes this file covers that it no longer has, and
-    /// deletes the ones asked for.
-    async fn vanished(&mut self) -> Result<(), StoreError> {
-        let scopes = std::mem::take(&mut self.scopes);
-        for (kind, prefix) in scopes {
-            let mut gone: Vec<String> = Vec::new();
-            let seen = &self.seen;
-            self.store
-                .scan_keys(kind, &prefix, &mut |k| {
-                    if !seen.contains(&key_hash(kind, k)) {
-                        gone.push(k.to_owned());
-                    }
-                })
-                .await?;
-            let named: HashMap<String, Record> = {
-                let keys: Vec<&str> = gone
-                    .iter()
-                    .take(MAX_NAMED_DELETIONS)
-                    .map(String::as_str)
-                    .collect();
-                self.store
-                    .existing(kind, &keys)
-                    .await?
-                    .into_iter()
-                    .map(|r| (r.key().to_owned(), r))
-                    .collect()
-            };
-            let mut chosen: Vec<&str> = Vec::new();
-            for key in &gone {
-                let wanted = self.options.delete.wants(key) && !self.options.exclude.contains(key);
-                let record = named.get(key);
-                self.plan(&Planned {
-                    kind,
-                    key: key.clone(),
-                    label: record.map_or_else(|| key.clone(), Record::label),
-                    status: Status::Delete,
-                    changes: Vec::new(),
-                    position: record.and_then(Record::position),
-                    commune: record.and_then(Record::commune).map(str::to_owned),
-                    skipped: !wanted,
-                });
-                if wanted {
-                    chosen.push(key);
-                }
-            }
-            if chosen.is_empty() || self.refused() {
-                continue;
-            }
-            if let Some(tx) = self.tx.as_mut() {
-                self.written.2 += tx.delete(kind, &chosen).await?;
-                self.touched_species |= kind == RecordKind::Observation;
-            }
-        }
-        Ok(())
-    }
-
     /// Places every circuit again in the communes known, this file's included: moves
     /// are planned as updates of the circuits' places.
     async fn place_every_circuit(&mut self) -> Result<(), StoreError> {
@@ -654,8 +734,8 @@ impl FileRun<'_> {
             {
                 continue;
             }
-            let changes = Record::Circuit(Box::new(placed.clone()))
-                .changes_from(&Record::Circuit(Box::new(circuit.clone())));
+            let changes =
+                Record::Circuit(placed.clone()).changes_from(&Record::Circuit(circuit.clone()));
             let skipped = self.options.exclude.contains(&circuit.source);
             self.plan(&Planned {
                 kind: RecordKind::Circuit,

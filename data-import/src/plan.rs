@@ -130,6 +130,11 @@ pub enum ImportEvent<'a> {
 /// Whoever follows an import: the command line's terminal, a back-office job, a test.
 pub trait Observer: Send {
     fn event(&mut self, event: ImportEvent<'_>);
+    /// Whether it wants each change ([`ImportEvent::Planned`]), or only the counts:
+    /// a million records planned for nobody cost a million allocations.
+    fn wants_changes(&self) -> bool {
+        true
+    }
 }
 
 /// Follows nothing.
@@ -138,6 +143,9 @@ pub struct Quiet;
 
 impl Observer for Quiet {
     fn event(&mut self, _: ImportEvent<'_>) {}
+    fn wants_changes(&self) -> bool {
+        false
+    }
 }
 
 /// Writes the files' lines and the rejections as text (no progress bar): what an import
@@ -151,6 +159,10 @@ impl std::fmt::Debug for Lines<'_> {
 }
 
 impl Observer for Lines<'_> {
+    fn wants_changes(&self) -> bool {
+        false
+    }
+
     fn event(&mut self, event: ImportEvent<'_>) {
         let _ = match event {
             ImportEvent::Rejected(r) => writeln!(self.0, "rejected: {r}"),

@@ -19,11 +19,12 @@ pub const MAX_GPX_BYTES: u64 = 256 * 1024 * 1024;
 /// Larger GeoJSON files are refused: an atlas or a trail export is megabytes, not more.
 pub const MAX_GEOJSON_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A record as a reader gives it, with where it is in its file (for messages).
+/// A record as a reader gives it, with where it is in its file (for messages) when
+/// its key does not say.
 #[derive(Debug, Clone)]
 pub struct Item {
     pub record: Record,
-    pub place: String,
+    pub place: Option<String>,
 }
 
 /// What an import command reads.
@@ -109,32 +110,27 @@ impl Source {
                     Err(rejections) => return refuse_all(sink, rejections),
                 };
                 let circuit = Item {
-                    place: "trk".into(),
-                    record: Record::Circuit(Box::new(parsed.circuit)),
+                    place: Some("trk".into()),
+                    record: Record::Circuit(parsed.circuit),
                 };
                 if !sink.record(circuit) {
                     return Ok(());
                 }
                 for poi in parsed.pois {
-                    let place = poi.source.clone();
                     if !sink.record(Item {
-                        record: Record::Poi(Box::new(poi)),
-                        place,
+                        record: Record::Poi(poi),
+                        place: None,
                     }) {
                         return Ok(());
                     }
                 }
                 refuse_all(sink, parsed.dropped)
             }
-            Source::Circuits => whole(path, partial, sink, circuits::parse, |c| {
-                Record::Circuit(Box::new(c))
-            }),
+            Source::Circuits => whole(path, partial, sink, circuits::parse, Record::Circuit),
             Source::Landscapes => whole(path, partial, sink, landscapes::parse, |l| {
-                Record::Landscape(Box::new(l))
+                Record::Landscape(l)
             }),
-            Source::Communes => whole(path, partial, sink, communes::parse, |c| {
-                Record::Commune(Box::new(c))
-            }),
+            Source::Communes => whole(path, partial, sink, communes::parse, Record::Commune),
             Source::Heritage(options) => {
                 heritage::read(path, options, &mut MapSink(sink, notice_item))
             }
@@ -146,24 +142,22 @@ impl Source {
 
 fn notice_item(n: HeritageRecord) -> Item {
     Item {
-        record: Record::Poi(Box::new(n.poi)),
-        place: n.place,
+        record: Record::Poi(n.poi),
+        place: Some(n.place),
     }
 }
 
 fn place_item(p: Place) -> Item {
-    let poi = place_to_poi(p);
     Item {
-        place: poi.source.clone(),
-        record: Record::Poi(Box::new(poi)),
+        record: Record::Poi(place_to_poi(p)),
+        place: None,
     }
 }
 
 fn occurrence_item(o: dwc::Occurrence) -> Item {
-    let o = biodiversity::observation(o);
     Item {
-        place: o.source.clone(),
-        record: Record::Observation(Box::new(o)),
+        record: Record::Observation(biodiversity::observation(o)),
+        place: None,
     }
 }
 
@@ -196,7 +190,7 @@ fn whole<T>(
     for (i, r) in parsed.records.into_iter().enumerate() {
         let item = Item {
             record: record(r),
-            place: format!("feature {}", i + 1),
+            place: Some(format!("feature {}", i + 1)),
         };
         if !sink.record(item) {
             return Ok(());

@@ -139,7 +139,8 @@ pub fn observation_rows(observations: &[Observation]) -> (String, String) {
             o.uncertainty_m,
             o.count,
             o.basis_of_record,
-            o.license
+            o.license,
+            crate::record::RecordRef::Observation(o).digest() as i64
         ]));
     }
     (

@@ -606,27 +606,23 @@ pub async fn planning(store: &dyn Store) {
         (
             RecordKind::Circuit,
             "test:boucle",
-            Record::Circuit(Box::new(c.clone())),
+            Record::Circuit(c.clone()),
         ),
         (
             RecordKind::Poi,
             "test:boucle:a",
-            Record::Poi(Box::new(pois[0].clone())),
+            Record::Poi(pois[0].clone()),
         ),
         (
             RecordKind::Landscape,
             "test:brie",
-            Record::Landscape(Box::new(unit.clone())),
+            Record::Landscape(unit.clone()),
         ),
-        (
-            RecordKind::Commune,
-            "77186",
-            Record::Commune(Box::new(place.clone())),
-        ),
+        (RecordKind::Commune, "77186", Record::Commune(place.clone())),
         (
             RecordKind::Observation,
             "dwc:urn:x:1",
-            Record::Observation(Box::new(seen.clone())),
+            Record::Observation(seen.clone()),
         ),
     ];
     for (kind, key, record) in &wanted {
@@ -637,6 +633,30 @@ pub async fn planning(store: &dyn Store) {
         assert_eq!(found, std::slice::from_ref(record), "{kind}");
         assert_eq!(found[0].key(), *key);
     }
+    // Each import keeps the digest of what it wrote; a change made otherwise forgets it.
+    for (kind, key, record) in &wanted {
+        let digests = store
+            .digests(*kind, &[key, "absent"])
+            .await
+            .expect("digests");
+        assert_eq!(
+            digests,
+            [((*key).to_owned(), Some(record.digest()))],
+            "{kind}"
+        );
+    }
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.set_circuit_places(&c.id, &["Fontainebleau".into()], &[])
+        .await
+        .expect("places");
+    tx.commit().await.expect("commit");
+    assert_eq!(
+        store
+            .digests(RecordKind::Circuit, &["test:boucle"])
+            .await
+            .expect("digests"),
+        [("test:boucle".to_owned(), None)]
+    );
     let mut keys = Vec::new();
     store
         .scan_keys(RecordKind::Poi, "test:boucle:", &mut |k| {

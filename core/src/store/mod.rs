@@ -205,6 +205,14 @@ pub trait ImportStore: Send + Sync {
     /// (PostgreSQL's LISTEN/NOTIFY); `None` means readers must poll
     /// [`ImportStore::revision`].
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>>;
+    /// The keys of `kind` among `keys` that are stored, each with the digest of the
+    /// record an import wrote ([`crate::record::Record::digest`]; `None` when something
+    /// else wrote it since): what planning compares first.
+    async fn digests(
+        &self,
+        kind: RecordKind,
+        keys: &[&str],
+    ) -> StoreResult<Vec<(String, Option<u64>)>>;
     /// The stored records of `kind` whose keys (sources, a commune's code) are in
     /// `keys`, in no particular order.
     async fn existing(&self, kind: RecordKind, keys: &[&str]) -> StoreResult<Vec<Record>>;

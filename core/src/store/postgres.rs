@@ -14,7 +14,7 @@ use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
     Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
-use crate::record::{Record, RecordKind};
+use crate::record::{Record, RecordKind, RecordRef};
 use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
@@ -448,6 +448,24 @@ impl ImportStore for PostgresStore {
         Ok(Some(Box::new(Notices { listener })))
     }
 
+    async fn digests(
+        &self,
+        kind: RecordKind,
+        keys: &[&str],
+    ) -> StoreResult<Vec<(String, Option<u64>)>> {
+        let (table, key) = table_of(kind);
+        let sql = format!("SELECT {key}, digest FROM {table} WHERE {key} = ANY($1)");
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(KEY_CHUNK) {
+            let rows: Vec<(String, Option<i64>)> = sqlx::query_as(&sql)
+                .bind(chunk)
+                .fetch_all(&self.pool)
+                .await?;
+            out.extend(rows.into_iter().map(|(k, d)| (k, d.map(|d| d as u64))));
+        }
+        Ok(out)
+    }
+
     async fn existing(&self, kind: RecordKind, keys: &[&str]) -> StoreResult<Vec<Record>> {
         let sql = match kind {
             RecordKind::Circuit => {
@@ -574,16 +592,17 @@ impl ImportTx for PostgresImport {
             )));
         }
         let rows = sqlx::query(
-            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee, details) \
+            "INSERT INTO pois (id, source, kind, name, description, geom, ele, circuit_id, commune, insee, details, \
+             digest) \
              SELECT id, source, kind, name, description, ST_GeomFromWKB(wkb, 4326), ele, circuit_id, commune, insee, \
-             details::jsonb \
+             details::jsonb, digest \
              FROM UNNEST($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[], $7::float8[], \
-             $8::text[], $9::text[], $10::text[], $11::text[]) \
-             AS n(id, source, kind, name, description, wkb, ele, circuit_id, commune, insee, details) \
+             $8::text[], $9::text[], $10::text[], $11::text[], $12::int8[]) \
+             AS n(id, source, kind, name, description, wkb, ele, circuit_id, commune, insee, details, digest) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
              description = excluded.description, geom = excluded.geom, ele = excluded.ele, \
              circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-             details = excluded.details, updated_at = now() \
+             details = excluded.details, digest = excluded.digest, updated_at = now() \
              RETURNING (xmax = 0) AS inserted",
         )
         .bind(&ids)
@@ -597,6 +616,7 @@ impl ImportTx for PostgresImport {
         .bind(pois.iter().map(|p| p.commune.as_deref()).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| p.insee.as_ref().map(Insee::as_str)).collect::<Vec<_>>())
         .bind(pois.iter().map(|p| encode_details(&p.details)).collect::<Vec<_>>())
+        .bind(pois.iter().map(|p| RecordRef::Poi(p).digest() as i64).collect::<Vec<_>>())
         .fetch_all(&mut *self.tx)
         .await?;
         let inserted = rows
@@ -615,10 +635,11 @@ impl ImportTx for PostgresImport {
         sqlx::query(
             "INSERT INTO circuits (id, source, name, summary, description, practice, themes, communes, trace, \
              geom, start, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
-             duration_min, difficulty, circuit_type, published, practical, translations, intercommunalities) \
+             duration_min, difficulty, circuit_type, published, practical, translations, intercommunalities, \
+             digest) \
              VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, \
              ST_GeomFromWKB($10, 4326), ST_GeomFromWKB($11, 4326), \
-             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22::jsonb, $23::jsonb) \
+             $12, $13, $14, $15, $16, $17, $18, $19, $20, $21::jsonb, $22::jsonb, $23::jsonb, $24) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
              themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
@@ -628,7 +649,8 @@ impl ImportTx for PostgresImport {
              duration_min = excluded.duration_min, difficulty = excluded.difficulty, \
              circuit_type = excluded.circuit_type, published = excluded.published, \
              practical = excluded.practical, translations = excluded.translations, \
-             intercommunalities = excluded.intercommunalities, updated_at = now()",
+             intercommunalities = excluded.intercommunalities, digest = excluded.digest, \
+             updated_at = now()",
         )
         .bind(c.id.as_str())
         .bind(&c.source)
@@ -653,6 +675,7 @@ impl ImportTx for PostgresImport {
         .bind(encode_json(&c.practical))
         .bind(encode_json(&c.translations))
         .bind(encode_list(&c.intercommunalities))
+        .bind(RecordRef::Circuit(c).digest() as i64)
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
@@ -675,17 +698,18 @@ impl ImportTx for PostgresImport {
                 .fetch_optional(&mut *self.tx)
                 .await?;
         sqlx::query(
-            "INSERT INTO communes (code, name, intercommunality, polygons, geom) \
-             VALUES ($1, $2, $3, $4::jsonb, ST_GeomFromWKB($5, 4326)) \
+            "INSERT INTO communes (code, name, intercommunality, polygons, geom, digest) \
+             VALUES ($1, $2, $3, $4::jsonb, ST_GeomFromWKB($5, 4326), $6) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
              intercommunality = excluded.intercommunality, polygons = excluded.polygons, \
-             geom = excluded.geom, updated_at = now()",
+             geom = excluded.geom, digest = excluded.digest, updated_at = now()",
         )
         .bind(c.code.as_str())
         .bind(&c.name)
         .bind(c.intercommunality.as_deref())
         .bind(encode_polygons(&c.polygons))
         .bind(wkb::multi_polygon(&c.polygons))
+        .bind(RecordRef::Commune(c).digest() as i64)
         .execute(&mut *self.tx)
         .await?;
         Ok(if known.is_some() {
@@ -703,7 +727,7 @@ impl ImportTx for PostgresImport {
     ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE circuits SET communes = $1::jsonb, intercommunalities = $2::jsonb, \
-             updated_at = now() WHERE id = $3",
+             digest = NULL, updated_at = now() WHERE id = $3",
         )
         .bind(encode_list(communes))
         .bind(encode_list(intercommunalities))
@@ -718,11 +742,11 @@ impl ImportTx for PostgresImport {
             .existing("landscapes", l.id.as_str(), &l.source)
             .await?;
         sqlx::query(
-            "INSERT INTO landscapes (id, source, name, description, polygons, geom) \
-             VALUES ($1, $2, $3, $4, $5::jsonb, ST_GeomFromWKB($6, 4326)) \
+            "INSERT INTO landscapes (id, source, name, description, polygons, geom, digest) \
+             VALUES ($1, $2, $3, $4, $5::jsonb, ST_GeomFromWKB($6, 4326), $7) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              description = excluded.description, polygons = excluded.polygons, geom = excluded.geom, \
-             updated_at = now()",
+             digest = excluded.digest, updated_at = now()",
         )
         .bind(l.id.as_str())
         .bind(&l.source)
@@ -730,6 +754,7 @@ impl ImportTx for PostgresImport {
         .bind(&l.description)
         .bind(encode_polygons(&l.polygons))
         .bind(wkb::multi_polygon(&l.polygons))
+        .bind(RecordRef::Landscape(l).digest() as i64)
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
@@ -757,15 +782,16 @@ impl ImportTx for PostgresImport {
         .await?;
         let inserted = sqlx::query(
             "INSERT INTO observations (source, taxon, event_start, event_end, months, geom, cell_x, cell_y, \
-             uncertainty_m, count, basis, license) \
+             uncertainty_m, count, basis, license, digest) \
              SELECT e->>0, e->>1, e->>2, e->>3, (e->>4)::int, \
              ST_SetSRID(ST_MakePoint((e->>5)::float8, (e->>6)::float8), 4326), (e->>7)::int, (e->>8)::int, \
-             (e->>9)::float8, (e->>10)::bigint, e->>11, e->>12 \
+             (e->>9)::float8, (e->>10)::bigint, e->>11, e->>12, (e->>13)::bigint \
              FROM jsonb_array_elements($1::jsonb) e \
              ON CONFLICT (source) DO UPDATE SET taxon = excluded.taxon, event_start = excluded.event_start, \
              event_end = excluded.event_end, months = excluded.months, geom = excluded.geom, \
              cell_x = excluded.cell_x, cell_y = excluded.cell_y, uncertainty_m = excluded.uncertainty_m, \
-             count = excluded.count, basis = excluded.basis, license = excluded.license \
+             count = excluded.count, basis = excluded.basis, license = excluded.license, \
+             digest = excluded.digest \
              RETURNING (xmax = 0) AS inserted",
         )
         .bind(&rows)

@@ -358,10 +358,10 @@ pub(super) fn media(row: &impl Fields) -> StoreResult<Media> {
 /// A record of `kind` from a row of that kind's select.
 pub(super) fn record(kind: RecordKind, row: &(impl Fields + Positions)) -> StoreResult<Record> {
     Ok(match kind {
-        RecordKind::Circuit => Record::Circuit(Box::new(circuit(row)?)),
-        RecordKind::Poi => Record::Poi(Box::new(poi(row)?)),
-        RecordKind::Landscape => Record::Landscape(Box::new(landscape(row)?)),
-        RecordKind::Commune => Record::Commune(Box::new(commune(row)?)),
-        RecordKind::Observation => Record::Observation(Box::new(observation(row)?)),
+        RecordKind::Circuit => Record::Circuit(circuit(row)?),
+        RecordKind::Poi => Record::Poi(poi(row)?),
+        RecordKind::Landscape => Record::Landscape(landscape(row)?),
+        RecordKind::Commune => Record::Commune(commune(row)?),
+        RecordKind::Observation => Record::Observation(observation(row)?),
     })
 }

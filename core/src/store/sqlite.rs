@@ -14,7 +14,7 @@ use crate::domain::{
     Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
 };
 use crate::geometry::{TraceLocator, distance_m};
-use crate::record::{Record, RecordKind};
+use crate::record::{Record, RecordKind, RecordRef};
 use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -73,6 +73,9 @@ const POI_ROWS: usize = 1_000;
 
 /// Keys per statement when reading or deleting records by key.
 const KEY_CHUNK: usize = 2_000;
+
+/// Keys per page when scanning a scope.
+const SCAN_PAGE: usize = 20_000;
 
 /// Media items with their derivatives' widths and sizes, as [`rows::media`] reads them.
 const MEDIA_SELECT: &str = "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url, m.title, m.author, \
@@ -453,6 +456,26 @@ impl ImportStore for SqliteStore {
         Ok(None)
     }
 
+    async fn digests(
+        &self,
+        kind: RecordKind,
+        keys: &[&str],
+    ) -> StoreResult<Vec<(String, Option<u64>)>> {
+        let (table, key) = table_of(kind);
+        let sql = format!(
+            "SELECT {key}, digest FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))"
+        );
+        let mut out = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(KEY_CHUNK) {
+            let rows: Vec<(String, Option<i64>)> = sqlx::query_as(&sql)
+                .bind(encode_list(chunk))
+                .fetch_all(&self.pool)
+                .await?;
+            out.extend(rows.into_iter().map(|(k, d)| (k, d.map(|d| d as u64))));
+        }
+        Ok(out)
+    }
+
     async fn existing(&self, kind: RecordKind, keys: &[&str]) -> StoreResult<Vec<Record>> {
         let (_, key) = table_of(kind);
         let select = match kind {
@@ -493,18 +516,27 @@ impl ImportStore for SqliteStore {
         prefix: &str,
         each: &mut (dyn for<'k> FnMut(&'k str) + Send),
     ) -> StoreResult<()> {
+        // Pages along the key's index: rows streamed one at a time cross a channel each.
         let (table, key) = table_of(kind);
-        let sql =
-            format!("SELECT {key} FROM {table} WHERE {key} >= ? AND {key} < ? ORDER BY {key}");
+        let sql = format!(
+            "SELECT {key} FROM {table} WHERE {key} > ? AND {key} >= ? AND {key} < ? \
+             ORDER BY {key} LIMIT {SCAN_PAGE}"
+        );
         let end = prefix_end(prefix);
-        let mut rows = sqlx::query_scalar::<_, String>(&sql)
-            .bind(prefix)
-            .bind(&end)
-            .fetch(&self.pool);
-        while let Some(k) = futures_util::TryStreamExt::try_next(&mut rows).await? {
-            each(&k);
+        let mut after = String::new();
+        loop {
+            let page: Vec<String> = sqlx::query_scalar(&sql)
+                .bind(&after)
+                .bind(prefix)
+                .bind(&end)
+                .fetch_all(&self.pool)
+                .await?;
+            page.iter().for_each(|k| each(k));
+            match page.into_iter().last() {
+                Some(last) => after = last,
+                None => return Ok(()),
+            }
         }
-        Ok(())
     }
 
     async fn id_keys(&self, kind: RecordKind, ids: &[&str]) -> StoreResult<Vec<(String, String)>> {
@@ -540,14 +572,15 @@ impl SqliteImport {
             "ON CONFLICT (source) DO UPDATE SET taxon = excluded.taxon, event_start = excluded.event_start, \
              event_end = excluded.event_end, months = excluded.months, lon = excluded.lon, lat = excluded.lat, \
              cell_x = excluded.cell_x, cell_y = excluded.cell_y, uncertainty_m = excluded.uncertainty_m, \
-             count = excluded.count, basis = excluded.basis, license = excluded.license"
+             count = excluded.count, basis = excluded.basis, license = excluded.license, \
+             digest = excluded.digest"
         } else {
             ""
         };
         let sql = format!(
             "{verb} INTO observations (source, taxon, event_start, event_end, months, lon, lat, cell_x, cell_y, \
-             uncertainty_m, count, basis, license) VALUES {} {upsert}",
-            placeholders(chunk.len(), 13)
+             uncertainty_m, count, basis, license, digest) VALUES {} {upsert}",
+            placeholders(chunk.len(), 14)
         );
         let mut q = sqlx::query(&sql);
         for o in chunk {
@@ -565,7 +598,8 @@ impl SqliteImport {
                 .bind(o.uncertainty_m)
                 .bind(o.count.map(i64::from))
                 .bind(&o.basis_of_record)
-                .bind(&o.license);
+                .bind(&o.license)
+                .bind(RecordRef::Observation(o).digest() as i64);
         }
         Ok(q.execute(&mut *self.tx).await?.rows_affected())
     }
@@ -635,12 +669,13 @@ impl ImportTx for SqliteImport {
                 .count() as u64;
             let sql = format!(
                 "INSERT INTO pois (id, source, kind, name, description, lon, lat, ele, circuit_id, commune, insee, \
-                 details) VALUES {} \
+                 details, digest) VALUES {} \
                  ON CONFLICT (source) DO UPDATE SET id = excluded.id, kind = excluded.kind, name = excluded.name, \
                  description = excluded.description, lon = excluded.lon, lat = excluded.lat, ele = excluded.ele, \
                  circuit_id = excluded.circuit_id, commune = excluded.commune, insee = excluded.insee, \
-                 details = excluded.details, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
-                placeholders(chunk.len(), 12)
+                 details = excluded.details, digest = excluded.digest, \
+                 updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+                placeholders(chunk.len(), 13)
             );
             let mut q = sqlx::query(&sql);
             for p in chunk {
@@ -656,7 +691,8 @@ impl ImportTx for SqliteImport {
                     .bind(p.circuit.as_ref().map(CircuitId::as_str))
                     .bind(p.commune.as_deref())
                     .bind(p.insee.as_ref().map(Insee::as_str))
-                    .bind(encode_details(&p.details));
+                    .bind(encode_details(&p.details))
+                    .bind(RecordRef::Poi(p).digest() as i64);
             }
             q.execute(&mut *self.tx).await?;
         }
@@ -672,8 +708,9 @@ impl ImportTx for SqliteImport {
         sqlx::query(
             "INSERT INTO circuits (id, source, name, summary, description, practice, themes, communes, trace, \
              start_lon, start_lat, length_m, ascent_m, descent_m, min_elevation_m, max_elevation_m, \
-             duration_min, difficulty, circuit_type, published, practical, translations, intercommunalities) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             duration_min, difficulty, circuit_type, published, practical, translations, intercommunalities, \
+             digest) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              summary = excluded.summary, description = excluded.description, practice = excluded.practice, \
              themes = excluded.themes, communes = excluded.communes, trace = excluded.trace, \
@@ -683,7 +720,7 @@ impl ImportTx for SqliteImport {
              duration_min = excluded.duration_min, difficulty = excluded.difficulty, \
              circuit_type = excluded.circuit_type, published = excluded.published, \
              practical = excluded.practical, translations = excluded.translations, \
-             intercommunalities = excluded.intercommunalities, \
+             intercommunalities = excluded.intercommunalities, digest = excluded.digest, \
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(c.id.as_str())
@@ -709,6 +746,7 @@ impl ImportTx for SqliteImport {
         .bind(encode_json(&c.practical))
         .bind(encode_json(&c.translations))
         .bind(encode_list(&c.intercommunalities))
+        .bind(RecordRef::Circuit(c).digest() as i64)
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
@@ -730,15 +768,16 @@ impl ImportTx for SqliteImport {
             .fetch_optional(&mut *self.tx)
             .await?;
         sqlx::query(
-            "INSERT INTO communes (code, name, intercommunality, polygons) VALUES (?, ?, ?, ?) \
+            "INSERT INTO communes (code, name, intercommunality, polygons, digest) VALUES (?, ?, ?, ?, ?) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
              intercommunality = excluded.intercommunality, polygons = excluded.polygons, \
-             updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+             digest = excluded.digest, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(c.code.as_str())
         .bind(&c.name)
         .bind(c.intercommunality.as_deref())
         .bind(encode_polygons(&c.polygons))
+        .bind(RecordRef::Commune(c).digest() as i64)
         .execute(&mut *self.tx)
         .await?;
         Ok(if known.is_some() {
@@ -755,7 +794,7 @@ impl ImportTx for SqliteImport {
         intercommunalities: &[String],
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE circuits SET communes = ?, intercommunalities = ?, \
+            "UPDATE circuits SET communes = ?, intercommunalities = ?, digest = NULL, \
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
         )
         .bind(encode_list(communes))
@@ -772,11 +811,11 @@ impl ImportTx for SqliteImport {
             .await?;
         let [west, south, east, north] = l.bbox();
         sqlx::query(
-            "INSERT INTO landscapes (id, source, name, description, polygons, west, south, east, north) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+            "INSERT INTO landscapes (id, source, name, description, polygons, west, south, east, north, digest) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (source) DO UPDATE SET id = excluded.id, name = excluded.name, \
              description = excluded.description, polygons = excluded.polygons, west = excluded.west, \
-             south = excluded.south, east = excluded.east, north = excluded.north, \
+             south = excluded.south, east = excluded.east, north = excluded.north, digest = excluded.digest, \
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(l.id.as_str())
@@ -788,6 +827,7 @@ impl ImportTx for SqliteImport {
         .bind(south)
         .bind(east)
         .bind(north)
+        .bind(RecordRef::Landscape(l).digest() as i64)
         .execute(&mut *self.tx)
         .await?;
         Ok(outcome)
