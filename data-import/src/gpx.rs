@@ -14,7 +14,8 @@
 //!
 //! Before the `gpx` crate sees the file, a pass with `xml-rs` (the parser under it)
 //! checks XML syntax and every point's coordinates, so that each fault is reported
-//! with its line and column, and so that `--partial` can drop bad waypoints.
+//! with its line and column, and so that `--partial` can drop bad waypoints. A file that
+//! declares DTD entities is refused before either parser runs (see [`crate::xml_guard`]).
 
 use crate::report::Rejection;
 use balade_core::geometry::{Figures, GivenFigures};
@@ -44,6 +45,12 @@ pub fn parse(path: &Path, bytes: &[u8], partial: bool) -> Result<ParsedCircuit, 
     }
     let converted = to_utf8(bytes).map_err(|reason| vec![Rejection::file(path, reason)])?;
     let bytes: &[u8] = &converted;
+    if let Some(at) = crate::xml_guard::find_entity_declaration(bytes) {
+        return Err(vec![Rejection {
+            position: Some(crate::xml_guard::line_column(bytes, at)),
+            ..Rejection::file(path, crate::xml_guard::REASON)
+        }]);
+    }
     let scan = prescan(path, bytes)?;
     let bad_trace = scan.faults.iter().any(|f| f.element != "wpt");
     if !scan.faults.is_empty() && (bad_trace || !partial) {

@@ -13,6 +13,7 @@
 //! - [`stream`]: the sink every streaming reader writes to.
 //! - [`tourism`]: tourism and practical places from OSM (XML, PBF, Overpass) and APIDAE.
 //! - [`dwc`], [`biodiversity`]: species observations from Darwin Core archives and occurrence tables.
+//! - [`xml_guard`]: what every XML reader refuses (DTD entities) and its limits.
 //! - [`media`]: photos decoded under limits, turned upright, stripped and derived.
 //! - [`demo`]: the demo set of `fixtures/`.
 #![forbid(unsafe_code)]
@@ -34,6 +35,7 @@ pub mod report;
 pub mod source;
 pub mod stream;
 pub mod tourism;
+pub mod xml_guard;
 
 pub use demo::import_demo;
 pub use driver::{Deletion, ImportOptions, import};

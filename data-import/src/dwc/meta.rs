@@ -1,14 +1,20 @@
 //! The archive descriptor, `meta.xml`: how the core data file is written and which column
 //! holds which term. Only `<core>` is read; extensions are skipped. Missing attributes
 //! take the Darwin Core text guide's defaults: comma-separated, `"`-quoted, `\n` lines,
-//! UTF-8, no header line.
+//! UTF-8, no header line. A descriptor over [`MAX_BYTES`], or one that declares DTD
+//! entities, is refused (see [`crate::xml_guard`]).
 
 use crate::report::Rejection;
+use crate::xml_guard::{self, Guard};
 use encoding_rs::Encoding;
-use std::io::Read;
+use std::io::{BufReader, Read};
 use std::path::Path;
 use xml::common::Position;
-use xml::reader::{EventReader, XmlEvent};
+use xml::reader::XmlEvent;
+
+/// A larger descriptor is refused: real ones are a few kilobytes (235 fields take 18 KB),
+/// and one inside an archive is decompressed as it is read.
+pub const MAX_BYTES: u64 = 1024 * 1024;
 
 /// The core rowType this reader accepts.
 pub const OCCURRENCE: &str = "http://rs.tdwg.org/dwc/terms/Occurrence";
@@ -47,7 +53,9 @@ pub struct FieldSpec {
 
 /// Reads a descriptor; errors are located in meta.xml (line, column).
 pub fn parse(path: &Path, source: impl Read) -> Result<Descriptor, Rejection> {
-    let mut reader = EventReader::new(source);
+    let mut reader = xml_guard::reader(BufReader::new(Guard::limited(
+        source, MAX_BYTES, "meta.xml",
+    )));
     let mut core: Option<Descriptor> = None;
     // Depth inside `<core>` (0 = outside), and whether we are in `<location>`.
     let mut depth = 0usize;
@@ -56,7 +64,8 @@ pub fn parse(path: &Path, source: impl Read) -> Result<Descriptor, Rejection> {
     loop {
         let event = reader.next().map_err(|e| {
             let p = e.position();
-            located(path, p.row, p.column, None, e.msg().to_owned())
+            let reason = xml_guard::stopped(&e).unwrap_or_else(|| e.msg().to_owned());
+            located(path, p.row, p.column, None, reason)
         })?;
         let at = reader.position();
         let fail = |field: &str, reason: String| {

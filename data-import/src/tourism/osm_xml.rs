@@ -8,18 +8,22 @@
 //! - `visible="false"` elements are skipped; relations are skipped (see [`super`]).
 //! - An Overpass `<remark>` starting with `runtime error` refuses the file: the answer
 //!   was cut short.
+//! - Limits: no entity declarations, values and texts up to 64 KiB, 256 attributes
+//!   (see [`crate::xml_guard`]); a way of more than [`MAX_WAY_NODES`] nodes or an
+//!   element of more than [`MAX_TAGS`] tags is refused, and memory stays bounded.
 
 use super::{
     Held, Latest, PendingWay, Place, WayIndex, centroid, element_rejection, number, point, tags,
 };
 use crate::report::Rejection;
 use crate::stream::Sink;
+use crate::xml_guard::{self, Guard};
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 use xml::common::Position;
-use xml::reader::{EventReader, XmlEvent};
+use xml::reader::XmlEvent;
 
 /// A node or way as read, its values still text.
 #[derive(Debug, Default)]
@@ -35,7 +39,16 @@ struct Element {
     /// `<nd>` locations, given by Overpass `out geom`.
     nd_locations: Vec<Option<(String, String)>>,
     position: (u64, u64),
+    /// Over a limit: the field at fault and why; the element is refused.
+    too_big: Option<(&'static str, String)>,
 }
+
+/// Most nodes kept for one way: the OSM API allows 2,000.
+pub const MAX_WAY_NODES: usize = 100_000;
+/// Most tags kept for one element: real ones have tens.
+pub const MAX_TAGS: usize = 10_000;
+/// The start of an Overpass `<remark>` kept: enough to tell a runtime error.
+const MAX_REMARK_BYTES: usize = 4096;
 
 /// Reads the places of an OSM XML file into `sink`.
 pub fn read(path: &Path, sink: &mut dyn Sink<Place>) -> Result<(), Rejection> {
@@ -76,6 +89,9 @@ fn first_pass(path: &Path, e: Element) -> Held {
             reason,
         ))
     };
+    if let Some((field, reason)) = &e.too_big {
+        return reject(field, reason.clone());
+    }
     let Ok(id) = e.id.trim().parse::<i64>() else {
         return reject("id", format!("`{}` is not an OSM id", e.id));
     };
@@ -128,7 +144,7 @@ fn first_pass(path: &Path, e: Element) -> Held {
 fn scan(path: &Path, f: &mut dyn FnMut(Element) -> bool) -> Result<bool, Rejection> {
     let file = File::open(path)
         .map_err(|e| Rejection::file(path, format!("cannot read the file: {e}")))?;
-    let mut reader = EventReader::new(BufReader::new(file));
+    let mut reader = xml_guard::reader(BufReader::new(Guard::new(file)));
     let mut root = false;
     let mut current: Option<Element> = None;
     // Inside a relation (or another element whose children are not ours).
@@ -146,7 +162,8 @@ fn scan(path: &Path, f: &mut dyn FnMut(Element) -> bool) -> Result<bool, Rejecti
                     path: path.to_owned(),
                     position: Some((p.row + 1, p.column + 1)),
                     field: None,
-                    reason: format!("malformed XML: {}", e.msg()),
+                    reason: xml_guard::stopped(&e)
+                        .unwrap_or_else(|| format!("malformed XML: {}", e.msg())),
                 });
             }
         };
@@ -193,8 +210,15 @@ fn scan(path: &Path, f: &mut dyn FnMut(Element) -> bool) -> Result<bool, Rejecti
                     }
                     ("tag", Some(e)) => {
                         if let Some(k) = attr("k") {
-                            e.tags.insert(k, attr("v").unwrap_or_default());
+                            if e.tags.len() < MAX_TAGS || e.tags.contains_key(&k) {
+                                e.tags.insert(k, attr("v").unwrap_or_default());
+                            } else {
+                                e.too_big = Some(("tag", format!("more than {MAX_TAGS} tags")));
+                            }
                         }
+                    }
+                    ("nd", Some(e)) if e.refs.len() >= MAX_WAY_NODES => {
+                        e.too_big = Some(("nd", format!("more than {MAX_WAY_NODES} nodes")));
                     }
                     ("nd", Some(e)) => {
                         e.refs.push(attr("ref").unwrap_or_default());
@@ -241,7 +265,7 @@ fn scan(path: &Path, f: &mut dyn FnMut(Element) -> bool) -> Result<bool, Rejecti
                 }
             }
             XmlEvent::Characters(text) | XmlEvent::CData(text) => {
-                if let Some(r) = remark.as_mut() {
+                if let Some(r) = remark.as_mut().filter(|r| r.len() < MAX_REMARK_BYTES) {
                     r.push_str(&text);
                 }
             }
