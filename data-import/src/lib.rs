@@ -13,7 +13,7 @@
 //! - [`stream`]: the sink every streaming reader writes to.
 //! - [`tourism`]: tourism and practical places from OSM (XML, PBF, Overpass) and APIDAE.
 //! - [`dwc`], [`biodiversity`]: species observations from Darwin Core archives and occurrence tables.
-//! - [`xml_guard`]: what every XML reader refuses (DTD entities) and its limits.
+//! - [`xml_guard`], [`delimited`]: the limits every XML and delimited reader reads under.
 //! - [`media`]: photos decoded under limits, turned upright, stripped and derived.
 //! - [`demo`]: the demo set of `fixtures/`.
 #![forbid(unsafe_code)]
@@ -22,6 +22,7 @@ pub mod apidae_trek;
 pub mod biodiversity;
 pub mod circuits;
 pub mod communes;
+pub mod delimited;
 pub mod demo;
 pub mod driver;
 pub mod dwc;

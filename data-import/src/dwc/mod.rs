@@ -15,11 +15,15 @@
 //! - Rejections name the core file (`archive.zip/occurrence.txt` inside a zip) and its
 //!   physical line, header lines included.
 //! - A `.tgz` archive is read in two passes (meta.xml, then the core), as it has no index.
+//! - Limits ([`crate::delimited`]): a row over 1 MiB is rejected with its line and read
+//!   past; a kept field over 64 KiB rejects its row; `meta.xml` is at most 1 MiB and
+//!   declares no DTD entities ([`meta::MAX_BYTES`]).
 
 mod dates;
 pub mod meta;
 mod table;
 
+use crate::delimited::{self, Next};
 use crate::report::Rejection;
 use crate::stream::Sink;
 use balade_core::LonLat;
@@ -436,6 +440,17 @@ impl Columns {
     }
 
     fn occurrence(&self, row: &ByteRecord, line: u64) -> Result<Occurrence, (String, String)> {
+        for i in self.index.iter().flatten().chain(&self.id) {
+            if let Some(reason) = row.get(*i).and_then(delimited::oversized) {
+                let name = self
+                    .names
+                    .get(*i)
+                    .filter(|n| !n.is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| format!("column {}", i + 1));
+                return Err((name, reason));
+            }
+        }
         if row.len() < self.width {
             let missing = self
                 .names
@@ -563,19 +578,31 @@ fn read_table(
             (dialect, None)
         }
     };
-    let mut reader = table::csv_reader(buffered, &dialect);
+    let mut records = table::records(buffered, &dialect);
     let mut row = ByteRecord::new();
     let mut read_any = false;
     loop {
-        match reader.read_byte_record(&mut row) {
-            Ok(true) => read_any = true,
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+        let line = match records.next(&mut row) {
+            Ok(Next::Record { line }) => line,
+            Ok(Next::TooLong { line }) if columns.is_some() || descriptor.is_some() => {
                 let rejection = Rejection {
-                    position: (line > 0).then_some((line, 1)),
-                    ..Rejection::file(path, format!("unreadable from here on: {e}"))
+                    position: Some((line, 1)),
+                    ..Rejection::file(path, delimited::too_long())
                 };
+                if !sink.reject(rejection) {
+                    return Ok(());
+                }
+                continue;
+            }
+            Ok(Next::TooLong { line }) => {
+                return Err(Rejection {
+                    position: Some((line, 1)),
+                    ..Rejection::file(path, format!("header line: {}", delimited::too_long()))
+                });
+            }
+            Ok(Next::End) => break,
+            Err(e) => {
+                let rejection = Rejection::file(path, format!("unreadable from here on: {e}"));
                 if !read_any {
                     return Err(rejection);
                 }
@@ -583,8 +610,8 @@ fn read_table(
                 sink.reject(rejection);
                 return Ok(());
             }
-        }
-        let line = row.position().map_or(0, |p| p.line());
+        };
+        read_any = true;
         if table::blank(&row) || descriptor.is_some() && line <= dialect.header_lines {
             continue;
         }

@@ -1,8 +1,9 @@
-//! Delimited text, read as bytes: the `csv` crate splits rows and fields without decoding,
-//! and only the fields kept are decoded. This works for every ASCII-compatible encoding,
+//! Delimited text, read as bytes: `csv-core` splits rows and fields without decoding
+//! (under the limits of [`crate::delimited`]), and only the fields kept are decoded. This works for every ASCII-compatible encoding,
 //! since delimiters, quotes and line ends are ASCII.
 
 use super::meta::Dialect;
+use crate::delimited::Records;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
 use std::borrow::Cow;
 use std::io::{BufRead, BufReader, Read};
@@ -53,22 +54,22 @@ pub fn blank(row: &csv::ByteRecord) -> bool {
     row.len() == 1 && trim(&row[0]).is_empty()
 }
 
-/// A byte-record reader for a dialect; headers are left to the caller.
-pub fn csv_reader<R: Read>(source: R, dialect: &Dialect) -> csv::Reader<R> {
-    let mut builder = csv::ReaderBuilder::new();
+/// A record reader for a dialect, under the limits of [`crate::delimited`]; headers
+/// are left to the caller.
+pub fn records<R: BufRead>(source: R, dialect: &Dialect) -> Records<R> {
+    let mut builder = csv_core::ReaderBuilder::new();
     builder
-        .has_headers(false)
-        .flexible(true)
         .delimiter(dialect.delimiter)
-        .quoting(dialect.quote.is_some())
-        .buffer_capacity(BUFFER);
+        .quoting(dialect.quote.is_some());
     if let Some(q) = dialect.quote {
         builder.quote(q);
     }
     // Lines end at `\n` and the `\r` of `\r\n` goes with the trimming of the last field:
     // the crate's CRLF mode does not count lines, and rejections need physical lines.
-    builder.terminator(csv::Terminator::Any(dialect.terminator.unwrap_or(b'\n')));
-    builder.from_reader(source)
+    builder.terminator(csv_core::Terminator::Any(
+        dialect.terminator.unwrap_or(b'\n'),
+    ));
+    Records::new(builder.build(), source)
 }
 
 /// A field as text. UTF-8 fields that are not valid UTF-8 are read as Windows-1252, the

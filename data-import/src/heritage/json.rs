@@ -3,15 +3,20 @@
 //! field codes or the old `chp*` names. Arrays become `" ; "`-joined text as in the
 //! delimited exports; POP's `POP_COORDONNEES` (`{lat, lon}`), `POP_COORDINATES_POINT`
 //! and the GeoJSON geometry become WGS84 candidates for [`super::location`].
+//!
+//! The file has no size limit, being streamed, but each notice has one
+//! ([`MAX_NOTICE_BYTES`]): past it the file is not read further.
 
 use super::{HeritageRecord, Notice, notice_to_record};
 use crate::report::Rejection;
 use crate::stream::Sink;
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::fmt;
 use std::io::{BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 pub fn read(path: &Path, sink: &mut dyn Sink<HeritageRecord>) -> Result<(), Rejection> {
     let file = std::fs::File::open(path)
@@ -24,17 +29,39 @@ pub fn read(path: &Path, sink: &mut dyn Sink<HeritageRecord>) -> Result<(), Reje
     } else {
         bom[..n].to_vec()
     };
-    let reader = std::io::Cursor::new(prefix).chain(reader);
+    let used = Rc::new(Cell::new(0));
+    let reader = Budget {
+        inner: std::io::Cursor::new(prefix).chain(reader),
+        used: Rc::clone(&used),
+    };
     let mut items = Items {
         path,
         sink,
         count: 0,
         stopped: false,
+        used,
     };
     let mut de = serde_json::Deserializer::from_reader(reader);
     match (&mut de).deserialize_any(TopVisitor(&mut items)) {
         Ok(()) => {}
         Err(_) if items.stopped => return Ok(()),
+        Err(e) if e.is_io() && items.used.get() > MAX_NOTICE_BYTES => {
+            let rejection = Rejection {
+                field: Some(format!("notice {}", items.count + 1)),
+                ..Rejection::file(
+                    path,
+                    format!(
+                        "notice over {} MiB: the file is not read further",
+                        MAX_NOTICE_BYTES >> 20
+                    ),
+                )
+            };
+            if items.count == 0 {
+                return Err(rejection);
+            }
+            items.sink.reject(rejection);
+            return Ok(());
+        }
         Err(e) => {
             return Err(Rejection {
                 path: path.to_owned(),
@@ -50,17 +77,43 @@ pub fn read(path: &Path, sink: &mut dyn Sink<HeritageRecord>) -> Result<(), Reje
     Ok(())
 }
 
+/// Largest notice or feature, in bytes of JSON: real ones are kilobytes (a long history
+/// text, a building's outline). A value held in memory takes up to 16 times its JSON
+/// (`[0,0,…]`), so this bounds a notice to tens of megabytes whatever the file.
+pub const MAX_NOTICE_BYTES: u64 = 4 * 1024 * 1024;
+
 struct Items<'a> {
     path: &'a Path,
     sink: &'a mut dyn Sink<HeritageRecord>,
     count: u64,
     /// The sink asked to stop: the deserializer is interrupted with an error.
     stopped: bool,
+    /// Bytes read since the last notice ended (see [`Budget`]).
+    used: Rc<Cell<u64>>,
+}
+
+/// The file as the deserializer reads it: an error once a notice (the bytes read since
+/// the previous one ended) goes over [`MAX_NOTICE_BYTES`].
+struct Budget<R> {
+    inner: R,
+    used: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Budget<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.used.set(self.used.get() + n as u64);
+        if self.used.get() > MAX_NOTICE_BYTES {
+            return Err(std::io::Error::other("notice too large"));
+        }
+        Ok(n)
+    }
 }
 
 impl Items<'_> {
     /// Converts one notice or feature; false when the sink wants to stop.
     fn item(&mut self, value: Value) -> bool {
+        self.used.set(0);
         self.count += 1;
         let n = self.count;
         let reject = |field: String, reason: String| Rejection {

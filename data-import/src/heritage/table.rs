@@ -9,8 +9,11 @@
 //!   they carry fragments of the next record.
 //! - **Records spilling into the next line** (a newline inside an unquoted text) are
 //!   joined back when the two pieces together make exactly one record's width.
+//! - **Limits** ([`crate::delimited`]): a record over 1 MiB is rejected with its line
+//!   and read past, a field over 64 KiB rejects its record; the file is read on.
 
 use super::{HeritageOptions, HeritageRecord, Notice, notice_to_record};
+use crate::delimited::{Next, Records, oversized, too_long};
 use crate::report::Rejection;
 use crate::stream::Sink;
 use encoding_rs::{Encoding, UTF_8, WINDOWS_1252};
@@ -43,26 +46,18 @@ pub fn read(
     };
     file.seek(std::io::SeekFrom::Start(if bom { 3 } else { 0 }))
         .map_err(|e| fail(format!("cannot read: {e}")))?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 16, file));
-
+    let core = csv_core::ReaderBuilder::new().delimiter(delimiter).build();
+    let mut records = Records::new(core, BufReader::with_capacity(1 << 16, file));
     let mut record = csv::ByteRecord::new();
-    let read_next = |reader: &mut csv::Reader<_>, record: &mut csv::ByteRecord| {
-        reader.read_byte_record(record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            Rejection {
-                path: path.to_owned(),
-                position: Some((line, 1)),
-                field: None,
-                reason: format!("unreadable record: {e}"),
-            }
-        })
+    let mut read_next = |record: &mut csv::ByteRecord| {
+        records
+            .next(record)
+            .map_err(|e| fail(format!("unreadable: {e}")))
     };
-    if !read_next(&mut reader, &mut record)? {
-        return Err(fail("empty file".into()));
+    match read_next(&mut record)? {
+        Next::End => return Err(fail("empty file".into())),
+        Next::TooLong { .. } => return Err(fail(format!("header line: {}", too_long()))),
+        Next::Record { .. } => {}
     }
     let header: Vec<String> = record
         .iter()
@@ -81,11 +76,14 @@ pub fn read(
 
     let mut pending: Option<(u64, Vec<Vec<u8>>)> = None;
     loop {
-        let more = read_next(&mut reader, &mut record)?;
-        let next = more.then(|| {
-            let line = record.position().map_or(0, |p| p.line());
-            (line, record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>())
-        });
+        let (next, too_long_at) = match read_next(&mut record)? {
+            Next::Record { line } => (
+                Some((line, record.iter().map(<[u8]>::to_vec).collect::<Vec<_>>())),
+                None,
+            ),
+            Next::TooLong { line } => (None, Some(line)),
+            Next::End => (None, None),
+        };
         // Join a record cut by a newline with its continuation when the pieces make
         // exactly one record's width.
         if let (Some((_, acc)), Some((_, cont))) = (&mut pending, &next)
@@ -106,6 +104,16 @@ pub fn read(
             && !emit(path, line, &header, &fields, encoding, sink)
         {
             return Ok(());
+        }
+        if let Some(line) = too_long_at {
+            let rejection = Rejection {
+                position: Some((line, 1)),
+                ..Rejection::file(path, too_long())
+            };
+            if !sink.reject(rejection) {
+                return Ok(());
+            }
+            continue;
         }
         match next {
             Some(n) => pending = Some(n),
@@ -136,6 +144,9 @@ fn emit(
     for (name, raw) in header.iter().zip(fields) {
         if name.is_empty() {
             continue;
+        }
+        if let Some(reason) = oversized(raw) {
+            return sink.reject(reject(name, reason));
         }
         let value = if encoding == UTF_8 {
             match std::str::from_utf8(raw) {
