@@ -13,6 +13,7 @@ use balade_core::{
     Circuit, LonLat, Observation, Poi, PoiId, PoiKind, Practice, Taxon, Trace, TracePoint,
 };
 use balade_server::state::AppState;
+use balade_server::web_app::WebApp;
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::sync::Arc;
@@ -221,7 +222,7 @@ fn api(c: &mut Criterion) {
                 .expect("catalogue"),
         ))
     });
-    let app = balade_server::app(state.clone(), None);
+    let app = balade_server::app(state.clone(), WebApp::None);
     let list = "/api/v1/circuits?q=eglise&difficulty=easy,medium&type=loop&practice=walk,bike&theme=patrimoine\
         &commune=Provins&intercommunality=cc%20du%20pays%20impair&duration_min=30&duration_max=300&near=2.9,48.6&radius=40000&limit=20";
     let bbox = "/api/v1/circuits?difficulty=medium&bbox=2.6,48.3,3.2,48.8&limit=50";

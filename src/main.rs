@@ -5,14 +5,16 @@ use balade_core::store::{self, OpenOptions, Store};
 use balade_core::{CircuitId, MediaKind, MediaOwner, PoiId};
 use balade_import::heritage::HeritageOptions;
 use balade_import::media::{AttachError, Credits, MediaSource};
-use balade_import::{Deletion, ImportOptions, Source, import_demo};
+use balade_import::{Deletion, ImportOptions, Source};
 use balade_server::ServerConfig;
+use balade_server::web_app::WebApp;
 use clap::{Args, Parser, Subcommand};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod demo;
 mod terminal;
 
 /// Balade: heritage and nature walks of a territory. Import its data, plan a walk on
@@ -114,15 +116,17 @@ struct ServeArgs {
     /// Address to listen on; port 0 picks a free port (printed at start).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
-    /// Load the demo circuits (the fixtures folder) first if the database is empty.
+    /// Load the demo circuits first if the database is empty (the demo built into the
+    /// binary, or --fixtures).
     #[arg(long)]
     demo: bool,
-    /// Folder of the demo data.
-    #[arg(long, env = "BALADE_FIXTURES", default_value_os_t = default_dir("fixtures"))]
-    fixtures: PathBuf,
-    /// Folder of the built web app.
-    #[arg(long, env = "BALADE_PWA_DIR", default_value_os_t = default_dir("pwa/dist"))]
-    pwa_dir: PathBuf,
+    /// A folder of demo data to load instead of the one built into the binary.
+    #[arg(long, env = "BALADE_FIXTURES")]
+    fixtures: Option<PathBuf>,
+    /// A folder of the built web app to serve instead of the one built into the binary
+    /// (development).
+    #[arg(long, env = "BALADE_PWA_DIR")]
+    pwa_dir: Option<PathBuf>,
     /// Basemap tiles: a .pmtiles or .mbtiles file, or an upstream
     /// `https://…/{z}/{x}/{y}.png` template fetched once and cached on disk.
     #[arg(long, env = "BALADE_BASEMAP")]
@@ -133,6 +137,23 @@ struct ServeArgs {
     /// Where tiles fetched from an upstream basemap are kept.
     #[arg(long, env = "BALADE_TILE_CACHE", default_value = "tile-cache")]
     tile_cache: PathBuf,
+    /// The most the tile cache may hold, in MiB; the tiles fetched longest ago go first.
+    #[arg(long, env = "BALADE_TILE_CACHE_MB", default_value_t = 1024)]
+    tile_cache_mb: u64,
+    /// Requests come through a reverse proxy: the client is the last address of
+    /// X-Forwarded-For (rate limits), the scheme X-Forwarded-Proto.
+    #[arg(long, env = "BALADE_BEHIND_PROXY")]
+    behind_proxy: bool,
+    /// Connections served at once; beyond, a new one gets 503.
+    #[arg(long, default_value_t = balade_server::limits::Limits::default().max_connections)]
+    max_connections: usize,
+    /// Requests handled at once; beyond, 503.
+    #[arg(long, default_value_t = balade_server::limits::Limits::default().max_in_flight)]
+    max_in_flight: usize,
+    /// Seconds a client may take to send its request headers, or stay idle between two
+    /// requests.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
     /// Zooms of the basemap tiles put in offline packages, as `MIN-MAX`.
     #[arg(long, default_value = "12-16", value_parser = parse_zooms)]
     offline_zooms: std::ops::RangeInclusive<u8>,
@@ -305,17 +326,6 @@ fn parse_zooms(text: &str) -> Result<std::ops::RangeInclusive<u8>, String> {
     Ok(a..=b)
 }
 
-/// `NAME` in the working folder when it exists there, else beside the sources the binary
-/// was built from, so `balade serve --demo` works from anywhere in a checkout.
-fn default_dir(name: &str) -> PathBuf {
-    let here = PathBuf::from(name);
-    if here.exists() {
-        here
-    } else {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -438,11 +448,20 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Serve(args) => {
             if args.demo {
-                load_demo(store.as_ref(), &args.fixtures).await?;
+                demo::load(store.as_ref(), args.fixtures.as_deref()).await?;
             }
+            let limits = balade_server::limits::Limits {
+                max_connections: open_files_allow(args.max_connections),
+                max_in_flight: args.max_in_flight,
+                header_read: std::time::Duration::from_secs(args.header_timeout.max(1)),
+                ..Default::default()
+            };
             let config = ServerConfig {
                 addr: args.addr,
-                pwa_dir: Some(args.pwa_dir),
+                web_app: args.pwa_dir.map_or(WebApp::Embedded, WebApp::Folder),
+                tile_cache_bytes: args.tile_cache_mb.saturating_mul(1 << 20),
+                limits,
+                behind_proxy: args.behind_proxy,
                 basemap: args.basemap,
                 basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,
@@ -570,26 +589,27 @@ async fn import(
     Ok(ExitCode::from(report.exit_code()))
 }
 
-async fn load_demo(store: &dyn Store, fixtures: &std::path::Path) -> Result<(), String> {
-    let counts = store.counts().await.map_err(|e| e.to_string())?;
-    if counts.circuits > 0 || counts.pois > 0 {
-        tracing::info!(
-            circuits = counts.circuits,
-            "database not empty: demo data not loaded"
-        );
-        return Ok(());
+/// `wanted` connections, or fewer when the process may not open that many files (each
+/// connection is one), with a word in the log.
+fn open_files_allow(wanted: usize) -> usize {
+    let soft = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|text| {
+            text.lines()
+                .find(|l| l.starts_with("Max open files"))
+                .and_then(|l| l.split_whitespace().nth(3))
+                .and_then(|n| n.parse::<usize>().ok())
+        });
+    match soft {
+        Some(limit) if limit.saturating_sub(256) < wanted => {
+            let allowed = limit.saturating_sub(256).max(64);
+            tracing::warn!(
+                wanted,
+                allowed,
+                "open files are limited to {limit}: fewer connections at once (raise `ulimit -n`)"
+            );
+            allowed
+        }
+        _ => wanted,
     }
-    let circuits = fixtures.join("circuits");
-    if !circuits.is_dir() {
-        return Err(format!("demo data not found in {}", circuits.display()));
-    }
-    let report = import_demo(store, fixtures)
-        .await
-        .map_err(|e| e.to_string())?;
-    if report.rejected() > 0 {
-        let detail: Vec<String> = report.rejections.iter().map(ToString::to_string).collect();
-        return Err(format!("demo data rejected:\n{}", detail.join("\n")));
-    }
-    tracing::info!(records = report.imported, "demo data loaded");
-    Ok(())
 }

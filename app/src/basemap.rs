@@ -1,12 +1,19 @@
 //! Basemap tiles, served same-origin at `/tiles/{z}/{x}/{y}` so that offline packages
 //! can list them: from a PMTiles or MBTiles archive on disk, or from an upstream XYZ
 //! server fetched once and kept in a disk cache for as long as its headers allow.
+//!
+//! An upstream server is someone else's: Balade asks it only for the tiles its maps and
+//! offline packages need (the territory, up to the deepest offline zoom: see
+//! [`crate::App::tile`]), each at most once at a time however many ask, and keeps the
+//! cache under a size, the least recently fetched tiles going first.
 
 use balade_core::Trace;
 use pmtiles::{AsyncPmTilesReader, MmapBackend, TileCoord};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 #[derive(Debug, thiserror::Error)]
@@ -108,13 +115,14 @@ impl std::fmt::Debug for Basemap {
 impl Basemap {
     /// Opens `spec`: an `http(s)://…/{z}/{x}/{y}…` template (cached in `cache_dir`), or a
     /// `.pmtiles` or `.mbtiles` file.
-    pub async fn open(spec: &str, cache_dir: &Path) -> Result<Self, TileError> {
+    pub async fn open(spec: &str, cache_dir: &Path, cache_bytes: u64) -> Result<Self, TileError> {
         let open_err = |e: &dyn std::fmt::Display| TileError::Open(format!("{spec}: {e}"));
         if spec.starts_with("http://") || spec.starts_with("https://") {
             if !(spec.contains("{z}") && spec.contains("{x}") && spec.contains("{y}")) {
                 return Err(open_err(&"an upstream URL needs {z}, {x} and {y}"));
             }
-            let upstream = Upstream::new(spec, cache_dir.to_owned()).map_err(|e| open_err(&e))?;
+            let upstream =
+                Upstream::new(spec, cache_dir.to_owned(), cache_bytes).map_err(|e| open_err(&e))?;
             return Ok(Self {
                 source: Source::Upstream(upstream),
                 min_zoom: 0,
@@ -187,6 +195,11 @@ impl Basemap {
         }
     }
 
+    /// Whether tiles come from someone else's server (and cost them a request each).
+    pub fn is_upstream(&self) -> bool {
+        matches!(self.source, Source::Upstream(_))
+    }
+
     /// The tile at `z/x/y`, or `None` when the basemap has none there.
     pub async fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileError> {
         if z < self.min_zoom || z > self.max_zoom || x >= (1u32 << z) || y >= (1u32 << z) {
@@ -222,6 +235,12 @@ struct Upstream {
     template: String,
     client: reqwest::Client,
     cache_dir: PathBuf,
+    /// The most the cache may hold, and what it holds (bodies and their freshness).
+    cache_limit: u64,
+    cache_size: Arc<AtomicU64>,
+    evicting: Arc<AtomicBool>,
+    /// Tiles being fetched: a second asker waits for the first fetch.
+    fetching: Mutex<HashMap<(u8, u32, u32), Arc<tokio::sync::Mutex<()>>>>,
 }
 
 /// How long a tile is kept when the upstream says nothing about it.
@@ -273,7 +292,7 @@ fn freshness(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 }
 
 impl Upstream {
-    fn new(template: &str, cache_dir: PathBuf) -> Result<Self, reqwest::Error> {
+    fn new(template: &str, cache_dir: PathBuf, cache_limit: u64) -> Result<Self, reqwest::Error> {
         let client = reqwest::Client::builder()
             .user_agent(concat!(
                 "Balade/",
@@ -282,14 +301,30 @@ impl Upstream {
             ))
             .timeout(Duration::from_secs(20))
             .build()?;
+        let cache_size = Arc::new(AtomicU64::new(folder_size(&cache_dir)));
         Ok(Self {
             template: template.to_owned(),
             client,
             cache_dir,
+            cache_limit,
+            cache_size,
+            evicting: Arc::default(),
+            fetching: Mutex::default(),
         })
     }
 
+    /// The tile, fetched by one asker at a time: the others find it in the cache.
     async fn tile(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileError> {
+        let lock = {
+            let mut map = self.fetching.lock().unwrap_or_else(|p| p.into_inner());
+            map.retain(|_, l| Arc::strong_count(l) > 1);
+            map.entry((z, x, y)).or_default().clone()
+        };
+        let _turn = lock.lock().await;
+        self.fetch(z, x, y).await
+    }
+
+    async fn fetch(&self, z: u8, x: u32, y: u32) -> Result<Option<Vec<u8>>, TileError> {
         let dir = self.cache_dir.join(z.to_string()).join(x.to_string());
         let (body_path, meta_path) = (dir.join(format!("{y}.tile")), dir.join(format!("{y}.json")));
         let cached = tokio::fs::read(&body_path).await.ok();
@@ -385,17 +420,79 @@ impl Upstream {
         };
         // Each file is written aside then renamed over the old one, body before its
         // freshness: a reader or a crash never pairs a half-written tile with it.
+        let meta_bytes = serde_json::to_vec(&meta).unwrap_or_default();
         let write = async {
             tokio::fs::create_dir_all(dir).await?;
             if let Some((path, bytes)) = body {
                 replace_file(path, bytes).await?;
             }
-            replace_file(meta_path, &serde_json::to_vec(&meta).unwrap_or_default()).await
+            replace_file(meta_path, &meta_bytes).await
         };
-        if let Err(e) = write.await {
-            tracing::warn!(error = %e, dir = %dir.display(), "tile cache not written");
+        match write.await {
+            Ok(()) => {
+                let added = body.map_or(0, |(_, b)| b.len() as u64) + meta_bytes.len() as u64;
+                let size = self.cache_size.fetch_add(added, Ordering::Relaxed) + added;
+                if size > self.cache_limit {
+                    self.evict();
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, dir = %dir.display(), "tile cache not written"),
         }
     }
+
+    /// Brings the cache back under nine tenths of its limit, the tiles fetched longest
+    /// ago first, on a thread of its own (one eviction at a time).
+    fn evict(&self) {
+        if self.evicting.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let (dir, limit) = (self.cache_dir.clone(), self.cache_limit);
+        let (size, evicting) = (self.cache_size.clone(), self.evicting.clone());
+        tokio::task::spawn_blocking(move || {
+            let kept = shrink(&dir, limit / 10 * 9);
+            size.store(kept, Ordering::Relaxed);
+            evicting.store(false, Ordering::Release);
+        });
+    }
+}
+
+/// Every file under `dir` with its size and modification time.
+fn files_under(dir: &Path, out: &mut Vec<(PathBuf, u64, SystemTime)>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.metadata() {
+            Ok(m) if m.is_dir() => files_under(&path, out),
+            Ok(m) => out.push((path, m.len(), m.modified().unwrap_or(UNIX_EPOCH))),
+            Err(_) => {}
+        }
+    }
+}
+
+fn folder_size(dir: &Path) -> u64 {
+    let mut files = Vec::new();
+    files_under(dir, &mut files);
+    files.iter().map(|(_, len, _)| len).sum()
+}
+
+/// Deletes the oldest tiles (with their freshness) until the folder holds at most
+/// `target` bytes; returns what it holds then.
+fn shrink(dir: &Path, target: u64) -> u64 {
+    let mut files = Vec::new();
+    files_under(dir, &mut files);
+    let mut size: u64 = files.iter().map(|(_, len, _)| len).sum();
+    files.sort_by_key(|(_, _, at)| *at);
+    for (path, len, _) in files {
+        if size <= target {
+            break;
+        }
+        if std::fs::remove_file(&path).is_ok() {
+            size = size.saturating_sub(len);
+        }
+    }
+    size
 }
 
 #[cfg(test)]
@@ -433,6 +530,29 @@ mod tests {
             assert!(z16.contains(&(16, x, y)));
         }
         assert!(covering(&trace, 50.0, 16..=16).len() < z16.len());
+    }
+
+    #[test]
+    fn a_cache_over_its_size_loses_its_oldest_files_first() {
+        let dir = tempfile::tempdir().expect("dir");
+        for (i, name) in ["a", "b", "c", "d"].iter().enumerate() {
+            let path = dir.path().join("12").join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("dir");
+            std::fs::write(&path, vec![0u8; 1000]).expect("write");
+            let at = SystemTime::now() - Duration::from_secs(100 - i as u64 * 10);
+            std::fs::File::options()
+                .write(true)
+                .open(&path)
+                .and_then(|f| f.set_modified(at))
+                .expect("time");
+        }
+        assert_eq!(folder_size(dir.path()), 4000);
+        assert_eq!(shrink(dir.path(), 2500), 2000);
+        let left: Vec<bool> = ["a", "b", "c", "d"]
+            .iter()
+            .map(|n| dir.path().join("12").join(n).exists())
+            .collect();
+        assert_eq!(left, [false, false, true, true], "the two oldest went");
     }
 
     #[test]

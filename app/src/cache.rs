@@ -16,27 +16,40 @@ pub struct Revisions {
     pub catalog: i64,
 }
 
-/// At most `cap` answers by key, each tagged with the revisions it was built from.
+/// What an answer weighs in memory.
+pub trait Weigh {
+    fn bytes(&self) -> usize;
+}
+
+impl Weigh for Arc<[u8]> {
+    fn bytes(&self) -> usize {
+        self.len()
+    }
+}
+
+/// At most `budget` bytes of answers by key, each tagged with the revisions it was
+/// built from.
 #[derive(Debug)]
 pub struct RevisionCache<K, V> {
     entries: Arc<Mutex<HashMap<K, (Revisions, V)>>>,
-    cap: usize,
+    budget: usize,
 }
 
 impl<K, V> Clone for RevisionCache<K, V> {
     fn clone(&self) -> Self {
         Self {
             entries: self.entries.clone(),
-            cap: self.cap,
+            budget: self.budget,
         }
     }
 }
 
-impl<K: Eq + Hash + Clone, V: Clone> RevisionCache<K, V> {
-    pub fn new(cap: usize) -> Self {
+impl<K: Eq + Hash + Clone, V: Clone + Weigh> RevisionCache<K, V> {
+    /// A cache holding at most `budget` bytes (an answer bigger than that is not kept).
+    pub fn new(budget: usize) -> Self {
         Self {
             entries: Arc::default(),
-            cap: cap.max(1),
+            budget,
         }
     }
 
@@ -49,16 +62,31 @@ impl<K: Eq + Hash + Clone, V: Clone> RevisionCache<K, V> {
     }
 
     pub fn put(&self, key: K, revisions: Revisions, value: V) {
+        let size = value.bytes();
+        if size > self.budget {
+            return;
+        }
         let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        // Stale entries go with the next change; past the cap, any entry makes room
+        // Stale entries go with the next change; past the budget, any entry makes room
         // (a rebuild costs milliseconds).
         map.retain(|_, (r, _)| *r == revisions);
-        if map.len() >= self.cap
-            && let Some(victim) = map.keys().next().cloned()
-        {
-            map.remove(&victim);
+        map.remove(&key);
+        let mut held: usize = map.values().map(|(_, v)| v.bytes()).sum();
+        while held + size > self.budget {
+            let Some(victim) = map.keys().next().cloned() else {
+                break;
+            };
+            if let Some((_, v)) = map.remove(&victim) {
+                held -= v.bytes();
+            }
         }
         map.insert(key, (revisions, value));
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        map.values().map(|(_, v)| v.bytes()).sum()
     }
 
     /// Forgets every answer.
@@ -78,9 +106,15 @@ mod tests {
         Revisions { store, catalog }
     }
 
+    impl Weigh for u32 {
+        fn bytes(&self) -> usize {
+            100
+        }
+    }
+
     #[test]
-    fn answers_last_while_both_revisions_stand_and_within_the_cap() {
-        let cache: RevisionCache<&str, u32> = RevisionCache::new(2);
+    fn answers_last_while_both_revisions_stand_and_within_the_budget() {
+        let cache: RevisionCache<&str, u32> = RevisionCache::new(250);
         cache.put("a", at(1, 1), 10);
         assert_eq!(cache.get(&"a", at(1, 1)), Some(10));
         assert_eq!(cache.get(&"a", at(2, 1)), None, "the store moved");
@@ -91,7 +125,8 @@ mod tests {
             .iter()
             .filter(|k| cache.get(k, at(1, 1)).is_some())
             .count();
-        assert_eq!(kept, 2, "the cap holds");
+        assert_eq!(kept, 2, "the budget holds");
+        assert_eq!(cache.bytes(), 200);
         assert_eq!(cache.get(&"c", at(1, 1)), Some(30), "the newest is kept");
         cache.put("d", at(2, 2), 40);
         assert_eq!(

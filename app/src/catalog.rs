@@ -7,7 +7,7 @@ use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::species::SpeciesGrid;
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
-use balade_core::{Area, CircuitSummary, Landscape, LonLat, Trace, areas_crossed};
+use balade_core::{Area, CircuitId, CircuitSummary, Landscape, LonLat, Trace, areas_crossed};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
@@ -27,9 +27,18 @@ pub struct Catalog {
     pub species: SpeciesGrid,
     /// Folded names of the communes known, by INSEE code.
     pub commune_names: HashMap<String, String>,
+    /// `[west, south, east, north]` of every circuit start and POI: the territory.
+    pub bounds: Option<[f64; 4]>,
+    /// Published circuits by id: their place in `circuits`.
+    pub by_id: HashMap<CircuitId, usize>,
 }
 
 impl Catalog {
+    /// Whether `id` is a published circuit.
+    pub fn has_circuit(&self, id: &CircuitId) -> bool {
+        self.by_id.contains_key(id)
+    }
+
     /// Units the walker stands in at `pos`.
     pub fn landscapes_at(&self, pos: LonLat) -> impl Iterator<Item = &Landscape> {
         self.landscapes.iter().filter(move |l| l.contains(pos))
@@ -77,14 +86,24 @@ impl Catalog {
             .into_iter()
             .map(|(code, name)| (fold(code.as_str()), fold(&name)))
             .collect();
-        let starts = summaries
+        let starts: Vec<CircuitStart> = summaries
             .iter()
             .map(|s| CircuitStart {
                 id: s.id.clone(),
                 pos: s.start,
             })
             .collect();
-        let circuits = summaries
+        let bounds = starts
+            .iter()
+            .map(|s| s.pos)
+            .chain(pois.iter().map(|p| p.pos))
+            .fold(None, |b: Option<[f64; 4]>, p| {
+                let (x, y) = (p.lon(), p.lat());
+                Some(b.map_or([x, y, x, y], |b| {
+                    [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+                }))
+            });
+        let circuits: Vec<Indexed> = summaries
             .into_iter()
             .map(|summary| {
                 // Search covers the texts in every language the circuit has.
@@ -117,6 +136,11 @@ impl Catalog {
                 }
             })
             .collect();
+        let by_id = circuits
+            .iter()
+            .enumerate()
+            .map(|(i, c): (usize, &Indexed)| (c.summary.id.clone(), i))
+            .collect();
         Ok(Self {
             revision,
             circuits,
@@ -124,6 +148,8 @@ impl Catalog {
             landscapes,
             species: SpeciesGrid::new(cells, taxa),
             commune_names,
+            bounds,
+            by_id,
         })
     }
 }

@@ -161,15 +161,28 @@ fn csv(circuits: &[Circuit], pois: &[Poi]) -> String {
     out
 }
 
+/// A text cell as a spreadsheet must read it: one that would start a formula (`=`,
+/// `+`, `-`, `@`, a tab or a carriage return) is led by an apostrophe, unless it is a
+/// plain number (a negative longitude).
+fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
+    let formula = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if formula && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 fn push_row(out: &mut String, fields: &[String]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
+        let f = neutralised(f);
         if f.contains([',', '"', '\n', '\r']) {
             let _ = write!(out, "\"{}\"", f.replace('"', "\"\""));
         } else {
-            out.push_str(f);
+            out.push_str(&f);
         }
     }
     out.push_str("\r\n");
@@ -192,6 +205,26 @@ mod tests {
             ],
         );
         assert_eq!(out, "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n");
+    }
+
+    #[test]
+    fn csv_cells_that_would_be_formulas_are_neutralised() {
+        let mut out = String::new();
+        push_row(
+            &mut out,
+            &[
+                "=HYPERLINK(\"http://evil.example\",\"clic\")".into(),
+                "+1+1".into(),
+                "@SUM(A1)".into(),
+                "-2.70".into(),
+                "-cmd".into(),
+                "Lavoir".into(),
+            ],
+        );
+        assert_eq!(
+            out,
+            "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"clic\"\")\",'+1+1,'@SUM(A1),-2.70,'-cmd,Lavoir\r\n"
+        );
     }
 
     #[test]

@@ -47,7 +47,7 @@ impl App {
     /// Circuit `id` as a file in `format`, with the POIs along it as waypoints or
     /// placemarks; and the circuit, whose name names the file.
     pub async fn download(&self, id: &str, format: Format) -> AppResult<(Circuit, Vec<u8>)> {
-        let (catalog, _) = self.fresh().await?;
+        let (catalog, _) = self.fresh_for(id).await?;
         let circuit = self.circuit(id).await?;
         let pois: Vec<Poi> = along(
             self.store.as_ref(),

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 impl App {
     /// The guidance input of circuit `id`, POI names in `lang`.
     pub async fn guide_data(&self, id: &str, lang: &str) -> AppResult<GuideData> {
-        let (catalog, _) = self.fresh().await?;
+        let (catalog, _) = self.fresh_for(id).await?;
         let circuit = self.circuit(id).await?;
         let pois = along(
             self.store.as_ref(),

@@ -113,7 +113,12 @@ pub struct App {
     pub basemap: Option<Arc<Basemap>>,
     pub(crate) sheets: sheet::SheetCache,
     pub(crate) packages: package::PackageCache,
+    /// The store's revision when last read for an unknown id, and when.
+    last_revision: std::sync::Mutex<Option<(std::time::Instant, i64)>>,
 }
+
+/// How long a read of the store's revision answers for unknown ids.
+pub const REVISION_REUSE: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl App {
     /// An installation over `store`, its catalogue loaded.
@@ -130,6 +135,7 @@ impl App {
             basemap: None,
             sheets: sheet::SheetCache::new(sheet::CACHED_SHEETS),
             packages: package::PackageCache::new(package::CACHED_PACKAGES),
+            last_revision: std::sync::Mutex::default(),
         }
     }
 
@@ -146,9 +152,50 @@ impl App {
         Ok((catalog, revisions))
     }
 
-    /// A published circuit; a malformed id is refused before the store is asked.
-    pub async fn circuit(&self, id: &str) -> AppResult<Circuit> {
+    /// [`App::fresh`] for an answer about circuit `id`: a malformed id, or one no
+    /// published circuit has, is refused without reading the store (see [`App::known`]).
+    pub async fn fresh_for(&self, id: &str) -> AppResult<(Arc<Catalog>, Revisions)> {
+        self.known(id).await?;
+        self.fresh().await
+    }
+
+    /// The id of a published circuit, checked against the catalogue. An id it does not
+    /// know costs a read of the store's revision at most every [`REVISION_REUSE`] (a
+    /// circuit imported a moment ago is found after one reload), never a circuit query.
+    pub async fn known(&self, id: &str) -> AppResult<CircuitId> {
         let id = parse_id::<CircuitId>(id)?;
+        if self.catalog.current().has_circuit(&id) {
+            return Ok(id);
+        }
+        let revision = self.recent_revision().await?;
+        if self
+            .catalog
+            .at_least(self.store.as_ref(), revision)
+            .await?
+            .has_circuit(&id)
+        {
+            return Ok(id);
+        }
+        Err(AppError::NotFound(format!("no circuit `{id}`")))
+    }
+
+    /// The store's revision, read at most every [`REVISION_REUSE`].
+    async fn recent_revision(&self) -> AppResult<i64> {
+        let now = std::time::Instant::now();
+        if let Some((at, revision)) = *self.last_revision.lock().unwrap_or_else(|p| p.into_inner())
+            && now.duration_since(at) < REVISION_REUSE
+        {
+            return Ok(revision);
+        }
+        let revision = self.store.revision().await?;
+        *self.last_revision.lock().unwrap_or_else(|p| p.into_inner()) = Some((now, revision));
+        Ok(revision)
+    }
+
+    /// A published circuit; a malformed or unknown id is refused before the store is
+    /// asked.
+    pub async fn circuit(&self, id: &str) -> AppResult<Circuit> {
+        let id = self.known(id).await?;
         match self.store.circuit(&id).await? {
             Some(c) if c.published => Ok(c),
             _ => Err(AppError::NotFound(format!("no circuit `{id}`"))),

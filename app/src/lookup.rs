@@ -25,7 +25,58 @@ pub struct BasemapInfo {
     pub attribution: Option<String>,
 }
 
+/// How far around the territory's circuits and POIs tiles are fetched from upstream.
+pub const TERRITORY_MARGIN_M: f64 = 20_000.0;
+
+/// `[west, south, east, north]` of tile `z/x/y` (Web Mercator).
+pub fn tile_bounds(z: u8, x: u32, y: u32) -> [f64; 4] {
+    let n = f64::from(1u32 << z);
+    let lon = |x: f64| x / n * 360.0 - 180.0;
+    let lat = |y: f64| {
+        (std::f64::consts::PI * (1.0 - 2.0 * y / n))
+            .sinh()
+            .atan()
+            .to_degrees()
+    };
+    [
+        lon(f64::from(x)),
+        lat(f64::from(y) + 1.0),
+        lon(f64::from(x) + 1.0),
+        lat(f64::from(y)),
+    ]
+}
+
 impl App {
+    /// A basemap tile. An upstream server is asked only for tiles within the territory
+    /// ([`TERRITORY_MARGIN_M`] around its circuits and POIs) and no deeper than the
+    /// deepest offline zoom: what the maps and the offline packages need.
+    pub async fn tile(&self, z: u8, x: u32, y: u32) -> AppResult<Option<Vec<u8>>> {
+        let Some(basemap) = self.basemap.as_ref() else {
+            return Err(AppError::NotFound("no basemap configured".into()));
+        };
+        if basemap.is_upstream() && !self.within_territory(z, x, y) {
+            return Ok(None);
+        }
+        basemap.tile(z, x, y).await.map_err(|e| {
+            tracing::warn!(error = %e, "tile unavailable");
+            AppError::Unavailable
+        })
+    }
+
+    fn within_territory(&self, z: u8, x: u32, y: u32) -> bool {
+        if z > *self.settings.offline_zooms.end() {
+            return false;
+        }
+        let Some([w, s, e, n]) = self.catalog.current().bounds else {
+            return false;
+        };
+        let dlat = TERRITORY_MARGIN_M / 111_320.0;
+        let dlon =
+            TERRITORY_MARGIN_M / (111_320.0 * s.abs().max(n.abs()).min(85.0).to_radians().cos());
+        let [tw, ts, te, tn] = tile_bounds(z, x, y);
+        tw <= e + dlon && te >= w - dlon && ts <= n + dlat && tn >= s - dlat
+    }
+
     /// The nearby answer as JSON (the guide's hot path: no store access).
     pub fn nearby(&self, q: &NearbyQuery) -> AppResult<Vec<u8>> {
         nearby_json(&self.catalog.current(), q)
@@ -46,15 +97,27 @@ impl App {
         Ok(feature_of(poi.in_language(lang), &media))
     }
 
-    /// The landscape units a place lies in, or every unit without a place.
-    pub fn landscapes(&self, at: Option<LonLat>) -> LandscapeCollection {
+    /// The landscape units a place lies in, or every unit without a place, a page of
+    /// them: `limit` from `offset`, in id order.
+    pub fn landscapes(
+        &self,
+        at: Option<LonLat>,
+        limit: usize,
+        offset: usize,
+    ) -> LandscapeCollection {
         let catalog = self.catalog.current();
+        let matching: Vec<_> = catalog
+            .landscapes
+            .iter()
+            .filter(|l| at.is_none_or(|p| l.contains(p)))
+            .collect();
         LandscapeCollection {
             kind: "FeatureCollection",
-            features: catalog
-                .landscapes
-                .iter()
-                .filter(|l| at.is_none_or(|p| l.contains(p)))
+            total: matching.len(),
+            features: matching
+                .into_iter()
+                .skip(offset)
+                .take(limit)
                 .map(landscape)
                 .collect(),
         }
@@ -79,7 +142,7 @@ impl App {
 
     /// Species observed along circuit `id`, most observed first.
     pub async fn species_along(&self, id: &str) -> AppResult<SpeciesList> {
-        let (catalog, _) = self.fresh().await?;
+        let (catalog, _) = self.fresh_for(id).await?;
         let circuit = self.circuit(id).await?;
         Ok(species::list(
             &catalog.species.along(&circuit.trace),

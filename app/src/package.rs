@@ -78,8 +78,19 @@ impl Package {
     }
 }
 
-/// Packages kept in memory at most: each may hold megabytes of tiles.
-pub const CACHED_PACKAGES: usize = 64;
+/// Bytes of packages kept in memory at most: each may hold megabytes of tiles.
+pub const CACHED_PACKAGES: usize = 256 << 20;
+
+impl crate::cache::Weigh for Arc<Package> {
+    /// Its bodies, and as much again for the zip it may be asked for.
+    fn bytes(&self) -> usize {
+        self.bodies
+            .iter()
+            .map(|(url, b)| url.len() + b.len())
+            .sum::<usize>()
+            * 2
+    }
+}
 
 /// Tiles are listed within this distance of the trace.
 pub const TILE_BUFFER_M: f64 = 500.0;
@@ -129,7 +140,7 @@ impl App {
                 LANGUAGES.join(", ")
             )));
         }
-        let (_, revisions) = self.fresh().await?;
+        let (_, revisions) = self.fresh_for(id).await?;
         let key = (id.to_owned(), lang.to_owned());
         if let Some(cached) = self.packages.built.get(&key, revisions) {
             return Ok(cached);
@@ -138,7 +149,7 @@ impl App {
         let circuit = self.circuit(id).await?;
         let lock = self.packages.build_lock(&key);
         let _building = lock.lock().await;
-        let (catalog, revisions) = self.fresh().await?;
+        let (catalog, revisions) = self.fresh_for(id).await?;
         if let Some(cached) = self.packages.built.get(&key, revisions) {
             return Ok(cached);
         }

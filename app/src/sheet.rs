@@ -20,9 +20,9 @@ use serde::Serialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
-/// Sheets kept rendered: the most viewed circuits of a territory (up to 550 KB each for
-/// a long circuit rich in species, a few KB for most).
-pub const CACHED_SHEETS: usize = 512;
+/// Bytes of sheets kept rendered: the most viewed circuits of a territory (up to 550 KB
+/// each for a long circuit rich in species, a few KB for most).
+pub const CACHED_SHEETS: usize = 64 << 20;
 
 /// Sheets already rendered as JSON, by (circuit id, language).
 pub type SheetCache = RevisionCache<(String, &'static str), Arc<[u8]>>;
@@ -91,7 +91,7 @@ pub struct CircuitSheet {
 impl App {
     /// The sheet of circuit `id` in `lang`, as JSON.
     pub async fn sheet(&self, id: &str, lang: &'static str) -> AppResult<Arc<[u8]>> {
-        let (catalog, revisions) = self.fresh().await?;
+        let (catalog, revisions) = self.fresh_for(id).await?;
         let key = (id.to_owned(), lang);
         if let Some(body) = self.sheets.get(&key, revisions) {
             return Ok(body);

@@ -18,7 +18,7 @@ pub enum DomainError {
         value: String,
         expected: &'static str,
     },
-    #[error("malformed id `{0}` (1 to 128 letters, digits, `-`, `_`, `.` or `:`)")]
+    #[error("malformed id `{0}` (1 to 128 letters, digits, `-`, `_`, `.` or `:`, not dots alone)")]
     Id(String),
     #[error(
         "malformed INSEE code `{0}` (5 characters: département 01-95, 2A, 2B or 971-976, then the commune)"
@@ -156,10 +156,13 @@ macro_rules! string_id {
     };
 }
 
+/// Ids are path segments of URLs and of files (offline packages, zips): dots alone
+/// (`.`, `..`) would name a folder, not a record.
 fn valid_id(s: &str) -> bool {
     (1..=128).contains(&s.len())
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'))
+        && !s.bytes().all(|b| b == b'.')
 }
 
 string_id!(
@@ -834,6 +837,10 @@ mod tests {
         assert!(CircuitId::new("").is_err());
         assert!(CircuitId::new("a b").is_err());
         assert!(CircuitId::new("../etc").is_err());
+        assert!(CircuitId::new(".").is_err());
+        assert!(PoiId::new("..").is_err());
+        assert!(PoiId::new("...").is_err());
+        assert!(PoiId::new("a.b").is_ok());
         assert!(CircuitId::new("x".repeat(129)).is_err());
     }
 

@@ -95,6 +95,16 @@ async fn sqlite_file_survives_reopen_and_uses_wal() {
         dir.path().join("persist.db-wal").exists(),
         "WAL journal in use"
     );
+    // Precise observations live there: the owner alone reads the file and its journal.
+    #[cfg(unix)]
+    for name in ["persist.db", "persist.db-wal"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join(name))
+            .expect("metadata")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{name} is {mode:o}");
+    }
 }
 
 #[tokio::test]

@@ -6,17 +6,22 @@
 #![forbid(unsafe_code)]
 
 pub mod error;
+pub mod headers;
 pub mod lang;
+pub mod limits;
+pub mod listener;
 pub mod push;
 pub mod query;
 pub mod routes;
 pub mod state;
+pub mod web_app;
 
+use crate::limits::Limits;
 use crate::state::AppState;
+use crate::web_app::WebApp;
 use axum::Router;
-use axum::http::{Method, Uri, header};
+use axum::http::{Method, header};
 use axum::middleware;
-use axum::response::Response;
 use balade_app::basemap::{Basemap, TileError};
 use balade_app::{App, AppError, Settings};
 use balade_core::store::Store;
@@ -25,15 +30,16 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{Any, CorsLayer};
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The whole application: API routes, then the PWA's files for every other path.
-pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
+/// The whole application: API routes, then the web app's files for every other path;
+/// security headers on every answer, requests bounded in number and in time.
+pub fn app(state: AppState, web_app: WebApp) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD]);
-    let api = routes::router()
+    let guard = headers::InFlight::new(&state.limits);
+    let api = routes::router(&state)
         .layer(cors)
         // API answers change with the data: always revalidate.
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -41,43 +47,35 @@ pub fn app(state: AppState, pwa_dir: Option<PathBuf>) -> Router {
             header::HeaderValue::from_static("no-cache"),
         ));
     let mut router = api.with_state(state);
-    if let Some(dir) = pwa_dir {
-        let files = Router::new()
-            .fallback_service(ServeDir::new(dir))
-            .layer(middleware::map_response(static_cache));
+    if let Some(files) = web_app.router() {
         router = router.fallback_service(files);
     }
-    router.layer(CompressionLayer::new())
-}
-
-/// Built assets carry a content hash in their name and never change; everything else
-/// (the page, the service worker, the manifest) must be revalidated so an update shows.
-async fn static_cache(uri: Uri, mut response: Response) -> Response {
-    let value = if uri.path().starts_with("/assets/") {
-        "public, max-age=31536000, immutable"
-    } else {
-        "no-cache"
-    };
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static(value),
-    );
-    response
+    router
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(headers::security))
+        .layer(middleware::from_fn_with_state(guard, headers::in_flight))
 }
 
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub addr: SocketAddr,
-    /// The built PWA (`pwa/dist`); `None` serves the API only.
-    pub pwa_dir: Option<PathBuf>,
+    /// Where the web app's files come from.
+    pub web_app: WebApp,
     /// A `.pmtiles` or `.mbtiles` file, or an upstream `http(s)://…/{z}/{x}/{y}` template.
     pub basemap: Option<String>,
     /// The credit the map must show for the basemap.
     pub basemap_attribution: Option<String>,
     /// Where tiles fetched from an upstream server are kept.
     pub tile_cache: PathBuf,
+    /// The most the upstream tile cache may hold on disk.
+    pub tile_cache_bytes: u64,
     /// Corridors and offline zooms.
     pub settings: Settings,
+    /// Timeouts, connection and request caps, rate limits.
+    pub limits: Limits,
+    /// Requests come through a reverse proxy: clients are told by `X-Forwarded-For` and
+    /// the scheme by `X-Forwarded-Proto`.
+    pub behind_proxy: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,27 +105,25 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
             source,
         })?;
     let addr = listener.local_addr()?;
-    if let Some(dir) = config
-        .pwa_dir
-        .as_ref()
-        .filter(|d| !d.join("index.html").is_file())
-    {
-        tracing::warn!(dir = %dir.display(), "the PWA is not built there: only the API is served");
+    if !config.web_app.is_present() {
+        tracing::warn!(web_app = ?config.web_app, "no web app to serve: only the API answers");
     }
     match &config.basemap {
         Some(spec) => {
-            let mut basemap = Basemap::open(spec, &config.tile_cache).await?;
+            let mut basemap =
+                Basemap::open(spec, &config.tile_cache, config.tile_cache_bytes).await?;
             basemap.attribution = config.basemap_attribution.clone();
             tracing::info!(basemap = %basemap.description, min_zoom = basemap.min_zoom, max_zoom = basemap.max_zoom, "basemap ready");
             app.basemap = Some(Arc::new(basemap));
         }
         None => tracing::info!("no basemap configured: maps show traces on a plain background"),
     }
-    let router = self::app(AppState::new(Arc::new(app)), config.pwa_dir);
+    let mut state = AppState::new(Arc::new(app));
+    state.limits = config.limits;
+    state.behind_proxy = config.behind_proxy;
+    let router = self::app(state, config.web_app);
     println!("listening on http://{addr}");
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    listener::serve(listener, router, config.limits, shutdown_signal()).await;
     refresher.abort();
     Ok(())
 }

@@ -1,5 +1,9 @@
 //! Query strings parsed by hand: repeatable parameters (`difficulty=easy&difficulty=hard`
 //! or `difficulty=easy,hard`) and a precise message naming the parameter at fault.
+//!
+//! Bounded, so that no request costs more than its answer is worth: at most
+//! [`MAX_QUERY_BYTES`] of query string, [`MAX_VALUES`] values of one parameter, and
+//! texts of at most [`MAX_TEXT_CHARS`] characters and [`MAX_WORDS`] words.
 
 use crate::error::ApiError;
 use std::str::FromStr;
@@ -13,15 +17,64 @@ where
         .map_err(|e| ApiError::BadRequest(format!("{e}")))
 }
 
+/// The longest query string answered.
+pub const MAX_QUERY_BYTES: usize = 4_096;
+/// The most values one parameter may have (repeated or comma-separated).
+pub const MAX_VALUES: usize = 20;
+/// The longest free text (`q`).
+pub const MAX_TEXT_CHARS: usize = 200;
+/// The most words a free text may hold.
+pub const MAX_WORDS: usize = 12;
+
 /// The decoded `key=value` pairs of a query string.
 #[derive(Debug, Default)]
 pub struct Params(Vec<(String, String)>);
 
 impl Params {
     pub fn parse(raw: Option<&str>) -> Result<Self, ApiError> {
-        let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw.unwrap_or(""))
+        let raw = raw.unwrap_or("");
+        let pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(raw)
             .map_err(|e| ApiError::BadRequest(format!("malformed query string: {e}")))?;
+        let mut counts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (k, v) in &pairs {
+            let n = counts.entry(k.as_str()).or_default();
+            *n += v.split(',').count().max(1);
+            if *n > MAX_VALUES {
+                return Err(ApiError::BadRequest(format!(
+                    "`{k}`: more than {MAX_VALUES} values"
+                )));
+            }
+        }
+        if raw.len() > MAX_QUERY_BYTES {
+            // Named after its longest value: what the client must shorten.
+            let longest = pairs
+                .iter()
+                .max_by_key(|(_, v)| v.len())
+                .map_or("query", |(k, _)| k.as_str());
+            return Err(ApiError::BadRequest(format!(
+                "`{longest}`: the query string is {} bytes long, over {MAX_QUERY_BYTES}",
+                raw.len()
+            )));
+        }
         Ok(Self(pairs))
+    }
+
+    /// A free text: at most [`MAX_TEXT_CHARS`] characters and [`MAX_WORDS`] words.
+    pub fn free_text(&self, key: &str) -> Result<Option<&str>, ApiError> {
+        let Some(text) = self.text(key) else {
+            return Ok(None);
+        };
+        if text.chars().count() > MAX_TEXT_CHARS {
+            return Err(ApiError::BadRequest(format!(
+                "`{key}`: longer than {MAX_TEXT_CHARS} characters"
+            )));
+        }
+        if text.split_whitespace().count() > MAX_WORDS {
+            return Err(ApiError::BadRequest(format!(
+                "`{key}`: more than {MAX_WORDS} words"
+            )));
+        }
+        Ok(Some(text))
     }
 
     /// Refuses parameters this endpoint does not know, so a typo is not silently ignored.
@@ -112,6 +165,24 @@ mod tests {
         assert_eq!(p.text("q"), Some("église romane"));
         assert!(p.only(&["difficulty"]).is_err());
         assert!(p.only(&["difficulty", "q"]).is_ok());
+    }
+
+    #[test]
+    fn requests_are_bounded_and_the_bound_named() {
+        let many = vec!["theme=eau"; 30_000].join("&");
+        let e = Params::parse(Some(&many)).unwrap_err().to_string();
+        assert!(e.contains("`theme`") && e.contains("20"), "{e}");
+        let commas = format!("difficulty={}", vec!["easy"; 21].join(","));
+        let e = Params::parse(Some(&commas)).unwrap_err().to_string();
+        assert!(e.contains("`difficulty`"), "{e}");
+        let words = format!("q={}", vec!["mot"; 30_000].join("+"));
+        let e = Params::parse(Some(&words)).unwrap_err().to_string();
+        assert!(e.contains("`q`") && e.contains("bytes long"), "{e}");
+        let p = Params::parse(Some(&format!("q={}", vec!["mot"; 13].join("+")))).unwrap();
+        let e = p.free_text("q").unwrap_err().to_string();
+        assert!(e.contains("`q`") && e.contains("12 words"), "{e}");
+        let p = Params::parse(Some("q=église+romane")).unwrap();
+        assert_eq!(p.free_text("q").unwrap(), Some("église romane"));
     }
 
     #[test]

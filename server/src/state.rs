@@ -1,6 +1,7 @@
 //! The application state handed to every handler: the installation's use cases and the
 //! transport's own limits. Nothing here knows a route.
 
+use crate::limits::{Expensive, Limits, RateLimiter};
 use crate::push::PushSlots;
 use axum::extract::FromRef;
 use balade_app::App;
@@ -11,6 +12,10 @@ pub struct AppState {
     pub app: Arc<App>,
     /// Push sessions running on this server.
     pub push: PushSlots,
+    /// Timeouts, caps and rate limits.
+    pub limits: Limits,
+    /// Requests come through a reverse proxy that names the client.
+    pub behind_proxy: bool,
 }
 
 impl AppState {
@@ -18,6 +23,19 @@ impl AppState {
         Self {
             app,
             push: PushSlots::default(),
+            limits: Limits::default(),
+            behind_proxy: false,
+        }
+    }
+
+    /// The per-client limit of the expensive endpoints.
+    pub fn expensive(&self) -> Expensive {
+        Expensive {
+            limiter: RateLimiter::new(
+                self.limits.expensive_per_second,
+                self.limits.expensive_burst,
+            ),
+            behind_proxy: self.behind_proxy,
         }
     }
 }

@@ -12,6 +12,7 @@ use balade_import::plan::Quiet;
 use balade_import::{ImportOptions, Source, import, import_demo};
 use balade_server::app;
 use balade_server::state::AppState;
+use balade_server::web_app::WebApp;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -56,7 +57,7 @@ async fn fixture_with(backend: Backend, settings: Settings) -> Option<Fixture> {
     let services = App::load(store.clone(), settings).await.expect("catalogue");
     let catalog = services.catalog.clone();
     Some(Fixture {
-        app: app(AppState::new(Arc::new(services)), None),
+        app: app(AppState::new(Arc::new(services)), WebApp::None),
         store,
         catalog,
         dir,

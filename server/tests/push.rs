@@ -8,6 +8,7 @@ use balade_import::import_demo;
 use balade_server::app;
 use balade_server::push::{PushLimits, PushSlots};
 use balade_server::state::AppState;
+use balade_server::web_app::WebApp;
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
@@ -41,7 +42,7 @@ async fn server(limits: PushLimits) -> Server {
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    tokio::spawn(async move { axum::serve(listener, app(state, None)).await });
+    tokio::spawn(async move { axum::serve(listener, app(state, WebApp::None)).await });
     Server {
         addr,
         store,

@@ -11,6 +11,7 @@ use balade_core::store::{self, Store};
 use balade_import::import_demo;
 use balade_server::app;
 use balade_server::state::AppState;
+use balade_server::web_app::WebApp;
 use http_body_util::BodyExt;
 use serde_json::Value;
 use sqlx::Connection;
@@ -65,7 +66,7 @@ async fn pmtiles_archive_serves_its_tiles() {
         .join("../../shared/data/trails/geotrek-admin/pmtiles/opentopomap-34.pmtiles");
     assert!(path.exists(), "test data missing: {}", path.display());
     let dir = tempfile::tempdir().expect("temp dir");
-    let basemap = Basemap::open(path.to_str().expect("utf-8"), dir.path())
+    let basemap = Basemap::open(path.to_str().expect("utf-8"), dir.path(), 1 << 30)
         .await
         .expect("open");
     assert_eq!((basemap.min_zoom, basemap.max_zoom), (15, 15));
@@ -73,7 +74,7 @@ async fn pmtiles_archive_serves_its_tiles() {
     let (x, y) = tile_of((w + e) / 2.0, (s + n) / 2.0, 15);
     let (_, mut state) = demo_state(dir.path()).await;
     state.basemap = Some(Arc::new(basemap));
-    let app = app(AppState::new(Arc::new(state)), None);
+    let app = app(AppState::new(Arc::new(state)), WebApp::None);
 
     let (status, headers, body) = get(&app, &format!("/tiles/15/{x}/{y}")).await;
     assert_eq!(status, StatusCode::OK);
@@ -105,7 +106,7 @@ async fn pmtiles_archive_serves_its_tiles() {
 async fn without_a_basemap_tiles_say_so() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (_, state) = demo_state(dir.path()).await;
-    let app = app(AppState::new(Arc::new(state)), None);
+    let app = app(AppState::new(Arc::new(state)), WebApp::None);
     let (status, _, body) = get(&app, "/tiles/12/2074/1409").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let error: Value = serde_json::from_slice(&body).expect("json");
@@ -155,12 +156,12 @@ async fn mbtiles_tiles_travel_in_the_offline_package() {
     let held: Vec<_> = wanted.iter().copied().filter(|t| *t != missing).collect();
     let file = dir.path().join("base.mbtiles");
     write_mbtiles(&file, &held).await;
-    let basemap = Basemap::open(file.to_str().expect("utf-8"), dir.path())
+    let basemap = Basemap::open(file.to_str().expect("utf-8"), dir.path(), 1 << 30)
         .await
         .expect("open");
     assert_eq!((basemap.min_zoom, basemap.max_zoom), (12, 16));
     state.basemap = Some(Arc::new(basemap));
-    let app = app(AppState::new(Arc::new(state)), None);
+    let app = app(AppState::new(Arc::new(state)), WebApp::None);
 
     let manifest: Value =
         serde_json::from_slice(&get(&app, "/api/v1/circuits/moret-loing/offline").await.2)
@@ -270,7 +271,9 @@ async fn upstream() -> (String, Arc<AtomicUsize>, Arc<std::sync::Mutex<String>>)
 async fn upstream_tiles_are_fetched_once_and_cached_as_allowed() {
     let (template, hits, agent) = upstream().await;
     let cache = tempfile::tempdir().expect("temp dir");
-    let basemap = Basemap::open(&template, cache.path()).await.expect("open");
+    let basemap = Basemap::open(&template, cache.path(), 1 << 30)
+        .await
+        .expect("open");
 
     let first = basemap
         .tile(12, 2074, 1409)
@@ -291,7 +294,7 @@ async fn upstream_tiles_are_fetched_once_and_cached_as_allowed() {
         "kept on disk"
     );
     // Fresh for an hour: served from disk, even by a new server process.
-    let again = Basemap::open(&template, cache.path())
+    let again = Basemap::open(&template, cache.path(), 1 << 30)
         .await
         .expect("reopen");
     assert_eq!(
@@ -312,14 +315,18 @@ async fn upstream_tiles_are_fetched_once_and_cached_as_allowed() {
     assert!(!cache.path().join("5/1/1.tile").exists());
     // A template without placeholders is refused at start.
     assert!(
-        Basemap::open("http://127.0.0.1:9/tiles.png", cache.path())
+        Basemap::open("http://127.0.0.1:9/tiles.png", cache.path(), 1 << 30)
             .await
             .is_err()
     );
     assert!(
-        Basemap::open("/nonexistent/base.mbtiles", cache.path())
+        Basemap::open("/nonexistent/base.mbtiles", cache.path(), 1 << 30)
             .await
             .is_err()
     );
-    assert!(Basemap::open("base.shp", cache.path()).await.is_err());
+    assert!(
+        Basemap::open("base.shp", cache.path(), 1 << 30)
+            .await
+            .is_err()
+    );
 }

@@ -26,6 +26,8 @@ pub struct LandscapeFeature {
 pub struct LandscapeCollection {
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// How many units match, before `limit` and `offset`.
+    pub total: usize,
     pub features: Vec<LandscapeFeature>,
 }
 

@@ -31,10 +31,14 @@ pub struct SqliteStore {
 
 impl SqliteStore {
     pub async fn open(url: &str, open: OpenOptions) -> StoreResult<Self> {
-        let options = SqliteConnectOptions::from_str(url)?
+        let options = SqliteConnectOptions::from_str(url)?;
+        create_private(options.get_filename())?;
+        let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            // An import acknowledged is on disk: NORMAL could lose the last commits of a
+            // WAL database on power loss.
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             // An import in another process holds the write lock for its whole file.
             .busy_timeout(Duration::from_secs(30))
@@ -51,6 +55,24 @@ impl SqliteStore {
             MIGRATOR.run(&pool).await?;
         }
         Ok(Self { pool })
+    }
+}
+
+/// Creates the database file readable by its owner only (it holds the precise
+/// positions of sensitive species): SQLite gives its journal files the same rights. An
+/// existing file keeps the rights its operator gave it.
+fn create_private(path: &std::path::Path) -> StoreResult<()> {
+    if path.as_os_str().is_empty() || path.exists() || path.to_string_lossy().starts_with(':') {
+        return Ok(());
+    }
+    let mut file = std::fs::OpenOptions::new();
+    file.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut file, 0o600);
+    match file.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Unavailable(sqlx::Error::Io(e))),
     }
 }
 

@@ -58,7 +58,7 @@ fn filter_of(raw: Option<&str>) -> ApiResult<CircuitFilter> {
         )));
     }
     Ok(CircuitFilter {
-        q: p.text("q").map(str::to_owned),
+        q: p.free_text("q")?.map(str::to_owned),
         duration_min: p.get("duration_min")?,
         duration_max: p.get("duration_max")?,
         difficulty: p.all("difficulty")?,

@@ -9,16 +9,24 @@ use balade_app::views::landscape::{LandscapeCollection, LandscapeFeature};
 use balade_core::LonLat;
 use std::sync::Arc;
 
-/// The units a place lies in (`lon` and `lat`), or every unit without them.
+/// Units per page unless `limit` says, and at most: each may carry thousands of vertices.
+pub const DEFAULT_LIMIT: usize = 20;
+pub const MAX_LIMIT: usize = 100;
+
+/// The units a place lies in (`lon` and `lat`), or every unit without them, a page at a
+/// time (`limit`, default 20, at most 100; `offset`); `total` counts them all.
 #[utoipa::path(get, path = "/api/v1/landscapes", tag = "landscapes",
-    params(("lon" = Option<f64>, Query), ("lat" = Option<f64>, Query)),
+    params(("lon" = Option<f64>, Query), ("lat" = Option<f64>, Query),
+           ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query)),
     responses((status = 200, body = LandscapeCollection), (status = 400, body = ErrorBody)))]
 pub async fn list(
     State(app): State<Arc<App>>,
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<LandscapeCollection>> {
     let p = Params::parse(raw.as_deref())?;
-    p.only(&["lon", "lat", "lang"])?;
+    p.only(&["lon", "lat", "lang", "limit", "offset"])?;
+    let limit = p.number("limit", 1.0..=MAX_LIMIT as f64, DEFAULT_LIMIT as f64)? as usize;
+    let offset = p.number("offset", 0.0..=1e9, 0.0)? as usize;
     let at = match (p.get::<f64>("lon")?, p.get::<f64>("lat")?) {
         (Some(lon), Some(lat)) => {
             Some(LonLat::new(lon, lat).map_err(|e| ApiError::BadRequest(e.to_string()))?)
@@ -30,7 +38,7 @@ pub async fn list(
             ));
         }
     };
-    Ok(Json(app.landscapes(at)))
+    Ok(Json(app.landscapes(at, limit, offset)))
 }
 
 /// One landscape unit with its shape and text.

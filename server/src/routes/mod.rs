@@ -44,8 +44,19 @@ use utoipa::OpenApi;
 #[derive(Debug)]
 pub struct ApiDoc;
 
-pub fn router() -> Router<AppState> {
+/// Every route; the expensive ones (packages, downloads, tiles that may be fetched
+/// upstream) behind a per-client rate limit.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let expensive = Router::new()
+        .route("/api/v1/circuits/{id}/download", get(circuits::download))
+        .route("/api/v1/circuits/{id}/offline", get(offline::offline))
+        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
+        .layer(axum::middleware::from_fn_with_state(
+            state.expensive(),
+            crate::limits::expensive,
+        ));
     Router::new()
+        .merge(expensive)
         .route("/healthz", get(health::healthz))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/circuits", get(circuits::list))
@@ -54,8 +65,6 @@ pub fn router() -> Router<AppState> {
             "/api/v1/circuits/{id}/profile",
             get(circuits::elevation_profile),
         )
-        .route("/api/v1/circuits/{id}/download", get(circuits::download))
-        .route("/api/v1/circuits/{id}/offline", get(offline::offline))
         .route("/api/v1/circuits/{id}/guide", get(offline::guide))
         .route("/api/v1/pois/nearby", get(pois::nearby))
         .route("/api/v1/pois/{id}", get(pois::one))
@@ -65,7 +74,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/landscapes/{id}", get(landscapes::one))
         .route("/api/v1/species", get(species::near))
         .route("/api/v1/circuits/{id}/species", get(species::along))
-        .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .route("/media/{id}/{file}", get(media::file))
 }
 

@@ -33,13 +33,7 @@ pub async fn tile(
             "no tile {z}/{x}/{y} in the Web Mercator grid"
         )));
     }
-    let Some(basemap) = app.basemap.as_ref() else {
-        return Err(ApiError::NotFound("no basemap configured".into()));
-    };
-    let bytes = basemap.tile(z, x, y).await.map_err(|e| {
-        tracing::warn!(error = %e, "tile unavailable");
-        ApiError::Unavailable
-    })?;
+    let bytes = app.tile(z, x, y).await?;
     let bytes = bytes.ok_or_else(|| ApiError::NotFound(format!("no tile {z}/{x}/{y}")))?;
     let etag = format!("\"{}\"", balade_core::hash::hex(&bytes));
     Ok((
