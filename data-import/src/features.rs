@@ -5,7 +5,9 @@ use crate::report::Rejection;
 use balade_core::LonLat;
 use balade_core::projection::Crs;
 use balade_core::text::plain_text;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::path::Path;
 
@@ -19,17 +21,149 @@ pub struct Parsed<T> {
     pub dropped: Vec<Rejection>,
 }
 
-/// The JSON document of a file (a UTF-8 byte-order mark allowed), or where it breaks.
+/// The memory a document may take once parsed, estimated as it is read. Values take
+/// more than their text: real exports 4 to 7 times their size (GeoJSON, APIDAE,
+/// Geotrek), Overpass answers up to 19 times (measured on `../shared/data`), and
+/// crafted documents up to 90 times (`[{"a":0},…]`: each object is a tree node of 600
+/// bytes), so the file-size limits alone let 16 MiB of JSON take 1.4 GB.
+pub const MAX_JSON_MEMORY: usize = 2 * 1024 * 1024 * 1024;
+
+/// The JSON document of a file (a UTF-8 byte-order mark allowed), or where it breaks;
+/// refused when its values would take more than [`MAX_JSON_MEMORY`].
 pub fn read_json(path: &Path, bytes: &[u8]) -> Result<Value, Vec<Rejection>> {
+    read_json_within(path, bytes, MAX_JSON_MEMORY)
+}
+
+fn read_json_within(path: &Path, bytes: &[u8], memory: usize) -> Result<Value, Vec<Rejection>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    serde_json::from_slice(bytes).map_err(|e| {
+    let budget = Budget::new(memory);
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let parsed = Budgeted(&budget)
+        .deserialize(&mut de)
+        .and_then(|v| de.end().map(|()| v));
+    parsed.map_err(|e| {
+        let reason = if budget.exceeded.get() {
+            format!(
+                "the document would take over {} MiB of memory once read (JSON values take 4 to 20 times their text): split it, or for OSM data use a PBF extract",
+                memory >> 20
+            )
+        } else {
+            format!("not valid JSON: {e}")
+        };
         vec![Rejection {
             path: path.to_owned(),
             position: (e.line() > 0).then(|| (e.line() as u64, e.column() as u64)),
             field: None,
-            reason: format!("not valid JSON: {e}"),
+            reason,
         }]
     })
+}
+
+/// What a document has left to take in memory, estimated as it is parsed.
+#[derive(Debug)]
+struct Budget {
+    left: Cell<usize>,
+    exceeded: Cell<bool>,
+}
+
+impl Budget {
+    fn new(bytes: usize) -> Self {
+        Self {
+            left: Cell::new(bytes),
+            exceeded: Cell::new(false),
+        }
+    }
+
+    fn take<E: serde::de::Error>(&self, bytes: usize) -> Result<(), E> {
+        match self.left.get().checked_sub(bytes) {
+            Some(left) => {
+                self.left.set(left);
+                Ok(())
+            }
+            None => {
+                self.exceeded.set(true);
+                Err(E::custom("the document takes too much memory"))
+            }
+        }
+    }
+}
+
+/// Estimated costs, 64-bit: a value is 32 bytes; an array holds up to twice its
+/// elements while it grows; an object is a B-tree of nodes of 11 entries, 600 bytes
+/// each; a string or key its bytes and a 24-byte header.
+const VALUE: usize = 32;
+const NODE: usize = 600;
+const ENTRY: usize = 24 + NODE / 11;
+
+/// A [`Value`] parsed under a [`Budget`]: the same value `serde_json` builds.
+struct Budgeted<'a>(&'a Budget);
+
+impl<'de> DeserializeSeed<'de> for Budgeted<'_> {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Budgeted<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        self.0.take(VALUE)?;
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        self.0.take(VALUE)?;
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        self.0.take(VALUE)?;
+        Ok(Value::Number(v.into()))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        self.0.take(VALUE)?;
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        self.0.take(VALUE + v.len())?;
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
+        self.0.take(VALUE + v.len())?;
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.0.take(VALUE)?;
+        Ok(Value::Null)
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<Value, E> {
+        self.visit_unit()
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        self.0.take(VALUE)?;
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(Budgeted(self.0))? {
+            self.0.take(VALUE)?;
+            items.push(item);
+        }
+        Ok(Value::Array(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        self.0.take(VALUE + NODE)?;
+        let mut object = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            self.0.take(ENTRY + key.len())?;
+            let value = map.next_value_seed(Budgeted(self.0))?;
+            object.insert(key, value);
+        }
+        Ok(Value::Object(object))
+    }
 }
 
 /// The features of a GeoJSON document: a FeatureCollection's, or a single Feature.
@@ -219,4 +353,60 @@ pub fn read_features<'a, T>(
         records,
         dropped: bad,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn budgeted_values_are_serde_json_s_values() {
+        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
+        let files = [
+            "trails/schema_randonnee/exemple-valide.json",
+            "trails/geotrek-admin/tourism/apidaeContent.json",
+            "trails/geotrek-admin/trekking/geotrek_parser_v2/trek.json",
+            "osm/pypi-overpy-0.7/json/relation-04.json",
+            "trails/bleau-database/bleau-massifs-geo.json",
+        ];
+        for file in files {
+            let bytes = std::fs::read(data.join(file)).expect("shared data");
+            let ours = read_json(Path::new(file), &bytes).expect("valid");
+            let theirs: Value = serde_json::from_slice(&bytes).expect("valid");
+            assert_eq!(ours, theirs, "{file}");
+        }
+        let odd = br#"{"n": -1.5e300, "u": 18446744073709551615, "i": -9, "z": null, "b": [true, {}], "s": "\u00e9\n"}"#;
+        let theirs: Value = serde_json::from_slice(odd).expect("valid");
+        assert_eq!(
+            read_json(Path::new("odd.json"), odd).expect("valid"),
+            theirs
+        );
+        let e = read_json(Path::new("two.json"), b"{} {}").expect_err("trailing");
+        assert!(e[0].reason.starts_with("not valid JSON"), "{}", e[0]);
+    }
+
+    #[test]
+    fn a_document_that_takes_too_much_memory_is_refused_where_it_runs_out() {
+        // 1 MiB of one-entry objects: 130,000 tree nodes, 95 MB once read.
+        let mut crafted = b"[\n".to_vec();
+        while crafted.len() < 1 << 20 {
+            crafted.extend_from_slice(b"{\"a\":0},\n");
+        }
+        crafted.extend_from_slice(b"{}]");
+        let e = read_json_within(Path::new("c.json"), &crafted, 16 << 20).expect_err("refused");
+        assert!(
+            e[0].reason
+                .starts_with("the document would take over 16 MiB of memory"),
+            "{}",
+            e[0]
+        );
+        let line = e[0].position.expect("located").0;
+        assert!((20_000..30_000).contains(&line), "{line}");
+        // A real export three times larger (3.6 MB, 19 MB once read) fits the same budget.
+        let real = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/data/heritage/merimee_toulouse_rzine/base-merimee.geojson");
+        let bytes = std::fs::read(&real).expect("shared data");
+        read_json_within(&real, &bytes, 24 << 20).expect("read");
+        read_json_within(Path::new("c.json"), &crafted, 24 << 20).expect_err("refused");
+    }
 }

@@ -15,7 +15,8 @@
 //! Before the `gpx` crate sees the file, a pass with `xml-rs` (the parser under it)
 //! checks XML syntax and every point's coordinates, so that each fault is reported
 //! with its line and column, and so that `--partial` can drop bad waypoints. A file that
-//! declares DTD entities is refused before either parser runs (see [`crate::xml_guard`]).
+//! declares DTD entities is refused before either parser runs (see [`crate::xml_guard`]),
+//! and one of more than [`MAX_POINTS`] points as it is scanned.
 
 use crate::report::Rejection;
 use balade_core::geometry::{Figures, GivenFigures};
@@ -183,7 +184,12 @@ const TEXT_FIELDS: &[&str] = &[
     "urlname",
 ];
 
+/// Most points (waypoints, track and route points) in one file: a day's walk recorded
+/// every second is 30,000; the `gpx` crate takes about 400 bytes a point.
+pub const MAX_POINTS: usize = 1_000_000;
+
 fn prescan(path: &Path, bytes: &[u8]) -> Result<Scan, Vec<Rejection>> {
+    let mut points = 0usize;
     let mut lines = LineIndex::new(bytes);
     let mut reader = EventReader::new(bytes);
     let mut scan = Scan {
@@ -250,6 +256,15 @@ fn prescan(path: &Path, bytes: &[u8]) -> Result<Scan, Vec<Rejection>> {
                     {
                         cutting = Some((stack.len(), start, None));
                     } else if matches!(local.as_str(), "wpt" | "trkpt" | "rtept") {
+                        points += 1;
+                        if points > MAX_POINTS {
+                            return Err(vec![Rejection {
+                                path: path.to_owned(),
+                                position: Some((pos.row + 1, pos.column + 1)),
+                                field: Some(local.clone()),
+                                reason: format!("more than {MAX_POINTS} points: not one circuit"),
+                            }]);
+                        }
                         let get = |key: &str| {
                             attributes
                                 .iter()

@@ -229,3 +229,22 @@ fn osm_xml_refuses_huge_elements_and_values() {
     assert!(e.reason.starts_with("malformed XML: "), "{e}");
     assert!(e.reason.contains("configuration"), "{e}");
 }
+
+#[test]
+fn gpx_files_of_too_many_points_are_refused_as_they_are_scanned() {
+    use balade_import::gpx::{MAX_POINTS, parse};
+    let mut text = String::from("<gpx version=\"1.1\" creator=\"t\"><trk><trkseg>\n");
+    for _ in 0..=MAX_POINTS {
+        text.push_str("<trkpt lat=\"1\" lon=\"1\"/>");
+    }
+    text.push_str("\n</trkseg></trk></gpx>\n");
+    let e = parse(Path::new("long.gpx"), text.as_bytes(), false).expect_err("refused");
+    assert_eq!(
+        located(&e[0]),
+        (
+            Some(2),
+            Some("trkpt"),
+            "more than 1000000 points: not one circuit"
+        )
+    );
+}
