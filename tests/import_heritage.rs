@@ -340,3 +340,32 @@ async fn sheets_list_the_notices_within_their_kind_corridor() {
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.contains(&"Lavoir du Durteint".to_owned()));
 }
+
+#[test]
+fn hostile_names_reach_no_spreadsheet_as_formulas_and_dotted_ids_are_refused() {
+    let db = Db::new();
+    let file = db.dir.path().join("inventaire.txt");
+    std::fs::write(
+        &file,
+        "REF|TICO|COM|INSEE|ZONE|COOR\n\
+         PA77000001|=HYPERLINK(\"http://evil.example\",\"Cliquez\")|Provins|77379|Lambert93|0728950;6826350\n\
+         ..|Lavoir|Provins|77379|Lambert93|0728960;6826360\n",
+    )
+    .expect("write");
+    let out = ariane(&db, &file, &["--partial"]);
+    let text = stdout(&out);
+    assert!(text.contains("REF: malformed id `..`"), "{text}");
+    assert_eq!(pois(&db).len(), 1);
+    let csv = db.dir.path().join("all.csv");
+    let out = db.balade(&["export", "csv", "--out", csv.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let written = std::fs::read_to_string(&csv).expect("csv");
+    assert!(
+        written.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"Cliquez\"\")\""),
+        "{written}"
+    );
+    assert!(
+        !written.contains(",=HYPERLINK") && !written.contains(",\"=HYPERLINK"),
+        "{written}"
+    );
+}

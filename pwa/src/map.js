@@ -298,9 +298,14 @@ export function createWalker(map) {
       /** @type {L.LatLngTuple} */
       const at = [lat, lon];
       const hasHeading = Number.isFinite(heading);
+      // Turned through the style object: a style attribute would break the server's
+      // Content Security Policy (no inline styles).
+      const arrow = document.createElement('span');
+      arrow.className = 'walker__arrow';
+      arrow.style.transform = `rotate(${hasHeading ? Math.round(heading) : 0}deg)`;
       const icon = L.divIcon({
         className: `walker${hasHeading ? ' walker--heading' : ''}`,
-        html: `<span class="walker__arrow" style="transform: rotate(${hasHeading ? Math.round(heading) : 0}deg)"></span>`,
+        html: arrow,
         iconSize: [26, 26],
         iconAnchor: [13, 13],
       });

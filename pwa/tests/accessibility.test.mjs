@@ -30,6 +30,12 @@ function describeViolations(violations) {
 }
 
 /**
+ * axe-core is injected as a page script and adds styles of its own: pages it audits run
+ * without the server's Content Security Policy (every other browser test keeps it).
+ */
+const AUDITED = { bypassCSP: true };
+
+/**
  * Runs axe on the whole document and fails on serious/critical violations; the others go
  * to the test's diagnostics so they stay visible without blocking.
  */
@@ -55,7 +61,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
   after(() => env.tearDown());
 
   test('circuit list', async (t) => {
-    const { context, page, errors } = await env.newPage();
+    const { context, page, errors } = await env.newPage(AUDITED);
     try {
       await page.goto(`${baseUrl}/`);
       await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
@@ -70,7 +76,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
   });
 
   test('circuit sheet, then the downloaded circuits page', async (t) => {
-    const { context, page, errors } = await env.newPage();
+    const { context, page, errors } = await env.newPage(AUDITED);
     try {
       const { properties } = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
       await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);
@@ -104,7 +110,7 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
   });
 
   test('guidance, with a point of interest reached', async (t) => {
-    const { context, page, errors } = await env.newPage({ permissions: ['geolocation'] });
+    const { context, page, errors } = await env.newPage({ ...AUDITED, permissions: ['geolocation'] });
     try {
       const { properties } = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
       const guide = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}/guide`);

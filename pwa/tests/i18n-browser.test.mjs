@@ -74,7 +74,7 @@ describe('language of the app', () => {
       await page.getByRole('button', { name: 'Download for offline use' }).click();
       await page.getByText(/^Trail downloaded for offline use on /).waitFor();
       const record = await storedRecord(page, 'provins-remparts');
-      assert.deepEqual(record.parts['/api/v1/circuits/provins-remparts'], sheet);
+      assert.deepEqual(record.parts['/api/v1/circuits/provins-remparts?lang=en'], sheet);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

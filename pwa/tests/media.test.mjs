@@ -132,7 +132,8 @@ describe('photos et médias', () => {
   after(() => env.tearDown());
 
   test('la fiche montre les photos et médias, en ligne puis hors ligne', async (t) => {
-    const { context, page, errors } = await env.newPage({ permissions: ['geolocation'] });
+    // axe-core, injected for the audit below, runs only without the Content Security Policy.
+    const { context, page, errors } = await env.newPage({ bypassCSP: true, permissions: ['geolocation'] });
     try {
       const { properties } = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}`);
       await page.goto(`${baseUrl}/#/circuits/${CIRCUIT}`);

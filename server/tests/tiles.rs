@@ -330,3 +330,53 @@ async fn upstream_tiles_are_fetched_once_and_cached_as_allowed() {
             .is_err()
     );
 }
+
+#[tokio::test]
+async fn an_upstream_is_asked_only_for_the_territory_each_tile_once_at_a_time() {
+    let (template, hits, _) = upstream().await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, mut services) = demo_state(dir.path()).await;
+    let cache = dir.path().join("tiles");
+    services.basemap = Some(Arc::new(
+        Basemap::open(&template, &cache, 1 << 30)
+            .await
+            .expect("open"),
+    ));
+    let services = Arc::new(services);
+    let app = app(AppState::new(services.clone()), WebApp::None);
+    // Provins at the deepest offline zoom: fetched.
+    let (px, py) = tile_of(3.2887, 48.5606, 16);
+    let (status, _, _) = get(&app, &format!("/tiles/16/{px}/{py}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(hits.load(Ordering::SeqCst), 1);
+    // Deeper than any offline package, or far from every circuit: never asked for.
+    let (dx, dy) = tile_of(3.2887, 48.5606, 17);
+    let (mx, my) = tile_of(5.3698, 43.2965, 16);
+    for path in [
+        format!("/tiles/17/{dx}/{dy}"),
+        format!("/tiles/16/{mx}/{my}"),
+    ] {
+        let (status, _, _) = get(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        1,
+        "the upstream was left alone"
+    );
+    // Twenty walkers opening the same new tile at once: one upstream request.
+    let (nx, ny) = tile_of(3.30, 48.56, 15);
+    let mut asks = tokio::task::JoinSet::new();
+    for _ in 0..20 {
+        let services = services.clone();
+        asks.spawn(async move { services.tile(15, nx, ny).await });
+    }
+    for answer in asks.join_all().await {
+        assert_eq!(answer.expect("tile"), Some(fake_png(15, nx, ny)));
+    }
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        2,
+        "one fetch for twenty askers"
+    );
+}

@@ -265,6 +265,10 @@ export class BrowserEnv {
     const page = await context.newPage();
     const errors = [];
     page.on('pageerror', (err) => errors.push(err));
+    // The server's Content Security Policy must never get in the app's way.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) errors.push(new Error(msg.text()));
+    });
     return { context, page, errors };
   }
 
