@@ -230,6 +230,9 @@ impl Basemap {
     }
 }
 
+/// Held while one tile is fetched.
+type TurnLock = Arc<tokio::sync::Mutex<()>>;
+
 /// An upstream XYZ server and the disk cache in front of it.
 struct Upstream {
     template: String,
@@ -240,7 +243,7 @@ struct Upstream {
     cache_size: Arc<AtomicU64>,
     evicting: Arc<AtomicBool>,
     /// Tiles being fetched: a second asker waits for the first fetch.
-    fetching: Mutex<HashMap<(u8, u32, u32), Arc<tokio::sync::Mutex<()>>>>,
+    fetching: Mutex<HashMap<(u8, u32, u32), TurnLock>>,
 }
 
 /// How long a tile is kept when the upstream says nothing about it.
