@@ -126,26 +126,34 @@ async fn public_outputs_never_reveal_a_sensitive_observation() {
     let base = &server.base;
     let owls = fixture_positions("Bubo bubo");
     assert!(!owls.is_empty(), "the demo has strict observations");
-    // Around each owl: the owl is listed, through 10 km cells only.
-    for (lat, lon) in &owls {
-        let body = reqwest::get(format!("{base}/api/v1/species?near={lon},{lat}&radius=200"))
-            .await
-            .expect("species")
-            .text()
-            .await
-            .expect("text");
-        let v: Value = serde_json::from_str(&body).expect("json");
-        let owl = v["species"]
-            .as_array()
-            .expect("species")
-            .iter()
-            .find(|s| s["scientific_name"] == "Bubo bubo")
-            .unwrap_or_else(|| panic!("owl missing near {lon},{lat}: {body}"));
-        assert_eq!(owl["sensitive"], true);
-        assert_eq!(owl["group"], "birds");
-        for cell in owl["cells"].as_array().expect("cells") {
-            assert!(cell.as_str().expect("code").starts_with("10km"), "{cell}");
+    let orchids = fixture_positions("Orchis purpurea");
+    assert!(!orchids.is_empty(), "the demo has level-1 observations");
+    let species_near = |lat: &str, lon: &str| {
+        let url = format!("{base}/api/v1/species?near={lon},{lat}&radius=200");
+        async move {
+            json(&url).await["species"]
+                .as_array()
+                .expect("species")
+                .clone()
         }
+    };
+    // Level 2 (the owl) is never published, not even near its own observations.
+    for (lat, lon) in &owls {
+        let near = species_near(lat, lon).await;
+        assert!(
+            near.iter().all(|s| s["scientific_name"] != "Bubo bubo"),
+            "strict taxon published near {lon},{lat}: {near:?}"
+        );
+    }
+    // Level 1 (the orchid) is found through its 10 km cell, flagged, and names no cell.
+    for (lat, lon) in &orchids {
+        let near = species_near(lat, lon).await;
+        let orchid = near
+            .iter()
+            .find(|s| s["scientific_name"] == "Orchis purpurea")
+            .unwrap_or_else(|| panic!("orchid missing near {lon},{lat}: {near:?}"));
+        assert_eq!(orchid["sensitive"], true);
+        assert_eq!(orchid["cells"], serde_json::json!([]), "{orchid}");
     }
     // No public output holds any observation's coordinates, in any form.
     let circuits = json(&format!("{base}/api/v1/circuits")).await;

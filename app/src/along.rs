@@ -6,7 +6,8 @@
 //! The POIs along a circuit are the ones its own source brought (a GPX file's
 //! waypoints) that have a position, and every POI within its kind's corridor of the
 //! trace ([`Corridors`]: 150 m unless configured), in walking order: by the distance
-//! walked from the start to the trace's point closest to the POI, then by id.
+//! walked from the start to the trace's point closest to the POI, then by id. A POI the
+//! sensitivity list withholds a position from is never along anything.
 
 use crate::AppResult;
 use crate::catalog::Catalog;
@@ -61,6 +62,10 @@ pub async fn along(
         .map(|h| h.item.id.clone())
         .collect();
     pois.extend(store.pois(&near).await?);
+    let pois = pois
+        .into_iter()
+        .filter_map(|p| catalog.protect(p))
+        .collect();
     Ok(placed(circuit, pois))
 }
 

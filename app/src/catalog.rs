@@ -4,11 +4,15 @@
 //! that needs a revision the catalogue has not reached yet (one reload for all of them).
 
 use balade_core::index::{CircuitStart, SpatialIndex};
+use balade_core::sensitivity::SensitivityList;
 use balade_core::species::SpeciesGrid;
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
-use balade_core::{Area, CircuitId, CircuitSummary, Landscape, LonLat, Trace, areas_crossed};
-use std::collections::HashMap;
+use balade_core::{
+    Area, CircuitId, CircuitSummary, Landscape, LonLat, Poi, PoiId, PoiKind, Sensitivity, Trace,
+    areas_crossed,
+};
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -31,12 +35,21 @@ pub struct Catalog {
     pub bounds: Option<[f64; 4]>,
     /// Published circuits by id: their place in `circuits`.
     pub by_id: HashMap<CircuitId, usize>,
+    /// The sensitivity list, applied to every POI that leaves the application.
+    pub sensitivity: SensitivityList,
+    /// Fauna and flora POIs the list withholds a position from: never in the index.
+    pub withheld: HashSet<PoiId>,
 }
 
 impl Catalog {
     /// Whether `id` is a published circuit.
     pub fn has_circuit(&self, id: &CircuitId) -> bool {
         self.by_id.contains_key(id)
+    }
+
+    /// `poi` as the public may see it ([`SensitivityList::protect`]).
+    pub fn protect(&self, poi: Poi) -> Option<Poi> {
+        self.sensitivity.protect(poi)
     }
 
     /// Units the walker stands in at `pos`.
@@ -77,7 +90,20 @@ impl Catalog {
         // the next poll reloads rather than missing it.
         let revision = store.revision().await?;
         let summaries = store.circuit_summaries().await?;
-        let pois = store.poi_points().await?;
+        let sensitivity = SensitivityList::load(store).await?;
+        let withheld: HashSet<PoiId> = if sensitivity.is_empty() {
+            HashSet::new()
+        } else {
+            (store
+                .pois_of_kinds(&[PoiKind::Fauna, PoiKind::Flora])
+                .await?)
+                .into_iter()
+                .filter(|p| sensitivity.level_of_poi(p) != Sensitivity::Normal)
+                .map(|p| p.id)
+                .collect()
+        };
+        let mut pois = store.poi_points().await?;
+        pois.retain(|p| !withheld.contains(&p.id));
         let landscapes = store.landscapes().await?;
         let (cells, taxa) = store.species().await?;
         let commune_names = store
@@ -150,6 +176,8 @@ impl Catalog {
             commune_names,
             bounds,
             by_id,
+            sensitivity,
+            withheld,
         })
     }
 }

@@ -4,6 +4,7 @@
 
 use crate::AppError;
 use crate::formats::{circuit_feature, gpx_document, poi_feature};
+use balade_core::sensitivity::SensitivityList;
 use balade_core::store::{Store, StoreError};
 use balade_core::{Circuit, Poi};
 use std::collections::HashSet;
@@ -50,7 +51,8 @@ pub struct Exported {
 }
 
 /// The published circuits and the POIs that go with them: their own, and the ones of
-/// no circuit (heritage, services…); POIs of unpublished circuits stay out.
+/// no circuit (heritage, services…); POIs of unpublished circuits stay out, and
+/// sensitive ones go as the sensitivity list lets them.
 async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreError> {
     let circuits: Vec<Circuit> = store
         .all_circuits()
@@ -59,6 +61,7 @@ async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreE
         .filter(|c| c.published)
         .collect();
     let published: HashSet<&str> = circuits.iter().map(|c| c.id.as_str()).collect();
+    let sensitivity = SensitivityList::load(store).await?;
     let pois = store
         .all_pois()
         .await?
@@ -68,6 +71,7 @@ async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreE
                 .as_ref()
                 .is_none_or(|c| published.contains(c.as_str()))
         })
+        .filter_map(|p| sensitivity.protect(p))
         .collect();
     Ok((circuits, pois))
 }

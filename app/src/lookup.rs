@@ -85,10 +85,9 @@ impl App {
     /// POI `id` with its content and media, texts in `lang`.
     pub async fn poi(&self, id: &str, lang: &str) -> AppResult<PoiFeature> {
         let id: PoiId = parse_id(id)?;
-        let poi = self
-            .store
-            .poi(&id)
-            .await?
+        // A POI the sensitivity list hides is answered as one that does not exist.
+        let poi = (self.store.poi(&id).await?)
+            .and_then(|p| self.catalog.current().protect(p))
             .ok_or_else(|| AppError::NotFound(format!("no POI `{id}`")))?;
         let media = self
             .store

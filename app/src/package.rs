@@ -40,7 +40,9 @@ pub struct Part {
     pub bytes: u64,
     /// SHA-256 of the body, 64 hex digits: what the phone checks the part against.
     pub hash: String,
+    /// The record's id, for a part of one POI, landscape unit or media item.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = String)]
     pub id: Option<String>,
 }
 
@@ -55,7 +57,7 @@ pub struct Manifest {
     pub total_bytes: u64,
     pub parts: Vec<Part>,
     /// The basemap's zoom range when one is configured; `null` when none is.
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Object>, required = true)]
     pub basemap: Option<serde_json::Value>,
 }
 

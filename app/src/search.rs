@@ -20,23 +20,25 @@ pub const MAX_RADIUS_M: f64 = 1_000_000.0;
 #[derive(Debug, Clone, Default, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CircuitFilter {
-    /// Words to find in names, descriptions, communes and themes (case and accents ignored).
+    /// Words to find in names, descriptions, communes and themes (case and accents
+    /// ignored); at most 12 words.
+    #[param(max_length = 200)]
     pub q: Option<String>,
     /// Shortest duration, in minutes.
     pub duration_min: Option<u32>,
     /// Longest duration, in minutes.
     pub duration_max: Option<u32>,
     /// `easy`, `medium`, `hard`, `very_hard`; repeatable.
-    #[param(value_type = Option<Vec<String>>)]
+    #[param(value_type = Option<Vec<String>>, max_items = 20)]
     pub difficulty: Vec<Difficulty>,
     /// `loop`, `return`, `one_way`; repeatable.
-    #[param(rename = "type", value_type = Option<Vec<String>>)]
+    #[param(rename = "type", value_type = Option<Vec<String>>, max_items = 20)]
     pub circuit_type: Vec<CircuitType>,
     /// `walk`, `mtb`, `bike`, `horse`; repeatable.
-    #[param(value_type = Option<Vec<String>>)]
+    #[param(value_type = Option<Vec<String>>, max_items = 20)]
     pub practice: Vec<Practice>,
     /// Themes, any of which must match; repeatable.
-    #[param(value_type = Option<Vec<String>>)]
+    #[param(value_type = Option<Vec<String>>, max_items = 20)]
     pub theme: Vec<String>,
     /// A commune (INSEE code or name) the circuit crosses.
     pub commune: Option<String>,
@@ -46,11 +48,13 @@ pub struct CircuitFilter {
     #[param(value_type = Option<String>, example = "3.29,48.56")]
     pub near: Option<LonLat>,
     /// With `near`: only circuits starting within this many metres.
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub radius: Option<f64>,
     /// `west,south,east,north`: only circuits starting in this box (what a map shows).
     #[param(value_type = Option<String>, example = "2.5,48.3,3.0,48.6")]
     pub bbox: Option<[f64; 4]>,
     /// At most this many circuits (default 50, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
     /// Skip this many circuits first.
     pub offset: Option<usize>,
@@ -111,6 +115,7 @@ pub struct CircuitProperties {
     pub intercommunalities: Vec<String>,
     /// Distance from `near` to the start, when `near` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = f64)]
     pub distance_m: Option<f64>,
 }
 

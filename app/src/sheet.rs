@@ -53,7 +53,9 @@ pub struct SheetProperties {
     /// accessibility and step-by-step directions; absent fields are left out.
     #[schema(value_type = Object)]
     pub practical: Practical,
+    #[schema(required = true)]
     pub min_elevation_m: Option<f64>,
+    #[schema(required = true)]
     pub max_elevation_m: Option<f64>,
     /// Photos, video and audio, with credits and alternative texts.
     pub media: Vec<MediaItem>,

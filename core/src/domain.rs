@@ -575,6 +575,9 @@ pub struct Taxon {
     pub order: Option<String>,
     pub family: Option<String>,
     pub genus: Option<String>,
+    /// Every other identifier the source gives it (GBIF `taxonKey`, `speciesKey`,
+    /// TAXREF `CD_NOM`, `CD_REF`…): the sensitivity list may name it by any.
+    pub ids: Vec<String>,
 }
 
 impl Taxon {
@@ -648,14 +651,15 @@ pub struct Observation {
     pub license: Option<String>,
 }
 
-/// How much a taxon's observations are blurred in public outputs.
+/// How much a taxon's observations are blurred in public outputs (the rule is in
+/// [`crate::sensitivity`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Sensitivity {
-    /// Shown in 1 km cells (as every observation is).
+    /// Counted in 1 km cells, cells named.
     Normal,
-    /// Listed as sensitive: 1 km cells.
+    /// Listed as sensitive: counted in 10 km cells, no cell named.
     Sensitive,
-    /// The strongest level: 10 km cells.
+    /// The strongest level: hidden from every public output.
     Strict,
 }
 

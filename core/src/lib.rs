@@ -6,6 +6,7 @@
 //! - [`corridor`]: how far from a trace each kind of POI counts as along it.
 //! - [`guidance`]: the on-trail rules (POI triggers, off route, progress), shared with the PWA;
 //!   [`guide_data`]: their input for one circuit, built once for packages and push.
+//! - [`sensitivity`]: which taxa and POIs are sensitive, one rule for every output.
 //! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
 //! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
 #![forbid(unsafe_code)]
@@ -19,6 +20,7 @@ pub mod hash;
 pub mod index;
 pub mod projection;
 pub mod record;
+pub mod sensitivity;
 pub mod species;
 pub mod store;
 pub mod text;

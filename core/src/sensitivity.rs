@@ -20,6 +20,7 @@
 //! an index, along a circuit or in a file); at level 2 it is not published at all.
 
 use crate::domain::{Poi, PoiKind, Sensitivity, Taxon};
+use crate::store::{SpeciesStore, StoreResult};
 use crate::text::fold;
 use std::collections::HashMap;
 
@@ -52,13 +53,27 @@ pub fn normalise_name(name: &str) -> String {
             continue;
         }
         let first = w.chars().next().unwrap_or(' ');
-        if !first.is_lowercase() || w.contains(',') {
+        // An epithet shouted in capitals ("Lucanus CERVUS") is still an
+        // epithet; an author starts with one capital ("Linnaeus", "L.").
+        let shouted =
+            w.chars().count() > 2 && w.chars().all(|c| c.is_alphabetic() && c.is_uppercase());
+        if !(first.is_lowercase() || shouted) || w.contains(',') {
             break;
         }
         out.push(' ');
         out.push_str(&fold(w));
     }
     out
+}
+
+/// The folded words of a text: apostrophes and punctuation separate them, hyphens do
+/// not ("d'Europe" is "d europe", "grand-duc" one word).
+fn words(text: &str) -> Vec<String> {
+    fold(text)
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The species a normalised name belongs to: its first two words.
@@ -105,6 +120,17 @@ impl SensitivityList {
         list
     }
 
+    /// The stored list, knowing the vernacular names the stored observations give its
+    /// taxa.
+    pub async fn load(store: &dyn SpeciesStore) -> StoreResult<Self> {
+        let mut list = Self::new(&store.sensitive_taxa().await?);
+        if !list.is_empty() {
+            let taxa = store.taxa().await?;
+            list.learn_names(taxa.iter().map(|(t, _)| t));
+        }
+        Ok(list)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty() && self.names.is_empty()
     }
@@ -131,15 +157,20 @@ impl SensitivityList {
         level
     }
 
-    /// Learns the vernacular names of the listed taxa among `taxa`, so that POIs named
-    /// by them are recognised.
-    pub fn learn_vernacular<'a>(&mut self, taxa: impl IntoIterator<Item = &'a Taxon>) {
+    /// Learns the names the listed taxa among `taxa` go by (their scientific name when
+    /// the list gives only an identifier, their vernacular name), so that POIs naming
+    /// them are recognised.
+    pub fn learn_names<'a>(&mut self, taxa: impl IntoIterator<Item = &'a Taxon>) {
         for t in taxa {
             let level = self.level(t);
             if level == Sensitivity::Normal {
                 continue;
             }
-            if let Some(v) = t.vernacular_name.as_deref().map(fold)
+            let name = normalise_name(&t.scientific_name);
+            if let Some(species) = species_of(&name) {
+                raise(&mut self.names, species.to_owned(), level);
+            }
+            if let Some(v) = t.vernacular_name.as_deref().map(|v| words(v).join(" "))
                 && v.len() >= 4
             {
                 raise(&mut self.vernacular, v, level);
@@ -150,11 +181,7 @@ impl SensitivityList {
     /// The level of a text that may name taxa: the strongest listed scientific name (two
     /// consecutive words) or vernacular name (whole words) it holds.
     pub fn level_of_text(&self, text: &str) -> Sensitivity {
-        let folded = fold(text);
-        let words: Vec<&str> = folded
-            .split(|c: char| !c.is_alphanumeric() && c != '-' && c != '\'')
-            .filter(|w| !w.is_empty())
-            .collect();
+        let words = words(text);
         let mut level = Sensitivity::Normal;
         for pair in words.windows(2) {
             if let Some(l) = self.names.get(&format!("{} {}", pair[0], pair[1])) {
@@ -183,8 +210,17 @@ impl SensitivityList {
             .max(self.level_of_text(&poi.description));
         for (field, value) in &poi.details.provenance {
             let f = field.to_ascii_lowercase();
-            if f.contains("taxon") || f.contains("species") || f.contains("cd_nom") || f.contains("cd_ref") {
-                level = level.max(self.ids.get(value.trim()).copied().unwrap_or(Sensitivity::Normal));
+            if f.contains("taxon")
+                || f.contains("species")
+                || f.contains("cd_nom")
+                || f.contains("cd_ref")
+            {
+                level = level.max(
+                    self.ids
+                        .get(value.trim())
+                        .copied()
+                        .unwrap_or(Sensitivity::Normal),
+                );
                 level = level.max(self.level_of_text(value));
             }
         }
@@ -222,7 +258,10 @@ mod tests {
         );
         assert_eq!(normalise_name("Lucanus cervus L., 1758"), "lucanus cervus");
         assert_eq!(normalise_name("Bubo"), "bubo");
-        assert_eq!(species_of("pulsatilla vulgaris grandis"), Some("pulsatilla vulgaris"));
+        assert_eq!(
+            species_of("pulsatilla vulgaris grandis"),
+            Some("pulsatilla vulgaris")
+        );
         assert_eq!(species_of("bubo"), None);
     }
 
@@ -240,7 +279,10 @@ mod tests {
         let list = SensitivityList::new(&[
             ("Bubo bubo".into(), Sensitivity::Strict),
             ("2480637".into(), Sensitivity::Sensitive),
-            ("Lucanus cervus (Linnaeus, 1758)".into(), Sensitivity::Sensitive),
+            (
+                "Lucanus cervus (Linnaeus, 1758)".into(),
+                Sensitivity::Sensitive,
+            ),
             ("Upupa epops".into(), Sensitivity::Normal),
         ]);
         // The GBIF case: an authored name and a numeric key.
@@ -258,9 +300,18 @@ mod tests {
             Sensitivity::Sensitive,
             "by another of its keys (speciesKey, CD_NOM…)"
         );
-        assert_eq!(list.level(&taxon("y", "lucanus CERVUS", &[])), Sensitivity::Sensitive);
-        assert_eq!(list.level(&taxon("Upupa epops", "Upupa epops", &[])), Sensitivity::Normal);
-        assert_eq!(list.level(&taxon("z", "Bubo scandiacus", &[])), Sensitivity::Normal);
+        assert_eq!(
+            list.level(&taxon("y", "lucanus CERVUS", &[])),
+            Sensitivity::Sensitive
+        );
+        assert_eq!(
+            list.level(&taxon("Upupa epops", "Upupa epops", &[])),
+            Sensitivity::Normal
+        );
+        assert_eq!(
+            list.level(&taxon("z", "Bubo scandiacus", &[])),
+            Sensitivity::Normal
+        );
     }
 
     #[test]
@@ -268,24 +319,44 @@ mod tests {
         let mut list = SensitivityList::new(&[
             ("Bubo bubo".into(), Sensitivity::Strict),
             ("Orchis purpurea".into(), Sensitivity::Sensitive),
+            ("87548".into(), Sensitivity::Sensitive),
         ]);
-        list.learn_vernacular([&Taxon {
-            vernacular_name: Some("Grand-duc d'Europe".into()),
-            ..taxon("Bubo bubo", "Bubo bubo", &[])
-        }]);
+        list.learn_names([
+            &Taxon {
+                vernacular_name: Some("Grand-duc d'Europe".into()),
+                ..taxon("Bubo bubo", "Bubo bubo", &[])
+            },
+            &taxon("x", "Ophrys apifera Huds.", &["87548"]),
+        ]);
         let poi = |kind, name: &str| Poi {
             kind,
             name: name.into(),
             ..crate::store::testing::synthetic_pois(1, 3).remove(0)
         };
-        assert!(list.protect(poi(PoiKind::Fauna, "Le grand-duc d'Europe niche ici")).is_none());
-        assert!(list.protect(poi(PoiKind::Fauna, "Aire de Bubo bubo")).is_none());
+        assert!(
+            list.protect(poi(PoiKind::Fauna, "Le grand-duc d'Europe niche ici"))
+                .is_none()
+        );
+        assert!(
+            list.protect(poi(PoiKind::Fauna, "Aire de Bubo bubo"))
+                .is_none()
+        );
         let orchid = list
             .protect(poi(PoiKind::Flora, "Orchis pourpre (Orchis purpurea)"))
             .expect("kept");
         assert_eq!(orchid.pos, None, "kept without its position");
         let chapel = poi(PoiKind::Heritage, "Chapelle du Grand-duc d'Europe");
-        assert_eq!(list.protect(chapel.clone()), Some(chapel), "only fauna and flora");
+        assert_eq!(
+            list.protect(chapel.clone()),
+            Some(chapel),
+            "only fauna and flora"
+        );
+        let bee_orchid = poi(PoiKind::Flora, "Station d'Ophrys apifera");
+        assert_eq!(
+            list.protect(bee_orchid).expect("kept").pos,
+            None,
+            "named by the scientific name of a taxon the list names by id"
+        );
         let fox = poi(PoiKind::Fauna, "Terrier de renard");
         assert_eq!(list.protect(fox.clone()), Some(fox));
     }

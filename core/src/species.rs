@@ -1,9 +1,10 @@
 //! The public grid of species observations. Observations are stored precisely, but
 //! everything public (species around a place, species along a circuit, offline
 //! packages) reads only their aggregates in square cells of the Lambert 93 grid:
-//! 1 km for every taxon, 10 km for taxa of the strictest sensitivity level. A cell is
-//! named `1kmE652N6855` (size, then the south-west corner in kilometres: easting,
-//! northing), the way the European reference grid names its cells.
+//! 1 km cells for most taxa, 10 km cells for sensitive ones, none at all for the
+//! strictest level (see [`crate::sensitivity`]). A cell is named `1kmE652N6855`
+//! (size, then the south-west corner in kilometres: easting, northing), the way the
+//! European reference grid names its cells; a sensitive taxon's cells are never named.
 //!
 //! A place "sees" a cell when the cell comes within the search radius of it; a trace
 //! sees the cells within [`ALONG_M`] of any of its points (sampled every [`STEP_M`]).
@@ -62,7 +63,8 @@ pub struct SpeciesSeen {
     /// Months seen, bit 0 = January.
     pub months: u16,
     pub observations: u64,
-    /// The cells the observations were counted in, by code.
+    /// The cells the observations were counted in, by code; empty for a sensitive
+    /// taxon, whose cells are not told.
     pub cells: BTreeSet<String>,
 }
 
@@ -173,7 +175,9 @@ impl SpeciesGrid {
                 });
                 s.months |= months;
                 s.observations += n;
-                s.cells.insert(cell_code(size, x, y));
+                if *sensitivity == Sensitivity::Normal {
+                    s.cells.insert(cell_code(size, x, y));
+                }
             }
         }
         let mut out: Vec<SpeciesSeen> = seen.into_values().collect();
@@ -247,17 +251,17 @@ mod tests {
     }
 
     #[test]
-    fn a_strict_taxon_is_found_through_its_10_km_cell_only() {
+    fn a_sensitive_taxon_is_found_through_its_10_km_cell_never_named() {
         let p = LonLat::new(2.70, 48.40).expect("pos");
         let grid = SpeciesGrid::new(
-            vec![cell_at(p, 10_000, "Bubo bubo", 0b10, 1)],
-            vec![(taxon("Bubo bubo"), Sensitivity::Strict)],
+            vec![cell_at(p, 10_000, "Orchis purpurea", 0b10, 1)],
+            vec![(taxon("Orchis purpurea"), Sensitivity::Sensitive)],
         );
         let found = grid.near(p, 100.0);
         assert_eq!(found.len(), 1);
-        let code = found[0].cells.iter().next().expect("cell");
-        assert!(code.starts_with("10km"), "{code}");
-        assert_eq!(found[0].sensitivity, Sensitivity::Strict);
+        assert_eq!(found[0].sensitivity, Sensitivity::Sensitive);
+        assert!(found[0].cells.is_empty(), "{:?}", found[0].cells);
+        assert_eq!(found[0].observations, 1);
     }
 
     #[test]

@@ -4,12 +4,13 @@
 //! - **Keys**: `dwc:` and the occurrence's key (its `occurrenceID`, else the archive's
 //!   row id, else file and line): re-importing a file updates its observations.
 //! - **Taxon**: its key is the `taxonID`/`taxonKey` when given, else the scientific
-//!   name; the sensitivity list may name either.
+//!   name; every identifier the row gives (taxonID, GBIF taxonKey/speciesKey/
+//!   acceptedTaxonKey, TAXREF CD_NOM/CD_REF) is kept for matching the sensitivity list.
 //! - **Sensitivity list**: a CSV (`,` `;` or tab) with a header naming a taxon column
-//!   (`taxonID`, `taxonKey`, `taxon`, `key` or `scientificName`) and a level column
-//!   (`level` or `sensitivity`): 0 none, 1 sensitive (1 km cells), 2 strict (10 km
-//!   cells). Public outputs never show anything finer than a 1 km cell anyway; level 2
-//!   coarsens further. A bad line refuses the list.
+//!   (`taxonID`, `taxonKey`, `speciesKey`, `CD_NOM`, `CD_REF`, `taxon`, `key` or
+//!   `scientificName`) and a level column (`level` or `sensitivity`): 0 none,
+//!   1 sensitive (10 km, no cell named), 2 strict (hidden); the matching and the
+//!   precision rule are [`balade_core::sensitivity`]'s. A bad line refuses the list.
 
 use crate::dwc::{EventDate, Occurrence, PartialDate};
 use crate::report::Rejection;
@@ -44,6 +45,7 @@ pub fn observation(o: Occurrence) -> Observation {
             order: o.order,
             family: o.family,
             genus: o.genus,
+            ids: o.taxon_ids,
         },
         event_start: o.event.map(|e| iso(e.start)),
         event_end: o.event.map(|e| iso(e.end)),
@@ -79,12 +81,21 @@ pub fn read_sensitivity_list(path: &Path) -> Result<Vec<(String, Sensitivity)>, 
         .collect();
     let find = |options: &[&str]| names.iter().position(|n| options.contains(&n.as_str()));
     let (Some(taxon), Some(level)) = (
-        find(&["taxonid", "taxonkey", "taxon", "key", "scientificname"]),
+        find(&[
+            "taxonid",
+            "taxonkey",
+            "specieskey",
+            "cd_nom",
+            "cd_ref",
+            "taxon",
+            "key",
+            "scientificname",
+        ]),
         find(&["level", "sensitivity"]),
     ) else {
         return Err(vec![Rejection::file(
             path,
-            "the header needs a taxon column (taxonID, taxon or scientificName) and a level column (level or sensitivity)",
+            "the header needs a taxon column (taxonID, taxonKey, speciesKey, CD_NOM, CD_REF, taxon or scientificName) and a level column (level or sensitivity)",
         )]);
     };
     let (mut list, mut bad) = (Vec::new(), Vec::new());

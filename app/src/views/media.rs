@@ -26,12 +26,18 @@ pub struct MediaItem {
     /// A photo's phone-size derivative (the one offline packages carry), or the link of
     /// a video or an audio file.
     pub url: String,
+    #[schema(required = true)]
     pub title: Option<String>,
+    #[schema(required = true)]
     pub author: Option<String>,
+    #[schema(required = true)]
     pub license: Option<String>,
     /// What the photo shows, for screen readers.
+    #[schema(required = true)]
     pub alt: Option<String>,
+    #[schema(required = true)]
     pub width: Option<u32>,
+    #[schema(required = true)]
     pub height: Option<u32>,
     /// Every derivative of a photo, narrowest first (for `srcset`).
     pub sizes: Vec<MediaSize>,

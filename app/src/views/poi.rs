@@ -15,10 +15,14 @@ pub struct PoiProperties {
     pub name: String,
     pub kind: String,
     pub description: String,
+    #[schema(required = true)]
     pub elevation_m: Option<f64>,
     /// The circuit whose file brought this POI.
+    #[schema(required = true)]
     pub circuit: Option<String>,
+    #[schema(required = true)]
     pub commune: Option<String>,
+    #[schema(required = true)]
     pub insee: Option<String>,
     /// What the source says beyond the text: denomination, period, dates, history,
     /// protection, status, address, opening hours, phone, website, wheelchair access,
@@ -35,6 +39,7 @@ pub struct PoiFeature {
     pub kind: &'static str,
     pub id: String,
     /// `null` for a record without a usable location (kept for search, not mapped).
+    #[schema(required = true)]
     pub geometry: Option<PointGeometry>,
     pub properties: PoiProperties,
 }

@@ -122,7 +122,8 @@ pub fn observation_rows(observations: &[Observation]) -> (String, String) {
                 t.class,
                 t.order,
                 t.family,
-                t.genus
+                t.genus,
+                encode_list(&t.ids)
             ]));
         }
         let (cx, cy) = observation_cell(o);

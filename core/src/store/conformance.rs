@@ -125,6 +125,9 @@ pub async fn catalogue(store: &dyn Store) {
     assert_eq!(summaries.len(), 1);
     assert_eq!(summaries[0].start, c.trace.start().expect("start"));
     assert_eq!(store.poi_points().await.expect("points").len(), 2);
+    let food = store.pois_of_kinds(&[PoiKind::Food]).await.expect("kinds");
+    assert_eq!(food.len(), 1);
+    assert_eq!(food[0].id.as_str(), "boucle.b");
 
     // A notice without location, with its details, reads back exactly; it stays out of
     // everything spatial, in the bulk path as in the single one.
@@ -308,31 +311,65 @@ pub fn observation(source: &str, taxon: &str, lon: f64, lat: f64, months: u16) -
 /// sensitivity list moves a taxon between the two on refresh; re-import updates.
 pub async fn species(store: &dyn Store) {
     let mut tx = store.begin_import().await.expect("begin");
+    // The owl as GBIF names it: a numeric key and an authored name; the orchid known by
+    // its TAXREF number among its ids.
+    let mut owl = observation("dwc:3", "2497915", 2.7050, 48.4001, 1 << 1);
+    owl.taxon.scientific_name = "Bubo bubo (Linnaeus, 1758)".into();
+    let mut orchid = observation("dwc:4", "Orchis purpurea", 2.7052, 48.4003, 1 << 5);
+    orchid.taxon.ids = vec!["5213564".into(), "81271".into()];
     let batch = [
         observation("dwc:1", "Upupa epops", 2.7050, 48.4001, 1 << 4),
         observation("dwc:2", "Upupa epops", 2.7051, 48.4002, 1 << 5),
-        observation("dwc:3", "Bubo bubo", 2.7050, 48.4001, 1 << 1),
+        owl,
+        orchid,
     ];
-    assert_eq!(tx.upsert_observations(&batch).await.expect("obs"), (3, 0));
-    tx.replace_sensitive_taxa(&[("Bubo bubo".into(), Sensitivity::Strict)])
-        .await
-        .expect("list");
+    assert_eq!(tx.upsert_observations(&batch).await.expect("obs"), (4, 0));
+    tx.replace_sensitive_taxa(&[
+        ("Bubo bubo".into(), Sensitivity::Strict),
+        ("81271".into(), Sensitivity::Sensitive),
+    ])
+    .await
+    .expect("list");
     tx.refresh_species().await.expect("refresh");
     tx.commit().await.expect("commit");
-    assert_eq!(store.counts().await.expect("counts").observations, 3);
-    let (cells, taxa) = store.species().await.expect("species");
-    assert_eq!(taxa.len(), 2);
-    let bubo = taxa
-        .iter()
-        .find(|(t, _)| t.key == "Bubo bubo")
-        .expect("bubo");
-    assert_eq!(bubo.1, Sensitivity::Strict);
-    assert_eq!(bubo.0.class.as_deref(), Some("Aves"));
-    let strict: Vec<_> = cells.iter().filter(|c| c.taxon == "Bubo bubo").collect();
-    assert_eq!(strict.len(), 1);
+    assert_eq!(store.counts().await.expect("counts").observations, 4);
+    let taxa = store.taxa().await.expect("taxa");
+    let level = |key: &str| {
+        taxa.iter()
+            .find(|(t, _)| t.key == key)
+            .map(|(_, s)| *s)
+            .expect(key)
+    };
     assert_eq!(
-        strict[0].size_m, 10_000,
-        "the strict taxon only in a 10 km cell"
+        level("2497915"),
+        Sensitivity::Strict,
+        "by its normalised name"
+    );
+    assert_eq!(
+        level("Orchis purpurea"),
+        Sensitivity::Sensitive,
+        "by one of its ids"
+    );
+    assert_eq!(level("Upupa epops"), Sensitivity::Normal);
+    let orchid_back = taxa
+        .iter()
+        .find(|(t, _)| t.key == "Orchis purpurea")
+        .expect("orchid");
+    assert_eq!(orchid_back.0.ids, ["5213564", "81271"], "ids read back");
+    let (cells, public_taxa) = store.species().await.expect("species");
+    assert!(
+        !public_taxa.iter().any(|(t, _)| t.key == "2497915"),
+        "the strict taxon is in no public aggregate"
+    );
+    assert!(!cells.iter().any(|c| c.taxon == "2497915"));
+    let sensitive: Vec<_> = cells
+        .iter()
+        .filter(|c| c.taxon == "Orchis purpurea")
+        .collect();
+    assert_eq!(sensitive.len(), 1);
+    assert_eq!(
+        sensitive[0].size_m, 10_000,
+        "the sensitive taxon only in a 10 km cell"
     );
     let upupa: Vec<_> = cells.iter().filter(|c| c.taxon == "Upupa epops").collect();
     assert_eq!(upupa.iter().map(|c| c.observations).sum::<u64>(), 2);
@@ -341,7 +378,7 @@ pub async fn species(store: &dyn Store) {
     // The same cell's 1 km indices are ten times its 10 km ones.
     assert_eq!(
         (upupa[0].x / 10, upupa[0].y / 10),
-        (strict[0].x, strict[0].y)
+        (sensitive[0].x, sensitive[0].y)
     );
 
     // Re-import: updates, no new rows; an emptied list makes the owl ordinary again.
@@ -355,7 +392,8 @@ pub async fn species(store: &dyn Store) {
     tx.commit().await.expect("commit");
     let (cells, _) = store.species().await.expect("species");
     assert!(cells.iter().all(|c| c.size_m == 1_000));
-    assert_eq!(store.counts().await.expect("counts").observations, 3);
+    assert!(cells.iter().any(|c| c.taxon == "2497915"));
+    assert_eq!(store.counts().await.expect("counts").observations, 4);
     assert!(store.sensitive_taxa().await.expect("list").is_empty());
 
     // Pages of observations, in the store's order of sources, each once.
@@ -365,17 +403,17 @@ pub async fn species(store: &dyn Store) {
         .observations_page(Some(&first[1].source), 2)
         .await
         .expect("page");
-    assert_eq!(rest.len(), 1);
+    assert_eq!(rest.len(), 2);
     let mut all: Vec<_> = first
         .iter()
         .chain(&rest)
         .map(|o| o.source.clone())
         .collect();
     all.sort();
-    assert_eq!(all, ["dwc:1", "dwc:2", "dwc:3"]);
+    assert_eq!(all, ["dwc:1", "dwc:2", "dwc:3", "dwc:4"]);
     assert_eq!(
-        rest[0], batch[2],
-        "an observation reads back exactly with its taxon"
+        rest[1], batch[3],
+        "an observation reads back exactly with its taxon and its ids"
     );
 }
 

@@ -109,8 +109,9 @@ pub trait ImportTx: Send {
     ) -> StoreResult<(u64, u64)>;
     /// Replaces the whole sensitivity list (taxon id or scientific name → level).
     async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()>;
-    /// Recomputes each taxon's sensitivity from the list and the public grid aggregates
-    /// from the observations (1 km cells, 10 km for strict taxa).
+    /// Recomputes each taxon's sensitivity from the stored list (the rule of
+    /// [`crate::sensitivity`]) and the public grid aggregates from the observations:
+    /// 1 km cells, 10 km cells for sensitive taxa, none for strict ones.
     async fn refresh_species(&mut self) -> StoreResult<()>;
     /// Attaches a media item to its owner (replacing the same item of the same owner),
     /// with a photo's derivative files `(width, bytes)`; the owner must exist.
@@ -141,6 +142,9 @@ pub trait ReadStore: Send + Sync {
     async fn pois(&self, ids: &[PoiId]) -> StoreResult<Vec<Poi>>;
     /// Every POI, as the spatial index needs it.
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>>;
+    /// Every POI of `kinds`, whole (few: fauna and flora, which the sensitivity list
+    /// is matched against).
+    async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>>;
     /// POIs within `radius_m` of `center`, nearest first, at most `limit`, only of
     /// `kinds` when given, with their distance in metres: the database's answer to what
     /// the index answers from memory (for checks and benchmarks).
@@ -193,6 +197,8 @@ pub trait SpeciesStore: Send + Sync {
     ) -> StoreResult<Vec<Observation>>;
     /// The stored sensitivity list.
     async fn sensitive_taxa(&self) -> StoreResult<Vec<(String, Sensitivity)>>;
+    /// Every taxon with its sensitivity, in key order.
+    async fn taxa(&self) -> StoreResult<Vec<(Taxon, Sensitivity)>>;
 }
 
 /// Writing, and what an import reads to plan before it writes.
@@ -243,6 +249,34 @@ pub trait Store: ReadStore + MediaStore + SpeciesStore + ImportStore + std::fmt:
 #[async_trait]
 pub trait ChangeFeed: Send {
     async fn changed(&mut self) -> StoreResult<()>;
+}
+
+/// The taxa whose sensitivity the list changes, with their new level (the rule is
+/// [`crate::sensitivity`]'s, one for every backend).
+pub(crate) fn sensitivity_changes(
+    list: &[(String, Sensitivity)],
+    taxa: &[(Taxon, Sensitivity)],
+) -> Vec<(String, u8)> {
+    let list = crate::sensitivity::SensitivityList::new(list);
+    taxa.iter()
+        .filter_map(|(t, now)| {
+            let level = list.level(t);
+            (level != *now).then(|| (t.key.clone(), level.level()))
+        })
+        .collect()
+}
+
+/// A sensitivity list as rows read it: (key, level number).
+pub(crate) fn list_of_rows(rows: Vec<(String, i64)>) -> StoreResult<Vec<(String, Sensitivity)>> {
+    rows.into_iter()
+        .map(|(key, level)| {
+            u8::try_from(level)
+                .ok()
+                .and_then(Sensitivity::from_level)
+                .map(|s| (key, s))
+                .ok_or_else(|| StoreError::Corrupt(format!("sensitivity level {level}")))
+        })
+        .collect()
 }
 
 /// The table and the key column of a kind, as every backend names them.

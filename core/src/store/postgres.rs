@@ -7,7 +7,8 @@ use super::codec::{
 };
 use super::{
     ChangeFeed, Counts, ImportStore, ImportTx, MediaStore, OpenOptions, ReadStore, SpeciesStore,
-    Store, StoreError, StoreResult, Upsert, prefix_end, table_of,
+    Store, StoreError, StoreResult, Upsert, list_of_rows, prefix_end, sensitivity_changes,
+    table_of,
 };
 use super::{rows, wkb};
 use crate::domain::{
@@ -119,7 +120,7 @@ const MEDIA_SELECT: &str = "SELECT m.id, m.owner_kind, m.owner_id, m.kind, m.url
 const OBSERVATION_SELECT: &str = "SELECT o.source, o.event_start, o.event_end, \
      o.months::bigint AS months, ST_AsBinary(o.geom) AS pos_wkb, o.uncertainty_m, o.count, \
      o.basis, o.license, t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, \
-     t.phylum, t.class, t.\"order\", t.family, t.genus, t.sensitivity::bigint AS sensitivity \
+     t.phylum, t.class, t.\"order\", t.family, t.genus, t.sensitivity::bigint AS sensitivity, t.ids \
      FROM observations o JOIN taxa t ON t.key = o.taxon";
 
 const LANDSCAPE_SELECT: &str =
@@ -225,6 +226,18 @@ impl ReadStore for PostgresStore {
         .fetch_all(&self.pool)
         .await?;
         found.iter().map(rows::poi_point).collect()
+    }
+
+    async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>> {
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let sql = format!("SELECT {POI_COLUMNS} FROM pois WHERE kind = ANY($1) ORDER BY id");
+        sqlx::query(&sql)
+            .bind(&kinds)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::poi)
+            .collect()
     }
 
     async fn pois_near(
@@ -406,6 +419,19 @@ impl SpeciesStore for PostgresStore {
         .iter()
         .map(rows::observation)
         .collect()
+    }
+
+    async fn taxa(&self) -> StoreResult<Vec<(Taxon, Sensitivity)>> {
+        let sql = format!(
+            "SELECT {} FROM (SELECT *, sensitivity::bigint AS level FROM taxa) t ORDER BY key",
+            rows::TAXON_COLUMNS.replace("sensitivity", "level AS sensitivity")
+        );
+        sqlx::query(&sql)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::taxon)
+            .collect()
     }
 
     async fn sensitive_taxa(&self) -> StoreResult<Vec<(String, Sensitivity)>> {
@@ -767,15 +793,16 @@ impl ImportTx for PostgresImport {
         let (taxa, rows) = observation_rows(observations);
         sqlx::query(
             "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
-             family, genus) \
-             SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->>7, e->>8, e->>9 \
+             family, genus, ids) \
+             SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->>7, e->>8, e->>9, e->>10 \
              FROM jsonb_array_elements($1::jsonb) e \
              ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
              vernacular_name = coalesce(excluded.vernacular_name, taxa.vernacular_name), \
              rank = coalesce(excluded.rank, taxa.rank), kingdom = coalesce(excluded.kingdom, taxa.kingdom), \
              phylum = coalesce(excluded.phylum, taxa.phylum), class = coalesce(excluded.class, taxa.class), \
              \"order\" = coalesce(excluded.\"order\", taxa.\"order\"), \
-             family = coalesce(excluded.family, taxa.family), genus = coalesce(excluded.genus, taxa.genus)",
+             family = coalesce(excluded.family, taxa.family), genus = coalesce(excluded.genus, taxa.genus), \
+             ids = CASE WHEN excluded.ids = '[]' THEN taxa.ids ELSE excluded.ids END",
         )
         .bind(&taxa)
         .execute(&mut *self.tx)
@@ -897,22 +924,41 @@ impl ImportTx for PostgresImport {
     }
 
     async fn refresh_species(&mut self) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE taxa SET sensitivity = coalesce((SELECT max(level) FROM sensitive_taxa s \
-             WHERE s.key = taxa.key OR s.key = taxa.scientific_name), 0)",
-        )
-        .execute(&mut *self.tx)
-        .await?;
+        let list = list_of_rows(
+            sqlx::query_as("SELECT key, level::bigint FROM sensitive_taxa")
+                .fetch_all(&mut *self.tx)
+                .await?,
+        )?;
+        let sql = format!(
+            "SELECT {} FROM (SELECT *, sensitivity::bigint AS level FROM taxa) t",
+            rows::TAXON_COLUMNS.replace("sensitivity", "level AS sensitivity")
+        );
+        let taxa = sqlx::query(&sql)
+            .fetch_all(&mut *self.tx)
+            .await?
+            .iter()
+            .map(rows::taxon)
+            .collect::<StoreResult<Vec<_>>>()?;
+        for chunk in sensitivity_changes(&list, &taxa).chunks(KEY_CHUNK) {
+            sqlx::query(
+                "UPDATE taxa SET sensitivity = (j.e ->> 1)::int \
+                 FROM jsonb_array_elements($1::jsonb) AS j(e) WHERE taxa.key = j.e ->> 0",
+            )
+            .bind(serde_json::to_string(chunk).unwrap_or_default())
+            .execute(&mut *self.tx)
+            .await?;
+        }
         sqlx::query("DELETE FROM species_cells")
             .execute(&mut *self.tx)
             .await?;
         sqlx::query(
             "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
-             SELECT CASE WHEN t.sensitivity >= 2 THEN 10000 ELSE 1000 END, \
-             CASE WHEN t.sensitivity >= 2 THEN floor(o.cell_x / 10.0)::int ELSE o.cell_x END, \
-             CASE WHEN t.sensitivity >= 2 THEN floor(o.cell_y / 10.0)::int ELSE o.cell_y END, \
+             SELECT CASE WHEN t.sensitivity >= 1 THEN 10000 ELSE 1000 END, \
+             CASE WHEN t.sensitivity >= 1 THEN floor(o.cell_x / 10.0)::int ELSE o.cell_x END, \
+             CASE WHEN t.sensitivity >= 1 THEN floor(o.cell_y / 10.0)::int ELSE o.cell_y END, \
              o.taxon, o.months, count(*) \
-             FROM observations o JOIN taxa t ON t.key = o.taxon GROUP BY 1, 2, 3, 4, 5",
+             FROM observations o JOIN taxa t ON t.key = o.taxon WHERE t.sensitivity < 2 \
+             GROUP BY 1, 2, 3, 4, 5",
         )
         .execute(&mut *self.tx)
         .await?;

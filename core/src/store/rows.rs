@@ -265,7 +265,7 @@ pub(super) fn species_cell(row: &impl Fields) -> StoreResult<SpeciesCell> {
 }
 
 /// Taxa columns: key, scientific_name, …, genus, sensitivity.
-pub(super) const TAXON_COLUMNS: &str = "key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", family, genus, sensitivity";
+pub(super) const TAXON_COLUMNS: &str = "key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", family, genus, sensitivity, ids";
 
 pub(super) fn taxon(row: &impl Fields) -> StoreResult<(Taxon, Sensitivity)> {
     let level = u8::try_from(row.int("sensitivity")?)
@@ -283,6 +283,7 @@ pub(super) fn taxon(row: &impl Fields) -> StoreResult<(Taxon, Sensitivity)> {
             order: row.opt_text("order")?,
             family: row.opt_text("family")?,
             genus: row.opt_text("genus")?,
+            ids: decode_list(&row.text("ids")?)?,
         },
         level.ok_or_else(|| StoreError::Corrupt("taxa.sensitivity".into()))?,
     ))

@@ -7,7 +7,8 @@ use super::codec::{
 use super::rows;
 use super::{
     ChangeFeed, Counts, ImportStore, ImportTx, MediaStore, OpenOptions, ReadStore, SpeciesStore,
-    Store, StoreError, StoreResult, Upsert, prefix_end, table_of,
+    Store, StoreError, StoreResult, Upsert, list_of_rows, prefix_end, sensitivity_changes,
+    table_of,
 };
 use crate::domain::{
     Area, Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
@@ -88,7 +89,7 @@ const OBSERVATION_ROWS: usize = 1_000;
 const OBSERVATION_SELECT: &str = "SELECT o.source, o.event_start, o.event_end, o.months, \
      o.lon AS pos_lon, o.lat AS pos_lat, o.uncertainty_m, o.count, o.basis, o.license, \
      t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, t.phylum, t.class, \
-     t.\"order\", t.family, t.genus, t.sensitivity FROM observations";
+     t.\"order\", t.family, t.genus, t.sensitivity, t.ids FROM observations";
 
 /// POIs per bound statement: 12 columns × 1,000, and 2,000 keys in the checks.
 const POI_ROWS: usize = 1_000;
@@ -258,6 +259,20 @@ impl ReadStore for SqliteStore {
         .fetch_all(&self.pool)
         .await?;
         found.iter().map(rows::poi_point).collect()
+    }
+
+    async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>> {
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let sql = format!(
+            "SELECT {POI_COLUMNS} FROM pois WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id"
+        );
+        sqlx::query(&sql)
+            .bind(encode_list(&kinds))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::poi)
+            .collect()
     }
 
     async fn pois_near(
@@ -437,6 +452,18 @@ impl SpeciesStore for SqliteStore {
             .iter()
             .map(rows::observation)
             .collect()
+    }
+
+    async fn taxa(&self) -> StoreResult<Vec<(Taxon, Sensitivity)>> {
+        sqlx::query(&format!(
+            "SELECT {} FROM taxa ORDER BY key",
+            rows::TAXON_COLUMNS
+        ))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::taxon)
+        .collect()
     }
 
     async fn sensitive_taxa(&self) -> StoreResult<Vec<(String, Sensitivity)>> {
@@ -871,14 +898,15 @@ impl ImportTx for SqliteImport {
         for chunk in taxa.chunks(OBSERVATION_ROWS) {
             let sql = format!(
                 "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
-                 family, genus) VALUES {} \
+                 family, genus, ids) VALUES {} \
                  ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
                  vernacular_name = coalesce(excluded.vernacular_name, vernacular_name), \
                  rank = coalesce(excluded.rank, rank), kingdom = coalesce(excluded.kingdom, kingdom), \
                  phylum = coalesce(excluded.phylum, phylum), class = coalesce(excluded.class, class), \
                  \"order\" = coalesce(excluded.\"order\", \"order\"), family = coalesce(excluded.family, family), \
-                 genus = coalesce(excluded.genus, genus)",
-                placeholders(chunk.len(), 10)
+                 genus = coalesce(excluded.genus, genus), \
+                 ids = CASE WHEN excluded.ids = '[]' THEN ids ELSE excluded.ids END",
+                placeholders(chunk.len(), 11)
             );
             let mut q = sqlx::query(&sql);
             for t in chunk {
@@ -892,7 +920,8 @@ impl ImportTx for SqliteImport {
                     .bind(&t.class)
                     .bind(&t.order)
                     .bind(&t.family)
-                    .bind(&t.genus);
+                    .bind(&t.genus)
+                    .bind(encode_list(&t.ids));
             }
             q.execute(&mut *self.tx).await?;
         }
@@ -1000,21 +1029,36 @@ impl ImportTx for SqliteImport {
     }
 
     async fn refresh_species(&mut self) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE taxa SET sensitivity = coalesce((SELECT max(level) FROM sensitive_taxa s \
-             WHERE s.key = taxa.key OR s.key = taxa.scientific_name), 0)",
-        )
-        .execute(&mut *self.tx)
-        .await?;
+        let list = list_of_rows(
+            sqlx::query_as("SELECT key, level FROM sensitive_taxa")
+                .fetch_all(&mut *self.tx)
+                .await?,
+        )?;
+        let taxa = sqlx::query(&format!("SELECT {} FROM taxa", rows::TAXON_COLUMNS))
+            .fetch_all(&mut *self.tx)
+            .await?
+            .iter()
+            .map(rows::taxon)
+            .collect::<StoreResult<Vec<_>>>()?;
+        for chunk in sensitivity_changes(&list, &taxa).chunks(KEY_CHUNK) {
+            sqlx::query(
+                "UPDATE taxa SET sensitivity = j.value ->> 1 FROM json_each(?) j \
+                 WHERE taxa.key = j.value ->> 0",
+            )
+            .bind(serde_json::to_string(chunk).unwrap_or_default())
+            .execute(&mut *self.tx)
+            .await?;
+        }
         sqlx::query("DELETE FROM species_cells")
             .execute(&mut *self.tx)
             .await?;
-        // Two passes without a join: ordinary taxa in 1 km cells, strict ones in 10 km
-        // cells (integer division truncates: negatives are shifted so cells are floors).
+        // Two passes without a join: ordinary taxa in 1 km cells, sensitive ones in 10 km
+        // cells (integer division truncates: negatives are shifted so cells are floors),
+        // strict ones in none.
         sqlx::query(
             "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
              SELECT 1000, cell_x, cell_y, taxon, months, count(*) FROM observations \
-             WHERE taxon NOT IN (SELECT key FROM taxa WHERE sensitivity >= 2) GROUP BY 2, 3, 4, 5",
+             WHERE taxon NOT IN (SELECT key FROM taxa WHERE sensitivity >= 1) GROUP BY 2, 3, 4, 5",
         )
         .execute(&mut *self.tx)
         .await?;
@@ -1022,7 +1066,7 @@ impl ImportTx for SqliteImport {
             "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
              SELECT 10000, (cell_x - 9 * (cell_x < 0)) / 10, (cell_y - 9 * (cell_y < 0)) / 10, taxon, months, \
              count(*) FROM observations \
-             WHERE taxon IN (SELECT key FROM taxa WHERE sensitivity >= 2) GROUP BY 2, 3, 4, 5",
+             WHERE taxon IN (SELECT key FROM taxa WHERE sensitivity = 1) GROUP BY 2, 3, 4, 5",
         )
         .execute(&mut *self.tx)
         .await?;

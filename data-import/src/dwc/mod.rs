@@ -51,6 +51,10 @@ pub struct Occurrence {
     pub genus: Option<String>,
     /// `taxonID`, else `taxonKey` (GBIF), else `speciesKey`.
     pub taxon_id: Option<String>,
+    /// Every identifier of the taxon the row gives: `taxonID`, GBIF `taxonKey`,
+    /// `speciesKey`, `acceptedTaxonKey`, TAXREF `CD_NOM`, `CD_REF` (a sensitivity list
+    /// may name the taxon by any of them).
+    pub taxon_ids: Vec<String>,
     pub event: Option<EventDate>,
     pub pos: LonLat,
     pub uncertainty_m: Option<f64>,
@@ -275,6 +279,9 @@ enum Term {
     TaxonId,
     TaxonKey,
     SpeciesKey,
+    AcceptedTaxonKey,
+    CdNom,
+    CdRef,
     EventDate,
     Year,
     Month,
@@ -287,7 +294,7 @@ enum Term {
     License,
 }
 
-const TERMS: [(Term, &str); 23] = [
+const TERMS: [(Term, &str); 28] = [
     (Term::OccurrenceId, "occurrenceID"),
     (Term::ScientificName, "scientificName"),
     (Term::VernacularName, "vernacularName"),
@@ -301,6 +308,12 @@ const TERMS: [(Term, &str); 23] = [
     (Term::TaxonId, "taxonID"),
     (Term::TaxonKey, "taxonKey"),
     (Term::SpeciesKey, "speciesKey"),
+    (Term::AcceptedTaxonKey, "acceptedTaxonKey"),
+    // TAXREF, as INPN exports name it (`cdNom`) and as its own tables do (`CD_NOM`).
+    (Term::CdNom, "cdNom"),
+    (Term::CdNom, "cd_nom"),
+    (Term::CdRef, "cdRef"),
+    (Term::CdRef, "cd_ref"),
     (Term::EventDate, "eventDate"),
     (Term::Year, "year"),
     (Term::Month, "month"),
@@ -501,6 +514,22 @@ impl Columns {
                 .text(row, Term::TaxonId)
                 .or_else(|| self.text(row, Term::TaxonKey))
                 .or_else(|| self.text(row, Term::SpeciesKey)),
+            taxon_ids: [
+                Term::TaxonId,
+                Term::TaxonKey,
+                Term::SpeciesKey,
+                Term::AcceptedTaxonKey,
+                Term::CdNom,
+                Term::CdRef,
+            ]
+            .into_iter()
+            .filter_map(|t| self.text(row, t))
+            .fold(Vec::new(), |mut ids, id| {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+                ids
+            }),
             event,
             pos,
             uncertainty_m: self
