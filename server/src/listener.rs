@@ -96,11 +96,19 @@ pub async fn serve(
     }
 }
 
-/// Tells a connection over the cap to come back, without waiting for its request.
+/// Tells a connection over the cap to come back, without waiting for its request;
+/// then lingers a moment, reading what the client sends, so that closing with unread
+/// bytes does not reset the connection before the client reads the answer.
 async fn refuse(mut stream: TcpStream) {
     let _ = tokio::time::timeout(Duration::from_secs(2), async {
         let _ = stream.write_all(BUSY).await;
         let _ = stream.shutdown().await;
+        let mut sink = [0u8; 4096];
+        while let Ok(n) = tokio::io::AsyncReadExt::read(&mut stream, &mut sink).await {
+            if n == 0 {
+                break;
+            }
+        }
     })
     .await;
 }

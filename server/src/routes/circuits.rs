@@ -1,11 +1,12 @@
 //! Circuits: the filtered list, the sheet, the elevation profile and downloads.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use super::{AcceptLanguage, Path};
+use crate::error::{ApiError, ApiResult, BadRequest, NotFound, TooManyRequests};
 use crate::lang;
 use crate::query::Params;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_app::App;
@@ -80,8 +81,10 @@ fn filter_of(raw: Option<&str>) -> ApiResult<CircuitFilter> {
 }
 
 /// Published circuits, filtered; geometry is each circuit's start.
-#[utoipa::path(get, path = "/api/v1/circuits", tag = "circuits", params(CircuitFilter),
-    responses((status = 200, body = CircuitCollection), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/circuits", tag = "circuits", operation_id = "list_circuits",
+    params(CircuitFilter, AcceptLanguage),
+    responses((status = 200, description = "The circuits matching, a page of them, and the facets", body = CircuitCollection),
+              (status = 400, response = BadRequest)))]
 pub async fn list(
     State(app): State<Arc<App>>,
     RawQuery(raw): RawQuery,
@@ -93,10 +96,18 @@ pub async fn list(
 }
 
 /// The full sheet of a circuit; geometry is its trace.
-#[utoipa::path(get, path = "/api/v1/circuits/{id}", tag = "circuits",
+#[utoipa::path(get, path = "/api/v1/circuits/{id}", tag = "circuits", operation_id = "circuit_sheet",
     params(("id" = String, Path, description = "Circuit id"),
-           ("lang" = Option<String>, Query, description = "Language of the texts (`fr`, `en`; default from `Accept-Language`, else French)")),
-    responses((status = 200, body = CircuitSheet), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+           ("lang" = Option<String>, Query, description = "Language of the texts (`fr`, `en`; default from `Accept-Language`, else French)"),
+           AcceptLanguage),
+    responses((status = 200, description = "The sheet", body = CircuitSheet, links(
+                  ("first_poi" = (operation_id = "poi", parameters(("id" = "$response.body#/properties/pois/0")),
+                      description = "The first POI along the way")),
+                  ("first_media" = (operation_id = "media_file", parameters(
+                      ("id" = "$response.body#/properties/media/0/id"),
+                      ("file" = "{$response.body#/properties/media/0/sizes/0/width}.jpg")),
+                      description = "The narrowest file of the circuit's first photo")))),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
 pub async fn sheet(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
@@ -119,9 +130,10 @@ pub async fn sheet(
 
 /// The elevation profile: `[[distance_m, elevation_m], …]`, empty when the trace has no
 /// elevation.
-#[utoipa::path(get, path = "/api/v1/circuits/{id}/profile", tag = "circuits",
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/profile", tag = "circuits", operation_id = "circuit_profile",
     params(("id" = String, Path, description = "Circuit id")),
-    responses((status = 200, body = Vec<[f64; 2]>), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "`[[distance_m, elevation_m], …]` along the trace", body = Vec<[f64; 2]>),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
 pub async fn elevation_profile(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
@@ -130,11 +142,15 @@ pub async fn elevation_profile(
 }
 
 /// The trace as a file to save, with the sheet's POIs as waypoints or placemarks.
-#[utoipa::path(get, path = "/api/v1/circuits/{id}/download", tag = "circuits",
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/download", tag = "circuits", operation_id = "circuit_download",
     params(("id" = String, Path, description = "Circuit id"),
            ("format" = Option<String>, Query, description = "`gpx` (default), `kml` or `geojson`")),
-    responses((status = 200, description = "The file, with a Content-Disposition naming it"),
-              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, description = "The file, in the format asked",
+                  headers(("Content-Disposition" = String, description = "An attachment named after the circuit")),
+                  content((String = "application/gpx+xml"), (String = "application/vnd.google-earth.kml+xml"),
+                          (Object = "application/geo+json"))),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound),
+              (status = 429, response = TooManyRequests)))]
 pub async fn download(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,

@@ -1,9 +1,10 @@
 //! Landscape units: which ones a place lies in, and one unit's shape and text.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use super::Path;
+use crate::error::{ApiError, ApiResult, BadRequest, NotFound};
 use crate::query::Params;
 use axum::Json;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use balade_app::App;
 use balade_app::views::landscape::{LandscapeCollection, LandscapeFeature};
 use balade_core::LonLat;
@@ -15,10 +16,14 @@ pub const MAX_LIMIT: usize = 100;
 
 /// The units a place lies in (`lon` and `lat`), or every unit without them, a page at a
 /// time (`limit`, default 20, at most 100; `offset`); `total` counts them all.
-#[utoipa::path(get, path = "/api/v1/landscapes", tag = "landscapes",
-    params(("lon" = Option<f64>, Query), ("lat" = Option<f64>, Query),
-           ("limit" = Option<usize>, Query), ("offset" = Option<usize>, Query)),
-    responses((status = 200, body = LandscapeCollection), (status = 400, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/landscapes", tag = "landscapes", operation_id = "list_landscapes",
+    params(("lon" = Option<f64>, Query, description = "Longitude, WGS84 (with `lat`)", minimum = -180, maximum = 180),
+           ("lat" = Option<f64>, Query, description = "Latitude, WGS84 (with `lon`)", minimum = -90, maximum = 90),
+           ("limit" = Option<usize>, Query, description = "Units per page (default 20, at most 100)", minimum = 1, maximum = 100),
+           ("offset" = Option<usize>, Query, description = "Units skipped first", maximum = 1_000_000_000),
+           ("lang" = Option<String>, Query, description = "Accepted for symmetry; units have one text")),
+    responses((status = 200, description = "The units, a page of them", body = LandscapeCollection),
+              (status = 400, response = BadRequest)))]
 pub async fn list(
     State(app): State<Arc<App>>,
     RawQuery(raw): RawQuery,
@@ -42,9 +47,10 @@ pub async fn list(
 }
 
 /// One landscape unit with its shape and text.
-#[utoipa::path(get, path = "/api/v1/landscapes/{id}", tag = "landscapes",
-    params(("id" = String, Path)),
-    responses((status = 200, body = LandscapeFeature), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/landscapes/{id}", tag = "landscapes", operation_id = "landscape",
+    params(("id" = String, Path, description = "Landscape unit id")),
+    responses((status = 200, description = "The unit with its shape", body = LandscapeFeature),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
 pub async fn one(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,

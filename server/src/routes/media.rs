@@ -1,14 +1,24 @@
 //! Photo derivatives, `/media/{id}/{width}.jpg`: content-addressed, so served as
 //! immutable with an ETag.
 
-use crate::error::{ApiError, ApiResult};
-use axum::extract::{Path, State};
+use super::{Binary, IfNoneMatch, Path};
+use crate::error::{ApiError, ApiResult, BadRequest, NotFound};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use balade_app::App;
 use balade_app::views::media::{file_width, plausible_id};
 use std::sync::Arc;
 
+/// One derivative of a photo, `{width}.jpg` (320, 800 or 1600), as JPEG.
+#[utoipa::path(get, path = "/media/{id}/{file}", tag = "media", operation_id = "media_file",
+    params(("id" = String, Path, description = "Media id (hex of the photo's hash)"),
+           ("file" = String, Path, description = "`{width}.jpg`", example = "800.jpg"),
+           IfNoneMatch),
+    responses((status = 200, description = "The JPEG file, immutable", content_type = "image/jpeg", body = inline(Binary),
+                  headers(("ETag" = String), ("Cache-Control" = String))),
+              (status = 304, description = "The copy held is this file", headers(("ETag" = String))),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
 pub async fn file(
     State(app): State<Arc<App>>,
     Path((id, name)): Path<(String, String)>,

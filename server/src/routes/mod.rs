@@ -11,10 +11,17 @@ pub mod push;
 pub mod species;
 pub mod tiles;
 
+use crate::error::{
+    ApiError, BadRequest, ErrorBody, InternalError, NotFound, TooManyRequests, Unavailable,
+};
 use crate::state::AppState;
 use axum::Router;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::routing::get;
-use utoipa::OpenApi;
+use serde::de::DeserializeOwned;
+use utoipa::openapi::{Ref, RefOr};
+use utoipa::{Modify, OpenApi, ToResponse};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -24,6 +31,7 @@ use utoipa::OpenApi;
     ),
     paths(
         health::healthz,
+        openapi,
         circuits::list,
         circuits::sheet,
         circuits::elevation_profile,
@@ -39,10 +47,104 @@ use utoipa::OpenApi;
         landscapes::one,
         species::near,
         species::along,
-    )
+        media::file,
+    ),
+    components(
+        schemas(ErrorBody),
+        responses(BadRequest, NotFound, TooManyRequests, Unavailable, InternalError)
+    ),
+    modifiers(&EveryOperation)
 )]
 #[derive(Debug)]
 pub struct ApiDoc;
+
+/// What every operation may answer whatever its handler: the in-flight guard around the
+/// whole router (`503` with `Retry-After`, see [`crate::headers`]), and a fault.
+struct EveryOperation;
+
+impl Modify for EveryOperation {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let common = [
+            ("503", Unavailable::response().0),
+            ("500", InternalError::response().0),
+        ];
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                for (status, name) in common {
+                    op.responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| RefOr::Ref(Ref::from_response_name(name)));
+                }
+            }
+        }
+    }
+}
+
+/// The `Accept-Language` header of the operations that answer in a language (for the
+/// document only: handlers read it through [`crate::lang::pick`]).
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct AcceptLanguage {
+    /// Used when `lang` is not given: the first of `fr`, `en` it names, else French.
+    #[param(rename = "Accept-Language", required = false)]
+    accept_language: String,
+}
+
+/// The `If-None-Match` header of the operations answering `304` for a copy held (for
+/// the document only).
+#[derive(Debug, utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IfNoneMatch {
+    /// The ETag of the copy held: `304` when it is still the current one.
+    #[param(rename = "If-None-Match", required = false)]
+    if_none_match: String,
+}
+
+/// The bytes of a file (an image, an archive), as the document describes such a body.
+#[derive(Debug)]
+pub struct Binary;
+
+impl utoipa::PartialSchema for Binary {
+    fn schema() -> RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::KnownFormat(KnownFormat::Binary)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Binary {}
+
+/// `axum::extract::Path` answering its rejections (a segment that is not UTF-8) as the
+/// API's JSON errors.
+#[derive(Debug)]
+pub struct Path<T>(pub T);
+
+impl<T, S> FromRequestParts<S> for Path<T>
+where
+    T: DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Path(value) =
+            axum::extract::Path::<T>::from_request_parts(parts, state).await?;
+        Ok(Path(value))
+    }
+}
 
 /// Every route; the expensive ones (packages, downloads, tiles that may be fetched
 /// upstream) behind a per-client rate limit.
@@ -77,6 +179,9 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/media/{id}/{file}", get(media::file))
 }
 
+/// This document.
+#[utoipa::path(get, path = "/api/v1/openapi.json", tag = "operations", operation_id = "openapi",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
 async fn openapi() -> axum::Json<utoipa::openapi::OpenApi> {
     axum::Json(ApiDoc::openapi())
 }

@@ -1,11 +1,12 @@
 //! Offline packages (`/offline`, as a manifest or one zip) and guidance input (`/guide`).
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use super::{AcceptLanguage, Binary, IfNoneMatch, Path};
+use crate::error::{ApiError, ApiResult, BadRequest, NotFound, TooManyRequests};
 use crate::lang;
 use crate::query::Params;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use balade_app::App;
@@ -14,13 +15,18 @@ use balade_core::guide_data::GuideData;
 use std::sync::Arc;
 
 /// The offline package manifest, or the whole package as one zip archive.
-#[utoipa::path(get, path = "/api/v1/circuits/{id}/offline", tag = "offline",
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/offline", tag = "offline", operation_id = "circuit_offline",
     params(("id" = String, Path, description = "Circuit id"),
-           ("lang" = Option<String>, Query, description = "Language of the content (default `fr`)"),
-           ("format" = Option<String>, Query, description = "`json` (default) or `zip`")),
-    responses((status = 200, body = Manifest, description = "The manifest; its ETag is the version"),
-              (status = 304, description = "Nothing changed since the version sent in If-None-Match"),
-              (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+           ("lang" = Option<String>, Query, description = "Language of the content (`fr`, `en`; default `fr`)"),
+           ("format" = Option<String>, Query, description = "`json` (default) or `zip`"),
+           IfNoneMatch),
+    responses((status = 200, description = "The manifest, or with `format=zip` the whole package; the ETag is the version",
+                  headers(("ETag" = String, description = "The package's version, quoted")),
+                  content((Manifest = "application/json"), (inline(Binary) = "application/zip"))),
+              (status = 304, description = "Nothing changed since the version sent in If-None-Match",
+                  headers(("ETag" = String))),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound),
+              (status = 429, response = TooManyRequests)))]
 pub async fn offline(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
@@ -74,10 +80,12 @@ pub async fn offline(
 
 /// What guidance needs for one circuit: its trace, the POIs along it (names in the
 /// language asked) and the rules' settings.
-#[utoipa::path(get, path = "/api/v1/circuits/{id}/guide", tag = "offline",
+#[utoipa::path(get, path = "/api/v1/circuits/{id}/guide", tag = "offline", operation_id = "circuit_guide",
     params(("id" = String, Path, description = "Circuit id"),
-           ("lang" = Option<String>, Query, description = "Language of the POI names (`fr`, `en`; default from `Accept-Language`, else French)")),
-    responses((status = 200, body = GuideData), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+           ("lang" = Option<String>, Query, description = "Language of the POI names (`fr`, `en`; default from `Accept-Language`, else French)"),
+           AcceptLanguage),
+    responses((status = 200, description = "The guidance input", body = GuideData),
+              (status = 400, response = BadRequest), (status = 404, response = NotFound)))]
 pub async fn guide(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,

@@ -1,9 +1,10 @@
 //! Basemap tiles at `/tiles/{z}/{x}/{y}` (same origin, so packages can list them), and
 //! what the web app needs to know to draw them.
 
-use crate::error::{ApiError, ApiResult, ErrorBody};
+use super::{Binary, Path};
+use crate::error::{ApiError, ApiResult, BadRequest, NotFound, TooManyRequests};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_app::App;
@@ -16,11 +17,19 @@ fn coordinate<T: std::str::FromStr>(name: &str, text: &str) -> ApiResult<T> {
         .map_err(|_| ApiError::BadRequest(format!("tile `{name}`: `{text}` is not a whole number")))
 }
 
-/// One tile of the configured basemap.
-#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}", tag = "tiles",
-    params(("z" = u8, Path), ("x" = u32, Path), ("y" = String, Path, description = "Row, with an optional extension")),
-    responses((status = 200, description = "The tile (PNG, JPEG or WebP)"), (status = 400, body = ErrorBody),
-              (status = 404, body = ErrorBody, description = "No basemap, or no tile there")))]
+/// One tile of the configured basemap; `404` when no basemap is configured or it has no
+/// tile there.
+#[utoipa::path(get, path = "/tiles/{z}/{x}/{y}", tag = "tiles", operation_id = "tile",
+    params(("z" = u8, Path, description = "Zoom", maximum = 22, example = 0),
+           ("x" = u32, Path, description = "Column, below 2^z", example = 0),
+           ("y" = String, Path, description = "Row, below 2^z, with an optional extension", example = "0.png")),
+    responses((status = 200, description = "The tile, as the basemap holds it",
+                  headers(("ETag" = String), ("Cache-Control" = String)),
+                  content((inline(Binary) = "image/png"), (inline(Binary) = "image/jpeg"), (inline(Binary) = "image/webp"),
+                          (inline(Binary) = "application/octet-stream"))),
+              (status = 400, response = BadRequest),
+              (status = 404, response = NotFound),
+              (status = 429, response = TooManyRequests)))]
 pub async fn tile(
     State(app): State<Arc<App>>,
     Path((z, x, y)): Path<(String, String, String)>,
@@ -56,7 +65,8 @@ pub async fn tile(
         .into_response())
 }
 
-#[utoipa::path(get, path = "/api/v1/basemap", tag = "tiles", responses((status = 200, body = BasemapInfo)))]
+#[utoipa::path(get, path = "/api/v1/basemap", tag = "tiles", operation_id = "basemap",
+    responses((status = 200, description = "The basemap, or `null`s when none is configured", body = BasemapInfo)))]
 pub async fn basemap(State(app): State<Arc<App>>) -> Json<BasemapInfo> {
     Json(app.basemap_info())
 }
