@@ -16,6 +16,7 @@ use std::process::ExitCode;
 
 mod demo;
 mod terminal;
+mod users;
 
 /// Balade: heritage and nature walks of a territory. Import its data, plan a walk on
 /// the web, be guided on the trail, offline.
@@ -48,6 +49,9 @@ enum Command {
     /// Photos, videos and audio of circuits and POIs.
     #[command(subcommand)]
     Media(MediaCommand),
+    /// Staff accounts of the back-office.
+    #[command(subcommand)]
+    User(users::UserCommand),
     /// Write the whole published catalogue as open data: circuits and their POIs, and
     /// the POIs of no circuit, in WGS84 lon/lat (`schema-randonnee`: the circuits alone,
     /// as the national hiking-trail schema's itineraries).
@@ -364,6 +368,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Db(DbCommand::Copy { .. }) => unreachable!("handled above"),
+        Command::User(command) => users::run(store.as_ref(), command).await,
         Command::Media(MediaCommand::Add {
             circuit,
             poi,

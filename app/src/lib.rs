@@ -12,6 +12,7 @@
 //! - [`lookup`]: answers read straight from the catalogue or the store.
 //! - [`views`]: the JSON shapes of POIs, media, landscapes and species.
 //! - [`export`], [`formats`], [`schema_randonnee`]: files for download and open data.
+//! - [`staff`]: staff accounts, logins and sessions.
 //! - [`basemap`]: tiles from an archive or an upstream server.
 #![forbid(unsafe_code)]
 
@@ -28,6 +29,7 @@ pub mod package;
 pub mod schema_randonnee;
 pub mod search;
 pub mod sheet;
+pub mod staff;
 pub mod views;
 
 use crate::basemap::Basemap;

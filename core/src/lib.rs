@@ -7,10 +7,12 @@
 //! - [`guidance`]: the on-trail rules (POI triggers, off route, progress), shared with the PWA;
 //!   [`guide_data`]: their input for one circuit, built once for packages and push.
 //! - [`sensitivity`]: which taxa and POIs are sensitive, one rule for every output.
+//! - [`accounts`]: staff accounts, roles and territories.
 //! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
 //! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod corridor;
 pub mod domain;
 pub mod geometry;

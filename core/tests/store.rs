@@ -50,6 +50,7 @@ on_every_backend!(
     planning,
     notices,
     index_and_database_agree,
+    accounts,
 );
 
 #[tokio::test]

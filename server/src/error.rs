@@ -22,6 +22,15 @@ pub enum ApiError {
     BadRequest(String),
     #[error("{0}")]
     NotFound(String),
+    /// No open staff session (or a wrong login).
+    #[error("{0}")]
+    Unauthorized(String),
+    /// A session whose role or territory does not allow this, or a cross-site write.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many attempts: the message, and the seconds to wait.
+    #[error("{0}")]
+    TooMany(String, u64),
     #[error("the database is unavailable")]
     Unavailable,
     #[error("the server is busy: try again later")]
@@ -73,6 +82,9 @@ impl IntoResponse for ApiError {
         let status = match &self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Rejected(status, cause) if status.is_server_error() => {
                 tracing::error!(%status, error = %cause, "request rejected by an extractor");
@@ -95,11 +107,16 @@ impl IntoResponse for ApiError {
         } else {
             self.to_string()
         };
+        let retry_after = match &self {
+            ApiError::TooMany(_, wait) => Some(*wait),
+            _ if status == StatusCode::SERVICE_UNAVAILABLE => Some(RETRY_AFTER_S),
+            _ => None,
+        };
         let mut response = (status, Json(ErrorBody { error })).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE {
+        if let Some(wait) = retry_after {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_S));
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
         }
         response
     }
@@ -119,8 +136,19 @@ pub struct BadRequest(ErrorBody);
 #[allow(dead_code)]
 pub struct NotFound(ErrorBody);
 
+/// No open staff session, or (at login) a wrong e-mail and password pair.
+#[derive(Debug, ToResponse)]
+#[allow(dead_code)]
+pub struct Unauthorized(ErrorBody);
+
+/// The session's role or territory does not allow this, or a write came from another
+/// site (its `Origin` is missing or not this server's).
+#[derive(Debug, ToResponse)]
+#[allow(dead_code)]
+pub struct Forbidden(ErrorBody);
+
 /// Too many requests from this client on the expensive endpoints (offline packages,
-/// downloads, tiles): try again after `Retry-After` seconds.
+/// downloads, tiles), or too many failed logins: try again after `Retry-After` seconds.
 #[derive(Debug, ToResponse)]
 #[response(headers(("Retry-After" = u64, description = "Seconds to wait before trying again")))]
 #[allow(dead_code)]

@@ -13,6 +13,7 @@ pub mod listener;
 pub mod push;
 pub mod query;
 pub mod routes;
+pub mod session;
 pub mod state;
 pub mod web_app;
 

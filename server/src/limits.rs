@@ -64,6 +64,27 @@ pub fn refusal(status: StatusCode, message: &str, retry_after_s: u64) -> Respons
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
+/// The peer of a request, when the listener recorded it (tests that call the router
+/// directly have none).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Peer(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0),
+        ))
+    }
+}
+
 /// The client of a request: the peer, or with `behind_proxy` the last address of
 /// `X-Forwarded-For` (the one the proxy itself appended).
 pub fn client_of(

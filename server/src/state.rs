@@ -5,6 +5,7 @@ use crate::limits::{Expensive, Limits, RateLimiter};
 use crate::push::PushSlots;
 use axum::extract::FromRef;
 use balade_app::App;
+use balade_app::staff::throttle::Throttle;
 use std::sync::Arc;
 
 #[derive(Debug, Clone)]
@@ -16,6 +17,8 @@ pub struct AppState {
     pub limits: Limits,
     /// Requests come through a reverse proxy that names the client.
     pub behind_proxy: bool,
+    /// Failed staff logins, per account and per address.
+    pub logins: Arc<Throttle>,
 }
 
 impl AppState {
@@ -25,6 +28,7 @@ impl AppState {
             push: PushSlots::default(),
             limits: Limits::default(),
             behind_proxy: false,
+            logins: Arc::default(),
         }
     }
 

@@ -993,3 +993,141 @@ pub async fn index_and_database_agree(store: &dyn Store) {
         200.0,
     );
 }
+
+/// Accounts and sessions: e-mails are unique, a session finds its enabled account until
+/// it expires, a new password or a disabled account ends every session.
+pub async fn accounts(store: &dyn Store) {
+    use crate::accounts::{NewAccount, Role, parse_territory};
+    let new = |email: &str, role: Role, territory: &str| NewAccount {
+        email: email.to_owned(),
+        role,
+        territory: parse_territory(territory).expect("codes"),
+        password_hash: format!("hash-of-{email}"),
+    };
+    let editor = store
+        .add_account(&new("editrice@77.fr", Role::Editor, "77379,200072130"))
+        .await
+        .expect("add");
+    assert_eq!(editor.role, Role::Editor);
+    assert_eq!(
+        editor.territory,
+        parse_territory("200072130,77379").expect("codes")
+    );
+    assert!(!editor.disabled);
+    let admin = store
+        .add_account(&new("admin@77.fr", Role::Admin, ""))
+        .await
+        .expect("add");
+    assert_ne!(admin.id, editor.id);
+    match store
+        .add_account(&new("admin@77.fr", Role::Moderator, ""))
+        .await
+    {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("admin@77.fr"), "{m}"),
+        other => panic!("a second account with one e-mail: {other:?}"),
+    }
+    let all = store.accounts().await.expect("list");
+    let emails: Vec<&str> = all.iter().map(|a| a.email.as_str()).collect();
+    assert_eq!(emails, ["admin@77.fr", "editrice@77.fr"]);
+    assert_eq!(
+        store
+            .account_by_email("editrice@77.fr")
+            .await
+            .expect("read"),
+        Some(editor.clone())
+    );
+    assert_eq!(
+        store.account_by_email("nobody@77.fr").await.expect("read"),
+        None
+    );
+
+    let now = 1_800_000_000;
+    store
+        .create_session("s1", editor.id, now + 60)
+        .await
+        .expect("session");
+    store
+        .create_session("s2", editor.id, now + 60)
+        .await
+        .expect("session");
+    store
+        .create_session("old", admin.id, now - 1)
+        .await
+        .expect("session");
+    let found = store.session_account("s1", now).await.expect("read");
+    assert_eq!(found.map(|a| a.email), Some("editrice@77.fr".to_owned()));
+    assert_eq!(
+        store.session_account("s1", now + 60).await.expect("read"),
+        None,
+        "expired"
+    );
+    assert_eq!(store.session_account("old", now).await.expect("read"), None);
+    assert_eq!(
+        store.session_account("nope", now).await.expect("read"),
+        None
+    );
+
+    store.end_session("s1", now).await.expect("end");
+    assert_eq!(store.session_account("s1", now).await.expect("read"), None);
+    assert!(
+        store
+            .session_account("s2", now)
+            .await
+            .expect("read")
+            .is_some()
+    );
+
+    assert!(
+        store
+            .set_password("editrice@77.fr", "new-hash")
+            .await
+            .expect("passwd")
+    );
+    assert_eq!(
+        store.session_account("s2", now).await.expect("read"),
+        None,
+        "ended"
+    );
+    let changed = store
+        .account_by_email("editrice@77.fr")
+        .await
+        .expect("read")
+        .expect("account");
+    assert_eq!(changed.password_hash, "new-hash");
+    assert!(
+        !store
+            .set_password("nobody@77.fr", "x")
+            .await
+            .expect("passwd")
+    );
+
+    store
+        .create_session("s3", admin.id, now + 60)
+        .await
+        .expect("session");
+    assert!(store.disable_account("admin@77.fr").await.expect("disable"));
+    assert_eq!(store.session_account("s3", now).await.expect("read"), None);
+    store
+        .create_session("s4", admin.id, now + 60)
+        .await
+        .expect("session");
+    assert_eq!(
+        store.session_account("s4", now).await.expect("read"),
+        None,
+        "a disabled account opens no session"
+    );
+    assert!(
+        store
+            .account_by_email("admin@77.fr")
+            .await
+            .expect("read")
+            .expect("kept")
+            .disabled
+    );
+    assert!(
+        !store
+            .disable_account("nobody@77.fr")
+            .await
+            .expect("disable")
+    );
+}

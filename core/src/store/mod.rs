@@ -1,6 +1,8 @@
 //! The store: the one truth of circuits and POIs. One trait, one module per backend, the
 //! backend chosen once from the database URL. No SQL lives outside the backends.
 
+mod accounts_postgres;
+mod accounts_sqlite;
 pub(crate) mod codec;
 pub mod conformance;
 pub mod copy;
@@ -11,6 +13,7 @@ pub mod sqlite;
 pub mod testing;
 pub mod wkb;
 
+use crate::accounts::{Account, NewAccount, Role, parse_territory};
 use crate::domain::{
     Circuit, CircuitId, CircuitSummary, Commune, Insee, Landscape, LonLat, Media, MediaOwner,
     Observation, Poi, PoiId, PoiKind, PoiPoint, Sensitivity, SpeciesCell, Taxon, Trace,
@@ -234,10 +237,62 @@ pub trait ImportStore: Send + Sync {
     async fn id_keys(&self, kind: RecordKind, ids: &[&str]) -> StoreResult<Vec<(String, String)>>;
 }
 
+/// Staff accounts and their sessions (see [`crate::accounts`]). Ending an account's
+/// sessions goes with changing its password or disabling it, in one statement each.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// A new account; [`StoreError::Conflict`] when its e-mail is taken.
+    async fn add_account(&self, new: &NewAccount) -> StoreResult<Account>;
+    async fn account_by_email(&self, email: &str) -> StoreResult<Option<Account>>;
+    /// Every account, by e-mail.
+    async fn accounts(&self) -> StoreResult<Vec<Account>>;
+    /// Replaces the password hash and ends every session of the account; `false` when
+    /// no account has this e-mail.
+    async fn set_password(&self, email: &str, password_hash: &str) -> StoreResult<bool>;
+    /// Disables the account and ends its sessions; `false` when no account has this
+    /// e-mail.
+    async fn disable_account(&self, email: &str) -> StoreResult<bool>;
+    /// Opens a session (kept by the hash of its token) until `expires_at` (Unix s).
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// The enabled account of an unexpired session at `now` (Unix s).
+    async fn session_account(&self, token_hash: &str, now: i64) -> StoreResult<Option<Account>>;
+    /// Ends one session (nothing when there is none); sessions expired before `now` go
+    /// with it.
+    async fn end_session(&self, token_hash: &str, now: i64) -> StoreResult<()>;
+}
+
+/// An account from its stored columns.
+pub(crate) fn account_from_row(
+    id: i64,
+    email: String,
+    role: &str,
+    territory: &str,
+    password_hash: String,
+    disabled: bool,
+) -> StoreResult<Account> {
+    let corrupt =
+        |e: crate::accounts::AccountError| StoreError::Corrupt(format!("account {email}: {e}"));
+    Ok(Account {
+        id,
+        role: role.parse::<Role>().map_err(corrupt)?,
+        territory: parse_territory(territory).map_err(corrupt)?,
+        email,
+        password_hash,
+        disabled,
+    })
+}
+
 /// The storage of Balade, every capability together. Implementations own their SQL and
 /// migrations; callers take the narrowest capability they need.
 #[async_trait]
-pub trait Store: ReadStore + MediaStore + SpeciesStore + ImportStore + std::fmt::Debug {
+pub trait Store:
+    ReadStore + MediaStore + SpeciesStore + ImportStore + AccountStore + std::fmt::Debug
+{
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
     /// Succeeds when the database answers.

@@ -37,7 +37,7 @@ pub const STATEMENT_TIMEOUT: &str = "15s";
 
 #[derive(Debug, Clone)]
 pub struct PostgresStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 impl PostgresStore {

@@ -1,6 +1,7 @@
 //! Every route of the API, readable in one place, and the OpenAPI document built from
 //! the handlers' annotations.
 
+pub mod auth;
 pub mod circuits;
 pub mod health;
 pub mod landscapes;
@@ -12,13 +13,14 @@ pub mod species;
 pub mod tiles;
 
 use crate::error::{
-    ApiError, BadRequest, ErrorBody, InternalError, NotFound, TooManyRequests, Unavailable,
+    ApiError, BadRequest, ErrorBody, Forbidden, InternalError, NotFound, TooManyRequests,
+    Unauthorized, Unavailable,
 };
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde::de::DeserializeOwned;
 use utoipa::openapi::{Ref, RefOr};
 use utoipa::{Modify, OpenApi, ToResponse};
@@ -48,10 +50,13 @@ use utoipa::{Modify, OpenApi, ToResponse};
         species::near,
         species::along,
         media::file,
+        auth::login,
+        auth::logout,
+        auth::me,
     ),
     components(
         schemas(ErrorBody),
-        responses(BadRequest, NotFound, TooManyRequests, Unavailable, InternalError)
+        responses(BadRequest, NotFound, Unauthorized, Forbidden, TooManyRequests, Unavailable, InternalError)
     ),
     modifiers(&EveryOperation)
 )]
@@ -157,8 +162,19 @@ pub fn router(state: &AppState) -> Router<AppState> {
             state.expensive(),
             crate::limits::expensive,
         ));
+    // Staff: small bodies, and writes from this site only.
+    let staff = Router::new()
+        .route("/api/v1/auth/login", post(auth::login))
+        .route("/api/v1/auth/logout", post(auth::logout))
+        .route("/api/v1/auth/me", get(auth::me))
+        .layer(axum::extract::DefaultBodyLimit::max(4096))
+        .layer(axum::middleware::from_fn_with_state(
+            state.behind_proxy,
+            crate::session::same_origin,
+        ));
     Router::new()
         .merge(expensive)
+        .merge(staff)
         .route("/healthz", get(health::healthz))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/circuits", get(circuits::list))
