@@ -1,0 +1,8 @@
+#![no_main]
+
+#[path = "../../data-import/tests/targets/mod.rs"]
+mod targets;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    targets::run("osm_xml", data);
+});
