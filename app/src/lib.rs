@@ -12,7 +12,8 @@
 //! - [`lookup`]: answers read straight from the catalogue or the store.
 //! - [`views`]: the JSON shapes of POIs, media, landscapes and species.
 //! - [`export`], [`formats`], [`schema_randonnee`]: files for download and open data.
-//! - [`staff`]: staff accounts, logins and sessions.
+//! - [`staff`]: staff accounts, logins and sessions; [`curation`]: their edits of
+//!   circuits and POIs, audited and kept over imports.
 //! - [`basemap`]: tiles from an archive or an upstream server.
 #![forbid(unsafe_code)]
 
@@ -20,6 +21,7 @@ pub mod along;
 pub mod basemap;
 pub mod cache;
 pub mod catalog;
+pub mod curation;
 pub mod export;
 pub mod formats;
 pub mod guide;

@@ -251,7 +251,10 @@ mod tests {
 
     #[test]
     fn session_tokens_are_256_random_bits_stored_hashed() {
-        let (a, b) = (SessionToken::new().expect("value"), SessionToken::new().expect("value"));
+        let (a, b) = (
+            SessionToken::new().expect("value"),
+            SessionToken::new().expect("value"),
+        );
         assert_eq!(a.0.len(), 64);
         assert!(a.0.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);

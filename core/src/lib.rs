@@ -7,7 +7,8 @@
 //! - [`guidance`]: the on-trail rules (POI triggers, off route, progress), shared with the PWA;
 //!   [`guide_data`]: their input for one circuit, built once for packages and push.
 //! - [`sensitivity`]: which taxa and POIs are sensitive, one rule for every output.
-//! - [`accounts`]: staff accounts, roles and territories.
+//! - [`accounts`]: staff accounts, roles and territories; [`edit`]: their edits of
+//!   circuits and POIs, as merge patches of an editable view.
 //! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
 //! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
 #![forbid(unsafe_code)]
@@ -15,6 +16,7 @@
 pub mod accounts;
 pub mod corridor;
 pub mod domain;
+pub mod edit;
 pub mod geometry;
 pub mod guidance;
 pub mod guide_data;

@@ -21,7 +21,9 @@ use crate::plan::{ImportEvent, Observer, PlanCounts, Planned, Status};
 use crate::report::{ImportReport, Rejection};
 use crate::source::{Item, Source};
 use crate::stream::Sink;
+use balade_core::edit;
 use balade_core::hash::Fnv;
+use balade_core::record::FieldChange;
 use balade_core::record::{Record, RecordKind};
 use balade_core::store::{ImportTx, Store, StoreError};
 use balade_core::{Circuit, Commune, Observation, Poi};
@@ -185,6 +187,7 @@ async fn vanished(
             if observer.wants_changes() {
                 let record = named.get(key);
                 observer.event(ImportEvent::Planned(&Planned {
+                    kept: Vec::new(),
                     kind,
                     key: key.clone(),
                     label: record.map_or_else(|| key.clone(), Record::label),
@@ -387,7 +390,7 @@ impl FileRun<'_> {
 
     fn plan(&mut self, planned: &Planned) {
         self.counts.add(planned.status);
-        if planned.status != Status::Unchanged {
+        if planned.status != Status::Unchanged || !planned.kept.is_empty() {
             self.observer.event(ImportEvent::Planned(planned));
         }
     }
@@ -546,6 +549,7 @@ impl FileRun<'_> {
             self.records += 1;
             fresh.push(record);
         }
+        let mut kept = self.apply_edits(&mut fresh).await?;
         let existing = self.existing(&fresh).await?;
         let taken = self.ids_taken(&fresh, &existing).await?;
         let mut writes: Vec<Record> = Vec::new();
@@ -574,7 +578,10 @@ impl FileRun<'_> {
             };
             let skipped =
                 !self.options.exclude.is_empty() && self.options.exclude.contains(record.key());
-            if status == Status::Unchanged || !self.telling() {
+            let kept = kept
+                .remove(&(record.kind(), record.key().to_owned()))
+                .unwrap_or_default();
+            if (status == Status::Unchanged && kept.is_empty()) || !self.telling() {
                 self.counts.add(status);
             } else {
                 self.plan(&Planned {
@@ -585,6 +592,7 @@ impl FileRun<'_> {
                     key: record.key().to_owned(),
                     status,
                     changes,
+                    kept,
                     skipped,
                 });
             }
@@ -600,6 +608,66 @@ impl FileRun<'_> {
             self.write(writes).await?;
         }
         Ok(())
+    }
+
+    /// Applies the fields staff edited over the source's circuits and POIs (an edit
+    /// outlives re-imports); returns, by record, the edited fields whose source value
+    /// changed since.
+    async fn apply_edits(
+        &self,
+        records: &mut [Record],
+    ) -> Result<HashMap<(RecordKind, String), Vec<FieldChange>>, StoreError> {
+        let mut kept = HashMap::new();
+        for kind in [RecordKind::Circuit, RecordKind::Poi] {
+            let keys: Vec<String> = records
+                .iter()
+                .filter(|r| r.kind() == kind)
+                .map(|r| r.key().to_owned())
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let found = self.store.overrides(kind, &keys).await?;
+            if found.is_empty() {
+                continue;
+            }
+            let by_key: HashMap<String, edit::View> = found
+                .into_iter()
+                .filter_map(|(k, json)| serde_json::from_str(&json).ok().map(|v| (k, v)))
+                .collect();
+            for record in records.iter_mut().filter(|r| r.kind() == kind) {
+                let Some(overrides) = by_key.get(record.key()) else {
+                    continue;
+                };
+                let source = record.clone();
+                let applied = match record {
+                    Record::Circuit(c) => edit::apply_to_circuit(c, overrides),
+                    Record::Poi(p) => edit::apply_to_poi(p, overrides),
+                    _ => Ok(()),
+                };
+                if let Err(e) = applied {
+                    // Edits were checked when saved; a source that no longer fits one
+                    // (a kind it no longer gives) keeps the source's values.
+                    tracing::warn!(key = record.key(), error = %e, "a staff edit no longer applies");
+                    *record = source;
+                    continue;
+                }
+                let changed: Vec<FieldChange> = edit::changes(&view_of(&source), &view_of(record))
+                    .into_iter()
+                    .filter(|(field, _, _)| overrides.contains_key(field))
+                    .map(|(field, from_source, edited)| FieldChange {
+                        field,
+                        before: shown(&edited),
+                        after: shown(&from_source),
+                    })
+                    .collect();
+                if !changed.is_empty() {
+                    kept.insert((kind, record.key().to_owned()), changed);
+                }
+            }
+        }
+        Ok(kept)
     }
 
     /// What the store holds of `records`' keys, by (kind, key): the stored record when
@@ -738,6 +806,7 @@ impl FileRun<'_> {
                 Record::Circuit(placed.clone()).changes_from(&Record::Circuit(circuit.clone()));
             let skipped = self.options.exclude.contains(&circuit.source);
             self.plan(&Planned {
+                kept: Vec::new(),
                 kind: RecordKind::Circuit,
                 key: circuit.source.clone(),
                 label: circuit.name.clone(),
@@ -757,5 +826,23 @@ impl FileRun<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// A record's editable view (circuits and POIs; others have none).
+fn view_of(record: &Record) -> edit::View {
+    match record {
+        Record::Circuit(c) => edit::circuit_view(c),
+        Record::Poi(p) => edit::poi_view(p),
+        _ => edit::View::new(),
+    }
+}
+
+/// A view's value as the plan prints it: text as is, anything else as JSON.
+fn shown(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
     }
 }

@@ -61,6 +61,9 @@ pub struct Planned {
     pub status: Status,
     /// The fields an update changes.
     pub changes: Vec<FieldChange>,
+    /// Fields a person edited whose source value changed: the edit is kept (`before`
+    /// the edit kept, `after` what the source now says).
+    pub kept: Vec<FieldChange>,
     pub position: Option<LonLat>,
     pub commune: Option<String>,
     /// Whether the commit leaves it out (excluded by the person committing, or a
@@ -189,6 +192,14 @@ pub fn diff_text(p: &Planned) -> String {
             shorten(&after)
         ));
     }
+    for k in &p.kept {
+        out.push_str(&format!(
+            "\n    {}: source changed, kept your edit \"{}\" (the source says \"{}\")",
+            k.field,
+            shorten(&k.before),
+            shorten(&k.after)
+        ));
+    }
     out
 }
 
@@ -236,6 +247,7 @@ mod tests {
     #[test]
     fn diff_lines_and_counts() {
         let p = Planned {
+            kept: Vec::new(),
             kind: RecordKind::Poi,
             key: "heritage:IA1".into(),
             label: "Lavoir".into(),

@@ -151,7 +151,12 @@ mod tests {
         ] {
             assert!(c.contains(part), "{c}");
         }
-        assert!(!set_cookie(None, false).to_str().expect("value").contains("Secure"));
+        assert!(
+            !set_cookie(None, false)
+                .to_str()
+                .expect("value")
+                .contains("Secure")
+        );
         assert!(
             set_cookie(None, false)
                 .to_str()

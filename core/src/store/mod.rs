@@ -6,6 +6,8 @@ mod accounts_sqlite;
 pub(crate) mod codec;
 pub mod conformance;
 pub mod copy;
+mod edits_postgres;
+mod edits_sqlite;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -127,6 +129,17 @@ pub trait ImportTx: Send {
     /// a circuit's own POIs); returns how many records went. The public species
     /// aggregates move only with [`ImportTx::refresh_species`].
     async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64>;
+    /// Records a staff edit of the record `key` of `kind`, written in this transaction:
+    /// its overrides (removed when empty) and its audit entry, numbered after
+    /// `expected_version`; [`StoreError::Conflict`] when another edit took that number
+    /// meanwhile. Returns the new version.
+    async fn save_edit(
+        &mut self,
+        kind: RecordKind,
+        key: &str,
+        expected_version: i64,
+        entry: &AuditEntry,
+    ) -> StoreResult<i64>;
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 
@@ -266,6 +279,39 @@ pub trait AccountStore: Send + Sync {
     async fn end_session(&self, token_hash: &str, now: i64) -> StoreResult<()>;
 }
 
+/// One change of a record, as its audit log keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEntry {
+    /// 1 for the first change, then one more each time.
+    pub version: i64,
+    /// Unix seconds.
+    pub at: i64,
+    /// Who: a staff member's e-mail.
+    pub actor: String,
+    /// From what: `edit`, `revert`.
+    pub origin: String,
+    /// `[{"field", "before", "after"}]`.
+    pub changes: serde_json::Value,
+    /// The record's editable view after the change.
+    pub view: serde_json::Value,
+    /// The fields a person had set after the change (what a revert restores).
+    pub overrides: serde_json::Value,
+}
+
+/// Staff edits as the store keeps them: the fields a person set on a record, applied
+/// again over each import of its source, and each record's audit log.
+#[async_trait]
+pub trait EditStore: Send + Sync {
+    /// The overrides (JSON objects) of those of `keys` that have some.
+    async fn overrides(
+        &self,
+        kind: RecordKind,
+        keys: &[&str],
+    ) -> StoreResult<Vec<(String, String)>>;
+    /// A record's audit log, oldest first.
+    async fn history(&self, kind: RecordKind, key: &str) -> StoreResult<Vec<AuditEntry>>;
+}
+
 /// An account from its stored columns.
 pub(crate) fn account_from_row(
     id: i64,
@@ -291,7 +337,7 @@ pub(crate) fn account_from_row(
 /// migrations; callers take the narrowest capability they need.
 #[async_trait]
 pub trait Store:
-    ReadStore + MediaStore + SpeciesStore + ImportStore + AccountStore + std::fmt::Debug
+    ReadStore + MediaStore + SpeciesStore + ImportStore + AccountStore + EditStore + std::fmt::Debug
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

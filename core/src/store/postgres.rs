@@ -1007,6 +1007,16 @@ impl ImportTx for PostgresImport {
         Ok(deleted)
     }
 
+    async fn save_edit(
+        &mut self,
+        kind: RecordKind,
+        key: &str,
+        expected_version: i64,
+        entry: &super::AuditEntry,
+    ) -> StoreResult<i64> {
+        super::edits_postgres::save_edit(&mut self.tx, kind, key, expected_version, entry).await
+    }
+
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         // The notice is delivered only if the transaction commits.
         sqlx::query(

@@ -1121,6 +1121,16 @@ impl ImportTx for SqliteImport {
         Ok(deleted)
     }
 
+    async fn save_edit(
+        &mut self,
+        kind: RecordKind,
+        key: &str,
+        expected_version: i64,
+        entry: &super::AuditEntry,
+    ) -> StoreResult<i64> {
+        super::edits_sqlite::save_edit(&mut self.tx, kind, key, expected_version, entry).await
+    }
+
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         sqlx::query("UPDATE revision SET value = value + 1 WHERE id = 1")
             .execute(&mut *self.tx)

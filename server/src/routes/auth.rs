@@ -32,7 +32,7 @@ pub struct Credentials {
               (status = 400, response = BadRequest),
               (status = 401, response = Unauthorized),
               (status = 403, response = Forbidden),
-              (status = 413, description = "The body is over 4 KiB"),
+              (status = 413, description = "The body is over 256 KiB"),
               (status = 429, response = TooManyRequests)))]
 pub async fn login(
     State(state): State<AppState>,

@@ -1,6 +1,7 @@
 //! Every route of the API, readable in one place, and the OpenAPI document built from
 //! the handlers' annotations.
 
+pub mod admin;
 pub mod auth;
 pub mod circuits;
 pub mod health;
@@ -53,6 +54,10 @@ use utoipa::{Modify, OpenApi, ToResponse};
         auth::login,
         auth::logout,
         auth::me,
+        admin::read,
+        admin::edit,
+        admin::history,
+        admin::revert,
     ),
     components(
         schemas(ErrorBody),
@@ -162,12 +167,18 @@ pub fn router(state: &AppState) -> Router<AppState> {
             state.expensive(),
             crate::limits::expensive,
         ));
-    // Staff: small bodies, and writes from this site only.
+    // Staff: bounded bodies, and writes from this site only.
     let staff = Router::new()
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
-        .layer(axum::extract::DefaultBodyLimit::max(4096))
+        .route(
+            "/api/v1/admin/{kind}/{id}",
+            get(admin::read).patch(admin::edit),
+        )
+        .route("/api/v1/admin/{kind}/{id}/history", get(admin::history))
+        .route("/api/v1/admin/{kind}/{id}/revert", post(admin::revert))
+        .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         .layer(axum::middleware::from_fn_with_state(
             state.behind_proxy,
             crate::session::same_origin,

@@ -1,0 +1,389 @@
+//! Staff curation of circuits and POIs: a record read for editing with its version, an
+//! edit saved (checked against the version it started from, the staff member's role and
+//! territory), the record's audit log, and a revert to an earlier version. An edit is a
+//! JSON merge patch of the record's editable view ([`balade_core::edit`]); the fields it
+//! sets become the record's overrides, which every later import of its source keeps.
+
+use crate::staff::Staff;
+use crate::{AppError, AppResult};
+use balade_core::accounts::Role;
+use balade_core::edit::{self, EditError, View};
+use balade_core::hash::sha256_hex;
+use balade_core::record::RecordKind;
+use balade_core::store::{AuditEntry, Store, StoreError};
+use balade_core::{Area, Circuit, CircuitId, Poi, PoiId};
+use serde_json::{Value, json};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The record an edit is about.
+#[derive(Debug, Clone)]
+pub enum Target {
+    Circuit(CircuitId),
+    Poi(PoiId),
+}
+
+impl Target {
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Target::Circuit(_) => RecordKind::Circuit,
+            Target::Poi(_) => RecordKind::Poi,
+        }
+    }
+
+    fn id(&self) -> &str {
+        match self {
+            Target::Circuit(id) => id.as_str(),
+            Target::Poi(id) => id.as_str(),
+        }
+    }
+}
+
+/// A record as the back-office edits it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Editable {
+    pub id: String,
+    /// `circuit` or `poi`.
+    pub kind: &'static str,
+    /// The key the record's source gives it.
+    pub source: String,
+    /// The editable fields, as they are now.
+    pub fields: View,
+    /// The fields a person set, which imports keep.
+    pub edited: View,
+    /// Edits saved so far (0: never edited).
+    pub version: i64,
+    /// What a save sends back in `If-Match`.
+    pub etag: String,
+    /// Where the record lies: the commune codes its position or trace is in.
+    pub communes: Vec<String>,
+}
+
+/// Why an edit was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum CurationError {
+    /// The record changed since the version the edit started from: here it is now.
+    #[error("the record changed since you opened it")]
+    Stale(Box<Editable>),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error(transparent)]
+    App(#[from] AppError),
+}
+
+impl From<EditError> for CurationError {
+    fn from(e: EditError) -> Self {
+        CurationError::App(AppError::Invalid(e.to_string()))
+    }
+}
+
+impl From<StoreError> for CurationError {
+    fn from(e: StoreError) -> Self {
+        CurationError::App(e.into())
+    }
+}
+
+enum Loaded {
+    Circuit(Box<Circuit>),
+    Poi(Box<Poi>),
+}
+
+impl Loaded {
+    fn view(&self) -> View {
+        match self {
+            Loaded::Circuit(c) => edit::circuit_view(c),
+            Loaded::Poi(p) => edit::poi_view(p),
+        }
+    }
+
+    fn source(&self) -> &str {
+        match self {
+            Loaded::Circuit(c) => &c.source,
+            Loaded::Poi(p) => &p.source,
+        }
+    }
+
+    fn apply(&mut self, patch: &View) -> Result<(), EditError> {
+        match self {
+            Loaded::Circuit(c) => edit::apply_to_circuit(c, patch),
+            Loaded::Poi(p) => edit::apply_to_poi(p, patch),
+        }
+    }
+}
+
+async fn load(store: &dyn Store, target: &Target) -> AppResult<Loaded> {
+    let missing = || AppError::NotFound(format!("no {} `{}`", target.kind(), target.id()));
+    Ok(match target {
+        Target::Circuit(id) => {
+            Loaded::Circuit(Box::new(store.circuit(id).await?.ok_or_else(missing)?))
+        }
+        Target::Poi(id) => Loaded::Poi(Box::new(store.poi(id).await?.ok_or_else(missing)?)),
+    })
+}
+
+/// The commune codes a record lies in: a POI's commune (as its source gives it, else
+/// the one its position is in), the communes a trace crosses.
+async fn communes_of(store: &dyn Store, record: &Loaded) -> AppResult<Vec<String>> {
+    Ok(match record {
+        Loaded::Poi(p) => match (&p.insee, p.pos) {
+            (Some(code), _) => vec![code.as_str().to_owned()],
+            (None, Some(pos)) => store
+                .communes()
+                .await?
+                .iter()
+                .filter(|c| c.contains(pos))
+                .map(|c| c.code.as_str().to_owned())
+                .collect(),
+            (None, None) => Vec::new(),
+        },
+        Loaded::Circuit(c) => {
+            let names = store.commune_names().await?;
+            c.communes
+                .iter()
+                .filter_map(|n| names.iter().find(|(_, name)| name == n))
+                .map(|(code, _)| code.as_str().to_owned())
+                .collect()
+        }
+    })
+}
+
+fn etag(version: i64, view: &View) -> String {
+    let digest = sha256_hex(Value::Object(view.clone()).to_string().as_bytes());
+    format!("\"{version}-{}\"", &digest[..16])
+}
+
+async fn editable(store: &dyn Store, target: &Target, record: &Loaded) -> AppResult<Editable> {
+    let history = store.history(target.kind(), record.source()).await?;
+    let (version, edited) = history.last().map_or((0, View::new()), |e| {
+        (
+            e.version,
+            e.overrides.as_object().cloned().unwrap_or_default(),
+        )
+    });
+    let fields = record.view();
+    Ok(Editable {
+        id: target.id().to_owned(),
+        kind: target.kind().as_str(),
+        source: record.source().to_owned(),
+        etag: etag(version, &fields),
+        fields,
+        edited,
+        version,
+        communes: communes_of(store, record).await?,
+    })
+}
+
+/// A record as the back-office edits it.
+pub async fn read(store: &dyn Store, target: &Target) -> AppResult<Editable> {
+    let record = load(store, target).await?;
+    editable(store, target, &record).await
+}
+
+/// Whether `staff` may edit a record lying in `communes`: admins anywhere, editors
+/// within their territory's communes, moderators not by hand.
+fn may_edit(staff: &Staff, communes: &[String]) -> Result<(), CurationError> {
+    match staff.role {
+        Role::Admin => Ok(()),
+        Role::Moderator => Err(CurationError::Forbidden(
+            "moderators handle contributions; editing records needs an editor or an admin".into(),
+        )),
+        Role::Editor => {
+            if communes
+                .iter()
+                .any(|c| staff.territory.iter().any(|t| t.as_str() == c))
+            {
+                Ok(())
+            } else {
+                Err(CurationError::Forbidden(format!(
+                    "this record lies outside your territory ({})",
+                    if communes.is_empty() {
+                        "no commune known".to_owned()
+                    } else {
+                        communes.join(", ")
+                    }
+                )))
+            }
+        }
+    }
+}
+
+/// The overrides after `patch`: its members set (nulls kept, so that a cleared field
+/// stays cleared over imports), deep in objects.
+fn accumulate(overrides: &mut View, patch: &View) {
+    for (k, v) in patch {
+        match (overrides.get_mut(k), v) {
+            (Some(Value::Object(o)), Value::Object(p)) => accumulate(o, p),
+            _ => {
+                overrides.insert(k.clone(), v.clone());
+            }
+        }
+    }
+}
+
+fn now_s() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Writes `record` with its new overrides and an audit entry, in one transaction.
+async fn save(
+    store: &dyn Store,
+    target: &Target,
+    record: &Loaded,
+    before: &Editable,
+    overrides: View,
+    actor: &str,
+    origin: &str,
+) -> Result<Editable, CurationError> {
+    let after = record.view();
+    let changes: Vec<Value> = edit::changes(&before.fields, &after)
+        .into_iter()
+        .map(|(field, before, after)| json!({ "field": field, "before": before, "after": after }))
+        .collect();
+    let entry = AuditEntry {
+        version: before.version + 1,
+        at: now_s(),
+        actor: actor.to_owned(),
+        origin: origin.to_owned(),
+        changes: Value::Array(changes),
+        view: Value::Object(after),
+        overrides: Value::Object(overrides),
+    };
+    let mut tx = store.begin_import().await?;
+    match record {
+        Loaded::Circuit(c) => drop(tx.upsert_circuit(c).await?),
+        Loaded::Poi(p) => drop(tx.upsert_poi(p).await?),
+    }
+    match tx
+        .save_edit(target.kind(), record.source(), before.version, &entry)
+        .await
+    {
+        Ok(_) => {}
+        Err(StoreError::Conflict(_)) => {
+            return Err(CurationError::Stale(Box::new(read(store, target).await?)));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tx.commit().await?;
+    Ok(read(store, target).await?)
+}
+
+/// Saves a staff edit: `patch` (a JSON merge patch of the editable view) applied to the
+/// record as of `if_match` (its ETag when the edit started).
+pub async fn patch(
+    store: &dyn Store,
+    staff: &Staff,
+    target: &Target,
+    if_match: &str,
+    patch: &Value,
+) -> Result<Editable, CurationError> {
+    let Value::Object(patch) = patch else {
+        return Err(EditError::NotAnObject.into());
+    };
+    let mut record = load(store, target).await?;
+    let before = editable(store, target, &record).await?;
+    may_edit(staff, &before.communes)?;
+    if if_match.trim() != before.etag {
+        return Err(CurationError::Stale(Box::new(before)));
+    }
+    record.apply(patch)?;
+    let mut overrides = before.edited.clone();
+    accumulate(&mut overrides, patch);
+    save(
+        store,
+        target,
+        &record,
+        &before,
+        overrides,
+        &staff.email,
+        "edit",
+    )
+    .await
+}
+
+/// The record's audit log, oldest first.
+pub async fn history(store: &dyn Store, target: &Target) -> AppResult<Vec<AuditEntry>> {
+    let record = load(store, target).await?;
+    Ok(store.history(target.kind(), record.source()).await?)
+}
+
+/// Brings the record back to the fields of an earlier `version` (and the overrides it
+/// had then; version 0 is the record as its source gave it before the first edit); the
+/// revert is itself an entry of the log.
+pub async fn revert(
+    store: &dyn Store,
+    staff: &Staff,
+    target: &Target,
+    version: i64,
+) -> Result<Editable, CurationError> {
+    let mut record = load(store, target).await?;
+    let before = editable(store, target, &record).await?;
+    may_edit(staff, &before.communes)?;
+    let log = store.history(target.kind(), record.source()).await?;
+    let (view, overrides) = match (version, log.first()) {
+        // Version 0: the record as its source gave it before the first edit.
+        (0, Some(first)) => {
+            let mut view = first.view.as_object().cloned().unwrap_or_default();
+            for c in first.changes.as_array().into_iter().flatten() {
+                if let Some(field) = c["field"].as_str() {
+                    view.insert(field.to_owned(), c["before"].clone());
+                }
+            }
+            (view, View::new())
+        }
+        _ => match log.iter().find(|e| e.version == version) {
+            Some(then) => (
+                then.view.as_object().cloned().unwrap_or_default(),
+                then.overrides.as_object().cloned().unwrap_or_default(),
+            ),
+            None => {
+                return Err(AppError::NotFound(format!(
+                    "no version {version} of {} `{}` (versions 0 to {})",
+                    target.kind(),
+                    target.id(),
+                    before.version
+                ))
+                .into());
+            }
+        },
+    };
+    record.apply(&view)?;
+    save(
+        store,
+        target,
+        &record,
+        &before,
+        overrides,
+        &staff.email,
+        "revert",
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_keep_every_member_a_patch_sets_nulls_included() {
+        let mut o = json!({ "name": "A", "details": { "history": "h" } })
+            .as_object()
+            .cloned()
+            .expect("object");
+        let p = json!({ "description": null, "details": { "period": "12e" } });
+        accumulate(&mut o, p.as_object().expect("object"));
+        assert_eq!(
+            Value::Object(o),
+            json!({ "name": "A", "description": null, "details": { "history": "h", "period": "12e" } })
+        );
+    }
+
+    #[test]
+    fn etags_change_with_the_content_and_the_version() {
+        let a = json!({ "name": "A" }).as_object().cloned().expect("object");
+        let b = json!({ "name": "B" }).as_object().cloned().expect("object");
+        assert_ne!(etag(1, &a), etag(1, &b));
+        assert_ne!(etag(1, &a), etag(2, &a));
+        assert_eq!(etag(1, &a), etag(1, &a.clone()));
+    }
+}

@@ -1,0 +1,370 @@
+//! Staff edits end to end, on SQLite and PostGIS: a POI and a circuit read with their
+//! ETag, edited under If-Match by whom their role and territory allow, seen in the
+//! public API, kept over a re-import of their source, audited field by field, reverted.
+
+mod common;
+
+use common::{Db, Server, eventually, stdout};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, ETAG, IF_MATCH, ORIGIN, SET_COOKIE};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery staple";
+const REMPARTS: &str = "Les remparts et la tour aux Engins";
+
+fn add_user(db: &Db, email: &str, role: &str, territory: &str) {
+    let mut args = vec!["user", "add", email, "--role", role, "--password-stdin"];
+    if !territory.is_empty() {
+        args.extend(["--territory", territory]);
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_balade"))
+        .args(&args)
+        .env("BALADE_DB", &db.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run balade");
+    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write");
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The Provins loop, under its own file name in `dir`, with `desc` as the remparts'
+/// description when given (the source changing).
+fn provins(dir: &Path, desc: Option<&str>) -> std::path::PathBuf {
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/circuits/provins-remparts.gpx"))
+            .expect("fixture");
+    let text = match desc {
+        Some(d) => text.replace(
+            "Le chemin qui suit les anciens fossés offre une vue continue",
+            &format!("{d}. Le chemin qui suit les anciens fossés offre une vue continue"),
+        ),
+        None => text,
+    };
+    let path = dir.join("provins-remparts.gpx");
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+struct Staff {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Staff {
+    async fn login(base: &str, email: &str) -> Self {
+        let http = reqwest::Client::new();
+        let r = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .header(ORIGIN, base)
+            .json(&json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), StatusCode::NO_CONTENT, "{email}");
+        let cookie = r.headers()[SET_COOKIE]
+            .to_str()
+            .expect("text")
+            .split(';')
+            .next()
+            .expect("pair")
+            .to_owned();
+        Self {
+            http,
+            base: base.to_owned(),
+            cookie,
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Option<String>, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+            .expect("get");
+        let etag = r
+            .headers()
+            .get(ETAG)
+            .map(|v| v.to_str().expect("text").to_owned());
+        let status = r.status();
+        let text = r.text().await.expect("text");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("GET {path}: {status} {e}: {text}"));
+        (status, etag, body)
+    }
+
+    async fn patch(&self, path: &str, if_match: Option<&str>, body: Value) -> (StatusCode, Value) {
+        let mut r = self
+            .http
+            .patch(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .header(ORIGIN, &self.base)
+            .json(&body);
+        if let Some(tag) = if_match {
+            r = r.header(IF_MATCH, tag);
+        }
+        let r = r.send().await.expect("patch");
+        (r.status(), r.json().await.expect("json"))
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .header(ORIGIN, &self.base)
+            .json(&body)
+            .send()
+            .await
+            .expect("post");
+        (r.status(), r.json().await.expect("json"))
+    }
+}
+
+/// The id of the POI named `name` in a circuit's public sheet.
+async fn poi_id(base: &str, circuit: &str, name: &str) -> String {
+    let sheet: Value = reqwest::get(format!("{base}/api/v1/circuits/{circuit}"))
+        .await
+        .expect("sheet")
+        .json()
+        .await
+        .expect("json");
+    fn find(v: &Value, name: &str) -> Option<String> {
+        match v {
+            Value::Object(o) => {
+                if o.get("name").and_then(Value::as_str) == Some(name)
+                    && let Some(id) = o.get("id").and_then(Value::as_str)
+                {
+                    return Some(id.to_owned());
+                }
+                o.values().find_map(|v| find(v, name))
+            }
+            Value::Array(a) => a.iter().find_map(|v| find(v, name)),
+            _ => None,
+        }
+    }
+    find(&sheet, name).unwrap_or_else(|| panic!("no POI `{name}` in {sheet}"))
+}
+
+async fn public_poi(base: &str, id: &str) -> Value {
+    reqwest::get(format!("{base}/api/v1/pois/{id}"))
+        .await
+        .expect("poi")
+        .json()
+        .await
+        .expect("json")
+}
+
+async fn edits_that_last(db: &Db) {
+    let communes = common::root().join("fixtures/communes/seine-et-marne.geojson");
+    let out = db.balade(&["import", "communes", communes.to_str().expect("utf-8")]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let sources = tempfile::tempdir().expect("dir");
+    let gpx = provins(sources.path(), None);
+    assert!(db.import(&[&gpx], &[]).status.success());
+    add_user(db, "admin@77.fr", "admin", "");
+    add_user(db, "provins@77.fr", "editor", "77379");
+    add_user(db, "meaux@77.fr", "editor", "77284");
+    add_user(db, "moderation@77.fr", "moderator", "");
+    let server = Server::start(db, &[]);
+    let base = &server.base;
+    let id = poi_id(base, "provins-remparts", REMPARTS).await;
+    let path = format!("/api/v1/admin/pois/{id}");
+
+    // Without a session, nothing.
+    let r = reqwest::get(format!("{base}{path}")).await.expect("get");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+
+    let editor = Staff::login(base, "provins@77.fr").await;
+    let (status, etag, record) = editor.get(&path).await;
+    assert_eq!(status, StatusCode::OK, "{record}");
+    let etag = etag.expect("ETag");
+    assert_eq!(record["fields"]["name"], REMPARTS);
+    assert_eq!(record["communes"], json!(["77379"]));
+    assert_eq!(record["version"], 0);
+    let source_text = record["fields"]["description"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+
+    // The rules: If-Match required, this site only, within the territory, by role.
+    let fix = json!({ "description": "Fermé pour travaux jusqu'en juin : le chemin des fossés est dévié." });
+    assert_eq!(
+        editor.patch(&path, None, fix.clone()).await.0,
+        StatusCode::PRECONDITION_REQUIRED
+    );
+    let r = editor
+        .http
+        .patch(format!("{base}{path}"))
+        .header(COOKIE, &editor.cookie)
+        .header(IF_MATCH, &etag)
+        .json(&fix)
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no Origin");
+    let elsewhere = Staff::login(base, "meaux@77.fr").await;
+    let (status, body) = elsewhere.patch(&path, Some(&etag), fix.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .expect("text")
+            .contains("outside your territory"),
+        "{body}"
+    );
+    let moderator = Staff::login(base, "moderation@77.fr").await;
+    assert_eq!(
+        moderator.patch(&path, Some(&etag), fix.clone()).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, body) = editor
+        .patch(&path, Some(&etag), json!({ "lat": 95.0 }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = editor
+        .patch(&path, Some(&etag), json!({ "source": "x" }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .expect("text")
+            .contains("cannot be edited"),
+        "{body}"
+    );
+
+    // The edit, seen by the public API.
+    let (status, saved) = editor.patch(&path, Some(&etag), fix.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["edited"], fix);
+    let seen = eventually(Duration::from_secs(10), || async {
+        public_poi(base, &id).await["properties"]["description"] == fix["description"]
+            || public_poi(base, &id).await["description"] == fix["description"]
+    })
+    .await;
+    assert!(seen, "public POI: {}", public_poi(base, &id).await);
+
+    // A second save from the same version is stale: 412 with the record as it is now.
+    let (status, body) = editor
+        .patch(&path, Some(&etag), json!({ "description": "Autre texte." }))
+        .await;
+    assert_eq!(status, StatusCode::PRECONDITION_FAILED, "{body}");
+    assert_eq!(body["current"]["fields"]["description"], fix["description"]);
+
+    // The source changes and is imported again: the edit is kept, and the plan says so.
+    let gpx = provins(sources.path(), Some("Nouveau texte de la source"));
+    let plan = db.import(&[&gpx], &["--dry-run", "--diff"]);
+    let plan_text = stdout(&plan);
+    assert!(
+        plan_text.contains("description: source changed, kept your edit"),
+        "{plan_text}"
+    );
+    assert!(db.import(&[&gpx], &[]).status.success());
+    let (_, _, after_import) = editor.get(&path).await;
+    assert_eq!(after_import["fields"]["description"], fix["description"]);
+    assert!(
+        !public_poi(base, &id)
+            .await
+            .to_string()
+            .contains("Nouveau texte de la source")
+    );
+
+    // The audit log, field by field.
+    let (status, _, log) = editor.get(&format!("{path}/history")).await;
+    assert_eq!(status, StatusCode::OK);
+    let entries = log["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!(entries[0]["by"], "provins@77.fr");
+    assert_eq!(entries[0]["origin"], "edit");
+    assert_eq!(
+        entries[0]["changes"],
+        json!([{ "field": "description", "before": source_text, "after": fix["description"] }])
+    );
+
+    // Revert to version 0: the source's own text (as imported now) comes back at the
+    // next import, the edit is no longer kept, and the revert is audited.
+    let (status, reverted) = editor
+        .post(&format!("{path}/revert"), json!({ "version": 0 }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{reverted}");
+    assert_eq!(reverted["fields"]["description"], source_text);
+    assert_eq!(reverted["edited"], json!({}));
+    assert!(db.import(&[&gpx], &[]).status.success());
+    let (_, _, now) = editor.get(&path).await;
+    assert!(
+        now["fields"]["description"]
+            .as_str()
+            .expect("text")
+            .starts_with("Nouveau texte de la source"),
+        "{now}"
+    );
+    let (_, _, log) = editor.get(&format!("{path}/history")).await;
+    let origins: Vec<&str> = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["origin"].as_str().expect("origin"))
+        .collect();
+    assert_eq!(origins, ["edit", "revert"]);
+    assert_eq!(
+        editor
+            .post(&format!("{path}/revert"), json!({ "version": 9 }))
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+
+    // An admin unpublishes a circuit: it leaves the public list.
+    let admin = Staff::login(base, "admin@77.fr").await;
+    let (_, etag, _) = admin.get("/api/v1/admin/circuits/provins-remparts").await;
+    let (status, body) = admin
+        .patch(
+            "/api/v1/admin/circuits/provins-remparts",
+            etag.as_deref(),
+            json!({ "published": false }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let gone = eventually(Duration::from_secs(10), || async {
+        let list: Value = reqwest::get(format!("{base}/api/v1/circuits"))
+            .await
+            .expect("list")
+            .json()
+            .await
+            .expect("json");
+        !list.to_string().contains("provins-remparts")
+    })
+    .await;
+    assert!(gone, "an unpublished circuit is still listed");
+    assert_eq!(
+        admin.get("/api/v1/admin/pois/nope-nope").await.0,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn staff_edits_on_sqlite() {
+    edits_that_last(&Db::new()).await;
+}
+
+#[tokio::test]
+async fn staff_edits_on_postgis() {
+    if let Some(db) = Db::postgres() {
+        edits_that_last(&db).await;
+    }
+}
