@@ -141,6 +141,13 @@ struct ServeArgs {
     /// Where tiles fetched from an upstream basemap are kept.
     #[arg(long, env = "BALADE_TILE_CACHE", default_value = "tile-cache")]
     tile_cache: PathBuf,
+    /// Where files uploaded for import jobs are kept (shared by every server of one
+    /// database, or use sticky sessions: a job is committed from its file).
+    #[arg(long, env = "BALADE_JOBS_DIR", default_value = "import-jobs")]
+    jobs_dir: PathBuf,
+    /// The largest file an import job takes, in MB.
+    #[arg(long, default_value_t = 512)]
+    max_upload_mb: u64,
     /// The most the tile cache may hold, in MiB; the tiles fetched longest ago go first.
     #[arg(long, env = "BALADE_TILE_CACHE_MB", default_value_t = 1024)]
     tile_cache_mb: u64,
@@ -467,6 +474,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 tile_cache_bytes: args.tile_cache_mb.saturating_mul(1 << 20),
                 limits,
                 behind_proxy: args.behind_proxy,
+                jobs: balade_server::state::JobsConfig {
+                    dir: args.jobs_dir,
+                    max_upload_bytes: args.max_upload_mb.saturating_mul(1 << 20),
+                },
                 basemap: args.basemap,
                 basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,

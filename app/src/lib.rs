@@ -13,7 +13,8 @@
 //! - [`views`]: the JSON shapes of POIs, media, landscapes and species.
 //! - [`export`], [`formats`], [`schema_randonnee`]: files for download and open data.
 //! - [`staff`]: staff accounts, logins and sessions; [`curation`]: their edits of
-//!   circuits and POIs, audited and kept over imports.
+//!   circuits and POIs, audited and kept over imports; [`jobs`]: import jobs, planned
+//!   then committed.
 //! - [`basemap`]: tiles from an archive or an upstream server.
 #![forbid(unsafe_code)]
 
@@ -25,6 +26,7 @@ pub mod curation;
 pub mod export;
 pub mod formats;
 pub mod guide;
+pub mod jobs;
 pub mod lang;
 pub mod lookup;
 pub mod package;
@@ -52,6 +54,12 @@ pub enum AppError {
     Invalid(String),
     #[error("{0}")]
     NotFound(String),
+    /// The staff member's role or territory does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// The record is not in a state that allows it (a job already committed).
+    #[error("{0}")]
+    Conflict(String),
     /// The database, or a basemap server, cannot be reached: try again later.
     #[error("a service this answer needs is unavailable")]
     Unavailable,

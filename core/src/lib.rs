@@ -9,6 +9,7 @@
 //! - [`sensitivity`]: which taxa and POIs are sensitive, one rule for every output.
 //! - [`accounts`]: staff accounts, roles and territories; [`edit`]: their edits of
 //!   circuits and POIs, as merge patches of an editable view.
+//! - [`jobs`]: the back-office's import jobs and their plans.
 //! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
 //! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
 #![forbid(unsafe_code)]
@@ -22,6 +23,7 @@ pub mod guidance;
 pub mod guide_data;
 pub mod hash;
 pub mod index;
+pub mod jobs;
 pub mod projection;
 pub mod record;
 pub mod sensitivity;

@@ -28,6 +28,12 @@ pub enum ApiError {
     /// A session whose role or territory does not allow this, or a cross-site write.
     #[error("{0}")]
     Forbidden(String),
+    /// The record is not in a state that allows it.
+    #[error("{0}")]
+    Conflict(String),
+    /// An upload over the size limit.
+    #[error("{0}")]
+    TooLarge(String),
     /// Too many attempts: the message, and the seconds to wait.
     #[error("{0}")]
     TooMany(String, u64),
@@ -59,6 +65,8 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Invalid(message) => ApiError::BadRequest(message),
             AppError::NotFound(message) => ApiError::NotFound(message),
+            AppError::Forbidden(message) => ApiError::Forbidden(message),
+            AppError::Conflict(message) => ApiError::Conflict(message),
             AppError::Unavailable => ApiError::Unavailable,
             other => ApiError::Internal(other),
         }
@@ -84,6 +92,8 @@ impl IntoResponse for ApiError {
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::TooMany(..) => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable | ApiError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Rejected(status, cause) if status.is_server_error() => {
@@ -146,6 +156,11 @@ pub struct Unauthorized(ErrorBody);
 #[derive(Debug, ToResponse)]
 #[allow(dead_code)]
 pub struct Forbidden(ErrorBody);
+
+/// The record is not in a state that allows it (a job already committed).
+#[derive(Debug, ToResponse)]
+#[allow(dead_code)]
+pub struct Conflict(ErrorBody);
 
 /// Too many requests from this client on the expensive endpoints (offline packages,
 /// downloads, tiles), or too many failed logins: try again after `Retry-After` seconds.

@@ -18,7 +18,7 @@ pub mod state;
 pub mod web_app;
 
 use crate::limits::Limits;
-use crate::state::AppState;
+use crate::state::{AppState, JobsConfig};
 use crate::web_app::WebApp;
 use axum::Router;
 use axum::http::{Method, header};
@@ -77,6 +77,8 @@ pub struct ServerConfig {
     /// Requests come through a reverse proxy: clients are told by `X-Forwarded-For` and
     /// the scheme by `X-Forwarded-Proto`.
     pub behind_proxy: bool,
+    /// Where uploaded import files are kept, and the largest upload taken.
+    pub jobs: JobsConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -122,6 +124,7 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     let mut state = AppState::new(Arc::new(app));
     state.limits = config.limits;
     state.behind_proxy = config.behind_proxy;
+    state.jobs = config.jobs.clone();
     let router = self::app(state, config.web_app);
     println!("listening on http://{addr}");
     listener::serve(listener, router, config.limits, shutdown_signal()).await;

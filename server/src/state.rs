@@ -19,6 +19,24 @@ pub struct AppState {
     pub behind_proxy: bool,
     /// Failed staff logins, per account and per address.
     pub logins: Arc<Throttle>,
+    /// Uploaded import files.
+    pub jobs: JobsConfig,
+}
+
+/// Where uploaded import files are kept, and the largest upload taken.
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    pub dir: std::path::PathBuf,
+    pub max_upload_bytes: u64,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        Self {
+            dir: std::env::temp_dir().join("balade-import-jobs"),
+            max_upload_bytes: 512 << 20,
+        }
+    }
 }
 
 impl AppState {
@@ -29,6 +47,7 @@ impl AppState {
             limits: Limits::default(),
             behind_proxy: false,
             logins: Arc::default(),
+            jobs: JobsConfig::default(),
         }
     }
 

@@ -8,6 +8,8 @@ pub mod conformance;
 pub mod copy;
 mod edits_postgres;
 mod edits_sqlite;
+mod jobs_postgres;
+mod jobs_sqlite;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -312,6 +314,29 @@ pub trait EditStore: Send + Sync {
     async fn history(&self, kind: RecordKind, key: &str) -> StoreResult<Vec<AuditEntry>>;
 }
 
+/// The back-office's import jobs and their plans' records.
+#[async_trait]
+pub trait JobStore: Send + Sync {
+    async fn create_job(&self, job: &crate::jobs::Job) -> StoreResult<()>;
+    /// Moves a job on: its status, progress, counts, error, and who committed it.
+    async fn update_job(&self, job: &crate::jobs::Job) -> StoreResult<()>;
+    async fn job(&self, id: &str) -> StoreResult<Option<crate::jobs::Job>>;
+    /// The latest jobs first.
+    async fn jobs(&self, limit: u32) -> StoreResult<Vec<crate::jobs::Job>>;
+    /// Replaces the plan's records of a job.
+    async fn set_job_records(
+        &self,
+        id: &str,
+        records: &[crate::jobs::JobRecord],
+    ) -> StoreResult<()>;
+    /// The plan's records that pass `filter`, in plan order, with how many pass in all.
+    async fn job_records(
+        &self,
+        id: &str,
+        filter: &crate::jobs::JobRecordFilter,
+    ) -> StoreResult<(u64, Vec<crate::jobs::JobRecord>)>;
+}
+
 /// An account from its stored columns.
 pub(crate) fn account_from_row(
     id: i64,
@@ -337,7 +362,14 @@ pub(crate) fn account_from_row(
 /// migrations; callers take the narrowest capability they need.
 #[async_trait]
 pub trait Store:
-    ReadStore + MediaStore + SpeciesStore + ImportStore + AccountStore + EditStore + std::fmt::Debug
+    ReadStore
+    + MediaStore
+    + SpeciesStore
+    + ImportStore
+    + AccountStore
+    + EditStore
+    + JobStore
+    + std::fmt::Debug
 {
     /// `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;

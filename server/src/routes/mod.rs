@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod circuits;
 pub mod health;
+pub mod imports;
 pub mod landscapes;
 pub mod media;
 pub mod offline;
@@ -14,7 +15,7 @@ pub mod species;
 pub mod tiles;
 
 use crate::error::{
-    ApiError, BadRequest, ErrorBody, Forbidden, InternalError, NotFound, TooManyRequests,
+    ApiError, BadRequest, Conflict, ErrorBody, Forbidden, InternalError, NotFound, TooManyRequests,
     Unauthorized, Unavailable,
 };
 use crate::state::AppState;
@@ -58,10 +59,15 @@ use utoipa::{Modify, OpenApi, ToResponse};
         admin::edit,
         admin::history,
         admin::revert,
+        imports::upload,
+        imports::list,
+        imports::one,
+        imports::records,
+        imports::commit,
     ),
     components(
         schemas(ErrorBody),
-        responses(BadRequest, NotFound, Unauthorized, Forbidden, TooManyRequests, Unavailable, InternalError)
+        responses(BadRequest, NotFound, Unauthorized, Forbidden, Conflict, TooManyRequests, Unavailable, InternalError)
     ),
     modifiers(&EveryOperation)
 )]
@@ -178,7 +184,21 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/admin/{kind}/{id}/history", get(admin::history))
         .route("/api/v1/admin/{kind}/{id}/revert", post(admin::revert))
+        .route("/api/v1/admin/imports/{id}", get(imports::one))
+        .route("/api/v1/admin/imports/{id}/records", get(imports::records))
+        .route("/api/v1/admin/imports/{id}/commit", post(imports::commit))
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
+        // Uploads stream to disk under their own limit (see `imports::upload`).
+        .route(
+            "/api/v1/admin/imports",
+            post(imports::upload)
+                .get(imports::list)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    usize::try_from(state.jobs.max_upload_bytes)
+                        .unwrap_or(usize::MAX)
+                        .saturating_add(1 << 20),
+                )),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.behind_proxy,
             crate::session::same_origin,

@@ -1,0 +1,335 @@
+//! Import jobs of the back-office: the same import driver as `balade import`, run in
+//! the background on an uploaded file. A job is planned first (nothing written): its
+//! counts and every change, vanished record and rejection are stored for staff to
+//! read and trim; the commit then imports the file in one transaction, leaving out the
+//! records staff excluded and deleting only the vanished records they ticked.
+
+use crate::staff::Staff;
+use crate::{AppError, AppResult};
+use balade_core::accounts::Role;
+use balade_core::jobs::{Job, JobCounts, JobRecord, JobStatus};
+use balade_core::store::Store;
+use balade_import::heritage::HeritageOptions;
+use balade_import::plan::{ImportEvent, Observer, PlanCounts};
+use balade_import::{Deletion, ImportOptions, Source};
+use serde_json::json;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// The kinds `balade import` reads, by name.
+pub const KINDS: &[&str] = &[
+    "gpx",
+    "circuits",
+    "landscapes",
+    "communes",
+    "ariane",
+    "tourism",
+    "biodiversity",
+];
+
+/// The importer of a kind.
+pub fn source_of(kind: &str) -> AppResult<Source> {
+    Ok(match kind {
+        "gpx" => Source::Gpx,
+        "circuits" => Source::Circuits,
+        "landscapes" => Source::Landscapes,
+        "communes" => Source::Communes,
+        "ariane" => Source::Heritage(HeritageOptions::default()),
+        "tourism" => Source::Tourism,
+        "biodiversity" => Source::Biodiversity { sensitive: None },
+        other => {
+            return Err(AppError::Invalid(format!(
+                "unknown kind `{other}` (expected one of {})",
+                KINDS.join(", ")
+            )));
+        }
+    })
+}
+
+/// The kind of an uploaded file, from its name and first bytes, when they tell it
+/// without doubt.
+pub fn detect(file_name: &str, head: &[u8]) -> AppResult<&'static str> {
+    let name = file_name.to_ascii_lowercase();
+    let text = String::from_utf8_lossy(head);
+    let first_line = text.lines().next().unwrap_or_default();
+    let kind = if name.ends_with(".gpx") {
+        Some("gpx")
+    } else if name.ends_with(".osm") || name.ends_with(".pbf") {
+        Some("tourism")
+    } else if name.ends_with(".zip") || name.ends_with(".tgz") {
+        Some("biodiversity")
+    } else if [".csv", ".txt", ".tsv"].iter().any(|e| name.ends_with(e)) {
+        if first_line.contains("decimalLatitude") || first_line.contains("scientificName") {
+            Some("biodiversity")
+        } else if first_line.contains("REF")
+            && (first_line.contains("TICO") || first_line.contains("DENO"))
+        {
+            Some("ariane")
+        } else {
+            None
+        }
+    } else {
+        None
+    };
+    kind.ok_or_else(|| {
+        AppError::Invalid(format!(
+            "cannot tell the kind of `{file_name}`: choose it ({})",
+            KINDS.join(", ")
+        ))
+    })
+}
+
+/// Who may run import jobs: admins and editors.
+pub fn may_import(staff: &Staff) -> AppResult<()> {
+    match staff.role {
+        Role::Admin | Role::Editor => Ok(()),
+        Role::Moderator => Err(AppError::Forbidden(
+            "imports are run by editors and admins".into(),
+        )),
+    }
+}
+
+fn now_s() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// A new job's id: 128 random bits in hex.
+pub fn new_id() -> AppResult<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Encode(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A job queued for the file at `path`, stored.
+pub async fn create(
+    store: &dyn Store,
+    staff: &Staff,
+    id: String,
+    kind: &str,
+    file_name: &str,
+    path: &Path,
+) -> AppResult<Job> {
+    source_of(kind)?;
+    let job = Job {
+        id,
+        kind: kind.to_owned(),
+        file_name: file_name.to_owned(),
+        path: path.display().to_string(),
+        created_by: staff.email.clone(),
+        created_at: now_s(),
+        status: JobStatus::Queued,
+        progress: 0,
+        counts: JobCounts::default(),
+        error: None,
+        committed_by: None,
+        committed_at: None,
+    };
+    store.create_job(&job).await?;
+    Ok(job)
+}
+
+fn counts(p: &PlanCounts) -> JobCounts {
+    JobCounts {
+        create: p.create,
+        update: p.update,
+        unchanged: p.unchanged,
+        delete: p.delete,
+        rejected: p.rejected,
+    }
+}
+
+/// Follows a planning run: every change and rejection as a plan record, and the
+/// records read so far.
+struct Collector {
+    records: Vec<JobRecord>,
+    read: Arc<AtomicU64>,
+}
+
+impl Observer for Collector {
+    fn event(&mut self, event: ImportEvent<'_>) {
+        let n = self.records.len() as i64;
+        match event {
+            ImportEvent::Progress { records, .. } => self.read.store(records, Ordering::Relaxed),
+            ImportEvent::Planned(p) => {
+                let change = |c: &balade_core::record::FieldChange| json!({ "field": c.field, "before": c.before, "after": c.after });
+                self.records.push(JobRecord {
+                    n,
+                    key: p.key.clone(),
+                    kind: p.kind.as_str().to_owned(),
+                    status: p.status.as_str().to_owned(),
+                    label: p.label.clone(),
+                    commune: p.commune.clone(),
+                    lon: p.position.map(|pos| pos.lon()),
+                    lat: p.position.map(|pos| pos.lat()),
+                    detail: json!({
+                        "changes": p.changes.iter().map(change).collect::<Vec<_>>(),
+                        "kept": p.kept.iter().map(change).collect::<Vec<_>>(),
+                    }),
+                });
+            }
+            ImportEvent::Rejected(r) => {
+                let (line, column) = r.position.map_or((None, None), |(l, c)| (Some(l), Some(c)));
+                let file = r
+                    .path
+                    .file_name()
+                    .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+                self.records.push(JobRecord {
+                    n,
+                    key: match line {
+                        Some(l) => format!("{file}:{l}"),
+                        None => file,
+                    },
+                    kind: String::new(),
+                    status: "rejected".into(),
+                    label: r.field.clone().unwrap_or_default(),
+                    commune: None,
+                    lon: None,
+                    lat: None,
+                    detail: json!({ "line": line, "column": column, "field": r.field, "reason": r.reason }),
+                });
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Runs the import driver on a blocking thread of the runtime (its future is not
+/// `Send`: it holds the store's transaction and the observer across awaits), and gives
+/// the observer back.
+async fn run_import<O: Observer + 'static>(
+    store: Arc<dyn Store>,
+    source: Source,
+    paths: Vec<PathBuf>,
+    options: ImportOptions,
+    mut observer: O,
+) -> AppResult<(balade_import::ImportReport, O)> {
+    let handle = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || {
+        let report = handle.block_on(balade_import::import(
+            store.as_ref(),
+            &source,
+            &paths,
+            &options,
+            &mut observer,
+        ));
+        report.map(|r| (r, observer))
+    })
+    .await
+    .map_err(|e| AppError::Encode(format!("the import stopped: {e}")))?
+    .map_err(AppError::from)
+}
+
+/// Plans a queued job in the background: the job moves to `running`, tells its
+/// progress about every second, and ends `planned` (with its records) or `failed`.
+pub fn spawn_plan(store: Arc<dyn Store>, job: Job) {
+    tokio::spawn(async move {
+        let id = job.id.clone();
+        if let Err(e) = plan(store.clone(), job).await {
+            tracing::error!(job = %id, error = %e, "import job failed");
+            if let Ok(Some(mut j)) = store.job(&id).await {
+                j.status = JobStatus::Failed;
+                j.error = Some("the plan could not be made (see the server's log)".into());
+                let _ = store.update_job(&j).await;
+            }
+        }
+    });
+}
+
+async fn plan(store: Arc<dyn Store>, mut job: Job) -> AppResult<()> {
+    let source = source_of(&job.kind)?;
+    job.status = JobStatus::Running;
+    store.update_job(&job).await?;
+    let read = Arc::new(AtomicU64::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    let ticker = {
+        let (store, read, done, mut job) = (store.clone(), read.clone(), done.clone(), job.clone());
+        tokio::spawn(async move {
+            while !done.load(Ordering::Relaxed) {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                let now = read.load(Ordering::Relaxed);
+                if now != job.progress && !done.load(Ordering::Relaxed) {
+                    job.progress = now;
+                    let _ = store.update_job(&job).await;
+                }
+            }
+        })
+    };
+    let collector = Collector {
+        records: Vec::new(),
+        read: read.clone(),
+    };
+    // A rejected record is shown in the plan; committing leaves it out (`partial`).
+    let options = ImportOptions {
+        dry_run: true,
+        partial: true,
+        ..ImportOptions::default()
+    };
+    let paths = vec![PathBuf::from(&job.path)];
+    let outcome = run_import(store.clone(), source, paths, options, collector).await;
+    done.store(true, Ordering::Relaxed);
+    let _ = ticker.await;
+    let (report, collector) = outcome?;
+    store.set_job_records(&job.id, &collector.records).await?;
+    job.progress = read
+        .load(Ordering::Relaxed)
+        .max(collector.records.len() as u64);
+    job.counts = counts(&report.plan);
+    job.status = JobStatus::Planned;
+    store.update_job(&job).await?;
+    Ok(())
+}
+
+/// Commits a planned job: its file imported in one transaction, but for the `exclude`d
+/// keys, deleting only the vanished records among `delete`.
+pub async fn commit(
+    store: Arc<dyn Store>,
+    staff: &Staff,
+    id: &str,
+    exclude: HashSet<String>,
+    delete: HashSet<String>,
+) -> AppResult<Job> {
+    may_import(staff)?;
+    let mut job = store
+        .job(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no import job `{id}`")))?;
+    if job.status != JobStatus::Planned {
+        return Err(AppError::Conflict(format!(
+            "job `{id}` is {}: only a planned job can be committed",
+            job.status.as_str()
+        )));
+    }
+    let source = source_of(&job.kind)?;
+    let options = ImportOptions {
+        exclude,
+        delete: Deletion::Only(delete),
+        partial: true,
+        ..ImportOptions::default()
+    };
+    let paths = vec![PathBuf::from(&job.path)];
+    let (report, _) = run_import(
+        store.clone(),
+        source,
+        paths,
+        options,
+        balade_import::plan::Quiet,
+    )
+    .await?;
+    if report.files_refused > 0 {
+        return Err(AppError::Invalid(format!(
+            "the file was refused ({} rejected): nothing was written",
+            report.plan.rejected
+        )));
+    }
+    job.status = JobStatus::Committed;
+    job.counts = counts(&report.plan);
+    job.committed_by = Some(staff.email.clone());
+    job.committed_at = Some(now_s());
+    store.update_job(&job).await?;
+    Ok(job)
+}

@@ -1,0 +1,188 @@
+//! [`JobStore`] on SQLite.
+
+use super::sqlite::SqliteStore;
+use super::{JobStore, StoreError, StoreResult};
+use crate::jobs::{Job, JobCounts, JobRecord, JobRecordFilter, JobStatus};
+use async_trait::async_trait;
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+const JOB_COLUMNS: &str = "id, kind, file_name, path, created_by, created_at, status, progress, \
+                           counts, error, committed_by, committed_at";
+
+fn job(row: &SqliteRow) -> StoreResult<Job> {
+    let status: String = row.try_get(6)?;
+    let counts: String = row.try_get(8)?;
+    Ok(Job {
+        id: row.try_get(0)?,
+        kind: row.try_get(1)?,
+        file_name: row.try_get(2)?,
+        path: row.try_get(3)?,
+        created_by: row.try_get(4)?,
+        created_at: row.try_get(5)?,
+        status: JobStatus::parse(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("job status `{status}`")))?,
+        progress: row.try_get::<i64, _>(7)? as u64,
+        counts: serde_json::from_str::<JobCounts>(&counts)
+            .map_err(|e| StoreError::Corrupt(format!("job counts: {e}")))?,
+        error: row.try_get(9)?,
+        committed_by: row.try_get(10)?,
+        committed_at: row.try_get(11)?,
+    })
+}
+
+fn record(row: &SqliteRow) -> StoreResult<JobRecord> {
+    let detail: String = row.try_get(8)?;
+    Ok(JobRecord {
+        n: row.try_get(0)?,
+        key: row.try_get(1)?,
+        kind: row.try_get(2)?,
+        status: row.try_get(3)?,
+        label: row.try_get(4)?,
+        commune: row.try_get(5)?,
+        lon: row.try_get(6)?,
+        lat: row.try_get(7)?,
+        detail: serde_json::from_str(&detail)
+            .map_err(|e| StoreError::Corrupt(format!("job record: {e}")))?,
+    })
+}
+
+fn counts_json(c: &JobCounts) -> String {
+    serde_json::to_string(c).unwrap_or_else(|_| "{}".into())
+}
+
+#[async_trait]
+impl JobStore for SqliteStore {
+    async fn create_job(&self, j: &Job) -> StoreResult<()> {
+        sqlx::query(&format!(
+            "INSERT INTO import_jobs ({JOB_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        ))
+        .bind(&j.id)
+        .bind(&j.kind)
+        .bind(&j.file_name)
+        .bind(&j.path)
+        .bind(&j.created_by)
+        .bind(j.created_at)
+        .bind(j.status.as_str())
+        .bind(j.progress as i64)
+        .bind(counts_json(&j.counts))
+        .bind(&j.error)
+        .bind(&j.committed_by)
+        .bind(j.committed_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn update_job(&self, j: &Job) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE import_jobs SET status = ?, progress = ?, counts = ?, error = ?, \
+             committed_by = ?, committed_at = ? WHERE id = ?",
+        )
+        .bind(j.status.as_str())
+        .bind(j.progress as i64)
+        .bind(counts_json(&j.counts))
+        .bind(&j.error)
+        .bind(&j.committed_by)
+        .bind(j.committed_at)
+        .bind(&j.id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn job(&self, id: &str) -> StoreResult<Option<Job>> {
+        sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = ?"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .as_ref()
+        .map(job)
+        .transpose()
+    }
+
+    async fn jobs(&self, limit: u32) -> StoreResult<Vec<Job>> {
+        sqlx::query(&format!(
+            "SELECT {JOB_COLUMNS} FROM import_jobs ORDER BY created_at DESC, id LIMIT ?"
+        ))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(job)
+        .collect()
+    }
+
+    async fn set_job_records(&self, id: &str, records: &[JobRecord]) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM import_job_records WHERE job_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        for r in records {
+            sqlx::query(
+                "INSERT INTO import_job_records \
+                 (job_id, n, key, kind, status, label, commune, lon, lat, detail) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(r.n)
+            .bind(&r.key)
+            .bind(&r.kind)
+            .bind(&r.status)
+            .bind(&r.label)
+            .bind(&r.commune)
+            .bind(r.lon)
+            .bind(r.lat)
+            .bind(r.detail.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn job_records(
+        &self,
+        id: &str,
+        f: &JobRecordFilter,
+    ) -> StoreResult<(u64, Vec<JobRecord>)> {
+        let pattern = f.q.as_ref().map(|q| format!("%{}%", q.to_lowercase()));
+        let filter = "job_id = ? AND (? IS NULL OR status = ?) \
+                      AND (? IS NULL OR lower(key) LIKE ? OR lower(label) LIKE ?) \
+                      AND (? IS NULL OR commune = ?)";
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM import_job_records WHERE {filter}"
+        ))
+        .bind(id)
+        .bind(&f.status)
+        .bind(&f.status)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(&f.commune)
+        .bind(&f.commune)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT n, key, kind, status, label, commune, lon, lat, detail \
+             FROM import_job_records WHERE {filter} ORDER BY n LIMIT ? OFFSET ?"
+        ))
+        .bind(id)
+        .bind(&f.status)
+        .bind(&f.status)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(&pattern)
+        .bind(&f.commune)
+        .bind(&f.commune)
+        .bind(i64::from(f.limit))
+        .bind(i64::from(f.offset))
+        .fetch_all(&self.pool)
+        .await?;
+        let records = rows.iter().map(record).collect::<StoreResult<Vec<_>>>()?;
+        Ok((total as u64, records))
+    }
+}

@@ -1,0 +1,351 @@
+//! Import jobs from the browser path, on SQLite and PostGIS: a file uploaded (its kind
+//! chosen or detected), planned in the background, its plan read and trimmed, then
+//! committed in one transaction, and the public API showing the result.
+
+mod common;
+
+use common::{Db, Server, eventually, stdout};
+use reqwest::StatusCode;
+use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::multipart::{Form, Part};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+fn add_user(db: &Db, email: &str, role: &str) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_balade"))
+        .args(["user", "add", email, "--role", role, "--password-stdin"])
+        .env("BALADE_DB", &db.url)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run balade");
+    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write");
+    assert!(child.wait_with_output().expect("wait").status.success());
+}
+
+struct Staff {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+impl Staff {
+    async fn login(base: &str, email: &str) -> Self {
+        let http = reqwest::Client::new();
+        let r = http
+            .post(format!("{base}/api/v1/auth/login"))
+            .header(ORIGIN, base)
+            .json(&json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .expect("login");
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let cookie = r.headers()[SET_COOKIE].to_str().expect("text");
+        let cookie = cookie.split(';').next().expect("pair").to_owned();
+        Self {
+            http,
+            base: base.to_owned(),
+            cookie,
+        }
+    }
+
+    async fn upload(&self, name: &str, bytes: Vec<u8>, kind: Option<&str>) -> (StatusCode, Value) {
+        let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+        if let Some(k) = kind {
+            form = form.text("kind", k.to_owned());
+        }
+        let r = self
+            .http
+            .post(format!("{}/api/v1/admin/imports", self.base))
+            .header(COOKIE, &self.cookie)
+            .header(ORIGIN, &self.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header(COOKIE, &self.cookie)
+            .send()
+            .await
+            .expect("get");
+        (r.status(), r.json().await.expect("json"))
+    }
+
+    async fn commit(&self, id: &str, body: Value) -> (StatusCode, Value) {
+        let r = self
+            .http
+            .post(format!("{}/api/v1/admin/imports/{id}/commit", self.base))
+            .header(COOKIE, &self.cookie)
+            .header(ORIGIN, &self.base)
+            .json(&body)
+            .send()
+            .await
+            .expect("commit");
+        (r.status(), r.json().await.expect("json"))
+    }
+
+    /// The job once its plan is made.
+    async fn planned(&self, id: &str) -> Value {
+        let path = format!("/api/v1/admin/imports/{id}");
+        let done = eventually(Duration::from_secs(30), || async {
+            let status = self.get(&path).await.1["status"].clone();
+            status != "queued" && status != "running"
+        })
+        .await;
+        assert!(done, "still planning: {}", self.get(&path).await.1);
+        let job = self.get(&path).await.1;
+        assert_eq!(job["status"], "planned", "{job}");
+        job
+    }
+}
+
+/// The Provins loop with the remparts' text changed and the rose's waypoint removed.
+fn provins_changed() -> Vec<u8> {
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/circuits/provins-remparts.gpx"))
+            .expect("fixture");
+    let start = text.find("  <wpt lat=\"48.558510\"").expect("rose");
+    let end = start + text[start..].find("</wpt>").expect("end") + "</wpt>\n".len();
+    let mut text = format!("{}{}", &text[..start], &text[end..]);
+    text = text.replace(
+        "Le chemin qui suit les anciens fossés",
+        "Texte revu. Le chemin qui suit les anciens fossés",
+    );
+    text.into_bytes()
+}
+
+const INVENTORY: &str = "REF|TICO|COM|INSEE|ZONE|COOR\n\
+PA77000101|Lavoir de la Voulzie|Provins|77379|Lambert93|0728950;6826350\n\
+PA77000102|Moulin de la Ruelle|Provins|77379|Lambert93|0729950;6827350\n\
+..|Croix du chemin|Provins|77379|Lambert93|0728960;6826360\n";
+
+async fn names_near(base: &str, lon: f64, lat: f64) -> String {
+    reqwest::get(format!(
+        "{base}/api/v1/pois/nearby?lon={lon}&lat={lat}&radius=50000&limit=200"
+    ))
+    .await
+    .expect("nearby")
+    .text()
+    .await
+    .expect("text")
+}
+
+async fn jobs_from_upload_to_commit(db: &Db) {
+    let communes = common::root().join("fixtures/communes/seine-et-marne.geojson");
+    assert!(
+        db.balade(&["import", "communes", communes.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    let gpx = common::root().join("fixtures/circuits/provins-remparts.gpx");
+    assert!(db.import(&[&gpx], &[]).status.success());
+    add_user(db, "admin@77.fr", "admin");
+    add_user(db, "moderation@77.fr", "moderator");
+    let jobs_dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(
+        db,
+        &[
+            "--jobs-dir",
+            jobs_dir.path().to_str().expect("utf-8"),
+            "--max-upload-mb",
+            "1",
+        ],
+    );
+    let base = &server.base;
+
+    // Without a session, or as a moderator: refused.
+    let r = reqwest::Client::new()
+        .post(format!("{base}/api/v1/admin/imports"))
+        .header(ORIGIN, base)
+        .multipart(Form::new().part("file", Part::bytes(b"x".to_vec()).file_name("a.gpx")))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    let moderator = Staff::login(base, "moderation@77.fr").await;
+    assert_eq!(
+        moderator.upload("a.gpx", b"x".to_vec(), None).await.0,
+        StatusCode::FORBIDDEN
+    );
+
+    let admin = Staff::login(base, "admin@77.fr").await;
+    // Too large, or of no kind one can tell: refused, nothing kept.
+    let (status, _) = admin.upload("big.gpx", vec![b' '; 1_100_000], None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, body) = admin.upload("notes.json", b"{}".to_vec(), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["error"].as_str().expect("text").contains("choose it"),
+        "{body}"
+    );
+    assert_eq!(
+        std::fs::read_dir(jobs_dir.path()).expect("dir").count(),
+        0,
+        "uploads refused leave nothing"
+    );
+
+    // A GPX file, its kind detected: planned, nothing written yet.
+    let (status, job) = admin
+        .upload("provins-remparts.gpx", provins_changed(), None)
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!(job["kind"], "gpx");
+    let id = job["id"].as_str().expect("id").to_owned();
+    let job = admin.planned(&id).await;
+    assert_eq!(
+        (job["update"].as_u64(), job["delete"].as_u64()),
+        (Some(1), Some(1)),
+        "{job}"
+    );
+    assert!(job["unchanged"].as_u64().expect("count") >= 5, "{job}");
+    let (_, updates) = admin
+        .get(&format!("/api/v1/admin/imports/{id}/records?status=update"))
+        .await;
+    let update = &updates["records"][0];
+    assert_eq!(
+        update["label"], "Les remparts et la tour aux Engins",
+        "{updates}"
+    );
+    assert_eq!(update["changes"][0]["field"], "description");
+    assert!(
+        update["changes"][0]["after"]
+            .as_str()
+            .expect("text")
+            .starts_with("Texte revu.")
+    );
+    let (_, vanished) = admin
+        .get(&format!("/api/v1/admin/imports/{id}/records?status=delete"))
+        .await;
+    assert_eq!(vanished["total"], 1);
+    let rose_key = vanished["records"][0]["key"]
+        .as_str()
+        .expect("key")
+        .to_owned();
+    let sheet_before = reqwest::get(format!("{base}/api/v1/circuits/provins-remparts"))
+        .await
+        .expect("sheet")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        !sheet_before.contains("Texte revu."),
+        "a plan writes nothing"
+    );
+
+    // A heritage export with a bad line: its rejection told by line and reason.
+    let (status, job) = admin
+        .upload(
+            "inventaire.txt",
+            INVENTORY.as_bytes().to_vec(),
+            Some("ariane"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let heritage = job["id"].as_str().expect("id").to_owned();
+    let job = admin.planned(&heritage).await;
+    assert_eq!(
+        (job["create"].as_u64(), job["rejected"].as_u64()),
+        (Some(2), Some(1)),
+        "{job}"
+    );
+    let (_, rejected) = admin
+        .get(&format!(
+            "/api/v1/admin/imports/{heritage}/records?status=rejected"
+        ))
+        .await;
+    assert_eq!(rejected["records"][0]["line"], 4, "{rejected}");
+    assert!(
+        rejected["records"][0]["reason"]
+            .as_str()
+            .is_some_and(|r| !r.is_empty())
+    );
+    let (_, found) = admin
+        .get(&format!(
+            "/api/v1/admin/imports/{heritage}/records?q=moulin"
+        ))
+        .await;
+    assert_eq!(found["total"], 1, "{found}");
+    let moulin = found["records"][0]["key"].as_str().expect("key").to_owned();
+
+    // Commit the inventory without the mill: the lavoir is public, the mill is not.
+    let (status, done) = admin
+        .commit(&heritage, json!({ "exclude": [moulin] }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["status"], "committed");
+    assert_eq!(done["committed_by"], "admin@77.fr");
+    let seen = eventually(Duration::from_secs(10), || async {
+        names_near(base, 3.29, 48.56)
+            .await
+            .contains("Lavoir de la Voulzie")
+    })
+    .await;
+    assert!(seen, "{}", names_near(base, 3.29, 48.56).await);
+    assert!(
+        !names_near(base, 3.29, 48.56)
+            .await
+            .contains("Moulin de la Ruelle")
+    );
+
+    // Commit the GPX job with the vanished rose ticked: the sheet shows both changes.
+    let (status, _) = admin.commit(&id, json!({ "delete": [rose_key] })).await;
+    assert_eq!(status, StatusCode::OK);
+    let changed = eventually(Duration::from_secs(10), || async {
+        let sheet = reqwest::get(format!("{base}/api/v1/circuits/provins-remparts"))
+            .await
+            .expect("sheet")
+            .text()
+            .await
+            .expect("text");
+        sheet.contains("Texte revu.") && !sheet.contains("La rose de Provins")
+    })
+    .await;
+    assert!(changed, "the sheet did not change");
+    assert_eq!(
+        admin.commit(&id, json!({})).await.0,
+        StatusCode::CONFLICT,
+        "committed once"
+    );
+
+    // The jobs' history.
+    let (_, list) = admin.get("/api/v1/admin/imports").await;
+    let files: Vec<&str> = list["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .map(|j| j["file_name"].as_str().expect("name"))
+        .collect();
+    assert!(
+        files.contains(&"provins-remparts.gpx") && files.contains(&"inventaire.txt"),
+        "{files:?}"
+    );
+    assert_eq!(
+        admin.get("/api/v1/admin/imports/nope").await.0,
+        StatusCode::NOT_FOUND
+    );
+    let _ = stdout;
+}
+
+#[tokio::test]
+async fn import_jobs_on_sqlite() {
+    jobs_from_upload_to_commit(&Db::new()).await;
+}
+
+#[tokio::test]
+async fn import_jobs_on_postgis() {
+    if let Some(db) = Db::postgres() {
+        jobs_from_upload_to_commit(&db).await;
+    }
+}
