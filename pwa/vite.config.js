@@ -25,9 +25,31 @@ function listFiles(dir) {
 }
 
 /**
+ * The files of the bundle reached from the entry chunk named `name`: its chunks (static and
+ * dynamic imports) with their CSS and assets.
+ */
+function reachedFrom(bundle, name) {
+  const entry = Object.values(bundle).find((item) => item.type === 'chunk' && item.isEntry && item.name === name);
+  const seen = new Set();
+  const visit = (fileName) => {
+    const item = bundle[fileName];
+    if (!item || seen.has(fileName)) return;
+    seen.add(fileName);
+    if (item.type !== 'chunk') return;
+    for (const f of [...item.imports, ...item.dynamicImports]) visit(f);
+    for (const f of item.viteMetadata?.importedCss ?? []) seen.add(f);
+    for (const f of item.viteMetadata?.importedAssets ?? []) seen.add(f);
+  };
+  if (entry) visit(entry.fileName);
+  return seen;
+}
+
+/**
  * Writes dist/sw.js from the src/sw.js template: the precache list comes from Vite's
  * output (index.html, JS, CSS, images) and the public/ folder (manifest, icons); the
  * cache version is a SHA-256 hash of those files, so it changes whenever the shell does.
+ * The back-office (admin.html and the files only it uses) is left out of the precache and
+ * listed apart: the service worker lets those requests go to the network untouched.
  */
 function baladeServiceWorker() {
   let config;
@@ -53,6 +75,11 @@ function baladeServiceWorker() {
       }
       if (!files.has('index.html')) this.error('index.html absent de la sortie : précache impossible');
 
+      const walkers = reachedFrom(bundle, 'index');
+      if (walkers.size === 0) this.error('entrée « index » absente de la sortie : précache impossible');
+      const staffOnly = ['admin.html', ...reachedFrom(bundle, 'admin')].filter((f) => files.has(f) && !walkers.has(f));
+      for (const f of staffOnly) files.delete(f);
+
       const names = [...files.keys()].sort();
       const hash = createHash('sha256');
       for (const name of names) {
@@ -67,15 +94,19 @@ function baladeServiceWorker() {
 
       const template = readFileSync(SW_TEMPLATE, 'utf8');
       const listMarker = '/* __BALADE_PRECACHE__ */ []';
+      const staffMarker = '/* __BALADE_STAFF_ONLY__ */ []';
       const versionMarker = '__BALADE_SW_VERSION__';
-      if (!template.includes(listMarker) || !template.includes(versionMarker)) {
+      if (![listMarker, staffMarker, versionMarker].every((m) => template.includes(m))) {
         this.error('marqueurs du précache absents de src/sw.js');
       }
       const source = template
         .replace(listMarker, JSON.stringify(precache, null, 2))
+        .replace(staffMarker, JSON.stringify(staffOnly.sort(), null, 2))
         .replace(versionMarker, version);
       writeFileSync(join(outDir, 'sw.js'), source);
-      config.logger.info(`sw.js : ${precache.length} entrées précachées, version ${version}`);
+      config.logger.info(
+        `sw.js : ${precache.length} entrées précachées, ${staffOnly.length} de l’administration laissées au réseau, version ${version}`,
+      );
     },
   };
 }
@@ -87,6 +118,17 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     assetsInlineLimit: 0,
+    // Two pages: the walkers' app, and the back-office the server answers at /admin.
+    rolldownOptions: {
+      input: { index: resolve(root, 'index.html'), admin: resolve(root, 'admin.html') },
+    },
+  },
+  experimental: {
+    // The back-office is served at /admin and at every path under it: its page names its
+    // files from the root, where a relative name would point under /admin/.
+    renderBuiltUrl(filename, { hostId, hostType }) {
+      return hostType === 'html' && hostId === 'admin.html' ? `/${filename}` : undefined;
+    },
   },
   server: {
     // Development: the API is proxied to a local Balade server (BALADE_API to change it).

@@ -74,6 +74,12 @@ export function formatDuration(minutes) {
   return t('unit.hmin', { h, m: String(m).padStart(2, '0') });
 }
 
+/** A wait before trying again: « 45 s » under a minute, else whole minutes rounded up (« 15 min »). */
+export function formatWait(seconds) {
+  const s = Math.max(1, Math.ceil(isNum(seconds) ? seconds : 1));
+  return s < 60 ? t('unit.s', { s }) : t('unit.min', { m: Math.ceil(s / 60) });
+}
+
 /** Elevation or ascent: « 350 m ». */
 export function formatMeters(meters) {
   if (!isNum(meters)) return '–';

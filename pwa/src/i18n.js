@@ -76,6 +76,7 @@ const ENTRIES = {
   ],
 
   // --- Units and counts (format.js)
+  'unit.s': ['{s} s', '{s} s'],
   'unit.min': ['{m} min', '{m} min'],
   'unit.h': ['{h} h', '{h} h'],
   'unit.hmin': ['{h} h {m} min', '{h} h {m} min'],
@@ -370,6 +371,35 @@ const ENTRIES = {
   'guide.slow': ['La position tarde à venir…', 'The location is slow to come…'],
   'guide.noPosition': ['Position indisponible.', 'Location unavailable.'],
   'guide.noGeo': ['Ce navigateur ne donne pas accès à la position.', 'This browser gives no access to the location.'],
+
+  // --- Back-office (admin.html, admin/main.js)
+  'admin.title': ['Administration', 'Back-office'],
+  'admin.loginTitle': ['Connexion à l’administration', 'Log in to the back-office'],
+  'admin.checking': ['Vérification de la session…', 'Checking the session…'],
+  'admin.email': ['Adresse e-mail', 'E-mail address'],
+  'admin.password': ['Mot de passe', 'Password'],
+  'admin.logIn': ['Se connecter', 'Log in'],
+  'admin.logOut': ['Se déconnecter', 'Log out'],
+  'admin.loggedOut': ['Session fermée.', 'Logged out.'],
+  'admin.role': ['Rôle', 'Role'],
+  'admin.territory': ['Territoire', 'Territory'],
+  'admin.wrongPair': ['Adresse e-mail ou mot de passe incorrect.', 'Wrong e-mail address or password.'],
+  'admin.tooMany': [
+    'Trop de tentatives de connexion échouées : réessayez dans {wait}.',
+    'Too many failed login attempts: try again in {wait}.',
+  ],
+  'admin.tooManyNoWait': [
+    'Trop de tentatives de connexion échouées : réessayez plus tard.',
+    'Too many failed login attempts: try again later.',
+  ],
+  'admin.cookieRefused': [
+    'Connexion acceptée, mais le navigateur n’a pas gardé la session : autorisez les cookies de ce site.',
+    'Login accepted, but the browser did not keep the session: allow cookies for this site.',
+  ],
+  'admin.failed': ['Le serveur répond : {reason}', 'The server says: {reason}'],
+  'role.admin': ['administrateur', 'admin'],
+  'role.editor': ['éditeur', 'editor'],
+  'role.moderator': ['modérateur', 'moderator'],
 };
 
 /** Texts by language: MESSAGES.fr[key], MESSAGES.en[key]. */

@@ -13,11 +13,16 @@
  *    leaves an empty square);
  *  - media of downloaded circuits: from their "balade-offline-<id>" cache (cache first,
  *    like every other non-API request);
- *  - on activation, old "balade-*" caches are deleted (never "balade-offline-*").
+ *  - on activation, old "balade-*" caches are deleted (never "balade-offline-*");
+ *  - the back-office (the /admin page, the files only it uses, the staff API under
+ *    /api/v1/auth/ and /api/v1/admin/): not answered here, so never cached nor served
+ *    from a cache; the browser goes to the network as if there were no worker.
  */
 const VERSION = '__BALADE_SW_VERSION__';
 /** @type {string[]} */
 const PRECACHE = /* __BALADE_PRECACHE__ */ [];
+/** The back-office's own built files (its page included). @type {string[]} */
+const STAFF_ONLY = /* __BALADE_STAFF_ONLY__ */ [];
 
 /**
  * This worker's global scope, with its service-worker events typed (the `webworker` lib
@@ -34,6 +39,19 @@ const API_PREFIX = new URL('api/', SCOPE).pathname;
 const TILES_PREFIX = '/tiles/';
 const INDEX_URL = new URL('./', SCOPE).href;
 const INDEX_HTML_URL = new URL('index.html', SCOPE).href;
+const ADMIN_PAGE = new URL('admin', SCOPE).pathname;
+const STAFF_FILES = new Set(STAFF_ONLY.map((path) => new URL(path, SCOPE).pathname));
+const STAFF_API = ['api/v1/auth/', 'api/v1/admin/'].map((path) => new URL(path, SCOPE).pathname);
+
+/** A request of the back-office, which this worker leaves alone. @param {string} path */
+function forStaff(path) {
+  return (
+    path === ADMIN_PAGE ||
+    path.startsWith(`${ADMIN_PAGE}/`) ||
+    STAFF_FILES.has(path) ||
+    STAFF_API.some((prefix) => path.startsWith(prefix))
+  );
+}
 
 sw.addEventListener('install', (event) => {
   event.waitUntil(
@@ -64,6 +82,7 @@ sw.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== SCOPE.origin) return;
+  if (forStaff(url.pathname)) return;
 
   if (url.pathname.startsWith(API_PREFIX)) {
     event.respondWith(networkFirst(event));

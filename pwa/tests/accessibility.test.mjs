@@ -1,57 +1,18 @@
-// Accessibility audit of the PWA's pages with axe-core (WCAG 2.0/2.1 A and AA rules), against
-// the real Balade server (demo data). A page fails on any "serious" or "critical" violation;
-// moderate and minor ones are only reported as diagnostics.
+// Accessibility audit of the PWA's pages with axe-core (WCAG 2.0/2.1 A and AA rules, see
+// support/axe.mjs), against the real Balade server (demo data). A page fails on any
+// "serious" or "critical" violation; moderate and minor ones are only reported as diagnostics.
 //
 // Needs `npm run build` (dist/) and the server binary (`cargo build` at the repo root,
 // or BALADE_BIN=/path/to/balade). Chromium: /usr/bin/chromium (or CHROMIUM_PATH).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
+import { AUDITED, audit } from './support/axe.mjs';
 import { BrowserEnv } from './support/server.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE_PATH = require.resolve('axe-core/axe.min.js');
-const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-const BLOCKING = new Set(['serious', 'critical']);
 const CIRCUIT = 'provins-remparts';
 
 const env = new BrowserEnv('balade-pwa-a11y-');
 let baseUrl = '';
-
-/** One line per violation: id, impact, help and the first few target selectors. */
-function describeViolations(violations) {
-  return violations
-    .map((v) => {
-      const targets = v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(' | ');
-      const more = v.nodes.length > 4 ? ` (+${v.nodes.length - 4} more)` : '';
-      return `- ${v.id} [${v.impact}] ${v.help}: ${targets}${more}`;
-    })
-    .join('\n');
-}
-
-/**
- * axe-core is injected as a page script and adds styles of its own: pages it audits run
- * without the server's Content Security Policy (every other browser test keeps it).
- */
-const AUDITED = { bypassCSP: true };
-
-/**
- * Runs axe on the whole document and fails on serious/critical violations; the others go
- * to the test's diagnostics so they stay visible without blocking.
- */
-async function audit(t, page, label) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) {
-    await page.addScriptTag({ path: AXE_PATH });
-  }
-  const { violations } = await page.evaluate(
-    (values) => window.axe.run(document, { runOnly: { type: 'tag', values } }),
-    WCAG_TAGS,
-  );
-  const blocking = violations.filter((v) => BLOCKING.has(v.impact));
-  const other = violations.filter((v) => !BLOCKING.has(v.impact));
-  if (other.length) t.diagnostic(`${label}, non-blocking:\n${describeViolations(other)}`);
-  assert.equal(blocking.length, 0, `${label}: serious/critical axe violations:\n${describeViolations(blocking)}`);
-}
 
 describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
   before(async () => {

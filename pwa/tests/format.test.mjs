@@ -9,6 +9,7 @@ import {
   formatDuration,
   formatLength,
   formatMeters,
+  formatWait,
   poiKindLabel,
   practiceLabel,
   typeLabel,
@@ -31,6 +32,15 @@ test('durées', () => {
   assert.equal(formatDuration(150), '2 h 30 min');
   assert.equal(formatDuration(65), '1 h 05 min');
   assert.equal(formatDuration(undefined), '–');
+});
+
+test('attente avant de réessayer : secondes, puis minutes arrondies au-dessus', () => {
+  assert.equal(formatWait(45), '45 s');
+  assert.equal(formatWait(0), '1 s');
+  assert.equal(formatWait(59.2), '1 min');
+  assert.equal(formatWait(60), '1 min');
+  assert.equal(formatWait(61), '2 min');
+  assert.equal(formatWait(900), '15 min');
 });
 
 test('dénivelés et compteurs', () => {

@@ -50,15 +50,17 @@ process.on('exit', () => {
 export const dbUrl = (dir) => `sqlite://${path.join(dir, 'balade.db')}`;
 
 /**
- * Runs the Balade CLI (`BIN args…`) against `db` (passed as BALADE_DB); resolves to its
- * stdout, rejects with stdout and stderr in the message when it fails.
+ * Runs the Balade CLI (`BIN args…`) against `db` (passed as BALADE_DB), with `input` on its
+ * standard input (a password for `--password-stdin`); resolves to its stdout, rejects with
+ * stdout and stderr in the message when it fails.
  */
-export function runBalade(db, args) {
+export function runBalade(db, args, { input = '' } = {}) {
   return new Promise((resolve, reject) => {
-    execFile(BIN, args, { cwd: REPO, env: { ...process.env, BALADE_DB: db }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+    const child = execFile(BIN, args, { cwd: REPO, env: { ...process.env, BALADE_DB: db }, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) reject(new Error(`balade ${args.join(' ')} failed: ${err.message}\n${stdout}\n${stderr}`));
       else resolve(stdout);
     });
+    child.stdin?.end(input);
   });
 }
 
@@ -224,9 +226,12 @@ export class BrowserEnv {
     await this.relay.restore();
   }
 
-  /** Runs the Balade CLI on the server's database (after `prepare`); resolves to its stdout. */
-  balade(args) {
-    return runBalade(dbUrl(this.tmp), args);
+  /**
+   * Runs the Balade CLI on the server's database (after `prepare`), with `options.input` on
+   * its standard input; resolves to its stdout.
+   */
+  balade(args, options) {
+    return runBalade(dbUrl(this.tmp), args, options);
   }
 
   /** Launches the headless Chromium every page of the suite is opened in. */
