@@ -329,8 +329,19 @@ async fn edits_that_last(db: &Db) {
         StatusCode::NOT_FOUND
     );
 
-    // An admin unpublishes a circuit: it leaves the public list.
+    // An admin unpublishes a circuit: it leaves the public list, not the back-office's.
     let admin = Staff::login(base, "admin@77.fr").await;
+    let (_, _, pois) = admin
+        .get("/api/v1/admin/circuits/provins-remparts/pois")
+        .await;
+    assert!(
+        pois["pois"]
+            .as_array()
+            .expect("pois")
+            .iter()
+            .any(|p| p["id"] == id.as_str()),
+        "{pois}"
+    );
     let (_, etag, _) = admin.get("/api/v1/admin/circuits/provins-remparts").await;
     let (status, body) = admin
         .patch(
@@ -351,6 +362,20 @@ async fn edits_that_last(db: &Db) {
     })
     .await;
     assert!(gone, "an unpublished circuit is still listed");
+    let (_, _, listed) = admin.get("/api/v1/admin/circuits?q=provins").await;
+    assert_eq!(
+        listed["circuits"],
+        json!([{ "id": "provins-remparts", "name": listed["circuits"][0]["name"], "published": false,
+                 "communes": listed["circuits"][0]["communes"] }])
+    );
+    assert_eq!(
+        admin.get("/api/v1/admin/circuits?q=nowhere").await.2["circuits"],
+        json!([])
+    );
+    let (_, _, history) = admin
+        .get("/api/v1/admin/circuits/provins-remparts/history")
+        .await;
+    assert_eq!(history["entries"][0]["changes"][0]["field"], "published");
     assert_eq!(
         admin.get("/api/v1/admin/pois/nope-nope").await.0,
         StatusCode::NOT_FOUND

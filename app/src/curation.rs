@@ -172,6 +172,68 @@ async fn editable(store: &dyn Store, target: &Target, record: &Loaded) -> AppRes
     })
 }
 
+/// A circuit in the back-office's list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CircuitItem {
+    pub id: String,
+    pub name: String,
+    pub published: bool,
+    pub communes: Vec<String>,
+}
+
+/// Every circuit, published or not, whose name, id or communes hold every word of `q`
+/// (case-insensitive), by name.
+pub async fn circuits(store: &dyn Store, q: Option<&str>) -> AppResult<Vec<CircuitItem>> {
+    let words: Vec<String> = q
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_lowercase)
+        .collect();
+    let mut out: Vec<CircuitItem> = store
+        .all_circuits()
+        .await?
+        .into_iter()
+        .filter(|c| {
+            let text =
+                format!("{} {} {}", c.name, c.id.as_str(), c.communes.join(" ")).to_lowercase();
+            words.iter().all(|w| text.contains(w.as_str()))
+        })
+        .map(|c| CircuitItem {
+            id: c.id.as_str().to_owned(),
+            name: c.name,
+            published: c.published,
+            communes: c.communes,
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+/// A POI in the back-office's list of a circuit's POIs.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PoiItem {
+    pub id: String,
+    pub name: String,
+    pub kind: &'static str,
+}
+
+/// The POIs a circuit's own file brought, published circuit or not.
+pub async fn circuit_pois(store: &dyn Store, id: &CircuitId) -> AppResult<Vec<PoiItem>> {
+    if store.circuit(id).await?.is_none() {
+        return Err(AppError::NotFound(format!("no circuit `{}`", id.as_str())));
+    }
+    Ok(store
+        .circuit_pois(id)
+        .await?
+        .into_iter()
+        .map(|p| PoiItem {
+            id: p.id.as_str().to_owned(),
+            name: p.name,
+            kind: p.kind.as_str(),
+        })
+        .collect())
+}
+
 /// A record as the back-office edits it.
 pub async fn read(store: &dyn Store, target: &Target) -> AppResult<Editable> {
     let record = load(store, target).await?;

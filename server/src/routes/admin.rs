@@ -4,9 +4,11 @@
 
 use super::Path;
 use crate::error::{ApiError, ApiResult, BadRequest, ErrorBody, Forbidden, NotFound, Unauthorized};
+use crate::query::Params;
 use crate::session::CurrentStaff;
 use crate::state::AppState;
 use axum::Json;
+use axum::extract::RawQuery;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -147,4 +149,35 @@ pub async fn revert(
         ))
     })?;
     outcome(curation::revert(state.app.store.as_ref(), &staff, &target, version).await)
+}
+
+/// Every circuit, published or not, for the back-office's list.
+#[utoipa::path(get, path = "/api/v1/admin/circuits", tag = "staff", operation_id = "admin_circuits",
+    params(("q" = Option<String>, Query, description = "Words found in the name, id or communes")),
+    responses((status = 200, body = Object), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
+pub async fn circuits(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["q"])?;
+    let list = curation::circuits(state.app.store.as_ref(), p.text("q")).await?;
+    Ok(Json(json!({ "circuits": list })))
+}
+
+/// The POIs a circuit's file brought, for the back-office.
+#[utoipa::path(get, path = "/api/v1/admin/circuits/{id}/pois", tag = "staff", operation_id = "admin_circuit_pois",
+    params(("id" = String, Path)),
+    responses((status = 200, body = Object), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
+pub async fn circuit_pois(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let id = CircuitId::new(&id).map_err(|e| ApiError::BadRequest(format!("id: {e}")))?;
+    let pois = curation::circuit_pois(state.app.store.as_ref(), &id).await?;
+    Ok(Json(json!({ "pois": pois })))
 }

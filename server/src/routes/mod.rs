@@ -59,6 +59,8 @@ use utoipa::{Modify, OpenApi, ToResponse};
         admin::edit,
         admin::history,
         admin::revert,
+        admin::circuits,
+        admin::circuit_pois,
         imports::upload,
         imports::list,
         imports::one,
@@ -178,6 +180,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/admin/circuits", get(admin::circuits))
+        .route("/api/v1/admin/circuits/{id}/pois", get(admin::circuit_pois))
         .route(
             "/api/v1/admin/{kind}/{id}",
             get(admin::read).patch(admin::edit),
