@@ -4,111 +4,44 @@
 
 mod common;
 
-use common::{Db, Server, eventually, stdout};
+use common::staff::{Staff, add_user};
+use common::{Db, Server, eventually};
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
+use reqwest::header::{COOKIE, ORIGIN};
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery staple";
-
-fn add_user(db: &Db, email: &str, role: &str) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_balade"))
-        .args(["user", "add", email, "--role", role, "--password-stdin"])
-        .env("BALADE_DB", &db.url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run balade");
-    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write");
-    assert!(child.wait_with_output().expect("wait").status.success());
+async fn upload(s: &Staff, name: &str, bytes: Vec<u8>, kind: Option<&str>) -> (StatusCode, Value) {
+    let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+    if let Some(k) = kind {
+        form = form.text("kind", k.to_owned());
+    }
+    let r = s
+        .http
+        .post(format!("{}/api/v1/admin/imports", s.base))
+        .header(COOKIE, &s.cookie)
+        .header(ORIGIN, &s.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let status = r.status();
+    (status, r.json().await.unwrap_or(Value::Null))
 }
 
-struct Staff {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
-}
-
-impl Staff {
-    async fn login(base: &str, email: &str) -> Self {
-        let http = reqwest::Client::new();
-        let r = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .header(ORIGIN, base)
-            .json(&json!({ "email": email, "password": PASSWORD }))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(r.status(), StatusCode::NO_CONTENT);
-        let cookie = r.headers()[SET_COOKIE].to_str().expect("text");
-        let cookie = cookie.split(';').next().expect("pair").to_owned();
-        Self {
-            http,
-            base: base.to_owned(),
-            cookie,
-        }
-    }
-
-    async fn upload(&self, name: &str, bytes: Vec<u8>, kind: Option<&str>) -> (StatusCode, Value) {
-        let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
-        if let Some(k) = kind {
-            form = form.text("kind", k.to_owned());
-        }
-        let r = self
-            .http
-            .post(format!("{}/api/v1/admin/imports", self.base))
-            .header(COOKIE, &self.cookie)
-            .header(ORIGIN, &self.base)
-            .multipart(form)
-            .send()
-            .await
-            .expect("upload");
-        let status = r.status();
-        (status, r.json().await.unwrap_or(Value::Null))
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, &self.cookie)
-            .send()
-            .await
-            .expect("get");
-        (r.status(), r.json().await.expect("json"))
-    }
-
-    async fn commit(&self, id: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .post(format!("{}/api/v1/admin/imports/{id}/commit", self.base))
-            .header(COOKIE, &self.cookie)
-            .header(ORIGIN, &self.base)
-            .json(&body)
-            .send()
-            .await
-            .expect("commit");
-        (r.status(), r.json().await.expect("json"))
-    }
-
-    /// The job once its plan is made.
-    async fn planned(&self, id: &str) -> Value {
-        let path = format!("/api/v1/admin/imports/{id}");
-        let done = eventually(Duration::from_secs(30), || async {
-            let status = self.get(&path).await.1["status"].clone();
-            status != "queued" && status != "running"
-        })
-        .await;
-        assert!(done, "still planning: {}", self.get(&path).await.1);
-        let job = self.get(&path).await.1;
-        assert_eq!(job["status"], "planned", "{job}");
-        job
-    }
+/// The job once its plan is made.
+async fn planned(s: &Staff, id: &str) -> Value {
+    let path = format!("/api/v1/admin/imports/{id}");
+    let done = eventually(Duration::from_secs(30), || async {
+        let status = s.get(&path).await.2["status"].clone();
+        status != "queued" && status != "running"
+    })
+    .await;
+    assert!(done, "still planning: {}", s.get(&path).await.2);
+    let job = s.get(&path).await.2;
+    assert_eq!(job["status"], "planned", "{job}");
+    job
 }
 
 /// The Provins loop with the remparts' text changed and the rose's waypoint removed.
@@ -151,8 +84,8 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     );
     let gpx = common::root().join("fixtures/circuits/provins-remparts.gpx");
     assert!(db.import(&[&gpx], &[]).status.success());
-    add_user(db, "admin@77.fr", "admin");
-    add_user(db, "moderation@77.fr", "moderator");
+    add_user(db, "admin@77.fr", "admin", "");
+    add_user(db, "moderation@77.fr", "moderator", "");
     let jobs_dir = tempfile::tempdir().expect("dir");
     let server = Server::start(
         db,
@@ -176,15 +109,15 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let moderator = Staff::login(base, "moderation@77.fr").await;
     assert_eq!(
-        moderator.upload("a.gpx", b"x".to_vec(), None).await.0,
+        upload(&moderator, "a.gpx", b"x".to_vec(), None).await.0,
         StatusCode::FORBIDDEN
     );
 
     let admin = Staff::login(base, "admin@77.fr").await;
     // Too large, or of no kind one can tell: refused, nothing kept.
-    let (status, _) = admin.upload("big.gpx", vec![b' '; 1_100_000], None).await;
+    let (status, _) = upload(&admin, "big.gpx", vec![b' '; 1_100_000], None).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    let (status, body) = admin.upload("notes.json", b"{}".to_vec(), None).await;
+    let (status, body) = upload(&admin, "notes.json", b"{}".to_vec(), None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(
         body["error"].as_str().expect("text").contains("choose it"),
@@ -197,20 +130,18 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     );
 
     // A GPX file, its kind detected: planned, nothing written yet.
-    let (status, job) = admin
-        .upload("provins-remparts.gpx", provins_changed(), None)
-        .await;
+    let (status, job) = upload(&admin, "provins-remparts.gpx", provins_changed(), None).await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     assert_eq!(job["kind"], "gpx");
     let id = job["id"].as_str().expect("id").to_owned();
-    let job = admin.planned(&id).await;
+    let job = planned(&admin, &id).await;
     assert_eq!(
         (job["update"].as_u64(), job["delete"].as_u64()),
         (Some(1), Some(1)),
         "{job}"
     );
     assert!(job["unchanged"].as_u64().expect("count") >= 5, "{job}");
-    let (_, updates) = admin
+    let (_, _, updates) = admin
         .get(&format!("/api/v1/admin/imports/{id}/records?status=update"))
         .await;
     let update = &updates["records"][0];
@@ -225,7 +156,7 @@ async fn jobs_from_upload_to_commit(db: &Db) {
             .expect("text")
             .starts_with("Texte revu.")
     );
-    let (_, vanished) = admin
+    let (_, _, vanished) = admin
         .get(&format!("/api/v1/admin/imports/{id}/records?status=delete"))
         .await;
     assert_eq!(vanished["total"], 1);
@@ -245,22 +176,22 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     );
 
     // A heritage export with a bad line: its rejection told by line and reason.
-    let (status, job) = admin
-        .upload(
-            "inventaire.txt",
-            INVENTORY.as_bytes().to_vec(),
-            Some("ariane"),
-        )
-        .await;
+    let (status, job) = upload(
+        &admin,
+        "inventaire.txt",
+        INVENTORY.as_bytes().to_vec(),
+        Some("ariane"),
+    )
+    .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     let heritage = job["id"].as_str().expect("id").to_owned();
-    let job = admin.planned(&heritage).await;
+    let job = planned(&admin, &heritage).await;
     assert_eq!(
         (job["create"].as_u64(), job["rejected"].as_u64()),
         (Some(2), Some(1)),
         "{job}"
     );
-    let (_, rejected) = admin
+    let (_, _, rejected) = admin
         .get(&format!(
             "/api/v1/admin/imports/{heritage}/records?status=rejected"
         ))
@@ -271,7 +202,7 @@ async fn jobs_from_upload_to_commit(db: &Db) {
             .as_str()
             .is_some_and(|r| !r.is_empty())
     );
-    let (_, found) = admin
+    let (_, _, found) = admin
         .get(&format!(
             "/api/v1/admin/imports/{heritage}/records?q=moulin"
         ))
@@ -281,7 +212,10 @@ async fn jobs_from_upload_to_commit(db: &Db) {
 
     // Commit the inventory without the mill: the lavoir is public, the mill is not.
     let (status, done) = admin
-        .commit(&heritage, json!({ "exclude": [moulin] }))
+        .post(
+            &format!("/api/v1/admin/imports/{}/commit", heritage),
+            json!({ "exclude": [moulin] }),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "committed");
@@ -300,7 +234,12 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     );
 
     // Commit the GPX job with the vanished rose ticked: the sheet shows both changes.
-    let (status, _) = admin.commit(&id, json!({ "delete": [rose_key] })).await;
+    let (status, _) = admin
+        .post(
+            &format!("/api/v1/admin/imports/{}/commit", id),
+            json!({ "delete": [rose_key] }),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     let changed = eventually(Duration::from_secs(10), || async {
         let sheet = reqwest::get(format!("{base}/api/v1/circuits/provins-remparts"))
@@ -314,13 +253,16 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     .await;
     assert!(changed, "the sheet did not change");
     assert_eq!(
-        admin.commit(&id, json!({})).await.0,
+        admin
+            .post(&format!("/api/v1/admin/imports/{}/commit", id), json!({}))
+            .await
+            .0,
         StatusCode::CONFLICT,
         "committed once"
     );
 
     // The jobs' history.
-    let (_, list) = admin.get("/api/v1/admin/imports").await;
+    let (_, _, list) = admin.get("/api/v1/admin/imports").await;
     let files: Vec<&str> = list["jobs"]
         .as_array()
         .expect("jobs")
@@ -335,7 +277,6 @@ async fn jobs_from_upload_to_commit(db: &Db) {
         admin.get("/api/v1/admin/imports/nope").await.0,
         StatusCode::NOT_FOUND
     );
-    let _ = stdout;
 }
 
 #[tokio::test]

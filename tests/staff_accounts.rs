@@ -4,41 +4,12 @@
 
 mod common;
 
+use common::staff::{PASSWORD, add_user_with as add_user, balade_with_input};
 use common::{Db, Server, stdout};
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, ORIGIN, SET_COOKIE};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
-
-const PASSWORD: &str = "correct horse battery staple";
-
-/// `balade ARGS` with `input` on standard input.
-fn balade_with_input(db: &Db, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_balade"))
-        .args(args)
-        .env("BALADE_DB", &db.url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run balade");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    child.wait_with_output().expect("wait")
-}
-
-fn add_user(db: &Db, email: &str, role: &str, territory: &str, password: &str) -> Output {
-    let mut args = vec!["user", "add", email, "--role", role, "--password-stdin"];
-    if !territory.is_empty() {
-        args.extend(["--territory", territory]);
-    }
-    balade_with_input(db, &args, &format!("{password}\n"))
-}
+use std::process::Output;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()

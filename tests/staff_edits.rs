@@ -4,39 +4,15 @@
 
 mod common;
 
+use common::staff::{Staff, add_user};
 use common::{Db, Server, eventually, stdout};
 use reqwest::StatusCode;
-use reqwest::header::{COOKIE, ETAG, IF_MATCH, ORIGIN, SET_COOKIE};
+use reqwest::header::{COOKIE, IF_MATCH};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const PASSWORD: &str = "correct horse battery staple";
 const REMPARTS: &str = "Les remparts et la tour aux Engins";
-
-fn add_user(db: &Db, email: &str, role: &str, territory: &str) {
-    let mut args = vec!["user", "add", email, "--role", role, "--password-stdin"];
-    if !territory.is_empty() {
-        args.extend(["--territory", territory]);
-    }
-    let mut child = Command::new(env!("CARGO_BIN_EXE_balade"))
-        .args(&args)
-        .env("BALADE_DB", &db.url)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run balade");
-    writeln!(child.stdin.take().expect("stdin"), "{PASSWORD}").expect("write");
-    let out = child.wait_with_output().expect("wait");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// The Provins loop, under its own file name in `dir`, with `desc` as the remparts'
 /// description when given (the source changing).
@@ -54,84 +30,6 @@ fn provins(dir: &Path, desc: Option<&str>) -> std::path::PathBuf {
     let path = dir.join("provins-remparts.gpx");
     std::fs::write(&path, text).expect("write");
     path
-}
-
-struct Staff {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
-}
-
-impl Staff {
-    async fn login(base: &str, email: &str) -> Self {
-        let http = reqwest::Client::new();
-        let r = http
-            .post(format!("{base}/api/v1/auth/login"))
-            .header(ORIGIN, base)
-            .json(&json!({ "email": email, "password": PASSWORD }))
-            .send()
-            .await
-            .expect("login");
-        assert_eq!(r.status(), StatusCode::NO_CONTENT, "{email}");
-        let cookie = r.headers()[SET_COOKIE]
-            .to_str()
-            .expect("text")
-            .split(';')
-            .next()
-            .expect("pair")
-            .to_owned();
-        Self {
-            http,
-            base: base.to_owned(),
-            cookie,
-        }
-    }
-
-    async fn get(&self, path: &str) -> (StatusCode, Option<String>, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .header(COOKIE, &self.cookie)
-            .send()
-            .await
-            .expect("get");
-        let etag = r
-            .headers()
-            .get(ETAG)
-            .map(|v| v.to_str().expect("text").to_owned());
-        let status = r.status();
-        let text = r.text().await.expect("text");
-        let body = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("GET {path}: {status} {e}: {text}"));
-        (status, etag, body)
-    }
-
-    async fn patch(&self, path: &str, if_match: Option<&str>, body: Value) -> (StatusCode, Value) {
-        let mut r = self
-            .http
-            .patch(format!("{}{path}", self.base))
-            .header(COOKIE, &self.cookie)
-            .header(ORIGIN, &self.base)
-            .json(&body);
-        if let Some(tag) = if_match {
-            r = r.header(IF_MATCH, tag);
-        }
-        let r = r.send().await.expect("patch");
-        (r.status(), r.json().await.expect("json"))
-    }
-
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let r = self
-            .http
-            .post(format!("{}{path}", self.base))
-            .header(COOKIE, &self.cookie)
-            .header(ORIGIN, &self.base)
-            .json(&body)
-            .send()
-            .await
-            .expect("post");
-        (r.status(), r.json().await.expect("json"))
-    }
 }
 
 /// The id of the POI named `name` in a circuit's public sheet.

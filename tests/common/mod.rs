@@ -1,6 +1,8 @@
 //! Helpers for the end-to-end tests: the real `balade` binary on a real database file.
 #![allow(dead_code)]
 
+pub mod staff;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};

@@ -1,55 +1,12 @@
 //! [`JobStore`] on PostgreSQL.
 
 use super::postgres::PostgresStore;
-use super::{JobStore, StoreError, StoreResult};
-use crate::jobs::{Job, JobCounts, JobRecord, JobRecordFilter, JobStatus};
+use super::{
+    JOB_COLUMNS, JobRecordRow, JobRow, JobStore, StoreResult, job_counts_json, job_from_row,
+    job_record_from_row,
+};
+use crate::jobs::{Job, JobRecord, JobRecordFilter};
 use async_trait::async_trait;
-use sqlx::Row;
-use sqlx::postgres::PgRow;
-
-const JOB_COLUMNS: &str = "id, kind, file_name, path, created_by, created_at, status, progress, \
-                           counts, error, committed_by, committed_at";
-
-fn job(row: &PgRow) -> StoreResult<Job> {
-    let status: String = row.try_get(6)?;
-    let counts: String = row.try_get(8)?;
-    Ok(Job {
-        id: row.try_get(0)?,
-        kind: row.try_get(1)?,
-        file_name: row.try_get(2)?,
-        path: row.try_get(3)?,
-        created_by: row.try_get(4)?,
-        created_at: row.try_get(5)?,
-        status: JobStatus::parse(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("job status `{status}`")))?,
-        progress: row.try_get::<i64, _>(7)? as u64,
-        counts: serde_json::from_str::<JobCounts>(&counts)
-            .map_err(|e| StoreError::Corrupt(format!("job counts: {e}")))?,
-        error: row.try_get(9)?,
-        committed_by: row.try_get(10)?,
-        committed_at: row.try_get(11)?,
-    })
-}
-
-fn record(row: &PgRow) -> StoreResult<JobRecord> {
-    let detail: String = row.try_get(8)?;
-    Ok(JobRecord {
-        n: row.try_get(0)?,
-        key: row.try_get(1)?,
-        kind: row.try_get(2)?,
-        status: row.try_get(3)?,
-        label: row.try_get(4)?,
-        commune: row.try_get(5)?,
-        lon: row.try_get(6)?,
-        lat: row.try_get(7)?,
-        detail: serde_json::from_str(&detail)
-            .map_err(|e| StoreError::Corrupt(format!("job record: {e}")))?,
-    })
-}
-
-fn counts_json(c: &JobCounts) -> String {
-    serde_json::to_string(c).unwrap_or_else(|_| "{}".into())
-}
 
 #[async_trait]
 impl JobStore for PostgresStore {
@@ -66,7 +23,7 @@ impl JobStore for PostgresStore {
         .bind(j.created_at)
         .bind(j.status.as_str())
         .bind(j.progress as i64)
-        .bind(counts_json(&j.counts))
+        .bind(job_counts_json(&j.counts))
         .bind(&j.error)
         .bind(&j.committed_by)
         .bind(j.committed_at)
@@ -82,7 +39,7 @@ impl JobStore for PostgresStore {
         )
         .bind(j.status.as_str())
         .bind(j.progress as i64)
-        .bind(counts_json(&j.counts))
+        .bind(job_counts_json(&j.counts))
         .bind(&j.error)
         .bind(&j.committed_by)
         .bind(j.committed_at)
@@ -93,26 +50,25 @@ impl JobStore for PostgresStore {
     }
 
     async fn job(&self, id: &str) -> StoreResult<Option<Job>> {
-        sqlx::query(&format!(
+        sqlx::query_as::<_, JobRow>(&format!(
             "SELECT {JOB_COLUMNS} FROM import_jobs WHERE id = $1"
         ))
         .bind(id)
         .fetch_optional(&self.pool)
         .await?
-        .as_ref()
-        .map(job)
+        .map(job_from_row)
         .transpose()
     }
 
     async fn jobs(&self, limit: u32) -> StoreResult<Vec<Job>> {
-        sqlx::query(&format!(
+        sqlx::query_as::<_, JobRow>(&format!(
             "SELECT {JOB_COLUMNS} FROM import_jobs ORDER BY created_at DESC, id LIMIT $1"
         ))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
         .await?
-        .iter()
-        .map(job)
+        .into_iter()
+        .map(job_from_row)
         .collect()
     }
 
@@ -170,7 +126,7 @@ impl JobStore for PostgresStore {
         .bind(&f.commune)
         .fetch_one(&self.pool)
         .await?;
-        let rows = sqlx::query(&format!(
+        let rows = sqlx::query_as::<_, JobRecordRow>(&format!(
             "SELECT n, key, kind, status, label, commune, lon, lat, detail \
              FROM import_job_records WHERE {filter} ORDER BY n LIMIT $5 OFFSET $6"
         ))
@@ -182,7 +138,10 @@ impl JobStore for PostgresStore {
         .bind(i64::from(f.offset))
         .fetch_all(&self.pool)
         .await?;
-        let records = rows.iter().map(record).collect::<StoreResult<Vec<_>>>()?;
+        let records = rows
+            .into_iter()
+            .map(job_record_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
         Ok((total as u64, records))
     }
 }

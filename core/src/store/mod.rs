@@ -337,6 +337,79 @@ pub trait JobStore: Send + Sync {
     ) -> StoreResult<(u64, Vec<crate::jobs::JobRecord>)>;
 }
 
+/// A job's columns, in [`JOB_COLUMNS`] order, as both backends read them.
+pub(crate) type JobRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+);
+
+/// The columns of a job, in [`JobRow`] order.
+pub(crate) const JOB_COLUMNS: &str = "id, kind, file_name, path, created_by, created_at, status, \
+                                      progress, counts, error, committed_by, committed_at";
+
+/// A plan record's columns: n, key, kind, status, label, commune, lon, lat, detail.
+pub(crate) type JobRecordRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    String,
+);
+
+pub(crate) fn job_from_row(r: JobRow) -> StoreResult<crate::jobs::Job> {
+    use crate::jobs::{Job, JobCounts, JobStatus};
+    Ok(Job {
+        status: JobStatus::parse(&r.6)
+            .ok_or_else(|| StoreError::Corrupt(format!("job status `{}`", r.6)))?,
+        counts: serde_json::from_str::<JobCounts>(&r.8)
+            .map_err(|e| StoreError::Corrupt(format!("job counts: {e}")))?,
+        id: r.0,
+        kind: r.1,
+        file_name: r.2,
+        path: r.3,
+        created_by: r.4,
+        created_at: r.5,
+        progress: r.7.max(0) as u64,
+        error: r.9,
+        committed_by: r.10,
+        committed_at: r.11,
+    })
+}
+
+pub(crate) fn job_record_from_row(r: JobRecordRow) -> StoreResult<crate::jobs::JobRecord> {
+    Ok(crate::jobs::JobRecord {
+        n: r.0,
+        key: r.1,
+        kind: r.2,
+        status: r.3,
+        label: r.4,
+        commune: r.5,
+        lon: r.6,
+        lat: r.7,
+        detail: serde_json::from_str(&r.8)
+            .map_err(|e| StoreError::Corrupt(format!("job record: {e}")))?,
+    })
+}
+
+/// A job's counts as stored.
+pub(crate) fn job_counts_json(c: &crate::jobs::JobCounts) -> String {
+    serde_json::to_string(c).unwrap_or_else(|_| "{}".into())
+}
+
 /// An account from its stored columns.
 pub(crate) fn account_from_row(
     id: i64,
