@@ -51,6 +51,8 @@ on_every_backend!(
     notices,
     index_and_database_agree,
     accounts,
+    import_jobs,
+    edits,
 );
 
 #[tokio::test]

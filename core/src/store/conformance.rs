@@ -1131,3 +1131,218 @@ pub async fn accounts(store: &dyn Store) {
             .expect("disable")
     );
 }
+
+/// Import jobs: stored, moved on, listed newest first; their plans' records replaced
+/// whole and read filtered and paged.
+pub async fn import_jobs(store: &dyn Store) {
+    use crate::jobs::{Job, JobCounts, JobRecord, JobRecordFilter, JobStatus};
+    let job = |id: &str, at: i64| Job {
+        id: id.to_owned(),
+        kind: "gpx".into(),
+        file_name: "boucle.gpx".into(),
+        path: format!("/jobs/{id}/boucle.gpx"),
+        created_by: "admin@77.fr".into(),
+        created_at: at,
+        status: JobStatus::Queued,
+        progress: 0,
+        counts: JobCounts::default(),
+        error: None,
+        committed_by: None,
+        committed_at: None,
+    };
+    store.create_job(&job("a", 100)).await.expect("create");
+    store.create_job(&job("b", 200)).await.expect("create");
+    let mut a = store.job("a").await.expect("read").expect("job");
+    assert_eq!(a, job("a", 100));
+    a.status = JobStatus::Committed;
+    a.progress = 12;
+    a.counts = JobCounts {
+        create: 3,
+        update: 2,
+        unchanged: 5,
+        delete: 1,
+        rejected: 1,
+    };
+    a.committed_by = Some("editrice@77.fr".into());
+    a.committed_at = Some(300);
+    store.update_job(&a).await.expect("update");
+    assert_eq!(store.job("a").await.expect("read"), Some(a.clone()));
+    assert_eq!(store.job("zz").await.expect("read"), None);
+    let ids: Vec<String> = store
+        .jobs(10)
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(ids, ["b", "a"]);
+    assert_eq!(store.jobs(1).await.expect("list").len(), 1);
+
+    let record = |n: i64, status: &str, label: &str, commune: Option<&str>| JobRecord {
+        n,
+        key: format!("heritage:PA{n}"),
+        kind: "poi".into(),
+        status: status.into(),
+        label: label.into(),
+        commune: commune.map(str::to_owned),
+        lon: Some(2.7),
+        lat: Some(48.4),
+        detail: serde_json::json!({ "changes": [{ "field": "name", "before": "x", "after": label }] }),
+    };
+    store
+        .set_job_records("a", &[record(0, "create", "Old", None)])
+        .await
+        .expect("records");
+    let plan = [
+        record(0, "create", "Lavoir de la Voulzie", Some("Provins")),
+        record(1, "update", "Moulin de la Ruelle", Some("Provins")),
+        record(2, "create", "Église Saint-Ayoul", Some("Meaux")),
+        JobRecord {
+            lon: None,
+            lat: None,
+            commune: None,
+            ..record(3, "rejected", "REF", None)
+        },
+    ];
+    store.set_job_records("a", &plan).await.expect("records");
+    let read = |f: JobRecordFilter| async move { store.job_records("a", &f).await.expect("read") };
+    let all = read(JobRecordFilter {
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(all, (4, plan.to_vec()), "replaced whole, in plan order");
+    let creates = read(JobRecordFilter {
+        status: Some("create".into()),
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(creates.0, 2);
+    let found = read(JobRecordFilter {
+        q: Some("MOULIN".into()),
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(found.1, vec![plan[1].clone()]);
+    let in_meaux = read(JobRecordFilter {
+        commune: Some("Meaux".into()),
+        limit: 10,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!(in_meaux.1, vec![plan[2].clone()]);
+    let page = read(JobRecordFilter {
+        limit: 2,
+        offset: 1,
+        ..Default::default()
+    })
+    .await;
+    assert_eq!((page.0, page.1.len(), page.1[0].n), (4, 2, 1));
+    assert_eq!(
+        store
+            .job_records(
+                "b",
+                &JobRecordFilter {
+                    limit: 10,
+                    ..Default::default()
+                }
+            )
+            .await
+            .expect("read")
+            .0,
+        0
+    );
+}
+
+/// Staff edits: overrides and audit entries written with the record in one
+/// transaction, numbered one after the other; a save from a stale version refused;
+/// empty overrides removed.
+pub async fn edits(store: &dyn Store) {
+    use super::AuditEntry;
+    let c = circuit("boucle", "Boucle");
+    let entry = |overrides: serde_json::Value| AuditEntry {
+        version: 0,
+        at: 1_800_000_000,
+        actor: "editrice@77.fr".into(),
+        origin: "edit".into(),
+        changes: serde_json::json!([{ "field": "name", "before": "Boucle", "after": "Boucle du Loing" }]),
+        view: serde_json::json!({ "name": "Boucle du Loing" }),
+        overrides,
+    };
+    let save = |expected: i64, overrides: serde_json::Value| {
+        let c = c.clone();
+        let e = entry(overrides);
+        async move {
+            let mut tx = store.begin_import().await.expect("begin");
+            tx.upsert_circuit(&c).await.expect("upsert");
+            let saved = tx
+                .save_edit(RecordKind::Circuit, &c.source, expected, &e)
+                .await;
+            if saved.is_ok() {
+                tx.commit().await.expect("commit");
+            }
+            saved
+        }
+    };
+    let before = store.revision().await.expect("revision");
+    assert_eq!(
+        save(0, serde_json::json!({ "name": "Boucle du Loing" }))
+            .await
+            .expect("save"),
+        1
+    );
+    assert!(
+        store.revision().await.expect("revision") > before,
+        "an edit moves the revision"
+    );
+    assert_eq!(
+        save(
+            1,
+            serde_json::json!({ "name": "Boucle du Loing", "summary": null })
+        )
+        .await
+        .expect("save"),
+        2
+    );
+    match save(1, serde_json::json!({})).await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("edited meanwhile"), "{m}"),
+        other => panic!("a stale save: {other:?}"),
+    }
+    let log = store
+        .history(RecordKind::Circuit, &c.source)
+        .await
+        .expect("history");
+    assert_eq!(log.iter().map(|e| e.version).collect::<Vec<_>>(), [1, 2]);
+    assert_eq!(
+        log[1].overrides,
+        serde_json::json!({ "name": "Boucle du Loing", "summary": null })
+    );
+    assert_eq!(log[0].actor, "editrice@77.fr");
+    let keys = [c.source.as_str(), "gpx:other"];
+    let found = store
+        .overrides(RecordKind::Circuit, &keys)
+        .await
+        .expect("overrides");
+    assert_eq!(found.len(), 1);
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&found[0].1).expect("json"),
+        serde_json::json!({ "name": "Boucle du Loing", "summary": null })
+    );
+    assert_eq!(save(2, serde_json::json!({})).await.expect("save"), 3);
+    assert!(
+        store
+            .overrides(RecordKind::Circuit, &keys)
+            .await
+            .expect("overrides")
+            .is_empty()
+    );
+    assert!(
+        store
+            .history(RecordKind::Poi, &c.source)
+            .await
+            .expect("history")
+            .is_empty()
+    );
+}
