@@ -354,3 +354,107 @@ async fn failed_logins_are_throttled_per_account_and_per_address() {
         StatusCode::UNAUTHORIZED
     );
 }
+
+#[tokio::test]
+async fn admins_manage_accounts_from_the_back_office() {
+    use common::staff::{Staff, add_user as make};
+    let db = Db::new();
+    make(&db, "admin@x.fr", "admin", "");
+    make(&db, "garde@x.fr", "moderator", "");
+    let server = Server::start(&db, &[]);
+    let base = &server.base;
+    let admin = Staff::login(base, "admin@x.fr").await;
+    let moderator = Staff::login(base, "garde@x.fr").await;
+
+    // Only admins.
+    assert_eq!(
+        moderator.get("/api/v1/admin/users").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, body) = moderator
+        .post(
+            "/api/v1/admin/users",
+            json!({ "email": "e@x.fr", "role": "admin", "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // An editor made over HTTP logs in; no hash is ever shown.
+    let (status, made) = admin
+        .post(
+            "/api/v1/admin/users",
+            json!({ "email": "Edit@X.fr", "role": "editor", "territory": ["77379"], "password": PASSWORD }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(
+        made,
+        json!({ "email": "edit@x.fr", "role": "editor", "territory": ["77379"], "disabled": false })
+    );
+    for (bad, why) in [
+        (
+            json!({ "email": "f@x.fr", "role": "editor", "password": PASSWORD }),
+            "territory",
+        ),
+        (
+            json!({ "email": "f@x.fr", "role": "chief", "password": PASSWORD }),
+            "unknown role",
+        ),
+        (
+            json!({ "email": "f@x.fr", "role": "editor", "territory": ["7"], "password": PASSWORD }),
+            "territory code",
+        ),
+        (
+            json!({ "email": "f@x.fr", "role": "moderator", "password": "short" }),
+            "too short",
+        ),
+        (
+            json!({ "email": "edit@x.fr", "role": "moderator", "password": PASSWORD }),
+            "already has",
+        ),
+    ] {
+        let (status, body) = admin.post("/api/v1/admin/users", bad.clone()).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {body}");
+        assert!(
+            body["error"].as_str().expect("text").contains(why),
+            "{why}: {body}"
+        );
+    }
+    let editor = Staff::login(base, "edit@x.fr").await;
+    let (_, _, list) = admin.get("/api/v1/admin/users").await;
+    assert_eq!(list["users"].as_array().expect("users").len(), 3);
+    assert!(!list.to_string().contains("argon2"), "{list}");
+
+    // Disabled over HTTP: the editor's session ends; an admin cannot lock themselves out.
+    let r = admin
+        .http
+        .post(format!("{base}/api/v1/admin/users/edit@x.fr/disable"))
+        .header(COOKIE, &admin.cookie)
+        .header(ORIGIN, base)
+        .send()
+        .await
+        .expect("disable");
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        editor.get("/api/v1/auth/me").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = admin
+        .http
+        .post(format!("{base}/api/v1/admin/users/admin@x.fr/disable"))
+        .header(COOKIE, &admin.cookie)
+        .header(ORIGIN, base)
+        .send()
+        .await
+        .expect("disable");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = admin
+        .http
+        .post(format!("{base}/api/v1/admin/users/nobody@x.fr/disable"))
+        .header(COOKIE, &admin.cookie)
+        .header(ORIGIN, base)
+        .send()
+        .await
+        .expect("disable");
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

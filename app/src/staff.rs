@@ -193,6 +193,35 @@ pub async fn list(store: &dyn AccountStore) -> AppResult<Vec<Account>> {
     Ok(store.accounts().await?)
 }
 
+/// Account care from the back-office is for admins.
+pub fn require_admin(staff: &Staff) -> AppResult<()> {
+    if staff.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("accounts are managed by admins".into()))
+    }
+}
+
+/// An account as the back-office lists it (never its password hash).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AccountView {
+    pub email: String,
+    pub role: &'static str,
+    pub territory: Vec<String>,
+    pub disabled: bool,
+}
+
+impl From<Account> for AccountView {
+    fn from(a: Account) -> Self {
+        AccountView {
+            email: a.email,
+            role: a.role.as_str(),
+            territory: a.territory.iter().map(|t| t.as_str().to_owned()).collect(),
+            disabled: a.disabled,
+        }
+    }
+}
+
 /// Checks an e-mail and password pair and opens a session. The caller ends the
 /// session the browser came with, if any, so that a login always renews the id.
 pub async fn login(

@@ -13,6 +13,7 @@ pub mod pois;
 pub mod push;
 pub mod species;
 pub mod tiles;
+pub mod users;
 
 use crate::error::{
     ApiError, BadRequest, Conflict, ErrorBody, Forbidden, InternalError, NotFound, TooManyRequests,
@@ -61,6 +62,9 @@ use utoipa::{Modify, OpenApi, ToResponse};
         admin::revert,
         admin::circuits,
         admin::circuit_pois,
+        users::list,
+        users::add,
+        users::disable,
         imports::upload,
         imports::list,
         imports::one,
@@ -180,6 +184,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/auth/login", post(auth::login))
         .route("/api/v1/auth/logout", post(auth::logout))
         .route("/api/v1/auth/me", get(auth::me))
+        .route("/api/v1/admin/users", get(users::list).post(users::add))
+        .route("/api/v1/admin/users/{email}/disable", post(users::disable))
         .route("/api/v1/admin/circuits", get(admin::circuits))
         .route("/api/v1/admin/circuits/{id}/pois", get(admin::circuit_pois))
         .route(
