@@ -6,6 +6,8 @@ import { h, uid } from '../dom.js';
 import { formatWait } from '../format.js';
 import { chooseLang, getLang, initLang, onLangChange, t } from '../i18n.js';
 import { AuthError, logIn, logOut, whoAmI } from './auth.js';
+import { importsSection } from './imports.js';
+import { recordsSection } from './records.js';
 
 /** @typedef {import('./auth.js').Staff} Staff */
 
@@ -210,6 +212,8 @@ function showSession(staff, { focus = false } = {}) {
           alert.el,
         ),
       ),
+      recordsSection(staff),
+      importsSection(),
     ],
     { focus },
   );

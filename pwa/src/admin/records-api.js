@@ -1,0 +1,152 @@
+// Staff reads and edits of circuits and points of interest over `/api/v1/admin`: the
+// lists, one record with its version tag, a merge patch guarded by `If-Match`, the audit log
+// and a revert. Addressed from the server's root, like `auth.js`.
+
+const ADMIN = '/api/v1/admin';
+
+/** @typedef {'circuits'|'pois'} RecordKind */
+
+/**
+ * A circuit in the staff list.
+ * @typedef {Object} CircuitRow
+ * @property {string} id
+ * @property {string} name
+ * @property {boolean} published
+ * @property {string[]} communes   names
+ */
+
+/**
+ * A point of interest a circuit's file brought.
+ * @typedef {Object} PoiRow
+ * @property {string} id
+ * @property {string} name
+ * @property {string} kind
+ */
+
+/**
+ * One editable record as the server keeps it: the current values (`fields`), those set by
+ * a person (`edited`), and the tag to send back with a change.
+ * @typedef {Object} StaffRecord
+ * @property {string} id
+ * @property {string} kind
+ * @property {string} source
+ * @property {Record<string, any>} fields
+ * @property {Record<string, any>} edited
+ * @property {number} version
+ * @property {string} etag
+ * @property {string[]} communes
+ */
+
+/**
+ * @typedef {Object} HistoryEntry
+ * @property {number} version
+ * @property {number} at        unix seconds
+ * @property {string} by
+ * @property {'edit'|'revert'} origin
+ * @property {{ field: string, before: any, after: any }[]} changes
+ */
+
+/**
+ * Why a call failed: `status` is the HTTP status (0 without network), `message` the
+ * server's reason, `current` the record as it is now when the change came too late (412).
+ */
+export class RecordError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {StaffRecord | null} [current]
+   */
+  constructor(status, message, current = null) {
+    super(message);
+    this.name = 'RecordError';
+    this.status = status;
+    this.current = current;
+  }
+}
+
+/**
+ * `fetch` then the JSON body; any failure becomes a `RecordError`.
+ * @param {string} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<any>}
+ */
+async function call(url, init = {}) {
+  let response;
+  try {
+    response = await fetch(url, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      ...init,
+      headers: { Accept: 'application/json', ...(init.headers ?? {}) },
+    });
+  } catch (err) {
+    throw new RecordError(0, err instanceof Error ? err.message : String(err));
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    // No JSON: the status says enough.
+  }
+  if (!response.ok) {
+    const message = body && typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
+    const current = response.status === 412 && body && typeof body.current === 'object' ? body.current : null;
+    throw new RecordError(response.status, message, current);
+  }
+  if (body === null) throw new RecordError(response.status, 'invalid JSON');
+  return body;
+}
+
+const path = (/** @type {RecordKind} */ kind, /** @type {string} */ id) => `${ADMIN}/${kind}/${encodeURIComponent(id)}`;
+
+/** Every circuit, published or not, matching `q`. @param {string} q @returns {Promise<CircuitRow[]>} */
+export async function listCircuits(q) {
+  const body = await call(`${ADMIN}/circuits?q=${encodeURIComponent(q)}`);
+  return Array.isArray(body.circuits) ? body.circuits : [];
+}
+
+/** The points of interest of a circuit. @param {string} id @returns {Promise<PoiRow[]>} */
+export async function listCircuitPois(id) {
+  const body = await call(`${path('circuits', id)}/pois`);
+  return Array.isArray(body.pois) ? body.pois : [];
+}
+
+/** @param {RecordKind} kind @param {string} id @returns {Promise<StaffRecord>} */
+export function getRecord(kind, id) {
+  return call(path(kind, id));
+}
+
+/**
+ * Sends the changed fields as a JSON merge patch, valid only on the version `etag` names.
+ * @param {RecordKind} kind
+ * @param {string} id
+ * @param {string} etag
+ * @param {Record<string, any>} patch
+ * @returns {Promise<StaffRecord>}
+ */
+export function patchRecord(kind, id, etag, patch) {
+  return call(path(kind, id), {
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/merge-patch+json', 'If-Match': etag },
+    body: JSON.stringify(patch),
+  });
+}
+
+/** @param {RecordKind} kind @param {string} id @returns {Promise<HistoryEntry[]>} */
+export async function getHistory(kind, id) {
+  const body = await call(`${path(kind, id)}/history`);
+  return Array.isArray(body.entries) ? body.entries : [];
+}
+
+/**
+ * Puts the record back to `version` (0: the source's values).
+ * @param {RecordKind} kind @param {string} id @param {number} version
+ * @returns {Promise<StaffRecord>}
+ */
+export function revertRecord(kind, id, version) {
+  return call(`${path(kind, id)}/revert`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ version }),
+  });
+}
