@@ -2,7 +2,7 @@
 //! JSON merge patch saved under `If-Match`, its audit log and a revert. Every handler
 //! needs a staff session; writes need this site's `Origin` (see [`crate::session`]).
 
-use super::Path;
+use super::{Path, show_at_once};
 use crate::error::{ApiError, ApiResult, BadRequest, ErrorBody, Forbidden, NotFound, Unauthorized};
 use crate::query::Params;
 use crate::session::CurrentStaff;
@@ -96,7 +96,11 @@ pub async fn edit(
     let Json(patch) = body.map_err(|e| {
         ApiError::BadRequest(format!("an edit is a JSON object: {}", e.body_text()))
     })?;
-    outcome(curation::patch(state.app.store.as_ref(), &staff, &target, if_match, &patch).await)
+    let saved = curation::patch(state.app.store.as_ref(), &staff, &target, if_match, &patch).await;
+    if saved.is_ok() {
+        show_at_once(&state).await;
+    }
+    outcome(saved)
 }
 
 /// The record's audit log, oldest first: who, when, from what (`edit`, `revert`), the
@@ -148,7 +152,11 @@ pub async fn revert(
             e.body_text()
         ))
     })?;
-    outcome(curation::revert(state.app.store.as_ref(), &staff, &target, version).await)
+    let reverted = curation::revert(state.app.store.as_ref(), &staff, &target, version).await;
+    if reverted.is_ok() {
+        show_at_once(&state).await;
+    }
+    outcome(reverted)
 }
 
 /// Every circuit, published or not, for the back-office's list.

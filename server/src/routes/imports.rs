@@ -2,7 +2,7 @@
 //! jobs folder (never held whole in memory, refused past the size limit), planned in
 //! the background, read page by page, then committed.
 
-use super::Path;
+use super::{Path, show_at_once};
 use crate::error::{ApiError, ApiResult, BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
 use crate::query::Params;
 use crate::session::CurrentStaff;
@@ -287,5 +287,6 @@ pub async fn commit(
     let delete: HashSet<String> = c.delete.into_iter().collect();
     let job = jobs::commit(state.app.store.clone(), &staff, &id, exclude, delete).await?;
     tracing::info!(job = %job.id, by = %staff.email, "import job committed");
+    show_at_once(&state).await;
     Ok(Json(job_json(&job)))
 }

@@ -149,6 +149,14 @@ impl utoipa::PartialSchema for Binary {
 
 impl utoipa::ToSchema for Binary {}
 
+/// This server's catalogue, reloaded after a staff write so that its next public answer
+/// shows it (other servers follow their change feed or poll).
+async fn show_at_once(state: &AppState) {
+    if let Err(e) = state.app.catalog.refresh(state.app.store.as_ref()).await {
+        tracing::warn!(error = %e, "catalogue refresh after a write failed");
+    }
+}
+
 /// `axum::extract::Path` answering its rejections (a segment that is not UTF-8) as the
 /// API's JSON errors.
 #[derive(Debug)]
