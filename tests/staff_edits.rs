@@ -290,3 +290,112 @@ async fn staff_edits_on_postgis() {
         edits_that_last(&db).await;
     }
 }
+
+async fn photos_and_search(db: &Db) {
+    let communes = common::root().join("fixtures/communes/seine-et-marne.geojson");
+    assert!(
+        db.balade(&["import", "communes", communes.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    let gpx = common::root().join("fixtures/circuits/provins-remparts.gpx");
+    assert!(db.import(&[&gpx], &[]).status.success());
+    add_user(db, "provins@77.fr", "editor", "77379");
+    add_user(db, "moderation@77.fr", "moderator", "");
+    let server = Server::start(db, &[]);
+    let base = &server.base;
+    let editor = Staff::login(base, "provins@77.fr").await;
+
+    // The search: every word, a kind, pages; bad parameters named.
+    let (status, _, found) = editor.get("/api/v1/admin/pois?q=tour%20engins").await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(found["total"], 1);
+    assert_eq!(found["pois"][0]["name"], REMPARTS);
+    let id = found["pois"][0]["id"].as_str().expect("id").to_owned();
+    let (_, _, heritage) = editor.get("/api/v1/admin/pois?kind=heritage&limit=2").await;
+    assert_eq!(heritage["pois"].as_array().expect("pois").len(), 2);
+    assert!(heritage["total"].as_u64().expect("total") > 2);
+    assert!(
+        heritage["pois"]
+            .as_array()
+            .expect("pois")
+            .iter()
+            .all(|p| p["kind"] == "heritage")
+    );
+    assert_eq!(
+        editor.get("/api/v1/admin/pois?kind=castle").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        reqwest::get(format!("{base}/api/v1/admin/pois"))
+            .await
+            .expect("get")
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A photo, with its alternative text, from the back-office.
+    let png = std::fs::read(common::root().join("pwa/public/icons/icon-192.png")).expect("png");
+    let send = |who: &Staff, photo: Vec<u8>, alt: Option<&str>| {
+        let mut form = reqwest::multipart::Form::new()
+            .part(
+                "photo",
+                reqwest::multipart::Part::bytes(photo).file_name("photo.png"),
+            )
+            .text("author", "Service du patrimoine")
+            .text("license", "CC-BY-4.0");
+        if let Some(a) = alt {
+            form = form.text("alt", a.to_owned());
+        }
+        who.http
+            .post(format!("{base}/api/v1/admin/pois/{id}/media"))
+            .header(COOKIE, &who.cookie)
+            .header(reqwest::header::ORIGIN, base)
+            .multipart(form)
+            .send()
+    };
+    let r = send(&editor, png.clone(), None).await.expect("post");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = send(&editor, b"not an image".to_vec(), Some("x"))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let moderator = Staff::login(base, "moderation@77.fr").await;
+    let r = send(&moderator, png.clone(), Some("x"))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = send(&editor, png, Some("La tour aux Engins vue des fossés"))
+        .await
+        .expect("post");
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let record: Value = r.json().await.expect("json");
+    assert_eq!(
+        record["media"][0]["alt"], "La tour aux Engins vue des fossés",
+        "{record}"
+    );
+    assert_eq!(record["media"][0]["author"], "Service du patrimoine");
+    let public = public_poi(base, &id).await;
+    assert!(
+        public
+            .to_string()
+            .contains("La tour aux Engins vue des fossés"),
+        "{public}"
+    );
+    let (_, _, log) = editor
+        .get(&format!("/api/v1/admin/pois/{id}/history"))
+        .await;
+    assert_eq!(log["entries"][0]["changes"][0]["field"], "media", "{log}");
+}
+
+#[tokio::test]
+async fn staff_photos_and_search_on_sqlite() {
+    photos_and_search(&Db::new()).await;
+}
+
+#[tokio::test]
+async fn staff_photos_and_search_on_postgis() {
+    if let Some(db) = Db::postgres() {
+        photos_and_search(&db).await;
+    }
+}

@@ -10,9 +10,13 @@ use balade_core::accounts::Role;
 use balade_core::edit::{self, EditError, View};
 use balade_core::hash::sha256_hex;
 use balade_core::record::RecordKind;
+use balade_core::store::PoiListed;
 use balade_core::store::{AuditEntry, Store, StoreError};
-use balade_core::{Area, Circuit, CircuitId, Poi, PoiId};
+use balade_core::{Area, Circuit, CircuitId, MediaOwner, Poi, PoiId, PoiKind};
+pub use balade_import::media::Credits;
+use balade_import::media::{AttachError, MediaSource};
 use serde_json::{Value, json};
+use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The record an edit is about.
@@ -56,6 +60,8 @@ pub struct Editable {
     pub etag: String,
     /// Where the record lies: the commune codes its position or trace is in.
     pub communes: Vec<String>,
+    /// Its photos, videos and audio items, as the public API shows them.
+    pub media: Vec<crate::views::media::MediaItem>,
 }
 
 /// Why an edit was not saved.
@@ -107,6 +113,13 @@ impl Loaded {
             Loaded::Circuit(c) => edit::apply_to_circuit(c, patch),
             Loaded::Poi(p) => edit::apply_to_poi(p, patch),
         }
+    }
+}
+
+fn owner(target: &Target) -> MediaOwner {
+    match target {
+        Target::Circuit(id) => MediaOwner::Circuit(id.clone()),
+        Target::Poi(id) => MediaOwner::Poi(id.clone()),
     }
 }
 
@@ -169,6 +182,12 @@ async fn editable(store: &dyn Store, target: &Target, record: &Loaded) -> AppRes
         edited,
         version,
         communes: communes_of(store, record).await?,
+        media: store
+            .media_of(&owner(target))
+            .await?
+            .iter()
+            .map(crate::views::media::item)
+            .collect(),
     })
 }
 
@@ -232,6 +251,74 @@ pub async fn circuit_pois(store: &dyn Store, id: &CircuitId) -> AppResult<Vec<Po
             kind: p.kind.as_str(),
         })
         .collect())
+}
+
+/// POIs whose name holds every word of `q`, of `kind` when given, by name, paged.
+pub async fn pois(
+    store: &dyn Store,
+    q: Option<&str>,
+    kind: Option<PoiKind>,
+    limit: u32,
+    offset: u32,
+) -> AppResult<(u64, Vec<PoiListed>)> {
+    let words: Vec<String> = q
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(12)
+        .map(str::to_lowercase)
+        .collect();
+    Ok(store.search_pois(&words, kind, limit, offset).await?)
+}
+
+/// Adds a photo to a record (decoded under limits, turned upright, stripped, stored in
+/// three sizes by the media pipeline), by whom its territory allows, and audits it.
+pub async fn add_photo(
+    store: &dyn Store,
+    staff: &Staff,
+    target: &Target,
+    photo: &Path,
+    credits: Credits,
+) -> Result<Editable, CurationError> {
+    let record = load(store, target).await?;
+    let before = editable(store, target, &record).await?;
+    may_edit(staff, &before.communes)?;
+    if credits.alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+        return Err(AppError::Invalid("a photo needs its alternative text (`alt`)".into()).into());
+    }
+    let media = balade_import::media::attach(
+        store,
+        owner(target),
+        &MediaSource::Photo(photo.to_owned()),
+        credits,
+    )
+    .await
+    .map_err(|e| match e {
+        AttachError::Store(e) => CurationError::from(e),
+        AttachError::Refused { reason, .. } => AppError::Invalid(reason).into(),
+        AttachError::Invalid(reason) => AppError::Invalid(reason).into(),
+    })?;
+    let entry = AuditEntry {
+        version: before.version + 1,
+        at: now_s(),
+        actor: staff.email.clone(),
+        origin: "edit".into(),
+        changes: json!([{ "field": "media", "before": null, "after": format!("photo {}", media.id) }]),
+        view: Value::Object(before.fields.clone()),
+        overrides: Value::Object(before.edited.clone()),
+    };
+    let mut tx = store.begin_import().await?;
+    match tx
+        .save_edit(target.kind(), record.source(), before.version, &entry)
+        .await
+    {
+        Ok(_) => tx.commit().await?,
+        // The photo is kept: a concurrent edit took the version; the log says so.
+        Err(StoreError::Conflict(_)) => {
+            tracing::warn!(media = %media.id, "photo added while the record was edited: not audited");
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(read(store, target).await?)
 }
 
 /// A record as the back-office edits it.

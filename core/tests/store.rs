@@ -53,6 +53,7 @@ on_every_backend!(
     accounts,
     import_jobs,
     edits,
+    poi_search,
 );
 
 #[tokio::test]

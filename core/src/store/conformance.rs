@@ -1346,3 +1346,51 @@ pub async fn edits(store: &dyn Store) {
             .is_empty()
     );
 }
+
+/// The back-office's POI search: every word in the name, a kind, pages.
+pub async fn poi_search(store: &dyn Store) {
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&circuit("boucle", "Boucle"))
+        .await
+        .expect("circuit");
+    for (key, kind, name) in [
+        ("lavoir", PoiKind::Heritage, "Lavoir de la Voulzie"),
+        ("moulin", PoiKind::Heritage, "Moulin de la Voulzie"),
+        ("gite", PoiKind::Lodging, "Gîte du Moulin"),
+    ] {
+        let mut p = poi("boucle", key, kind);
+        p.name = name.into();
+        tx.upsert_poi(&p).await.expect("poi");
+    }
+    tx.commit().await.expect("commit");
+    let search = |words: &[&str], kind: Option<PoiKind>, limit: u32, offset: u32| {
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        async move {
+            store
+                .search_pois(&words, kind, limit, offset)
+                .await
+                .expect("search")
+        }
+    };
+    let names = |found: &(u64, Vec<super::PoiListed>)| -> Vec<String> {
+        found.1.iter().map(|p| p.name.clone()).collect()
+    };
+    let moulin = search(&["moulin"], None, 10, 0).await;
+    assert_eq!(names(&moulin), ["Gîte du Moulin", "Moulin de la Voulzie"]);
+    assert_eq!(moulin.0, 2);
+    let both = search(&["moulin", "voulzie"], None, 10, 0).await;
+    assert_eq!(names(&both), ["Moulin de la Voulzie"]);
+    let lodging = search(&["moulin"], Some(PoiKind::Lodging), 10, 0).await;
+    assert_eq!(names(&lodging), ["Gîte du Moulin"]);
+    assert_eq!(lodging.1[0].kind, "lodging");
+    let page = search(&[], Some(PoiKind::Heritage), 1, 1).await;
+    assert_eq!(
+        (page.0, names(&page)),
+        (2, vec!["Moulin de la Voulzie".to_owned()])
+    );
+    assert_eq!(
+        search(&["%"], None, 10, 0).await.0,
+        0,
+        "a percent sign is no wildcard"
+    );
+}

@@ -1,7 +1,8 @@
 //! Staff edits on PostgreSQL: a record's overrides and its audit log.
 
 use super::postgres::PostgresStore;
-use super::{AuditEntry, EditStore, StoreError, StoreResult};
+use super::{AuditEntry, EditStore, PoiListed, StoreError, StoreResult};
+use crate::domain::PoiKind;
 use crate::record::RecordKind;
 use async_trait::async_trait;
 use sqlx::{Postgres, Transaction};
@@ -42,6 +43,65 @@ impl EditStore for PostgresStore {
             out.extend(rows);
         }
         Ok(out)
+    }
+
+    async fn search_pois(
+        &self,
+        words: &[String],
+        kind: Option<PoiKind>,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(u64, Vec<PoiListed>)> {
+        // One condition per word, numbered after the kind's placeholder.
+        let mut filter = String::from("($1::text IS NULL OR kind = $1)");
+        for n in 0..words.len() {
+            filter.push_str(&format!(" AND lower(name) LIKE ${} ESCAPE '\\'", n + 2));
+        }
+        let (lim, off) = (words.len() + 2, words.len() + 3);
+        // The words are text: LIKE's wildcards in them are escaped.
+        let patterns: Vec<String> = words
+            .iter()
+            .map(|w| {
+                let w = w
+                    .replace('\\', "\\\\")
+                    .replace('%', "\\%")
+                    .replace('_', "\\_");
+                format!("%{w}%")
+            })
+            .collect();
+        let kind = kind.map(|k| k.as_str().to_owned());
+        let count_sql = format!("SELECT COUNT(*) FROM pois WHERE {filter}");
+        let mut count = sqlx::query_scalar::<_, i64>(&count_sql).bind(kind.clone());
+        for p in &patterns {
+            count = count.bind(p.clone());
+        }
+        let total = count.fetch_one(&self.pool).await?;
+        let sql = format!(
+            "SELECT id, name, kind, commune FROM pois WHERE {filter} ORDER BY name, id \
+             LIMIT ${} OFFSET ${}",
+            lim, off
+        );
+        let mut page =
+            sqlx::query_as::<_, (String, String, String, Option<String>)>(&sql).bind(kind);
+        for p in &patterns {
+            page = page.bind(p.clone());
+        }
+        let rows = page
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok((
+            total as u64,
+            rows.into_iter()
+                .map(|(id, name, kind, commune)| PoiListed {
+                    id,
+                    name,
+                    kind,
+                    commune,
+                })
+                .collect(),
+        ))
     }
 
     async fn history(&self, kind: RecordKind, key: &str) -> StoreResult<Vec<AuditEntry>> {

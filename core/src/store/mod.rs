@@ -312,6 +312,25 @@ pub trait EditStore: Send + Sync {
     ) -> StoreResult<Vec<(String, String)>>;
     /// A record's audit log, oldest first.
     async fn history(&self, kind: RecordKind, key: &str) -> StoreResult<Vec<AuditEntry>>;
+    /// POIs whose name holds every one of `words` (lower case; ASCII letters compared
+    /// without case), of `kind` when given, by name: the page at `offset` of at most
+    /// `limit`, with how many match in all.
+    async fn search_pois(
+        &self,
+        words: &[String],
+        kind: Option<PoiKind>,
+        limit: u32,
+        offset: u32,
+    ) -> StoreResult<(u64, Vec<PoiListed>)>;
+}
+
+/// A POI as the back-office lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct PoiListed {
+    pub id: String,
+    pub name: String,
+    pub kind: String,
+    pub commune: Option<String>,
 }
 
 /// The back-office's import jobs and their plans' records.

@@ -8,9 +8,9 @@ use crate::query::Params;
 use crate::session::CurrentStaff;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::RawQuery;
 use axum::extract::State;
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{Multipart, RawQuery};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use balade_app::curation::{self, CurationError, Editable, Target};
@@ -188,4 +188,121 @@ pub async fn circuit_pois(
     let id = CircuitId::new(&id).map_err(|e| ApiError::BadRequest(format!("id: {e}")))?;
     let pois = curation::circuit_pois(state.app.store.as_ref(), &id).await?;
     Ok(Json(json!({ "pois": pois })))
+}
+
+/// POIs for the back-office's search: every word in the name, a kind, paged.
+#[utoipa::path(get, path = "/api/v1/admin/pois", tag = "staff", operation_id = "admin_pois",
+    params(("q" = Option<String>, Query, description = "Words found in the name"),
+           ("kind" = Option<String>, Query),
+           ("limit" = Option<u32>, Query, description = "At most 200 (default 50)", minimum = 1, maximum = 200),
+           ("offset" = Option<u32>, Query, minimum = 0)),
+    responses((status = 200, body = Object), (status = 400, response = BadRequest),
+              (status = 401, response = Unauthorized)))]
+pub async fn pois(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+    RawQuery(raw): RawQuery,
+) -> ApiResult<Json<Value>> {
+    let p = Params::parse(raw.as_deref())?;
+    p.only(&["q", "kind", "limit", "offset"])?;
+    let kind = match p.text("kind") {
+        Some(k) => Some(
+            k.parse::<balade_core::PoiKind>()
+                .map_err(|e| ApiError::BadRequest(format!("`kind`: {e}")))?,
+        ),
+        None => None,
+    };
+    let limit = p.number("limit", 1.0..=200.0, 50.0)? as u32;
+    let offset = p.number("offset", 0.0..=1e9, 0.0)? as u32;
+    let (total, pois) =
+        curation::pois(state.app.store.as_ref(), p.text("q"), kind, limit, offset).await?;
+    Ok(Json(json!({ "total": total, "pois": pois })))
+}
+
+/// The largest photo taken from the back-office.
+const MAX_PHOTO_BYTES: u64 = 25 << 20;
+
+/// Adds a photo to a circuit or a POI.
+#[utoipa::path(post, path = "/api/v1/admin/{kind}/{id}/media", tag = "staff", operation_id = "admin_add_photo",
+    params(("kind" = String, Path, description = "`circuits` or `pois`"), ("id" = String, Path)),
+    request_body(content = Object, content_type = "multipart/form-data",
+                 description = "`photo` (JPEG, PNG or WebP), `alt` (required), `author`, `license`, `title`"),
+    responses((status = 201, description = "The record with its media", body = Object),
+              (status = 400, response = BadRequest), (status = 401, response = Unauthorized),
+              (status = 403, response = Forbidden), (status = 404, response = NotFound),
+              (status = 413, description = "The photo is over 25 MB")))]
+pub async fn add_photo(
+    State(state): State<AppState>,
+    CurrentStaff(staff): CurrentStaff,
+    Path((kind, id)): Path<(String, String)>,
+    mut form: Multipart,
+) -> ApiResult<Response> {
+    let target = target(&kind, &id)?;
+    let bad = |e: axum::extract::multipart::MultipartError| {
+        ApiError::BadRequest(format!("the upload is not a valid multipart form: {e}"))
+    };
+    let failed = |e: std::io::Error| {
+        ApiError::Internal(balade_app::AppError::Encode(format!("photo upload: {e}")))
+    };
+    let path = std::env::temp_dir().join(format!("balade-photo-{}", balade_app::jobs::new_id()?));
+    let mut credits = curation::Credits::default();
+    let mut got_photo = false;
+    let read: ApiResult<()> = async {
+        while let Some(mut field) = form.next_field().await.map_err(bad)? {
+            let name = field.name().unwrap_or_default().to_owned();
+            if name == "photo" && !got_photo {
+                let mut out = tokio::fs::File::create(&path).await.map_err(failed)?;
+                let mut size = 0u64;
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    size += chunk.len() as u64;
+                    if size > MAX_PHOTO_BYTES {
+                        return Err(ApiError::TooLarge(format!(
+                            "the photo is over {} MB",
+                            MAX_PHOTO_BYTES >> 20
+                        )));
+                    }
+                    tokio::io::AsyncWriteExt::write_all(&mut out, &chunk)
+                        .await
+                        .map_err(failed)?;
+                }
+                tokio::io::AsyncWriteExt::flush(&mut out)
+                    .await
+                    .map_err(failed)?;
+                got_photo = true;
+                continue;
+            }
+            let text = field.text().await.map_err(bad)?;
+            let text =
+                Some(text.chars().take(2_000).collect::<String>()).filter(|t| !t.trim().is_empty());
+            match name.as_str() {
+                "alt" => credits.alt = text,
+                "author" => credits.author = text,
+                "license" => credits.license = text,
+                "title" => credits.title = text,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+    .await;
+    let outcome = match read {
+        Ok(()) if got_photo => {
+            Ok(
+                curation::add_photo(state.app.store.as_ref(), &staff, &target, &path, credits)
+                    .await,
+            )
+        }
+        Ok(()) => Err(ApiError::BadRequest("the form has no `photo`".into())),
+        Err(e) => Err(e),
+    };
+    let _ = tokio::fs::remove_file(&path).await;
+    match outcome? {
+        Ok(e) => {
+            show_at_once(&state).await;
+            Ok(answer(StatusCode::CREATED, &e))
+        }
+        Err(CurationError::Forbidden(m)) => Err(ApiError::Forbidden(m)),
+        Err(CurationError::App(e)) => Err(e.into()),
+        Err(CurationError::Stale(now)) => Ok(answer(StatusCode::CREATED, &now)),
+    }
 }

@@ -62,6 +62,8 @@ use utoipa::{Modify, OpenApi, ToResponse};
         admin::revert,
         admin::circuits,
         admin::circuit_pois,
+        admin::pois,
+        admin::add_photo,
         users::list,
         users::add,
         users::disable,
@@ -195,6 +197,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/admin/users", get(users::list).post(users::add))
         .route("/api/v1/admin/users/{email}/disable", post(users::disable))
         .route("/api/v1/admin/circuits", get(admin::circuits))
+        .route("/api/v1/admin/pois", get(admin::pois))
         .route("/api/v1/admin/circuits/{id}/pois", get(admin::circuit_pois))
         .route(
             "/api/v1/admin/{kind}/{id}",
@@ -202,6 +205,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/api/v1/admin/{kind}/{id}/history", get(admin::history))
         .route("/api/v1/admin/{kind}/{id}/revert", post(admin::revert))
+        .route(
+            "/api/v1/admin/{kind}/{id}/media",
+            post(admin::add_photo).layer(axum::extract::DefaultBodyLimit::max(26 << 20)),
+        )
         .route("/api/v1/admin/imports/{id}", get(imports::one))
         .route("/api/v1/admin/imports/{id}/records", get(imports::records))
         .route("/api/v1/admin/imports/{id}/commit", post(imports::commit))
