@@ -210,6 +210,48 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     assert_eq!(found["total"], 1, "{found}");
     let moulin = found["records"][0]["key"].as_str().expect("key").to_owned();
 
+    // The report: each change field by field, each rejection with its line and reason.
+    let r = admin
+        .http
+        .get(format!("{base}/api/v1/admin/imports/{heritage}/report"))
+        .header(COOKIE, &admin.cookie)
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .expect("text")
+            .contains(".csv")
+    );
+    let csv = r.text().await.expect("text");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "status,kind,key,label,commune,lon,lat,field,before,after,line,reason"
+    );
+    assert_eq!(lines.len(), 4, "{csv}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("rejected,") && l.contains(",4,")),
+        "{csv}"
+    );
+    let r = admin
+        .http
+        .get(format!("{base}/api/v1/admin/imports/{id}/report"))
+        .header(COOKIE, &admin.cookie)
+        .send()
+        .await
+        .expect("report");
+    let csv = r.text().await.expect("text");
+    assert!(
+        csv.lines()
+            .any(|l| l.starts_with("update,poi,") && l.contains(",description,")),
+        "{csv}"
+    );
+
     // Commit the inventory without the mill: the lavoir is public, the mill is not.
     let (status, done) = admin
         .post(

@@ -177,7 +177,7 @@ fn neutralised(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn push_row(out: &mut String, fields: &[String]) {
+pub(crate) fn push_row(out: &mut String, fields: &[String]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');

@@ -333,3 +333,67 @@ pub async fn commit(
     store.update_job(&job).await?;
     Ok(job)
 }
+
+/// A job's report as CSV: one row per changed field of each update, one per other
+/// record (create, delete, rejection with its line and reason), in plan order; cells
+/// that a spreadsheet would read as formulas are neutralised.
+pub async fn report(store: &dyn Store, id: &str) -> AppResult<(Job, String)> {
+    let job = store
+        .job(id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no import job `{id}`")))?;
+    let mut out = String::new();
+    let header = [
+        "status", "kind", "key", "label", "commune", "lon", "lat", "field", "before", "after",
+        "line", "reason",
+    ];
+    crate::export::push_row(&mut out, &header.map(str::to_owned));
+    let mut offset = 0;
+    loop {
+        let filter = balade_core::jobs::JobRecordFilter {
+            limit: 5_000,
+            offset,
+            ..Default::default()
+        };
+        let (_, page) = store.job_records(id, &filter).await?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as u32;
+        for r in &page {
+            let text = |v: &serde_json::Value| match v {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => String::new(),
+                other => other.to_string(),
+            };
+            let base = |field: String, before: String, after: String| {
+                [
+                    r.status.clone(),
+                    r.kind.clone(),
+                    r.key.clone(),
+                    r.label.clone(),
+                    r.commune.clone().unwrap_or_default(),
+                    r.lon.map(|v| v.to_string()).unwrap_or_default(),
+                    r.lat.map(|v| v.to_string()).unwrap_or_default(),
+                    field,
+                    before,
+                    after,
+                    text(&r.detail["line"]),
+                    text(&r.detail["reason"]),
+                ]
+            };
+            let changes = r.detail["changes"].as_array().cloned().unwrap_or_default();
+            if changes.is_empty() {
+                crate::export::push_row(
+                    &mut out,
+                    &base(String::new(), String::new(), String::new()),
+                );
+            }
+            for c in &changes {
+                let row = base(text(&c["field"]), text(&c["before"]), text(&c["after"]));
+                crate::export::push_row(&mut out, &row);
+            }
+        }
+    }
+    Ok((job, out))
+}

@@ -290,3 +290,32 @@ pub async fn commit(
     show_at_once(&state).await;
     Ok(Json(job_json(&job)))
 }
+
+/// The job's report, as CSV: every change field by field, every rejection with its line
+/// and reason.
+#[utoipa::path(get, path = "/api/v1/admin/imports/{id}/report", tag = "staff", operation_id = "admin_import_report",
+    params(("id" = String, Path)),
+    responses((status = 200, description = "The report", content_type = "text/csv", body = String),
+              (status = 401, response = Unauthorized), (status = 404, response = NotFound)))]
+pub async fn report(
+    State(state): State<AppState>,
+    _staff: CurrentStaff,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    let (job, csv) = jobs::report(state.app.store.as_ref(), &id).await?;
+    let name = format!("import-{}.csv", job.id);
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "text/csv; charset=utf-8".to_owned(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        csv,
+    )
+        .into_response())
+}

@@ -72,6 +72,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         imports::one,
         imports::records,
         imports::commit,
+        imports::report,
     ),
     components(
         schemas(ErrorBody),
@@ -212,6 +213,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/admin/imports/{id}", get(imports::one))
         .route("/api/v1/admin/imports/{id}/records", get(imports::records))
         .route("/api/v1/admin/imports/{id}/commit", post(imports::commit))
+        .route("/api/v1/admin/imports/{id}/report", get(imports::report))
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         // Uploads stream to disk under their own limit (see `imports::upload`).
         .route(
