@@ -332,3 +332,59 @@ async fn import_jobs_on_postgis() {
         jobs_from_upload_to_commit(&db).await;
     }
 }
+
+/// An editor's job writes within their territory only, and boundaries are not theirs.
+#[tokio::test]
+async fn an_editors_import_stays_within_their_territory() {
+    let db = Db::new();
+    let communes = common::root().join("fixtures/communes/seine-et-marne.geojson");
+    assert!(
+        db.balade(&["import", "communes", communes.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    let gpx = common::root().join("fixtures/circuits/provins-remparts.gpx");
+    assert!(db.import(&[&gpx], &[]).status.success());
+    add_user(&db, "provins@77.fr", "editor", "77379");
+    let jobs_dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(
+        &db,
+        &["--jobs-dir", jobs_dir.path().to_str().expect("utf-8")],
+    );
+    let base = &server.base;
+    let editor = Staff::login(base, "provins@77.fr").await;
+
+    let bounds = std::fs::read(&communes).expect("communes");
+    let (status, body) = upload(&editor, "communes.geojson", bounds, Some("communes")).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+
+    // The loop changed in Provins, and a waypoint added in Meaux.
+    let text = String::from_utf8(provins_changed()).expect("utf-8").replace(
+        "</metadata>",
+        "</metadata>\n  <wpt lat=\"48.960665\" lon=\"2.878989\"><name>Hors du territoire</name><type>heritage</type></wpt>",
+    );
+    let (status, job) = upload(&editor, "provins-remparts.gpx", text.into_bytes(), None).await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    let id = job["id"].as_str().expect("id").to_owned();
+    let job = planned(&editor, &id).await;
+    assert_eq!(job["create"], 1, "{job}");
+    let (status, done) = editor
+        .post(&format!("/api/v1/admin/imports/{id}/commit"), json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["outside_territory"], 1, "{done}");
+    let sheet = reqwest::get(format!("{base}/api/v1/circuits/provins-remparts"))
+        .await
+        .expect("sheet")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        sheet.contains("Texte revu."),
+        "the change in Provins is written"
+    );
+    assert!(
+        !sheet.contains("Hors du territoire"),
+        "the waypoint in Meaux is not"
+    );
+}

@@ -92,6 +92,73 @@ pub fn may_import(staff: &Staff) -> AppResult<()> {
     }
 }
 
+/// Kinds whose records belong to no territory (boundaries, landscape units) are
+/// imported by admins only.
+pub fn may_import_kind(staff: &Staff, kind: &str) -> AppResult<()> {
+    may_import(staff)?;
+    if staff.role == Role::Editor && matches!(kind, "communes" | "landscapes") {
+        return Err(AppError::Forbidden(format!(
+            "`{kind}` cover the whole territory: an admin imports them"
+        )));
+    }
+    Ok(())
+}
+
+/// The keys of a plan's creates, updates and deletions that lie outside an editor's
+/// territory: by position (the commune whose boundary holds it), else by the commune
+/// the record names; a record placed nowhere known is outside.
+async fn outside_territory(
+    store: &dyn Store,
+    staff: &Staff,
+    id: &str,
+) -> AppResult<HashSet<String>> {
+    let mut outside = HashSet::new();
+    if staff.role != Role::Editor {
+        return Ok(outside);
+    }
+    let communes = store.communes().await?;
+    let names = store.commune_names().await?;
+    let inside = |code: &str| staff.territory.iter().any(|t| t.as_str() == code);
+    let mut offset = 0;
+    loop {
+        let filter = balade_core::jobs::JobRecordFilter {
+            limit: 5_000,
+            offset,
+            ..Default::default()
+        };
+        let (_, page) = store.job_records(id, &filter).await?;
+        if page.is_empty() {
+            break;
+        }
+        offset += page.len() as u32;
+        for r in page
+            .iter()
+            .filter(|r| matches!(r.status.as_str(), "create" | "update" | "delete"))
+        {
+            let by_position = match (r.lon, r.lat) {
+                (Some(lon), Some(lat)) => balade_core::LonLat::new(lon, lat).ok().and_then(|p| {
+                    communes
+                        .iter()
+                        .find(|c| balade_core::Area::contains(*c, p))
+                        .map(|c| c.code.as_str().to_owned())
+                }),
+                _ => None,
+            };
+            let code = by_position.or_else(|| {
+                let name = r.commune.as_deref()?;
+                names
+                    .iter()
+                    .find(|(_, n)| n == name)
+                    .map(|(c, _)| c.as_str().to_owned())
+            });
+            if !code.is_some_and(|c| inside(&c)) {
+                outside.insert(r.key.clone());
+            }
+        }
+    }
+    Ok(outside)
+}
+
 fn now_s() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -115,6 +182,7 @@ pub async fn create(
     path: &Path,
 ) -> AppResult<Job> {
     source_of(kind)?;
+    may_import_kind(staff, kind)?;
     let job = Job {
         id,
         kind: kind.to_owned(),
@@ -285,14 +353,16 @@ async fn plan(store: Arc<dyn Store>, mut job: Job) -> AppResult<()> {
 }
 
 /// Commits a planned job: its file imported in one transaction, but for the `exclude`d
-/// keys, deleting only the vanished records among `delete`.
+/// keys, deleting only the vanished records among `delete`; an editor's commit leaves
+/// out what lies outside their territory. Returns the job and how many records were
+/// left out for that.
 pub async fn commit(
     store: Arc<dyn Store>,
     staff: &Staff,
     id: &str,
     exclude: HashSet<String>,
     delete: HashSet<String>,
-) -> AppResult<Job> {
+) -> AppResult<(Job, u64)> {
     may_import(staff)?;
     let mut job = store
         .job(id)
@@ -304,7 +374,13 @@ pub async fn commit(
             job.status.as_str()
         )));
     }
+    may_import_kind(staff, &job.kind)?;
     let source = source_of(&job.kind)?;
+    // An editor's commit writes and deletes within their territory only.
+    let outside = outside_territory(store.as_ref(), staff, id).await?;
+    let mut exclude = exclude;
+    exclude.extend(outside.iter().cloned());
+    let delete: HashSet<String> = delete.difference(&outside).cloned().collect();
     let options = ImportOptions {
         exclude,
         delete: Deletion::Only(delete),
@@ -326,12 +402,15 @@ pub async fn commit(
             report.plan.rejected
         )));
     }
+    if !outside.is_empty() {
+        tracing::info!(job = %job.id, by = %staff.email, left_out = outside.len(), "records outside the editor's territory left out");
+    }
     job.status = JobStatus::Committed;
     job.counts = counts(&report.plan);
     job.committed_by = Some(staff.email.clone());
     job.committed_at = Some(now_s());
     store.update_job(&job).await?;
-    Ok(job)
+    Ok((job, outside.len() as u64))
 }
 
 /// A job's report as CSV: one row per changed field of each update, one per other

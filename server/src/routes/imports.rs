@@ -285,10 +285,13 @@ pub async fn commit(
     })?;
     let exclude: HashSet<String> = c.exclude.into_iter().collect();
     let delete: HashSet<String> = c.delete.into_iter().collect();
-    let job = jobs::commit(state.app.store.clone(), &staff, &id, exclude, delete).await?;
+    let (job, outside) =
+        jobs::commit(state.app.store.clone(), &staff, &id, exclude, delete).await?;
     tracing::info!(job = %job.id, by = %staff.email, "import job committed");
     show_at_once(&state).await;
-    Ok(Json(job_json(&job)))
+    let mut answer = job_json(&job);
+    answer["outside_territory"] = json!(outside);
+    Ok(Json(answer))
 }
 
 /// The job's report, as CSV: every change field by field, every rejection with its line
