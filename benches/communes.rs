@@ -44,6 +44,7 @@ fn communes() -> Vec<Commune> {
             code: Insee::new(&format!("77{:03}", i + 1)).expect("code"),
             name: format!("Commune {i}"),
             intercommunality: Some(format!("Intercommunalité {}", i / 25)),
+            intercommunality_code: Some(format!("{:09}", 200_000_000 + i / 25)),
             polygons: vec![vec![cell(i % 25, i / 25)]],
         })
         .collect()

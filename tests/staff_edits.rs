@@ -399,3 +399,51 @@ async fn staff_photos_and_search_on_postgis() {
         photos_and_search(&db).await;
     }
 }
+
+/// A territory may name an intercommunality by SIREN: its editors edit in every one of
+/// its communes, and only there.
+#[tokio::test]
+async fn an_intercommunality_territory_covers_its_communes() {
+    let db = Db::new();
+    let text =
+        std::fs::read_to_string(common::root().join("fixtures/communes/seine-et-marne.geojson"))
+            .expect("communes");
+    let mut communes: Value = serde_json::from_str(&text).expect("json");
+    for f in communes["features"].as_array_mut().expect("features") {
+        let siren = if f["properties"]["code"] == "77379" {
+            "247700065"
+        } else {
+            "200000000"
+        };
+        f["properties"]["siren_epci"] = json!(siren);
+    }
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("communes.geojson");
+    std::fs::write(&file, communes.to_string()).expect("write");
+    assert!(
+        db.balade(&["import", "communes", file.to_str().expect("utf-8")])
+            .status
+            .success()
+    );
+    let gpx = common::root().join("fixtures/circuits/provins-remparts.gpx");
+    assert!(db.import(&[&gpx], &[]).status.success());
+    add_user(&db, "cc-provinois@77.fr", "editor", "247700065");
+    add_user(&db, "ailleurs@77.fr", "editor", "200072130");
+    let server = Server::start(&db, &[]);
+    let base = &server.base;
+    let id = poi_id(base, "provins-remparts", REMPARTS).await;
+    let path = format!("/api/v1/admin/pois/{id}");
+    let inside = Staff::login(base, "cc-provinois@77.fr").await;
+    let (_, etag, record) = inside.get(&path).await;
+    assert_eq!(
+        record["communes"],
+        json!(["77379", "247700065"]),
+        "{record}"
+    );
+    let elsewhere = Staff::login(base, "ailleurs@77.fr").await;
+    let fix = json!({ "description": "Texte revu par l'intercommunalité." });
+    let (status, _) = elsewhere.patch(&path, etag.as_deref(), fix.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, body) = inside.patch(&path, etag.as_deref(), fix).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}

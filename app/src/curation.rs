@@ -58,7 +58,8 @@ pub struct Editable {
     pub version: i64,
     /// What a save sends back in `If-Match`.
     pub etag: String,
-    /// Where the record lies: the commune codes its position or trace is in.
+    /// Where the record lies: the INSEE codes of the communes its position or trace is
+    /// in, then their intercommunalities' SIRENs when known.
     pub communes: Vec<String>,
     /// Its photos, videos and audio items, as the public API shows them.
     pub media: Vec<crate::views::media::MediaItem>,
@@ -133,30 +134,47 @@ async fn load(store: &dyn Store, target: &Target) -> AppResult<Loaded> {
     })
 }
 
-/// The commune codes a record lies in: a POI's commune (as its source gives it, else
-/// the one its position is in), the communes a trace crosses.
+/// The territory codes of the communes a record lies in: each commune's INSEE code
+/// and its intercommunality's SIREN when known. A POI lies in its commune (as its
+/// source gives it, else the one its position is in), a circuit in the communes its
+/// trace crosses.
 async fn communes_of(store: &dyn Store, record: &Loaded) -> AppResult<Vec<String>> {
-    Ok(match record {
+    let communes = store.communes().await?;
+    let found: Vec<&balade_core::Commune> = match record {
         Loaded::Poi(p) => match (&p.insee, p.pos) {
-            (Some(code), _) => vec![code.as_str().to_owned()],
-            (None, Some(pos)) => store
-                .communes()
-                .await?
-                .iter()
-                .filter(|c| c.contains(pos))
-                .map(|c| c.code.as_str().to_owned())
-                .collect(),
+            (Some(code), _) => communes.iter().filter(|c| &c.code == code).collect(),
+            (None, Some(pos)) => communes.iter().filter(|c| c.contains(pos)).collect(),
             (None, None) => Vec::new(),
         },
-        Loaded::Circuit(c) => {
-            let names = store.commune_names().await?;
-            c.communes
-                .iter()
-                .filter_map(|n| names.iter().find(|(_, name)| name == n))
-                .map(|(code, _)| code.as_str().to_owned())
-                .collect()
+        Loaded::Circuit(c) => communes
+            .iter()
+            .filter(|commune| c.communes.contains(&commune.name))
+            .collect(),
+    };
+    let mut codes = territory_codes(&found);
+    if let (Loaded::Poi(p), true) = (record, codes.is_empty()) {
+        // A commune named by the source but whose boundary is not loaded.
+        codes.extend(p.insee.iter().map(|c| c.as_str().to_owned()));
+    }
+    Ok(codes)
+}
+
+/// The codes a staff territory may name for these communes: INSEE codes, then the
+/// SIRENs of their intercommunalities, without repeats.
+pub(crate) fn territory_codes(communes: &[&balade_core::Commune]) -> Vec<String> {
+    let mut codes: Vec<String> = communes
+        .iter()
+        .map(|c| c.code.as_str().to_owned())
+        .collect();
+    for siren in communes
+        .iter()
+        .filter_map(|c| c.intercommunality_code.as_ref())
+    {
+        if !codes.contains(siren) {
+            codes.push(siren.clone());
         }
-    })
+    }
+    codes
 }
 
 fn etag(version: i64, view: &View) -> String {

@@ -105,8 +105,9 @@ pub fn may_import_kind(staff: &Staff, kind: &str) -> AppResult<()> {
 }
 
 /// The keys of a plan's creates, updates and deletions that lie outside an editor's
-/// territory: by position (the commune whose boundary holds it), else by the commune
-/// the record names; a record placed nowhere known is outside.
+/// territory (communes by INSEE code, intercommunalities by SIREN): by position (the
+/// commune whose boundary holds it), else by the commune the record names; a record
+/// placed nowhere known is outside.
 async fn outside_territory(
     store: &dyn Store,
     staff: &Staff,
@@ -117,7 +118,6 @@ async fn outside_territory(
         return Ok(outside);
     }
     let communes = store.communes().await?;
-    let names = store.commune_names().await?;
     let inside = |code: &str| staff.territory.iter().any(|t| t.as_str() == code);
     let mut offset = 0;
     loop {
@@ -135,23 +135,26 @@ async fn outside_territory(
             .iter()
             .filter(|r| matches!(r.status.as_str(), "create" | "update" | "delete"))
         {
-            let by_position = match (r.lon, r.lat) {
-                (Some(lon), Some(lat)) => balade_core::LonLat::new(lon, lat).ok().and_then(|p| {
-                    communes
+            let by_position: Vec<&balade_core::Commune> = match (r.lon, r.lat) {
+                (Some(lon), Some(lat)) => match balade_core::LonLat::new(lon, lat) {
+                    Ok(p) => communes
                         .iter()
-                        .find(|c| balade_core::Area::contains(*c, p))
-                        .map(|c| c.code.as_str().to_owned())
-                }),
-                _ => None,
+                        .filter(|c| balade_core::Area::contains(*c, p))
+                        .collect(),
+                    Err(_) => Vec::new(),
+                },
+                _ => Vec::new(),
             };
-            let code = by_position.or_else(|| {
-                let name = r.commune.as_deref()?;
-                names
+            let found = if by_position.is_empty() {
+                communes
                     .iter()
-                    .find(|(_, n)| n == name)
-                    .map(|(c, _)| c.as_str().to_owned())
-            });
-            if !code.is_some_and(|c| inside(&c)) {
+                    .filter(|c| r.commune.as_deref() == Some(c.name.as_str()))
+                    .collect()
+            } else {
+                by_position
+            };
+            let codes = crate::curation::territory_codes(&found);
+            if !codes.iter().any(|c| inside(c)) {
                 outside.insert(r.key.clone());
             }
         }

@@ -519,6 +519,9 @@ pub struct Commune {
     pub name: String,
     /// The intercommunality by name: "Communauté d'agglomération du Pays de Fontainebleau".
     pub intercommunality: Option<String>,
+    /// The intercommunality's SIREN, when the source gives it: what a staff territory
+    /// may name.
+    pub intercommunality_code: Option<String>,
     pub polygons: Vec<Vec<Vec<LonLat>>>,
 }
 
@@ -889,6 +892,7 @@ mod tests {
             code: Insee::new(code).unwrap(),
             name: name.into(),
             intercommunality: epci.map(str::to_owned),
+            intercommunality_code: None,
             polygons: vec![vec![vec![
                 ll(w, 48.0),
                 ll(w + 1.0, 48.0),

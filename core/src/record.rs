@@ -402,6 +402,10 @@ impl RecordRef<'_> {
             RecordRef::Commune(c) => {
                 out(Fixed("name"), &c.name);
                 out(Fixed("intercommunality"), &Or(&c.intercommunality));
+                out(
+                    Fixed("intercommunality_code"),
+                    &Or(&c.intercommunality_code),
+                );
                 out(Fixed("polygons"), &shape_summary(&c.polygons));
             }
             RecordRef::Observation(o) => {

@@ -64,13 +64,17 @@ fn commune(feature: &Value, crs: Crs) -> Result<Commune, Fault> {
     let code = Insee::new(&code).map_err(|e| ("code", e.to_string()))?;
     let name = text_property(props, NAME).ok_or(("name", "no name".to_owned()))?;
     // "ZZZZZZZZZ" is ADMIN EXPRESS's code for a commune outside any intercommunality.
-    let intercommunality = text_property(props, EPCI_NAME)
-        .or_else(|| text_property(props, EPCI_CODE).filter(|c| !c.chars().all(|ch| ch == 'Z')));
+    let epci_code = text_property(props, EPCI_CODE).filter(|c| !c.chars().all(|ch| ch == 'Z'));
+    let intercommunality = text_property(props, EPCI_NAME).or_else(|| epci_code.clone());
+    // Only a well-formed SIREN names the intercommunality in a staff territory.
+    let intercommunality_code =
+        epci_code.filter(|c| c.len() == 9 && c.bytes().all(|b| b.is_ascii_digit()));
     Ok(Commune {
         polygons: area_of(feature, crs, "a commune")?,
         code,
         name,
         intercommunality,
+        intercommunality_code,
     })
 }
 

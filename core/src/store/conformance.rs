@@ -424,6 +424,8 @@ pub fn commune(code: &str, name: &str, intercommunality: Option<&str>) -> Commun
         code: Insee::new(code).expect("code"),
         name: name.into(),
         intercommunality: intercommunality.map(str::to_owned),
+        // A SIREN of its own, so that every backend is seen to keep it.
+        intercommunality_code: intercommunality.map(|_| format!("2000{code}")),
         polygons: vec![vec![vec![
             ll(2.6, 48.3),
             ll(2.8, 48.3),

@@ -125,8 +125,8 @@ const OBSERVATION_SELECT: &str = "SELECT o.source, o.event_start, o.event_end, \
 
 const LANDSCAPE_SELECT: &str =
     "SELECT id, source, name, description, polygons::text AS polygons FROM landscapes";
-const COMMUNE_SELECT: &str =
-    "SELECT code, name, intercommunality, polygons::text AS polygons FROM communes";
+const COMMUNE_SELECT: &str = "SELECT code, name, intercommunality, intercommunality_code, polygons::text AS polygons \
+     FROM communes";
 
 /// Keys per statement when reading or deleting records by key.
 const KEY_CHUNK: usize = 2_000;
@@ -724,10 +724,12 @@ impl ImportTx for PostgresImport {
                 .fetch_optional(&mut *self.tx)
                 .await?;
         sqlx::query(
-            "INSERT INTO communes (code, name, intercommunality, polygons, geom, digest) \
-             VALUES ($1, $2, $3, $4::jsonb, ST_GeomFromWKB($5, 4326), $6) \
+            "INSERT INTO communes (code, name, intercommunality, polygons, geom, digest, \
+             intercommunality_code) \
+             VALUES ($1, $2, $3, $4::jsonb, ST_GeomFromWKB($5, 4326), $6, $7) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
              intercommunality = excluded.intercommunality, polygons = excluded.polygons, \
+             intercommunality_code = excluded.intercommunality_code, \
              geom = excluded.geom, digest = excluded.digest, updated_at = now()",
         )
         .bind(c.code.as_str())
@@ -736,6 +738,7 @@ impl ImportTx for PostgresImport {
         .bind(encode_polygons(&c.polygons))
         .bind(wkb::multi_polygon(&c.polygons))
         .bind(RecordRef::Commune(c).digest() as i64)
+        .bind(c.intercommunality_code.as_deref())
         .execute(&mut *self.tx)
         .await?;
         Ok(if known.is_some() {

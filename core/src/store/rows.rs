@@ -227,6 +227,7 @@ pub(super) fn commune(row: &impl Fields) -> StoreResult<Commune> {
         code,
         name,
         intercommunality: row.opt_text("intercommunality")?,
+        intercommunality_code: row.opt_text("intercommunality_code")?,
         polygons: decode_polygons(&row.text("polygons")?)?,
     })
 }

@@ -344,7 +344,8 @@ impl ReadStore for SqliteStore {
 
     async fn communes(&self) -> StoreResult<Vec<Commune>> {
         let found = sqlx::query(
-            "SELECT code, name, intercommunality, polygons FROM communes ORDER BY code",
+            "SELECT code, name, intercommunality, intercommunality_code, polygons FROM communes \
+             ORDER BY code",
         )
         .fetch_all(&self.pool)
         .await?;
@@ -534,7 +535,8 @@ impl ImportStore for SqliteStore {
                 "SELECT id, source, name, description, polygons FROM landscapes".to_owned()
             }
             RecordKind::Commune => {
-                "SELECT code, name, intercommunality, polygons FROM communes".to_owned()
+                "SELECT code, name, intercommunality, intercommunality_code, polygons FROM communes"
+                    .to_owned()
             }
             RecordKind::Observation => {
                 format!("{OBSERVATION_SELECT} o JOIN taxa t ON t.key = o.taxon")
@@ -817,9 +819,11 @@ impl ImportTx for SqliteImport {
             .fetch_optional(&mut *self.tx)
             .await?;
         sqlx::query(
-            "INSERT INTO communes (code, name, intercommunality, polygons, digest) VALUES (?, ?, ?, ?, ?) \
+            "INSERT INTO communes (code, name, intercommunality, polygons, digest, intercommunality_code) \
+             VALUES (?, ?, ?, ?, ?, ?) \
              ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
              intercommunality = excluded.intercommunality, polygons = excluded.polygons, \
+             intercommunality_code = excluded.intercommunality_code, \
              digest = excluded.digest, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
         )
         .bind(c.code.as_str())
@@ -827,6 +831,7 @@ impl ImportTx for SqliteImport {
         .bind(c.intercommunality.as_deref())
         .bind(encode_polygons(&c.polygons))
         .bind(RecordRef::Commune(c).digest() as i64)
+        .bind(c.intercommunality_code.as_deref())
         .execute(&mut *self.tx)
         .await?;
         Ok(if known.is_some() {
