@@ -145,6 +145,13 @@ describe('back-office imports (/admin)', () => {
       const exclude = section(page).getByRole('checkbox', { name: 'Exclure Parking de la porte Saint-Jean', exact: true });
       assert.equal(await exclude.isChecked(), false);
       await page.locator('.imports__range').filter({ hasText: '1–2 sur 2' }).waitFor();
+      // On the map (under the server's Content Security Policy): the update and the vanished waypoint.
+      const map = section(page).getByRole('region', { name: 'Carte des enregistrements du plan', exact: true });
+      await map.getByRole('button', { name: 'Parking de la porte Saint-Jean (modification)', exact: true }).waitFor();
+      await map.getByRole('button', { name: `${GONE.name} (absent du fichier)`, exact: true }).waitFor();
+      assert.equal(await map.locator('.leaflet-marker-icon').count(), 2);
+      assert.equal(await map.locator('.plan-pin--update').count(), 1);
+      assert.equal(await map.locator('.plan-pin--delete').count(), 1);
       // A vanished waypoint is deleted only when ticked: unticked by default.
       const remove = section(page).getByRole('checkbox', { name: `Supprimer ${GONE.name}`, exact: true });
       assert.equal(await remove.isChecked(), false);
@@ -193,6 +200,29 @@ describe('back-office imports (/admin)', () => {
       assert.match(await rejected.textContent(), /Ligne 4, colonne 1 \(REF\) : malformed id `\.\.`/);
       assert.equal(await rejected.getByRole('checkbox').count(), 0);
 
+      // The page's records on a map: one marker per located record, named by label and status.
+      const { jobs } = await env.apiJson(context, '/api/v1/admin/imports');
+      const { records } = await env.apiJson(context, `/api/v1/admin/imports/${jobs[0].id}/records?limit=50&offset=0`);
+      const locatedRecords = records.filter((r) => Number.isFinite(r.lon) && Number.isFinite(r.lat));
+      assert.equal(locatedRecords.length, 2, 'both monuments are located, the rejection is not');
+      const map = section(page).getByRole('region', { name: 'Carte des enregistrements du plan', exact: true });
+      await map.waitFor();
+      const markers = map.locator('.leaflet-marker-icon');
+      await eventually(async () => (await markers.count()) === locatedRecords.length, 'one marker per located record');
+      await map.getByRole('button', { name: 'Lavoir de la Voulzie (création)', exact: true }).waitFor();
+      assert.equal(await page.locator('.plan-map__note').textContent(), '2 des 3 enregistrements de cette page sont sur la carte.');
+      assert.deepEqual(await page.locator('.plan-map__legend li:not([hidden])').allTextContents(), ['création', 'modification', 'absent du fichier']);
+      // A marker's popup tells the same; the keyboard goes through the map and out of it.
+      await map.getByRole('button', { name: 'Pont de la Voulzie (création)', exact: true }).press('Enter');
+      await map.locator('.leaflet-popup').filter({ hasText: 'Pont de la Voulzie' }).filter({ hasText: 'création' }).waitFor();
+      await map.focus();
+      let left = false;
+      for (let i = 0; i < 12 && !left; i += 1) {
+        await page.keyboard.press('Tab');
+        left = await map.evaluate((el) => !el.contains(document.activeElement));
+      }
+      assert.ok(left, 'Tab leaves the map');
+
       // The plan is the server's: it comes back from the history after a reload.
       await page.reload();
       await section(page).getByRole('button', { name: 'Ouvrir le plan merimee-provins.txt', exact: true }).click();
@@ -208,7 +238,11 @@ describe('back-office imports (/admin)', () => {
       await section(page).getByLabel('Rechercher', { exact: true }).fill('lavoir');
       await section(page).getByRole('button', { name: 'Filtrer', exact: true }).click();
       await page.locator('.imports__range').filter({ hasText: '1–1 sur 1' }).waitFor();
+      // The range read the same for the rejection alone: the row tells the search's answer.
+      await page.locator('.imports__row[data-key="heritage:PA77000101"]').waitFor();
       assert.equal(await page.locator('.imports__row').first().getAttribute('data-key'), 'heritage:PA77000101');
+      // The map follows the page.
+      await eventually(async () => (await page.locator('.plan-map .leaflet-marker-icon').count()) === 1, 'one marker for the filtered page');
       await section(page).getByLabel('Rechercher', { exact: true }).fill('');
       await section(page).getByLabel('Commune', { exact: true }).fill('Provins');
       await section(page).getByRole('button', { name: 'Filtrer', exact: true }).click();
@@ -227,6 +261,7 @@ describe('back-office imports (/admin)', () => {
       // In English, the same plan.
       await page.getByLabel('Langue / Language').selectOption('en');
       await page.getByRole('heading', { level: 3, name: 'Plan of the import of merimee-provins.txt', exact: true }).waitFor();
+      await section(page).getByRole('region', { name: 'Map of the plan’s records', exact: true }).getByRole('button', { name: 'Pont de la Voulzie (create)', exact: true }).waitFor();
       assert.equal(await page.locator('.imports__range').textContent(), '1–2 of 2');
       assert.equal(await section(page).getByRole('checkbox', { name: 'Exclude Pont de la Voulzie', exact: true }).isChecked(), true);
       await section(page).getByRole('button', { name: 'Commit the import', exact: true }).waitFor();

@@ -33,6 +33,8 @@ export const KINDS = /** @type {const} */ (['gpx', 'circuits', 'landscapes', 'co
  * @property {RecordStatus} status
  * @property {string} label
  * @property {string|null} commune
+ * @property {number|null} lon       WGS 84, when the record is located
+ * @property {number|null} lat
  * @property {Change[]} changes
  * @property {Change[]} kept
  * @property {number|null} line      rejections only
@@ -108,6 +110,8 @@ function toRecord(raw) {
     status: raw?.status,
     label: str(raw?.label),
     commune: strOrNull(raw?.commune),
+    lon: numOrNull(raw?.lon),
+    lat: numOrNull(raw?.lat),
     changes: changes(raw?.changes),
     kept: changes(raw?.kept),
     line: numOrNull(raw?.line),

@@ -9,6 +9,7 @@ import { h, uid } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { onLangChange, t } from '../i18n.js';
 import { ImportError, KINDS, commit, getJob, listJobs, planRecords, upload } from './imports-api.js';
+import { planMap } from './plan-map.js';
 
 /** @typedef {import('./imports-api.js').Job} Job */
 /** @typedef {import('./imports-api.js').PlanRecord} PlanRecord */
@@ -102,9 +103,12 @@ export function importsSection() {
 
   /** Each job shown replaces the previous one: a stale answer is dropped by its number. */
   let shown = 0;
+  /** Lets go of the plan's map (if one is shown) when the plan is replaced. */
+  let closePlan = () => {};
 
   /** @param {Job} job */
   const showJob = (job) => {
+    closePlan();
     shown += 1;
     renders.clear();
     renders.add(renderHistory);
@@ -226,6 +230,12 @@ export function importsSection() {
     const commitButton = tr('button', { type: 'button', class: 'button' }, 'imports.commit');
     const commitAlertSlot = h('div');
     const commitAlert = alertIn(commitAlertSlot);
+    // --- The page's records on a map (plan-map.js)
+    const map = planMap();
+    closePlan = () => {
+      map.dispose();
+      closePlan = () => {};
+    };
 
     /** A checkbox whose accessible name is its verb and the record's label. @param {string} verb @param {PlanRecord} r @param {Set<string>} set */
     const choice = (verb, r, set) => {
@@ -309,6 +319,7 @@ export function importsSection() {
       range.textContent = t('imports.range', { from, to, total: page.total });
       previous.disabled = offset === 0;
       next.disabled = to >= page.total;
+      map.show(page.records);
     };
 
     let loads = 0;
@@ -336,6 +347,7 @@ export function importsSection() {
       try {
         const done = await commit(job.id, [...excluded], [...deleted]);
         if (token !== shown) return;
+        closePlan();
         shown += 1;
         renders.clear();
         renders.add(renderHistory);
@@ -355,6 +367,7 @@ export function importsSection() {
       loadAlertSlot,
       frame,
       h('div', { class: 'imports__paging' }, previous, range, next),
+      map.el,
       commitAlertSlot,
       h('div', { class: 'imports__commit' }, commitButton),
     );

@@ -8,6 +8,7 @@ import { chooseLang, getLang, initLang, onLangChange, t } from '../i18n.js';
 import { AuthError, logIn, logOut, whoAmI } from './auth.js';
 import { importsSection } from './imports.js';
 import { recordsSection } from './records.js';
+import { usersSection } from './users.js';
 
 /** @typedef {import('./auth.js').Staff} Staff */
 
@@ -214,6 +215,8 @@ function showSession(staff, { focus = false } = {}) {
       ),
       recordsSection(staff),
       importsSection(),
+      // Account care is the admins' alone (the server refuses it to the others too).
+      ...(staff.role === 'admin' ? [usersSection(staff)] : []),
     ],
     { focus },
   );

@@ -1,6 +1,6 @@
 // Staff reads and edits of circuits and points of interest over `/api/v1/admin`: the
-// lists, one record with its version tag, a merge patch guarded by `If-Match`, the audit log
-// and a revert. Addressed from the server's root, like `auth.js`.
+// lists, one record with its version tag, a merge patch guarded by `If-Match`, the audit log,
+// a revert, and a photo added to a record. Addressed from the server's root, like `auth.js`.
 
 const ADMIN = '/api/v1/admin';
 
@@ -24,6 +24,27 @@ const ADMIN = '/api/v1/admin';
  */
 
 /**
+ * A point of interest in the staff search, whatever circuit it belongs to (or none).
+ * @typedef {Object} PoiSearchRow
+ * @property {string} id
+ * @property {string} name
+ * @property {string} kind
+ * @property {string | null} [commune]   name
+ */
+
+/**
+ * A photo, video or sound of a record; `url` is a small JPEG of a photo, else the link.
+ * @typedef {Object} MediaItem
+ * @property {string} id
+ * @property {'photo'|'video'|'audio'} kind
+ * @property {string | null} [title]
+ * @property {string | null} [alt]
+ * @property {string | null} [author]
+ * @property {string | null} [license]
+ * @property {string} url
+ */
+
+/**
  * One editable record as the server keeps it: the current values (`fields`), those set by
  * a person (`edited`), and the tag to send back with a change.
  * @typedef {Object} StaffRecord
@@ -35,6 +56,7 @@ const ADMIN = '/api/v1/admin';
  * @property {number} version
  * @property {string} etag
  * @property {string[]} communes
+ * @property {MediaItem[]} [media]
  */
 
 /**
@@ -105,6 +127,19 @@ export async function listCircuits(q) {
   return Array.isArray(body.circuits) ? body.circuits : [];
 }
 
+/**
+ * Every point of interest whose name has the words of `q`, of `kind` when given: one page
+ * of them, and how many there are in all.
+ * @param {{ q: string, kind: string, limit: number, offset: number }} query
+ * @returns {Promise<{ total: number, pois: PoiSearchRow[] }>}
+ */
+export async function searchPois({ q, kind, limit, offset }) {
+  const params = new URLSearchParams({ q, kind, limit: String(limit), offset: String(offset) });
+  const body = await call(`${ADMIN}/pois?${params}`);
+  const pois = Array.isArray(body.pois) ? body.pois : [];
+  return { total: Number.isFinite(body.total) ? body.total : pois.length, pois };
+}
+
 /** The points of interest of a circuit. @param {string} id @returns {Promise<PoiRow[]>} */
 export async function listCircuitPois(id) {
   const body = await call(`${path('circuits', id)}/pois`);
@@ -149,4 +184,16 @@ export function revertRecord(kind, id, version) {
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ version }),
   });
+}
+
+/**
+ * Adds a photo to the record: `form` holds `photo` (the file), `alt`, and optionally
+ * `author`, `license` and `title`. Resolves to the server's answer: the record with its
+ * media, or the new media item alone.
+ * @param {RecordKind} kind @param {string} id @param {FormData} form
+ * @returns {Promise<StaffRecord | MediaItem>}
+ */
+export function addPhoto(kind, id, form) {
+  // No Content-Type here: the browser writes the multipart boundary itself.
+  return call(`${path(kind, id)}/media`, { method: 'POST', body: form });
 }

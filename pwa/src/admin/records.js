@@ -1,7 +1,8 @@
 // The back-office's section "Circuits and points of interest": a searchable list of every
-// circuit, then one record at a time (the circuit, or one of its points of interest) in a
-// form that sends only what changed, guarded by the record's version; the record's audit
-// log, each version of which can be brought back.
+// circuit and a paged search of every point of interest, then one record at a time (the
+// circuit, or a point of interest) in a form that sends only what changed, guarded by the
+// record's version; a point's position on a small map; the record's photos, and a form to
+// add one; the record's audit log, each version of which can be brought back.
 //
 // A change that comes after someone else's (412) is not lost: the notice shows the current
 // values of the fields the user changed, and the form can be reloaded on the current
@@ -9,22 +10,50 @@
 import './records.css';
 import { h, uid } from '../dom.js';
 import { getLocale, onLangChange, t } from '../i18n.js';
-import { RecordError, getHistory, getRecord, listCircuitPois, listCircuits, patchRecord, revertRecord } from './records-api.js';
+import {
+  RecordError,
+  addPhoto,
+  getHistory,
+  getRecord,
+  listCircuitPois,
+  listCircuits,
+  patchRecord,
+  revertRecord,
+  searchPois,
+} from './records-api.js';
 
 /** @typedef {import('./records-api.js').RecordKind} RecordKind */
 /** @typedef {import('./records-api.js').StaffRecord} StaffRecord */
 /** @typedef {import('./records-api.js').HistoryEntry} HistoryEntry */
 /** @typedef {import('./records-api.js').CircuitRow} CircuitRow */
+/** @typedef {import('./records-api.js').PoiSearchRow} PoiSearchRow */
+/** @typedef {import('./records-api.js').MediaItem} MediaItem */
 
 /**
  * One editable value: where it sits in `fields`, its label's key, how it is typed.
  * @typedef {Object} FieldSpec
  * @property {string[]} path
  * @property {string} label
- * @property {'text'|'textarea'|'select'|'themes'|'number'|'checkbox'} type
+ * @property {'text'|'textarea'|'select'|'themes'|'lines'|'number'|'checkbox'} type
  * @property {string[]} [options]   values of a select
  * @property {string} [optionKey]   prefix of the options' label keys
+ * @property {'position'|'details'|'practical'} [group]   the fieldset it is shown in
  */
+
+const POI_KINDS = ['heritage', 'fauna', 'flora', 'landscape', 'viewpoint', 'lodging', 'food', 'practical'];
+
+/** The texts of `practical` a circuit may have; `steps` is a list, one step a line. */
+const PRACTICAL = ['access', 'parking', 'public_transport', 'best_season', 'recommendations', 'accessibility'];
+
+/** The texts of a point's `details`; the longer ones get a text area. */
+const DETAILS = ['denomination', 'period', 'dates', 'history', 'protection', 'status', 'address', 'opening_hours', 'phone', 'website', 'wheelchair'];
+const LONG_DETAILS = new Set(['history']);
+
+/** Sub-texts whose emptying takes the key away rather than keeping it empty. */
+const REMOVABLE = new Set(['translations', 'details', 'practical']);
+
+/** Records shown per page of the points' search. */
+const PAGE = 20;
 
 /** @type {Record<RecordKind, FieldSpec[]>} */
 const FIELDS = {
@@ -39,6 +68,8 @@ const FIELDS = {
     { path: ['difficulty'], label: 'records.difficulty', type: 'select', options: ['easy', 'medium', 'hard', 'very_hard'], optionKey: 'difficulty' },
     { path: ['themes'], label: 'records.themes', type: 'themes' },
     { path: ['published'], label: 'records.published', type: 'checkbox' },
+    ...PRACTICAL.map((k) => /** @type {FieldSpec} */ ({ path: ['practical', k], label: `records.practical.${k}`, type: 'textarea', group: 'practical' })),
+    { path: ['practical', 'steps'], label: 'records.practical.steps', type: 'lines', group: 'practical' },
   ],
   pois: [
     { path: ['name'], label: 'records.name', type: 'text' },
@@ -49,11 +80,14 @@ const FIELDS = {
       path: ['kind'],
       label: 'records.kind',
       type: 'select',
-      options: ['heritage', 'fauna', 'flora', 'landscape', 'viewpoint', 'lodging', 'food', 'practical'],
+      options: POI_KINDS,
       optionKey: 'poiKind',
     },
-    { path: ['lon'], label: 'records.lon', type: 'number' },
-    { path: ['lat'], label: 'records.lat', type: 'number' },
+    { path: ['lon'], label: 'records.lon', type: 'number', group: 'position' },
+    { path: ['lat'], label: 'records.lat', type: 'number', group: 'position' },
+    ...DETAILS.map((k) =>
+      /** @type {FieldSpec} */ ({ path: ['details', k], label: `records.details.${k}`, type: LONG_DETAILS.has(k) ? 'textarea' : 'text', group: 'details' }),
+    ),
   ],
 };
 
@@ -65,6 +99,10 @@ const FIELDS = {
 const texts = new WeakMap();
 onLangChange(() => {
   for (const el of document.querySelectorAll('[data-records-text]')) el.textContent = texts.get(el)?.() ?? '';
+  // Names given by `aria-label` (the map), which `data-i18n` does not reach.
+  for (const el of /** @type {NodeListOf<HTMLElement>} */ (document.querySelectorAll('[data-records-label]'))) {
+    el.setAttribute('aria-label', t(el.dataset.recordsLabel ?? ''));
+  }
 });
 
 /** `el` shows `text()`, kept in the current language; null empties it. @param {Element} el @param {(() => string) | null} text */
@@ -124,7 +162,7 @@ function fieldControl(spec, record) {
   const id = uid('record-field');
   /** @type {HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement} */
   let control;
-  if (spec.type === 'textarea') control = h('textarea', { id, rows: '4' });
+  if (spec.type === 'textarea' || spec.type === 'lines') control = h('textarea', { id, rows: spec.group ? '2' : '4' });
   else if (spec.type === 'select') {
     control = h('select', { id }, (spec.options ?? []).map((o) => tr('option', { value: o }, `${spec.optionKey}.${o}`)));
   } else if (spec.type === 'number') control = h('input', { id, type: 'number', step: 'any', inputmode: 'decimal' });
@@ -135,11 +173,13 @@ function fieldControl(spec, record) {
     if (control instanceof HTMLInputElement && spec.type === 'checkbox') return control.checked;
     if (spec.type === 'number') return control.value.trim() === '' ? null : Number(control.value);
     if (spec.type === 'themes') return control.value.split(',').map((s) => s.trim()).filter(Boolean);
+    if (spec.type === 'lines') return control.value.split('\n').map((s) => s.trim()).filter(Boolean);
     return control.value;
   };
   const write = (/** @type {any} */ v) => {
     if (control instanceof HTMLInputElement && spec.type === 'checkbox') control.checked = Boolean(v);
     else if (spec.type === 'themes') control.value = Array.isArray(v) ? v.join(', ') : '';
+    else if (spec.type === 'lines') control.value = Array.isArray(v) ? v.join('\n') : '';
     else control.value = v === null || v === undefined ? '' : String(v);
   };
   write(getAt(record.fields, spec.path));
@@ -153,17 +193,21 @@ function fieldControl(spec, record) {
     spec.type === 'checkbox'
       ? h('div', { class: 'field field--check' }, control, label, mark)
       : h('div', { class: 'field' }, label, control, mark);
-  return { spec, el, read, write };
+  return { spec, el, read, write, control };
 }
 
 /** The value to send for a field, or undefined when unchanged. @param {FieldSpec} spec @param {any} value @param {any} before */
 function changeOf(spec, value, before) {
   if (spec.type === 'themes') return JSON.stringify(value) === JSON.stringify(before ?? []) ? undefined : value;
+  if (spec.type === 'lines') {
+    if (JSON.stringify(value) === JSON.stringify(before ?? [])) return undefined;
+    return value.length ? value : null;
+  }
   if (spec.type === 'checkbox') return value === Boolean(before) ? undefined : value;
   if (spec.type === 'number') return value === (before ?? null) ? undefined : value;
   if (value === (before ?? '')) return undefined;
-  // An emptied translation is taken away rather than kept empty.
-  return value === '' && spec.path[0] === 'translations' ? null : value;
+  // An emptied translation or sub-text is taken away rather than kept empty.
+  return value === '' && REMOVABLE.has(spec.path[0]) ? null : value;
 }
 
 /**
@@ -229,6 +273,13 @@ export function recordsSection(_staff) {
     }
   }
 
+  /** Opens a point found by the search, alone in the panel. @param {PoiSearchRow} p */
+  function openFoundPoi(p) {
+    const recordBox = h('div', { class: 'records-record' });
+    panel.replaceChildren(h('h3', {}, p.name), recordBox);
+    openRecord(recordBox, 'pois', p.id, true);
+  }
+
   const form = h(
     'form',
     { class: 'records-search', role: 'search' },
@@ -249,8 +300,85 @@ export function recordsSection(_staff) {
     form,
     listMessage,
     list,
+    poiSearch(openFoundPoi),
     panel,
   );
+}
+
+/**
+ * The search of every point of interest, by words of its name and by kind, one page at a
+ * time; `open` is called with the point chosen.
+ * @param {(p: PoiSearchRow) => void} open
+ */
+function poiSearch(open) {
+  const headingId = uid('poi-search-title');
+  const qId = uid('poi-search-q');
+  const kindId = uid('poi-search-kind');
+  const q = h('input', { id: qId, type: 'search', name: 'poi-q', autocomplete: 'off' });
+  const kind = h(
+    'select',
+    { id: kindId, name: 'poi-kind' },
+    tr('option', { value: '' }, 'records.allKinds'),
+    POI_KINDS.map((k) => tr('option', { value: k }, `poiKind.${k}`)),
+  );
+  const results = h('ul', { class: 'records-list' });
+  const message = h('p', { class: 'records-list__message' });
+  const range = h('p', { role: 'status', class: 'records-pager__range' });
+  const previous = tr('button', { type: 'button', class: 'button button--secondary' }, 'records.previous');
+  const next = tr('button', { type: 'button', class: 'button button--secondary' }, 'records.next');
+  const pager = h('div', { class: 'records-pager', hidden: true }, previous, next);
+  /** What the last search asked, for the pages after it. */
+  let query = { q: '', kind: '' };
+  let offset = 0;
+
+  /** Shows the page at `at` of the current query. @param {number} at */
+  async function show(at) {
+    say(message, () => t('common.loading'));
+    message.removeAttribute('role');
+    try {
+      const { total, pois } = await searchPois({ ...query, limit: PAGE, offset: at });
+      offset = at;
+      results.replaceChildren(...pois.map(poiItem));
+      say(message, pois.length ? null : () => t('records.noPoiFound'));
+      say(range, pois.length ? () => t('records.range', { from: at + 1, to: at + pois.length, total }) : null);
+      pager.hidden = total <= PAGE;
+      previous.disabled = at === 0;
+      next.disabled = at + pois.length >= total;
+    } catch (err) {
+      results.replaceChildren();
+      say(range, null);
+      pager.hidden = true;
+      message.setAttribute('role', 'alert');
+      say(message, () => describe(err));
+    }
+  }
+
+  /** @param {PoiSearchRow} p */
+  function poiItem(p) {
+    return h(
+      'li',
+      { class: 'records-list__item' },
+      h('button', { type: 'button', class: 'link-button', onclick: () => open(p) }, p.name),
+      tr('span', { class: 'records-badge' }, `poiKind.${p.kind}`),
+      h('span', { class: 'records-list__communes' }, p.commune ?? ''),
+    );
+  }
+
+  previous.addEventListener('click', () => show(Math.max(0, offset - PAGE)));
+  next.addEventListener('click', () => show(offset + PAGE));
+  const form = h(
+    'form',
+    { class: 'records-search', role: 'search', 'aria-labelledby': headingId },
+    h('div', { class: 'field' }, tr('label', { for: qId }, 'records.poiName'), q),
+    h('div', { class: 'field' }, tr('label', { for: kindId }, 'records.poiKind'), kind),
+    tr('button', { type: 'submit', class: 'button button--secondary' }, 'records.findPois'),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    query = { q: q.value.trim(), kind: kind.value };
+    show(0);
+  });
+  return h('div', { class: 'records-poi-search' }, tr('h3', { id: headingId }, 'records.poiSearch'), form, message, range, results, pager);
 }
 
 /**
@@ -276,9 +404,9 @@ async function openRecord(box, kind, id, focus = false) {
  * @param {HTMLElement} box
  * @param {RecordKind} kind
  * @param {StaffRecord} record
- * @param {{ focus?: boolean, values?: Map<string, any>, message?: string }} [opts]
+ * @param {{ focus?: boolean, values?: Map<string, any>, message?: string, mediaMessage?: string }} [opts]
  */
-function showRecord(box, kind, record, { focus = false, values, message } = {}) {
+function showRecord(box, kind, record, { focus = false, values, message, mediaMessage } = {}) {
   const controls = FIELDS[kind].map((spec) => fieldControl(spec, record));
   if (values) for (const c of controls) if (values.has(c.spec.path.join('.'))) c.write(values.get(c.spec.path.join('.')));
   const status = h('p', { role: 'status', class: 'admin-status' });
@@ -287,12 +415,55 @@ function showRecord(box, kind, record, { focus = false, values, message } = {}) 
   const save = tr('button', { type: 'submit', class: 'button' }, 'records.save');
   const headingKey = kind === 'circuits' ? 'records.circuit' : 'records.poi';
   const headingId = uid('record-title');
+  const position = kind === 'pois' ? positionParts() : null;
+  /** The fields of `group` in a fieldset of their own (the position's with its map). @param {'position'|'details'|'practical'} group */
+  const fieldset = (group) => {
+    const inGroup = controls.filter((c) => c.spec.group === group);
+    if (!inGroup.length) return null;
+    return h(
+      'fieldset',
+      { class: `records-group records-group--${group}` },
+      tr('legend', {}, `records.group.${group}`),
+      group === 'position' ? h('div', { class: 'records-group__row' }, inGroup.map((c) => c.el)) : inGroup.map((c) => c.el),
+      group === 'position' ? position?.parts : null,
+    );
+  };
   const form = h(
     'form',
     { class: 'admin-form records-form', 'aria-labelledby': headingId },
-    controls.map((c) => c.el),
+    controls.filter((c) => !c.spec.group).map((c) => c.el),
+    fieldset('position'),
+    fieldset('details'),
+    fieldset('practical'),
     h('div', { class: 'admin-form__actions' }, save),
   );
+
+  /** The values the user changed and has not saved: the patch, and each by its path. */
+  const unsaved = () => {
+    /** @type {Record<string, any>} */
+    const patch = {};
+    /** @type {Map<string, any>} */
+    const mine = new Map();
+    for (const c of controls) {
+      const value = c.read();
+      const change = changeOf(c.spec, value, getAt(record.fields, c.spec.path));
+      if (change === undefined) continue;
+      setAt(patch, c.spec.path, change);
+      mine.set(c.spec.path.join('.'), value);
+    }
+    return { patch, mine };
+  };
+  const media = mediaParts(kind, record, async (/** @type {any} */ answer, /** @type {HTMLElement} */ mediaAlert) => {
+    // The photo is a new version of the record: the form moves on to it, with what the user
+    // had typed and not saved kept. The server answers with the record, or with the photo alone.
+    const { mine } = unsaved();
+    try {
+      const fresh = answer && typeof answer.etag === 'string' && answer.fields ? answer : await getRecord(kind, record.id);
+      showRecord(box, kind, fresh, { values: mine, mediaMessage: 'records.photoAdded' });
+    } catch (err) {
+      say(mediaAlert, () => describe(err));
+    }
+  });
   const history = h('div', { class: 'records-history' });
   box.replaceChildren(
     h(
@@ -305,25 +476,25 @@ function showRecord(box, kind, record, { focus = false, values, message } = {}) 
     alert,
     conflict,
     form,
+    media.el,
     history,
   );
   if (message) say(status, () => t(message));
   if (focus) /** @type {HTMLElement | null} */ (box.querySelector('h4'))?.focus();
+  if (mediaMessage) {
+    say(media.status, () => t(mediaMessage));
+    media.heading.focus();
+  }
+  if (position) {
+    const lon = controls.find((c) => c.spec.path[0] === 'lon')?.control;
+    const lat = controls.find((c) => c.spec.path[0] === 'lat')?.control;
+    if (lon instanceof HTMLInputElement && lat instanceof HTMLInputElement) position.start(lon, lat);
+  }
 
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (form.getAttribute('aria-busy') === 'true') return;
-    /** @type {Record<string, any>} */
-    const patch = {};
-    /** @type {Map<string, any>} */
-    const mine = new Map();
-    for (const c of controls) {
-      const value = c.read();
-      const change = changeOf(c.spec, value, getAt(record.fields, c.spec.path));
-      if (change === undefined) continue;
-      setAt(patch, c.spec.path, change);
-      mine.set(c.spec.path.join('.'), value);
-    }
+    const { patch, mine } = unsaved();
     say(alert, null);
     conflict.replaceChildren();
     if (!mine.size) {
@@ -349,6 +520,135 @@ function showRecord(box, kind, record, { focus = false, values, message } = {}) 
   });
 
   loadHistory(history, box, kind, record);
+}
+
+/**
+ * The map of a point's position, with the hint that says how to move it: `parts` go in the
+ * form, `start(lon, lat)` loads Leaflet and binds the map to the two inputs once the form is
+ * in the page.
+ */
+function positionParts() {
+  const hintId = uid('records-map-hint');
+  const map = h('div', {
+    class: 'records-map',
+    role: 'region',
+    'aria-label': t('records.mapLabel'),
+    'data-records-label': 'records.mapLabel',
+    'aria-describedby': hintId,
+  });
+  const note = h('p', { class: 'records-map__note' });
+  const parts = [tr('p', { id: hintId, class: 'records-map__hint' }, 'records.mapHint'), map, note];
+  const start = (/** @type {HTMLInputElement} */ lon, /** @type {HTMLInputElement} */ lat) => {
+    import('./records-map.js').then(
+      (m) => {
+        if (map.isConnected) m.positionMap(map, note, lon, lat);
+      },
+      (err) => {
+        note.setAttribute('role', 'alert');
+        say(note, () => describe(err));
+      },
+    );
+  };
+  return { parts, start };
+}
+
+/**
+ * The record's photos, videos and sounds, and the form that adds a photo; `added(answer,
+ * alert)` is called with the server's answer once it took one.
+ * @param {RecordKind} kind
+ * @param {StaffRecord} record
+ * @param {(answer: unknown, alert: HTMLElement) => void} added
+ */
+function mediaParts(kind, record, added) {
+  const headingId = uid('media-title');
+  const addId = uid('media-add');
+  const ids = { file: uid('media-file'), alt: uid('media-alt'), hint: uid('media-alt-hint'), author: uid('media-author'), license: uid('media-license'), title: uid('media-title-field') };
+  const items = record.media ?? [];
+  const list = items.length ? h('ul', { class: 'records-media' }, items.map(mediaItem)) : tr('p', {}, 'records.noMedia');
+
+  const file = h('input', { id: ids.file, type: 'file', name: 'photo', accept: 'image/jpeg,image/png,image/webp', required: true });
+  const alt = h('input', { id: ids.alt, type: 'text', name: 'alt', required: true, 'aria-describedby': ids.hint });
+  const author = h('input', { id: ids.author, type: 'text', name: 'author' });
+  const license = h('input', { id: ids.license, type: 'text', name: 'license' });
+  const title = h('input', { id: ids.title, type: 'text', name: 'title' });
+  const status = h('p', { role: 'status', class: 'admin-status' });
+  const alert = h('div', { role: 'alert', class: 'form-alert' });
+  const send = tr('button', { type: 'submit', class: 'button' }, 'records.sendPhoto');
+  const field = (/** @type {string} */ id, /** @type {string} */ key, /** @type {HTMLElement} */ control, /** @type {any} */ extra = null) =>
+    h('div', { class: 'field' }, tr('label', { for: id }, key), control, extra);
+  const form = h(
+    'form',
+    { class: 'admin-form records-media-form', 'aria-labelledby': addId, novalidate: true },
+    tr('h6', { id: addId }, 'records.addPhoto'),
+    alert,
+    field(ids.file, 'records.photoFile', file),
+    field(ids.alt, 'records.photoAlt', alt, tr('p', { id: ids.hint, class: 'field__hint' }, 'records.photoAltHint')),
+    field(ids.title, 'records.photoTitle', title),
+    field(ids.author, 'records.photoAuthor', author),
+    field(ids.license, 'records.photoLicense', license),
+    h('div', { class: 'admin-form__actions' }, send),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') return;
+    say(status, null);
+    for (const input of [file, alt]) input.removeAttribute('aria-invalid');
+    const photo = file.files?.[0];
+    const missing = !photo ? file : alt.value.trim() === '' ? alt : null;
+    if (missing) {
+      missing.setAttribute('aria-invalid', 'true');
+      say(alert, () => t(missing === file ? 'records.photoMissing' : 'records.photoAltMissing'));
+      missing.focus();
+      return;
+    }
+    say(alert, null);
+    const body = new FormData();
+    body.append('photo', /** @type {File} */ (photo));
+    body.append('alt', alt.value.trim());
+    for (const [name, input] of /** @type {const} */ ([['author', author], ['license', license], ['title', title]])) {
+      if (input.value.trim()) body.append(name, input.value.trim());
+    }
+    form.setAttribute('aria-busy', 'true');
+    send.setAttribute('aria-disabled', 'true');
+    let answer;
+    try {
+      answer = await addPhoto(kind, record.id, body);
+    } catch (err) {
+      say(alert, () => (err instanceof RecordError && err.status === 413 ? t('records.photoTooLarge') : describe(err)));
+      return;
+    } finally {
+      form.removeAttribute('aria-busy');
+      send.removeAttribute('aria-disabled');
+    }
+    added(answer, alert);
+  });
+
+  const heading = tr('h5', { id: headingId, tabindex: '-1' }, 'records.media');
+  const el = h('section', { class: 'records-media-box', 'aria-labelledby': headingId }, heading, status, list, form);
+  return { el, status, heading };
+}
+
+/** One photo, video or sound: a thumbnail with its alt text, or a link; its credits. @param {MediaItem} m */
+function mediaItem(m) {
+  const credit = (/** @type {string} */ key, /** @type {string | null | undefined} */ value) =>
+    value ? say(h('p', { class: 'records-media__credit' }), () => t(key, { value })) : null;
+  const shown =
+    m.kind === 'photo'
+      ? h('img', { class: 'records-media__thumb', src: m.url, alt: m.alt ?? '', loading: 'lazy' })
+      : h('a', { href: m.url, rel: 'noopener' }, m.title || m.url);
+  return h(
+    'li',
+    { class: 'records-media__item' },
+    shown,
+    h(
+      'div',
+      {},
+      m.kind === 'photo' && m.title ? h('p', { class: 'records-media__title' }, m.title) : null,
+      credit('records.mediaAlt', m.alt),
+      credit('records.mediaAuthor', m.author),
+      credit('records.mediaLicense', m.license),
+    ),
+  );
 }
 
 /**
