@@ -95,6 +95,8 @@ pub struct JobRecord {
 #[derive(Debug, Clone, Default)]
 pub struct JobRecordFilter {
     pub status: Option<String>,
+    /// `circuit`, `poi`…
+    pub kind: Option<String>,
     /// Words found in the key or the label (case-insensitive).
     pub q: Option<String>,
     pub commune: Option<String>,

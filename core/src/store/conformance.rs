@@ -1256,6 +1256,13 @@ pub async fn import_jobs(store: &dyn Store) {
             .0,
         0
     );
+    let of_kind = |kind: &str| JobRecordFilter {
+        kind: Some(kind.to_owned()),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(read(of_kind("poi")).await.0, 4);
+    assert_eq!(read(of_kind("circuit")).await.0, 0);
 }
 
 /// Staff edits: overrides and audit entries written with the record in one

@@ -116,7 +116,7 @@ impl JobStore for PostgresStore {
         let pattern = f.q.as_ref().map(|q| format!("%{}%", q.to_lowercase()));
         let filter = "job_id = $1 AND ($2::text IS NULL OR status = $2) \
                       AND ($3::text IS NULL OR lower(key) LIKE $3 OR lower(label) LIKE $3) \
-                      AND ($4::text IS NULL OR commune = $4)";
+                      AND ($4::text IS NULL OR commune = $4) AND ($5::text IS NULL OR kind = $5)";
         let total: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM import_job_records WHERE {filter}"
         ))
@@ -124,16 +124,18 @@ impl JobStore for PostgresStore {
         .bind(&f.status)
         .bind(&pattern)
         .bind(&f.commune)
+        .bind(&f.kind)
         .fetch_one(&self.pool)
         .await?;
         let rows = sqlx::query_as::<_, JobRecordRow>(&format!(
             "SELECT n, key, kind, status, label, commune, lon, lat, detail \
-             FROM import_job_records WHERE {filter} ORDER BY n LIMIT $5 OFFSET $6"
+             FROM import_job_records WHERE {filter} ORDER BY n LIMIT $6 OFFSET $7"
         ))
         .bind(id)
         .bind(&f.status)
         .bind(&pattern)
         .bind(&f.commune)
+        .bind(&f.kind)
         .bind(i64::from(f.limit))
         .bind(i64::from(f.offset))
         .fetch_all(&self.pool)

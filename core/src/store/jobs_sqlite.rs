@@ -108,7 +108,7 @@ impl JobStore for SqliteStore {
         let pattern = f.q.as_ref().map(|q| format!("%{}%", q.to_lowercase()));
         let filter = "job_id = ? AND (? IS NULL OR status = ?) \
                       AND (? IS NULL OR lower(key) LIKE ? OR lower(label) LIKE ?) \
-                      AND (? IS NULL OR commune = ?)";
+                      AND (? IS NULL OR commune = ?) AND (? IS NULL OR kind = ?)";
         let total: i64 = sqlx::query_scalar(&format!(
             "SELECT COUNT(*) FROM import_job_records WHERE {filter}"
         ))
@@ -120,6 +120,8 @@ impl JobStore for SqliteStore {
         .bind(&pattern)
         .bind(&f.commune)
         .bind(&f.commune)
+        .bind(&f.kind)
+        .bind(&f.kind)
         .fetch_one(&self.pool)
         .await?;
         let rows = sqlx::query_as::<_, JobRecordRow>(&format!(
@@ -134,6 +136,8 @@ impl JobStore for SqliteStore {
         .bind(&pattern)
         .bind(&f.commune)
         .bind(&f.commune)
+        .bind(&f.kind)
+        .bind(&f.kind)
         .bind(i64::from(f.limit))
         .bind(i64::from(f.offset))
         .fetch_all(&self.pool)

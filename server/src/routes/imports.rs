@@ -207,10 +207,12 @@ pub async fn one(
     Ok(Json(job_json(&find(&state, &id).await?)))
 }
 
-/// The plan's records: `status`, `q` (words in the key or name), `commune`, paged.
+/// The plan's records: `status`, `kind`, `q` (words in the key or name), `commune`,
+/// paged.
 #[utoipa::path(get, path = "/api/v1/admin/imports/{id}/records", tag = "staff", operation_id = "admin_import_records",
     params(("id" = String, Path),
            ("status" = Option<String>, Query, description = "create, update, unchanged, delete or rejected"),
+           ("kind" = Option<String>, Query, description = "circuit, poi, landscape, commune or observation"),
            ("q" = Option<String>, Query), ("commune" = Option<String>, Query),
            ("limit" = Option<u32>, Query, description = "At most 500 (default 100)", minimum = 1, maximum = 500),
            ("offset" = Option<u32>, Query, minimum = 0)),
@@ -223,9 +225,10 @@ pub async fn records(
     RawQuery(raw): RawQuery,
 ) -> ApiResult<Json<Value>> {
     let p = Params::parse(raw.as_deref())?;
-    p.only(&["status", "q", "commune", "limit", "offset"])?;
+    p.only(&["status", "kind", "q", "commune", "limit", "offset"])?;
     let filter = JobRecordFilter {
         status: p.text("status").map(str::to_owned),
+        kind: p.text("kind").map(str::to_owned),
         q: p.text("q").map(str::to_owned),
         commune: p.text("commune").map(str::to_owned),
         limit: p.number("limit", 1.0..=500.0, 100.0)? as u32,
