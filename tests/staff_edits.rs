@@ -386,6 +386,71 @@ async fn photos_and_search(db: &Db) {
         .get(&format!("/api/v1/admin/pois/{id}/history"))
         .await;
     assert_eq!(log["entries"][0]["changes"][0]["field"], "media", "{log}");
+
+    // A POI unpublished (a place that closed): gone from every public answer, and kept
+    // so over a re-import of its source; published again, it is back.
+    let path = format!("/api/v1/admin/pois/{id}");
+    let (_, etag, record) = editor.get(&path).await;
+    assert_eq!(record["fields"]["published"], true);
+    let (status, body) = editor
+        .patch(&path, etag.as_deref(), json!({ "published": "no" }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, body) = editor
+        .patch(&path, etag.as_deref(), json!({ "published": false }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["fields"]["published"], false);
+    let gone = |base: String, id: String| async move {
+        let one = reqwest::get(format!("{base}/api/v1/pois/{id}"))
+            .await
+            .expect("poi")
+            .status();
+        let near = reqwest::get(format!(
+            "{base}/api/v1/pois/nearby?lon=3.281063&lat=48.56498&radius=2000&limit=50"
+        ))
+        .await
+        .expect("nearby")
+        .text()
+        .await
+        .expect("text");
+        let sheet = reqwest::get(format!("{base}/api/v1/circuits/provins-remparts"))
+            .await
+            .expect("sheet")
+            .text()
+            .await
+            .expect("text");
+        (
+            one == StatusCode::NOT_FOUND,
+            !near.contains(&id),
+            !sheet.contains(&id),
+        )
+    };
+    assert_eq!(gone(base.clone(), id.clone()).await, (true, true, true));
+    let out_file = tempfile::NamedTempFile::new().expect("file");
+    let out = db.balade(&[
+        "export",
+        "geojson",
+        "--out",
+        out_file.path().to_str().expect("utf-8"),
+    ]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let exported = std::fs::read_to_string(out_file.path()).expect("export");
+    assert!(
+        !exported.contains(&id),
+        "an unpublished POI is not exported"
+    );
+    assert!(db.import(&[&gpx], &[]).status.success());
+    let (_, etag, record) = editor.get(&path).await;
+    assert_eq!(
+        record["fields"]["published"], false,
+        "kept over a re-import"
+    );
+    let (status, _) = editor
+        .patch(&path, etag.as_deref(), json!({ "published": true }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(gone(base.clone(), id.clone()).await, (false, false, false));
 }
 
 #[tokio::test]

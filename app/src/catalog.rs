@@ -39,6 +39,8 @@ pub struct Catalog {
     pub sensitivity: SensitivityList,
     /// Fauna and flora POIs the list withholds a position from: never in the index.
     pub withheld: HashSet<PoiId>,
+    /// POIs a person unpublished: in no public answer.
+    pub unpublished: HashSet<PoiId>,
 }
 
 impl Catalog {
@@ -48,7 +50,11 @@ impl Catalog {
     }
 
     /// `poi` as the public may see it ([`SensitivityList::protect`]).
+    /// Unpublished POIs are not seen at all.
     pub fn protect(&self, poi: Poi) -> Option<Poi> {
+        if self.unpublished.contains(&poi.id) {
+            return None;
+        }
         self.sensitivity.protect(poi)
     }
 
@@ -102,8 +108,9 @@ impl Catalog {
                 .map(|p| p.id)
                 .collect()
         };
+        let unpublished: HashSet<PoiId> = store.unpublished_pois().await?.into_iter().collect();
         let mut pois = store.poi_points().await?;
-        pois.retain(|p| !withheld.contains(&p.id));
+        pois.retain(|p| !withheld.contains(&p.id) && !unpublished.contains(&p.id));
         let landscapes = store.landscapes().await?;
         let (cells, taxa) = store.species().await?;
         let commune_names = store
@@ -178,6 +185,7 @@ impl Catalog {
             by_id,
             sensitivity,
             withheld,
+            unpublished,
         })
     }
 }

@@ -102,6 +102,18 @@ impl Loaded {
         }
     }
 
+    /// The editable view with what lives in the overrides alone (a POI's publication).
+    fn view_with(&self, overrides: &View) -> View {
+        let mut view = self.view();
+        if let Loaded::Poi(_) = self {
+            view.insert(
+                "published".into(),
+                Value::Bool(edit::poi_published(overrides)),
+            );
+        }
+        view
+    }
+
     fn source(&self) -> &str {
         match self {
             Loaded::Circuit(c) => &c.source,
@@ -190,7 +202,7 @@ async fn editable(store: &dyn Store, target: &Target, record: &Loaded) -> AppRes
             e.overrides.as_object().cloned().unwrap_or_default(),
         )
     });
-    let fields = record.view();
+    let fields = record.view_with(&edited);
     Ok(Editable {
         id: target.id().to_owned(),
         kind: target.kind().as_str(),
@@ -402,7 +414,7 @@ async fn save(
     actor: &str,
     origin: &str,
 ) -> Result<Editable, CurationError> {
-    let after = record.view();
+    let after = record.view_with(&overrides);
     let changes: Vec<Value> = edit::changes(&before.fields, &after)
         .into_iter()
         .map(|(field, before, after)| json!({ "field": field, "before": before, "after": after }))

@@ -62,6 +62,8 @@ async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreE
         .collect();
     let published: HashSet<&str> = circuits.iter().map(|c| c.id.as_str()).collect();
     let sensitivity = SensitivityList::load(store).await?;
+    let unpublished: std::collections::HashSet<balade_core::PoiId> =
+        store.unpublished_pois().await?.into_iter().collect();
     let pois = store
         .all_pois()
         .await?
@@ -71,6 +73,7 @@ async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreE
                 .as_ref()
                 .is_none_or(|c| published.contains(c.as_str()))
         })
+        .filter(|p| !unpublished.contains(&p.id))
         .filter_map(|p| sensitivity.protect(p))
         .collect();
     Ok((circuits, pois))

@@ -28,7 +28,7 @@ pub enum EditError {
     NotAnObject,
 }
 
-const POI_FIELDS: &str = "name, description, kind, lon, lat, details, translations";
+const POI_FIELDS: &str = "name, description, kind, lon, lat, details, translations, published";
 const CIRCUIT_FIELDS: &str =
     "name, summary, description, practice, themes, difficulty, published, practical, translations";
 
@@ -164,9 +164,28 @@ where
     })
 }
 
+/// Whether a POI is published, by its overrides: a person unpublishes a POI (a
+/// restaurant that closed), no source does, so the flag lives in the overrides alone.
+pub fn poi_published(overrides: &View) -> bool {
+    overrides
+        .get("published")
+        .and_then(Value::as_bool)
+        .unwrap_or(true)
+}
+
 /// Applies `patch` to a POI: every field checked, nothing changed on error.
+/// (`published` is checked here and kept in the overrides, see [`poi_published`].)
 pub fn apply_to_poi(p: &mut Poi, patch: &View) -> Result<(), EditError> {
     check_fields(patch, POI_FIELDS)?;
+    if let Some(v) = patch.get("published")
+        && !v.is_boolean()
+        && !v.is_null()
+    {
+        return Err(EditError::Invalid {
+            field: "published".into(),
+            reason: "true or false".into(),
+        });
+    }
     let mut view = poi_view(p);
     merge(&mut view, patch);
     let name = text(&view, "name", MAX_NAME_CHARS, true)?;

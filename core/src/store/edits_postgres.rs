@@ -2,7 +2,7 @@
 
 use super::postgres::PostgresStore;
 use super::{AuditEntry, EditStore, PoiListed, StoreError, StoreResult};
-use crate::domain::PoiKind;
+use crate::domain::{PoiId, PoiKind};
 use crate::record::RecordKind;
 use async_trait::async_trait;
 use sqlx::{Postgres, Transaction};
@@ -102,6 +102,18 @@ impl EditStore for PostgresStore {
                 })
                 .collect(),
         ))
+    }
+
+    async fn unpublished_pois(&self) -> StoreResult<Vec<PoiId>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT p.id FROM record_edits e JOIN pois p ON p.source = e.key \
+             WHERE e.kind = 'poi' AND (e.fields::jsonb ->> 'published') = 'false'",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        ids.into_iter()
+            .map(|id| PoiId::new(&id).map_err(|e| StoreError::Corrupt(e.to_string())))
+            .collect()
     }
 
     async fn history(&self, kind: RecordKind, key: &str) -> StoreResult<Vec<AuditEntry>> {

@@ -312,6 +312,8 @@ pub trait EditStore: Send + Sync {
     ) -> StoreResult<Vec<(String, String)>>;
     /// A record's audit log, oldest first.
     async fn history(&self, kind: RecordKind, key: &str) -> StoreResult<Vec<AuditEntry>>;
+    /// The POIs a person unpublished (`"published": false` in their overrides).
+    async fn unpublished_pois(&self) -> StoreResult<Vec<PoiId>>;
     /// POIs whose name holds every one of `words` (lower case; ASCII letters compared
     /// without case), of `kind` when given, by name: the page at `offset` of at most
     /// `limit`, with how many match in all.
