@@ -388,3 +388,81 @@ async fn an_editors_import_stays_within_their_territory() {
         "the waypoint in Meaux is not"
     );
 }
+
+/// A kept edit shown by the plan, and the source's value taken instead at commit.
+#[tokio::test]
+async fn a_commit_can_take_the_sources_value_over_a_kept_edit() {
+    let db = Db::new();
+    let gpx = common::root().join("fixtures/circuits/provins-remparts.gpx");
+    assert!(db.import(&[&gpx], &[]).status.success());
+    add_user(&db, "admin@77.fr", "admin", "");
+    let jobs_dir = tempfile::tempdir().expect("dir");
+    let server = Server::start(
+        &db,
+        &["--jobs-dir", jobs_dir.path().to_str().expect("utf-8")],
+    );
+    let base = &server.base;
+    let admin = Staff::login(base, "admin@77.fr").await;
+    let (_, _, found) = admin.get("/api/v1/admin/pois?q=engins").await;
+    let id = found["pois"][0]["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/admin/pois/{id}");
+    let (_, etag, _) = admin.get(&path).await;
+    let (status, _) = admin
+        .patch(
+            &path,
+            etag.as_deref(),
+            json!({ "description": "Texte du service." }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (_, job) = upload(&admin, "provins-remparts.gpx", provins_changed(), None).await;
+    let job_id = job["id"].as_str().expect("id").to_owned();
+    planned(&admin, &job_id).await;
+    let (_, _, records) = admin
+        .get(&format!("/api/v1/admin/imports/{job_id}/records?q=engins"))
+        .await;
+    let record = &records["records"][0];
+    assert_eq!(record["kept"][0]["field"], "description", "{records}");
+    assert_eq!(record["kept"][0]["before"], "Texte du service.");
+    assert!(
+        record["kept"][0]["after"]
+            .as_str()
+            .expect("text")
+            .starts_with("Texte revu.")
+    );
+    let key = record["key"].as_str().expect("key").to_owned();
+
+    let commit = format!("/api/v1/admin/imports/{job_id}/commit");
+    let (status, body) = admin
+        .post(
+            &commit,
+            json!({ "take_source": [{ "key": key, "field": "name" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "only a kept edit: {body}");
+    let (status, body) = admin
+        .post(
+            &commit,
+            json!({ "take_source": [{ "key": key, "field": "description" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, _, now) = admin.get(&path).await;
+    assert!(
+        now["fields"]["description"]
+            .as_str()
+            .expect("text")
+            .starts_with("Texte revu."),
+        "{now}"
+    );
+    assert_eq!(now["edited"], json!({}));
+    let (_, _, log) = admin.get(&format!("{path}/history")).await;
+    let origins: Vec<&str> = log["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["origin"].as_str().expect("origin"))
+        .collect();
+    assert_eq!(origins, ["edit", "import"]);
+}

@@ -356,8 +356,9 @@ async fn plan(store: Arc<dyn Store>, mut job: Job) -> AppResult<()> {
 }
 
 /// Commits a planned job: its file imported in one transaction, but for the `exclude`d
-/// keys, deleting only the vanished records among `delete`; an editor's commit leaves
-/// out what lies outside their territory. Returns the job and how many records were
+/// keys, deleting only the vanished records among `delete`, and taking the source's
+/// value of the edited fields named in `take_source` (key, field); an editor's commit
+/// leaves out what lies outside their territory. Returns the job and how many records were
 /// left out for that.
 pub async fn commit(
     store: Arc<dyn Store>,
@@ -365,6 +366,7 @@ pub async fn commit(
     id: &str,
     exclude: HashSet<String>,
     delete: HashSet<String>,
+    take_source: Vec<(String, String)>,
 ) -> AppResult<(Job, u64)> {
     may_import(staff)?;
     let mut job = store
@@ -378,6 +380,7 @@ pub async fn commit(
         )));
     }
     may_import_kind(staff, &job.kind)?;
+    drop_edits(store.as_ref(), staff, id, &take_source).await?;
     let source = source_of(&job.kind)?;
     // An editor's commit writes and deletes within their territory only.
     let outside = outside_territory(store.as_ref(), staff, id).await?;
@@ -478,4 +481,59 @@ pub async fn report(store: &dyn Store, id: &str) -> AppResult<(Job, String)> {
         }
     }
     Ok((job, out))
+}
+
+/// Forgets the edits of the fields staff chose to take from the source: each record's
+/// overrides lose them (audited, origin `import`), so that the import writes the
+/// source's values. Only fields the plan showed as kept edits can be named.
+async fn drop_edits(
+    store: &dyn Store,
+    staff: &Staff,
+    id: &str,
+    take: &[(String, String)],
+) -> AppResult<()> {
+    for (key, field) in take {
+        let filter = balade_core::jobs::JobRecordFilter {
+            q: Some(key.to_lowercase()),
+            limit: 500,
+            ..Default::default()
+        };
+        let (_, found) = store.job_records(id, &filter).await?;
+        let kept = found.iter().find(|r| {
+            &r.key == key
+                && r.detail["kept"]
+                    .as_array()
+                    .is_some_and(|k| k.iter().any(|c| c["field"] == field.as_str()))
+        });
+        let Some(record) = kept else {
+            return Err(AppError::Invalid(format!(
+                "`{key}` has no kept edit of `{field}` in this plan"
+            )));
+        };
+        let kind = match record.kind.as_str() {
+            "circuit" => balade_core::record::RecordKind::Circuit,
+            _ => balade_core::record::RecordKind::Poi,
+        };
+        let log = store.history(kind, key).await?;
+        let Some(last) = log.last() else {
+            continue;
+        };
+        let mut overrides = last.overrides.as_object().cloned().unwrap_or_default();
+        let Some(edited) = overrides.remove(field) else {
+            continue;
+        };
+        let entry = balade_core::store::AuditEntry {
+            version: last.version + 1,
+            at: now_s(),
+            actor: staff.email.clone(),
+            origin: "import".into(),
+            changes: json!([{ "field": field, "before": edited, "after": "(the source's value)" }]),
+            view: last.view.clone(),
+            overrides: serde_json::Value::Object(overrides),
+        };
+        let mut tx = store.begin_import().await?;
+        tx.save_edit(kind, key, last.version, &entry).await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }

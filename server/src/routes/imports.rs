@@ -265,6 +265,16 @@ pub struct Commit {
     pub exclude: Vec<String>,
     /// Keys of vanished records to delete (the others are kept).
     pub delete: Vec<String>,
+    /// Edited fields whose source value to take instead of the edit the plan kept.
+    pub take_source: Vec<TakeSource>,
+}
+
+/// An edited field of a record, whose source value the commit writes.
+#[derive(Debug, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TakeSource {
+    pub key: String,
+    pub field: String,
 }
 
 /// Commits a planned job in one transaction.
@@ -282,14 +292,19 @@ pub async fn commit(
 ) -> ApiResult<Json<Value>> {
     let Json(c) = body.map_err(|e| {
         ApiError::BadRequest(format!(
-            "a commit is JSON {{\"exclude\": [keys], \"delete\": [keys]}}: {}",
+            "a commit is JSON {{\"exclude\": [keys], \"delete\": [keys], \"take_source\": [{{\"key\", \"field\"}}]}}: {}",
             e.body_text()
         ))
     })?;
     let exclude: HashSet<String> = c.exclude.into_iter().collect();
     let delete: HashSet<String> = c.delete.into_iter().collect();
+    let take: Vec<(String, String)> = c
+        .take_source
+        .into_iter()
+        .map(|t| (t.key, t.field))
+        .collect();
     let (job, outside) =
-        jobs::commit(state.app.store.clone(), &staff, &id, exclude, delete).await?;
+        jobs::commit(state.app.store.clone(), &staff, &id, exclude, delete, take).await?;
     tracing::info!(job = %job.id, by = %staff.email, "import job committed");
     show_at_once(&state).await;
     let mut answer = job_json(&job);
