@@ -577,6 +577,11 @@ async fn import(
             Deletion::None
         },
         exclude: Default::default(),
+        // Circuits and POIs written from the command line are in their audit logs too.
+        audit: Some(match std::env::var("USER") {
+            Ok(user) if !user.is_empty() => format!("command line ({user})"),
+            _ => "command line".to_owned(),
+        }),
     };
     let mut terminal = terminal::Terminal::new(std::io::stderr().is_terminal(), flags.diff);
     let run = balade_import::import(store, &source, &paths, &options, &mut terminal).await;

@@ -464,5 +464,9 @@ async fn a_commit_can_take_the_sources_value_over_a_kept_edit() {
         .iter()
         .map(|e| e["origin"].as_str().expect("origin"))
         .collect();
-    assert_eq!(origins, ["edit", "import"]);
+    // Created by the command line's import, edited, the edit dropped, the job's update.
+    assert_eq!(origins, ["import", "edit", "import", "import"]);
+    let last = &log["entries"][3];
+    assert_eq!(last["by"], "admin@77.fr");
+    assert_eq!(last["changes"][0]["field"], "description", "{log}");
 }

@@ -91,7 +91,8 @@ async fn edits_that_last(db: &Db) {
     let etag = etag.expect("ETag");
     assert_eq!(record["fields"]["name"], REMPARTS);
     assert_eq!(record["communes"], json!(["77379"]));
-    assert_eq!(record["version"], 0);
+    // Version 1: its creation by the command line's import.
+    assert_eq!(record["version"], 1);
     let source_text = record["fields"]["description"]
         .as_str()
         .expect("text")
@@ -147,7 +148,7 @@ async fn edits_that_last(db: &Db) {
     // The edit, seen by the public API.
     let (status, saved) = editor.patch(&path, Some(&etag), fix.clone()).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
-    assert_eq!(saved["version"], 1);
+    assert_eq!(saved["version"], 2);
     assert_eq!(saved["edited"], fix);
     // At once: the server that took the edit answers with it.
     let public = public_poi(base, &id).await;
@@ -186,11 +187,19 @@ async fn edits_that_last(db: &Db) {
     let (status, _, log) = editor.get(&format!("{path}/history")).await;
     assert_eq!(status, StatusCode::OK);
     let entries = log["entries"].as_array().expect("entries");
-    assert_eq!(entries.len(), 1, "{log}");
-    assert_eq!(entries[0]["by"], "provins@77.fr");
-    assert_eq!(entries[0]["origin"], "edit");
+    assert_eq!(entries.len(), 2, "{log}");
+    assert_eq!(entries[0]["origin"], "import");
+    assert!(
+        entries[0]["by"]
+            .as_str()
+            .expect("by")
+            .starts_with("command line"),
+        "{log}"
+    );
+    assert_eq!(entries[1]["by"], "provins@77.fr");
+    assert_eq!(entries[1]["origin"], "edit");
     assert_eq!(
-        entries[0]["changes"],
+        entries[1]["changes"],
         json!([{ "field": "description", "before": source_text, "after": fix["description"] }])
     );
 
@@ -218,7 +227,8 @@ async fn edits_that_last(db: &Db) {
         .iter()
         .map(|e| e["origin"].as_str().expect("origin"))
         .collect();
-    assert_eq!(origins, ["edit", "revert"]);
+    // The re-import after the revert wrote the source's new text: audited too.
+    assert_eq!(origins, ["import", "edit", "revert", "import"]);
     assert_eq!(
         editor
             .post(&format!("{path}/revert"), json!({ "version": 9 }))
@@ -272,7 +282,7 @@ async fn edits_that_last(db: &Db) {
     let (_, _, history) = admin
         .get("/api/v1/admin/circuits/provins-remparts/history")
         .await;
-    assert_eq!(history["entries"][0]["changes"][0]["field"], "published");
+    assert_eq!(history["entries"][1]["changes"][0]["field"], "published");
     assert_eq!(
         admin.get("/api/v1/admin/pois/nope-nope").await.0,
         StatusCode::NOT_FOUND
@@ -385,7 +395,7 @@ async fn photos_and_search(db: &Db) {
     let (_, _, log) = editor
         .get(&format!("/api/v1/admin/pois/{id}/history"))
         .await;
-    assert_eq!(log["entries"][0]["changes"][0]["field"], "media", "{log}");
+    assert_eq!(log["entries"][1]["changes"][0]["field"], "media", "{log}");
 
     // A POI unpublished (a place that closed): gone from every public answer, and kept
     // so over a re-import of its source; published again, it is back.

@@ -499,7 +499,8 @@ pub async fn revert(
     let before = editable(store, target, &record).await?;
     may_edit(staff, &before.communes)?;
     let log = store.history(target.kind(), record.source()).await?;
-    let (view, overrides) = match (version, log.first()) {
+    let first_edit = log.iter().find(|e| e.origin == "edit");
+    let (view, overrides) = match (version, first_edit) {
         // Version 0: the record as its source gave it before the first edit.
         (0, Some(first)) => {
             let mut view = first.view.as_object().cloned().unwrap_or_default();

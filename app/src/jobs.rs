@@ -391,6 +391,7 @@ pub async fn commit(
         exclude,
         delete: Deletion::Only(delete),
         partial: true,
+        audit: Some(staff.email.clone()),
         ..ImportOptions::default()
     };
     let paths = vec![PathBuf::from(&job.path)];

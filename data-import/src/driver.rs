@@ -25,7 +25,7 @@ use balade_core::edit;
 use balade_core::hash::Fnv;
 use balade_core::record::FieldChange;
 use balade_core::record::{Record, RecordKind};
-use balade_core::store::{ImportTx, Store, StoreError};
+use balade_core::store::{AuditEntry, ImportTx, Store, StoreError};
 use balade_core::{Circuit, Commune, Observation, Poi};
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -73,6 +73,9 @@ pub struct ImportOptions {
     pub delete: Deletion,
     /// Keys the commit leaves out.
     pub exclude: HashSet<String>,
+    /// Who the commit is by, when each circuit and POI it writes gets an entry in its
+    /// audit log (origin `import`): the back-office's jobs.
+    pub audit: Option<String>,
 }
 
 /// Imports the files `paths` name, read as `source`, telling `observer` as it goes.
@@ -128,6 +131,7 @@ pub async fn import(
             touched_species: false,
             file_communes: Vec::new(),
             first_circuit: None,
+            audits: Vec::new(),
         };
         let line = run.run().await?.absorb_into(&mut report);
         observer.event(ImportEvent::FileDone { path, line: &line });
@@ -299,6 +303,8 @@ struct FileRun<'a> {
     file_communes: Vec<Commune>,
     /// The first circuit read (GPX files are told by theirs).
     first_circuit: Option<(String, usize, f64)>,
+    /// Audit entries of the batch's circuits and POIs, written with them.
+    audits: Vec<(RecordKind, String, AuditEntry)>,
 }
 
 /// What became of one file.
@@ -578,6 +584,15 @@ impl FileRun<'_> {
             };
             let skipped =
                 !self.options.exclude.is_empty() && self.options.exclude.contains(record.key());
+            if let Some(actor) = &self.options.audit
+                && !skipped
+                && matches!(status, Status::Create | Status::Update)
+                && matches!(record.kind(), RecordKind::Circuit | RecordKind::Poi)
+            {
+                let entry = import_entry(actor, &record, status, &changes);
+                self.audits
+                    .push((record.kind(), record.key().to_owned(), entry));
+            }
             let kept = kept
                 .remove(&(record.kind(), record.key().to_owned()))
                 .unwrap_or_default();
@@ -606,6 +621,13 @@ impl FileRun<'_> {
         }
         if !self.refused() {
             self.write(writes).await?;
+        }
+        let audits = std::mem::take(&mut self.audits);
+        if !audits.is_empty()
+            && !self.refused()
+            && let Some(tx) = self.tx.as_mut()
+        {
+            tx.append_audit(&audits).await?;
         }
         Ok(())
     }
@@ -826,6 +848,35 @@ impl FileRun<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// The audit entry of a circuit or a POI an import job writes: its fields before →
+/// after for an update, its creation otherwise.
+fn import_entry(
+    actor: &str,
+    record: &Record,
+    status: Status,
+    changes: &[FieldChange],
+) -> AuditEntry {
+    let changes: Vec<serde_json::Value> = if status == Status::Create {
+        vec![serde_json::json!({ "field": "(record)", "before": null, "after": "created" })]
+    } else {
+        changes
+            .iter()
+            .map(|c| serde_json::json!({ "field": c.field, "before": c.before, "after": c.after }))
+            .collect()
+    };
+    AuditEntry {
+        version: 0,
+        at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64),
+        actor: actor.to_owned(),
+        origin: "import".into(),
+        changes: serde_json::Value::Array(changes),
+        view: serde_json::Value::Object(view_of(record)),
+        overrides: serde_json::Value::Null,
     }
 }
 

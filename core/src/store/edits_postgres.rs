@@ -192,3 +192,32 @@ pub(super) async fn save_edit(
     })?;
     Ok(last + 1)
 }
+
+/// [`super::ImportTx::append_audit`] in a PostgreSQL transaction: column arrays,
+/// unnested, a few thousand entries a statement.
+pub(super) async fn append_audit(
+    tx: &mut Transaction<'static, Postgres>,
+    entries: &[(RecordKind, String, AuditEntry)],
+) -> StoreResult<()> {
+    for chunk in entries.chunks(5_000) {
+        sqlx::query(
+            "INSERT INTO audit_log (kind, key, version, at, actor, origin, changes, view, overrides) \
+             SELECT u.kind, u.key, \
+               COALESCE((SELECT MAX(a.version) FROM audit_log a WHERE a.kind = u.kind AND a.key = u.key), 0) + 1, \
+               u.at, u.actor, u.origin, u.changes, u.view, \
+               COALESCE((SELECT e.fields FROM record_edits e WHERE e.kind = u.kind AND e.key = u.key), '{}') \
+             FROM UNNEST($1::text[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::text[], $7::text[]) \
+               AS u(kind, key, at, actor, origin, changes, view)",
+        )
+        .bind(chunk.iter().map(|(k, _, _)| k.as_str().to_owned()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|(_, key, _)| key.clone()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|(_, _, e)| e.at).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|(_, _, e)| e.actor.clone()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|(_, _, e)| e.origin.clone()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|(_, _, e)| e.changes.to_string()).collect::<Vec<_>>())
+        .bind(chunk.iter().map(|(_, _, e)| e.view.to_string()).collect::<Vec<_>>())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

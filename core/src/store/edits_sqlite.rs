@@ -186,3 +186,28 @@ pub(super) async fn save_edit(
     .await?;
     Ok(last + 1)
 }
+
+/// [`super::ImportTx::append_audit`] in an SQLite transaction.
+pub(super) async fn append_audit(
+    tx: &mut Transaction<'static, Sqlite>,
+    entries: &[(RecordKind, String, AuditEntry)],
+) -> StoreResult<()> {
+    for (kind, key, e) in entries {
+        sqlx::query(
+            "INSERT INTO audit_log (kind, key, version, at, actor, origin, changes, view, overrides) \
+             SELECT ?1, ?2, COALESCE(MAX(version), 0) + 1, ?3, ?4, ?5, ?6, ?7, \
+             COALESCE((SELECT fields FROM record_edits WHERE kind = ?1 AND key = ?2), '{}') \
+             FROM audit_log WHERE kind = ?1 AND key = ?2",
+        )
+        .bind(kind.as_str())
+        .bind(key)
+        .bind(e.at)
+        .bind(&e.actor)
+        .bind(&e.origin)
+        .bind(e.changes.to_string())
+        .bind(e.view.to_string())
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}

@@ -142,6 +142,13 @@ pub trait ImportTx: Send {
         expected_version: i64,
         entry: &AuditEntry,
     ) -> StoreResult<i64>;
+    /// Appends import entries to the audit logs of records written in this transaction,
+    /// each numbered after its record's last (`version` and `overrides` of the entries
+    /// are ignored: the store numbers them and keeps each record's overrides as they are).
+    async fn append_audit(
+        &mut self,
+        entries: &[(RecordKind, String, AuditEntry)],
+    ) -> StoreResult<()>;
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 

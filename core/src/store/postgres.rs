@@ -1020,6 +1020,13 @@ impl ImportTx for PostgresImport {
         super::edits_postgres::save_edit(&mut self.tx, kind, key, expected_version, entry).await
     }
 
+    async fn append_audit(
+        &mut self,
+        entries: &[(RecordKind, String, super::AuditEntry)],
+    ) -> StoreResult<()> {
+        super::edits_postgres::append_audit(&mut self.tx, entries).await
+    }
+
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         // The notice is delivered only if the transaction commits.
         sqlx::query(

@@ -1136,6 +1136,13 @@ impl ImportTx for SqliteImport {
         super::edits_sqlite::save_edit(&mut self.tx, kind, key, expected_version, entry).await
     }
 
+    async fn append_audit(
+        &mut self,
+        entries: &[(RecordKind, String, super::AuditEntry)],
+    ) -> StoreResult<()> {
+        super::edits_sqlite::append_audit(&mut self.tx, entries).await
+    }
+
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         sqlx::query("UPDATE revision SET value = value + 1 WHERE id = 1")
             .execute(&mut *self.tx)
