@@ -568,6 +568,10 @@ async fn import(
     flags: ImportFlags,
     source: Source,
 ) -> Result<ExitCode, String> {
+    let actor = match std::env::var("USER") {
+        Ok(user) if !user.is_empty() => format!("command line ({user})"),
+        _ => "command line".to_owned(),
+    };
     let options = ImportOptions {
         partial: flags.partial,
         dry_run: flags.dry_run,
@@ -578,15 +582,26 @@ async fn import(
         },
         exclude: Default::default(),
         // Circuits and POIs written from the command line are in their audit logs too.
-        audit: Some(match std::env::var("USER") {
-            Ok(user) if !user.is_empty() => format!("command line ({user})"),
-            _ => "command line".to_owned(),
-        }),
+        audit: Some(actor.clone()),
     };
     let mut terminal = terminal::Terminal::new(std::io::stderr().is_terminal(), flags.diff);
     let run = balade_import::import(store, &source, &paths, &options, &mut terminal).await;
     terminal.finish();
     let report = run.map_err(|e| e.to_string())?;
+    if !flags.dry_run {
+        // The back-office's history shows command-line imports beside its own jobs.
+        let kept = balade_app::jobs::record_command_line_run(
+            store,
+            source.name(),
+            &paths,
+            &actor,
+            &report,
+        )
+        .await;
+        if let Err(e) = kept {
+            eprintln!("warning: the import is not in the jobs' history: {e}");
+        }
+    }
     if report.unlocated > 0 {
         println!(
             "{} records without usable location (imported, not on the map)",

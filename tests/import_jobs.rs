@@ -315,6 +315,30 @@ async fn jobs_from_upload_to_commit(db: &Db) {
         files.contains(&"provins-remparts.gpx") && files.contains(&"inventaire.txt"),
         "{files:?}"
     );
+    // The command line's imports are in the same history.
+    let cli: Vec<&Value> = list["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .filter(|j| {
+            j["created_by"]
+                .as_str()
+                .is_some_and(|b| b.starts_with("command line"))
+        })
+        .collect();
+    assert_eq!(cli.len(), 2, "communes and the loop: {list}");
+    assert!(cli.iter().all(|j| j["status"] == "committed"));
+    let gpx_run = cli
+        .iter()
+        .find(|j| j["kind"] == "gpx")
+        .expect("the loop's import");
+    assert!(
+        gpx_run["file_name"]
+            .as_str()
+            .expect("name")
+            .ends_with("provins-remparts.gpx")
+    );
+    assert_eq!(gpx_run["create"].as_u64(), Some(10), "{gpx_run}");
     assert_eq!(
         admin.get("/api/v1/admin/imports/nope").await.0,
         StatusCode::NOT_FOUND

@@ -538,3 +538,40 @@ async fn drop_edits(
     }
     Ok(())
 }
+
+/// A `balade import` run, kept in the jobs' history beside the back-office's: the kind,
+/// the files read, who ran it, when, and what it wrote (status `committed`).
+pub async fn record_command_line_run(
+    store: &dyn Store,
+    kind: &str,
+    paths: &[PathBuf],
+    actor: &str,
+    report: &balade_import::ImportReport,
+) -> AppResult<Job> {
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let mut file_name = names.join(", ");
+    if file_name.chars().count() > 300 {
+        file_name = format!("{}…", file_name.chars().take(300).collect::<String>());
+    }
+    let now = now_s();
+    let job = Job {
+        id: new_id()?,
+        kind: kind.to_owned(),
+        file_name,
+        path: names.first().cloned().unwrap_or_default(),
+        created_by: actor.to_owned(),
+        created_at: now,
+        status: JobStatus::Committed,
+        progress: report.plan.create
+            + report.plan.update
+            + report.plan.unchanged
+            + report.plan.delete
+            + report.plan.rejected,
+        counts: counts(&report.plan),
+        error: None,
+        committed_by: Some(actor.to_owned()),
+        committed_at: Some(now),
+    };
+    store.create_job(&job).await?;
+    Ok(job)
+}
