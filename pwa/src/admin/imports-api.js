@@ -144,15 +144,19 @@ export async function getJob(id) {
   return toJob(await send(`${IMPORTS}/${encodeURIComponent(id)}`));
 }
 
+/** The kinds of record a plan holds, as its `kind` filter takes them. */
+export const RECORD_KINDS = /** @type {const} */ (['circuit', 'poi', 'landscape', 'commune', 'observation']);
+
 /**
  * One page of the plan's records.
  * @param {string} id
- * @param {{ status?: string, q?: string, commune?: string, limit: number, offset: number }} filter
+ * @param {{ status?: string, kind?: string, q?: string, commune?: string, limit: number, offset: number }} filter
  * @returns {Promise<{ total: number, records: PlanRecord[] }>}
  */
-export async function planRecords(id, { status = '', q = '', commune = '', limit, offset }) {
+export async function planRecords(id, { status = '', kind = '', q = '', commune = '', limit, offset }) {
   const params = new URLSearchParams();
   if (status) params.set('status', status);
+  if (kind) params.set('kind', kind);
   if (q) params.set('q', q);
   if (commune) params.set('commune', commune);
   params.set('limit', String(limit));
@@ -162,16 +166,21 @@ export async function planRecords(id, { status = '', q = '', commune = '', limit
 }
 
 /**
- * Commits a planned job, leaving out `exclude` and deleting `remove` (vanished records).
+ * Commits a planned job, leaving out `exclude`, deleting `remove` (vanished records) and,
+ * for each of `takeSource`, writing the source's value over a kept edit.
  * @param {string} id
  * @param {string[]} exclude
  * @param {string[]} remove
+ * @param {{ key: string, field: string }[]} [takeSource]
  */
-export async function commit(id, exclude, remove) {
+export async function commit(id, exclude, remove, takeSource = []) {
   const body = await send(`${IMPORTS}/${encodeURIComponent(id)}/commit`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ exclude, delete: remove }),
+    body: JSON.stringify({ exclude, delete: remove, take_source: takeSource }),
   });
   return toJob(body);
 }
+
+/** Where the job's report (CSV, one line a record or a change) is downloaded. @param {string} id */
+export const reportUrl = (id) => `${IMPORTS}/${encodeURIComponent(id)}/report`;

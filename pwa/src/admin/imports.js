@@ -8,7 +8,7 @@
 import { h, uid } from '../dom.js';
 import { formatDateTime } from '../format.js';
 import { onLangChange, t } from '../i18n.js';
-import { ImportError, KINDS, commit, getJob, listJobs, planRecords, upload } from './imports-api.js';
+import { ImportError, KINDS, RECORD_KINDS, commit, getJob, listJobs, planRecords, reportUrl, upload } from './imports-api.js';
 import { planMap } from './plan-map.js';
 
 /** @typedef {import('./imports-api.js').Job} Job */
@@ -17,6 +17,8 @@ import { planMap } from './plan-map.js';
 
 const POLL_MS = 500;
 const PAGE_SIZE = 50;
+/** Page size when reading every record of a filter at once (the server's maximum). */
+const ALL_PAGE = 500;
 const COUNTS = /** @type {const} */ (['create', 'update', 'unchanged', 'delete', 'rejected']);
 /** Statuses the plan lists (unchanged records are only counted). */
 const LISTED = ['create', 'update', 'delete', 'rejected'];
@@ -42,6 +44,15 @@ const when = (unixS) => formatDateTime(unixS * 1000);
 const valueText = (v) => (v === null || v === undefined || v === '' ? '–' : typeof v === 'string' ? v : JSON.stringify(v));
 /** The plan's counts in one line. @param {Job} job */
 const countsLine = (job) => COUNTS.map((c) => `${t(`imports.count.${c}`)} ${job.counts[c]}`).join(' · ');
+
+/** A link to the job's CSV report; the file name in its name tells one row's from another's. @param {Job} job */
+const reportLink = (job) =>
+  h(
+    'a',
+    { href: reportUrl(job.id), download: '', class: 'imports__report' },
+    tr('span', {}, 'imports.report'),
+    h('span', { class: 'visually-hidden' }, ` ${job.fileName}`),
+  );
 
 /** A scrolling frame for a wide table, reachable by keyboard, named by `labelId`. @param {string} labelId */
 const scroller = (labelId) => h('div', { class: 'imports__scroll', tabindex: '0', role: 'region', 'aria-labelledby': labelId });
@@ -164,7 +175,7 @@ export function importsSection() {
     const said = setText(h('p', { class: 'imports__done' }), () =>
       t('imports.committed', { who: job.committedBy ?? '', when: job.committedAt ? when(job.committedAt) : '–' }),
     );
-    jobArea.replaceChildren(heading, said, countsList(job));
+    jobArea.replaceChildren(heading, said, countsList(job), h('p', {}, reportLink(job)));
     return heading;
   };
 
@@ -174,18 +185,26 @@ export function importsSection() {
     const excluded = new Set();
     /** Keys of vanished records to delete. */
     const deleted = new Set();
-    let filter = { status: '', q: '', commune: '' };
+    /** Kept edits to drop for the source's value: field names by record key. @type {Map<string, Set<string>>} */
+    const takeSource = new Map();
+    let filter = { status: '', kind: '', q: '', commune: '' };
     let offset = 0;
     /** @type {{ total: number, records: PlanRecord[] }} */
     let page = { total: 0, records: [] };
 
     const heading = setText(h('h3', { tabindex: '-1' }), () => t('imports.planOf', { file: job.fileName }));
-    const ids = { status: uid('plan-status'), q: uid('plan-q'), commune: uid('plan-commune'), table: uid('plan-table') };
+    const ids = { status: uid('plan-status'), kind: uid('plan-kind'), q: uid('plan-q'), commune: uid('plan-commune'), table: uid('plan-table') };
     const statusSelect = h(
       'select',
       { id: ids.status, name: 'status' },
       tr('option', { value: '' }, 'imports.filter.all'),
       LISTED.map((s) => tr('option', { value: s }, `imports.status.${s}`)),
+    );
+    const recordKindSelect = h(
+      'select',
+      { id: ids.kind, name: 'kind' },
+      tr('option', { value: '' }, 'imports.filter.all'),
+      RECORD_KINDS.map((k) => tr('option', { value: k }, `imports.recordKind.${k}`)),
     );
     const qInput = h('input', { id: ids.q, name: 'q', type: 'search' });
     const communeInput = h('input', { id: ids.commune, name: 'commune', type: 'text' });
@@ -196,13 +215,14 @@ export function importsSection() {
         'div',
         { class: 'filters__grid' },
         h('div', { class: 'field' }, tr('label', { for: ids.status }, 'imports.filter.status'), statusSelect),
+        h('div', { class: 'field' }, tr('label', { for: ids.kind }, 'imports.filter.recordKind'), recordKindSelect),
         h('div', { class: 'field' }, tr('label', { for: ids.q }, 'imports.filter.q'), qInput),
         h('div', { class: 'field' }, tr('label', { for: ids.commune }, 'imports.filter.commune'), communeInput),
         h('div', { class: 'imports__filter-go' }, tr('button', { type: 'submit', class: 'button button--secondary' }, 'imports.filter.apply')),
       ),
     );
     const applyFilter = () => {
-      filter = { status: statusSelect.value, q: qInput.value.trim(), commune: communeInput.value.trim() };
+      filter = { status: statusSelect.value, kind: recordKindSelect.value, q: qInput.value.trim(), commune: communeInput.value.trim() };
       offset = 0;
       load();
     };
@@ -211,6 +231,37 @@ export function importsSection() {
       applyFilter();
     });
     statusSelect.addEventListener('change', applyFilter);
+    recordKindSelect.addEventListener('change', applyFilter);
+
+    // --- Every create and update of the filter (as applied), all pages, left out at once
+    const excludeAll = tr('button', { type: 'button', class: 'button button--secondary' }, 'imports.excludeAll');
+    const excludeStatus = h('p', { role: 'status', class: 'imports__excluded' });
+    const excludeAlertSlot = h('div');
+    const excludeAlert = alertIn(excludeAlertSlot);
+    excludeAll.addEventListener('click', async () => {
+      if (excludeAll.getAttribute('aria-disabled') === 'true') return;
+      excludeAll.setAttribute('aria-disabled', 'true');
+      excludeAlert(null);
+      const mine = token;
+      try {
+        /** @type {string[]} */
+        const keys = [];
+        for (let from = 0; ; from += ALL_PAGE) {
+          const part = await planRecords(job.id, { ...filter, limit: ALL_PAGE, offset: from });
+          for (const r of part.records) if (r.status === 'create' || r.status === 'update') keys.push(r.key);
+          if (!part.records.length || from + part.records.length >= part.total) break;
+        }
+        if (mine !== shown) return;
+        for (const k of keys) excluded.add(k);
+        const n = keys.length;
+        setText(excludeStatus, () => t('imports.excludedAll', { n }));
+        renderPage();
+      } catch (err) {
+        if (mine === shown) excludeAlert(() => describe(err));
+      } finally {
+        excludeAll.removeAttribute('aria-disabled');
+      }
+    });
 
     const tableTitle = tr('h4', { id: ids.table }, 'imports.records');
     const frame = scroller(ids.table);
@@ -247,8 +298,28 @@ export function importsSection() {
       return h('label', { class: 'imports__choice' }, box, ' ', tr('span', {}, verb), h('span', { class: 'visually-hidden' }, ` ${r.label || r.key}`));
     };
 
-    /** @param {Change} c @param {boolean} kept */
-    const diff = (c, kept) =>
+    /** "Take the source's value" for one kept edit, named with the field and the record. @param {PlanRecord} r @param {Change} c */
+    const takeChoice = (r, c) => {
+      const box = h('input', { type: 'checkbox', checked: takeSource.get(r.key)?.has(c.field) ?? false });
+      box.addEventListener('change', () => {
+        const fields = takeSource.get(r.key) ?? new Set();
+        if (box.checked) fields.add(c.field);
+        else fields.delete(c.field);
+        if (fields.size) takeSource.set(r.key, fields);
+        else takeSource.delete(r.key);
+      });
+      return h(
+        'label',
+        { class: 'imports__choice imports__take' },
+        box,
+        ' ',
+        h('span', {}, t('imports.takeSource', { field: c.field })),
+        h('span', { class: 'visually-hidden' }, ` ${r.label || r.key}`),
+      );
+    };
+
+    /** @param {Change} c @param {PlanRecord | null} keptOf the record, when the line is a kept edit */
+    const diff = (c, keptOf) =>
       h(
         'li',
         {},
@@ -257,14 +328,18 @@ export function importsSection() {
         h('span', { class: 'imports__before' }, valueText(c.before)),
         ' → ',
         h('span', { class: 'imports__after' }, valueText(c.after)),
-        kept ? h('span', { class: 'imports__kept' }, ` (${t('imports.kept')})`) : null,
+        keptOf ? h('span', { class: 'imports__kept' }, ` (${t('imports.kept')})`) : null,
+        keptOf ? takeChoice(keptOf, c) : null,
       );
 
     /** @param {PlanRecord} r */
     const detail = (r) => {
       switch (r.status) {
         case 'update':
-          return h('ul', { class: 'imports__diff' }, r.changes.map((c) => diff(c, false)), r.kept.map((c) => diff(c, true)));
+          return h('ul', { class: 'imports__diff' }, r.changes.map((c) => diff(c, null)), r.kept.map((c) => diff(c, r)));
+        case 'unchanged':
+          // Listed only for an edit the source contradicts: the edit is kept.
+          return r.kept.length ? h('ul', { class: 'imports__diff' }, r.kept.map((c) => diff(c, r))) : '';
         case 'create':
           return t('imports.new');
         case 'delete':
@@ -345,7 +420,8 @@ export function importsSection() {
       commitButton.setAttribute('aria-disabled', 'true');
       commitAlert(null);
       try {
-        const done = await commit(job.id, [...excluded], [...deleted]);
+        const take = [...takeSource].flatMap(([key, fields]) => [...fields].map((field) => ({ key, field })));
+        const done = await commit(job.id, [...excluded], [...deleted], take);
         if (token !== shown) return;
         closePlan();
         shown += 1;
@@ -363,13 +439,15 @@ export function importsSection() {
       heading,
       countsList(job),
       filters,
+      h('div', { class: 'imports__bulk' }, excludeAll, excludeStatus),
+      excludeAlertSlot,
       tableTitle,
       loadAlertSlot,
       frame,
       h('div', { class: 'imports__paging' }, previous, range, next),
       map.el,
       commitAlertSlot,
-      h('div', { class: 'imports__commit' }, commitButton),
+      h('div', { class: 'imports__commit' }, commitButton, ' ', reportLink(job)),
     );
     renders.add(renderPage);
     load();
@@ -409,7 +487,7 @@ export function importsSection() {
       h('td', {}, when(job.createdAt)),
       h('td', {}, t(`imports.job.${job.status}`)),
       h('td', {}, job.status === 'planned' || job.status === 'committed' ? countsLine(job) : job.error ?? ''),
-      h('td', {}, open),
+      h('td', {}, open, job.status === 'planned' || job.status === 'committed' ? [' ', reportLink(job)] : null),
     );
   };
 

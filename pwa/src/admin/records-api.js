@@ -64,7 +64,7 @@ const ADMIN = '/api/v1/admin';
  * @property {number} version
  * @property {number} at        unix seconds
  * @property {string} by
- * @property {'edit'|'revert'} origin
+ * @property {'edit'|'revert'|'import'} origin
  * @property {{ field: string, before: any, after: any }[]} changes
  */
 

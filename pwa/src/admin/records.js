@@ -83,6 +83,7 @@ const FIELDS = {
       options: POI_KINDS,
       optionKey: 'poiKind',
     },
+    { path: ['published'], label: 'records.published', type: 'checkbox' },
     { path: ['lon'], label: 'records.lon', type: 'number', group: 'position' },
     { path: ['lat'], label: 'records.lat', type: 'number', group: 'position' },
     ...DETAILS.map((k) =>
@@ -726,7 +727,12 @@ async function loadHistory(el, box, kind, record) {
     h(
       'ul',
       { class: 'records-changes' },
-      e.changes.map((c) => h('li', {}, h('span', { class: 'records-changes__field' }, c.field), ' : ', display(c.before), ' → ', display(c.after))),
+      e.changes.map((c) =>
+        // An import's first entry for a record it made: one line, "created".
+        c.field === '(record)'
+          ? tr('li', {}, 'records.created')
+          : h('li', {}, h('span', { class: 'records-changes__field' }, c.field), ' : ', display(c.before), ' → ', display(c.after)),
+      ),
     );
   const rows = [...entries]
     .sort((a, b) => b.version - a.version)
