@@ -50,16 +50,76 @@ pub struct Exported {
     pub pois: usize,
 }
 
+/// The licence of the open data Balade publishes: Etalab's Licence Ouverte 2.0, the
+/// French public sector's licence for open data.
+pub const LICENCE: &str = "Licence Ouverte / Open Licence 2.0 (Etalab)";
+pub const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
+
+/// Which part of the catalogue an export holds: every published circuit and POI, or
+/// those of some communes (INSEE codes or names) and intercommunalities (SIRENs or
+/// names).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct ExportFilter {
+    pub communes: Vec<String>,
+    pub intercommunalities: Vec<String>,
+}
+
+impl ExportFilter {
+    pub fn is_empty(&self) -> bool {
+        self.communes.is_empty() && self.intercommunalities.is_empty()
+    }
+}
+
+/// The communes a filter names, as the store knows them.
+fn communes_named<'a>(
+    all: &'a [balade_core::Commune],
+    filter: &ExportFilter,
+) -> Vec<&'a balade_core::Commune> {
+    let folded = |s: &str| s.trim().to_lowercase();
+    all.iter()
+        .filter(|c| {
+            filter
+                .communes
+                .iter()
+                .any(|f| f.trim() == c.code.as_str() || folded(f) == folded(&c.name))
+                || filter.intercommunalities.iter().any(|f| {
+                    c.intercommunality_code.as_deref() == Some(f.trim())
+                        || c.intercommunality.as_deref().map(folded) == Some(folded(f))
+                })
+        })
+        .collect()
+}
+
 /// The published circuits and the POIs that go with them: their own, and the ones of
 /// no circuit (heritage, services…); POIs of unpublished circuits stay out, and
-/// sensitive ones go as the sensitivity list lets them.
-async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreError> {
+/// sensitive ones go as the sensitivity list lets them. With a filter: the circuits
+/// crossing its communes, their POIs, and the POIs of no circuit lying in them.
+async fn catalogue(
+    store: &dyn Store,
+    filter: &ExportFilter,
+) -> Result<(Vec<Circuit>, Vec<Poi>), StoreError> {
+    let all_communes = if filter.is_empty() {
+        Vec::new()
+    } else {
+        store.communes().await?
+    };
+    let chosen = communes_named(&all_communes, filter);
+    let names: HashSet<&str> = chosen.iter().map(|c| c.name.as_str()).collect();
     let circuits: Vec<Circuit> = store
         .all_circuits()
         .await?
         .into_iter()
         .filter(|c| c.published)
+        .filter(|c| filter.is_empty() || c.communes.iter().any(|n| names.contains(n.as_str())))
         .collect();
+    let in_chosen = |p: &Poi| {
+        filter.is_empty()
+            || p.insee
+                .as_ref()
+                .is_some_and(|code| chosen.iter().any(|c| &c.code == code))
+            || p.pos
+                .is_some_and(|pos| chosen.iter().any(|c| balade_core::Area::contains(*c, pos)))
+    };
     let published: HashSet<&str> = circuits.iter().map(|c| c.id.as_str()).collect();
     let sensitivity = SensitivityList::load(store).await?;
     let unpublished: std::collections::HashSet<balade_core::PoiId> =
@@ -68,10 +128,9 @@ async fn catalogue(store: &dyn Store) -> Result<(Vec<Circuit>, Vec<Poi>), StoreE
         .all_pois()
         .await?
         .into_iter()
-        .filter(|p| {
-            p.circuit
-                .as_ref()
-                .is_none_or(|c| published.contains(c.as_str()))
+        .filter(|p| match &p.circuit {
+            Some(c) => published.contains(c.as_str()),
+            None => in_chosen(p),
         })
         .filter(|p| !unpublished.contains(&p.id))
         .filter_map(|p| sensitivity.protect(p))
@@ -83,7 +142,16 @@ pub async fn export(
     store: &dyn Store,
     format: ExportFormat,
 ) -> Result<(Vec<u8>, Exported), ExportError> {
-    let (circuits, mut pois) = catalogue(store).await?;
+    export_of(store, format, &ExportFilter::default()).await
+}
+
+/// [`export`] of the part of the catalogue `filter` names.
+pub async fn export_of(
+    store: &dyn Store,
+    format: ExportFormat,
+    filter: &ExportFilter,
+) -> Result<(Vec<u8>, Exported), ExportError> {
+    let (circuits, mut pois) = catalogue(store, filter).await?;
     if format == ExportFormat::SchemaRandonnee {
         pois.clear();
     }
@@ -97,9 +165,13 @@ pub async fn export(
             let mut features: Vec<serde_json::Value> =
                 circuits.iter().map(circuit_feature).collect();
             features.extend(pois.iter().map(poi_feature));
-            serde_json::json!({ "type": "FeatureCollection", "features": features })
-                .to_string()
-                .into_bytes()
+            serde_json::json!({
+                "type": "FeatureCollection",
+                "licence": { "name": LICENCE, "url": LICENCE_URL },
+                "features": features
+            })
+            .to_string()
+            .into_bytes()
         }
         ExportFormat::Gpx => {
             let metadata = gpx::Metadata {

@@ -21,6 +21,39 @@ pub struct AppState {
     pub logins: Arc<Throttle>,
     /// Uploaded import files.
     pub jobs: JobsConfig,
+    /// Open-data exports built lately, by ETag.
+    pub exports: ExportCache,
+}
+
+/// Open-data exports kept built, by ETag (format, filter, revision), within a budget
+/// in bytes: the oldest go first.
+#[derive(Debug, Clone, Default)]
+pub struct ExportCache {
+    kept: Arc<std::sync::Mutex<std::collections::VecDeque<(String, axum::body::Bytes)>>>,
+}
+
+impl ExportCache {
+    /// Bytes kept at most.
+    pub const BUDGET: usize = 64 << 20;
+
+    pub fn get(&self, tag: &str) -> Option<axum::body::Bytes> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.iter().find(|(t, _)| t == tag).map(|(_, b)| b.clone())
+    }
+
+    pub fn put(&self, tag: String, bytes: Vec<u8>) -> axum::body::Bytes {
+        let bytes = axum::body::Bytes::from(bytes);
+        if bytes.len() > Self::BUDGET {
+            return bytes;
+        }
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept.retain(|(t, _)| *t != tag);
+        kept.push_back((tag, bytes.clone()));
+        while kept.iter().map(|(_, b)| b.len()).sum::<usize>() > Self::BUDGET {
+            kept.pop_front();
+        }
+        bytes
+    }
 }
 
 /// Where uploaded import files are kept, and the largest upload taken.
@@ -48,6 +81,7 @@ impl AppState {
             behind_proxy: false,
             logins: Arc::default(),
             jobs: JobsConfig::default(),
+            exports: ExportCache::default(),
         }
     }
 

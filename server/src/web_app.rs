@@ -5,6 +5,10 @@
 //! immutable. Everything else (the page, the service worker, the manifest) must be
 //! revalidated so that an update shows.
 //!
+//! The embeddable widget is a file too: `/widget/v1/balade-circuits.js` never changes
+//! (immutable), `/widget/latest/balade-circuits.js` is the same file always revalidated.
+//! Host pages load it cross-origin as a module script: widget files allow every origin.
+//!
 //! Two pages: the walkers' app (`index.html`, at `/`, routed by the URL's fragment) and the
 //! back-office (`admin.html`), answered at `/admin` and at every path under it.
 
@@ -50,6 +54,8 @@ impl WebApp {
             WebApp::Folder(dir) => Some(
                 Router::new()
                     .fallback_service(ServeDir::new(dir))
+                    // Inside `cache_control`, which must see the path asked, not the file.
+                    .layer(middleware::map_request(to_widget_file))
                     .layer(middleware::map_response(cache_control))
                     .layer(middleware::map_request(to_admin_page)),
             ),
@@ -61,12 +67,18 @@ impl WebApp {
 /// The back-office's page, answered at `/admin` and under it.
 const ADMIN_PAGE: &str = "admin.html";
 
+/// The widget's versioned file, and the alias that always names the newest.
+const WIDGET_FILE: &str = "widget/v1/balade-circuits.js";
+const WIDGET_LATEST: &str = "widget/latest/balade-circuits.js";
+
 /// The file a path names: `/` is `index.html`, `/admin` and `/admin/…` the back-office's
-/// page, any other path the file of that name.
+/// page, the widget's `latest` alias its versioned file, any other path the file of that
+/// name.
 fn file_of(path: &str) -> &str {
     match path.trim_start_matches('/') {
         "" => "index.html",
         "admin" => ADMIN_PAGE,
+        WIDGET_LATEST => WIDGET_FILE,
         other if other.starts_with("admin/") => ADMIN_PAGE,
         other => other,
     }
@@ -80,18 +92,33 @@ async fn to_admin_page(mut request: Request) -> Request {
     request
 }
 
+/// The widget's `latest` alias, rewritten to its file for the folder's file server.
+async fn to_widget_file(mut request: Request) -> Request {
+    if request.uri().path().trim_start_matches('/') == WIDGET_LATEST {
+        *request.uri_mut() = Uri::from_static("/widget/v1/balade-circuits.js");
+    }
+    request
+}
+
 fn cache_value(path: &str) -> HeaderValue {
-    if path.starts_with("/assets/") {
+    if path.starts_with("/assets/") || path.starts_with("/widget/v1/") {
         HeaderValue::from_static("public, max-age=31536000, immutable")
     } else {
         HeaderValue::from_static("no-cache")
     }
 }
 
+/// Widget files are read by other sites' pages (module scripts are fetched with CORS).
+fn is_widget(path: &str) -> bool {
+    path.starts_with("/widget/")
+}
+
 async fn cache_control(uri: Uri, mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, cache_value(uri.path()));
+    let h = response.headers_mut();
+    h.insert(header::CACHE_CONTROL, cache_value(uri.path()));
+    if is_widget(uri.path()) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    }
     response
 }
 
@@ -135,6 +162,9 @@ async fn embedded(uri: Uri, headers: HeaderMap) -> Response {
     };
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, cache_value(path));
+    if is_widget(path) {
+        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    }
     if let Ok(etag) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, etag);
     }
@@ -157,6 +187,56 @@ mod tests {
         assert_eq!(file_of("/admin.html"), ADMIN_PAGE);
         assert_eq!(file_of("/administration"), "administration");
         assert_eq!(file_of("/assets/admin-1a2b.js"), "assets/admin-1a2b.js");
+        assert_eq!(file_of("/widget/latest/balade-circuits.js"), WIDGET_FILE);
+        assert_eq!(file_of("/widget/v1/balade-circuits.js"), WIDGET_FILE);
+    }
+
+    #[test]
+    fn the_widget_is_immutable_under_its_version_and_revalidated_as_latest() {
+        let immutable = HeaderValue::from_static("public, max-age=31536000, immutable");
+        assert_eq!(cache_value("/widget/v1/balade-circuits.js"), immutable);
+        assert_eq!(cache_value("/assets/index-1a2b.js"), immutable);
+        for path in ["/widget/latest/balade-circuits.js", "/index.html", "/sw.js"] {
+            assert_eq!(cache_value(path), HeaderValue::from_static("no-cache"), "{path}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_folder_serves_the_widget_and_its_latest_alias_to_every_origin() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(dir.path().join("widget/v1")).expect("mkdir");
+        std::fs::write(dir.path().join(WIDGET_FILE), "widget").expect("write");
+        let app = WebApp::Folder(dir.path().to_owned())
+            .router()
+            .expect("a router");
+        for (path, cache) in [
+            ("/widget/v1/balade-circuits.js", cache_value("/assets/")),
+            (
+                "/widget/latest/balade-circuits.js",
+                HeaderValue::from_static("no-cache"),
+            ),
+        ] {
+            let response = app
+                .clone()
+                .oneshot(
+                    axum::http::Request::builder()
+                        .uri(path)
+                        .body(Body::empty())
+                        .expect("request"),
+                )
+                .await
+                .expect("answer");
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let h = response.headers();
+            assert_eq!(h.get(header::CACHE_CONTROL), Some(&cache), "{path}");
+            assert_eq!(
+                h.get(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                Some(&HeaderValue::from_static("*")),
+                "{path}"
+            );
+            let body = to_bytes(response.into_body(), 1 << 20).await.expect("body");
+            assert_eq!(&body[..], b"widget", "{path}");
+        }
     }
 
     async fn get(app: &Router, path: &str) -> (StatusCode, Option<HeaderValue>, String) {

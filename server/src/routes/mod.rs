@@ -4,6 +4,7 @@
 pub mod admin;
 pub mod auth;
 pub mod circuits;
+pub mod exports;
 pub mod health;
 pub mod imports;
 pub mod landscapes;
@@ -73,6 +74,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         imports::records,
         imports::commit,
         imports::report,
+        exports::export,
     ),
     components(
         schemas(ErrorBody),
@@ -179,11 +181,12 @@ where
     }
 }
 
-/// Every route; the expensive ones (packages, downloads, tiles that may be fetched
-/// upstream) behind a per-client rate limit.
+/// Every route; the expensive ones (packages, downloads, exports, tiles that may be
+/// fetched upstream) behind a per-client rate limit.
 pub fn router(state: &AppState) -> Router<AppState> {
     let expensive = Router::new()
         .route("/api/v1/circuits/{id}/download", get(circuits::download))
+        .route("/api/v1/exports/{format}", get(exports::export))
         .route("/api/v1/circuits/{id}/offline", get(offline::offline))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
         .layer(axum::middleware::from_fn_with_state(
