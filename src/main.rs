@@ -141,6 +141,19 @@ struct ServeArgs {
     /// Where tiles fetched from an upstream basemap are kept.
     #[arg(long, env = "BALADE_TILE_CACHE", default_value = "tile-cache")]
     tile_cache: PathBuf,
+    /// The licence of the open data served at /api/v1/exports, by name and URL.
+    #[arg(
+        long,
+        env = "BALADE_DATA_LICENCE",
+        default_value = "Licence Ouverte / Open Licence 2.0 (Etalab)"
+    )]
+    data_licence: String,
+    #[arg(
+        long,
+        env = "BALADE_DATA_LICENCE_URL",
+        default_value = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+    )]
+    data_licence_url: String,
     /// Where files uploaded for import jobs are kept (shared by every server of one
     /// database, or use sticky sessions: a job is committed from its file).
     #[arg(long, env = "BALADE_JOBS_DIR", default_value = "import-jobs")]
@@ -482,6 +495,10 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,
                 settings: balade_app::Settings {
+                    licence: balade_app::export::Licence {
+                        name: args.data_licence,
+                        url: args.data_licence_url,
+                    },
                     offline_zooms: args.offline_zooms,
                     corridors: args
                         .corridors

@@ -143,3 +143,100 @@ async fn the_open_data_is_served_to_anyone_under_its_licence() {
             .contains("Tour César (donjon)")
     );
 }
+
+#[tokio::test]
+async fn a_data_catalogue_lists_the_exports_under_the_configured_licence() {
+    let db = Db::new();
+    let server = Server::start(
+        &db,
+        &[
+            "--demo",
+            "--data-licence",
+            "CC-BY-4.0",
+            "--data-licence-url",
+            "https://creativecommons.org/licenses/by/4.0/",
+        ],
+    );
+    let base = &server.base;
+    let catalogue: Value = get(&format!("{base}/api/v1/exports"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(catalogue["licence"]["name"], "CC-BY-4.0");
+    let exports = catalogue["exports"].as_array().expect("exports");
+    let formats: Vec<&str> = exports
+        .iter()
+        .map(|e| e["format"].as_str().expect("format"))
+        .collect();
+    assert_eq!(formats, ["geojson", "gpx", "csv", "schema-randonnee"]);
+    for e in exports {
+        let url = format!("{base}{}", e["url"].as_str().expect("url"));
+        let r = get(&url).await;
+        assert_eq!(r.headers()[ETAG].to_str().expect("etag"), e["etag"], "{e}");
+        assert_eq!(
+            r.headers()["last-modified"].to_str().expect("date"),
+            e["modified"],
+            "{e}"
+        );
+        assert!(
+            r.headers()["link"]
+                .to_str()
+                .expect("link")
+                .contains("creativecommons.org")
+        );
+        assert_eq!(
+            r.bytes().await.expect("bytes").len() as u64,
+            e["bytes"].as_u64().expect("size"),
+            "{e}"
+        );
+    }
+    let geojson: Value = get(&format!("{base}/api/v1/exports/geojson"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        geojson["licence"]["url"],
+        "https://creativecommons.org/licenses/by/4.0/"
+    );
+}
+
+/// The national schema's own JSON Schema accepts the served schema_randonnee export,
+/// whole and filtered.
+#[tokio::test]
+async fn the_served_schema_randonnee_export_is_valid() {
+    let schema: Value = serde_json::from_slice(
+        &std::fs::read(common::shared_data("trails/schema_randonnee/schema.json")).expect("schema"),
+    )
+    .expect("json");
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the schema compiles");
+    let db = Db::new();
+    let server = Server::start(&db, &["--demo"]);
+    for query in [
+        "",
+        "?commune=77379",
+        "?intercommunality=Communaut%C3%A9%20de%20communes%20du%20Provinois",
+    ] {
+        let doc: Value = get(&format!(
+            "{}/api/v1/exports/schema-randonnee{query}",
+            server.base
+        ))
+        .await
+        .json()
+        .await
+        .expect("json");
+        let errors: Vec<String> = validator
+            .iter_errors(&doc)
+            .map(|e| format!("{}: {e}", e.instance_path()))
+            .collect();
+        assert_eq!(errors, Vec::<String>::new(), "{query}");
+        assert!(
+            !doc["features"].as_array().expect("features").is_empty(),
+            "{query}"
+        );
+    }
+}

@@ -50,10 +50,22 @@ pub struct Exported {
     pub pois: usize,
 }
 
-/// The licence of the open data Balade publishes: Etalab's Licence Ouverte 2.0, the
-/// French public sector's licence for open data.
-pub const LICENCE: &str = "Licence Ouverte / Open Licence 2.0 (Etalab)";
-pub const LICENCE_URL: &str = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
+/// The licence of the open data an installation publishes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Licence {
+    pub name: String,
+    pub url: String,
+}
+
+impl Default for Licence {
+    /// Etalab's Licence Ouverte 2.0, the French public sector's licence for open data.
+    fn default() -> Self {
+        Self {
+            name: "Licence Ouverte / Open Licence 2.0 (Etalab)".into(),
+            url: "https://www.etalab.gouv.fr/licence-ouverte-open-licence/".into(),
+        }
+    }
+}
 
 /// Which part of the catalogue an export holds: every published circuit and POI, or
 /// those of some communes (INSEE codes or names) and intercommunalities (SIRENs or
@@ -142,7 +154,7 @@ pub async fn export(
     store: &dyn Store,
     format: ExportFormat,
 ) -> Result<(Vec<u8>, Exported), ExportError> {
-    export_of(store, format, &ExportFilter::default()).await
+    export_of(store, format, &ExportFilter::default(), &Licence::default()).await
 }
 
 /// [`export`] of the part of the catalogue `filter` names.
@@ -150,6 +162,7 @@ pub async fn export_of(
     store: &dyn Store,
     format: ExportFormat,
     filter: &ExportFilter,
+    licence: &Licence,
 ) -> Result<(Vec<u8>, Exported), ExportError> {
     let (circuits, mut pois) = catalogue(store, filter).await?;
     if format == ExportFormat::SchemaRandonnee {
@@ -167,7 +180,7 @@ pub async fn export_of(
             features.extend(pois.iter().map(poi_feature));
             serde_json::json!({
                 "type": "FeatureCollection",
-                "licence": { "name": LICENCE, "url": LICENCE_URL },
+                "licence": { "name": licence.name, "url": licence.url },
                 "features": features
             })
             .to_string()

@@ -101,6 +101,8 @@ pub struct Settings {
     pub corridors: Corridors,
     /// Zooms of the basemap tiles put in offline packages.
     pub offline_zooms: RangeInclusive<u8>,
+    /// The licence of the open data this installation publishes.
+    pub licence: export::Licence,
 }
 
 /// Walking zooms: from the valley (12) to the path (16).
@@ -111,6 +113,7 @@ impl Default for Settings {
         Self {
             corridors: Corridors::default(),
             offline_zooms: DEFAULT_OFFLINE_ZOOMS,
+            licence: export::Licence::default(),
         }
     }
 }

@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use balade_app::App;
 use balade_app::staff::throttle::Throttle;
 use std::sync::Arc;
+use std::time::SystemTime;
 
 #[derive(Debug, Clone)]
 pub struct AppState {
@@ -29,30 +30,35 @@ pub struct AppState {
 /// in bytes: the oldest go first.
 #[derive(Debug, Clone, Default)]
 pub struct ExportCache {
-    kept: Arc<std::sync::Mutex<std::collections::VecDeque<(String, axum::body::Bytes)>>>,
+    kept:
+        Arc<std::sync::Mutex<std::collections::VecDeque<(String, axum::body::Bytes, SystemTime)>>>,
 }
 
 impl ExportCache {
     /// Bytes kept at most.
     pub const BUDGET: usize = 64 << 20;
 
-    pub fn get(&self, tag: &str) -> Option<axum::body::Bytes> {
+    /// The export of `tag`, and when it was built.
+    pub fn get(&self, tag: &str) -> Option<(axum::body::Bytes, SystemTime)> {
         let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.iter().find(|(t, _)| t == tag).map(|(_, b)| b.clone())
+        kept.iter()
+            .find(|(t, _, _)| t == tag)
+            .map(|(_, b, at)| (b.clone(), *at))
     }
 
-    pub fn put(&self, tag: String, bytes: Vec<u8>) -> axum::body::Bytes {
+    pub fn put(&self, tag: String, bytes: Vec<u8>) -> (axum::body::Bytes, SystemTime) {
         let bytes = axum::body::Bytes::from(bytes);
+        let at = SystemTime::now();
         if bytes.len() > Self::BUDGET {
-            return bytes;
+            return (bytes, at);
         }
         let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
-        kept.retain(|(t, _)| *t != tag);
-        kept.push_back((tag, bytes.clone()));
-        while kept.iter().map(|(_, b)| b.len()).sum::<usize>() > Self::BUDGET {
+        kept.retain(|(t, _, _)| *t != tag);
+        kept.push_back((tag, bytes.clone(), at));
+        while kept.iter().map(|(_, b, _)| b.len()).sum::<usize>() > Self::BUDGET {
             kept.pop_front();
         }
-        bytes
+        (bytes, at)
     }
 }
 

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use balade_app::export::{self, ExportFilter, ExportFormat, LICENCE_URL};
+use balade_app::export::{self, ExportFilter, ExportFormat};
 use balade_core::hash::Fnv;
 
 /// One export: its format, filter and the store's revision it was built at.
@@ -37,6 +37,61 @@ fn media_type(format: ExportFormat) -> (&'static str, &'static str) {
     }
 }
 
+/// The export of `tag`, from the cache or built now.
+async fn built(
+    state: &AppState,
+    format: ExportFormat,
+    filter: &ExportFilter,
+    tag: &str,
+) -> ApiResult<(axum::body::Bytes, std::time::SystemTime)> {
+    if let Some(kept) = state.exports.get(tag) {
+        return Ok(kept);
+    }
+    let licence = &state.app.settings.licence;
+    let (bytes, _) = export::export_of(state.app.store.as_ref(), format, filter, licence)
+        .await
+        .map_err(|e| ApiError::Internal(balade_app::AppError::Encode(e.to_string())))?;
+    Ok(state.exports.put(tag.to_owned(), bytes))
+}
+
+/// The formats, by name.
+const FORMATS: [&str; 4] = ["geojson", "gpx", "csv", "schema-randonnee"];
+
+/// The data catalogue: every export of the whole catalogue with its URL, type, size and
+/// date, and the licence.
+#[utoipa::path(get, path = "/api/v1/exports", tag = "open data", operation_id = "exports",
+    responses((status = 200, body = Object), (status = 429, response = TooManyRequests)))]
+pub async fn catalogue(State(state): State<AppState>) -> ApiResult<axum::Json<serde_json::Value>> {
+    let revision = state
+        .app
+        .store
+        .revision()
+        .await
+        .map_err(balade_app::AppError::from)?;
+    let filter = ExportFilter::default();
+    let mut exports = Vec::new();
+    for name in FORMATS {
+        let format: ExportFormat = name.parse().map_err(ApiError::BadRequest)?;
+        let tag = etag(name, &filter, revision);
+        let (bytes, at) = built(&state, format, &filter, &tag).await?;
+        let (media, _) = media_type(format);
+        exports.push(serde_json::json!({
+            "format": name,
+            "url": format!("/api/v1/exports/{name}"),
+            "media_type": media,
+            "bytes": bytes.len(),
+            "modified": httpdate::fmt_http_date(at),
+            "etag": tag,
+        }));
+    }
+    let licence = &state.app.settings.licence;
+    Ok(axum::Json(serde_json::json!({
+        "licence": { "name": licence.name, "url": licence.url },
+        "exports": exports,
+        "filters": ["commune", "intercommunality"],
+    })))
+}
+
 /// The open-data export of the published catalogue.
 #[utoipa::path(get, path = "/api/v1/exports/{format}", tag = "open data", operation_id = "export",
     params(("format" = String, Path, description = "`geojson`, `gpx`, `csv` or `schema-randonnee`"),
@@ -49,7 +104,7 @@ fn media_type(format: ExportFormat) -> (&'static str, &'static str) {
                       (String = "application/gpx+xml"),
                       (String = "text/csv")
                   ),
-                  headers(("ETag" = String), ("Link" = String, description = "`<…>; rel=\"license\"`"))),
+                  headers(("ETag" = String), ("Last-Modified" = String, description = "When this version was built"), ("Link" = String, description = "`<…>; rel=\"license\"`"))),
               (status = 304, description = "The copy held is current"),
               (status = 400, response = BadRequest), (status = 404, response = NotFound),
               (status = 429, response = TooManyRequests)))]
@@ -66,8 +121,12 @@ pub async fn export(
         communes: p.all::<String>("commune")?,
         intercommunalities: p.all::<String>("intercommunality")?,
     };
-    let store = state.app.store.as_ref();
-    let revision = store.revision().await.map_err(balade_app::AppError::from)?;
+    let revision = state
+        .app
+        .store
+        .revision()
+        .await
+        .map_err(balade_app::AppError::from)?;
     let tag = etag(&format, &filter, revision);
     let fresh = headers
         .get(header::IF_NONE_MATCH)
@@ -76,19 +135,14 @@ pub async fn export(
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let bytes = match state.exports.get(&tag) {
-            Some(bytes) => bytes,
-            None => {
-                let (bytes, _) = export::export_of(store, parsed, &filter)
-                    .await
-                    .map_err(|e| ApiError::Internal(balade_app::AppError::Encode(e.to_string())))?;
-                state.exports.put(tag.clone(), bytes)
-            }
-        };
+        let (bytes, built) = built(&state, parsed, &filter, &tag).await?;
         let (media, extension) = media_type(parsed);
         let mut r = (StatusCode::OK, bytes).into_response();
         let h = r.headers_mut();
         h.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+        if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(built)) {
+            h.insert(header::LAST_MODIFIED, v);
+        }
         if let Ok(v) =
             HeaderValue::from_str(&format!("attachment; filename=\"balade.{extension}\""))
         {
@@ -100,7 +154,8 @@ pub async fn export(
     if let Ok(v) = HeaderValue::from_str(&tag) {
         h.insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("<{LICENCE_URL}>; rel=\"license\"")) {
+    let url = &state.app.settings.licence.url;
+    if let Ok(v) = HeaderValue::from_str(&format!("<{url}>; rel=\"license\"")) {
         h.insert(header::LINK, v);
     }
     Ok(response)

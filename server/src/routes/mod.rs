@@ -74,6 +74,7 @@ use utoipa::{Modify, OpenApi, ToResponse};
         imports::records,
         imports::commit,
         imports::report,
+        exports::catalogue,
         exports::export,
     ),
     components(
@@ -186,6 +187,7 @@ where
 pub fn router(state: &AppState) -> Router<AppState> {
     let expensive = Router::new()
         .route("/api/v1/circuits/{id}/download", get(circuits::download))
+        .route("/api/v1/exports", get(exports::catalogue))
         .route("/api/v1/exports/{format}", get(exports::export))
         .route("/api/v1/circuits/{id}/offline", get(offline::offline))
         .route("/tiles/{z}/{x}/{y}", get(tiles::tile))
