@@ -117,7 +117,10 @@ async fn cache_control(uri: Uri, mut response: Response) -> Response {
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, cache_value(uri.path()));
     if is_widget(uri.path()) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     }
     response
 }
@@ -163,7 +166,10 @@ async fn embedded(uri: Uri, headers: HeaderMap) -> Response {
     let h = response.headers_mut();
     h.insert(header::CACHE_CONTROL, cache_value(path));
     if is_widget(path) {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+        h.insert(
+            header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            HeaderValue::from_static("*"),
+        );
     }
     if let Ok(etag) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, etag);
@@ -197,7 +203,11 @@ mod tests {
         assert_eq!(cache_value("/widget/v1/balade-circuits.js"), immutable);
         assert_eq!(cache_value("/assets/index-1a2b.js"), immutable);
         for path in ["/widget/latest/balade-circuits.js", "/index.html", "/sw.js"] {
-            assert_eq!(cache_value(path), HeaderValue::from_static("no-cache"), "{path}");
+            assert_eq!(
+                cache_value(path),
+                HeaderValue::from_static("no-cache"),
+                "{path}"
+            );
         }
     }
 
