@@ -100,6 +100,8 @@ pub enum ServeError {
 /// the real port when the given one is 0.
 pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), ServeError> {
     let mut app = App::load(store.clone(), config.settings).await?;
+    // The decoy hash of unknown e-mails, made before the first login asks for it.
+    tokio::task::spawn_blocking(balade_app::staff::warm_up);
     let refresher = app.catalog.spawn_refresher(store);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
