@@ -77,7 +77,8 @@ function baladeServiceWorker() {
 
       const walkers = reachedFrom(bundle, 'index');
       if (walkers.size === 0) this.error('entrée « index » absente de la sortie : précache impossible');
-      const staffOnly = ['admin.html', ...reachedFrom(bundle, 'admin')].filter((f) => files.has(f) && !walkers.has(f));
+      // The embeddable page is for other sites' iframes: left to the network as well.
+      const staffOnly = ['admin.html', ...reachedFrom(bundle, 'admin'), 'embed.html', ...reachedFrom(bundle, 'embed')].filter((f) => files.has(f) && !walkers.has(f));
       for (const f of staffOnly) files.delete(f);
 
       const names = [...files.keys()].sort();
@@ -120,7 +121,7 @@ export default defineConfig({
     assetsInlineLimit: 0,
     // Two pages: the walkers' app, and the back-office the server answers at /admin.
     rolldownOptions: {
-      input: { index: resolve(root, 'index.html'), admin: resolve(root, 'admin.html') },
+      input: { index: resolve(root, 'index.html'), admin: resolve(root, 'admin.html'), embed: resolve(root, 'embed.html') },
     },
   },
   experimental: {

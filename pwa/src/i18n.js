@@ -620,6 +620,35 @@ const ENTRIES = {
   'users.add': ['Ajouter le compte', 'Add the account'],
   'users.added': ['Compte {email} ajouté ({role}).', 'Account {email} added ({role}).'],
 
+  // --- Back-office: embedding the widget on a site (admin/embed.js)
+  'embed.title': ['Intégrer sur votre site', 'Embed on your website'],
+  'embed.intro': [
+    'Choisissez les circuits à montrer, vérifiez l’aperçu, puis copiez le code dans une page de votre site.',
+    'Choose the circuits to show, check the preview, then copy the code into a page of your website.',
+  ],
+  'embed.communes': ['Communes', 'Communes'],
+  'embed.communesHint': [
+    'Les communes qui ont des circuits. Aucune choisie : tous les circuits. Ctrl ou Maj pour en choisir plusieurs.',
+    'The communes that have circuits. None chosen: every circuit. Ctrl or Shift to choose several.',
+  ],
+  'embed.codes': ['Ou codes INSEE des communes', 'Or INSEE codes of the communes'],
+  'embed.codesHint': ['Séparés par des virgules, par exemple 77379, 77186.', 'Separated by commas, for example 77379, 77186.'],
+  'embed.theme': ['Thème', 'Theme'],
+  'embed.difficulty': ['Difficulté', 'Difficulty'],
+  'embed.lang': ['Langue du widget', 'Language of the widget'],
+  'embed.limit': ['Nombre de circuits au plus', 'Number of circuits at most'],
+  'embed.any': ['Tous', 'Any'],
+  'embed.preview': ['Aperçu', 'Preview'],
+  'embed.codeTitle': ['Code à copier', 'Code to copy'],
+  'embed.scriptCode': ['Code du widget (script et élément)', 'Code of the widget (script and element)'],
+  'embed.iframeCode': ['Ou, si votre site n’accepte pas de script : une iframe', 'Or, if your website takes no script: an iframe'],
+  'embed.copy': ['Copier le code', 'Copy the code'],
+  'embed.copyIframe': ['Copier le code de l’iframe', 'Copy the iframe code'],
+  'embed.copied': ['Code copié.', 'Code copied.'],
+  'embed.copyFailed': ['Copie impossible : le code est sélectionné, copiez-le à la main.', 'Could not copy: the code is selected, copy it by hand.'],
+  'embed.frameTitle': ['Balades et randonnées', 'Walks and hikes'],
+  'embed.widgetFailed': ['Le widget n’a pas pu être chargé.', 'The widget could not be loaded.'],
+
   // --- Back-office: the map of an import plan (admin/plan-map.js)
   'plan.map': ['Carte des enregistrements du plan', 'Map of the plan’s records'],
   'plan.legend': ['Légende :', 'Key:'],

@@ -50,6 +50,15 @@ function startHost() {
   return new Promise((resolve) => {
     host = http.createServer((req, res) => {
       const url = new URL(req.url || '/', 'http://host');
+      // A site that cannot add scripts: an iframe of Balade's page `frame` (a path and query).
+      const framed = url.searchParams.get('frame');
+      if (framed) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Commune de Provins</title>
+<style>${HOSTILE_CSS}</style></head><body><main>
+<iframe title="Balades à Provins" src="${baseUrl}${framed}" width="800" height="700"></iframe></main></body></html>`);
+        return;
+      }
       const attrs = Object.entries({ commune: COMMUNE, lang: url.searchParams.get('lang') || 'fr' })
         .map(([k, v]) => `${k}="${v}"`)
         .join(' ');
@@ -79,6 +88,7 @@ describe('embeddable widget <balade-circuits>', () => {
     const code = readFileSync(path.join(PWA_DIR, WIDGET));
     const gz = gzipSync(code, { level: 9 }).length;
     assert.ok(gz <= MAX_GZIP_BYTES, `widget: ${gz} bytes gzip, more than ${MAX_GZIP_BYTES}`);
+    assert.ok(!code.includes('leaflet-container'), 'Leaflet is in the widget\'s main file');
     const sw = readFileSync(path.join(PWA_DIR, 'sw.js'), 'utf8');
     assert.ok(!sw.includes('widget/'), 'the service worker precaches the widget');
     const integrity = JSON.parse(readFileSync(path.join(PWA_DIR, 'widget/v1/integrity.json'), 'utf8'));
@@ -110,8 +120,16 @@ describe('embeddable widget <balade-circuits>', () => {
       const names = list.features.map((f) => f.properties.name);
       const { properties: sheet } = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}?lang=fr`);
 
+      /** @type {string[]} */
+      const chunks = [];
+      page.on('request', (r) => {
+        if (r.url().includes('/widget/')) chunks.push(r.url());
+      });
       await page.goto(`${hostUrl}/?lang=fr`);
       const widget = page.locator('balade-circuits');
+      // Leaflet waits for a sheet: the list alone loads the widget's file only.
+      await widget.locator('[part~="card"]').first().waitFor();
+      assert.deepEqual(chunks, [`${baseUrl}/${WIDGET}`]);
       const cards = widget.locator('[part~="card"]');
       await widget.getByRole('button', { name: sheet.name, exact: true }).waitFor();
       assert.deepEqual(await widget.getByRole('list', { name: 'Circuits' }).locator('h3').allTextContents(), names);
@@ -142,6 +160,24 @@ describe('embeddable widget <balade-circuits>', () => {
       assert.match(await file.text(), /<gpx[\s>]/);
       const open = widget.getByRole('link', { name: /^Ouvrir dans Balade/ });
       assert.equal(await open.getAttribute('href'), `${baseUrl}/#/circuits/${CIRCUIT}`);
+      // The trace on a map: Leaflet comes with the sheet, from the widget's own chunk, its
+      // style inside the shadow root.
+      const map = widget.getByRole('region', { name: 'Carte du parcours' });
+      await map.locator('path.leaflet-interactive').waitFor();
+      const mapStyle = await map.evaluate((el) => {
+        const pane = el.querySelector('.leaflet-pane');
+        return { overflow: getComputedStyle(el).overflow, pane: pane ? getComputedStyle(pane).position : '' };
+      });
+      assert.deepEqual(mapStyle, { overflow: 'hidden', pane: 'absolute' });
+      assert.ok(chunks.some((u) => u.startsWith(`${baseUrl}/widget/v1/map-`)), chunks.join(', '));
+
+      // The elevation profile, as a small SVG image, when the trace has elevations.
+      const profile = await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}/profile`);
+      if (profile.length >= 2) {
+        const image = widget.getByRole('img', { name: /^Profil altimétrique : Altitude de \d+ m à \d+ m sur [\d,]+ km$/ });
+        await image.waitFor();
+        assert.equal(await image.locator('polyline').getAttribute('points').then((p) => p?.split(' ').length), profile.length);
+      }
       if (sheet.pois_along.length) await widget.getByRole('listitem').filter({ hasText: sheet.pois_along[0].name }).first().waitFor();
       await audit(t, page, 'widget sheet');
 
@@ -152,6 +188,63 @@ describe('embeddable widget <balade-circuits>', () => {
       assert.equal(await cards.count(), names.length);
       assert.ok(await card.evaluate((el) => /** @type {ShadowRoot} */ (el.getRootNode()).activeElement === el), 'the focus goes back to the card');
       assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('/embed in another site\'s iframe shows the commune\'s circuits; other pages refuse framing', async (t) => {
+    // Under the server's CSP (no bypass): the page and the widget's style must pass it.
+    const { context, page, errors } = await env.newPage();
+    try {
+      const embed = await context.request.get(`${baseUrl}/embed?commune=${COMMUNE}`);
+      assert.equal(embed.status(), 200);
+      assert.match(embed.headers()['content-security-policy'], /frame-ancestors \*/);
+      assert.match(embed.headers()['content-security-policy'], /script-src 'self'/);
+      assert.equal(embed.headers()['x-frame-options'], undefined);
+      for (const other of ['/', '/admin']) {
+        const res = await context.request.get(`${baseUrl}${other}`);
+        assert.match(res.headers()['content-security-policy'], /frame-ancestors 'none'/, other);
+        assert.equal(res.headers()['x-frame-options'], 'DENY', other);
+      }
+
+      const list = await env.apiJson(context, `/api/v1/circuits?commune=${COMMUNE}`);
+      const names = list.features.map((f) => f.properties.name);
+      await page.goto(`${hostUrl}/?frame=${encodeURIComponent(`/embed?commune=${COMMUNE}&lang=en&limit=50`)}`);
+      const frame = page.frameLocator('iframe');
+      const widget = frame.locator('balade-circuits');
+      await widget.getByRole('list', { name: 'Walks' }).waitFor();
+      assert.deepEqual(await widget.getByRole('list', { name: 'Walks' }).locator('h3').allTextContents(), names);
+      assert.equal(await widget.getAttribute('commune'), COMMUNE);
+      assert.equal(await widget.getAttribute('limit'), '50');
+      // The widget's style applies under the page's strict CSP (no inline style allowed).
+      const card = await widget.locator('[part~="card"]').first().evaluate((el) => getComputedStyle(el).display);
+      assert.equal(card, 'flex');
+      // The sheet's map and profile too: Leaflet's style and the SVG pass the same CSP.
+      await widget.getByRole('button', { name: names[0], exact: true }).click();
+      await widget.getByRole('region', { name: 'Map of the walk' }).locator('path.leaflet-interactive').waitFor();
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+    const audited = await env.newPage(AUDITED);
+    try {
+      await audited.page.goto(`${baseUrl}/embed?commune=${COMMUNE}`);
+      await audited.page.locator('balade-circuits').getByRole('list', { name: 'Circuits' }).waitFor();
+      await audit(t, audited.page, 'embed page');
+    } finally {
+      await audited.context.close();
+    }
+  });
+
+  test('the walkers\' app in another site\'s iframe is refused', async () => {
+    const { context, page } = await env.newPage();
+    try {
+      await page.goto(`${hostUrl}/?frame=${encodeURIComponent('/')}`);
+      const child = await (await page.locator('iframe').elementHandle())?.contentFrame();
+      assert.ok(child, 'the iframe has a frame');
+      await child.waitForLoadState();
+      assert.equal(await child.locator('#app, main').count(), 0, 'the app rendered inside a frame');
     } finally {
       await context.close();
     }

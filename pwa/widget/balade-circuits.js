@@ -24,6 +24,9 @@ const TEXTS = {
     newTab: '(nouvel onglet)',
     pois: 'Points d’intérêt le long du parcours',
     themes: 'Thèmes',
+    profile: 'Profil altimétrique',
+    map: 'Carte du parcours',
+    profileSummary: 'Altitude de {min} m à {max} m sur {km} km',
     easy: 'Facile',
     medium: 'Moyenne',
     hard: 'Difficile',
@@ -48,6 +51,9 @@ const TEXTS = {
     newTab: '(new tab)',
     pois: 'Points of interest along the way',
     themes: 'Themes',
+    profile: 'Elevation profile',
+    map: 'Map of the walk',
+    profileSummary: 'Elevation from {min} m to {max} m over {km} km',
     easy: 'Easy',
     medium: 'Medium',
     hard: 'Hard',
@@ -88,6 +94,11 @@ p { display: block; margin: 0 0 .75rem; }
 .sheet ul { display: block; margin: 0 0 1rem; padding-left: 1.25rem; }
 .sheet li { display: list-item; }
 .kind { color: #4a5a50; font-size: .9rem; }
+.map { display: block; height: 16rem; margin: 1rem 0; border-radius: var(--balade-radius, 8px); }
+.map img { width: auto; aspect-ratio: auto; background: none; }
+figure.profile { display: block; margin: 1rem 0; }
+figure.profile svg { display: block; width: 100%; height: auto; max-height: 8rem; }
+figure.profile figcaption { display: block; color: #4a5a50; font-size: .9rem; }
 .actions { display: flex; flex-wrap: wrap; gap: .5rem; margin: 1rem 0; }
 .button { display: inline-block; padding: .5rem .9rem; border: 2px solid var(--balade-accent, #1d6b45);
   border-radius: var(--balade-radius, 8px); background: #fff; color: var(--balade-accent, #1d6b45);
@@ -113,6 +124,13 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** An SVG element with attributes. @param {string} tag @param {Record<string, string>} attrs */
+function svgEl(tag, attrs) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  return el;
+}
+
 /** Comma-separated attribute values, trimmed, empties dropped. @param {string | null} v */
 const list = (v) => (v || '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -120,8 +138,25 @@ const list = (v) => (v || '').split(',').map((s) => s.trim()).filter(Boolean);
  * @typedef {{ id: string, name: string, summary?: string, description?: string, length_m: number,
  *   duration_min: number, ascent_m?: number, difficulty: string, type: string, themes?: string[],
  *   media?: { kind: string, url: string, alt?: string | null }[],
- *   pois_along?: { id: string, name: string, kind: string }[] }} Circuit
+ *   pois_along?: { id: string, name: string, kind: string }[],
+ *   geometry?: { type: string, coordinates: any } | null }} Circuit
  */
+
+/** @type {CSSStyleSheet | null | undefined} */
+let constructed;
+
+/** The widget's style as one sheet shared by its instances, where the browser builds one. */
+function sharedSheet() {
+  if (constructed === undefined) {
+    try {
+      constructed = new CSSStyleSheet();
+      constructed.replaceSync(STYLE);
+    } catch {
+      constructed = null;
+    }
+  }
+  return constructed;
+}
 
 export class BaladeCircuits extends HTMLElement {
   static observedAttributes = ['commune', 'intercommunality', 'theme', 'difficulty', 'type', 'practice', 'limit', 'lang', 'api'];
@@ -129,16 +164,21 @@ export class BaladeCircuits extends HTMLElement {
   constructor() {
     super();
     this.root = this.attachShadow({ mode: 'open' });
-    const style = document.createElement('style');
-    style.textContent = STYLE;
     this.view = h('div', { class: 'root' });
-    this.root.append(style, this.view);
+    // A constructed style sheet passes a host page's strict CSP (no inline style), as on /embed.
+    const sheet = sharedSheet();
+    if (sheet) this.root.adoptedStyleSheets = [sheet];
+    else this.root.append(h('style', {}, STYLE));
+    this.root.append(this.view);
     /** @type {Circuit[]} */
     this.circuits = [];
     /** @type {Map<string, Promise<Circuit>>} */
     this.sheets = new Map();
     this.run = 0;
     this.queued = false;
+    /** Where the sheet's elevation profile goes once it comes. */
+    this.profileSlot = h('div', {});
+    this.mapSlot = h('div', {});
   }
 
   connectedCallback() {
@@ -227,7 +267,7 @@ export class BaladeCircuits extends HTMLElement {
     if (!p) {
       p = fetch(this.url(`api/v1/circuits/${encodeURIComponent(id)}?lang=${this.lang2}`)).then((res) => {
         if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        return res.json().then((f) => f.properties);
+        return res.json().then((f) => ({ ...f.properties, geometry: f.geometry }));
       });
       p.catch(() => this.sheets.delete(id));
       this.sheets.set(id, p);
@@ -298,6 +338,7 @@ export class BaladeCircuits extends HTMLElement {
     back.addEventListener('click', () => this.showList(id));
     const title = h('h2', { part: 'title', tabindex: '-1' }, c.name);
     const pois = c.pois_along || [];
+    this.profileSlot = h('div', {});
     const gpx = this.url(`api/v1/circuits/${encodeURIComponent(id)}/download?format=gpx`);
     const app = `${this.url('')}#/circuits/${encodeURIComponent(id)}`;
     this.view.replaceChildren(
@@ -316,11 +357,68 @@ export class BaladeCircuits extends HTMLElement {
           h('a', { class: 'button primary', part: 'button', href: gpx, download: '' }, this.t('gpx')),
           h('a', { class: 'button', part: 'button', href: app, target: '_blank', rel: 'noopener' }, this.t('open'), h('span', { class: 'sr' }, ` ${this.t('newTab')}`)),
         ),
+        this.mapSlot,
+        this.profileSlot,
         pois.length ? h('h3', {}, this.t('pois')) : null,
         pois.length ? h('ul', {}, ...pois.map((p) => h('li', {}, p.name))) : null,
       ),
     );
     title.focus();
+    this.showMap(c, run);
+    this.showProfile(id, run);
+  }
+
+  /** The trace on a map: Leaflet is fetched now, from the widget's own build. @param {Circuit} c @param {number} run */
+  async showMap(c, run) {
+    const g = c.geometry;
+    const lines = g?.type === 'LineString' ? [g.coordinates] : g?.type === 'MultiLineString' ? g.coordinates : [];
+    if (!lines.length) return;
+    const slot = this.mapSlot;
+    try {
+      const { drawTrace, mapSheet, MAP_CSS } = await import('./map.js');
+      if (run !== this.run || !slot.isConnected) return;
+      const sheet = mapSheet();
+      if (sheet && !this.root.adoptedStyleSheets.includes(sheet)) this.root.adoptedStyleSheets = [...this.root.adoptedStyleSheets, sheet];
+      else if (!sheet && !this.root.querySelector('style[data-map]')) this.root.prepend(h('style', { 'data-map': '' }, MAP_CSS));
+      const el = h('div', { class: 'map', part: 'map', role: 'region', 'aria-label': this.t('map') });
+      slot.replaceChildren(el);
+      await drawTrace(el, lines, (path) => this.url(path));
+    } catch {
+      slot.replaceChildren();
+    }
+  }
+
+  /** The elevation profile as a small SVG, once it comes; nothing when the trace has none. */
+  async showProfile(/** @type {string} */ id, /** @type {number} */ run) {
+    const slot = this.profileSlot;
+    /** @type {[number, number][]} */
+    let points;
+    try {
+      const res = await fetch(this.url(`api/v1/circuits/${encodeURIComponent(id)}/profile`));
+      if (!res.ok) return;
+      points = await res.json();
+    } catch {
+      return;
+    }
+    if (run !== this.run || !slot.isConnected || !Array.isArray(points) || points.length < 2) return;
+    const W = 600;
+    const H = 120;
+    const total = points[points.length - 1][0] || 1;
+    const zs = points.map((p) => p[1]);
+    const min = Math.min(...zs);
+    const max = Math.max(...zs);
+    const span = max - min || 1;
+    const xy = points.map(([d, z]) => `${((d / total) * W).toFixed(1)},${(H - 4 - ((z - min) / span) * (H - 8)).toFixed(1)}`);
+    const summary = this.t('profileSummary')
+      .replace('{min}', String(Math.round(min)))
+      .replace('{max}', String(Math.round(max)))
+      .replace('{km}', (total / 1000).toLocaleString(this.lang2, { maximumFractionDigits: 1 }));
+    const svg = svgEl('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `${this.t('profile')}${this.lang2 === 'fr' ? ' : ' : ': '}${summary}`, part: 'profile' });
+    svg.append(
+      svgEl('path', { d: `M0,${H} L${xy.join(' L')} L${W},${H} Z`, fill: '#dfeee5' }),
+      svgEl('polyline', { points: xy.join(' '), fill: 'none', stroke: 'var(--balade-accent, #1d6b45)', 'stroke-width': '2' }),
+    );
+    slot.replaceChildren(h('figure', { class: 'profile' }, svg, h('figcaption', {}, summary)));
   }
 }
 

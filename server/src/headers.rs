@@ -3,8 +3,8 @@
 //! - Security headers: a strict Content Security Policy the web app passes (its own
 //!   scripts and styles only, media links over https, no framing: `frame-ancestors
 //!   'none'`), no MIME sniffing, no referrer sent to other sites, geolocation for this
-//!   origin only. An answer that sets its own policy (the embeddable page, later) keeps
-//!   it.
+//!   origin only. The embeddable page (`/embed`) is the one exception: the same policy,
+//!   but any site may frame it. An answer that sets its own policy keeps it.
 //! - At most [`Limits::max_in_flight`] requests in flight and [`Limits::request`] for
 //!   each: `503` with `Retry-After` beyond.
 
@@ -17,12 +17,30 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
+/// The one policy of the web app's pages, with who may frame them.
+macro_rules! policy {
+    ($frame_ancestors:literal) => {
+        concat!(
+            "default-src 'self'; script-src 'self'; style-src 'self'; ",
+            "img-src 'self' data: blob:; media-src 'self' https:; connect-src 'self'; ",
+            "font-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; ",
+            "base-uri 'none'; form-action 'self'; frame-ancestors ",
+            $frame_ancestors
+        )
+    };
+}
+
 /// The web app's policy: everything from this origin, nothing inline, no plugins, no
 /// framing; media links may point to https servers.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
-    style-src 'self'; img-src 'self' data: blob:; media-src 'self' https:; \
-    connect-src 'self'; font-src 'self'; worker-src 'self'; manifest-src 'self'; \
-    object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+pub const CONTENT_SECURITY_POLICY: &str = policy!("'none'");
+
+/// The embeddable page's policy: the web app's, except that any site may frame it.
+pub const EMBED_CONTENT_SECURITY_POLICY: &str = policy!("*");
+
+/// The paths of the page other sites put in an iframe.
+fn is_embed(path: &str) -> bool {
+    matches!(path, "/embed" | "/embed.html")
+}
 
 const HEADERS: &[(&str, &str)] = &[
     ("content-security-policy", CONTENT_SECURITY_POLICY),
@@ -38,8 +56,15 @@ const HEADERS: &[(&str, &str)] = &[
 
 /// Adds the security headers an answer does not set itself.
 pub async fn security(request: Request, next: Next) -> Response {
+    let embed = is_embed(request.uri().path());
     let mut response = next.run(request).await;
     let h = response.headers_mut();
+    if embed && !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(EMBED_CONTENT_SECURITY_POLICY),
+        );
+    }
     for (name, value) in HEADERS {
         let name = HeaderName::from_static(name);
         if !h.contains_key(&name) {
@@ -91,5 +116,50 @@ pub async fn in_flight(State(guard): State<InFlight>, request: Request, next: Ne
             "the answer took too long: try again later",
             RETRY_AFTER_S,
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::Router;
+    use axum::body::Body;
+    use axum::middleware;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    async fn headers_of(path: &str) -> axum::http::HeaderMap {
+        let app = Router::new()
+            .fallback(get(|| async { "page" }))
+            .layer(middleware::from_fn(security));
+        let request = Request::builder()
+            .uri(path)
+            .body(Body::empty())
+            .expect("request");
+        app.oneshot(request)
+            .await
+            .expect("answer")
+            .headers()
+            .clone()
+    }
+
+    #[tokio::test]
+    async fn only_the_embeddable_page_may_be_framed_by_other_sites() {
+        for path in ["/embed", "/embed.html"] {
+            let h = headers_of(path).await;
+            let csp = h[header::CONTENT_SECURITY_POLICY].to_str().expect("ascii");
+            assert!(csp.ends_with("frame-ancestors *"), "{path}: {csp}");
+            assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+            assert!(!h.contains_key(header::X_FRAME_OPTIONS), "{path}");
+        }
+        for path in ["/", "/admin", "/embedded", "/widget/v1/balade-circuits.js"] {
+            let h = headers_of(path).await;
+            assert_eq!(
+                h[header::CONTENT_SECURITY_POLICY],
+                CONTENT_SECURITY_POLICY,
+                "{path}"
+            );
+            assert_eq!(h[header::X_FRAME_OPTIONS], "DENY", "{path}");
+        }
     }
 }

@@ -10,7 +10,8 @@
 //! Host pages load it cross-origin as a module script: widget files allow every origin.
 //!
 //! Two pages: the walkers' app (`index.html`, at `/`, routed by the URL's fragment) and the
-//! back-office (`admin.html`), answered at `/admin` and at every path under it.
+//! back-office (`admin.html`), answered at `/admin` and at every path under it. The
+//! widget as a page for other sites' iframes (`embed.html`) is answered at `/embed`.
 
 use axum::Router;
 use axum::body::Body;
@@ -67,6 +68,9 @@ impl WebApp {
 /// The back-office's page, answered at `/admin` and under it.
 const ADMIN_PAGE: &str = "admin.html";
 
+/// The widget as a page for an iframe, answered at `/embed`.
+const EMBED_PAGE: &str = "embed.html";
+
 /// The widget's versioned file, and the alias that always names the newest.
 const WIDGET_FILE: &str = "widget/v1/balade-circuits.js";
 const WIDGET_LATEST: &str = "widget/latest/balade-circuits.js";
@@ -78,16 +82,20 @@ fn file_of(path: &str) -> &str {
     match path.trim_start_matches('/') {
         "" => "index.html",
         "admin" => ADMIN_PAGE,
+        "embed" => EMBED_PAGE,
         WIDGET_LATEST => WIDGET_FILE,
         other if other.starts_with("admin/") => ADMIN_PAGE,
         other => other,
     }
 }
 
-/// A request for the back-office, rewritten to its page for the folder's file server.
+/// A request for the back-office or the embeddable page, rewritten to its page for the
+/// folder's file server.
 async fn to_admin_page(mut request: Request) -> Request {
-    if file_of(request.uri().path()) == ADMIN_PAGE {
-        *request.uri_mut() = Uri::from_static("/admin.html");
+    match file_of(request.uri().path()) {
+        ADMIN_PAGE => *request.uri_mut() = Uri::from_static("/admin.html"),
+        EMBED_PAGE => *request.uri_mut() = Uri::from_static("/embed.html"),
+        _ => {}
     }
     request
 }
@@ -192,6 +200,7 @@ mod tests {
         assert_eq!(file_of("/admin/imports/12"), ADMIN_PAGE);
         assert_eq!(file_of("/admin.html"), ADMIN_PAGE);
         assert_eq!(file_of("/administration"), "administration");
+        assert_eq!(file_of("/embed"), EMBED_PAGE);
         assert_eq!(file_of("/assets/admin-1a2b.js"), "assets/admin-1a2b.js");
         assert_eq!(file_of("/widget/latest/balade-circuits.js"), WIDGET_FILE);
         assert_eq!(file_of("/widget/v1/balade-circuits.js"), WIDGET_FILE);

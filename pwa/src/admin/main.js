@@ -6,6 +6,7 @@ import { h, uid } from '../dom.js';
 import { formatWait } from '../format.js';
 import { chooseLang, getLang, initLang, onLangChange, t } from '../i18n.js';
 import { AuthError, logIn, logOut, whoAmI } from './auth.js';
+import { embedSection } from './embed.js';
 import { importsSection } from './imports.js';
 import { recordsSection } from './records.js';
 import { usersSection } from './users.js';
@@ -217,6 +218,7 @@ function showSession(staff, { focus = false } = {}) {
       importsSection(),
       // Account care is the admins' alone (the server refuses it to the others too).
       ...(staff.role === 'admin' ? [usersSection(staff)] : []),
+      embedSection(),
     ],
     { focus },
   );
