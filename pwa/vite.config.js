@@ -77,8 +77,16 @@ function baladeServiceWorker() {
 
       const walkers = reachedFrom(bundle, 'index');
       if (walkers.size === 0) this.error('entrée « index » absente de la sortie : précache impossible');
-      // The embeddable page is for other sites' iframes: left to the network as well.
-      const staffOnly = ['admin.html', ...reachedFrom(bundle, 'admin'), 'embed.html', ...reachedFrom(bundle, 'embed')].filter((f) => files.has(f) && !walkers.has(f));
+      // The embeddable page is for other sites' iframes, the open-data page for re-users:
+      // left to the network as well.
+      const staffOnly = [
+        'admin.html',
+        ...reachedFrom(bundle, 'admin'),
+        'embed.html',
+        ...reachedFrom(bundle, 'embed'),
+        'donnees.html',
+        ...reachedFrom(bundle, 'donnees'),
+      ].filter((f) => files.has(f) && !walkers.has(f));
       for (const f of staffOnly) files.delete(f);
 
       const names = [...files.keys()].sort();
@@ -119,9 +127,15 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2020',
     assetsInlineLimit: 0,
-    // Two pages: the walkers' app, and the back-office the server answers at /admin.
+    // The walkers' app, the back-office (/admin), the widget for iframes (/embed) and the
+    // open-data page (/donnees, /data).
     rolldownOptions: {
-      input: { index: resolve(root, 'index.html'), admin: resolve(root, 'admin.html'), embed: resolve(root, 'embed.html') },
+      input: {
+        index: resolve(root, 'index.html'),
+        admin: resolve(root, 'admin.html'),
+        embed: resolve(root, 'embed.html'),
+        donnees: resolve(root, 'donnees.html'),
+      },
     },
   },
   experimental: {

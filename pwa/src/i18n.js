@@ -26,6 +26,7 @@ const ENTRIES = {
   'app.notFoundTitle': ['Page introuvable', 'Page not found'],
   'app.notFoundText': ['Cette adresse ne correspond à aucune page de Balade.', 'This address does not match any page of Balade.'],
   'app.seeList': ['Voir la liste des circuits', 'See the list of trails'],
+  'app.openData': ['Données ouvertes', 'Open data'],
 
   // --- Common
   'common.retry': ['Réessayer', 'Try again'],
@@ -654,6 +655,39 @@ const ENTRIES = {
   'plan.legend': ['Légende :', 'Key:'],
   'plan.located': ['{n} des {total} enregistrements de cette page sont sur la carte.', '{n} of the {total} records of this page are on the map.'],
   'plan.unavailable': ['La carte n’a pas pu être chargée.', 'The map could not be loaded.'],
+
+  // --- Open-data page (donnees.html, data.js)
+  'data.title': ['Données ouvertes', 'Open data'],
+  'data.description': [
+    'Les données ouvertes de Balade : circuits de randonnée à télécharger.',
+    'Balade’s open data: hiking trails to download.',
+  ],
+  'data.intro': [
+    'Tous les circuits publiés, à télécharger librement dans plusieurs formats.',
+    'Every published trail, free to download in several formats.',
+  ],
+  'data.caption': ['Fichiers publiés', 'Published files'],
+  'data.colFormat': ['Format', 'Format'],
+  'data.colFile': ['Fichier', 'File'],
+  'data.colSize': ['Taille', 'Size'],
+  'data.colDate': ['Mis à jour le', 'Updated on'],
+  'data.download': ['Télécharger ({name})', 'Download ({name})'],
+  'data.format.geojson': ['GeoJSON', 'GeoJSON'],
+  'data.format.gpx': ['GPX', 'GPX'],
+  'data.format.csv': ['CSV', 'CSV'],
+  'data.format.schema-randonnee': [
+    'Schéma national des itinéraires de randonnée',
+    'French national hiking trail schema',
+  ],
+  'data.licenceTitle': ['Licence', 'Licence'],
+  'data.licence': ['Ces données sont publiées sous la licence', 'These data are published under the licence'],
+  'data.filtersTitle': ['Filtrer par territoire', 'Filter by area'],
+  'data.filters': [
+    'Chaque adresse accepte les filtres ?commune= (code INSEE ou nom) et ?intercommunality= (SIREN ou nom).',
+    'Each URL takes the filters ?commune= (INSEE code or name) and ?intercommunality= (SIREN or name).',
+  ],
+  'data.example': ['Exemple, les circuits de Provins :', 'For example, the trails of Provins:'],
+  'data.back': ['Retour aux circuits', 'Back to the trails'],
 };
 
 /** Texts by language: MESSAGES.fr[key], MESSAGES.en[key]. */

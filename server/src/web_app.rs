@@ -11,7 +11,8 @@
 //!
 //! Two pages: the walkers' app (`index.html`, at `/`, routed by the URL's fragment) and the
 //! back-office (`admin.html`), answered at `/admin` and at every path under it. The
-//! widget as a page for other sites' iframes (`embed.html`) is answered at `/embed`.
+//! widget as a page for other sites' iframes (`embed.html`) is answered at `/embed`, the
+//! open-data catalogue (`donnees.html`) at `/donnees` and `/data`.
 
 use axum::Router;
 use axum::body::Body;
@@ -71,6 +72,9 @@ const ADMIN_PAGE: &str = "admin.html";
 /// The widget as a page for an iframe, answered at `/embed`.
 const EMBED_PAGE: &str = "embed.html";
 
+/// The open-data catalogue, answered at `/donnees` and `/data`.
+const DATA_PAGE: &str = "donnees.html";
+
 /// The widget's versioned file, and the alias that always names the newest.
 const WIDGET_FILE: &str = "widget/v1/balade-circuits.js";
 const WIDGET_LATEST: &str = "widget/latest/balade-circuits.js";
@@ -83,18 +87,20 @@ fn file_of(path: &str) -> &str {
         "" => "index.html",
         "admin" => ADMIN_PAGE,
         "embed" => EMBED_PAGE,
+        "donnees" | "data" => DATA_PAGE,
         WIDGET_LATEST => WIDGET_FILE,
         other if other.starts_with("admin/") => ADMIN_PAGE,
         other => other,
     }
 }
 
-/// A request for the back-office or the embeddable page, rewritten to its page for the
-/// folder's file server.
+/// A request for the back-office, the embeddable page or the open-data page, rewritten to
+/// its page for the folder's file server.
 async fn to_admin_page(mut request: Request) -> Request {
     match file_of(request.uri().path()) {
         ADMIN_PAGE => *request.uri_mut() = Uri::from_static("/admin.html"),
         EMBED_PAGE => *request.uri_mut() = Uri::from_static("/embed.html"),
+        DATA_PAGE => *request.uri_mut() = Uri::from_static("/donnees.html"),
         _ => {}
     }
     request
@@ -201,6 +207,10 @@ mod tests {
         assert_eq!(file_of("/admin.html"), ADMIN_PAGE);
         assert_eq!(file_of("/administration"), "administration");
         assert_eq!(file_of("/embed"), EMBED_PAGE);
+        assert_eq!(file_of("/donnees"), DATA_PAGE);
+        assert_eq!(file_of("/data"), DATA_PAGE);
+        assert_eq!(file_of("/donnees.html"), DATA_PAGE);
+        assert_eq!(file_of("/data/x"), "data/x");
         assert_eq!(file_of("/assets/admin-1a2b.js"), "assets/admin-1a2b.js");
         assert_eq!(file_of("/widget/latest/balade-circuits.js"), WIDGET_FILE);
         assert_eq!(file_of("/widget/v1/balade-circuits.js"), WIDGET_FILE);
@@ -300,5 +310,25 @@ mod tests {
         assert_eq!((status, body.as_str()), (StatusCode::OK, "code"));
         assert_eq!(cache, Some(cache_value("/assets/")));
         assert_eq!(get(&app, "/administration").await.0, StatusCode::NOT_FOUND);
+    }
+
+    #[tokio::test]
+    async fn a_folder_answers_the_open_data_page_at_donnees_and_data() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("index.html"), "walkers").expect("write");
+        std::fs::write(dir.path().join(DATA_PAGE), "open data").expect("write");
+        let app = WebApp::Folder(dir.path().to_owned())
+            .router()
+            .expect("a router");
+        for path in ["/donnees", "/data", "/donnees.html", "/data?lang=en"] {
+            let (status, cache, body) = get(&app, path).await;
+            assert_eq!(
+                (status, body.as_str()),
+                (StatusCode::OK, "open data"),
+                "{path}"
+            );
+            assert_eq!(cache, Some(HeaderValue::from_static("no-cache")), "{path}");
+        }
+        assert_eq!(get(&app, "/donnees/x").await.0, StatusCode::NOT_FOUND);
     }
 }
