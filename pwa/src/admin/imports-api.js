@@ -1,6 +1,7 @@
 // Import jobs over `/api/v1/admin/imports`: upload a file, follow its plan, read the plan's
 // records page by page, commit. Raw answers are checked into the shapes below; the view
 // (imports.js) never reads a response itself.
+import { StaffApiError as ImportError, sendForObject as send } from './http.js';
 
 const IMPORTS = '/api/v1/admin/imports';
 
@@ -43,37 +44,7 @@ export const KINDS = /** @type {const} */ (['gpx', 'circuits', 'landscapes', 'co
  * @property {string|null} reason
  */
 
-/** A call that failed: `status` 0 when the server could not be reached. */
-export class ImportError extends Error {
-  /** @param {number} status @param {string} message the server's reason, when it gave one */
-  constructor(status, message) {
-    super(message);
-    this.name = 'ImportError';
-    this.status = status;
-  }
-}
-
-/** @param {string} url @param {RequestInit} [init] */
-async function send(url, init = {}) {
-  let response;
-  try {
-    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...init, headers: { Accept: 'application/json', ...init.headers } });
-  } catch (err) {
-    throw new ImportError(0, err instanceof Error ? err.message : String(err));
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    // Not JSON (a proxy's page, an empty body): the status says enough.
-  }
-  if (!response.ok) {
-    const reason = body && typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    throw new ImportError(response.status, reason);
-  }
-  if (!body || typeof body !== 'object') throw new ImportError(response.status, 'unexpected answer');
-  return body;
-}
+export { ImportError };
 
 const num = (/** @type {unknown} */ v) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 const str = (/** @type {unknown} */ v) => (typeof v === 'string' ? v : '');

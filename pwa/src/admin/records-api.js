@@ -1,6 +1,7 @@
 // Staff reads and edits of circuits and points of interest over `/api/v1/admin`: the
 // lists, one record with its version tag, a merge patch guarded by `If-Match`, the audit log,
 // a revert, and a photo added to a record. Addressed from the server's root, like `auth.js`.
+import { StaffApiError as RecordError, sendForObject as call } from './http.js';
 
 const ADMIN = '/api/v1/admin';
 
@@ -68,56 +69,7 @@ const ADMIN = '/api/v1/admin';
  * @property {{ field: string, before: any, after: any }[]} changes
  */
 
-/**
- * Why a call failed: `status` is the HTTP status (0 without network), `message` the
- * server's reason, `current` the record as it is now when the change came too late (412).
- */
-export class RecordError extends Error {
-  /**
-   * @param {number} status
-   * @param {string} message
-   * @param {StaffRecord | null} [current]
-   */
-  constructor(status, message, current = null) {
-    super(message);
-    this.name = 'RecordError';
-    this.status = status;
-    this.current = current;
-  }
-}
-
-/**
- * `fetch` then the JSON body; any failure becomes a `RecordError`.
- * @param {string} url
- * @param {RequestInit} [init]
- * @returns {Promise<any>}
- */
-async function call(url, init = {}) {
-  let response;
-  try {
-    response = await fetch(url, {
-      credentials: 'same-origin',
-      cache: 'no-store',
-      ...init,
-      headers: { Accept: 'application/json', ...(init.headers ?? {}) },
-    });
-  } catch (err) {
-    throw new RecordError(0, err instanceof Error ? err.message : String(err));
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    // No JSON: the status says enough.
-  }
-  if (!response.ok) {
-    const message = body && typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    const current = response.status === 412 && body && typeof body.current === 'object' ? body.current : null;
-    throw new RecordError(response.status, message, current);
-  }
-  if (body === null) throw new RecordError(response.status, 'invalid JSON');
-  return body;
-}
+export { RecordError };
 
 const path = (/** @type {RecordKind} */ kind, /** @type {string} */ id) => `${ADMIN}/${kind}/${encodeURIComponent(id)}`;
 

@@ -1,5 +1,6 @@
 // Staff accounts over `/api/v1/admin/users` (admins only): list, add, disable. Raw answers
 // are checked into `Account`; the view (users.js) never reads a response itself.
+import { StaffApiError as UsersError, send } from './http.js';
 import { ROLES } from './auth.js';
 
 const USERS = '/api/v1/admin/users';
@@ -14,40 +15,7 @@ const USERS = '/api/v1/admin/users';
  * @property {boolean} disabled
  */
 
-/** A call that failed: `status` 0 when the server could not be reached. */
-export class UsersError extends Error {
-  /** @param {number} status @param {string} message the server's reason, when it gave one */
-  constructor(status, message) {
-    super(message);
-    this.name = 'UsersError';
-    this.status = status;
-  }
-}
-
-/**
- * Sends a request; resolves to the JSON body (null when there is none, as for a 204).
- * @param {string} url
- * @param {RequestInit} [init]
- */
-async function send(url, init = {}) {
-  let response;
-  try {
-    response = await fetch(url, { credentials: 'same-origin', cache: 'no-store', ...init, headers: { Accept: 'application/json', ...init.headers } });
-  } catch (err) {
-    throw new UsersError(0, err instanceof Error ? err.message : String(err));
-  }
-  let body = null;
-  try {
-    body = await response.json();
-  } catch {
-    // No body (204) or not JSON: the status says enough.
-  }
-  if (!response.ok) {
-    const reason = body && typeof body.error === 'string' ? body.error : `HTTP ${response.status}`;
-    throw new UsersError(response.status, reason);
-  }
-  return body;
-}
+export { UsersError };
 
 /** @param {any} raw @returns {Account|null} an account, or null when the shape is not one */
 export function toAccount(raw) {
