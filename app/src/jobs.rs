@@ -92,6 +92,28 @@ pub fn may_import(staff: &Staff) -> AppResult<()> {
     }
 }
 
+/// Calls `each` with every record of a job's plan, in plan order, a page at a time.
+async fn each_record(
+    store: &dyn Store,
+    id: &str,
+    mut each: impl FnMut(&JobRecord),
+) -> AppResult<()> {
+    let mut offset = 0;
+    loop {
+        let filter = balade_core::jobs::JobRecordFilter {
+            limit: 5_000,
+            offset,
+            ..Default::default()
+        };
+        let (_, page) = store.job_records(id, &filter).await?;
+        if page.is_empty() {
+            return Ok(());
+        }
+        offset += page.len() as u32;
+        page.iter().for_each(&mut each);
+    }
+}
+
 /// Kinds whose records belong to no territory (boundaries, landscape units) are
 /// imported by admins only.
 pub fn may_import_kind(staff: &Staff, kind: &str) -> AppResult<()> {
@@ -119,46 +141,34 @@ async fn outside_territory(
     }
     let communes = store.communes().await?;
     let inside = |code: &str| staff.territory.iter().any(|t| t.as_str() == code);
-    let mut offset = 0;
-    loop {
-        let filter = balade_core::jobs::JobRecordFilter {
-            limit: 5_000,
-            offset,
-            ..Default::default()
-        };
-        let (_, page) = store.job_records(id, &filter).await?;
-        if page.is_empty() {
-            break;
+    each_record(store, id, |r| {
+        if !matches!(r.status.as_str(), "create" | "update" | "delete") {
+            return;
         }
-        offset += page.len() as u32;
-        for r in page
-            .iter()
-            .filter(|r| matches!(r.status.as_str(), "create" | "update" | "delete"))
-        {
-            let by_position: Vec<&balade_core::Commune> = match (r.lon, r.lat) {
-                (Some(lon), Some(lat)) => match balade_core::LonLat::new(lon, lat) {
-                    Ok(p) => communes
-                        .iter()
-                        .filter(|c| balade_core::Area::contains(*c, p))
-                        .collect(),
-                    Err(_) => Vec::new(),
-                },
-                _ => Vec::new(),
-            };
-            let found = if by_position.is_empty() {
-                communes
+        let by_position: Vec<&balade_core::Commune> = match (r.lon, r.lat) {
+            (Some(lon), Some(lat)) => match balade_core::LonLat::new(lon, lat) {
+                Ok(p) => communes
                     .iter()
-                    .filter(|c| r.commune.as_deref() == Some(c.name.as_str()))
-                    .collect()
-            } else {
-                by_position
-            };
-            let codes = crate::curation::territory_codes(&found);
-            if !codes.iter().any(|c| inside(c)) {
-                outside.insert(r.key.clone());
-            }
+                    .filter(|c| balade_core::Area::contains(*c, p))
+                    .collect(),
+                Err(_) => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let found = if by_position.is_empty() {
+            communes
+                .iter()
+                .filter(|c| r.commune.as_deref() == Some(c.name.as_str()))
+                .collect()
+        } else {
+            by_position
+        };
+        let codes = crate::curation::territory_codes(&found);
+        if !codes.iter().any(|c| inside(c)) {
+            outside.insert(r.key.clone());
         }
-    }
+    })
+    .await?;
     Ok(outside)
 }
 
@@ -434,53 +444,38 @@ pub async fn report(store: &dyn Store, id: &str) -> AppResult<(Job, String)> {
         "line", "reason",
     ];
     crate::export::push_row(&mut out, &header.map(str::to_owned));
-    let mut offset = 0;
-    loop {
-        let filter = balade_core::jobs::JobRecordFilter {
-            limit: 5_000,
-            offset,
-            ..Default::default()
+    each_record(store, id, |r| {
+        let text = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Null => String::new(),
+            other => other.to_string(),
         };
-        let (_, page) = store.job_records(id, &filter).await?;
-        if page.is_empty() {
-            break;
+        let base = |field: String, before: String, after: String| {
+            [
+                r.status.clone(),
+                r.kind.clone(),
+                r.key.clone(),
+                r.label.clone(),
+                r.commune.clone().unwrap_or_default(),
+                r.lon.map(|v| v.to_string()).unwrap_or_default(),
+                r.lat.map(|v| v.to_string()).unwrap_or_default(),
+                field,
+                before,
+                after,
+                text(&r.detail["line"]),
+                text(&r.detail["reason"]),
+            ]
+        };
+        let changes = r.detail["changes"].as_array().cloned().unwrap_or_default();
+        if changes.is_empty() {
+            crate::export::push_row(&mut out, &base(String::new(), String::new(), String::new()));
         }
-        offset += page.len() as u32;
-        for r in &page {
-            let text = |v: &serde_json::Value| match v {
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Null => String::new(),
-                other => other.to_string(),
-            };
-            let base = |field: String, before: String, after: String| {
-                [
-                    r.status.clone(),
-                    r.kind.clone(),
-                    r.key.clone(),
-                    r.label.clone(),
-                    r.commune.clone().unwrap_or_default(),
-                    r.lon.map(|v| v.to_string()).unwrap_or_default(),
-                    r.lat.map(|v| v.to_string()).unwrap_or_default(),
-                    field,
-                    before,
-                    after,
-                    text(&r.detail["line"]),
-                    text(&r.detail["reason"]),
-                ]
-            };
-            let changes = r.detail["changes"].as_array().cloned().unwrap_or_default();
-            if changes.is_empty() {
-                crate::export::push_row(
-                    &mut out,
-                    &base(String::new(), String::new(), String::new()),
-                );
-            }
-            for c in &changes {
-                let row = base(text(&c["field"]), text(&c["before"]), text(&c["after"]));
-                crate::export::push_row(&mut out, &row);
-            }
+        for c in &changes {
+            let row = base(text(&c["field"]), text(&c["before"]), text(&c["after"]));
+            crate::export::push_row(&mut out, &row);
         }
-    }
+    })
+    .await?;
     Ok((job, out))
 }
 
