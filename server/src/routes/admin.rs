@@ -2,7 +2,7 @@
 //! JSON merge patch saved under `If-Match`, its audit log and a revert. Every handler
 //! needs a staff session; writes need this site's `Origin` (see [`crate::session`]).
 
-use super::{Path, show_at_once};
+use super::{Path, form_text, show_at_once};
 use crate::error::{ApiError, ApiResult, BadRequest, ErrorBody, Forbidden, NotFound, Unauthorized};
 use crate::query::Params;
 use crate::session::CurrentStaff;
@@ -271,9 +271,8 @@ pub async fn add_photo(
                 got_photo = true;
                 continue;
             }
-            let text = field.text().await.map_err(bad)?;
             let text =
-                Some(text.chars().take(2_000).collect::<String>()).filter(|t| !t.trim().is_empty());
+                Some(form_text(&mut field, 2_000, bad).await?).filter(|t| !t.trim().is_empty());
             match name.as_str() {
                 "alt" => credits.alt = text,
                 "author" => credits.author = text,

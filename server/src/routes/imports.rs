@@ -2,7 +2,7 @@
 //! jobs folder (never held whole in memory, refused past the size limit), planned in
 //! the background, read page by page, then committed.
 
-use super::{Path, show_at_once};
+use super::{Path, form_text, show_at_once};
 use crate::error::{ApiError, ApiResult, BadRequest, Conflict, Forbidden, NotFound, Unauthorized};
 use crate::query::Params;
 use crate::session::CurrentStaff;
@@ -85,10 +85,10 @@ pub async fn upload(
         while let Some(mut field) = form.next_field().await.map_err(bad)? {
             match field.name() {
                 Some("kind") => {
-                    let text = field.text().await.map_err(bad)?;
+                    let text = form_text(&mut field, 40, bad).await?;
                     let text = text.trim();
                     if !text.is_empty() {
-                        kind = Some(text.chars().take(40).collect());
+                        kind = Some(text.to_owned());
                     }
                 }
                 Some("file") if file.is_none() => {

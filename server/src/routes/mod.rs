@@ -163,6 +163,34 @@ async fn show_at_once(state: &AppState) {
     }
 }
 
+/// A text field of a multipart form, cut to its first `max_chars` characters, read a
+/// chunk at a time so that an oversized field is never held whole (the body limit of
+/// an upload is hundreds of megabytes). `bad` tells a malformed form.
+async fn form_text(
+    field: &mut axum::extract::multipart::Field<'_>,
+    max_chars: usize,
+    bad: impl Fn(axum::extract::multipart::MultipartError) -> ApiError,
+) -> Result<String, ApiError> {
+    let cap = max_chars.saturating_mul(4);
+    let mut kept: Vec<u8> = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(&bad)? {
+        let room = cap.saturating_sub(kept.len());
+        kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
+    }
+    let text = match std::str::from_utf8(&kept) {
+        Ok(text) => text,
+        // Cut inside a character at the cap: what precedes it is whole.
+        Err(e) if e.error_len().is_none() => {
+            std::str::from_utf8(&kept[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(_) => {
+            let name = field.name().unwrap_or("a field");
+            return Err(ApiError::BadRequest(format!("`{name}` is not UTF-8 text")));
+        }
+    };
+    Ok(text.chars().take(max_chars).collect())
+}
+
 /// `axum::extract::Path` answering its rejections (a segment that is not UTF-8) as the
 /// API's JSON errors.
 #[derive(Debug)]
