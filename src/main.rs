@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 mod demo;
+mod privacy;
 mod terminal;
 mod users;
 
@@ -52,6 +53,9 @@ enum Command {
     /// Staff accounts of the back-office.
     #[command(subcommand)]
     User(users::UserCommand),
+    /// Personal data of contributors: erase on request, purge after retention.
+    #[command(subcommand)]
+    Privacy(privacy::PrivacyCommand),
     /// Write the whole published catalogue as open data: circuits and their POIs, and
     /// the POIs of no circuit, in WGS84 lon/lat (`schema-randonnee`: the circuits alone,
     /// as the national hiking-trail schema's itineraries).
@@ -189,6 +193,10 @@ struct ServeArgs {
     /// (run `balade db migrate` against the primary instead).
     #[arg(long, env = "BALADE_NO_MIGRATE")]
     no_migrate: bool,
+    /// Days the e-mail address a walker leaves with a report is kept; erased after
+    /// (checked at start and every hour).
+    #[arg(long, env = "BALADE_RETENTION_DAYS", default_value_t = 365)]
+    retention_days: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -389,6 +397,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         }
         Command::Db(DbCommand::Copy { .. }) => unreachable!("handled above"),
         Command::User(command) => users::run(store.as_ref(), command).await,
+        Command::Privacy(command) => privacy::run(store.as_ref(), command).await,
         Command::Media(MediaCommand::Add {
             circuit,
             poi,
@@ -487,6 +496,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 tile_cache_bytes: args.tile_cache_mb.saturating_mul(1 << 20),
                 limits,
                 behind_proxy: args.behind_proxy,
+                retention_days: args.retention_days,
                 jobs: balade_server::state::JobsConfig {
                     dir: args.jobs_dir,
                     max_upload_bytes: args.max_upload_mb.saturating_mul(1 << 20),

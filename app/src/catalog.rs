@@ -3,6 +3,7 @@
 //! store's revision moves: by the refresher in the background, or at once by an answer
 //! that needs a revision the catalogue has not reached yet (one reload for all of them).
 
+use balade_core::contributions::Rating;
 use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::sensitivity::SensitivityList;
 use balade_core::species::SpeciesGrid;
@@ -41,6 +42,8 @@ pub struct Catalog {
     pub withheld: HashSet<PoiId>,
     /// POIs a person unpublished: in no public answer.
     pub unpublished: HashSet<PoiId>,
+    /// Published reviews' ratings, by circuit id.
+    pub ratings: HashMap<String, Rating>,
 }
 
 impl Catalog {
@@ -69,6 +72,11 @@ impl Catalog {
         self.commune_names
             .get(folded)
             .map_or(folded, String::as_str)
+    }
+
+    /// The published ratings of circuit `id`.
+    pub fn rating(&self, id: &CircuitId) -> Rating {
+        self.ratings.get(id.as_str()).copied().unwrap_or_default()
     }
 
     /// Units a trace passes through, in the order it enters them.
@@ -112,6 +120,7 @@ impl Catalog {
         let mut pois = store.poi_points().await?;
         pois.retain(|p| !withheld.contains(&p.id) && !unpublished.contains(&p.id));
         let landscapes = store.landscapes().await?;
+        let ratings = store.ratings().await?.into_iter().collect();
         let (cells, taxa) = store.species().await?;
         let commune_names = store
             .commune_names()
@@ -186,6 +195,7 @@ impl Catalog {
             sensitivity,
             withheld,
             unpublished,
+            ratings,
         })
     }
 }

@@ -7,6 +7,7 @@
 use crate::staff::Staff;
 use crate::{AppError, AppResult};
 use balade_core::accounts::Role;
+use balade_core::contributions::LogEntry;
 use balade_core::edit::{self, EditError, View};
 use balade_core::hash::sha256_hex;
 use balade_core::record::RecordKind;
@@ -404,6 +405,14 @@ fn now_s() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+/// Who makes a change and from what: the audit entry's actor and origin, and the
+/// walker's correction it accepts, if any (moved in the same transaction).
+struct Author<'a> {
+    actor: &'a str,
+    origin: &'a str,
+    contribution: Option<(&'a str, &'a LogEntry)>,
+}
+
 /// Writes `record` with its new overrides and an audit entry, in one transaction.
 async fn save(
     store: &dyn Store,
@@ -411,9 +420,13 @@ async fn save(
     record: &Loaded,
     before: &Editable,
     overrides: View,
-    actor: &str,
-    origin: &str,
+    author: Author<'_>,
 ) -> Result<Editable, CurationError> {
+    let Author {
+        actor,
+        origin,
+        contribution,
+    } = author;
     let after = record.view_with(&overrides);
     let changes: Vec<Value> = edit::changes(&before.fields, &after)
         .into_iter()
@@ -442,6 +455,13 @@ async fn save(
             return Err(CurationError::Stale(Box::new(read(store, target).await?)));
         }
         Err(e) => return Err(e.into()),
+    }
+    if let Some((id, entry)) = contribution
+        && !tx.move_contribution(id, entry, None).await?
+    {
+        return Err(
+            AppError::Conflict(format!("contribution `{id}` was decided meanwhile")).into(),
+        );
     }
     tx.commit().await?;
     Ok(read(store, target).await?)
@@ -474,8 +494,46 @@ pub async fn patch(
         &record,
         &before,
         overrides,
-        &staff.email,
-        "edit",
+        Author {
+            actor: &staff.email,
+            origin: "edit",
+            contribution: None,
+        },
+    )
+    .await
+}
+
+/// Makes a walker's correction (`text` for `field`) an edit of its record, by
+/// `actor` (a moderator need not be an editor: the moderation is the check), audited
+/// with the origin `contribution`, and moves the correction as `entry` says, in one
+/// transaction.
+pub async fn accept_correction(
+    store: &dyn Store,
+    actor: &str,
+    target: &Target,
+    field: &str,
+    text: &str,
+    correction: &str,
+    entry: &LogEntry,
+) -> Result<Editable, CurationError> {
+    let mut patch = View::new();
+    patch.insert(field.to_owned(), Value::String(text.to_owned()));
+    let mut record = load(store, target).await?;
+    let before = editable(store, target, &record).await?;
+    record.apply(&patch)?;
+    let mut overrides = before.edited.clone();
+    accumulate(&mut overrides, &patch);
+    save(
+        store,
+        target,
+        &record,
+        &before,
+        overrides,
+        Author {
+            actor,
+            origin: "contribution",
+            contribution: Some((correction, entry)),
+        },
     )
     .await
 }
@@ -534,8 +592,11 @@ pub async fn revert(
         &record,
         &before,
         overrides,
-        &staff.email,
-        "revert",
+        Author {
+            actor: &staff.email,
+            origin: "revert",
+            contribution: None,
+        },
     )
     .await
 }

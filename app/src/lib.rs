@@ -15,6 +15,8 @@
 //! - [`staff`]: staff accounts, logins and sessions; [`curation`]: their edits of
 //!   circuits and POIs, audited and kept over imports; [`jobs`]: import jobs, planned
 //!   then committed.
+//! - [`contributions`]: walkers' reviews, reports and corrections; [`moderation`]:
+//!   the staff's queue and decisions.
 //! - [`basemap`]: tiles from an archive or an upstream server.
 #![forbid(unsafe_code)]
 
@@ -22,6 +24,7 @@ pub mod along;
 pub mod basemap;
 pub mod cache;
 pub mod catalog;
+pub mod contributions;
 pub mod curation;
 pub mod export;
 pub mod formats;
@@ -29,6 +32,7 @@ pub mod guide;
 pub mod jobs;
 pub mod lang;
 pub mod lookup;
+pub mod moderation;
 pub mod package;
 pub mod schema_randonnee;
 pub mod search;

@@ -6,6 +6,7 @@ use crate::catalog::{Catalog, Indexed};
 use crate::lang;
 use crate::views::{PointGeometry, round1};
 use crate::{AppError, AppResult};
+use balade_core::contributions::Rating;
 use balade_core::text::fold;
 use balade_core::{CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
 use serde::Serialize;
@@ -58,6 +59,10 @@ pub struct CircuitFilter {
     pub limit: Option<usize>,
     /// Skip this many circuits first.
     pub offset: Option<usize>,
+    /// `relevance` (the default), `distance` (needs `near`), `rating`, `duration`,
+    /// `length` or `name`.
+    #[param(value_type = Option<String>)]
+    pub sort: Option<Sort>,
     /// Language of the texts, `fr` or `en` (default: from `Accept-Language`, else
     /// French); a text missing in that language is given in French.
     pub lang: Option<String>,
@@ -113,6 +118,8 @@ pub struct CircuitProperties {
     pub communes: Vec<String>,
     /// Intercommunalities of the communes crossed.
     pub intercommunalities: Vec<String>,
+    /// The published reviews' average (1 to 5, one decimal) and count.
+    pub rating: RatingView,
     /// Distance from `near` to the start, when `near` is given.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = f64)]
@@ -120,7 +127,7 @@ pub struct CircuitProperties {
 }
 
 impl CircuitProperties {
-    pub fn of(s: &CircuitSummary, distance_m: Option<f64>, lang: &str) -> Self {
+    pub fn of(s: &CircuitSummary, distance_m: Option<f64>, rating: Rating, lang: &str) -> Self {
         let (name, summary, _) = lang::texts(&s.translations, lang, &s.name, &s.summary, "");
         Self {
             id: s.id.to_string(),
@@ -136,8 +143,58 @@ impl CircuitProperties {
             themes: s.themes.clone(),
             communes: s.communes.clone(),
             intercommunalities: s.intercommunalities.clone(),
+            rating: RatingView::of(rating),
             distance_m: distance_m.map(round1),
         }
+    }
+}
+
+/// A circuit's rating as answers show it.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct RatingView {
+    /// None until a review is published.
+    #[schema(required = true)]
+    pub average: Option<f64>,
+    pub count: u64,
+}
+
+impl RatingView {
+    pub fn of(r: Rating) -> Self {
+        Self {
+            average: r.average(),
+            count: r.count,
+        }
+    }
+}
+
+/// The orders of the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// Words in the name first; nearest first with `near`.
+    Relevance,
+    Distance,
+    /// Best rated first (then most rated); unrated last.
+    Rating,
+    Duration,
+    Length,
+    Name,
+}
+
+impl std::str::FromStr for Sort {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        Ok(match s {
+            "relevance" => Sort::Relevance,
+            "distance" => Sort::Distance,
+            "rating" => Sort::Rating,
+            "duration" => Sort::Duration,
+            "length" => Sort::Length,
+            "name" => Sort::Name,
+            _ => {
+                return Err("one of relevance, distance, rating, duration, length, name".to_owned());
+            }
+        })
     }
 }
 
@@ -270,10 +327,34 @@ pub fn select<'a>(
             hits.push((c, distance, in_name));
         }
     }
-    hits.sort_by(|a, b| match (a.1, b.1) {
-        (Some(x), Some(y)) => x.total_cmp(&y),
-        _ => b.2.cmp(&a.2),
-    });
+    let by_relevance =
+        |a: &(&Indexed, Option<f64>, usize), b: &(&Indexed, Option<f64>, usize)| match (a.1, b.1) {
+            (Some(x), Some(y)) => x.total_cmp(&y),
+            _ => b.2.cmp(&a.2),
+        };
+    match filter.sort.unwrap_or(Sort::Relevance) {
+        Sort::Relevance | Sort::Distance => hits.sort_by(by_relevance),
+        Sort::Rating => hits.sort_by(|a, b| {
+            let (ra, rb) = (
+                catalog.rating(&a.0.summary.id),
+                catalog.rating(&b.0.summary.id),
+            );
+            // Compared exactly (sum/count) rather than by the rounded average.
+            let score = |r: Rating| (r.count > 0).then(|| r.sum as f64 / r.count as f64);
+            match (score(ra), score(rb)) {
+                (Some(x), Some(y)) => y.total_cmp(&x).then(rb.count.cmp(&ra.count)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+            .then_with(|| by_relevance(a, b))
+        }),
+        Sort::Duration => hits.sort_by_key(|h| h.0.summary.duration_min),
+        Sort::Length => {
+            hits.sort_by(|a, b| (a.0.summary.stats.length_m).total_cmp(&b.0.summary.stats.length_m))
+        }
+        Sort::Name => hits.sort_by(|a, b| a.0.folded_name.cmp(&b.0.folded_name)),
+    }
     (hits.into_iter().map(|(c, d, _)| (c, d)).collect(), facets)
 }
 
@@ -289,7 +370,7 @@ pub fn list(catalog: &Catalog, filter: &CircuitFilter, lang: &str) -> CircuitCol
             kind: "Feature",
             id: c.summary.id.to_string(),
             geometry: PointGeometry::of(c.summary.start),
-            properties: CircuitProperties::of(&c.summary, d, lang),
+            properties: CircuitProperties::of(&c.summary, d, catalog.rating(&c.summary.id), lang),
         })
         .collect();
     CircuitCollection {

@@ -13,6 +13,7 @@ use crate::views::media::{MediaItem, item as media_item};
 use crate::views::round1;
 use crate::views::species::Species;
 use crate::{App, AppError, AppResult, to_json};
+use balade_core::contributions::Rating;
 use balade_core::geometry::profile;
 use balade_core::species::SpeciesSeen;
 use balade_core::{Circuit, CircuitSummary, Landscape, Media, MediaOwner, Practical, Trace};
@@ -132,7 +133,8 @@ pub fn sheet_with(
 ) -> AppResult<CircuitSheet> {
     let crossed = catalog.landscapes_crossed(&circuit.trace);
     let species = catalog.species.along(&circuit.trace);
-    sheet_of(circuit, pois, &crossed, &species, media, lang)
+    let rating = catalog.rating(&circuit.id);
+    sheet_of(circuit, pois, &crossed, &species, media, rating, lang)
 }
 
 /// The sheet of a circuit: what `GET /api/v1/circuits/{id}` answers.
@@ -142,6 +144,7 @@ pub fn sheet_of(
     landscapes: &[&Landscape],
     species: &[SpeciesSeen],
     media: &[Media],
+    rating: Rating,
     lang: &str,
 ) -> AppResult<CircuitSheet> {
     let id = circuit.id.to_string();
@@ -187,7 +190,7 @@ pub fn sheet_of(
         id: circuit.id.to_string(),
         geometry: formats::trace_geometry(&circuit.trace),
         properties: SheetProperties {
-            card: CircuitProperties::of(&summary, None, lang),
+            card: CircuitProperties::of(&summary, None, rating, lang),
             lang: lang.to_owned(),
             description: description.to_owned(),
             practical: lang::practical(&circuit.practical, &circuit.translations, lang),

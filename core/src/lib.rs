@@ -9,12 +9,14 @@
 //! - [`sensitivity`]: which taxa and POIs are sensitive, one rule for every output.
 //! - [`accounts`]: staff accounts, roles and territories; [`edit`]: their edits of
 //!   circuits and POIs, as merge patches of an editable view.
+//! - [`contributions`]: walkers' reviews, trail reports and corrections, and their moderation.
 //! - [`jobs`]: the back-office's import jobs and their plans.
 //! - [`store`]: the [`store::Store`] trait and its backends, chosen once from a URL.
 //! - [`index`]: R-trees of POIs and circuit starts, rebuilt from the store.
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod contributions;
 pub mod corridor;
 pub mod domain;
 pub mod edit;

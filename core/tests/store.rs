@@ -54,6 +54,7 @@ on_every_backend!(
     import_jobs,
     edits,
     poi_search,
+    contributions,
 );
 
 #[tokio::test]

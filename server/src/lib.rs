@@ -79,6 +79,8 @@ pub struct ServerConfig {
     pub behind_proxy: bool,
     /// Where uploaded import files are kept, and the largest upload taken.
     pub jobs: JobsConfig,
+    /// Days contributors' e-mail addresses are kept.
+    pub retention_days: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -102,7 +104,8 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     let mut app = App::load(store.clone(), config.settings).await?;
     // The decoy hash of unknown e-mails, made before the first login asks for it.
     tokio::task::spawn_blocking(balade_app::staff::warm_up);
-    let refresher = app.catalog.spawn_refresher(store);
+    let refresher = app.catalog.spawn_refresher(store.clone());
+    let purger = spawn_purger(store, config.retention_days);
     let listener = tokio::net::TcpListener::bind(config.addr)
         .await
         .map_err(|source| ServeError::Bind {
@@ -131,7 +134,26 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
     println!("listening on http://{addr}");
     listener::serve(listener, router, config.limits, shutdown_signal()).await;
     refresher.abort();
+    purger.abort();
     Ok(())
+}
+
+/// Erases contributors' e-mail addresses past the retention period, at start and then
+/// every hour.
+fn spawn_purger(store: Arc<dyn Store>, days: u32) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3_600));
+        loop {
+            tick.tick().await;
+            match balade_app::contributions::purge(store.as_ref(), days).await {
+                Ok((0, 0)) => {}
+                Ok((emails, keys)) => {
+                    tracing::info!(emails, keys, days, "retention purge");
+                }
+                Err(e) => tracing::warn!(error = %e, "retention purge failed"),
+            }
+        }
+    })
 }
 
 async fn shutdown_signal() {

@@ -104,18 +104,19 @@ pub fn client_of(
     peer.map(|p| p.ip())
 }
 
-/// Token buckets per client, refilled at a rate, bounded in size.
+/// Token buckets per client (an address, or a device's id), refilled at a rate,
+/// bounded in size.
 #[derive(Debug, Clone)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     rate: f64,
     burst: f64,
-    buckets: Arc<Mutex<HashMap<IpAddr, (f64, Instant)>>>,
+    buckets: Arc<Mutex<HashMap<K, (f64, Instant)>>>,
 }
 
 /// Clients remembered at most; past that, the full ones (idle long enough) are forgotten.
 const MAX_CLIENTS: usize = 100_000;
 
-impl RateLimiter {
+impl<K: std::hash::Hash + Eq> RateLimiter<K> {
     pub fn new(rate: f64, burst: f64) -> Self {
         Self {
             rate,
@@ -125,7 +126,7 @@ impl RateLimiter {
     }
 
     /// Takes `cost` tokens from `client`'s bucket; `Err(seconds to wait)` when short.
-    pub fn take(&self, client: IpAddr, cost: f64) -> Result<(), u64> {
+    pub fn take(&self, client: K, cost: f64) -> Result<(), u64> {
         let now = Instant::now();
         let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if map.len() >= MAX_CLIENTS && !map.contains_key(&client) {

@@ -68,6 +68,21 @@ impl FromRequestParts<AppState> for CurrentStaff {
     }
 }
 
+/// The staff member logged in, if any: for answers that show more to staff.
+#[derive(Debug, Clone)]
+pub struct MaybeStaff(pub Option<Staff>);
+
+impl FromRequestParts<AppState> for MaybeStaff {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Ok(MaybeStaff(match token(&parts.headers) {
+            Some(token) => staff::who(state.app.store.as_ref(), &token).await?,
+            None => None,
+        }))
+    }
+}
+
 fn not_logged_in() -> ApiError {
     ApiError::Unauthorized("log in first: no open session".into())
 }

@@ -3,6 +3,7 @@
 
 use crate::limits::{Expensive, Limits, RateLimiter};
 use crate::push::PushSlots;
+use crate::routes::contributions::PublicWrites;
 use axum::extract::FromRef;
 use balade_app::App;
 use balade_app::staff::throttle::Throttle;
@@ -24,6 +25,8 @@ pub struct AppState {
     pub jobs: JobsConfig,
     /// Open-data exports built lately, by ETag.
     pub exports: ExportCache,
+    /// Rate limits of walkers' contributions.
+    pub public_writes: PublicWrites,
 }
 
 /// Open-data exports kept built, by ETag (format, filter, revision), within a budget
@@ -88,6 +91,7 @@ impl AppState {
             logins: Arc::default(),
             jobs: JobsConfig::default(),
             exports: ExportCache::default(),
+            public_writes: PublicWrites::default(),
         }
     }
 

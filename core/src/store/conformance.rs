@@ -1403,3 +1403,277 @@ pub async fn poi_search(store: &dyn Store) {
         "a percent sign is no wildcard"
     );
 }
+
+/// Contributions: stored with their photos and, for a request with a key, its answer
+/// (a repeat of the key writes nothing and gets the first answer); listed by kind,
+/// status, circuit, commune and category, newest first; moved by decisions only from
+/// the status they were in, each logged; published ratings summed by circuit; e-mails
+/// erased on request and after the retention period.
+pub async fn contributions(store: &dyn Store) {
+    use crate::contributions::{Contribution, Filter, Kind, LogEntry, Rating, Remembered, Status};
+    let review = |id: &str, circuit: &str, rating: u8, at: i64| {
+        let mut c = Contribution::new(id.to_owned(), Kind::Review, at);
+        c.circuit = Some(circuit.to_owned());
+        c.rating = Some(rating);
+        c.name = Some("Anne".into());
+        c.text = "Belle <b>vue</b>".into();
+        c
+    };
+    let answer = |key: &str, id: &str| Remembered {
+        key: key.to_owned(),
+        status: 202,
+        body: format!(r#"{{"id":"{id}"}}"#),
+    };
+    let first = review("r1", "boucle", 4, 1_000);
+    assert_eq!(
+        store
+            .add_contribution(
+                &first,
+                &[vec![0xFF, 0xD8, 1], vec![0xFF, 0xD8, 2]],
+                Some(&answer("k1", "r1"))
+            )
+            .await
+            .expect("add"),
+        None
+    );
+    // The same key again: nothing written, the first answer back.
+    let again = review("r1-again", "boucle", 1, 1_001);
+    assert_eq!(
+        store
+            .add_contribution(&again, &[], Some(&answer("k1", "r1-again")))
+            .await
+            .expect("repeat"),
+        Some(answer("k1", "r1"))
+    );
+    assert_eq!(store.contribution("r1-again").await.expect("read"), None);
+    assert_eq!(
+        store.remembered("k1").await.expect("read"),
+        Some(answer("k1", "r1"))
+    );
+    assert_eq!(store.remembered("k2").await.expect("read"), None);
+    let stored = store.contribution("r1").await.expect("read").expect("r1");
+    assert_eq!(
+        stored,
+        Contribution {
+            photos: 2,
+            ..first.clone()
+        }
+    );
+    assert_eq!(
+        store.contribution_photo("r1", 1).await.expect("photo"),
+        Some(vec![0xFF, 0xD8, 2])
+    );
+    assert_eq!(
+        store.contribution_photo("r1", 2).await.expect("photo"),
+        None
+    );
+
+    store
+        .add_contribution(&review("r2", "boucle", 2, 2_000), &[], None)
+        .await
+        .expect("add");
+    store
+        .add_contribution(&review("r3", "autre", 5, 3_000), &[], None)
+        .await
+        .expect("add");
+    let mut report = Contribution::new("p1".into(), Kind::Report, 1_500);
+    report.lon = Some(2.7);
+    report.lat = Some(48.4);
+    report.category = Some("fallen_tree".into());
+    report.commune = Some("77316".into());
+    report.email = Some("marche@exemple.fr".into());
+    report.token_hash = Some("ab".repeat(32));
+    report.text = "Un arbre en travers".into();
+    store
+        .add_contribution(&report, &[], None)
+        .await
+        .expect("add");
+    let mut late = report.clone();
+    late.id = "p2".into();
+    late.created_at = 9_000;
+    late.updated_at = 9_000;
+    late.email = Some("autre@exemple.fr".into());
+    store.add_contribution(&late, &[], None).await.expect("add");
+
+    let ids = |items: &[Contribution]| items.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let page = |filter: Filter| async move { store.contributions(&filter).await.expect("list") };
+    let all = Filter {
+        limit: 10,
+        ..Filter::default()
+    };
+    let (total, items) = page(all.clone()).await;
+    assert_eq!(
+        (total, ids(&items)),
+        (
+            5,
+            vec![
+                "p2".into(),
+                "r3".into(),
+                "r2".into(),
+                "p1".into(),
+                "r1".into()
+            ]
+        )
+    );
+    let (total, items) = page(Filter {
+        kind: Some(Kind::Review),
+        circuit: Some("boucle".into()),
+        limit: 1,
+        offset: 1,
+        ..all.clone()
+    })
+    .await;
+    assert_eq!((total, ids(&items)), (2, vec!["r1".to_owned()]));
+    let (total, _) = page(Filter {
+        commune: Some("77316".into()),
+        category: Some("fallen_tree".into()),
+        statuses: vec![Status::New, Status::InProgress],
+        ..all.clone()
+    })
+    .await;
+    assert_eq!(total, 2);
+
+    // Decisions: from the status the item is in, logged, and moving the revision.
+    let entry = |from, to, at| LogEntry {
+        at,
+        actor: "moderatrice@77.fr".into(),
+        decision: "publish".into(),
+        from,
+        to,
+    };
+    let revision = store.revision().await.expect("revision");
+    let mut tx = store.begin_import().await.expect("tx");
+    assert!(
+        tx.move_contribution(
+            "r1",
+            &entry(Status::Pending, Status::Published, 5_000),
+            None
+        )
+        .await
+        .expect("move")
+    );
+    assert!(
+        tx.move_contribution(
+            "r2",
+            &entry(Status::Pending, Status::Published, 5_001),
+            None
+        )
+        .await
+        .expect("move")
+    );
+    assert!(
+        tx.move_contribution(
+            "r3",
+            &entry(Status::Pending, Status::Published, 5_002),
+            None
+        )
+        .await
+        .expect("move")
+    );
+    // Stale: r1 is no longer pending.
+    assert!(
+        !tx.move_contribution("r1", &entry(Status::Pending, Status::Rejected, 5_003), None)
+            .await
+            .expect("move")
+    );
+    tx.commit().await.expect("commit");
+    assert!(store.revision().await.expect("revision") > revision);
+    let mut ratings = store.ratings().await.expect("ratings");
+    ratings.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        ratings,
+        vec![
+            ("autre".to_owned(), Rating { sum: 5, count: 1 }),
+            ("boucle".to_owned(), Rating { sum: 6, count: 2 })
+        ]
+    );
+    // A flag: the review leaves the ratings, with its reason kept; its key remembered
+    // with the move, or nothing when the key was taken.
+    let mut tx = store.begin_import().await.expect("tx");
+    assert!(
+        tx.remember(&answer("f1", "r2"), 6_000)
+            .await
+            .expect("remember")
+    );
+    let flag = LogEntry {
+        actor: "public".into(),
+        decision: "flag".into(),
+        ..entry(Status::Published, Status::Flagged, 6_000)
+    };
+    assert!(
+        tx.move_contribution("r2", &flag, Some("insultant"))
+            .await
+            .expect("flag")
+    );
+    tx.commit().await.expect("commit");
+    let mut tx = store.begin_import().await.expect("tx");
+    assert!(
+        !tx.remember(&answer("f1", "r2"), 6_001)
+            .await
+            .expect("remember")
+    );
+    drop(tx);
+    let flagged = store.contribution("r2").await.expect("read").expect("r2");
+    assert_eq!(
+        (flagged.status, flagged.flag_reasons.clone()),
+        (Status::Flagged, vec!["insultant".to_owned()])
+    );
+    assert_eq!(flagged.updated_at, 6_000);
+    let boucle = store
+        .ratings()
+        .await
+        .expect("ratings")
+        .into_iter()
+        .find(|r| r.0 == "boucle");
+    assert_eq!(
+        boucle,
+        Some(("boucle".to_owned(), Rating { sum: 4, count: 1 }))
+    );
+    let log = store.contribution_log("r2").await.expect("log");
+    assert_eq!(
+        log,
+        vec![entry(Status::Pending, Status::Published, 5_001), flag]
+    );
+
+    let mut counts = store.contribution_counts().await.expect("counts");
+    counts.sort_by_key(|(k, s, _)| (k.as_str(), s.as_str()));
+    assert_eq!(
+        counts,
+        vec![
+            (Kind::Report, Status::New, 2),
+            (Kind::Review, Status::Flagged, 1),
+            (Kind::Review, Status::Published, 2),
+        ]
+    );
+
+    // Privacy: erased on request, and past the retention period.
+    assert_eq!(
+        store.erase_email("marche@exemple.fr").await.expect("erase"),
+        1
+    );
+    assert_eq!(
+        store
+            .contribution("p1")
+            .await
+            .expect("read")
+            .expect("p1")
+            .email,
+        None
+    );
+    assert_eq!(
+        store.erase_email("marche@exemple.fr").await.expect("erase"),
+        0
+    );
+    assert_eq!(store.purge(8_999, 0).await.expect("purge"), (0, 0));
+    assert_eq!(store.purge(9_000, 6_000).await.expect("purge"), (1, 2));
+    assert_eq!(
+        store
+            .contribution("p2")
+            .await
+            .expect("read")
+            .expect("p2")
+            .email,
+        None
+    );
+    assert_eq!(store.remembered("k1").await.expect("read"), None);
+}

@@ -5,6 +5,7 @@ mod accounts_postgres;
 mod accounts_sqlite;
 pub(crate) mod codec;
 pub mod conformance;
+mod contributions;
 pub mod copy;
 mod edits_postgres;
 mod edits_sqlite;
@@ -149,6 +150,22 @@ pub trait ImportTx: Send {
         &mut self,
         entries: &[(RecordKind, String, AuditEntry)],
     ) -> StoreResult<()>;
+    /// Remembers the answer given to a request with an idempotency key, written with
+    /// this transaction; `false` (nothing written) when the key already has one.
+    async fn remember(
+        &mut self,
+        answer: &crate::contributions::Remembered,
+        at: i64,
+    ) -> StoreResult<bool>;
+    /// Moves a contribution from `entry.from` to `entry.to` and logs it, adding
+    /// `flag_reason` to its flags; `false` (nothing written) when it is not in
+    /// `entry.from` any more.
+    async fn move_contribution(
+        &mut self,
+        id: &str,
+        entry: &crate::contributions::LogEntry,
+        flag_reason: Option<&str>,
+    ) -> StoreResult<bool>;
     async fn commit(self: Box<Self>) -> StoreResult<()>;
 }
 
@@ -342,6 +359,55 @@ pub struct PoiListed {
     pub commune: Option<String>,
 }
 
+/// Walkers' contributions (see [`crate::contributions`]): written here when they come
+/// in; moved by moderators' decisions through [`ImportTx::move_contribution`], which
+/// moves the revision with what it changes in public answers.
+#[async_trait]
+pub trait ContributionStore: Send + Sync {
+    /// The answer given to the request that carried `key`, if any.
+    async fn remembered(&self, key: &str) -> StoreResult<Option<crate::contributions::Remembered>>;
+    /// Stores a new contribution with its photos (JPEG bytes) and, for a request with an
+    /// idempotency key, the answer it gets, in one transaction. When a request with the
+    /// same key got there first, nothing is written and its answer is returned.
+    async fn add_contribution(
+        &self,
+        item: &crate::contributions::Contribution,
+        photos: &[Vec<u8>],
+        remember: Option<&crate::contributions::Remembered>,
+    ) -> StoreResult<Option<crate::contributions::Remembered>>;
+    async fn contribution(
+        &self,
+        id: &str,
+    ) -> StoreResult<Option<crate::contributions::Contribution>>;
+    /// The items that pass `filter`, newest first, with how many pass in all.
+    async fn contributions(
+        &self,
+        filter: &crate::contributions::Filter,
+    ) -> StoreResult<(u64, Vec<crate::contributions::Contribution>)>;
+    /// How many items there are of each kind and status (those with some).
+    async fn contribution_counts(
+        &self,
+    ) -> StoreResult<
+        Vec<(
+            crate::contributions::Kind,
+            crate::contributions::Status,
+            u64,
+        )>,
+    >;
+    /// The `n`th photo of a contribution (from 0).
+    async fn contribution_photo(&self, id: &str, n: u32) -> StoreResult<Option<Vec<u8>>>;
+    /// The decisions taken on an item, oldest first.
+    async fn contribution_log(&self, id: &str) -> StoreResult<Vec<crate::contributions::LogEntry>>;
+    /// The published ratings of each circuit that has some.
+    async fn ratings(&self) -> StoreResult<Vec<(String, crate::contributions::Rating)>>;
+    /// Erases `email` (normalised) from every contribution; returns how many held it.
+    async fn erase_email(&self, email: &str) -> StoreResult<u64>;
+    /// Erases the e-mails of contributions made at or before `emails_before` (Unix s)
+    /// and forgets the idempotency answers given at or before `keys_before`; returns
+    /// (e-mails, answers).
+    async fn purge(&self, emails_before: i64, keys_before: i64) -> StoreResult<(u64, u64)>;
+}
+
 /// The back-office's import jobs and their plans' records.
 #[async_trait]
 pub trait JobStore: Send + Sync {
@@ -470,6 +536,7 @@ pub trait Store:
     + AccountStore
     + EditStore
     + JobStore
+    + ContributionStore
     + std::fmt::Debug
 {
     /// `sqlite` or `postgres`.

@@ -567,8 +567,8 @@ impl ChangeFeed for Notices {
     }
 }
 
-struct PostgresImport {
-    tx: Transaction<'static, Postgres>,
+pub(super) struct PostgresImport {
+    pub(super) tx: Transaction<'static, Postgres>,
 }
 
 impl PostgresImport {
@@ -1025,6 +1025,23 @@ impl ImportTx for PostgresImport {
         entries: &[(RecordKind, String, super::AuditEntry)],
     ) -> StoreResult<()> {
         super::edits_postgres::append_audit(&mut self.tx, entries).await
+    }
+
+    async fn remember(
+        &mut self,
+        answer: &crate::contributions::Remembered,
+        at: i64,
+    ) -> StoreResult<bool> {
+        self.remember_answer(answer, at).await
+    }
+
+    async fn move_contribution(
+        &mut self,
+        id: &str,
+        entry: &crate::contributions::LogEntry,
+        flag_reason: Option<&str>,
+    ) -> StoreResult<bool> {
+        self.move_item(id, entry, flag_reason).await
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {

@@ -367,3 +367,36 @@ pub(super) fn record(kind: RecordKind, row: &(impl Fields + Positions)) -> Store
         RecordKind::Observation => Record::Observation(observation(row)?),
     })
 }
+
+/// A contribution from a row of the contributions' columns.
+pub(super) fn contribution(row: &impl Fields) -> StoreResult<crate::contributions::Contribution> {
+    use crate::contributions::{Contribution, Kind, Status};
+    let corrupt = |what: &str| StoreError::Corrupt(format!("contribution {what}"));
+    let kind = row.text("kind")?;
+    let status = row.text("status")?;
+    Ok(Contribution {
+        id: row.text("id")?,
+        kind: Kind::parse(&kind).ok_or_else(|| corrupt("kind"))?,
+        status: Status::parse(&status).ok_or_else(|| corrupt("status"))?,
+        created_at: row.int("created_at")?,
+        updated_at: row.int("updated_at")?,
+        circuit: row.opt_text("circuit")?,
+        target: row.opt_text("target")?,
+        field: row.opt_text("field")?,
+        rating: row
+            .opt_int("rating")?
+            .map(|r| u8::try_from(r).map_err(|_| corrupt("rating")))
+            .transpose()?,
+        name: row.opt_text("name")?,
+        text: row.text("text")?,
+        category: row.opt_text("category")?,
+        lon: row.opt_real("lon")?,
+        lat: row.opt_real("lat")?,
+        commune: row.opt_text("commune")?,
+        email: row.opt_text("email")?,
+        token_hash: row.opt_text("token_hash")?,
+        flag_reasons: serde_json::from_str(&row.text("flag_reasons")?)
+            .map_err(|_| corrupt("flag reasons"))?,
+        photos: u32::try_from(row.int("photos")?).map_err(|_| corrupt("photos"))?,
+    })
+}

@@ -611,8 +611,8 @@ impl ImportStore for SqliteStore {
     }
 }
 
-struct SqliteImport {
-    tx: Transaction<'static, Sqlite>,
+pub(super) struct SqliteImport {
+    pub(super) tx: Transaction<'static, Sqlite>,
 }
 
 impl SqliteImport {
@@ -1141,6 +1141,23 @@ impl ImportTx for SqliteImport {
         entries: &[(RecordKind, String, super::AuditEntry)],
     ) -> StoreResult<()> {
         super::edits_sqlite::append_audit(&mut self.tx, entries).await
+    }
+
+    async fn remember(
+        &mut self,
+        answer: &crate::contributions::Remembered,
+        at: i64,
+    ) -> StoreResult<bool> {
+        self.remember_answer(answer, at).await
+    }
+
+    async fn move_contribution(
+        &mut self,
+        id: &str,
+        entry: &crate::contributions::LogEntry,
+        flag_reason: Option<&str>,
+    ) -> StoreResult<bool> {
+        self.move_item(id, entry, flag_reason).await
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {

@@ -34,6 +34,7 @@ const FILTER_PARAMS: &[&str] = &[
     "bbox",
     "limit",
     "offset",
+    "sort",
     "lang",
 ];
 
@@ -76,6 +77,14 @@ fn filter_of(raw: Option<&str>) -> ApiResult<CircuitFilter> {
             .transpose()?,
         limit,
         offset: p.get("offset")?,
+        sort: match p.get::<search::Sort>("sort")? {
+            Some(search::Sort::Distance) if near.is_none() => {
+                return Err(ApiError::BadRequest(
+                    "`sort=distance` needs `near=lon,lat`".into(),
+                ));
+            }
+            sort => sort,
+        },
         lang: p.text("lang").map(str::to_owned),
     })
 }

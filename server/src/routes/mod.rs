@@ -4,11 +4,13 @@
 pub mod admin;
 pub mod auth;
 pub mod circuits;
+pub mod contributions;
 pub mod exports;
 pub mod health;
 pub mod imports;
 pub mod landscapes;
 pub mod media;
+pub mod moderation;
 pub mod offline;
 pub mod pois;
 pub mod push;
@@ -76,6 +78,18 @@ use utoipa::{Modify, OpenApi, ToResponse};
         imports::report,
         exports::catalogue,
         exports::export,
+        contributions::add_review,
+        contributions::reviews,
+        contributions::flag,
+        contributions::add_report,
+        contributions::followed_report,
+        contributions::add_correction,
+        contributions::photo,
+        moderation::queue,
+        moderation::item,
+        moderation::decide,
+        moderation::decide_many,
+        moderation::export,
     ),
     components(
         schemas(ErrorBody),
@@ -247,6 +261,15 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/api/v1/admin/imports/{id}/records", get(imports::records))
         .route("/api/v1/admin/imports/{id}/commit", post(imports::commit))
         .route("/api/v1/admin/imports/{id}/report", get(imports::report))
+        .route(
+            "/api/v1/admin/moderation",
+            get(moderation::queue).post(moderation::decide_many),
+        )
+        .route(
+            "/api/v1/admin/moderation/{id}",
+            get(moderation::item).post(moderation::decide),
+        )
+        .route("/api/v1/admin/reports/export", get(moderation::export))
         .layer(axum::extract::DefaultBodyLimit::max(256 * 1024))
         // Uploads stream to disk under their own limit (see `imports::upload`).
         .route(
@@ -263,9 +286,37 @@ pub fn router(state: &AppState) -> Router<AppState> {
             state.behind_proxy,
             crate::session::same_origin,
         ));
+    // Walkers' contributions: small JSON bodies, or forms with a few photos.
+    let json = || axum::extract::DefaultBodyLimit::max(contributions::MAX_JSON_BYTES);
+    let form = || axum::extract::DefaultBodyLimit::max(contributions::MAX_FORM_BYTES);
+    let public_writes = Router::new()
+        .route(
+            "/api/v1/circuits/{id}/reviews",
+            get(contributions::reviews)
+                .post(contributions::add_review)
+                .layer(form()),
+        )
+        .route(
+            "/api/v1/reports",
+            post(contributions::add_report).layer(form()),
+        )
+        .route(
+            "/api/v1/reviews/{id}/flag",
+            post(contributions::flag).layer(json()),
+        )
+        .route(
+            "/api/v1/corrections",
+            post(contributions::add_correction).layer(json()),
+        )
+        .route("/api/v1/reports/{id}", get(contributions::followed_report))
+        .route(
+            "/api/v1/contributions/{id}/photos/{n}",
+            get(contributions::photo),
+        );
     Router::new()
         .merge(expensive)
         .merge(staff)
+        .merge(public_writes)
         .route("/healthz", get(health::healthz))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/circuits", get(circuits::list))
