@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { build, defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 const SW_TEMPLATE = resolve(root, 'src/sw.js');
@@ -44,6 +44,36 @@ function reachedFrom(bundle, name) {
   return seen;
 }
 
+/** The template's import of the module it shares with the page. */
+const SW_IMPORT = /^import \{([^}]+)\} from '\.\/outbox\.js';$/m;
+
+/**
+ * The service worker from `source` (src/sw.js with its markers replaced): its import of
+ * outbox.js (shared with the page, with `idb`) becomes that module bundled in front of it
+ * as one classic script (module service workers do not run everywhere); the template's own
+ * code follows as written. Resolves to the code.
+ * @param {string} source
+ */
+async function bundleServiceWorker(source) {
+  const imported = source.match(SW_IMPORT);
+  if (!imported) throw new Error("src/sw.js: import { … } from './outbox.js' not found");
+  const output = await build({
+    configFile: false,
+    logLevel: 'warn',
+    publicDir: false,
+    build: {
+      write: false,
+      minify: false,
+      target: 'es2020',
+      lib: { entry: resolve(root, 'src/outbox.js'), formats: ['iife'], name: 'baladeOutbox', fileName: () => 'outbox.js' },
+    },
+  });
+  const outputs = Array.isArray(output) ? output : [output];
+  const chunk = outputs.flatMap((o) => ('output' in o ? o.output : [])).find((item) => item.type === 'chunk');
+  if (!chunk || chunk.type !== 'chunk') throw new Error('service worker: outbox.js not bundled');
+  return `${chunk.code}\n${source.replace(SW_IMPORT, `const {${imported[1]}} = baladeOutbox;`)}`;
+}
+
 /**
  * Writes dist/sw.js from the src/sw.js template: the precache list comes from Vite's
  * output (index.html, JS, CSS, images) and the public/ folder (manifest, icons); the
@@ -59,7 +89,7 @@ function baladeServiceWorker() {
     configResolved(resolved) {
       config = resolved;
     },
-    writeBundle(options, bundle) {
+    async writeBundle(options, bundle) {
       const outDir = options.dir || config.build.outDir;
       const files = new Map();
       for (const [fileName, item] of Object.entries(bundle)) {
@@ -112,7 +142,10 @@ function baladeServiceWorker() {
         .replace(listMarker, JSON.stringify(precache, null, 2))
         .replace(staffMarker, JSON.stringify(staffOnly.sort(), null, 2))
         .replace(versionMarker, version);
-      writeFileSync(join(outDir, 'sw.js'), source);
+      // The worker imports modules it shares with the page (outbox.js, and `idb`): bundled
+      // into one classic script, since not every browser runs module service workers.
+      const code = await bundleServiceWorker(source);
+      writeFileSync(join(outDir, 'sw.js'), code);
       config.logger.info(
         `sw.js : ${precache.length} entrées précachées, ${staffOnly.length} de l’administration laissées au réseau, version ${version}`,
       );

@@ -23,6 +23,7 @@ import { fromNetwork, trackedFetch } from './network.js';
  * @property {string[]} communes            names of the communes crossed, in walking order
  * @property {string[]} intercommunalities  names of their intercommunalities
  * @property {number} [distance_m]       only with the `near` parameter
+ * @property {Rating} [rating]            published reviews
  *
  * @typedef {Object} PointGeometry
  * @property {'Point'} type
@@ -218,6 +219,36 @@ export function getProfile(id, opts) {
  */
 export function nearbyPois(params, opts) {
   return getJson(apiUrl('/pois/nearby', { ...params, lang: getLang() }), opts);
+}
+
+/**
+ * A circuit's rating: average of the published reviews (null without any) and their number.
+ * @typedef {{ average: number|null, count: number }} Rating
+ *
+ * @typedef {Object} Review   a published review
+ * @property {string} id
+ * @property {number} rating   1..5
+ * @property {string} [text]
+ * @property {string} name
+ * @property {string} created_at
+ * @property {string[]} photos   URLs
+ *
+ * @typedef {{ rating: Rating, total: number, reviews: Review[] }} ReviewPage
+ */
+
+/** Published reviews of a circuit, newest first. @param {string} id @param {RequestOptions} [opts] @returns {Promise<ReviewPage>} */
+export function getReviews(id, opts) {
+  return getJson(apiUrl(`/circuits/${encodeURIComponent(id)}/reviews`, { limit: 50 }), opts);
+}
+
+/**
+ * A trail report as its private follow link shows it.
+ * @typedef {{ id: string, status: 'new'|'in_progress'|'resolved'|'rejected', category: string, updated_at: string }} ReportStatus
+ */
+
+/** @param {string} follow the follow link the server gave ("/api/v1/reports/{id}?token=…") @returns {Promise<ReportStatus>} */
+export function getReportStatus(follow) {
+  return getJson(follow);
 }
 
 /** Download link of the trace: format gpx, kml or geojson. */

@@ -4,6 +4,7 @@ import './style.css';
 import { h } from './dom.js';
 import { chooseLang, getLang, initLang, onLangChange, t } from './i18n.js';
 import { isOffline, onNetworkChange } from './network.js';
+import { renderPanel, startOutbox } from './outbox-ui.js';
 import { renderList } from './views/list.js';
 import { renderGuide } from './views/guide.js';
 import { renderOffline } from './views/offline.js';
@@ -151,6 +152,7 @@ applyShellTexts();
 // A new language: the shell's texts, then the current view again (its data in that language).
 onLangChange(() => {
   applyShellTexts();
+  renderPanel();
   route({ keepFocus: true });
 });
 langSelect?.addEventListener('change', () => chooseLang(langSelect.value));
@@ -158,6 +160,8 @@ langSelect?.addEventListener('change', () => chooseLang(langSelect.value));
 window.addEventListener('hashchange', () => route());
 onNetworkChange(updateOnlineState);
 updateOnlineState();
+// Contributions waiting to be sent: shown above the page, sent now if possible.
+startOutbox(main);
 route();
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {

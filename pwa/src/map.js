@@ -326,6 +326,32 @@ export function createWalker(map) {
   };
 }
 
+/**
+ * Lets a click on the map choose a place (a trail report's position): `onPick(lon, lat)`,
+ * with a marker there. Returns the function that stops listening and removes the marker.
+ * @param {L.Map} map
+ * @param {(lon: number, lat: number) => void} onPick
+ */
+export function pickOnMap(map, onPick) {
+  /** @type {L.CircleMarker|null} */
+  let marker = null;
+  /** @param {L.LeafletMouseEvent} e */
+  const onClick = (e) => {
+    const { lat, lng } = e.latlng;
+    if (marker) marker.setLatLng(e.latlng);
+    else marker = L.circleMarker(e.latlng, { radius: 9, className: 'picked', interactive: false }).addTo(map);
+    onPick(lng, lat);
+  };
+  map.on('click', onClick);
+  map.getContainer().classList.add('map--picking');
+  return () => {
+    map.off('click', onClick);
+    map.getContainer().classList.remove('map--picking');
+    marker?.remove();
+    marker = null;
+  };
+}
+
 /** Destroys a map, even during a zoom animation. */
 export function destroyMap(map) {
   if (!map) return;

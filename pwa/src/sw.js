@@ -14,10 +14,14 @@
  *  - media of downloaded circuits: from their "balade-offline-<id>" cache (cache first,
  *    like every other non-API request);
  *  - on activation, old "balade-*" caches are deleted (never "balade-offline-*");
+ *  - Background Sync ('sync' event, tag "balade-outbox"): sends the walker's contributions
+ *    waiting in IndexedDB with the page's own code (outbox.js, bundled in at build time);
  *  - the back-office (the /admin page, the files only it uses, the staff API under
  *    /api/v1/auth/ and /api/v1/admin/): not answered here, so never cached nor served
  *    from a cache; the browser goes to the network as if there were no worker.
  */
+import { flushOutbox, SYNC_TAG } from './outbox.js';
+
 const VERSION = '__BALADE_SW_VERSION__';
 /** @type {string[]} */
 const PRECACHE = /* __BALADE_PRECACHE__ */ [];
@@ -73,6 +77,21 @@ sw.addEventListener('activate', (event) => {
       const stale = (n) => n.startsWith('balade-') && !n.startsWith('balade-offline-') && !keep.has(n);
       await Promise.all(names.filter(stale).map((n) => caches.delete(n)));
       await sw.clients.claim();
+    })(),
+  );
+});
+
+// The network is back (or the browser retries): send the outbox, then tell the open pages.
+// A rejection makes the browser try again later (network failure, 5xx, 429).
+sw.addEventListener('sync', (event) => {
+  const sync = /** @type {ExtendableEvent & { tag: string }} */ (/** @type {unknown} */ (event));
+  if (sync.tag !== SYNC_TAG) return;
+  sync.waitUntil(
+    (async () => {
+      const result = await flushOutbox({ base: sw.registration.scope });
+      const pages = await sw.clients.matchAll({ type: 'window' });
+      for (const page of pages) page.postMessage({ type: 'balade-outbox', sent: result.sent.length, rejected: result.rejected.length });
+      if (result.left > 0) throw new Error('outbox: some items wait for the network');
     })(),
   );
 });

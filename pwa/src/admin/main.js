@@ -8,6 +8,7 @@ import { chooseLang, getLang, initLang, onLangChange, t } from '../i18n.js';
 import { AuthError, logIn, logOut, whoAmI } from './auth.js';
 import { embedSection } from './embed.js';
 import { importsSection } from './imports.js';
+import { moderationSection } from './moderation.js';
 import { recordsSection } from './records.js';
 import { usersSection } from './users.js';
 
@@ -214,6 +215,9 @@ function showSession(staff, { focus = false } = {}) {
           alert.el,
         ),
       ),
+      // The walkers' contributions are the moderators' and admins' (the server refuses them
+      // to editors too).
+      ...(staff.role === 'admin' || staff.role === 'moderator' ? [moderationSection()] : []),
       recordsSection(staff),
       importsSection(),
       // Account care is the admins' alone (the server refuses it to the others too).

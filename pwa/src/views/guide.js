@@ -9,6 +9,8 @@ import { getLang, getLocale, t } from '../i18n.js';
 import { createMap, createWalker, destroyMap, showTrace } from '../map.js';
 import { getOffline, recordPart } from '../offline.js';
 import { fromApi, networkOrCopy } from '../source.js';
+import { correctionControl } from './correction-form.js';
+import { reportControl } from './report-form.js';
 
 const LANDSCAPE_BANNER_MS = 15_000;
 
@@ -154,6 +156,8 @@ export function renderGuide(main, id, ctx) {
     const alongById = new Map((props.pois_along || []).map((p) => [p.id, p]));
     const landscapeById = new Map((guide.landscapes || []).map((l) => [l.id, l]));
     let fixes = 0;
+    /** @type {{ lon: number, lat: number } | null} the last position, for a trail report */
+    let lastFix = null;
 
     // --- Elements
     const status = h('p', { class: 'guide__status', role: 'status' }, t('guide.waiting'));
@@ -199,6 +203,7 @@ export function renderGuide(main, id, ctx) {
         ' ',
         stopButton,
       ),
+      reportControl({ circuit: id, circuitName: name, map: () => map, lastFix: () => lastFix }),
     );
     main.replaceChildren(root);
     ctx.focusHeading();
@@ -259,6 +264,13 @@ export function renderGuide(main, id, ctx) {
         h('p', { class: 'poi-card__kind' }, poiKindLabel(base.kind)),
         body,
         h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => card.remove() }, t('common.close')),
+        correctionControl({
+          target: `poi:${poiId}`,
+          label: base.name || poiId,
+          current: { name: base.name, description: alongById.get(poiId)?.description },
+          circuit: id,
+          named: true,
+        }),
       );
       cards.append(card);
       vibrate([100]);
@@ -324,6 +336,7 @@ export function renderGuide(main, id, ctx) {
     function onPosition(pos) {
       const c = pos.coords;
       const fix = { lon: c.longitude, lat: c.latitude, accuracy: c.accuracy, t: pos.timestamp };
+      lastFix = { lon: fix.lon, lat: fix.lat };
       walker.update(c.latitude, c.longitude, c.accuracy, c.heading);
       if (!(c.accuracy <= (input.config.max_accuracy_m ?? DEFAULT_CONFIG.max_accuracy_m))) {
         status.textContent = t('guide.imprecise', { acc: formatMeters(c.accuracy) });

@@ -18,6 +18,7 @@ import {
 import { t } from '../i18n.js';
 import { createMap, destroyMap, showCircuitStarts } from '../map.js';
 import { circuitPlaces } from './places.js';
+import { ratingBadge } from './reviews.js';
 
 /** Filter parameters kept in the URL (#/?q=…) and sent to the API. */
 export const FILTER_KEYS = [
@@ -31,6 +32,15 @@ export const FILTER_KEYS = [
   'duration_max',
   'near',
   'radius',
+  'sort',
+];
+
+/** "Sort by" choices: the API's `sort` values ('' = the server's own order, by relevance). */
+const SORT_CHOICES = [
+  ['', 'list.sortRelevance'],
+  ['rating', 'list.sortRating'],
+  ['duration', 'list.sortDuration'],
+  ['length', 'list.sortLength'],
 ];
 
 /**
@@ -103,6 +113,7 @@ export function circuitCard(feature) {
       { class: 'card', 'aria-labelledby': headingId },
       h('h2', { id: headingId }, h('a', { href: `#/circuits/${encodeURIComponent(p.id)}` }, p.name)),
       circuitPlaces(p, 'card__places'),
+      ratingBadge(p.rating, 'rating card__rating'),
       p.summary ? h('p', { class: 'card__summary' }, p.summary) : null,
       h(
         'dl',
@@ -165,6 +176,11 @@ export function renderList(main, query, ctx) {
     { name: 'radius' },
     RADIUS_CHOICES.map(([v, text]) => h('option', { value: v, selected: v === (initial.radius || '20000') }, text)),
   );
+  const sort = h(
+    'select',
+    { name: 'sort' },
+    SORT_CHOICES.map(([v, key]) => h('option', { value: v, selected: v === initial.sort }, t(key))),
+  );
   const nearStatus = h('span', { class: 'near-status', role: 'status' });
   const nearButton = h('button', { type: 'button', class: 'button button--secondary' });
   const radiusField = field(t('list.radius'), radius);
@@ -181,6 +197,7 @@ export function renderList(main, query, ctx) {
       field(t('list.practice'), practice),
       free.map(({ label, el }) => field(t(label), el)),
       field(t('list.durationMax'), durationMax, t('list.durationHint')),
+      field(t('list.sort'), sort),
     ),
     h(
       'div',
@@ -392,7 +409,7 @@ export function renderList(main, query, ctx) {
     updateNearUi();
     // After the fields have actually been reset.
     setTimeout(() => {
-      for (const el of [difficulty, type, practice, ...free.map((f) => f.el)]) el.value = '';
+      for (const el of [difficulty, type, practice, sort, ...free.map((f) => f.el)]) el.value = '';
       for (const el of [q, durationMax]) el.value = '';
       load();
     });

@@ -20,6 +20,9 @@ import { renderProfile } from '../profile.js';
 import { fromApi, networkOrCopy } from '../source.js';
 import { askNotificationPermission } from './guide.js';
 import { circuitPlaces } from './places.js';
+import { correctionControl } from './correction-form.js';
+import { reportControl } from './report-form.js';
+import { ratingBadge, reviewsContent } from './reviews.js';
 
 /** [format, label, i18n key of the hint, MIME type] */
 const DOWNLOADS = [
@@ -348,6 +351,7 @@ export function renderSheet(main, id, ctx) {
     if (signal.aborted) return;
     const { circuit, record, offline, fromCache } = data;
     const p = circuit.properties || {};
+    const cid = p.id || id;
     const pois = sortPois(p.pois_along);
     ctx.setTitle(p.name);
 
@@ -408,6 +412,13 @@ export function renderSheet(main, id, ctx) {
                   },
                   t('sheet.showOnMap'),
                 ),
+                correctionControl({
+                  target: `poi:${poi.id}`,
+                  label: poi.name,
+                  current: { name: poi.name, description: poi.description },
+                  circuit: cid,
+                  named: true,
+                }),
               ),
             ),
           ),
@@ -438,6 +449,7 @@ export function renderSheet(main, id, ctx) {
           h('h1', { tabindex: '-1' }, p.name),
           circuitPlaces(p, 'sheet__places'),
           p.summary ? h('p', { class: 'sheet__summary' }, p.summary) : null,
+          ratingBadge(p.rating, 'rating rating--sheet'),
           offline
             ? h('p', { class: 'notice notice--offline' }, t('sheet.offlineCopy', { date: formatDateTime(record.savedAt) }))
             : fromCache
@@ -465,9 +477,14 @@ export function renderSheet(main, id, ctx) {
             'div',
             { class: 'sheet__main' },
             section(t('sheet.keyFigures'), figures),
-            section(t('sheet.mapSection'), mapEl),
+            section(t('sheet.mapSection'), mapEl, reportControl({ circuit: cid, circuitName: p.name, map: () => map })),
             section(t('sheet.profileSection'), profileSlot),
-            section(t('sheet.description'), p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, t('sheet.noDescription'))),
+            section(
+              t('sheet.description'),
+              p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, t('sheet.noDescription')),
+              correctionControl({ target: `circuit:${cid}`, label: p.name, current: { name: p.name, description: p.description }, circuit: cid }),
+            ),
+            section(t('review.section'), ...reviewsContent({ circuit: cid, name: p.name, rating: p.rating, signal })),
             ...practicalSections(p.practical),
             ...(gallery ? [section(t('sheet.media'), gallery)] : []),
             ...(Array.isArray(p.landscapes) && p.landscapes.length > 0
