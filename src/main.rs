@@ -197,6 +197,11 @@ struct ServeArgs {
     /// (checked at start and every hour).
     #[arg(long, env = "BALADE_RETENTION_DAYS", default_value_t = 365)]
     retention_days: u32,
+    /// The command that sends e-mail, run through `sh -c` with the message (headers
+    /// with `To:`, then the text) on its standard input, e.g. `/usr/sbin/sendmail -t`:
+    /// walkers who left an address are told when their report is resolved or rejected.
+    #[arg(long, env = "BALADE_MAIL_COMMAND")]
+    mail_command: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -510,6 +515,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                         url: args.data_licence_url,
                     },
                     offline_zooms: args.offline_zooms,
+                    mail_command: args.mail_command,
                     corridors: args
                         .corridors
                         .iter()

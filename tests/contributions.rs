@@ -177,8 +177,13 @@ async fn reviews_and_ratings(db: &Db) {
         .await
         .expect("flag");
     assert_eq!(r.status(), StatusCode::ACCEPTED);
-    let (_, _, item) = staff.get(&format!("/api/v1/admin/moderation/{second}")).await;
-    assert_eq!((&item["flags"], &item["flag_reasons"]), (&json!(1), &json!([])));
+    let (_, _, item) = staff
+        .get(&format!("/api/v1/admin/moderation/{second}"))
+        .await;
+    assert_eq!(
+        (&item["flags"], &item["flag_reasons"]),
+        (&json!(1), &json!([]))
+    );
     let decisions: Vec<&str> = item["log"]
         .as_array()
         .expect("log")
@@ -656,4 +661,33 @@ async fn public_writes_are_bounded() {
     let (after, retry) = refused.expect("429 within 40 writes");
     assert!(retry, "Retry-After");
     assert!(after >= 5, "the first writes pass ({after})");
+}
+
+/// The walker who left an address is told, by the installation's mail command, when
+/// their report is resolved; not before.
+#[tokio::test]
+async fn reporters_are_told_when_their_report_is_handled() {
+    let db = Db::new();
+    add_user(&db, "moderatrice@77.fr", "moderator", "");
+    let outbox = db.dir.path().join("mail.txt");
+    let command = format!("cat >> '{}'", outbox.display());
+    let server = Server::start(&db, &["--demo", "--mail-command", &command]);
+    let base = server.base.clone();
+    let staff = Staff::login(&base, "moderatrice@77.fr").await;
+    let (_, body) = post(
+        &base,
+        "/api/v1/reports",
+        None,
+        json!({ "lon": 2.6, "lat": 48.43, "category": "flooding", "message": "Gué impraticable",
+                "email": EMAIL, "circuit": CIRCUIT }),
+    )
+    .await;
+    let id = body["id"].as_str().expect("id").to_owned();
+    decide(&staff, &id, "in_progress").await;
+    assert!(!outbox.exists(), "nothing to tell while in progress");
+    decide(&staff, &id, "resolved").await;
+    let mail = std::fs::read_to_string(&outbox).expect("a message was sent");
+    assert!(mail.starts_with("To: marcheuse@exemple.fr\r\n"), "{mail}");
+    assert!(mail.contains("(inondation) a été traité : le problème est résolu"), "{mail}");
+    assert!(mail.contains("De Barbizon aux gorges"), "{mail}");
 }

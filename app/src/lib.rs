@@ -33,6 +33,7 @@ pub mod jobs;
 pub mod lang;
 pub mod lookup;
 pub mod moderation;
+pub mod notify;
 pub mod package;
 pub mod schema_randonnee;
 pub mod search;
@@ -107,6 +108,9 @@ pub struct Settings {
     pub offline_zooms: RangeInclusive<u8>,
     /// The licence of the open data this installation publishes.
     pub licence: export::Licence,
+    /// The command that sends e-mail (the message on its standard input, like
+    /// `sendmail -t`): walkers are told when their report is handled.
+    pub mail_command: Option<String>,
 }
 
 /// Walking zooms: from the valley (12) to the path (16).
@@ -118,6 +122,7 @@ impl Default for Settings {
             corridors: Corridors::default(),
             offline_zooms: DEFAULT_OFFLINE_ZOOMS,
             licence: export::Licence::default(),
+            mail_command: None,
         }
     }
 }

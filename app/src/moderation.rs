@@ -319,9 +319,16 @@ async fn item_of(store: &dyn Store, c: Contribution) -> AppResult<Item> {
 }
 
 /// Takes `decision` on item `id`: logged with who took it; an accepted correction
-/// becomes an edit of its record. `Conflict` when the decision does not apply to the
+/// becomes an edit of its record; the author of a report resolved or rejected is told
+/// by `mail_command` when they left an address. `Conflict` when the decision does not apply to the
 /// item as it is.
-pub async fn decide(store: &dyn Store, staff: &Staff, id: &str, decision: &str) -> AppResult<Item> {
+pub async fn decide(
+    store: &dyn Store,
+    mail_command: Option<&str>,
+    staff: &Staff,
+    id: &str,
+    decision: &str,
+) -> AppResult<Item> {
     may_moderate(staff)?;
     let decision = Decision::parse(decision).ok_or_else(|| {
         AppError::Invalid("`decision` must be publish, reject, in_progress, resolved or new".into())
@@ -371,7 +378,39 @@ pub async fn decide(store: &dyn Store, staff: &Staff, id: &str, decision: &str) 
         .contribution(id)
         .await?
         .ok_or_else(|| AppError::NotFound(format!("no contribution `{id}`")))?;
+    tell_reporter(store, mail_command, &after).await?;
     with_log(store, after).await
+}
+
+/// Tells the author of a handled report, when they left an address; a failure to send
+/// is logged, the decision stands.
+async fn tell_reporter(
+    store: &dyn Store,
+    mail_command: Option<&str>,
+    report: &Contribution,
+) -> AppResult<()> {
+    if report.kind != Kind::Report || report.email.is_none() {
+        return Ok(());
+    }
+    let name = match &report.circuit {
+        Some(id) => circuit_name(store, id).await?,
+        None => None,
+    };
+    let Some(message) = crate::notify::message(report, name.as_deref()) else {
+        return Ok(());
+    };
+    match mail_command {
+        Some(command) => {
+            if let Err(e) = crate::notify::send(command, &message).await {
+                tracing::warn!(report = %report.id, error = %e, "the reporter could not be told");
+            }
+        }
+        None => tracing::info!(
+            report = %report.id,
+            "a reporter waits to be told, but no --mail-command is set"
+        ),
+    }
+    Ok(())
 }
 
 /// One decision on many items, each on its own: what was done and what failed, why.
@@ -389,6 +428,7 @@ pub struct BulkFailure {
 
 pub async fn decide_many(
     store: &dyn Store,
+    mail_command: Option<&str>,
     staff: &Staff,
     ids: &[String],
     decision: &str,
@@ -404,7 +444,7 @@ pub async fn decide_many(
         failed: Vec::new(),
     };
     for id in ids {
-        match decide(store, staff, id, decision).await {
+        match decide(store, mail_command, staff, id, decision).await {
             Ok(_) => bulk.done.push(id.clone()),
             Err(
                 e @ (AppError::Invalid(_)

@@ -103,7 +103,14 @@ pub async fn decide(
     body: Result<Json<DecisionBody>, JsonRejection>,
 ) -> ApiResult<Json<Item>> {
     let body = json_body(body)?;
-    let item = moderation::decide(state.app.store.as_ref(), &staff, &id, &body.decision).await?;
+    let item = moderation::decide(
+        state.app.store.as_ref(),
+        state.app.settings.mail_command.as_deref(),
+        &staff,
+        &id,
+        &body.decision,
+    )
+    .await?;
     show_at_once(&state).await;
     Ok(Json(item))
 }
@@ -120,8 +127,14 @@ pub async fn decide_many(
     body: Result<Json<BulkBody>, JsonRejection>,
 ) -> ApiResult<Json<Bulk>> {
     let body = json_body(body)?;
-    let bulk = moderation::decide_many(state.app.store.as_ref(), &staff, &body.ids, &body.decision)
-        .await?;
+    let bulk = moderation::decide_many(
+        state.app.store.as_ref(),
+        state.app.settings.mail_command.as_deref(),
+        &staff,
+        &body.ids,
+        &body.decision,
+    )
+    .await?;
     if !bulk.done.is_empty() {
         show_at_once(&state).await;
     }
