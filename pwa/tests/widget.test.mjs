@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { request } from 'playwright-core';
 import { AUDITED, audit } from './support/axe.mjs';
 import { BrowserEnv, PWA_DIR } from './support/server.mjs';
 
@@ -268,6 +269,32 @@ describe('embeddable widget <balade-circuits>', () => {
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
+    }
+  });
+
+  test('a card shows the walkers\' rating once a review is published', async () => {
+    const moderator = { email: 'moderation@provins.fr', password: 'un mot de passe assez long' };
+    await env.balade(['user', 'add', moderator.email, '--role', 'moderator', '--password-stdin'], { input: moderator.password });
+    const staff = await request.newContext({ baseURL: env.server.url, extraHTTPHeaders: { Origin: env.server.url } });
+    const { context, page, errors } = await env.newPage();
+    try {
+      assert.ok((await staff.post('/api/v1/auth/login', { data: moderator })).ok());
+      const posted = await staff.post(`/api/v1/circuits/${CIRCUIT}/reviews`, { data: { rating: 4, name: 'Lucie', text: 'Superbe' } });
+      assert.equal(posted.status(), 202);
+      const { id } = await posted.json();
+      const card = () => page.locator('balade-circuits').locator('[part~="card"]', { hasText: 'Avis des randonneurs' });
+      await page.goto(`${hostUrl}/?lang=fr`);
+      await page.locator('balade-circuits').locator('[part~="card"]').first().waitFor();
+      assert.equal(await card().count(), 0, 'a pending review shows nowhere');
+      const decided = await staff.post(`/api/v1/admin/moderation/${id}`, { data: { decision: 'publish' } });
+      assert.equal(decided.status(), 200);
+      await page.reload();
+      await card().first().waitFor();
+      assert.match(await card().first().textContent(), /★ 4 \/ 5 \(1 avis\)/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+      await staff.dispose();
     }
   });
 });

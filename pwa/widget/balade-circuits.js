@@ -17,6 +17,8 @@ const TEXTS = {
     duration: 'Durée',
     ascent: 'Dénivelé positif',
     difficulty: 'Difficulté',
+    rating: 'Avis des randonneurs',
+    reviews: 'avis',
     type: 'Type',
     back: 'Retour à la liste',
     gpx: 'Télécharger la trace GPX',
@@ -44,6 +46,8 @@ const TEXTS = {
     duration: 'Duration',
     ascent: 'Ascent',
     difficulty: 'Difficulty',
+    rating: 'Walkers’ rating',
+    reviews: 'reviews',
     type: 'Type',
     back: 'Back to the list',
     gpx: 'Download the GPX track',
@@ -139,6 +143,7 @@ const list = (v) => (v || '').split(',').map((s) => s.trim()).filter(Boolean);
  *   duration_min: number, ascent_m?: number, difficulty: string, type: string, themes?: string[],
  *   media?: { kind: string, url: string, alt?: string | null }[],
  *   pois_along?: { id: string, name: string, kind: string }[],
+ *   rating?: { average: number | null, count: number },
  *   geometry?: { type: string, coordinates: any } | null }} Circuit
  */
 
@@ -287,6 +292,10 @@ export class BaladeCircuits extends HTMLElement {
       ['duration', duration],
       ['difficulty', this.t(/** @type {TextKey} */ (c.difficulty))],
     ];
+    // Published reviews only: the server counts nothing else.
+    if (c.rating && c.rating.count > 0 && c.rating.average != null) {
+      rows.push(['rating', `★ ${nf.format(c.rating.average)} / 5 (${c.rating.count} ${this.t('reviews')})`]);
+    }
     if (full) {
       if (Number.isFinite(c.ascent_m)) rows.push(['ascent', `${Math.round(c.ascent_m || 0)} m`]);
       rows.push(['type', this.t(/** @type {TextKey} */ (c.type))]);
