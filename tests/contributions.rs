@@ -688,6 +688,9 @@ async fn reporters_are_told_when_their_report_is_handled() {
     decide(&staff, &id, "resolved").await;
     let mail = std::fs::read_to_string(&outbox).expect("a message was sent");
     assert!(mail.starts_with("To: marcheuse@exemple.fr\r\n"), "{mail}");
-    assert!(mail.contains("(inondation) a été traité : le problème est résolu"), "{mail}");
+    assert!(
+        mail.contains("(inondation) a été traité : le problème est résolu"),
+        "{mail}"
+    );
     assert!(mail.contains("De Barbizon aux gorges"), "{mail}");
 }
