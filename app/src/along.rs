@@ -12,7 +12,7 @@
 use crate::AppResult;
 use crate::catalog::Catalog;
 use balade_core::corridor::Corridors;
-use balade_core::geometry::TraceLocator;
+use balade_core::geometry::{TraceLocator, distance_m};
 use balade_core::guide_data::GuidePoiData;
 use balade_core::store::Store;
 use balade_core::{Circuit, LonLat, Poi, PoiId};
@@ -55,7 +55,7 @@ pub async fn along(
     let mut pois = store.circuit_pois(&circuit.id).await?;
     let own: HashSet<PoiId> = pois.iter().map(|p| p.id.clone()).collect();
     let near: Vec<PoiId> = catalog
-        .index
+        .index()
         .along(&circuit.trace, corridors)
         .into_iter()
         .filter(|h| !own.contains(&h.item.id))
@@ -69,14 +69,37 @@ pub async fn along(
     Ok(placed(circuit, pois))
 }
 
-/// `pois` with a position, placed on the circuit's trace, in walking order.
+/// How close to its start a loop's end comes back for it to close.
+const LOOP_CLOSE_M: f64 = 300.0;
+/// How close to a loop's start a POI is met as the walk starts.
+const AT_START_M: f64 = 150.0;
+
+/// `pois` with a position, placed on the circuit's trace, in walking order. A loop
+/// passes its start twice: a POI at the start is met first, at 0 m, even when the
+/// returning leg runs a few metres closer to it.
 pub fn placed(circuit: &Circuit, pois: Vec<Poi>) -> Vec<AlongPoi> {
     let locator = TraceLocator::new(&circuit.trace);
+    let (start, end) = (circuit.trace.start(), circuit.trace.end());
+    let closing = match (start, end) {
+        (Some(s), Some(e)) if distance_m(s, e) <= LOOP_CLOSE_M => Some(s),
+        _ => None,
+    };
+    let length_m = circuit.stats.length_m;
     let mut out: Vec<AlongPoi> = pois
         .into_iter()
         .filter_map(|poi| {
             let pos = poi.pos?;
-            let loc = locator.locate(pos);
+            let mut loc = locator.locate(pos);
+            if let (Some(start), Some(l)) = (closing, loc.as_mut()) {
+                let from_start = distance_m(start, pos);
+                if l.along_m > length_m - LOOP_CLOSE_M
+                    && from_start <= AT_START_M
+                    && from_start <= l.offset_m + AT_START_M / 2.0
+                {
+                    l.along_m = 0.0;
+                    l.offset_m = from_start;
+                }
+            }
             Some(AlongPoi {
                 along_m: loc.map_or(0.0, |l| l.along_m),
                 offset_m: loc.map_or(0.0, |l| l.offset_m),

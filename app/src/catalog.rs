@@ -7,6 +7,7 @@ use balade_core::contributions::Rating;
 use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::sensitivity::SensitivityList;
 use balade_core::species::SpeciesGrid;
+use balade_core::store::changes::Changes;
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
 use balade_core::{
@@ -15,38 +16,47 @@ use balade_core::{
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 use std::time::Duration;
 
 /// How often a server asks the store whether data changed.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 
+/// The parts a change seldom touches are shared (`Arc`) between a catalogue and the
+/// next one that follows a change; the POI index is shared too, and updated in place
+/// (readers of an older catalogue see the newer POIs).
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub revision: i64,
-    pub circuits: Vec<Indexed>,
-    pub index: SpatialIndex,
+    pub circuits: Arc<Vec<Indexed>>,
+    index: Arc<RwLock<SpatialIndex>>,
     /// Landscape units: tens per territory, tested one by one.
-    pub landscapes: Vec<Landscape>,
+    pub landscapes: Arc<Vec<Landscape>>,
     /// Public aggregates of species observations.
-    pub species: SpeciesGrid,
+    pub species: Arc<SpeciesGrid>,
     /// Folded names of the communes known, by INSEE code.
-    pub commune_names: HashMap<String, String>,
+    pub commune_names: Arc<HashMap<String, String>>,
     /// `[west, south, east, north]` of every circuit start and POI: the territory.
     pub bounds: Option<[f64; 4]>,
     /// Published circuits by id: their place in `circuits`.
-    pub by_id: HashMap<CircuitId, usize>,
+    pub by_id: Arc<HashMap<CircuitId, usize>>,
     /// The sensitivity list, applied to every POI that leaves the application.
-    pub sensitivity: SensitivityList,
+    pub sensitivity: Arc<SensitivityList>,
     /// Fauna and flora POIs the list withholds a position from: never in the index.
-    pub withheld: HashSet<PoiId>,
+    pub withheld: Arc<HashSet<PoiId>>,
     /// POIs a person unpublished: in no public answer.
-    pub unpublished: HashSet<PoiId>,
+    pub unpublished: Arc<HashSet<PoiId>>,
     /// Published reviews' ratings, by circuit id.
-    pub ratings: HashMap<String, Rating>,
+    pub ratings: Arc<HashMap<String, Rating>>,
 }
 
 impl Catalog {
+    /// The spatial index of POIs and circuit starts (hold the guard briefly: a change
+    /// being followed waits for it).
+    pub fn index(&self) -> RwLockReadGuard<'_, SpatialIndex> {
+        self.index.read().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Whether `id` is a published circuit.
     pub fn has_circuit(&self, id: &CircuitId) -> bool {
         self.by_id.contains_key(id)
@@ -128,75 +138,166 @@ impl Catalog {
             .into_iter()
             .map(|(code, name)| (fold(code.as_str()), fold(&name)))
             .collect();
-        let starts: Vec<CircuitStart> = summaries
-            .iter()
-            .map(|s| CircuitStart {
-                id: s.id.clone(),
-                pos: s.start,
-            })
-            .collect();
-        let bounds = starts
-            .iter()
-            .map(|s| s.pos)
-            .chain(pois.iter().map(|p| p.pos))
-            .fold(None, |b: Option<[f64; 4]>, p| {
-                let (x, y) = (p.lon(), p.lat());
-                Some(b.map_or([x, y, x, y], |b| {
-                    [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
-                }))
-            });
-        let circuits: Vec<Indexed> = summaries
-            .into_iter()
-            .map(|summary| {
-                // Search covers the texts in every language the circuit has.
-                let translated = summary
-                    .translations
-                    .values()
-                    .flat_map(|t| [&t.name, &t.summary, &t.description])
-                    .flatten()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let text = [
-                    summary.name.as_str(),
-                    &summary.description,
-                    &summary.communes.join(" "),
-                    &summary.intercommunalities.join(" "),
-                    &summary.themes.join(" "),
-                    &translated,
-                ]
-                .join(" ");
-                Indexed {
-                    folded_name: fold(&summary.name),
-                    folded_themes: summary.themes.iter().map(|t| fold(t)).collect(),
-                    folded_communes: summary.communes.iter().map(|c| fold(c)).collect(),
-                    folded_intercommunalities: (summary.intercommunalities.iter())
-                        .map(|c| fold(c))
-                        .collect(),
-                    folded_text: fold(&text),
-                    summary,
-                }
-            })
-            .collect();
-        let by_id = circuits
-            .iter()
-            .enumerate()
-            .map(|(i, c): (usize, &Indexed)| (c.summary.id.clone(), i))
-            .collect();
+        let (circuits, by_id, starts) = indexed(summaries);
+        let bounds = widen(
+            None,
+            starts
+                .iter()
+                .map(|s| s.pos)
+                .chain(pois.iter().map(|p| p.pos)),
+        );
         Ok(Self {
             revision,
-            circuits,
-            index: SpatialIndex::build(pois, starts),
-            landscapes,
-            species: SpeciesGrid::new(cells, taxa),
-            commune_names,
+            circuits: Arc::new(circuits),
+            index: Arc::new(RwLock::new(SpatialIndex::build(pois, starts))),
+            landscapes: Arc::new(landscapes),
+            species: Arc::new(SpeciesGrid::new(cells, taxa)),
+            commune_names: Arc::new(commune_names),
             bounds,
-            by_id,
-            sensitivity,
-            withheld,
-            unpublished,
-            ratings,
+            by_id: Arc::new(by_id),
+            sensitivity: Arc::new(sensitivity),
+            withheld: Arc::new(withheld),
+            unpublished: Arc::new(unpublished),
+            ratings: Arc::new(ratings),
         })
+    }
+
+    /// The catalogue at revision `upto`, from this one and what the commits since
+    /// changed: the POIs touched taken out of the index and put back as they are now
+    /// (or not, when unpublished or withheld), the circuits re-read when one changed,
+    /// the ratings when reviews moved. Milliseconds where a whole load takes seconds.
+    pub async fn follow(
+        &self,
+        store: &dyn Store,
+        upto: i64,
+        changes: &Changes,
+    ) -> StoreResult<Self> {
+        let mut next = Catalog {
+            revision: upto,
+            circuits: self.circuits.clone(),
+            index: self.index.clone(),
+            landscapes: self.landscapes.clone(),
+            species: self.species.clone(),
+            commune_names: self.commune_names.clone(),
+            bounds: self.bounds,
+            by_id: self.by_id.clone(),
+            sensitivity: self.sensitivity.clone(),
+            withheld: self.withheld.clone(),
+            unpublished: self.unpublished.clone(),
+            ratings: self.ratings.clone(),
+        };
+        if changes.ratings {
+            next.ratings = Arc::new(store.ratings().await?.into_iter().collect());
+        }
+        let mut starts = None;
+        if !changes.circuits.is_empty() {
+            let (circuits, by_id, s) = indexed(store.circuit_summaries().await?);
+            next.bounds = widen(next.bounds, s.iter().map(|s| s.pos));
+            next.circuits = Arc::new(circuits);
+            next.by_id = Arc::new(by_id);
+            starts = Some(s);
+        }
+        let mut touched: HashSet<PoiId> = HashSet::new();
+        let mut points = Vec::new();
+        if !changes.pois.is_empty() {
+            let unpublished: HashSet<PoiId> = store.unpublished_pois().await?.into_iter().collect();
+            touched = changes
+                .pois
+                .iter()
+                .filter_map(|id| PoiId::new(id.clone()).ok())
+                .collect();
+            // A POI published again or withdrawn by an edit was written by it too; the
+            // difference is taken anyway, in case the edit only touched its overrides.
+            touched.extend(self.unpublished.symmetric_difference(&unpublished).cloned());
+            let ids: Vec<PoiId> = touched.iter().cloned().collect();
+            let mut withheld = (*self.withheld).clone();
+            for poi in store.pois(&ids).await? {
+                if self.sensitivity.level_of_poi(&poi) != Sensitivity::Normal {
+                    withheld.insert(poi.id.clone());
+                    continue;
+                }
+                withheld.remove(&poi.id);
+                if !unpublished.contains(&poi.id)
+                    && let Some(point) = poi.point()
+                {
+                    points.push(point);
+                }
+            }
+            next.bounds = widen(next.bounds, points.iter().map(|p| p.pos));
+            next.withheld = Arc::new(withheld);
+            next.unpublished = Arc::new(unpublished);
+        }
+        if starts.is_some() || !touched.is_empty() {
+            let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
+            if let Some(starts) = starts {
+                index.replace_starts(starts);
+            }
+            index.update_pois(&touched, points);
+        }
+        Ok(next)
+    }
+}
+
+/// Published circuits with their search texts, by id, and their starts.
+fn indexed(
+    summaries: Vec<CircuitSummary>,
+) -> (Vec<Indexed>, HashMap<CircuitId, usize>, Vec<CircuitStart>) {
+    let starts: Vec<CircuitStart> = summaries
+        .iter()
+        .map(|s| CircuitStart {
+            id: s.id.clone(),
+            pos: s.start,
+        })
+        .collect();
+    let circuits: Vec<Indexed> = summaries.into_iter().map(Indexed::of).collect();
+    let by_id = circuits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.summary.id.clone(), i))
+        .collect();
+    (circuits, by_id, starts)
+}
+
+/// `bounds` grown to hold `points`.
+fn widen(bounds: Option<[f64; 4]>, points: impl Iterator<Item = LonLat>) -> Option<[f64; 4]> {
+    points.fold(bounds, |b, p| {
+        let (x, y) = (p.lon(), p.lat());
+        Some(b.map_or([x, y, x, y], |b| {
+            [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)]
+        }))
+    })
+}
+
+impl Indexed {
+    fn of(summary: CircuitSummary) -> Self {
+        // Search covers the texts in every language the circuit has.
+        let translated = summary
+            .translations
+            .values()
+            .flat_map(|t| [&t.name, &t.summary, &t.description])
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let text = [
+            summary.name.as_str(),
+            &summary.description,
+            &summary.communes.join(" "),
+            &summary.intercommunalities.join(" "),
+            &summary.themes.join(" "),
+            &translated,
+        ]
+        .join(" ");
+        Indexed {
+            folded_name: fold(&summary.name),
+            folded_themes: summary.themes.iter().map(|t| fold(t)).collect(),
+            folded_communes: summary.communes.iter().map(|c| fold(c)).collect(),
+            folded_intercommunalities: (summary.intercommunalities.iter())
+                .map(|c| fold(c))
+                .collect(),
+            folded_text: fold(&text),
+            summary,
+        }
     }
 }
 
@@ -208,6 +309,8 @@ pub struct SharedCatalog {
     reloading: Arc<tokio::sync::Mutex<()>>,
     /// How many whole reloads happened (tests and operators watch it).
     reloads: Arc<AtomicU64>,
+    /// How many times changes were followed record by record instead.
+    follows: Arc<AtomicU64>,
 }
 
 impl SharedCatalog {
@@ -216,12 +319,18 @@ impl SharedCatalog {
             current: Arc::new(RwLock::new(Arc::new(catalog))),
             reloading: Arc::default(),
             reloads: Arc::default(),
+            follows: Arc::default(),
         }
     }
 
     /// Whole reloads since start.
     pub fn reloads(&self) -> u64 {
         self.reloads.load(Ordering::Relaxed)
+    }
+
+    /// Changes followed record by record since start.
+    pub fn follows(&self) -> u64 {
+        self.follows.load(Ordering::Relaxed)
     }
 
     pub fn current(&self) -> Arc<Catalog> {
@@ -270,14 +379,40 @@ impl SharedCatalog {
         if fresh(&current) {
             return Ok(current);
         }
-        let catalog = Catalog::load(store).await?;
-        tracing::info!(
-            revision = catalog.revision,
-            circuits = catalog.circuits.len(),
-            pois = catalog.index.poi_count(),
-            "catalogue reloaded"
-        );
-        self.reloads.fetch_add(1, Ordering::Relaxed);
+        // Follow the change log when every commit since is known by its records.
+        let target = store.revision().await?;
+        let changes = if target > current.revision {
+            store.changes(current.revision, target).await?
+        } else {
+            None
+        };
+        let catalog = match changes {
+            Some(changes) => {
+                let started = std::time::Instant::now();
+                let catalog = current.follow(store, target, &changes).await?;
+                tracing::debug!(
+                    revision = target,
+                    pois = changes.pois.len(),
+                    circuits = changes.circuits.len(),
+                    ratings = changes.ratings,
+                    took_ms = started.elapsed().as_secs_f64() * 1e3,
+                    "catalogue followed the changes"
+                );
+                self.follows.fetch_add(1, Ordering::Relaxed);
+                catalog
+            }
+            None => {
+                let catalog = Catalog::load(store).await?;
+                tracing::info!(
+                    revision = catalog.revision,
+                    circuits = catalog.circuits.len(),
+                    pois = catalog.index().poi_count(),
+                    "catalogue reloaded"
+                );
+                self.reloads.fetch_add(1, Ordering::Relaxed);
+                catalog
+            }
+        };
         self.replace(catalog);
         Ok(self.current())
     }

@@ -87,7 +87,7 @@ impl PushSession {
         let lang = self.lang;
         let sent = &mut self.sent;
         let mut out: Vec<Value> = catalog
-            .index
+            .index()
             .nearby_pois(fix.pos, MAX_TRIGGER_M, 64, &[])
             .into_iter()
             .filter(|h| h.distance_m <= default_trigger_radius_m(h.item.kind))

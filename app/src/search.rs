@@ -253,7 +253,7 @@ pub fn select<'a>(
     let themes = &filter.theme;
     let mut facets = Facets::default();
     let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
-    for c in &catalog.circuits {
+    for c in catalog.circuits.iter() {
         let s = &c.summary;
         let base = filter.duration_min.is_none_or(|m| s.duration_min >= m)
             && filter.duration_max.is_none_or(|m| s.duration_min <= m)

@@ -7,10 +7,10 @@
 //! seam at any meridian, and distances come out of the tree without a geodesic solve.
 
 use crate::corridor::Corridors;
-use crate::domain::{CircuitId, LonLat, PoiKind, PoiPoint, Trace};
+use crate::domain::{CircuitId, LonLat, PoiId, PoiKind, PoiPoint, Trace};
 use rstar::primitives::GeomWithData;
 use rstar::{AABB, RTree};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 type Entry = GeomWithData<[f64; 3], u32>;
 
@@ -55,8 +55,10 @@ pub struct CircuitStart {
     pub pos: LonLat,
 }
 
-/// R-trees of POIs and circuit starts. Immutable once built: a change in the store
-/// builds a new index, swapped in whole.
+/// R-trees of POIs and circuit starts. Built whole at start; then followed by the
+/// records each change touched ([`SpatialIndex::update_pois`], [`SpatialIndex::replace_starts`]).
+/// A POI removed or moved leaves its old item behind, out of the tree (a whole rebuild
+/// drops them).
 #[derive(Debug, Default)]
 pub struct SpatialIndex {
     pois: RTree<Entry>,
@@ -77,8 +79,38 @@ impl SpatialIndex {
         }
     }
 
+    /// POIs in the tree.
     pub fn poi_count(&self) -> usize {
-        self.poi_items.len()
+        self.pois.size()
+    }
+
+    /// Takes the POIs of `ids` out of the tree, then puts `points` in (those of `ids` that
+    /// are still to be found, and new ones): one pass over the items, then a removal or
+    /// an insertion of `log n` each.
+    pub fn update_pois(&mut self, ids: &HashSet<PoiId>, points: Vec<PoiPoint>) {
+        if !ids.is_empty() {
+            let gone: Vec<Entry> = self
+                .poi_items
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| ids.contains(&p.id))
+                .map(|(i, p)| GeomWithData::new(ecef(p.pos), i as u32))
+                .collect();
+            for entry in &gone {
+                self.pois.remove(entry);
+            }
+        }
+        for p in points {
+            let slot = self.poi_items.len() as u32;
+            self.pois.insert(GeomWithData::new(ecef(p.pos), slot));
+            self.poi_items.push(p);
+        }
+    }
+
+    /// Replaces every circuit start (circuits are few: rebuilt whole).
+    pub fn replace_starts(&mut self, starts: Vec<CircuitStart>) {
+        self.starts = RTree::bulk_load(entries(starts.iter().map(|s| s.pos)));
+        self.start_items = starts;
     }
 
     /// POIs within `radius_m` of `center`, nearest first, at most `limit`, optionally only

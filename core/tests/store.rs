@@ -55,6 +55,7 @@ on_every_backend!(
     edits,
     poi_search,
     contributions,
+    change_log,
 );
 
 #[tokio::test]

@@ -30,6 +30,7 @@ struct Fixture {
     store: Arc<dyn Store>,
     catalog: SharedCatalog,
     dir: tempfile::TempDir,
+    url: String,
 }
 
 /// The demo circuits in a new database of `backend`; `None` when that backend has no
@@ -61,6 +62,7 @@ async fn fixture_with(backend: Backend, settings: Settings) -> Option<Fixture> {
         store,
         catalog,
         dir,
+        url,
     })
 }
 
@@ -937,7 +939,7 @@ async fn a_sheet_viewed_right_after_an_import_shows_the_new_data(backend: Backen
     let circuit = "provins-remparts";
     let url = format!("/api/v1/circuits/{circuit}");
     let before = get(&f.app, &url).await.json();
-    let reloads = f.catalog.reloads();
+    let (reloads, follows) = (f.catalog.reloads(), f.catalog.follows());
     let beside = placed_beside(
         f.store.as_ref(),
         circuit,
@@ -964,7 +966,12 @@ async fn a_sheet_viewed_right_after_an_import_shows_the_new_data(backend: Backen
             .any(|p| p == &new_id),
         "the new POI is on the sheet at once"
     );
-    assert_eq!(f.catalog.reloads(), reloads + 1, "one reload brought it");
+    assert_eq!(
+        f.catalog.follows(),
+        follows + 1,
+        "the change followed, once"
+    );
+    assert_eq!(f.catalog.reloads(), reloads, "followed, not reloaded");
     let package = get(&f.app, &format!("{url}/offline")).await.json();
     assert!(
         package["parts"]
@@ -973,7 +980,7 @@ async fn a_sheet_viewed_right_after_an_import_shows_the_new_data(backend: Backen
             .iter()
             .any(|p| p["id"] == new_id.as_str())
     );
-    assert_eq!(f.catalog.reloads(), reloads + 1, "no second reload");
+    assert_eq!(f.catalog.reloads(), reloads, "no reload");
 }
 
 /// One test per backend for each story above.
@@ -1011,4 +1018,121 @@ on_every_backend!(
     landscape_units_along_a_circuit,
     sheet_package_and_guide_agree_on_the_corridors,
     a_sheet_viewed_right_after_an_import_shows_the_new_data,
+    an_edit_reaches_a_second_server_without_a_reload,
+    a_loop_meets_the_pois_of_its_start_first,
 );
+
+/// On a loop the POIs at the start come first, at 0 m, though the returning leg runs
+/// as close to them; the rest keep their walking order.
+async fn a_loop_meets_the_pois_of_its_start_first(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let sheet = get(&f.app, "/api/v1/circuits/moret-loing").await.json();
+    assert_eq!(sheet["properties"]["type"], "loop");
+    let along = sheet["properties"]["pois_along"].as_array().expect("pois");
+    assert_eq!(along[0]["name"], "Place de Samois");
+    assert_eq!(along[0]["distance_m"], 0.0);
+    let distances: Vec<f64> = along
+        .iter()
+        .map(|p| p["distance_m"].as_f64().expect("distance"))
+        .collect();
+    assert!(distances.windows(2).all(|w| w[0] <= w[1]), "{distances:?}");
+    assert!(distances[1] > 0.0, "only the start's POIs at 0 m");
+}
+
+/// The nearby ids around `at` from `app`.
+async fn nearby_ids(app: &Router, at: (f64, f64)) -> Vec<String> {
+    let answer = get(
+        app,
+        &format!(
+            "/api/v1/pois/nearby?lon={}&lat={}&radius=30&limit=50",
+            at.0, at.1
+        ),
+    )
+    .await
+    .json();
+    answer["features"]
+        .as_array()
+        .expect("features")
+        .iter()
+        .map(|f| f["id"].as_str().expect("id").to_owned())
+        .collect()
+}
+
+/// Two servers on one database with a large catalogue: a staff edit moving one POI
+/// on the first reaches the second's nearby answer by the change log, without a whole
+/// reload; a commit of more records than the log lists reloads whole.
+async fn an_edit_reaches_a_second_server_without_a_reload(backend: Backend) {
+    use balade_app::curation::{self, Target};
+    use balade_app::staff::Staff;
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let many = store::conformance::scattered_pois(60_000);
+    write_pois(f.store.as_ref(), &many).await;
+    let second_store = store::open(&f.url).await.expect("open");
+    let second = App::load(second_store.clone(), Settings::default())
+        .await
+        .expect("catalogue");
+    let second_catalog = second.catalog.clone();
+    let second_app = app(AppState::new(Arc::new(second)), WebApp::None);
+    // The first server follows the bulk commit: more than the log lists, a reload.
+    let reloads = f.catalog.reloads();
+    f.catalog.refresh(f.store.as_ref()).await.expect("refresh");
+    assert_eq!(
+        f.catalog.reloads(),
+        reloads + 1,
+        "60,000 records: a whole reload"
+    );
+
+    let moved = &many[123];
+    let from = moved.pos.expect("placed");
+    let to = (from.lon() + 0.01, from.lat() + 0.01);
+    assert!(
+        nearby_ids(&second_app, (from.lon(), from.lat()))
+            .await
+            .contains(&moved.id.to_string())
+    );
+    let admin = Staff {
+        id: 0,
+        email: "admin@77.fr".into(),
+        role: balade_core::accounts::Role::Admin,
+        territory: Vec::new(),
+    };
+    let target = Target::Poi(moved.id.clone());
+    let before = curation::read(f.store.as_ref(), &target)
+        .await
+        .expect("read");
+    curation::patch(
+        f.store.as_ref(),
+        &admin,
+        &target,
+        &before.etag,
+        &serde_json::json!({ "lon": to.0, "lat": to.1 }),
+    )
+    .await
+    .expect("edit");
+
+    let (reloads, follows) = (second_catalog.reloads(), second_catalog.follows());
+    let started = std::time::Instant::now();
+    second_catalog
+        .refresh(second_store.as_ref())
+        .await
+        .expect("refresh");
+    let took = started.elapsed();
+    assert_eq!(second_catalog.reloads(), reloads, "no whole reload");
+    assert_eq!(second_catalog.follows(), follows + 1, "the change followed");
+    eprintln!("an edit followed at {} POIs in {took:?}", 60_000);
+    let id = moved.id.to_string();
+    assert!(
+        nearby_ids(&second_app, to).await.contains(&id),
+        "at its new place"
+    );
+    assert!(
+        !nearby_ids(&second_app, (from.lon(), from.lat()))
+            .await
+            .contains(&id),
+        "gone from the old one"
+    );
+}

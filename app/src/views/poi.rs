@@ -102,8 +102,8 @@ pub struct NearbyQuery {
 
 /// The nearby answer as JSON, nearest first, from the in-memory index.
 pub fn nearby_json(catalog: &Catalog, q: &NearbyQuery) -> AppResult<Vec<u8>> {
-    let features: Vec<NearbyFeature<'_>> = catalog
-        .index
+    let index = catalog.index();
+    let features: Vec<NearbyFeature<'_>> = index
         .nearby_pois(q.at, q.radius_m, q.limit, &q.kinds)
         .into_iter()
         .map(|h| NearbyFeature {

@@ -1677,3 +1677,77 @@ pub async fn contributions(store: &dyn Store) {
     );
     assert_eq!(store.remembered("k1").await.expect("read"), None);
 }
+
+/// The change log: each commit lists the POIs and circuits it wrote and whether
+/// ratings moved; what only a whole reload covers, and revisions no longer in the log,
+/// give no changes.
+pub async fn change_log(store: &dyn Store) {
+    use crate::contributions::{LogEntry, Status};
+    let start = store.revision().await.expect("revision");
+    let c = circuit("tour-du-lac", "Tour du lac");
+    let p = poi("tour-du-lac", "lavoir", PoiKind::Heritage);
+    let mut tx = store.begin_import().await.expect("tx");
+    tx.upsert_circuit(&c).await.expect("circuit");
+    tx.upsert_poi(&p).await.expect("poi");
+    tx.commit().await.expect("commit");
+    let first = store.revision().await.expect("revision");
+    let changes = store
+        .changes(start, first)
+        .await
+        .expect("changes")
+        .expect("known");
+    assert_eq!(changes.pois.iter().collect::<Vec<_>>(), [p.id.as_str()]);
+    assert_eq!(changes.circuits.iter().collect::<Vec<_>>(), [c.id.as_str()]);
+    assert!(!changes.ratings);
+
+    // A decision on a review (even one that finds nothing to move) moves the ratings.
+    let mut tx = store.begin_import().await.expect("tx");
+    let entry = LogEntry {
+        at: 1,
+        actor: "m@77.fr".into(),
+        decision: "publish".into(),
+        from: Status::Pending,
+        to: Status::Published,
+    };
+    assert!(
+        !tx.move_contribution("none", &entry, None)
+            .await
+            .expect("move")
+    );
+    tx.commit().await.expect("commit");
+    let second = store.revision().await.expect("revision");
+    let changes = store
+        .changes(first, second)
+        .await
+        .expect("changes")
+        .expect("known");
+    assert!(changes.ratings && changes.pois.is_empty());
+    let both = store
+        .changes(start, second)
+        .await
+        .expect("changes")
+        .expect("known");
+    assert!(both.ratings && both.pois.len() == 1 && both.circuits.len() == 1);
+
+    let mut tx = store.begin_import().await.expect("tx");
+    tx.upsert_landscape(&landscape("etang"))
+        .await
+        .expect("landscape");
+    tx.commit().await.expect("commit");
+    let third = store.revision().await.expect("revision");
+    assert_eq!(
+        store.changes(second, third).await.expect("changes"),
+        None,
+        "whole"
+    );
+    assert_eq!(
+        store.changes(start - 1, first).await.expect("changes"),
+        None,
+        "before the log"
+    );
+    assert_eq!(
+        store.changes(third, third).await.expect("changes"),
+        None,
+        "nothing to follow"
+    );
+}

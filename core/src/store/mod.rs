@@ -3,6 +3,7 @@
 
 mod accounts_postgres;
 mod accounts_sqlite;
+pub mod changes;
 pub(crate) mod codec;
 pub mod conformance;
 mod contributions;
@@ -248,6 +249,9 @@ pub trait SpeciesStore: Send + Sync {
 pub trait ImportStore: Send + Sync {
     /// A number that changes whenever committed data changes.
     async fn revision(&self) -> StoreResult<i64>;
+    /// What the commits after revision `after` up to `upto` changed, by record, when
+    /// every one of them is known that way; `None` means a whole reload.
+    async fn changes(&self, after: i64, upto: i64) -> StoreResult<Option<changes::Changes>>;
     async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>>;
     /// A feed of change notices pushed by the database, when the backend has one
     /// (PostgreSQL's LISTEN/NOTIFY); `None` means readers must poll

@@ -453,6 +453,17 @@ impl SpeciesStore for PostgresStore {
 
 #[async_trait]
 impl ImportStore for PostgresStore {
+    async fn changes(&self, after: i64, upto: i64) -> StoreResult<Option<super::changes::Changes>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT revision, kind, id FROM changes WHERE revision > $1 AND revision <= $2",
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(super::changes::Changes::of_rows(after, upto, &rows))
+    }
+
     async fn revision(&self) -> StoreResult<i64> {
         Ok(
             sqlx::query_scalar("SELECT value FROM revision WHERE id = 1")
@@ -463,7 +474,10 @@ impl ImportStore for PostgresStore {
 
     async fn begin_import(&self) -> StoreResult<Box<dyn ImportTx>> {
         let tx = self.pool.begin().await?;
-        Ok(Box::new(PostgresImport { tx }))
+        Ok(Box::new(PostgresImport {
+            tx,
+            touched: Default::default(),
+        }))
     }
 
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
@@ -569,6 +583,8 @@ impl ChangeFeed for Notices {
 
 pub(super) struct PostgresImport {
     pub(super) tx: Transaction<'static, Postgres>,
+    /// What the catalogue must follow, written to the change log at commit.
+    touched: super::changes::Touched,
 }
 
 impl PostgresImport {
@@ -601,6 +617,7 @@ impl ImportTx for PostgresImport {
     /// One statement for many POIs: arrays in, `UNNEST` out. The conflict check is the
     /// same as for one POI: an id may not move to another source.
     async fn upsert_poi_batch(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+        pois.iter().for_each(|p| self.touched.poi(p.id.as_str()));
         let ids: Vec<&str> = pois.iter().map(|p| p.id.as_str()).collect();
         let sources: Vec<&str> = pois.iter().map(|p| p.source.as_str()).collect();
         let clash = sqlx::query(
@@ -653,6 +670,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn upsert_circuit(&mut self, c: &Circuit) -> StoreResult<Upsert> {
+        self.touched.circuit(c.id.as_str());
         let outcome = self.existing("circuits", c.id.as_str(), &c.source).await?;
         let start = c
             .trace
@@ -718,6 +736,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn upsert_commune(&mut self, c: &Commune) -> StoreResult<Upsert> {
+        self.touched.everything();
         let known: Option<i64> =
             sqlx::query_scalar("SELECT 1::bigint FROM communes WHERE code = $1")
                 .bind(c.code.as_str())
@@ -754,6 +773,7 @@ impl ImportTx for PostgresImport {
         communes: &[String],
         intercommunalities: &[String],
     ) -> StoreResult<()> {
+        self.touched.circuit(circuit.as_str());
         sqlx::query(
             "UPDATE circuits SET communes = $1::jsonb, intercommunalities = $2::jsonb, \
              digest = NULL, updated_at = now() WHERE id = $3",
@@ -767,6 +787,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {
+        self.touched.everything();
         let outcome = self
             .existing("landscapes", l.id.as_str(), &l.source)
             .await?;
@@ -909,6 +930,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {
+        self.touched.everything();
         sqlx::query("DELETE FROM sensitive_taxa")
             .execute(&mut *self.tx)
             .await?;
@@ -927,6 +949,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn refresh_species(&mut self) -> StoreResult<()> {
+        self.touched.everything();
         let list = list_of_rows(
             sqlx::query_as("SELECT key, level::bigint FROM sensitive_taxa")
                 .fetch_all(&mut *self.tx)
@@ -969,6 +992,10 @@ impl ImportTx for PostgresImport {
     }
 
     async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64> {
+        // Observations are followed by `refresh_species`; the rest reloads whole.
+        if kind != RecordKind::Observation && !keys.is_empty() {
+            self.touched.everything();
+        }
         let (table, key) = table_of(kind);
         let mut deleted = 0;
         for chunk in keys.chunks(KEY_CHUNK) {
@@ -1041,18 +1068,31 @@ impl ImportTx for PostgresImport {
         entry: &crate::contributions::LogEntry,
         flag_reason: Option<&str>,
     ) -> StoreResult<bool> {
+        self.touched.ratings();
         self.move_item(id, entry, flag_reason).await
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
         // The notice is delivered only if the transaction commits.
-        sqlx::query(
+        let revision: i64 = sqlx::query_scalar(
             "WITH bumped AS (UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value) \
-             SELECT pg_notify($1, value::text) FROM bumped",
+             SELECT value FROM bumped, LATERAL (SELECT pg_notify($1, value::text)) n",
         )
         .bind(CHANGES_CHANNEL)
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO changes (revision, kind, id) \
+             SELECT $1, r->>0, r->>1 FROM jsonb_array_elements($2::jsonb) r",
+        )
+        .bind(revision)
+        .bind(serde_json::to_string(&self.touched.rows()).unwrap_or_default())
         .execute(&mut *self.tx)
         .await?;
+        sqlx::query("DELETE FROM changes WHERE revision <= $1")
+            .bind(revision - super::changes::KEPT_REVISIONS)
+            .execute(&mut *self.tx)
+            .await?;
         self.tx.commit().await?;
         Ok(())
     }

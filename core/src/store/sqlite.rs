@@ -486,6 +486,17 @@ impl SpeciesStore for SqliteStore {
 
 #[async_trait]
 impl ImportStore for SqliteStore {
+    async fn changes(&self, after: i64, upto: i64) -> StoreResult<Option<super::changes::Changes>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT revision, kind, id FROM changes WHERE revision > ? AND revision <= ?",
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(super::changes::Changes::of_rows(after, upto, &rows))
+    }
+
     async fn revision(&self) -> StoreResult<i64> {
         Ok(
             sqlx::query_scalar("SELECT value FROM revision WHERE id = 1")
@@ -498,7 +509,10 @@ impl ImportStore for SqliteStore {
         // BEGIN IMMEDIATE takes the write lock now, so two importers queue on the busy
         // timeout instead of failing half-way through a file.
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Box::new(SqliteImport { tx }))
+        Ok(Box::new(SqliteImport {
+            tx,
+            touched: Default::default(),
+        }))
     }
 
     async fn subscribe(&self) -> StoreResult<Option<Box<dyn ChangeFeed>>> {
@@ -613,6 +627,8 @@ impl ImportStore for SqliteStore {
 
 pub(super) struct SqliteImport {
     pub(super) tx: Transaction<'static, Sqlite>,
+    /// What the catalogue must follow, written to the change log at commit.
+    touched: super::changes::Touched,
 }
 
 impl SqliteImport {
@@ -683,6 +699,7 @@ impl SqliteImport {
 impl ImportTx for SqliteImport {
     /// Bound multi-row statements, chunk by chunk, with the same checks as one POI.
     async fn upsert_poi_batch(&mut self, pois: &[Poi]) -> StoreResult<(u64, u64)> {
+        pois.iter().for_each(|p| self.touched.poi(p.id.as_str()));
         let mut updated = 0u64;
         for chunk in pois.chunks(POI_ROWS) {
             let keys = vec!["?"; chunk.len()].join(",");
@@ -751,6 +768,7 @@ impl ImportTx for SqliteImport {
     }
 
     async fn upsert_circuit(&mut self, c: &Circuit) -> StoreResult<Upsert> {
+        self.touched.circuit(c.id.as_str());
         let outcome = self.existing("circuits", c.id.as_str(), &c.source).await?;
         let start = c
             .trace
@@ -814,6 +832,7 @@ impl ImportTx for SqliteImport {
     }
 
     async fn upsert_commune(&mut self, c: &Commune) -> StoreResult<Upsert> {
+        self.touched.everything();
         let known: Option<i64> = sqlx::query_scalar("SELECT 1 FROM communes WHERE code = ?")
             .bind(c.code.as_str())
             .fetch_optional(&mut *self.tx)
@@ -847,6 +866,7 @@ impl ImportTx for SqliteImport {
         communes: &[String],
         intercommunalities: &[String],
     ) -> StoreResult<()> {
+        self.touched.circuit(circuit.as_str());
         sqlx::query(
             "UPDATE circuits SET communes = ?, intercommunalities = ?, digest = NULL, \
              updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
@@ -860,6 +880,7 @@ impl ImportTx for SqliteImport {
     }
 
     async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {
+        self.touched.everything();
         let outcome = self
             .existing("landscapes", l.id.as_str(), &l.source)
             .await?;
@@ -1016,6 +1037,7 @@ impl ImportTx for SqliteImport {
     }
 
     async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {
+        self.touched.everything();
         sqlx::query("DELETE FROM sensitive_taxa")
             .execute(&mut *self.tx)
             .await?;
@@ -1034,6 +1056,7 @@ impl ImportTx for SqliteImport {
     }
 
     async fn refresh_species(&mut self) -> StoreResult<()> {
+        self.touched.everything();
         let list = list_of_rows(
             sqlx::query_as("SELECT key, level FROM sensitive_taxa")
                 .fetch_all(&mut *self.tx)
@@ -1079,6 +1102,10 @@ impl ImportTx for SqliteImport {
     }
 
     async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64> {
+        // Observations are followed by `refresh_species`; the rest reloads whole.
+        if kind != RecordKind::Observation && !keys.is_empty() {
+            self.touched.everything();
+        }
         let (table, key) = table_of(kind);
         let mut deleted = 0;
         for chunk in keys.chunks(KEY_CHUNK) {
@@ -1157,11 +1184,26 @@ impl ImportTx for SqliteImport {
         entry: &crate::contributions::LogEntry,
         flag_reason: Option<&str>,
     ) -> StoreResult<bool> {
+        self.touched.ratings();
         self.move_item(id, entry, flag_reason).await
     }
 
     async fn commit(mut self: Box<Self>) -> StoreResult<()> {
-        sqlx::query("UPDATE revision SET value = value + 1 WHERE id = 1")
+        let revision: i64 = sqlx::query_scalar(
+            "UPDATE revision SET value = value + 1 WHERE id = 1 RETURNING value",
+        )
+        .fetch_one(&mut *self.tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO changes (revision, kind, id) \
+             SELECT ?1, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?2)",
+        )
+        .bind(revision)
+        .bind(serde_json::to_string(&self.touched.rows()).unwrap_or_default())
+        .execute(&mut *self.tx)
+        .await?;
+        sqlx::query("DELETE FROM changes WHERE revision <= ?")
+            .bind(revision - super::changes::KEPT_REVISIONS)
             .execute(&mut *self.tx)
             .await?;
         self.tx.commit().await?;
