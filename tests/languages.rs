@@ -60,11 +60,13 @@ async fn texts_follow_the_language_asked_with_french_as_fallback() {
         assert_eq!(en["properties"]["lang"], "en");
         let name = en["properties"]["name"].as_str().expect("name");
         assert!(name.starts_with("Loop of the pic"), "{name}");
-        // No English description in the source: the French one stands in.
+        // No English description in the source: the French one stands in, and the
+        // sheet says so.
         assert_eq!(
             en["properties"]["description"],
             fr["properties"]["description"]
         );
+        assert_eq!(en["properties"]["content_lang"], "fr");
     }
     let en_list = get(&format!("{base}/api/v1/circuits"), Some("en")).await;
     assert!(

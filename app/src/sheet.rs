@@ -49,6 +49,9 @@ pub struct SheetProperties {
     pub card: CircuitProperties,
     /// The language of the texts (a text missing in it is given in French).
     pub lang: String,
+    /// The language the description is really in: `lang` when the circuit has it
+    /// translated, else `fr` (what a "content in French only" notice needs).
+    pub content_lang: String,
     pub description: String,
     /// Access, parking, public transport, best season, recommendations,
     /// accessibility and step-by-step directions; absent fields are left out.
@@ -192,6 +195,7 @@ pub fn sheet_of(
         properties: SheetProperties {
             card: CircuitProperties::of(&summary, None, rating, lang),
             lang: lang.to_owned(),
+            content_lang: content_lang(&circuit.translations, lang).to_owned(),
             description: description.to_owned(),
             practical: lang::practical(&circuit.practical, &circuit.translations, lang),
             min_elevation_m: circuit.stats.min_elevation_m.map(round1),
@@ -209,6 +213,14 @@ pub fn sheet_of(
                 .collect(),
         },
     })
+}
+
+/// `lang` when the circuit's description is translated in it, else French.
+fn content_lang<'a>(translations: &balade_core::Translations, lang: &'a str) -> &'a str {
+    match translations.get(lang) {
+        Some(t) if t.description.is_some() => lang,
+        _ => "fr",
+    }
 }
 
 /// At most this many profile points: more than a screen can draw.

@@ -5,10 +5,15 @@ import { h } from './dom.js';
 import { chooseLang, getLang, initLang, onLangChange, t } from './i18n.js';
 import { isOffline, onNetworkChange } from './network.js';
 import { renderPanel, startOutbox } from './outbox-ui.js';
+import { initInstall } from './install.js';
 import { renderList } from './views/list.js';
-import { renderGuide } from './views/guide.js';
+import { offerDownload } from './views/guide-offer.js';
 import { renderOffline } from './views/offline.js';
-import { renderSheet } from './views/sheet.js';
+
+// The sheet and the guide (with the map code) load when first opened: the list's first
+// load ships only what it shows.
+const loadSheet = () => import('./views/sheet.js');
+const loadGuide = () => import('./views/guide.js');
 
 /**
  * An element of the shell (index.html): without it the build is broken, better said at once.
@@ -34,12 +39,14 @@ const main = shellElement('main');
 const langSelect = /** @type {HTMLSelectElement | null} */ (document.getElementById('lang-select'));
 const offlineBanner = shellElement('offline-banner');
 const updateBanner = shellElement('update-banner');
+const guideOfferSlot = shellElement('guide-offer');
 
 /** @type {(() => void) | null} the current view's, called before the next one */
 let cleanup = null;
 let firstRoute = true;
 let pendingFocus = false;
 let lastListHash = '#/';
+let routeCount = 0;
 
 /** What every view gets from the router. */
 const ctx = {
@@ -111,6 +118,7 @@ function route({ keepFocus = false } = {}) {
     console.error(err);
   }
   cleanup = null;
+  routeCount += 1;
   main.replaceChildren();
   pendingFocus = !firstRoute && !keepFocus;
   firstRoute = false;
@@ -130,7 +138,32 @@ function route({ keepFocus = false } = {}) {
     } catch {
       id = sheet[1];
     }
-    cleanup = sheet[2] ? renderGuide(main, id, ctx) : renderSheet(main, id, ctx);
+    const guide = Boolean(sheet[2]);
+    const routeId = ++routeCount;
+    /** @type {(() => void) | null} */
+    let viewCleanup = null;
+    const offerCleanup = guide ? offerDownload(guideOfferSlot, id) : null;
+    cleanup = () => {
+      offerCleanup?.();
+      viewCleanup?.();
+      viewCleanup = () => {};
+    };
+    /** @type {Promise<() => () => void>} */
+    const view = guide
+      ? loadGuide().then((m) => () => m.renderGuide(main, id, ctx))
+      : loadSheet().then((m) => () => m.renderSheet(main, id, ctx));
+    view.then(
+      (render) => {
+        // Another route since: this view is not wanted any more.
+        if (routeId !== routeCount || viewCleanup) return;
+        viewCleanup = render();
+        ctx.focusHeading();
+      },
+      (err) => {
+        console.error(err);
+        if (routeId === routeCount) renderNotFound();
+      },
+    );
   } else {
     renderNotFound();
   }
@@ -162,6 +195,7 @@ onNetworkChange(updateOnlineState);
 updateOnlineState();
 // Contributions waiting to be sent: shown above the page, sent now if possible.
 startOutbox(main);
+initInstall(document.getElementById('install-button'));
 route();
 
 if ('serviceWorker' in navigator && import.meta.env.PROD) {

@@ -275,6 +275,7 @@ export function showTrace(map, geometry, pois) {
       .addTo(all);
   });
   fit(map, all.getBounds(), 16);
+  followProfileCursor(map, parts);
   return {
     focusPoi(index) {
       const marker = poiMarkers[index];
@@ -285,18 +286,182 @@ export function showTrace(map, geometry, pois) {
   };
 }
 
+// --- Along the trace -------------------------------------------------------------------
+
 /**
- * The walker's position: accuracy circle and a marker, an arrow when the heading is known.
+ * The trace's parts with the distance along (metres, gaps between parts not counted, as the
+ * guide and the profile count them) at each point.
  * @param {L.Map} map
+ * @param {L.LatLngTuple[][]} parts
+ * @returns {{ pts: L.LatLngTuple[], along: number[] }[]}
  */
-export function createWalker(map) {
+function measured(map, parts) {
+  let acc = 0;
+  return parts.map((pts) => {
+    const along = pts.map((p, i) => (acc += i ? map.distance(pts[i - 1], p) : 0));
+    return { pts, along };
+  });
+}
+
+/** The point at `d` metres along, and the direction (degrees, 0 = north) there. */
+function pointAlong(lines, d) {
+  for (const { pts, along } of lines) {
+    if (!pts.length || d > along[along.length - 1]) continue;
+    let i = 1;
+    while (i < pts.length - 1 && along[i] < d) i += 1;
+    const a = pts[Math.max(0, i - 1)];
+    const b = pts[Math.min(i, pts.length - 1)];
+    const span = along[i] - along[i - 1] || 1;
+    const k = Math.min(1, Math.max(0, (d - along[i - 1]) / span)) || 0;
+    /** @type {L.LatLngTuple} */
+    const at = [a[0] + (b[0] - a[0]) * k, a[1] + (b[1] - a[1]) * k];
+    const cos = Math.cos((a[0] * Math.PI) / 180);
+    const bearing = (Math.atan2((b[1] - a[1]) * cos, b[0] - a[0]) * 180) / Math.PI;
+    return { at, bearing: (bearing + 360) % 360 };
+  }
+  const last = lines[lines.length - 1]?.pts;
+  return last?.length ? { at: last[last.length - 1], bearing: 0 } : null;
+}
+
+/** The points of the trace between two distances along (one list per part). */
+function slice(lines, from, to) {
+  const out = [];
+  for (const { pts, along } of lines) {
+    const part = [];
+    for (let i = 0; i < pts.length; i += 1) {
+      if (along[i] > from && along[i] < to) part.push(pts[i]);
+    }
+    const start = along[0];
+    const end = along[along.length - 1];
+    if (end <= from || start >= to) continue;
+    if (from > start) part.unshift(/** @type {L.LatLngTuple} */ (pointAlong([{ pts, along }], from)?.at));
+    else part.unshift(pts[0]);
+    if (to < end) part.push(/** @type {L.LatLngTuple} */ (pointAlong([{ pts, along }], to)?.at));
+    else part.push(pts[pts.length - 1]);
+    out.push(part);
+  }
+  return out;
+}
+
+/**
+ * Places a marker on the map where the elevation profile is touched or hovered: profile.js
+ * sends `balade:profile-cursor` events (detail: `{ distance_m }`, or null when it is left)
+ * from its figure; any map that shows a trace follows them, so the sheet's map does too
+ * without the sheet knowing. Only one view is on screen at a time.
+ * @param {L.Map} map
+ * @param {L.LatLngTuple[][]} parts
+ */
+function followProfileCursor(map, parts) {
+  const lines = measured(map, parts);
+  /** @type {L.CircleMarker|null} */
+  let marker = null;
+  /** @param {Event} ev */
+  const onCursor = (ev) => {
+    const d = /** @type {CustomEvent} */ (ev).detail?.distance_m;
+    const point = Number.isFinite(d) ? pointAlong(lines, d) : null;
+    if (!point) {
+      marker?.remove();
+      marker = null;
+      return;
+    }
+    if (marker) marker.setLatLng(point.at);
+    else {
+      marker = L.circleMarker(point.at, { radius: 8, className: 'trace-cursor', interactive: false, weight: 3 }).addTo(map);
+    }
+    if (!map.getBounds().contains(point.at)) map.panTo(point.at);
+  };
+  document.addEventListener('balade:profile-cursor', onCursor);
+  map.once('unload', () => document.removeEventListener('balade:profile-cursor', onCursor));
+}
+
+const ARROW_EVERY_M = 250;
+
+/**
+ * The guide's trace: the walked part grey, the part left coloured, small arrows every
+ * ARROW_EVERY_M metres showing the way. Drawn over showTrace()'s line.
+ * @param {L.Map} map
+ * @param {import('./api.js').LineGeometry|null} geometry
+ * @returns {{ setDone: (doneM: number) => void, totalM: number }}
+ */
+export function createProgressTrace(map, geometry) {
+  const lines = measured(map, lineParts(geometry));
+  const last = lines[lines.length - 1]?.along;
+  const totalM = last?.length ? last[last.length - 1] : 0;
+  const group = L.layerGroup().addTo(map);
+  const walked = L.polyline([], { color: '#7a7a7a', weight: 5, opacity: 1, className: 'trace trace--walked', interactive: false }).addTo(group);
+  for (let d = ARROW_EVERY_M / 2; d < totalM; d += ARROW_EVERY_M) {
+    const point = pointAlong(lines, d);
+    if (!point) continue;
+    // Turned through the style object: the Content Security Policy forbids style attributes.
+    const arrow = document.createElement('span');
+    arrow.className = 'trace-arrow__shape';
+    arrow.style.transform = `rotate(${Math.round(point.bearing)}deg)`;
+    L.marker(point.at, {
+      icon: L.divIcon({ className: 'trace-arrow', html: arrow, iconSize: [16, 16], iconAnchor: [8, 8] }),
+      interactive: false,
+      keyboard: false,
+    }).addTo(group);
+  }
+  return {
+    totalM,
+    setDone(doneM) {
+      walked.setLatLngs(slice(lines, -1, Math.min(doneM, totalM)));
+    },
+  };
+}
+
+/** Bearing (degrees, 0 = north) from one position to another, in a local plane. */
+function bearingBetween(a, b) {
+  const cos = Math.cos((a[0] * Math.PI) / 180);
+  return ((Math.atan2((b[1] - a[1]) * cos, b[0] - a[0]) * 180) / Math.PI + 360) % 360;
+}
+
+/** A heading is worked out from two fixes at least this far apart. */
+const HEADING_MIN_MOVE_M = 5;
+
+/**
+ * The walker's position: accuracy circle and a marker, an arrow when the heading is known
+ * (the device's, else the direction between successive fixes). While `following`, the map
+ * keeps the position in its centre; a pan by the walker stops that until `recenter()`.
+ * @param {L.Map} map
+ * @param {{ onFollowChange?: (following: boolean) => void }} [options]
+ */
+export function createWalker(map, options = {}) {
   let marker = null;
   let circle = null;
   let centred = false;
+  let following = true;
+  /** @type {L.LatLngTuple|null} */
+  let lastAt = null;
+  /** @type {L.LatLngTuple|null} where the last heading was worked out from */
+  let headingFrom = null;
+  let lastHeading = NaN;
+  const setFollowing = (value) => {
+    if (following === value) return;
+    following = value;
+    options.onFollowChange?.(value);
+  };
+  // Only a gesture of the walker's (drag) stops following, not our own panTo/setView.
+  map.on('dragstart', () => setFollowing(false));
   return {
-    update(lat, lon, accuracy, heading) {
+    get following() {
+      return following;
+    },
+    /** Follows the position again and centres the map on it now. */
+    recenter() {
+      setFollowing(true);
+      if (lastAt) map.setView(lastAt, Math.max(map.getZoom(), 16));
+    },
+    update(lat, lon, accuracy, deviceHeading) {
       /** @type {L.LatLngTuple} */
       const at = [lat, lon];
+      lastAt = at;
+      if (!headingFrom) headingFrom = at;
+      else if (map.distance(headingFrom, at) >= HEADING_MIN_MOVE_M) {
+        lastHeading = bearingBetween(headingFrom, at);
+        headingFrom = at;
+      }
+      const heading = Number.isFinite(deviceHeading) ? deviceHeading : lastHeading;
       const hasHeading = Number.isFinite(heading);
       // Turned through the style object: a style attribute would break the server's
       // Content Security Policy (no inline styles).
@@ -319,7 +484,7 @@ export function createWalker(map) {
       if (!centred) {
         centred = true;
         map.setView(at, Math.max(map.getZoom(), 16));
-      } else if (!map.getBounds().pad(-0.2).contains(at)) {
+      } else if (following) {
         map.panTo(at);
       }
     },

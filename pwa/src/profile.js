@@ -35,6 +35,42 @@ export function elevationAt(points, d) {
 }
 
 /**
+ * The climb left: the sum of the positive elevation differences from `d` to the end
+ * (the point at `d` interpolated).
+ * @param {number[][]} points [distance, elevation] sorted by distance
+ * @param {number} d
+ */
+export function climbLeft(points, d) {
+  let climb = 0;
+  let prev = elevationAt(points, d);
+  if (prev === null) return 0;
+  for (const [pd, pe] of points) {
+    if (pd <= d) continue;
+    if (pe > prev) climb += pe - prev;
+    prev = pe;
+  }
+  return climb;
+}
+
+/** The "you are here" updaters of the figures renderProfile() made. */
+const positionSetters = new WeakMap();
+
+/**
+ * Shows "you are here" at `distanceM` along on a profile made by renderProfile(), and the
+ * climb left from there. No-op on anything else (e.g. the "profile unavailable" note).
+ * @param {Element} figure
+ * @param {number} distanceM
+ */
+export function setProfilePosition(figure, distanceM) {
+  positionSetters.get(figure)?.(distanceM);
+}
+
+/** Tells the maps where the profile is touched (map.js listens), or null when left. */
+function announceCursor(from, distanceM) {
+  from.dispatchEvent(new CustomEvent('balade:profile-cursor', { bubbles: true, detail: distanceM === null ? null : { distance_m: distanceM } }));
+}
+
+/**
  * @param {import('./api.js').Profile} profile
  * @param {import('./api.js').PoiAlong[]} pois sorted by distance (numbered from 1)
  * @param {string} name circuit name
@@ -144,6 +180,11 @@ export function renderProfile(profile, pois, name, width = 800) {
     );
   });
 
+  // "You are here": hidden until the guide gives a position.
+  const hereLine = s('line', { y1: M.top, y2: M.top + plotH });
+  const hereDot = s('circle', { r: 6 });
+  const here = s('g', { class: 'profile-here', visibility: 'hidden' }, hereLine, hereDot);
+
   const cursorLine = s('line', { y1: M.top, y2: M.top + plotH });
   const cursorDot = s('circle', { r: 4.5 });
   const cursorText = s('text', { y: M.top + 14 });
@@ -166,11 +207,14 @@ export function renderProfile(profile, pois, name, width = 800) {
     s('text', { class: 'axis-label', x: 12, y: M.top - 8 }, t('profile.altAxis')),
     s('text', { class: 'axis-label', x: W - M.right, y: H - 4, 'text-anchor': 'end' }, t('profile.distAxis')),
     s('g', { class: 'profile-pois' }, poiMarks),
+    here,
     cursor,
   );
 
-  // Readout on hover (mouse, touch): distance and elevation.
-  svg.addEventListener('pointermove', (ev) => {
+  // Readout on hover, touch or drag (mouse, finger, pen): distance and elevation, and a
+  // marker on the map (announceCursor). A finger's tap leaves the marker where it is.
+  /** @param {PointerEvent} ev */
+  const onPointer = (ev) => {
     const rect = svg.getBoundingClientRect();
     if (!rect.width) return;
     const scale = Math.min(rect.width / W, rect.height / H);
@@ -178,6 +222,7 @@ export function renderProfile(profile, pois, name, width = 800) {
     const vx = (ev.clientX - rect.left - offsetX) / scale;
     if (vx < M.left || vx > W - M.right) {
       cursor.setAttribute('visibility', 'hidden');
+      announceCursor(svg, null);
       return;
     }
     const d = d0 + ((vx - M.left) / plotW) * dSpan;
@@ -191,12 +236,21 @@ export function renderProfile(profile, pois, name, width = 800) {
     cursorText.setAttribute('text-anchor', right ? 'end' : 'start');
     cursorText.textContent = `${formatKm(d)} · ${formatMeters(e)}`;
     cursor.setAttribute('visibility', 'visible');
+    announceCursor(svg, d);
+  };
+  svg.addEventListener('pointermove', onPointer);
+  svg.addEventListener('pointerdown', onPointer);
+  svg.addEventListener('pointerleave', (ev) => {
+    if (ev.pointerType !== 'mouse') return;
+    cursor.setAttribute('visibility', 'hidden');
+    announceCursor(svg, null);
   });
-  svg.addEventListener('pointerleave', () => cursor.setAttribute('visibility', 'hidden'));
 
-  return h(
+  const climb = h('p', { class: 'profile-climb', hidden: true });
+  const figure = h(
     'figure',
     { class: 'profile-figure' },
+    climb,
     svg,
     h(
       'figcaption',
@@ -206,4 +260,17 @@ export function renderProfile(profile, pois, name, width = 800) {
         : t('profile.caption'),
     ),
   );
+  positionSetters.set(figure, (distanceM) => {
+    if (!Number.isFinite(distanceM)) return;
+    const d = Math.min(dMax, Math.max(d0, distanceM));
+    const px = f(x(d));
+    hereLine.setAttribute('x1', px);
+    hereLine.setAttribute('x2', px);
+    hereDot.setAttribute('cx', px);
+    hereDot.setAttribute('cy', f(y(elevationAt(points, d))));
+    here.setAttribute('visibility', 'visible');
+    climb.textContent = t('profile.climbLeft', { m: formatMeters(climbLeft(points, d)), d: formatKm(d) });
+    climb.hidden = false;
+  });
+  return figure;
 }

@@ -27,9 +27,16 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
       await page.goto(`${baseUrl}/`);
       await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
       await page.locator('main article').first().waitFor();
+      await audit(t, page, 'list');
+      // The map of start points, behind the list/map toggle.
+      await page.getByRole('group', { name: 'Affichage' }).getByRole('button', { name: 'Carte' }).click();
       await page.locator('.leaflet-marker-pane .leaflet-marker-icon').first().waitFor();
       await page.locator('.map[data-basemap]').waitFor();
-      await audit(t, page, 'list');
+      await audit(t, page, 'list (map)');
+      // The filter sheet open.
+      await page.getByRole('button', { name: 'Filtres', exact: true }).click();
+      await page.getByRole('dialog', { name: 'Filtres' }).getByRole('button', { name: /^Facile \(/ }).waitFor();
+      await audit(t, page, 'list with the filter sheet open');
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

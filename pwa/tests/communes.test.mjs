@@ -107,18 +107,19 @@ describe('communes et intercommunalités', () => {
         const expected = {};
         if (p.communes.length) expected[p.communes.length === 1 ? 'Commune traversée' : 'Communes traversées'] = p.communes.join(', ');
         if (p.intercommunalities.length) {
-          expected[p.intercommunalities.length === 1 ? 'Intercommunalité' : 'Intercommunalités'] = p.intercommunalities.join(', ');
+          expected[p.intercommunalities.length === 1 ? 'Territoire' : 'Territoires'] = p.intercommunalities.join(', ');
         }
         assert.ok(Object.keys(expected).length > 0, `${p.id}: the demo circuit has communes`);
         assert.deepEqual(await placesOf(card.locator('dl.places')), expected, p.id);
       }
 
-      // Both selects are labelled and hold the facet values with their counts.
-      const interco = page.getByLabel('Intercommunalité', { exact: true });
-      const commune = page.getByLabel('Commune', { exact: true });
+      // Both selects, in the filter sheet, are labelled and hold the facet values with their counts.
+      await page.getByRole('button', { name: 'Filtres', exact: true }).click();
+      const interco = page.getByRole('dialog', { name: 'Filtres' }).getByLabel('Territoire', { exact: true });
+      const commune = page.getByRole('dialog', { name: 'Filtres' }).getByLabel('Commune', { exact: true });
       assert.equal(await interco.evaluate((el) => el.tagName), 'SELECT');
       assert.equal(await commune.evaluate((el) => el.tagName), 'SELECT');
-      await eventually(() => options(interco), expectedOptions('Toutes', all.facets.intercommunality), 'intercommunality options');
+      await eventually(() => options(interco), expectedOptions('Tous', all.facets.intercommunality), 'intercommunality options');
       await eventually(() => options(commune), expectedOptions('Toutes', all.facets.commune), 'commune options');
       assert.ok((await options(interco)).some(([v, text]) => v === FONTAINEBLEAU && text === `${FONTAINEBLEAU} (3)`));
 
@@ -157,6 +158,7 @@ describe('communes et intercommunalités', () => {
       // From the URL: a commune outside the intercommunality stays chosen, with a count of 0.
       await page.goto(`${baseUrl}/#/?${new URLSearchParams({ intercommunality: FONTAINEBLEAU, commune: 'Provins' })}`);
       await page.getByText(formatCount(0), { exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Filtres (2)', exact: true }).click();
       assert.equal(await page.locator('main article').count(), 0);
       assert.equal(await commune.inputValue(), 'Provins');
       assert.equal(await interco.inputValue(), FONTAINEBLEAU);
@@ -180,8 +182,8 @@ describe('communes et intercommunalités', () => {
 
   test('la fiche nomme les communes traversées et l’intercommunalité, en français et en anglais', async () => {
     for (const [locale, terms] of [
-      ['fr-FR', { communes: 'Communes traversées', interco: 'Intercommunalité', heading: 'Trouver un circuit' }],
-      ['en-GB', { communes: 'Communes crossed', interco: 'Intercommunality', heading: 'Find a trail' }],
+      ['fr-FR', { communes: 'Communes traversées', interco: 'Territoire', heading: 'Trouver un circuit', filters: 'Filtres' }],
+      ['en-GB', { communes: 'Communes crossed', interco: 'Area', heading: 'Find a trail', filters: 'Filters' }],
     ]) {
       const { context, page, errors } = await env.newPage({ locale, serviceWorkers: 'block' });
       try {
@@ -204,6 +206,7 @@ describe('communes et intercommunalités', () => {
         // The list, in the same language, labels its filters.
         await page.goto(`${baseUrl}/`);
         await page.getByRole('heading', { level: 1, name: terms.heading }).waitFor();
+        await page.getByRole('button', { name: terms.filters, exact: true }).click();
         await page.getByLabel(terms.interco, { exact: true }).locator(`option[value="${COULOMMIERS_CA}"]`).waitFor({ state: 'attached' });
         await page.getByLabel('Commune', { exact: true }).locator('option[value="Guérard"]').waitFor({ state: 'attached' });
         assert.deepEqual(errors, []);

@@ -5,6 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DIFFICULTY_LABELS, formatCount, formatDuration, formatLength, typeLabel, withCount } from '../src/format.js';
+import { themeLabel } from '../src/themes.js';
 import { BrowserEnv, UI_TIMEOUT_MS } from './support/server.mjs';
 
 const env = new BrowserEnv('balade-pwa-test-');
@@ -46,7 +47,8 @@ describe('PWA Balade sur les données de démonstration', () => {
         assert.equal(await link.getAttribute('href'), `#/circuits/${encodeURIComponent(f.properties.id)}`);
       }
 
-      // One marker (Leaflet keyboard button) per start point.
+      // One marker (Leaflet keyboard button) per start point, on the map view.
+      await page.getByRole('group', { name: 'Affichage' }).getByRole('button', { name: 'Carte' }).click();
       await page.waitForFunction(
         (n) => document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length === n,
         withStart,
@@ -154,7 +156,9 @@ describe('PWA Balade sur les données de démonstration', () => {
 
       await page.goto(`${baseUrl}/`);
       await waitForCardCount(page, all.features.length);
-      await page.getByLabel('Type de circuit').selectOption(type);
+      await page.getByRole('button', { name: 'Filtres', exact: true }).click();
+      const sheet = page.getByRole('dialog', { name: 'Filtres' });
+      await sheet.getByRole('group', { name: 'Type de circuit' }).locator(`button[data-value="${type}"]`).click();
       await page.getByText(formatCount(filtered.total), { exact: true }).waitFor();
       await waitForCardCount(page, filtered.features.length);
 
@@ -165,30 +169,35 @@ describe('PWA Balade sur les données de démonstration', () => {
         assert.ok((await articles.nth(i).innerText()).includes(typeLabel(type)), `la carte ${i} devrait indiquer « ${typeLabel(type)} »`);
       }
       assert.match(new URL(page.url()).hash, new RegExp(`type=${type}`));
+      await sheet.getByRole('button', { name: 'Voir les circuits' }).click();
+      await page.getByRole('group', { name: 'Affichage' }).getByRole('button', { name: 'Carte' }).click();
       await page.waitForFunction(
         (expected) => document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon').length === expected,
         filtered.features.filter((f) => f.geometry?.type === 'Point').length,
       );
 
-      // Facet counts: with type=<type>, each difficulty option shows the API's count for it.
+      // Facet counts: with type=<type>, each difficulty chip shows the API's count for it;
+      // a value with no circuit is not offered.
       assert.ok(filtered.facets?.difficulty, 'la réponse devrait contenir facets.difficulty');
-      const difficultySelect = page.getByLabel('Difficulté', { exact: true });
+      await page.getByRole('group', { name: 'Affichage' }).getByRole('button', { name: 'Liste' }).click();
+      await page.getByRole('button', { name: 'Filtres (1)', exact: true }).click();
+      const difficultyChips = sheet.getByRole('group', { name: 'Difficulté', exact: true });
       for (const [value, label] of Object.entries(DIFFICULTY_LABELS)) {
-        const expected = withCount(label, filtered.facets.difficulty[value] ?? 0);
-        await page.waitForFunction(
-          ([v, text]) => document.querySelector(`select[name="difficulty"] option[value="${v}"]`)?.textContent === text,
-          [value, expected],
-          { timeout: UI_TIMEOUT_MS },
-        );
-        assert.equal((await difficultySelect.locator(`option[value="${value}"]`).textContent()).trim(), expected);
+        const n = filtered.facets.difficulty[value] ?? 0;
+        const chip = difficultyChips.locator(`button[data-value="${value}"]`);
+        if (n === 0) {
+          assert.equal(await chip.count(), 0, `difficulty ${value}: no circuit, no chip`);
+          continue;
+        }
+        assert.equal((await chip.textContent()).trim(), withCount(label, n));
       }
-      // Themes: a select of the facet's themes with their counts.
-      const themeSelect = page.getByLabel('Thème', { exact: true });
-      assert.equal(await themeSelect.evaluate((el) => el.tagName), 'SELECT');
+      // Themes: chips of the facet's themes (translated labels) with their counts.
+      const themeChips = sheet.getByRole('group', { name: 'Thème', exact: true });
       const [themeName, themeCount] = Object.entries(filtered.facets.theme || {})[0] || [];
       if (themeName) {
-        assert.equal((await themeSelect.locator(`option[value=${JSON.stringify(themeName)}]`).textContent()).trim(), withCount(themeName, themeCount));
-        await themeSelect.selectOption(themeName);
+        const chip = themeChips.locator(`button[data-value=${JSON.stringify(themeName)}]`);
+        assert.equal((await chip.textContent()).trim(), withCount(themeLabel(themeName), themeCount));
+        await chip.click();
         const withTheme = await apiJson(context, `/api/v1/circuits?type=${type}&theme=${encodeURIComponent(themeName)}`);
         await page.getByText(formatCount(withTheme.total), { exact: true }).waitFor();
         assert.match(new URL(page.url()).hash, /theme=/);

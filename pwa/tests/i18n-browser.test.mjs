@@ -26,7 +26,9 @@ describe('language of the app', () => {
       await page.goto(`${baseUrl}/`);
       await page.getByRole('heading', { level: 1, name: 'Find a trail' }).waitFor();
       await page.getByRole('button', { name: 'Search', exact: true }).waitFor();
-      await page.getByRole('button', { name: 'Reset', exact: true }).waitFor();
+      await page.getByRole('button', { name: 'Filters', exact: true }).click();
+      await page.getByRole('dialog', { name: 'Filters' }).getByRole('button', { name: 'Reset', exact: true }).waitFor();
+      await page.getByRole('dialog', { name: 'Filters' }).getByRole('button', { name: 'Close', exact: true }).click();
       await page.getByRole('link', { name: 'Downloaded', exact: true }).waitFor();
       await page.getByText(/^\d+ trails$/).waitFor();
       assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');

@@ -133,6 +133,8 @@ describe('Basemap tiles, online and offline', () => {
       // (a) Online: the list and the sheet draw tiles, no "no basemap" note.
       await page.goto(`${baseUrl}/#/`);
       await page.getByRole('heading', { level: 1, name: 'Trouver un circuit' }).waitFor();
+      // The list's map is behind the list/map toggle.
+      await page.getByRole('group', { name: 'Affichage' }).getByRole('button', { name: 'Carte' }).click();
       assert.equal(await basemapState(page, LIST_MAP), 'tiles');
       const listTiles = await loadedTiles(page, LIST_MAP);
       assert.ok(listTiles.length > 0);

@@ -1,12 +1,16 @@
 // Guidance page (#/circuits/{id}/guide): position, progress, off-route alert, POI cards.
 // Works online or offline (from the downloaded copy's `guide` part).
-import { getCircuit, getGuide, getPoi } from '../api.js';
+import { getCircuit, getGuide, getPoi, getProfile } from '../api.js';
 import { h, paragraphs, uid } from '../dom.js';
-import { compassWord, formatDuration, formatLength, formatMeters, poiKindLabel, remainingMinutes } from '../format.js';
+import { compassWord, formatDuration, formatLength, formatMeters, poiKindLabel } from '../format.js';
 import { guideInput, photoOf } from '../guide-data.js';
 import { createGuide, DEFAULT_CONFIG } from '../guidance.js';
 import { getLang, getLocale, t } from '../i18n.js';
-import { createMap, createWalker, destroyMap, showTrace } from '../map.js';
+import { createMap, createProgressTrace, createWalker, destroyMap, showTrace } from '../map.js';
+import { createPace, minutesLeft } from '../pace.js';
+import { renderProfile, setProfilePosition } from '../profile.js';
+import { setSpeechWanted, speak as say, speechAvailable as canSpeak, speechLang, speechWanted, stopSpeaking } from '../speech.js';
+import { createCardStack } from './guide-cards.js';
 import { getOffline, recordPart } from '../offline.js';
 import { fromApi, networkOrCopy } from '../source.js';
 import { correctionControl } from './correction-form.js';
@@ -156,6 +160,7 @@ export function renderGuide(main, id, ctx) {
     const alongById = new Map((props.pois_along || []).map((p) => [p.id, p]));
     const landscapeById = new Map((guide.landscapes || []).map((l) => [l.id, l]));
     let fixes = 0;
+    const pace = createPace();
     /** @type {{ lon: number, lat: number } | null} the last position, for a trail report */
     let lastFix = null;
 
@@ -176,34 +181,42 @@ export function renderGuide(main, id, ctx) {
       h('div', {}, h('dt', {}, t('guide.eta')), eta),
       h('div', {}, h('dt', {}, t('guide.next')), nextPoi),
     );
-    const cardsId = uid('cards');
-    const cards = h('div', { class: 'guide__cards', id: cardsId, role: 'region', 'aria-label': t('guide.reached'), 'aria-live': 'polite' });
+    // The newest POI's card is the only one open; earlier ones go to "Seen (N)".
+    const cardStack = createCardStack();
     const mapEl = h('div', { class: 'map map--guide' });
-    const speechToggle = h('input', { type: 'checkbox', id: uid('speech') });
-    const speechAvailable = typeof window.speechSynthesis !== 'undefined' && typeof window.SpeechSynthesisUtterance === 'function';
-    if (!speechAvailable) speechToggle.disabled = true;
+    const speechAvailable = canSpeak();
+    let speechOn = speechAvailable && speechWanted();
+    // Controls within thumb reach: a bar fixed at the bottom of the screen (style.css).
+    const speechButton = h(
+      'button',
+      { type: 'button', class: 'button button--secondary guide__speech', 'aria-pressed': String(speechOn), disabled: !speechAvailable },
+      t('guide.voice'),
+      speechAvailable ? null : t('guide.speechOff'),
+    );
+    const recenterButton = h('button', { type: 'button', class: 'button button--secondary guide__recenter', 'aria-pressed': 'true' }, t('guide.recenter'));
     const stopButton = h('button', { type: 'button', class: 'button button--danger' }, t('guide.stop'));
+    const profileSlot = h('div', { class: 'guide__profile' });
 
     const root = h(
       'div',
       { class: 'page guide', dataset: { fixes: '0', doneM: '' } },
-      back,
-      h('h1', { tabindex: '-1' }, t('guide.titleOf', { name })),
+      h('div', { class: 'guide__top' }, back, h('h1', { tabindex: '-1' }, t('guide.titleOf', { name })), figures),
       fromCopy ? h('p', { class: 'muted' }, t('guide.fromCopy')) : null,
       status,
-      alerts,
       banner,
-      figures,
-      cards,
       mapEl,
+      // Pinned above the bottom bar: the off-route alert, then the newest POI's card.
+      h('div', { class: 'guide__overlay' }, alerts, cardStack.current),
+      cardStack.seen,
+      h('section', { class: 'guide__profile-section', 'aria-label': t('sheet.profileSection') }, profileSlot),
       h(
-        'p',
-        { class: 'guide__controls' },
-        h('label', { class: 'toggle' }, speechToggle, t('guide.speech'), speechAvailable ? null : t('guide.speechOff')),
-        ' ',
+        'div',
+        { class: 'guide__dock' },
+        recenterButton,
+        speechButton,
         stopButton,
+        reportControl({ circuit: id, circuitName: name, map: () => map, lastFix: () => lastFix }),
       ),
-      reportControl({ circuit: id, circuitName: name, map: () => map, lastFix: () => lastFix }),
     );
     main.replaceChildren(root);
     ctx.focusHeading();
@@ -215,27 +228,38 @@ export function renderGuide(main, id, ctx) {
     const geometry = sheet?.geometry || { type: 'MultiLineString', coordinates: input.segments };
     map = createMap(mapEl, t('guide.mapLabel', { name }), { basemap: record?.basemap });
     showTrace(map, geometry, pois);
-    const walker = createWalker(map);
+    const progressTrace = createProgressTrace(map, geometry);
+    const walker = createWalker(map, {
+      onFollowChange: (following) => recenterButton.setAttribute('aria-pressed', String(following)),
+    });
+    recenterButton.addEventListener('click', () => walker.recenter());
 
-    // --- Speech
-    function speak(text) {
-      if (!speechToggle.checked || !speechAvailable) return;
-      try {
-        const u = new SpeechSynthesisUtterance(text);
-        u.lang = getLocale();
-        window.speechSynthesis.speak(u);
-      } catch {
-        // Speech is a bonus.
-      }
+    // --- Profile: "you are here" and the climb left (loaded after the map, not waited for).
+    /** @type {Element|null} */
+    let profileFigure = null;
+    let lastDone = null;
+    (async () => {
+      /** @type {import('../api.js').Profile | null | undefined} */
+      let profile = recordPart(record, 'profile');
+      if (!profile) profile = await getProfile(id, { signal }).catch(() => null);
+      if (signal.aborted || !profile) return;
+      // Only POIs whose distance is known get a badge (renderProfile skips the others).
+      const along = /** @type {import('../api.js').PoiAlong[]} */ (/** @type {unknown} */ (pois));
+      profileFigure = renderProfile(profile, along, name, Math.min(profileSlot.clientWidth || 360, 700));
+      profileSlot.replaceChildren(profileFigure);
+      if (lastDone !== null) setProfilePosition(profileFigure, lastDone);
+    })();
+
+    // --- Speech: POI texts in the content's language (French unless the data says
+    // otherwise: the server falls back to French), alerts in the interface's.
+    const contentLang = speechLang(/** @type {any} */ (props).content_lang);
+    function speak(text, lang = getLocale()) {
+      if (speechOn) say(text, lang);
     }
-    speechToggle.addEventListener('change', () => {
-      if (!speechToggle.checked) {
-        try {
-          window.speechSynthesis?.cancel();
-        } catch {
-          // Nothing to stop.
-        }
-      }
+    speechButton.addEventListener('click', () => {
+      speechOn = !speechOn;
+      speechButton.setAttribute('aria-pressed', String(speechOn));
+      setSpeechWanted(speechOn);
     });
 
     // --- Events
@@ -243,7 +267,7 @@ export function renderGuide(main, id, ctx) {
       const text = t('guide.offRoute', { d: formatMeters(e.distance_m), dir: compassWord(e.bearing_deg) });
       alerts.replaceChildren(h('p', { class: 'alert alert--off-route', role: 'alert' }, text));
       vibrate([200, 100, 200]);
-      speak(text);
+      speak(text, getLocale());
     }
 
     function backOnRoute() {
@@ -263,7 +287,7 @@ export function renderGuide(main, id, ctx) {
         h('h2', { id: titleId }, base.name || poiId),
         h('p', { class: 'poi-card__kind' }, poiKindLabel(base.kind)),
         body,
-        h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => card.remove() }, t('common.close')),
+        h('button', { type: 'button', class: 'button button--small button--secondary', onclick: () => cardStack.close(card) }, t('common.close')),
         correctionControl({
           target: `poi:${poiId}`,
           label: base.name || poiId,
@@ -272,7 +296,7 @@ export function renderGuide(main, id, ctx) {
           named: true,
         }),
       );
-      cards.append(card);
+      cardStack.open(card);
       vibrate([100]);
 
       // Content: the downloaded POI part, else the API, else the sheet's short text.
@@ -304,7 +328,7 @@ export function renderGuide(main, id, ctx) {
       }
       const title = fp.name || base.name || poiId;
       notify(title, description, `balade-poi-${poiId}`);
-      speak(description ? `${title}. ${description}` : title);
+      speak(description ? `${title}. ${description}` : title, /** @type {any} */ (fp).lang ? speechLang(/** @type {any} */ (fp).lang) : contentLang);
     }
 
     function landscape(landId) {
@@ -323,9 +347,12 @@ export function renderGuide(main, id, ctx) {
       const p = walk.progress();
       if (!p) return;
       root.dataset.doneM = String(Math.round(p.done_m));
+      lastDone = p.done_m;
+      progressTrace.setDone(p.done_m);
+      if (profileFigure) setProfilePosition(profileFigure, p.done_m);
       done.textContent = formatLength(p.done_m);
       remaining.textContent = formatLength(p.remaining_m);
-      const minutes = remainingMinutes(p.remaining_m, lengthM, durationMin);
+      const minutes = minutesLeft(p.remaining_m, pace.speed(), lengthM, durationMin);
       eta.textContent = minutes === null ? '–' : formatDuration(minutes);
       if (p.next_poi) {
         const next = poiById.get(p.next_poi.id);
@@ -355,6 +382,8 @@ export function renderGuide(main, id, ctx) {
         else if (e.type === 'poi') poiCard(e.id);
         else if (e.type === 'landscape') landscape(e.id);
       }
+      const p = walk.progress();
+      if (p && !alerts.childElementCount) pace.add(Number.isFinite(pos.timestamp) ? pos.timestamp : Date.now(), p.done_m);
       showProgress();
       fixes += 1;
       root.dataset.fixes = String(fixes);
@@ -434,11 +463,7 @@ export function renderGuide(main, id, ctx) {
     stopWatch();
     clearTimeout(landscapeTimer);
     if (onVisibility) document.removeEventListener('visibilitychange', onVisibility);
-    try {
-      window.speechSynthesis?.cancel();
-    } catch {
-      // Nothing to stop.
-    }
+    stopSpeaking();
     destroyMap(map);
   };
 }

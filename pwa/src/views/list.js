@@ -1,24 +1,19 @@
-// List page: filters, circuit cards and the map of start points.
+// List page, results first: a search field, a toolbar (filters sheet, sort, list/map,
+// favourites), then the circuit cards. The map of start points is built only when asked
+// for (its code loaded then). Offline, the circuits downloaded on this phone stand in for
+// a list the network cannot give.
 import { listCircuits, lastResponseFromCache } from '../api.js';
 import { h, uid } from '../dom.js';
-import {
-  DIFFICULTY_LABELS,
-  PRACTICE_LABELS,
-  TYPE_LABELS,
-  difficultyLabel,
-  formatCount,
-  formatDuration,
-  formatLength,
-  facetChoices,
-  formatMeters,
-  practiceLabel,
-  typeLabel,
-  withCount,
-} from '../format.js';
+import { difficultyLabel, formatCount, formatDuration, formatLength, formatMeters, practiceLabel, typeLabel } from '../format.js';
+import { favourites, onFavouritesChange } from '../favourites.js';
 import { t } from '../i18n.js';
-import { createMap, destroyMap, showCircuitStarts } from '../map.js';
+import { isOffline } from '../network.js';
+import { listOffline, recordPart } from '../offline.js';
+import { themeLabel } from '../themes.js';
 import { circuitPlaces } from './places.js';
 import { ratingBadge } from './reviews.js';
+import { SHEET_KEYS, filterSheet } from './list-filters.js';
+import { observeThumb } from './thumbs.js';
 
 /** Filter parameters kept in the URL (#/?q=…) and sent to the API. */
 export const FILTER_KEYS = [
@@ -29,6 +24,7 @@ export const FILTER_KEYS = [
   'theme',
   'intercommunality',
   'commune',
+  'duration_min',
   'duration_max',
   'near',
   'radius',
@@ -38,64 +34,18 @@ export const FILTER_KEYS = [
 /** "Sort by" choices: the API's `sort` values ('' = the server's own order, by relevance). */
 const SORT_CHOICES = [
   ['', 'list.sortRelevance'],
-  ['rating', 'list.sortRating'],
+  ['distance', 'list.sortDistance'],
   ['duration', 'list.sortDuration'],
   ['length', 'list.sortLength'],
+  ['rating', 'list.sortRating'],
+  ['name', 'list.sortName'],
 ];
 
-/**
- * Filters whose values are free names (not a fixed list): their selects are built from the
- * facet of the same name. `prop`: the card property holding a circuit's values, used to offer
- * the values seen so far when a response has no facets (old cached response).
- */
-const FREE_FILTERS = [
-  { name: 'theme', prop: 'themes', label: 'list.theme', all: 'list.allM' },
-  { name: 'intercommunality', prop: 'intercommunalities', label: 'list.intercommunality', all: 'list.allF' },
-  { name: 'commune', prop: 'communes', label: 'list.commune', all: 'list.allF' },
-];
-
-const RADIUS_CHOICES = [
-  ['5000', '5 km'],
-  ['10000', '10 km'],
-  ['20000', '20 km'],
-  ['50000', '50 km'],
-];
-
-function field(labelText, control, hint) {
-  const id = control.id || uid('f');
-  control.id = id;
-  let hintEl = null;
-  if (hint) {
-    hintEl = h('span', { class: 'hint', id: `${id}-hint` }, hint);
-    control.setAttribute('aria-describedby', hintEl.id);
-  }
-  return h('div', { class: 'field' }, h('label', { for: id }, labelText), control, hintEl);
-}
-
-function select(name, labels, emptyLabel, value) {
-  return h(
-    'select',
-    { name },
-    h('option', { value: '' }, emptyLabel),
-    Object.entries(labels).map(([v, text]) => h('option', { value: v, selected: v === value }, text)),
-  );
-}
-
-/**
- * Writes the facet counts into the options of a select built by `select()`
- * ("Facile (2)"); the "all" option and the selection are left untouched.
- * @param {HTMLSelectElement} el
- * @param {Record<string, string>} labels
- * @param {Record<string, number> | undefined} facet
- */
-function showFacetCounts(el, labels, facet) {
-  for (const option of el.options) {
-    if (!option.value) continue;
-    const n = facet ? (facet[option.value] ?? 0) : undefined;
-    const text = withCount(labels[option.value] ?? option.value, n);
-    if (option.textContent !== text) option.textContent = text;
-  }
-}
+const RADIUS_CHOICES = ['5000', '10000', '20000', '50000'];
+/** Placeholder cards shown while the first answer is awaited: the page keeps its height. */
+const SKELETONS = 3;
+/** With favourites only, one page large enough to hold them all (they are filtered here). */
+const FAVOURITES_LIMIT = 500;
 
 function figure(term, value) {
   return h('div', {}, h('dt', {}, term), h('dd', {}, value));
@@ -105,12 +55,15 @@ function figure(term, value) {
 export function circuitCard(feature) {
   const p = feature.properties;
   const headingId = uid('card');
+  const thumb = h('div', { class: 'card__thumb', 'aria-hidden': 'true' });
+  observeThumb(thumb, p.id);
   return h(
     'li',
     {},
     h(
       'article',
       { class: 'card', 'aria-labelledby': headingId },
+      thumb,
       h('h2', { id: headingId }, h('a', { href: `#/circuits/${encodeURIComponent(p.id)}` }, p.name)),
       circuitPlaces(p, 'card__places'),
       ratingBadge(p.rating, 'rating card__rating'),
@@ -129,11 +82,13 @@ export function circuitCard(feature) {
         'p',
         { class: 'card__tags' },
         h('span', { class: 'tag tag--practice' }, practiceLabel(p.practice)),
-        (p.themes || []).map((t) => h('span', { class: 'tag' }, t)),
+        (p.themes || []).map((v) => h('span', { class: 'tag' }, themeLabel(v))),
       ),
     ),
   );
 }
+
+const skeletons = () => Array.from({ length: SKELETONS }, () => h('li', { class: 'card card--skeleton', 'aria-hidden': 'true' }));
 
 /**
  * @param {HTMLElement} main
@@ -143,129 +98,116 @@ export function circuitCard(feature) {
  */
 export function renderList(main, query, ctx) {
   ctx.setTitle(t('list.title'));
-  const initial = Object.fromEntries(FILTER_KEYS.map((k) => [k, query.get(k) || '']));
-  let near = initial.near;
+  /** @type {Record<string, string>} */
+  const state = Object.fromEntries(FILTER_KEYS.map((k) => [k, query.get(k) || '']));
+  let onlyFavourites = query.get('favourites') === '1';
+  let view = 'list';
 
-  // --- Filter form ---
-  const q = h('input', { type: 'search', name: 'q', value: initial.q, autocomplete: 'off', placeholder: t('list.placeholder') });
-  const difficulty = select('difficulty', DIFFICULTY_LABELS, t('list.allF'), initial.difficulty);
-  const type = select('type', TYPE_LABELS, t('list.allM'), initial.type);
-  const practice = select('practice', PRACTICE_LABELS, t('list.allF'), initial.practice);
-  // Theme, intercommunality, commune: options filled from the facets of each response.
-  const free = FREE_FILTERS.map((def) => ({
-    ...def,
-    // Values seen in the results, used when the response carries no facets.
-    known: new Set(),
-    el: h(
-      'select',
-      { name: def.name },
-      h('option', { value: '' }, t(def.all)),
-      initial[def.name] ? h('option', { value: initial[def.name], selected: true }, initial[def.name]) : null,
-    ),
-  }));
-  const durationMax = h('input', {
-    type: 'number',
-    name: 'duration_max',
-    value: initial.duration_max,
-    min: 0,
-    step: 15,
-    inputmode: 'numeric',
-  });
+  // --- Search, on top ---
+  const q = h('input', { type: 'search', name: 'q', id: uid('f'), value: state.q, autocomplete: 'off', placeholder: t('list.placeholder') });
+  const searchForm = h(
+    'form',
+    { class: 'list-search', role: 'search', 'aria-label': t('list.filters') },
+    h('label', { for: q.id, class: 'visually-hidden' }, t('list.search')),
+    q,
+    h('button', { type: 'submit', class: 'button' }, t('list.submit')),
+  );
+
+  // --- Toolbar ---
+  const filtersButton = h('button', { type: 'button', class: 'button button--secondary', 'aria-haspopup': 'dialog' });
+  const sort = h('select', { name: 'sort', id: uid('f') });
+  const viewButtons = ['list', 'map'].map((v) =>
+    h('button', { type: 'button', class: 'segmented__button', dataset: { view: v } }, t(v === 'list' ? 'list.viewList' : 'list.viewMap')),
+  );
+  const favButton = h('button', { type: 'button', class: 'button button--secondary fav-filter' });
+  const nearButton = h('button', { type: 'button', class: 'button button--secondary' });
   const radius = h(
     'select',
-    { name: 'radius' },
-    RADIUS_CHOICES.map(([v, text]) => h('option', { value: v, selected: v === (initial.radius || '20000') }, text)),
+    { name: 'radius', id: uid('f') },
+    RADIUS_CHOICES.map((v) => h('option', { value: v, selected: v === (state.radius || '20000') }, `${Number(v) / 1000} km`)),
   );
-  const sort = h(
-    'select',
-    { name: 'sort' },
-    SORT_CHOICES.map(([v, key]) => h('option', { value: v, selected: v === initial.sort }, t(key))),
-  );
+  const radiusField = h('div', { class: 'field field--inline' }, h('label', { for: radius.id }, t('list.radius')), radius);
   const nearStatus = h('span', { class: 'near-status', role: 'status' });
-  const nearButton = h('button', { type: 'button', class: 'button button--secondary' });
-  const radiusField = field(t('list.radius'), radius);
 
-  const form = h(
-    'form',
-    { class: 'filters', role: 'search', 'aria-label': t('list.filters') },
-    h(
-      'div',
-      { class: 'filters__grid' },
-      field(t('list.search'), q),
-      field(t('list.difficulty'), difficulty),
-      field(t('list.type'), type),
-      field(t('list.practice'), practice),
-      free.map(({ label, el }) => field(t(label), el)),
-      field(t('list.durationMax'), durationMax, t('list.durationHint')),
-      field(t('list.sort'), sort),
-    ),
-    h(
-      'div',
-      { class: 'filters__footer' },
-      h(
-        'div',
-        { class: 'filters__actions' },
-        h('button', { type: 'submit', class: 'button' }, t('list.submit')),
-        h('button', { type: 'reset', class: 'button button--secondary' }, t('list.reset')),
-      ),
-      h('div', { class: 'filters__near' }, nearButton, radiusField, nearStatus),
-    ),
+  const toolbar = h(
+    'div',
+    { class: 'list-toolbar' },
+    filtersButton,
+    h('div', { class: 'field field--inline' }, h('label', { for: sort.id }, t('list.sort')), sort),
+    h('div', { class: 'segmented', role: 'group', 'aria-label': t('list.view') }, viewButtons),
+    favButton,
+    nearButton,
+    radiusField,
+    nearStatus,
   );
-
-  function updateNearUi() {
-    nearButton.textContent = near ? t('list.nearOff') : t('list.nearOn');
-    radiusField.hidden = !near;
-    if (!nearStatus.textContent || near) nearStatus.textContent = near ? t('list.nearStatus') : '';
-  }
-  updateNearUi();
 
   // --- Results ---
   const count = h('p', { class: 'count', role: 'status', 'aria-live': 'polite' }, t('list.loading'));
   const notice = h('p', { class: 'notice', hidden: true });
-  const cards = h('ul', { class: 'cards', 'aria-label': t('list.cards') });
+  const cards = h('ul', { class: 'cards', 'aria-label': t('list.cards') }, skeletons());
   const more = h('button', { type: 'button', class: 'button button--secondary more', hidden: true }, t('list.more'));
-  const mapId = uid('map');
-  const mapEl = h('div', { class: 'map map--list', id: mapId });
+  const mapEl = h('div', { class: 'map map--list', id: uid('map') });
+  const resultsSection = h('section', { class: 'results', 'aria-label': t('list.results') }, notice, cards, more);
+  const mapSection = h('section', { class: 'results-map', 'aria-label': t('list.mapSection'), hidden: true }, mapEl);
+
+  let debounce = null;
+  const sheet = filterSheet(
+    state,
+    () => load(),
+    () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(load, 400);
+    },
+    () => resetAll(),
+  );
 
   main.append(
     h(
       'div',
       { class: 'page page--list' },
       h('h1', { tabindex: '-1' }, t('list.title')),
-      h('p', { class: 'intro' }, t('list.intro')),
-      form,
-      h(
-        'div',
-        { class: 'results-layout' },
-        h(
-          'section',
-          { class: 'results', 'aria-label': t('list.results') },
-          h('div', { class: 'results__head' }, count, h(
-            'button',
-            { type: 'button', class: 'link-button skip-map', onclick: () => mapEl.focus() },
-            t('list.skipMap'),
-          )),
-          notice,
-          cards,
-          more,
-        ),
-        h('section', { class: 'results-map', 'aria-label': t('list.mapSection') }, mapEl),
-      ),
+      searchForm,
+      toolbar,
+      count,
+      resultsSection,
+      mapSection,
+      sheet.dialog,
     ),
   );
 
-  const map = createMap(mapEl, t('list.mapLabel'));
+  /** @type {any} */
+  let map = null;
+  /** @type {any} */
+  let mapApi = null;
   let markers = null;
   let loaded = [];
   let controller = null;
-  let debounce = null;
+  let lastKey = null;
+  let closed = false;
+
+  function renderSortOptions() {
+    const choices = SORT_CHOICES.filter(([v]) => v !== 'distance' || state.near);
+    if (state.sort === 'distance' && !state.near) state.sort = '';
+    sort.replaceChildren(...choices.map(([v, key]) => h('option', { value: v, selected: v === state.sort }, t(key))));
+  }
+
+  function renderToolbar() {
+    const active = SHEET_KEYS.filter((k) => state[k]).length;
+    filtersButton.textContent = active ? t('list.filtersCount', { n: active }) : t('list.filtersButton');
+    for (const b of viewButtons) b.setAttribute('aria-pressed', String(b.dataset.view === view));
+    const n = favourites().length;
+    favButton.textContent = t('list.favouritesCount', { n });
+    favButton.setAttribute('aria-pressed', String(onlyFavourites));
+    nearButton.textContent = state.near ? t('list.nearOff') : t('list.nearOn');
+    radiusField.hidden = !state.near;
+    if (!nearStatus.textContent || state.near) nearStatus.textContent = state.near ? t('list.nearStatus') : '';
+  }
 
   function currentParams() {
-    const data = new FormData(form);
     /** @type {Record<string, string>} */
     const params = {};
     for (const key of FILTER_KEYS) {
-      const v = key === 'near' ? near : String(data.get(key) ?? '').trim();
+      const v = String(state[key] ?? '').trim();
       if (v) params[key] = v;
     }
     if (!params.near) delete params.radius;
@@ -273,7 +215,8 @@ export function renderList(main, query, ctx) {
   }
 
   function syncHash(params) {
-    const qs = new URLSearchParams(params).toString();
+    const all = onlyFavourites ? { ...params, favourites: '1' } : params;
+    const qs = new URLSearchParams(all).toString();
     const hash = `#/${qs ? `?${qs}` : ''}`;
     if (location.hash !== hash && !(hash === '#/' && (location.hash === '' || location.hash === '#'))) {
       history.replaceState(null, '', hash);
@@ -281,49 +224,11 @@ export function renderList(main, query, ctx) {
     ctx.rememberListHash(hash);
   }
 
-  /**
-   * Options of a free-value select: values of the facet with their counts (else the values
-   * seen so far), the current choice always kept.
-   * @param {typeof free[number]} filter
-   * @param {Array<{ properties: Record<string, any> }>} features
-   * @param {Record<string, number> | undefined} facet
-   */
-  function updateFreeSelect({ el, known, prop }, features, facet) {
-    for (const f of features) {
-      const values = f.properties?.[prop];
-      if (Array.isArray(values)) for (const v of values) if (typeof v === 'string' && v) known.add(v);
-    }
-    const current = el.value;
-    const source = facet || Object.fromEntries([...known].map((v) => [v, undefined]));
-    const values = facetChoices(source, current);
-    const options = [...el.options].slice(1);
-    const same = options.length === values.length && options.every((o, i) => o.value === values[i]);
-    if (!same) {
-      // Rebuilt only when the set of values changes; the selection is kept.
-      el.replaceChildren(el.options[0], ...values.map((v) => h('option', { value: v }, v)));
-      el.value = current;
-    }
-    for (const option of [...el.options].slice(1)) {
-      const text = withCount(option.value, facet ? (facet[option.value] ?? 0) : undefined);
-      if (option.textContent !== text) option.textContent = text;
-    }
-  }
-
-  /** All free-value selects, from the facets of the response (or of the first page). */
-  function updateFreeSelects(features, facets) {
-    const f = facets && typeof facets === 'object' ? facets : {};
-    for (const filter of free) {
-      const facet = f[filter.name];
-      updateFreeSelect(filter, features, facet && typeof facet === 'object' ? facet : undefined);
-    }
-  }
-
-  /** Counts of each filter value, given by the API with the other filters applied. */
-  function updateFacets(facets) {
-    const f = facets && typeof facets === 'object' ? facets : {};
-    showFacetCounts(difficulty, DIFFICULTY_LABELS, f.difficulty);
-    showFacetCounts(type, TYPE_LABELS, f.type);
-    showFacetCounts(practice, PRACTICE_LABELS, f.practice);
+  /** The circuits to show: all, or only this phone's favourites. */
+  function shown(features) {
+    if (!onlyFavourites) return features;
+    const ids = new Set(favourites().map((f) => f.id));
+    return features.filter((f) => ids.has(f.properties?.id));
   }
 
   function showError(err, retry) {
@@ -331,19 +236,48 @@ export function renderList(main, query, ctx) {
     notice.hidden = false;
     notice.className = 'notice notice--error';
     notice.setAttribute('role', 'alert');
-    notice.replaceChildren(
-      `${err.message} `,
-      h('button', { type: 'button', class: 'button button--small', onclick: retry }, t('common.retry')),
-    );
+    notice.replaceChildren(`${err.message} `, h('button', { type: 'button', class: 'button button--small', onclick: retry }, t('common.retry')));
+    cards.replaceChildren();
   }
 
-  let lastKey = null;
-  let lastFacets;
+  /** Offline and nothing from the network: the circuits downloaded on this phone. */
+  async function showDownloaded(err, retry) {
+    let records = [];
+    try {
+      records = await listOffline();
+    } catch {
+      // No readable store: the error below says what failed.
+    }
+    if (closed) return;
+    const features = records.flatMap((r) => {
+      const s = recordPart(r, 'sheet');
+      return s?.properties ? [{ type: 'Feature', id: s.id, geometry: null, properties: { ...s.properties, id: s.properties.id || r.id } }] : [];
+    });
+    if (!features.length) {
+      showError(err, retry);
+      return;
+    }
+    loaded = features;
+    count.textContent = records.length === 1 ? t('offline.countOne') : t('offline.countMany', { n: records.length });
+    notice.hidden = false;
+    notice.className = 'notice notice--offline';
+    notice.removeAttribute('role');
+    notice.replaceChildren(t('list.offlineDownloaded'), ' ', h('button', { type: 'button', class: 'button button--small', onclick: retry }, t('common.retry')));
+    cards.replaceChildren(...shown(features).map(circuitCard));
+    more.hidden = true;
+    drawMarkers();
+  }
+
+  function drawMarkers() {
+    if (map && mapApi) markers = mapApi.showCircuitStarts(map, shown(loaded), markers);
+  }
 
   async function load({ append = false, force = false } = {}) {
+    if (closed) return;
+    renderSortOptions();
+    renderToolbar();
     const params = currentParams();
-    const key = new URLSearchParams(params).toString();
-    // "input" (debounced) then "change" when leaving the field: do not repeat the same request.
+    const key = `${new URLSearchParams(params)}|${onlyFavourites}`;
     if (!append && !force && key === lastKey) return;
     if (!append) {
       lastKey = key;
@@ -352,16 +286,16 @@ export function renderList(main, query, ctx) {
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
-    form.setAttribute('aria-busy', 'true');
+    resultsSection.setAttribute('aria-busy', 'true');
     try {
       const offset = append ? loaded.length : 0;
-      const data = await listCircuits(offset ? { ...params, offset } : params, { signal });
+      const request = onlyFavourites ? { ...params, limit: FAVOURITES_LIMIT } : offset ? { ...params, offset } : params;
+      const data = await listCircuits(request, { signal });
       if (signal.aborted) return;
       const features = Array.isArray(data.features) ? data.features : [];
-      if (!append) lastFacets = data.facets;
       loaded = append ? loaded.concat(features) : features;
       const total = Number.isFinite(data.total) ? data.total : loaded.length;
-      count.textContent = formatCount(total);
+      count.textContent = formatCount(onlyFavourites ? shown(loaded).length : total);
       if (lastResponseFromCache()) {
         notice.hidden = false;
         notice.className = 'notice';
@@ -370,55 +304,79 @@ export function renderList(main, query, ctx) {
       } else {
         notice.hidden = true;
       }
-      if (append) cards.append(...features.map(circuitCard));
-      else cards.replaceChildren(...loaded.map(circuitCard));
-      if (!loaded.length) {
-        cards.replaceChildren(h('li', { class: 'empty' }, t('list.empty')));
+      if (append) cards.append(...shown(features).map(circuitCard));
+      else cards.replaceChildren(...shown(loaded).map(circuitCard));
+      if (!shown(loaded).length) {
+        cards.replaceChildren(h('li', { class: 'empty' }, t(onlyFavourites ? 'list.noFavourites' : 'list.empty')));
       }
-      more.hidden = !(loaded.length < total && features.length > 0);
-      if (!append) updateFacets(data.facets);
-      updateFreeSelects(features, lastFacets);
-      markers = showCircuitStarts(map, loaded, markers);
+      more.hidden = onlyFavourites || !(loaded.length < total && features.length > 0);
+      sheet.update(append ? undefined : data.facets, features);
+      drawMarkers();
     } catch (err) {
       if (err?.name === 'AbortError') return;
       if (!append) lastKey = null;
-      showError(err, () => load({ append, force: true }));
+      const retry = () => load({ append, force: true });
+      if (!append && (err?.status === 0 || isOffline())) await showDownloaded(err, retry);
+      else showError(err, retry);
     } finally {
-      if (!signal.aborted) form.removeAttribute('aria-busy');
+      if (!signal.aborted) resultsSection.removeAttribute('aria-busy');
     }
   }
 
-  form.addEventListener('submit', (e) => {
+  function resetAll() {
+    for (const k of FILTER_KEYS) state[k] = '';
+    q.value = '';
+    nearStatus.textContent = '';
+    sheet.sync();
+    load();
+  }
+
+  async function showView(next) {
+    view = next;
+    renderToolbar();
+    resultsSection.hidden = view !== 'list';
+    mapSection.hidden = view !== 'map';
+    if (view !== 'map') return;
+    if (!mapApi) {
+      // Leaflet and the map code come only with the first look at the map.
+      mapApi = await import('../map.js');
+      if (closed) return;
+      map = mapApi.createMap(mapEl, t('list.mapLabel'));
+    } else {
+      map?.invalidateSize?.();
+    }
+    drawMarkers();
+  }
+
+  searchForm.addEventListener('submit', (e) => {
     e.preventDefault();
     clearTimeout(debounce);
+    state.q = q.value.trim();
     load({ force: true });
   });
-  form.addEventListener('change', () => {
+  q.addEventListener('input', () => {
+    state.q = q.value.trim();
     clearTimeout(debounce);
+    debounce = setTimeout(load, 400);
+  });
+  filtersButton.addEventListener('click', () => sheet.open());
+  sort.addEventListener('change', () => {
+    state.sort = sort.value;
     load();
   });
-  form.addEventListener('input', (e) => {
-    if (e.target === q || e.target === durationMax) {
-      clearTimeout(debounce);
-      debounce = setTimeout(load, 400);
-    }
+  for (const b of viewButtons) b.addEventListener('click', () => showView(b.dataset.view || 'list'));
+  favButton.addEventListener('click', () => {
+    onlyFavourites = !onlyFavourites;
+    load();
   });
-  form.addEventListener('reset', () => {
-    near = '';
-    nearStatus.textContent = '';
-    updateNearUi();
-    // After the fields have actually been reset.
-    setTimeout(() => {
-      for (const el of [difficulty, type, practice, sort, ...free.map((f) => f.el)]) el.value = '';
-      for (const el of [q, durationMax]) el.value = '';
-      load();
-    });
+  radius.addEventListener('change', () => {
+    state.radius = radius.value;
+    load();
   });
   nearButton.addEventListener('click', () => {
-    if (near) {
-      near = '';
+    if (state.near) {
+      state.near = '';
       nearStatus.textContent = '';
-      updateNearUi();
       load();
       return;
     }
@@ -429,8 +387,8 @@ export function renderList(main, query, ctx) {
     nearStatus.textContent = t('list.locating');
     navigator.geolocation.getCurrentPosition(
       (pos) => {
-        near = `${pos.coords.longitude.toFixed(5)},${pos.coords.latitude.toFixed(5)}`;
-        updateNearUi();
+        state.near = `${pos.coords.longitude.toFixed(5)},${pos.coords.latitude.toFixed(5)}`;
+        state.radius ||= radius.value;
         load();
       },
       () => {
@@ -440,12 +398,19 @@ export function renderList(main, query, ctx) {
     );
   });
   more.addEventListener('click', () => load({ append: true }));
+  const offFavourites = onFavouritesChange(() => renderToolbar());
 
+  renderSortOptions();
+  renderToolbar();
+  sheet.update({}, []);
   load({ force: true });
 
   return () => {
+    closed = true;
     clearTimeout(debounce);
     controller?.abort();
-    destroyMap(map);
+    offFavourites();
+    if (sheet.dialog.open) sheet.dialog.close();
+    if (map && mapApi) mapApi.destroyMap(map);
   };
 }

@@ -2,7 +2,8 @@
 import { h } from '../dom.js';
 import { formatBytes, formatDateTime } from '../format.js';
 import { t } from '../i18n.js';
-import { deleteOffline, downloadCircuit, listOffline, shortVersion } from '../offline.js';
+import { isOffline } from '../network.js';
+import { deleteOffline, downloadCircuit, fetchManifest, listOffline } from '../offline.js';
 
 /**
  * @param {HTMLElement} main
@@ -26,7 +27,10 @@ export function renderOffline(main, ctx) {
   );
   ctx.focusHeading();
 
-  function item(rec) {
+  /** @param {import('../offline.js').OfflineRecord} rec @param {boolean} [fresh] just updated: no need to ask the server again */
+  function item(rec, fresh = false) {
+    /** @type {HTMLElement | null} */
+    let updateButton = null;
     const note = h('p', { class: 'offline-item__note', role: 'status' });
     const busy = (on) => {
       for (const b of li.querySelectorAll('button')) b.disabled = on;
@@ -38,18 +42,19 @@ export function renderOffline(main, ctx) {
       h(
         'p',
         { class: 'offline-item__meta' },
-        t('offline.meta', { size: formatBytes(rec.bytes), version: shortVersion(rec.version), date: formatDateTime(rec.savedAt) }),
+        t('offline.metaShort', { size: formatBytes(rec.bytes), date: formatDateTime(rec.savedAt) }),
       ),
       h(
         'p',
         { class: 'offline-item__actions' },
         h('a', { class: 'button button--small', href: `#/circuits/${encodeURIComponent(rec.id)}`, 'aria-label': t('offline.openLabel', { name: rec.name }) }, t('offline.open')),
         ' ',
-        h(
+        updateButton = h(
           'button',
           {
             type: 'button',
             class: 'button button--small button--secondary',
+            hidden: true,
             'aria-label': t('offline.updateLabel', { name: rec.name }),
             onclick: async () => {
               busy(true);
@@ -67,9 +72,9 @@ export function renderOffline(main, ctx) {
                     : fetched === 1
                       ? t('offline.updatedOne')
                       : t('offline.updatedMany', { n: fetched });
-                const fresh = item(record);
-                fresh.querySelector('.offline-item__note').textContent = note.textContent;
-                li.replaceWith(fresh);
+                const replacement = item(record, true);
+                replacement.querySelector('.offline-item__note').textContent = note.textContent;
+                li.replaceWith(replacement);
               } catch (err) {
                 if (err?.name === 'AbortError') return;
                 note.textContent = err.message;
@@ -105,6 +110,21 @@ export function renderOffline(main, ctx) {
       ),
       note,
     );
+    // Update offered only when the server's package differs from the copy (online only).
+    if (!fresh && !isOffline()) {
+      fetchManifest(rec.id, { signal: controller.signal })
+        .then((m) => {
+          if (m.version === rec.version) {
+            if (!note.textContent) note.textContent = t('offline.upToDate');
+            return;
+          }
+          if (updateButton) updateButton.hidden = false;
+          note.textContent = t('offline.updateAvailableShort');
+        })
+        .catch(() => {
+          // Cannot tell (server unreachable): nothing offered.
+        });
+    }
     return li;
   }
 
@@ -116,7 +136,7 @@ export function renderOffline(main, ctx) {
   listOffline()
     .then((records) => {
       if (controller.signal.aborted) return;
-      list.replaceChildren(...records.map(item));
+      list.replaceChildren(...records.map((r) => item(r)));
       refreshCount();
     })
     .catch((err) => {

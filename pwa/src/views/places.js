@@ -1,4 +1,5 @@
-// Where a circuit goes: the communes it crosses and their intercommunalities (list card, sheet).
+// Where a circuit goes: the communes it crosses and their intercommunalities, called
+// "Territoire" / "Area" for visitors (list card, sheet).
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
@@ -26,7 +27,7 @@ export function circuitPlaces(p, className = '') {
     { class: `places ${className}`.trim() },
     communes.length ? row('communes', t(communes.length === 1 ? 'place.communeOne' : 'place.communeMany'), communes) : null,
     intercos.length
-      ? row('intercommunalities', t(intercos.length === 1 ? 'place.intercoOne' : 'place.intercoMany'), intercos)
+      ? row('intercommunalities', t(intercos.length === 1 ? 'place.areaOne' : 'place.areaMany'), intercos)
       : null,
   );
 }

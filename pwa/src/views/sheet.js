@@ -3,7 +3,6 @@ import { downloadUrl, getCircuit, getProfile } from '../api.js';
 import { h, paragraphs, uid } from '../dom.js';
 import {
   difficultyLabel,
-  formatBytes,
   formatDateTime,
   formatDuration,
   formatLength,
@@ -12,10 +11,12 @@ import {
   practiceLabel,
   typeLabel,
 } from '../format.js';
-import { t } from '../i18n.js';
+import { getLang, t } from '../i18n.js';
+import { themeLabel } from '../themes.js';
+import { sheetActions } from './sheet-actions.js';
 import { practicalInfo } from '../practical.js';
 import { createMap, destroyMap, showTrace } from '../map.js';
-import { downloadCircuit, getOffline, recordPart, shortVersion } from '../offline.js';
+import { getOffline, recordPart } from '../offline.js';
 import { renderProfile } from '../profile.js';
 import { fromApi, networkOrCopy } from '../source.js';
 import { askNotificationPermission } from './guide.js';
@@ -230,53 +231,17 @@ function renderError(main, err, ctx, retry) {
   );
 }
 
-function offlineSummary(record) {
-  return t('offline.summary', { date: formatDateTime(record.savedAt), size: formatBytes(record.bytes), version: shortVersion(record.version) });
-}
-
-/** "Download for offline" block: button, progress, state. */
-function offlinePanel(id, stored, signal) {
-  let record = stored;
-  const state = h('p', { class: 'offline-state', role: 'status' }, record ? offlineSummary(record) : t('offline.notYet'));
-  const progress = h('progress', { class: 'offline-progress', max: '1', value: '0', hidden: true, 'aria-label': t('offline.progress') });
-  const button = h('button', { type: 'button', class: 'button button--secondary' }, record ? t('offline.update') : t('offline.download'));
-  const error = h('p', { class: 'notice notice--error', role: 'alert', hidden: true });
-  button.addEventListener('click', async () => {
-    button.disabled = true;
-    error.hidden = true;
-    progress.hidden = false;
-    progress.value = 0;
-    state.textContent = t('offline.preparing');
-    try {
-      const { record: saved } = await downloadCircuit(id, {
-        signal,
-        onProgress: ({ done, total, bytes, totalBytes }) => {
-          progress.max = Math.max(total, 1);
-          progress.value = done;
-          state.textContent = t('offline.downloading', { done, total, bytes: formatBytes(bytes), totalBytes: formatBytes(totalBytes) });
-        },
-      });
-      record = saved;
-      state.textContent = offlineSummary(saved);
-      button.textContent = t('offline.update');
-    } catch (err) {
-      if (err?.name === 'AbortError') return;
-      state.textContent = record ? offlineSummary(record) : t('offline.notAvailable');
-      error.textContent = err.message;
-      error.hidden = false;
-    } finally {
-      progress.hidden = true;
-      button.disabled = false;
-    }
-  });
-  return h(
-    'div',
-    { class: 'offline-panel' },
-    state,
-    progress,
-    error,
-    h('p', {}, button, ' ', h('a', { href: '#/offline' }, t('offline.title'))),
-  );
+/**
+ * "Content in French only" when the app speaks another language and the circuit's texts
+ * have no translation in it: the sheet's `content_lang` says which language they are in.
+ * @param {Record<string, any>} p  the sheet's properties
+ */
+function contentLanguageNotice(p) {
+  const el = h('p', { class: 'notice notice--lang', lang: getLang(), hidden: true }, t('sheet.frenchOnly'));
+  const lang = getLang();
+  const contentLang = typeof p.content_lang === 'string' ? p.content_lang : p.lang;
+  el.hidden = lang === 'fr' || contentLang === lang;
+  return el;
 }
 
 /**
@@ -356,6 +321,7 @@ export function renderSheet(main, id, ctx) {
     ctx.setTitle(p.name);
 
     const mapEl = h('div', { class: 'map map--sheet' });
+    const langNotice = contentLanguageNotice(p);
     const profileSlot = h('div', { class: 'profile-slot' }, h('p', { class: 'muted' }, t('sheet.profileLoading')));
 
     const figures = h(
@@ -371,7 +337,7 @@ export function renderSheet(main, id, ctx) {
       figure(t('fig.difficulty'), h('span', { class: `badge badge--${p.difficulty}` }, difficultyLabel(p.difficulty))),
       figure(t('fig.type'), typeLabel(p.type)),
       figure(t('fig.practice'), practiceLabel(p.practice)),
-      figure(t('fig.themes'), p.themes?.length ? p.themes.join(', ') : t('common.none')),
+      figure(t('fig.themes'), p.themes?.length ? p.themes.map(themeLabel).join(', ') : t('common.none')),
     );
 
     const gallery = mediaList(p.media, offline);
@@ -455,20 +421,18 @@ export function renderSheet(main, id, ctx) {
             : fromCache
               ? h('p', { class: 'notice' }, t('sheet.fromCache'))
               : null,
-          h(
-            'p',
-            { class: 'sheet__actions' },
-            h(
-              'button',
-              { type: 'button', class: 'button', onclick: () => {
-                  // Asked here, during the click, where browsers allow the prompt.
-                  askNotificationPermission();
-                  location.hash = `#/circuits/${encodeURIComponent(p.id || id)}/guide`;
-                },
-              },
-              t('sheet.startGuide'),
-            ),
-          ),
+          langNotice,
+          sheetActions({
+            id: p.id || id,
+            name: p.name,
+            record,
+            signal,
+            startGuide: () => {
+              // Asked here, during the click, where browsers allow the prompt.
+              askNotificationPermission();
+              location.hash = `#/circuits/${encodeURIComponent(p.id || id)}/guide`;
+            },
+          }),
         ),
         h(
           'div',
@@ -497,7 +461,7 @@ export function renderSheet(main, id, ctx) {
           h(
             'div',
             { class: 'sheet__side' },
-            section(t('sheet.offlineSection'), offlinePanel(p.id || id, record, signal)),
+            section(t('sheet.offlineSection'), h('p', {}, h('a', { href: '#/offline' }, t('offline.title')))),
             section(t('sheet.pois', { n: pois.length }), poiList),
             section(t('sheet.downloads'), downloads),
           ),
