@@ -479,21 +479,18 @@ pub async fn patch(
     let Value::Object(patch) = patch else {
         return Err(EditError::NotAnObject.into());
     };
-    let mut record = load(store, target).await?;
+    let record = load(store, target).await?;
     let before = editable(store, target, &record).await?;
     may_edit(staff, &before.communes)?;
     if if_match.trim() != before.etag {
         return Err(CurationError::Stale(Box::new(before)));
     }
-    record.apply(patch)?;
-    let mut overrides = before.edited.clone();
-    accumulate(&mut overrides, patch);
-    save(
+    save_patch(
         store,
         target,
-        &record,
+        record,
         &before,
-        overrides,
+        patch,
         Author {
             actor: &staff.email,
             origin: "edit",
@@ -501,6 +498,22 @@ pub async fn patch(
         },
     )
     .await
+}
+
+/// Applies `patch` to `record`, adds its fields to the overrides, and saves it as
+/// `author`'s change.
+async fn save_patch(
+    store: &dyn Store,
+    target: &Target,
+    mut record: Loaded,
+    before: &Editable,
+    patch: &View,
+    author: Author<'_>,
+) -> Result<Editable, CurationError> {
+    record.apply(patch)?;
+    let mut overrides = before.edited.clone();
+    accumulate(&mut overrides, patch);
+    save(store, target, &record, before, overrides, author).await
 }
 
 /// Makes a walker's correction (`text` for `field`) an edit of its record, by
@@ -518,17 +531,14 @@ pub async fn accept_correction(
 ) -> Result<Editable, CurationError> {
     let mut patch = View::new();
     patch.insert(field.to_owned(), Value::String(text.to_owned()));
-    let mut record = load(store, target).await?;
+    let record = load(store, target).await?;
     let before = editable(store, target, &record).await?;
-    record.apply(&patch)?;
-    let mut overrides = before.edited.clone();
-    accumulate(&mut overrides, &patch);
-    save(
+    save_patch(
         store,
         target,
-        &record,
+        record,
         &before,
-        overrides,
+        &patch,
         Author {
             actor,
             origin: "contribution",
