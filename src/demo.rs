@@ -13,6 +13,7 @@ use std::path::Path;
 #[include = "landscapes/*"]
 #[include = "biodiversity/*"]
 #[include = "tourism/*"]
+#[include = "media/*"]
 struct Fixtures;
 
 /// Loads the demo into `store` when it holds no circuit nor POI yet: from `folder` when
@@ -55,6 +56,13 @@ pub async fn load(store: &dyn Store, folder: Option<&Path>) -> Result<(), String
         let detail: Vec<String> = report.rejections.iter().map(ToString::to_string).collect();
         return Err(format!("demo data rejected:\n{}", detail.join("\n")));
     }
-    tracing::info!(records = report.imported, "demo data loaded");
+    for w in &report.warnings {
+        tracing::warn!("demo data: {w}");
+    }
+    tracing::info!(
+        records = report.imported,
+        photos = report.photos.attached,
+        "demo data loaded"
+    );
     Ok(())
 }

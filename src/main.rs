@@ -224,12 +224,18 @@ enum ImportCommand {
     /// Keyed by producer and `id_local`: re-importing an export updates its circuits.
     /// Given figures (duration, difficulty, type, practice, elevation) win; the rest is
     /// computed from the trace.
+    ///
+    /// The photos a circuit names by URL (Geotrek `attachments`, schema_randonnee
+    /// `medias`, APIDAE `illustrations`) are fetched and attached with their credits,
+    /// once: a photo already attached is not fetched again (see --no-photos).
     Circuits {
         /// GeoJSON files or folders (searched recursively for *.geojson and *.json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
         flags: ImportFlags,
+        #[command(flatten)]
+        photos: PhotoFlags,
     },
     /// Landscape units (Atlas des Paysages) from GeoJSON Polygon/MultiPolygon features.
     ///
@@ -306,12 +312,17 @@ enum ImportCommand {
     /// phone, website and wheelchair access; other objects are skipped. Keys come from
     /// the source (`osm:node/123`, `apidae:98765`). Each file is streamed in one
     /// transaction, refused whole on any bad element unless --partial.
+    ///
+    /// The photos an APIDAE or DataTourisme object names by URL are fetched and
+    /// attached with their credits, once (see --no-photos).
     Tourism {
         /// Files or folders (searched recursively for *.osm, *.pbf, *.xml, *.json).
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         #[command(flatten)]
         flags: ImportFlags,
+        #[command(flatten)]
+        photos: PhotoFlags,
     },
 }
 
@@ -332,6 +343,28 @@ struct ImportFlags {
     /// first; without this flag they are kept).
     #[arg(long)]
     delete_missing: bool,
+}
+
+/// Photos the records name by URL.
+#[derive(Debug, Args)]
+struct PhotoFlags {
+    /// Fetch no photo. Otherwise each photo a record names is fetched once (http or
+    /// https, 30 s, 20 MiB, 5 redirects, 10 per record, checked by decoding it) and
+    /// attached with its credits; a failed one is a warning, never a failed import.
+    /// Dry runs fetch nothing.
+    #[arg(long)]
+    no_photos: bool,
+}
+
+impl PhotoFlags {
+    fn fetcher(&self) -> Result<Option<balade_import::remote_photos::Fetcher>, String> {
+        if self.no_photos {
+            return Ok(None);
+        }
+        balade_import::remote_photos::Fetcher::new(Default::default())
+            .map(Some)
+            .map_err(|e| e.to_string())
+    }
 }
 
 fn parse_delimiter(text: &str) -> Result<u8, String> {
@@ -529,17 +562,22 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 .map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(ImportCommand::Circuits { paths, flags }) => {
-            import(store.as_ref(), paths, flags, Source::Circuits).await
+        Command::Import(ImportCommand::Circuits {
+            paths,
+            flags,
+            photos,
+        }) => {
+            let fetcher = photos.fetcher()?;
+            import(store.as_ref(), paths, flags, Source::Circuits, fetcher).await
         }
         Command::Import(ImportCommand::Landscapes { paths, flags }) => {
-            import(store.as_ref(), paths, flags, Source::Landscapes).await
+            import(store.as_ref(), paths, flags, Source::Landscapes, None).await
         }
         Command::Import(ImportCommand::Communes { paths, flags }) => {
-            import(store.as_ref(), paths, flags, Source::Communes).await
+            import(store.as_ref(), paths, flags, Source::Communes, None).await
         }
         Command::Import(ImportCommand::Gpx { paths, flags }) => {
-            import(store.as_ref(), paths, flags, Source::Gpx).await
+            import(store.as_ref(), paths, flags, Source::Gpx, None).await
         }
         Command::Import(ImportCommand::Biodiversity {
             paths,
@@ -551,11 +589,17 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 paths,
                 flags,
                 Source::Biodiversity { sensitive },
+                None,
             )
             .await
         }
-        Command::Import(ImportCommand::Tourism { paths, flags }) => {
-            import(store.as_ref(), paths, flags, Source::Tourism).await
+        Command::Import(ImportCommand::Tourism {
+            paths,
+            flags,
+            photos,
+        }) => {
+            let fetcher = photos.fetcher()?;
+            import(store.as_ref(), paths, flags, Source::Tourism, fetcher).await
         }
         Command::Import(ImportCommand::Ariane {
             paths,
@@ -567,7 +611,14 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 delimiter,
                 encoding,
             };
-            import(store.as_ref(), paths, flags, Source::Heritage(heritage)).await
+            import(
+                store.as_ref(),
+                paths,
+                flags,
+                Source::Heritage(heritage),
+                None,
+            )
+            .await
         }
     }
 }
@@ -600,6 +651,7 @@ async fn import(
     paths: Vec<PathBuf>,
     flags: ImportFlags,
     source: Source,
+    photos: Option<balade_import::remote_photos::Fetcher>,
 ) -> Result<ExitCode, String> {
     let actor = match std::env::var("USER") {
         Ok(user) if !user.is_empty() => format!("command line ({user})"),
@@ -616,6 +668,7 @@ async fn import(
         exclude: Default::default(),
         // Circuits and POIs written from the command line are in their audit logs too.
         audit: Some(actor.clone()),
+        photos,
     };
     let mut terminal = terminal::Terminal::new(std::io::stderr().is_terminal(), flags.diff);
     let run = balade_import::import(store, &source, &paths, &options, &mut terminal).await;
@@ -634,6 +687,14 @@ async fn import(
         if let Err(e) = kept {
             eprintln!("warning: the import is not in the jobs' history: {e}");
         }
+    }
+    // Each photo warning was told as it happened (`warning: …`).
+    let p = report.photos;
+    if p.attached + p.kept + p.failed > 0 {
+        println!(
+            "photos: fetched {}, already attached {}, failed {}",
+            p.attached, p.kept, p.failed
+        );
     }
     if report.unlocated > 0 {
         println!(

@@ -177,7 +177,7 @@ fn trace_of(geometry: &Value) -> Result<Trace, Fault> {
     Ok(trace)
 }
 
-fn circuit(feature: &Value) -> Result<Circuit, Fault> {
+pub(crate) fn circuit(feature: &Value) -> Result<Circuit, Fault> {
     let empty = Map::new();
     let props = feature
         .get("properties")
@@ -296,7 +296,7 @@ fn translated(v: Option<&Value>) -> Option<String> {
 
 /// A trek of a Geotrek API v2 page. Difficulty, practice and themes there are ids of
 /// the source's own lists, so they are computed or left out rather than guessed.
-fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
+pub(crate) fn geotrek_trek(trek: &Value) -> Result<Circuit, Fault> {
     let key = trek
         .get("uuid")
         .and_then(Value::as_str)

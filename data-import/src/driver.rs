@@ -76,6 +76,9 @@ pub struct ImportOptions {
     /// Who the commit is by, when each circuit and POI it writes gets an entry in its
     /// audit log (origin `import`): the back-office's jobs.
     pub audit: Option<String>,
+    /// Fetch and attach the photos the records name by URL (circuits and tourism
+    /// files), under the fetcher's limits; `None` fetches nothing. Skipped in dry runs.
+    pub photos: Option<crate::remote_photos::Fetcher>,
 }
 
 /// Imports the files `paths` name, read as `source`, telling `observer` as it goes.
@@ -133,11 +136,49 @@ pub async fn import(
             first_circuit: None,
             audits: Vec::new(),
         };
+        let refused_before = report.files_refused;
         let line = run.run().await?.absorb_into(&mut report);
         observer.event(ImportEvent::FileDone { path, line: &line });
+        if let Some(fetcher) = options.photos.as_ref().filter(|_| !options.dry_run)
+            && report.files_refused == refused_before
+        {
+            let refs = photo_refs_of(source, path).await;
+            crate::remote_photos::attach_all(store, fetcher, path, refs, &mut report, observer)
+                .await?;
+        }
     }
     vanished(store, options, &run_read, observer, &mut report).await?;
     Ok(report)
+}
+
+/// The photos a written file names by URL: circuits files, and tourism JSON documents
+/// (OSM extracts name none). Read again after the records: the readers stream records
+/// only, and a file that cannot be read again simply names none.
+async fn photo_refs_of(source: &Source, path: &Path) -> Vec<crate::photo_refs::PhotoRef> {
+    let json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("geojson"));
+    let circuits = match source {
+        Source::Circuits => true,
+        Source::Tourism if json => false,
+        _ => return Vec::new(),
+    };
+    let path = path.to_owned();
+    // Parsing the records' ids again is CPU work: off the async threads.
+    tokio::task::spawn_blocking(move || {
+        let bytes = crate::source::read_limited(&path, crate::source::MAX_GEOJSON_BYTES).ok()?;
+        let doc: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+        Some(if circuits {
+            crate::photo_refs::circuit_photos(&doc)
+        } else {
+            crate::photo_refs::place_photos(&doc)
+        })
+    })
+    .await
+    .ok()
+    .flatten()
+    .unwrap_or_default()
 }
 
 /// The keys a run read (as hashes) and the scopes they belong to.

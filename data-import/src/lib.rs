@@ -15,6 +15,8 @@
 //! - [`dwc`], [`biodiversity`]: species observations from Darwin Core archives and occurrence tables.
 //! - [`xml_guard`], [`delimited`]: the limits every XML and delimited reader reads under.
 //! - [`media`]: photos decoded under limits, turned upright, stripped and derived.
+//! - [`photo_refs`], [`remote_photos`]: the photos sources name by URL, fetched once
+//!   under limits and attached with their credits.
 //! - [`demo`]: the demo set of `fixtures/`.
 #![forbid(unsafe_code)]
 
@@ -31,7 +33,9 @@ pub mod gpx;
 pub mod heritage;
 pub mod landscapes;
 pub mod media;
+pub mod photo_refs;
 pub mod plan;
+pub mod remote_photos;
 pub mod report;
 pub mod source;
 pub mod stream;

@@ -182,6 +182,19 @@ pub struct Credits {
     pub alt: Option<String>,
 }
 
+impl Credits {
+    /// Plain text only, empty texts as none.
+    pub fn cleaned(self) -> Credits {
+        let clean = |t: Option<String>| t.map(|t| plain_text(&t)).filter(|t| !t.is_empty());
+        Credits {
+            title: clean(self.title),
+            author: clean(self.author),
+            license: clean(self.license),
+            alt: clean(self.alt),
+        }
+    }
+}
+
 /// Why an attachment was refused or failed.
 #[derive(Debug, thiserror::Error)]
 pub enum AttachError {
@@ -200,13 +213,7 @@ pub async fn attach(
     source: &MediaSource,
     credits: Credits,
 ) -> Result<Media, AttachError> {
-    let clean = |t: Option<String>| t.map(|t| plain_text(&t)).filter(|t| !t.is_empty());
-    let credits = Credits {
-        title: clean(credits.title),
-        author: clean(credits.author),
-        license: clean(credits.license),
-        alt: clean(credits.alt),
-    };
+    let credits = credits.cleaned();
     let (media, files) = match source {
         MediaSource::Photo(path) => {
             let refuse = |reason: String| AttachError::Refused {
@@ -225,30 +232,10 @@ pub async fn attach(
                 return Err(refuse(PhotoError::TooLarge(size >> 20).to_string()));
             }
             let bytes = std::fs::read(path).map_err(|e| refuse(format!("cannot read: {e}")))?;
-            // Decoding is CPU work: off the async threads.
-            let derived = tokio::task::spawn_blocking(move || derive(&bytes))
+            let id = media_id(&bytes);
+            photo_media(owner, id, bytes, credits)
                 .await
-                .map_err(|e| refuse(format!("decoding failed: {e}")))?
-                .map_err(|e| refuse(e.to_string()))?;
-            let media = Media {
-                id: derived.id,
-                owner,
-                kind: MediaKind::Photo,
-                url: None,
-                title: credits.title,
-                author: credits.author,
-                license: credits.license,
-                alt: credits.alt,
-                width: Some(derived.width),
-                height: Some(derived.height),
-                position: 0,
-                files: derived
-                    .files
-                    .iter()
-                    .map(|(w, b)| (*w, b.len() as u64))
-                    .collect(),
-            };
-            (media, derived.files)
+                .map_err(|e| refuse(e.to_string()))?
         }
         MediaSource::Link(kind, url) => {
             let ok = (url.starts_with("https://") || url.starts_with("http://"))
@@ -282,6 +269,38 @@ pub async fn attach(
     tx.upsert_media(&media, &files).await?;
     tx.commit().await?;
     Ok(media)
+}
+
+/// Derives a photo's bytes (off the async threads: decoding is CPU work) into the item
+/// to store under `id`, with its derivative files.
+pub async fn photo_media(
+    owner: MediaOwner,
+    id: String,
+    bytes: Vec<u8>,
+    credits: Credits,
+) -> Result<(Media, Vec<(u32, Vec<u8>)>), PhotoError> {
+    let derived = tokio::task::spawn_blocking(move || derive(&bytes))
+        .await
+        .map_err(|e| PhotoError::Corrupt(format!("decoding failed: {e}")))??;
+    let media = Media {
+        id,
+        owner,
+        kind: MediaKind::Photo,
+        url: None,
+        title: credits.title,
+        author: credits.author,
+        license: credits.license,
+        alt: credits.alt,
+        width: Some(derived.width),
+        height: Some(derived.height),
+        position: 0,
+        files: derived
+            .files
+            .iter()
+            .map(|(w, b)| (*w, b.len() as u64))
+            .collect(),
+    };
+    Ok((media, derived.files))
 }
 
 /// Test photos as cameras write them, for this crate's tests and the end-to-end ones.

@@ -2,6 +2,7 @@
 //! counts, what was written, and the contract's summary line.
 
 use crate::plan::PlanCounts;
+use crate::remote_photos::PhotoCounts;
 use std::fmt;
 use std::path::PathBuf;
 
@@ -59,6 +60,10 @@ pub struct ImportReport {
     /// Records imported without a usable location (inventory notices), counted in
     /// `imported`/`updated` too.
     pub unlocated: u64,
+    /// What did not stop the import: photos that could not be fetched or decoded.
+    pub warnings: Vec<Rejection>,
+    /// Remote photos fetched, kept (already attached) and failed.
+    pub photos: PhotoCounts,
 }
 
 impl ImportReport {
@@ -84,6 +89,8 @@ impl ImportReport {
         self.files_written += other.files_written;
         self.files_refused += other.files_refused;
         self.unlocated += other.unlocated;
+        self.warnings.extend(other.warnings);
+        self.photos.absorb(other.photos);
     }
 
     /// The contract's exit code: 0 when nothing was rejected, 2 otherwise.

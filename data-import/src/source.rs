@@ -199,7 +199,7 @@ fn whole<T>(
     refuse_all(sink, parsed.dropped)
 }
 
-fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Rejection> {
+pub(crate) fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Rejection> {
     let fail = |reason: String| Rejection::file(path, reason);
     let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
     if meta.len() > max {

@@ -93,7 +93,7 @@ pub fn read_value(path: &Path, doc: &Value, sink: &mut dyn Sink<Place>) -> Resul
 
 /// What is wrong with one object: its name (when its id was read), the field, why.
 #[derive(Debug)]
-struct Fault {
+pub(crate) struct Fault {
     name: Option<String>,
     field: String,
     reason: String,
@@ -142,7 +142,7 @@ fn apidae_kind(t: &str) -> Option<PoiKind> {
     })
 }
 
-fn apidae(o: &Value) -> Result<Option<Place>, Fault> {
+pub(crate) fn apidae(o: &Value) -> Result<Option<Place>, Fault> {
     let id = match o.get("id") {
         Some(Value::Number(n)) => n.to_string(),
         Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_owned(),
@@ -279,7 +279,7 @@ fn ld_text_in(v: &Value, lang: &str) -> Option<String> {
 
 /// A JSON-LD value as text: a string, `{"@value": …}`, `{"fr": [...]}`, or the first of a
 /// list of those (French first).
-fn ld_text(v: &Value) -> Option<String> {
+pub(crate) fn ld_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
         Value::Number(n) => Some(n.to_string()),
@@ -297,7 +297,7 @@ fn ld_text(v: &Value) -> Option<String> {
     }
 }
 
-fn ld_first<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
+pub(crate) fn ld_first<'a>(v: &'a Value, key: &str) -> Option<&'a Value> {
     match v.get(key)? {
         Value::Array(items) => items.first(),
         other => Some(other),
@@ -350,7 +350,7 @@ fn datatourisme_kind(types: &[&str]) -> Option<PoiKind> {
     }
 }
 
-fn datatourisme(o: &Value) -> Result<Option<Place>, Fault> {
+pub(crate) fn datatourisme(o: &Value) -> Result<Option<Place>, Fault> {
     let Some(id) = o
         .get("@id")
         .and_then(Value::as_str)
