@@ -1,5 +1,4 @@
 // Entry point: hash router (#/…), offline state, service worker.
-import 'leaflet/dist/leaflet.css';
 import './style.css';
 import { h } from './dom.js';
 import { chooseLang, getLang, initLang, onLangChange, t } from './i18n.js';

@@ -1,6 +1,8 @@
 // Leaflet maps: the server's basemap tiles (same origin, /tiles/{z}/{x}/{y}) when it has
 // one, else a plain background with the note "Aucun fond de carte configuré"; traces and
 // points on top.
+// Leaflet's styles come with the map's code, not with the list's first load.
+import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
 import { getBasemap } from './api.js';
 import { h } from './dom.js';
@@ -160,9 +162,10 @@ function pinIcon(text, variant) {
   return L.divIcon({
     className: `pin pin--${variant}`,
     html: `<span class="pin__label" aria-hidden="true">${text}</span>`,
-    iconSize: [30, 30],
-    iconAnchor: [15, 30],
-    popupAnchor: [0, -30],
+    // A 44 px touch target (the drawn pin is smaller, at the bottom of it, its tip on the point).
+    iconSize: [44, 44],
+    iconAnchor: [22, 44],
+    popupAnchor: [0, -44],
   });
 }
 
@@ -170,9 +173,10 @@ function dotIcon(text, variant) {
   return L.divIcon({
     className: `dot dot--${variant}`,
     html: `<span class="dot__label" aria-hidden="true">${text}</span>`,
-    iconSize: [24, 24],
-    iconAnchor: [12, 12],
-    popupAnchor: [0, -12],
+    // A 44 px touch target centred on the point (the drawn dot is 24 px).
+    iconSize: [44, 44],
+    iconAnchor: [22, 22],
+    popupAnchor: [0, -14],
   });
 }
 

@@ -116,13 +116,14 @@ describe('photos et médias', () => {
       await env.balade(['media', 'add', '--poi', poi.id, poiJpeg, '--alt', POI_PHOTO.alt, '--author', POI_PHOTO.author, '--license', POI_PHOTO.license]);
 
       const media = (await env.apiJson(context, `/api/v1/circuits/${CIRCUIT}`)).properties.media;
-      photo = media.find((m) => m.kind === 'photo');
-      assert.ok(photo, 'the circuit should have a photo');
+      // The demo's own photo comes first: the one added here is told by its alt text.
+      photo = media.find((m) => m.kind === 'photo' && m.alt === PHOTO.alt);
+      assert.ok(photo, 'the circuit should have the photo added');
       assert.deepEqual(photo.sizes.map((s) => s.width), [320, 800, 1600]);
       assert.equal(photo.url, photo.sizes[1].url);
       assert.ok(media.some((m) => m.kind === 'video' && m.url === VIDEO.url));
       assert.ok(media.some((m) => m.kind === 'audio' && m.url === AUDIO.url));
-      poiPhoto = (await env.apiJson(context, `/api/v1/pois/${encodeURIComponent(poi.id)}`)).properties.media.find((m) => m.kind === 'photo');
+      poiPhoto = (await env.apiJson(context, `/api/v1/pois/${encodeURIComponent(poi.id)}`)).properties.media.find((m) => m.kind === 'photo' && m.alt === POI_PHOTO.alt);
       assert.ok(poiPhoto, 'the POI should have a photo');
     } finally {
       await context.close();
@@ -152,9 +153,9 @@ describe('photos et médias', () => {
       assert.equal(await img.getAttribute('loading'), 'lazy');
       assert.equal(await img.getAttribute('width'), String(photo.width));
       assert.equal(await img.getAttribute('height'), String(photo.height));
-      const loaded = await waitForLoadedImage(page, '.media--photo img');
+      const loaded = await waitForLoadedImage(page, `.media--photo img[alt="${PHOTO.alt}"]`);
       assert.ok(loaded.naturalWidth > 0);
-      const caption = section.locator('figure.media--photo figcaption');
+      const caption = section.locator('figure.media--photo', { has: page.getByRole('img', { name: PHOTO.alt, exact: true }) }).locator('figcaption');
       assert.equal((await caption.innerText()).replace(/\s+/g, ' ').trim(), `${PHOTO.title} © ${PHOTO.author} — ${PHOTO.license}`);
       assert.ok(await caption.isVisible());
       // Video and audio: links with their titles (audio with a player too).
@@ -190,7 +191,7 @@ describe('photos et médias', () => {
       const offlineImg = page.getByRole('region', { name: 'Photos et médias' }).getByRole('img', { name: PHOTO.alt, exact: true });
       await offlineImg.waitFor();
       assert.equal(await offlineImg.getAttribute('srcset'), null, 'offline, only the stored size is offered');
-      const offlineLoaded = await waitForLoadedImage(page, '.media--photo img');
+      const offlineLoaded = await waitForLoadedImage(page, `.media--photo img[alt="${PHOTO.alt}"]`);
       assert.ok(offlineLoaded.naturalWidth > 0);
       assert.equal(new URL(offlineLoaded.currentSrc).pathname, photo.url);
       t.diagnostic(`photo responses seen while offline: ${mediaResponses.length}`);

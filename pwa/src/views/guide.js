@@ -15,20 +15,11 @@ import { getOffline, recordPart } from '../offline.js';
 import { fromApi, networkOrCopy } from '../source.js';
 import { correctionControl } from './correction-form.js';
 import { reportControl } from './report-form.js';
+import { askNotificationPermission } from '../notifications.js';
+
+export { askNotificationPermission };
 
 const LANDSCAPE_BANNER_MS = 15_000;
-
-/** Asks for notification permission without waiting for the answer. */
-export function askNotificationPermission() {
-  try {
-    if (typeof Notification !== 'undefined' && Notification.permission === 'default') {
-      const p = Notification.requestPermission();
-      if (p && typeof p.catch === 'function') p.catch(() => {});
-    }
-  } catch {
-    // Never block guidance on it.
-  }
-}
 
 function vibrate(pattern) {
   try {

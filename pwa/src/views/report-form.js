@@ -3,7 +3,6 @@
 // click on the map.
 import { h, uid } from '../dom.js';
 import { t } from '../i18n.js';
-import { pickOnMap } from '../map.js';
 import { submitContribution } from '../outbox-ui.js';
 import { disclosure, field, formButtons, formError, honeypot, photoInput } from './form-parts.js';
 
@@ -64,12 +63,19 @@ export function reportControl({ circuit, circuitName, map, lastFix }) {
     place = null;
     if (!m) return say(t('report.noMap'));
     stopPicking?.();
-    stopPicking = pickOnMap(m, (lon, lat) => {
-      place = { lon, lat };
-      showPlace();
-    });
+    stopPicking = null;
     showPlace();
     m.getContainer().scrollIntoView({ behavior: 'smooth', block: 'center' });
+    // A map is on the page, so its module is already loaded: imported here rather than at
+    // the top so that this form (on the sheet) does not pull Leaflet in with the sheet.
+    import('../map.js').then(({ pickOnMap }) => {
+      if (mode !== 'map' || map() !== m) return;
+      stopPicking?.();
+      stopPicking = pickOnMap(m, (lon, lat) => {
+        place = { lon, lat };
+        showPlace();
+      });
+    });
   }
 
   const radioName = uid('where');

@@ -15,11 +15,10 @@ import { getLang, t } from '../i18n.js';
 import { themeLabel } from '../themes.js';
 import { sheetActions } from './sheet-actions.js';
 import { practicalInfo } from '../practical.js';
-import { createMap, destroyMap, showTrace } from '../map.js';
 import { getOffline, recordPart } from '../offline.js';
 import { renderProfile } from '../profile.js';
 import { fromApi, networkOrCopy } from '../source.js';
-import { askNotificationPermission } from './guide.js';
+import { askNotificationPermission } from '../notifications.js';
 import { circuitPlaces } from './places.js';
 import { correctionControl } from './correction-form.js';
 import { reportControl } from './report-form.js';
@@ -266,6 +265,8 @@ export function renderSheet(main, id, ctx) {
   const controller = new AbortController();
   const { signal } = controller;
   let map = null;
+  /** @type {typeof import('../map.js') | null} */
+  let mapApi = null;
 
   const loading = h('div', { class: 'page' }, backLink(ctx), h('p', { class: 'count', role: 'status' }, t('sheet.loading')));
   main.append(loading);
@@ -461,7 +462,7 @@ export function renderSheet(main, id, ctx) {
           h(
             'div',
             { class: 'sheet__side' },
-            section(t('sheet.offlineSection'), h('p', {}, h('a', { href: '#/offline' }, t('offline.title')))),
+            section(t('sheet.offlineSection'), h('p', {}, h('a', { href: '#/offline', class: 'block-link' }, t('offline.title')))),
             section(t('sheet.pois', { n: pois.length }), poiList),
             section(t('sheet.downloads'), downloads),
           ),
@@ -470,8 +471,17 @@ export function renderSheet(main, id, ctx) {
     );
     ctx.focusHeading();
 
-    map = createMap(mapEl, t('sheet.mapLabel', { name: p.name }), { basemap: record?.basemap });
-    trace = showTrace(map, circuit.geometry, pois);
+    // The map's code (Leaflet) is loaded after the sheet is shown, not before: the text of
+    // the sheet does not wait for it (its box keeps its size meanwhile: no layout shift).
+    import('../map.js').then(
+      (api) => {
+        if (signal.aborted) return;
+        mapApi = api;
+        map = api.createMap(mapEl, t('sheet.mapLabel', { name: p.name }), { basemap: record?.basemap });
+        trace = api.showTrace(map, circuit.geometry, pois);
+      },
+      (err) => console.error(err),
+    );
 
     const profile = await data.profile;
     if (signal.aborted) return;
@@ -487,6 +497,6 @@ export function renderSheet(main, id, ctx) {
 
   return () => {
     controller.abort();
-    destroyMap(map);
+    if (map) mapApi?.destroyMap(map);
   };
 }
