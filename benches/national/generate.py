@@ -37,42 +37,46 @@ with open(f"{out}/heritage.txt", "w", encoding="utf-8") as f:
             "propriété de la commune|\n"
         )
 
-with open(f"{out}/circuits.geojson", "w", encoding="utf-8") as f:
-    f.write('{"type":"FeatureCollection","features":[\n')
-    difficulties = ["facile", "moyenne", "difficile"]
-    themes = ["patrimoine", "nature", "eau", "forêt", "panorama"]
-    for i in range(n_circuits):
-        lon, lat = place()
-        length_m = 5_000 + rng.random() * 15_000
-        step_m = 100.0
-        heading = rng.random() * 2 * math.pi
-        loop = i % 3 != 2
-        coords = []
-        points = int(length_m / step_m)
-        for k in range(points):
-            if loop:
-                heading += 2 * math.pi / points + (rng.random() - 0.5) * 0.3
-            else:
-                heading += (rng.random() - 0.5) * 0.4
-            lon += step_m * math.sin(heading) / (111_320 * math.cos(math.radians(lat)))
-            lat += step_m * math.cos(heading) / 110_540
-            coords.append([round(lon, 6), round(lat, 6)])
-        feature = {
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": coords},
-            "properties": {
-                "id_local": f"n{i}",
-                "producteur": "national",
-                "nom_itineraire": f"Circuit national {i}",
-                "pratique": "pédestre",
-                "difficulte": difficulties[i % 3],
-                "themes": [themes[i % 5], themes[(i + 2) % 5]],
-                "communes_nom": [f"Commune {i % 35000}"],
-                "presentation": f"Une boucle de {length_m / 1000:.1f} km à travers la campagne.",
-            },
-        }
-        f.write(("," if i else "") + json.dumps(feature, ensure_ascii=False, separators=(",", ":")) + "\n")
-    f.write("]}\n")
+# The importer takes GeoJSON files of 64 MiB at most: circuits go in files of 5,000.
+PER_FILE = 5_000
+difficulties = ["facile", "moyenne", "difficile"]
+themes = ["patrimoine", "nature", "eau", "forêt", "panorama"]
+for first in range(0, n_circuits, PER_FILE):
+    with open(f"{out}/circuits-{first // PER_FILE:03d}.geojson", "w", encoding="utf-8") as f:
+        f.write('{"type":"FeatureCollection","features":[\n')
+        for i in range(first, min(first + PER_FILE, n_circuits)):
+            lon, lat = place()
+            length_m = 5_000 + rng.random() * 15_000
+            step_m = 100.0
+            heading = rng.random() * 2 * math.pi
+            loop = i % 3 != 2
+            coords = []
+            points = int(length_m / step_m)
+            for k in range(points):
+                if loop:
+                    heading += 2 * math.pi / points + (rng.random() - 0.5) * 0.3
+                else:
+                    heading += (rng.random() - 0.5) * 0.4
+                lon += step_m * math.sin(heading) / (111_320 * math.cos(math.radians(lat)))
+                lat += step_m * math.cos(heading) / 110_540
+                coords.append([round(lon, 6), round(lat, 6)])
+            feature = {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": coords},
+                "properties": {
+                    "id_local": f"n{i}",
+                    "producteur": "national",
+                    "nom_itineraire": f"Circuit national {i}",
+                    "pratique": "pédestre",
+                    "difficulte": difficulties[i % 3],
+                    "themes": [themes[i % 5], themes[(i + 2) % 5]],
+                    "communes_nom": [f"Commune {i % 35000}"],
+                    "presentation": f"Une boucle de {length_m / 1000:.1f} km à travers la campagne.",
+                },
+            }
+            sep = "," if i > first else ""
+            f.write(sep + json.dumps(feature, ensure_ascii=False, separators=(",", ":")) + "\n")
+        f.write("]}\n")
 
 with open(f"{out}/observations.tsv", "w", encoding="utf-8") as f:
     f.write(
