@@ -9,6 +9,7 @@
 
 use crate::staff::Staff;
 use crate::{App, AppError, AppResult, parse_id};
+use crate::{now_s, random_hex};
 use balade_core::accounts::{Role, normalise_email};
 use balade_core::contributions::{
     self as c, Contribution, Filter, Kind, LogEntry, Remembered, Status, clean_text, rfc3339,
@@ -18,7 +19,6 @@ use balade_core::store::Store;
 use balade_core::{Area, CircuitId, LonLat, PoiId};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::time::{SystemTime, UNIX_EPOCH};
 use utoipa::ToSchema;
 
 /// The answer to a public write, as it was first given.
@@ -128,21 +128,9 @@ pub struct FollowedReport {
     pub updated_at: String,
 }
 
-pub(crate) fn now_s() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 /// A new contribution's id: 96 random bits in hex.
 fn new_id() -> AppResult<String> {
     random_hex::<12>()
-}
-
-fn random_hex<const N: usize>() -> AppResult<String> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Encode(format!("no randomness: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// The URL of a contribution's `n`th photo.

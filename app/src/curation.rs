@@ -4,6 +4,7 @@
 //! JSON merge patch of the record's editable view ([`balade_core::edit`]); the fields it
 //! sets become the record's overrides, which every later import of its source keeps.
 
+use crate::now_s;
 use crate::staff::Staff;
 use crate::{AppError, AppResult};
 use balade_core::accounts::Role;
@@ -18,7 +19,6 @@ pub use balade_import::media::Credits;
 use balade_import::media::{AttachError, MediaSource};
 use serde_json::{Value, json};
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 /// The record an edit is about.
 #[derive(Debug, Clone)]
@@ -397,12 +397,6 @@ fn accumulate(overrides: &mut View, patch: &View) {
             }
         }
     }
-}
-
-fn now_s() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 /// Who makes a change and from what: the audit entry's actor and origin, and the

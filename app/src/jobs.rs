@@ -4,6 +4,7 @@
 //! read and trim; the commit then imports the file in one transaction, leaving out the
 //! records staff excluded and deleting only the vanished records they ticked.
 
+use crate::now_s;
 use crate::staff::Staff;
 use crate::{AppError, AppResult};
 use balade_core::accounts::Role;
@@ -17,7 +18,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// The kinds `balade import` reads, by name.
 pub const KINDS: &[&str] = &[
@@ -172,17 +173,9 @@ async fn outside_territory(
     Ok(outside)
 }
 
-fn now_s() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
-}
-
 /// A new job's id: 128 random bits in hex.
 pub fn new_id() -> AppResult<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| AppError::Encode(format!("no randomness: {e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    crate::random_hex::<16>()
 }
 
 /// A job queued for the file at `path`, stored.

@@ -94,6 +94,20 @@ fn is_connection_error(e: &SqlxError) -> bool {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// Unix seconds now (0 on a clock before 1970).
+pub(crate) fn now_s() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// `N` random bytes from the operating system, in hex: ids and secret tokens.
+pub(crate) fn random_hex<const N: usize>() -> AppResult<String> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| AppError::Encode(format!("no randomness: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
 /// JSON of a value, as an [`AppError::Encode`] on failure.
 pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> AppResult<Vec<u8>> {
     serde_json::to_vec(value).map_err(|e| AppError::Encode(e.to_string()))

@@ -7,6 +7,7 @@
 
 pub mod throttle;
 
+use crate::now_s;
 use crate::{AppError, AppResult};
 use balade_core::accounts::{
     Account, AccountError, NewAccount, Role, TerritoryCode, normalise_email,
@@ -14,7 +15,7 @@ use balade_core::accounts::{
 use balade_core::hash::sha256_hex;
 use balade_core::store::{AccountStore, StoreError};
 use std::sync::OnceLock;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 /// How long a session lasts after its login.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(12 * 3600);
@@ -71,10 +72,7 @@ pub struct SessionToken(pub String);
 
 impl SessionToken {
     fn new() -> AppResult<Self> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| AppError::Encode(format!("no randomness for a session: {e}")))?;
-        Ok(Self(bytes.iter().map(|b| format!("{b:02x}")).collect()))
+        Ok(Self(crate::random_hex::<32>()?))
     }
 
     /// What the store keeps.
@@ -91,12 +89,6 @@ pub enum LoginError {
     BadCredentials,
     #[error(transparent)]
     App(#[from] AppError),
-}
-
-fn now_s() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64)
 }
 
 fn check_password(password: &str) -> AppResult<()> {
