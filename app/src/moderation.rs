@@ -5,9 +5,10 @@
 //! answer follow it; an accepted correction is an edit of its record, made in the same
 //! transaction.
 
-use crate::contributions::{now_s, photo_url, position};
+use crate::contributions::{photo_url, position};
 use crate::curation::{self, CurationError, Target};
 use crate::export::push_row;
+use crate::now_s;
 use crate::staff::Staff;
 use crate::{AppError, AppResult, parse_id};
 use balade_core::contributions::{Contribution, Decision, Filter, Kind, LogEntry, Status, rfc3339};
@@ -136,8 +137,13 @@ impl QueueFilter {
         let statuses = match self.status.as_deref() {
             Some("all") => Vec::new(),
             None | Some("") | Some("open") => {
-                let mut open: Vec<Status> = kinds.iter().flat_map(|k| k.open()).copied().collect();
-                open.dedup();
+                // `pending` is open for reviews and corrections alike: once in the list.
+                let mut open: Vec<Status> = Vec::new();
+                for s in kinds.iter().flat_map(|k| k.open()) {
+                    if !open.contains(s) {
+                        open.push(*s);
+                    }
+                }
                 open
             }
             Some(s) => {
