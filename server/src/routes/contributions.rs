@@ -198,6 +198,20 @@ async fn read_body<T: DeserializeOwned>(
     Ok((input, photos))
 }
 
+/// What a public write brings, once admitted by the rate limits: its idempotency key,
+/// its fields and its photos.
+async fn submission<T: DeserializeOwned>(
+    state: &AppState,
+    peer: Peer,
+    request: Request,
+    photos_allowed: bool,
+) -> ApiResult<(Option<String>, T, Vec<Vec<u8>>)> {
+    admit(state, peer, request.headers())?;
+    let key = idempotency_key(request.headers())?;
+    let (input, photos) = read_body::<T>(state, request, photos_allowed).await?;
+    Ok((key, input, photos))
+}
+
 /// A review of a circuit: pending until a moderator publishes it.
 #[utoipa::path(post, path = "/api/v1/circuits/{id}/reviews", tag = "contributions", operation_id = "add_review",
     params(("id" = String, Path, description = "Circuit id"), WriteHeaders),
@@ -215,9 +229,7 @@ pub async fn add_review(
     peer: Peer,
     request: Request,
 ) -> ApiResult<Response> {
-    admit(&state, peer, request.headers())?;
-    let key = idempotency_key(request.headers())?;
-    let (input, photos) = read_body::<ReviewInput>(&state, request, true).await?;
+    let (key, input, photos) = submission::<ReviewInput>(&state, peer, request, true).await?;
     Ok(answered(
         state.app.review(&id, input, photos, key.as_deref()).await?,
     ))
@@ -290,9 +302,7 @@ pub async fn add_report(
     peer: Peer,
     request: Request,
 ) -> ApiResult<Response> {
-    admit(&state, peer, request.headers())?;
-    let key = idempotency_key(request.headers())?;
-    let (input, photos) = read_body::<ReportInput>(&state, request, true).await?;
+    let (key, input, photos) = submission::<ReportInput>(&state, peer, request, true).await?;
     Ok(answered(
         state.app.report(input, photos, key.as_deref()).await?,
     ))
@@ -337,9 +347,7 @@ pub async fn add_correction(
     peer: Peer,
     request: Request,
 ) -> ApiResult<Response> {
-    admit(&state, peer, request.headers())?;
-    let key = idempotency_key(request.headers())?;
-    let (input, _) = read_body::<CorrectionInput>(&state, request, false).await?;
+    let (key, input, _) = submission::<CorrectionInput>(&state, peer, request, false).await?;
     Ok(answered(state.app.correction(input, key.as_deref()).await?))
 }
 
