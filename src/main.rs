@@ -56,6 +56,9 @@ enum Command {
     /// Personal data of contributors: erase on request, purge after retention.
     #[command(subcommand)]
     Privacy(privacy::PrivacyCommand),
+    /// Basemaps drawn under the maps.
+    #[command(subcommand)]
+    Basemap(BasemapCommand),
     /// Write the whole published catalogue as open data: circuits and their POIs, and
     /// the POIs of no circuit, in WGS84 lon/lat (`schema-randonnee`: the circuits alone,
     /// as the national hiking-trail schema's itineraries).
@@ -104,6 +107,17 @@ enum MediaCommand {
 }
 
 #[derive(Debug, Subcommand)]
+enum BasemapCommand {
+    /// Write a vector basemap of the territory from the database's own data (commune
+    /// limits and names, circuit paths) as a PMTiles file in the Protomaps basemap
+    /// schema, for `serve --basemap FILE`.
+    Build {
+        /// The `.pmtiles` file to write (replaced if it exists).
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum DbCommand {
     /// Apply pending migrations to the database of --db, then exit.
     Migrate,
@@ -135,8 +149,11 @@ struct ServeArgs {
     /// (development).
     #[arg(long, env = "BALADE_PWA_DIR")]
     pwa_dir: Option<PathBuf>,
-    /// Basemap tiles: a .pmtiles or .mbtiles file, or an upstream
-    /// `https://…/{z}/{x}/{y}.png` template fetched once and cached on disk.
+    /// Basemap tiles: a preset (`ign-plan`, the Plan IGN v2 advised in France;
+    /// `ign-ortho`; `osm`, never put in offline packages), a .pmtiles or .mbtiles file
+    /// (raster or vector), an upstream `https://…/{z}/{x}/{y}.png` template fetched once
+    /// and cached on disk, or `none`. With --demo and no basemap, a vector basemap of
+    /// the demo territory is built from its data.
     #[arg(long, env = "BALADE_BASEMAP")]
     basemap: Option<String>,
     /// The credit shown on maps for the basemap, e.g. "© OpenStreetMap contributors".
@@ -436,6 +453,20 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Db(DbCommand::Copy { .. }) => unreachable!("handled above"),
         Command::User(command) => users::run(store.as_ref(), command).await,
         Command::Privacy(command) => privacy::run(store.as_ref(), command).await,
+        Command::Basemap(BasemapCommand::Build { out }) => {
+            let built = balade_app::basemap::territory::build(store.as_ref(), &out)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "{}: {} vector tiles, {} bytes, zooms {}-{}",
+                out.display(),
+                built.tiles,
+                built.bytes,
+                balade_app::basemap::territory::ZOOMS.start(),
+                balade_app::basemap::territory::ZOOMS.end()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Media(MediaCommand::Add {
             circuit,
             poi,
@@ -522,6 +553,26 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
             if args.demo {
                 demo::load(store.as_ref(), args.fixtures.as_deref()).await?;
             }
+            let demo_basemap = (args.demo && args.basemap.is_none()).then(|| {
+                std::env::temp_dir().join(format!(
+                    "balade-demo-basemap-{}.pmtiles",
+                    std::process::id()
+                ))
+            });
+            if let Some(path) = &demo_basemap {
+                balade_app::basemap::territory::build(store.as_ref(), path)
+                    .await
+                    .map_err(|e| format!("demo basemap: {e}"))?;
+            }
+            let basemap = match (args.basemap, &demo_basemap) {
+                (Some(spec), _) if spec == "none" => None,
+                (Some(spec), _) => Some(spec),
+                (None, Some(path)) => Some(path.display().to_string()),
+                (None, None) => {
+                    tracing::info!("no --basemap: `--basemap ign-plan` draws the Plan IGN v2");
+                    None
+                }
+            };
             let limits = balade_server::limits::Limits {
                 max_connections: open_files_allow(args.max_connections),
                 max_in_flight: args.max_in_flight,
@@ -539,7 +590,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     dir: args.jobs_dir,
                     max_upload_bytes: args.max_upload_mb.saturating_mul(1 << 20),
                 },
-                basemap: args.basemap,
+                basemap,
                 basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,
                 settings: balade_app::Settings {
@@ -557,9 +608,11 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                         }),
                 },
             };
-            balade_server::serve(store, config)
-                .await
-                .map_err(|e| e.to_string())?;
+            let served = balade_server::serve(store, config).await;
+            if let Some(path) = demo_basemap {
+                let _ = std::fs::remove_file(path);
+            }
+            served.map_err(|e| e.to_string())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Import(ImportCommand::Circuits {

@@ -7,8 +7,14 @@
 //! [`crate::App::tile`]), each at most once at a time however many ask, and keeps the
 //! cache under a size, the least recently fetched tiles going first.
 
+mod mvt;
+mod presets;
+pub mod territory;
+
+pub use presets::{PRESETS, Preset, preset};
+
 use balade_core::Trace;
-use pmtiles::{AsyncPmTilesReader, MmapBackend, TileCoord};
+use pmtiles::{AsyncPmTilesReader, MmapBackend, TileCoord, TileType};
 use std::collections::{BTreeSet, HashMap};
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
@@ -85,6 +91,19 @@ pub fn media_type(bytes: &[u8]) -> &'static str {
     }
 }
 
+/// How the web app draws a basemap's tiles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// PNG, JPEG or WebP images.
+    Raster,
+    /// Mapbox Vector Tiles (the Protomaps basemap schema is the one the app styles).
+    Vector,
+}
+
+/// The media type of vector tiles, served uncompressed.
+pub const VECTOR_TILE_TYPE: &str = "application/vnd.mapbox-vector-tile";
+
 enum Source {
     Pmtiles(AsyncPmTilesReader<MmapBackend>),
     Mbtiles(sqlx::SqlitePool),
@@ -94,12 +113,20 @@ enum Source {
 /// A configured basemap.
 pub struct Basemap {
     source: Source,
+    pub kind: Kind,
+    /// The preset's name, or the file's name: what the app may show.
+    pub name: String,
     pub min_zoom: u8,
     pub max_zoom: u8,
     /// `[west, south, east, north]` when the archive says.
     pub bounds: Option<[f64; 4]>,
     /// The credit the map must show (data and style owners), when configured.
     pub attribution: Option<String>,
+    /// Where the provider's usage terms are (presets).
+    pub terms: Option<String>,
+    /// Whether offline packages may hold its tiles. Files on the deployment's own disk
+    /// and its own tile servers may; a preset only when its provider's terms do.
+    pub prefetch: bool,
     /// What it is, for logs: the file or the upstream template.
     pub description: String,
 }
@@ -113,26 +140,62 @@ impl std::fmt::Debug for Basemap {
 }
 
 impl Basemap {
-    /// Opens `spec`: an `http(s)://…/{z}/{x}/{y}…` template (cached in `cache_dir`), or a
-    /// `.pmtiles` or `.mbtiles` file.
+    /// Opens `spec`: a preset's name ([`PRESETS`]), an `http(s)://…/{z}/{x}/{y}…`
+    /// template (cached in `cache_dir`), or a `.pmtiles` or `.mbtiles` file.
     pub async fn open(spec: &str, cache_dir: &Path, cache_bytes: u64) -> Result<Self, TileError> {
         let open_err = |e: &dyn std::fmt::Display| TileError::Open(format!("{spec}: {e}"));
+        if let Some(p) = preset(spec).or_else(|| presets::preset_of_template(spec)) {
+            let upstream = Upstream::new(p.template, cache_dir.to_owned(), cache_bytes)
+                .map_err(|e| open_err(&e))?;
+            return Ok(Self {
+                source: Source::Upstream(upstream),
+                kind: Kind::Raster,
+                name: p.name.to_owned(),
+                min_zoom: 0,
+                max_zoom: p.max_zoom,
+                bounds: None,
+                attribution: Some(p.attribution.to_owned()),
+                terms: Some(p.terms.to_owned()),
+                prefetch: p.prefetch,
+                description: format!("{} ({})", p.name, p.template),
+            });
+        }
         if spec.starts_with("http://") || spec.starts_with("https://") {
             if !(spec.contains("{z}") && spec.contains("{x}") && spec.contains("{y}")) {
                 return Err(open_err(&"an upstream URL needs {z}, {x} and {y}"));
             }
             let upstream =
                 Upstream::new(spec, cache_dir.to_owned(), cache_bytes).map_err(|e| open_err(&e))?;
+            let host = spec.split('/').nth(2).unwrap_or(spec);
             return Ok(Self {
                 source: Source::Upstream(upstream),
+                kind: Kind::Raster,
+                name: host.to_owned(),
                 min_zoom: 0,
                 max_zoom: 19,
                 bounds: None,
                 attribution: None,
+                terms: None,
+                prefetch: true,
                 description: spec.to_owned(),
             });
         }
         let path = Path::new(spec);
+        let name = path
+            .file_name()
+            .map_or_else(|| spec.to_owned(), |n| n.to_string_lossy().into_owned());
+        let file = |source, kind, min_zoom, max_zoom, bounds| Self {
+            source,
+            kind,
+            name: name.clone(),
+            min_zoom,
+            max_zoom,
+            bounds,
+            attribution: None,
+            terms: None,
+            prefetch: true,
+            description: spec.to_owned(),
+        };
         match path
             .extension()
             .and_then(|e| e.to_str())
@@ -144,6 +207,15 @@ impl Basemap {
                     .await
                     .map_err(|e| open_err(&e))?;
                 let h = reader.get_header();
+                let kind = match h.tile_type {
+                    TileType::Mvt => Kind::Vector,
+                    TileType::Png | TileType::Jpeg | TileType::Webp => Kind::Raster,
+                    other => {
+                        return Err(open_err(&format!(
+                            "tiles of type {other:?} cannot be drawn"
+                        )));
+                    }
+                };
                 let (min_zoom, max_zoom) = (h.min_zoom, h.max_zoom);
                 let bounds = Some([
                     h.min_longitude,
@@ -151,14 +223,24 @@ impl Basemap {
                     h.max_longitude,
                     h.max_latitude,
                 ]);
-                Ok(Self {
-                    source: Source::Pmtiles(reader),
-                    min_zoom,
-                    max_zoom,
-                    bounds,
-                    attribution: None,
-                    description: spec.to_owned(),
-                })
+                // The archive's own name and credit, unless the deployment gives one.
+                let metadata = reader
+                    .get_metadata()
+                    .await
+                    .ok()
+                    .and_then(|m| serde_json::from_str::<serde_json::Value>(&m).ok());
+                let said = |key: &str| {
+                    metadata
+                        .as_ref()
+                        .and_then(|m| m.get(key)?.as_str().map(str::to_owned))
+                };
+                let (own_name, attribution) = (said("name"), said("attribution"));
+                let mut basemap = file(Source::Pmtiles(reader), kind, min_zoom, max_zoom, bounds);
+                basemap.attribution = attribution;
+                if let Some(n) = own_name {
+                    basemap.name = n;
+                }
+                Ok(basemap)
             }
             Some("mbtiles") => {
                 if !path.is_file() {
@@ -177,21 +259,41 @@ impl Basemap {
                         .fetch_one(&pool)
                         .await
                         .map_err(|e| open_err(&e))?;
+                // The MBTiles spec names vector tiles' format `pbf` in its metadata.
+                let format: Option<String> =
+                    sqlx::query_scalar("SELECT value FROM metadata WHERE name = 'format'")
+                        .fetch_optional(&pool)
+                        .await
+                        .ok()
+                        .flatten();
+                let kind = if format.as_deref() == Some("pbf") {
+                    Kind::Vector
+                } else {
+                    Kind::Raster
+                };
                 let zoom = |z: Option<i64>, default: u8| {
                     z.and_then(|z| u8::try_from(z).ok()).unwrap_or(default)
                 };
-                Ok(Self {
-                    source: Source::Mbtiles(pool),
-                    min_zoom: zoom(min, 0),
-                    max_zoom: zoom(max, 0),
-                    bounds: None,
-                    attribution: None,
-                    description: spec.to_owned(),
-                })
+                Ok(file(
+                    Source::Mbtiles(pool),
+                    kind,
+                    zoom(min, 0),
+                    zoom(max, 0),
+                    None,
+                ))
             }
-            _ => Err(open_err(
-                &"expected a .pmtiles or .mbtiles file, or an http(s) URL template",
-            )),
+            _ => Err(open_err(&format!(
+                "expected a .pmtiles or .mbtiles file, an http(s) URL template or one of {}",
+                PRESETS.map(|p| p.name).join(", ")
+            ))),
+        }
+    }
+
+    /// The media type of one of its tiles.
+    pub fn media_type(&self, bytes: &[u8]) -> &'static str {
+        match self.kind {
+            Kind::Vector => VECTOR_TILE_TYPE,
+            Kind::Raster => media_type(bytes),
         }
     }
 
@@ -217,17 +319,32 @@ impl Basemap {
             Source::Mbtiles(pool) => {
                 // MBTiles rows count from the south (TMS).
                 let row = (1i64 << z) - 1 - i64::from(y);
-                sqlx::query_scalar("SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")
+                let tile: Option<Vec<u8>> = sqlx::query_scalar("SELECT tile_data FROM tiles WHERE zoom_level = ? AND tile_column = ? AND tile_row = ?")
                     .bind(i64::from(z))
                     .bind(i64::from(x))
                     .bind(row)
                     .fetch_optional(pool)
                     .await
-                    .map_err(|e| TileError::Read(e.to_string()))
+                    .map_err(|e| TileError::Read(e.to_string()))?;
+                tile.map(gunzipped).transpose()
             }
             Source::Upstream(upstream) => upstream.tile(z, x, y).await,
         }
     }
+}
+
+/// MBTiles vector tiles are stored gzipped; they are served as they decode.
+fn gunzipped(bytes: Vec<u8>) -> Result<Vec<u8>, TileError> {
+    use std::io::Read;
+    if !bytes.starts_with(&[0x1f, 0x8b]) {
+        return Ok(bytes);
+    }
+    let mut plain = Vec::with_capacity(bytes.len() * 3);
+    flate2::read::GzDecoder::new(bytes.as_slice())
+        .take(MAX_TILE_BYTES as u64 * 4)
+        .read_to_end(&mut plain)
+        .map_err(|e| TileError::Read(format!("gzip: {e}")))?;
+    Ok(plain)
 }
 
 /// Held while one tile is fetched.

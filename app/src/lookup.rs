@@ -2,6 +2,7 @@
 //! landscape units, species around a place or along a circuit, a photo's derivative,
 //! the basemap's description.
 
+use crate::basemap::Kind;
 use crate::package::TILE_TEMPLATE;
 use crate::views::landscape::{LandscapeCollection, LandscapeFeature, feature_of as landscape};
 use crate::views::media;
@@ -17,12 +18,21 @@ use utoipa::ToSchema;
 pub struct BasemapInfo {
     /// `/tiles/{z}/{x}/{y}`, or `null` when no basemap is configured.
     pub tiles: Option<&'static str>,
+    /// How its tiles are drawn.
+    pub kind: Option<Kind>,
+    /// The preset's or the file's name.
+    pub name: Option<String>,
     pub min_zoom: Option<u8>,
     pub max_zoom: Option<u8>,
     /// Zooms included in offline packages.
     pub offline_zooms: [u8; 2],
     /// The credit to show on the map.
     pub attribution: Option<String>,
+    /// Where the provider's usage terms are.
+    pub terms: Option<String>,
+    /// Whether offline packages hold its tiles (never when its provider's terms forbid
+    /// fetching tiles ahead).
+    pub prefetch: bool,
 }
 
 /// How far around the territory's circuits and POIs tiles are fetched from upstream.
@@ -50,17 +60,22 @@ impl App {
     /// A basemap tile. An upstream server is asked only for tiles within the territory
     /// ([`TERRITORY_MARGIN_M`] around its circuits and POIs) and no deeper than the
     /// deepest offline zoom: what the maps and the offline packages need.
-    pub async fn tile(&self, z: u8, x: u32, y: u32) -> AppResult<Option<Vec<u8>>> {
+    /// Answered with the tile's media type.
+    pub async fn tile(&self, z: u8, x: u32, y: u32) -> AppResult<Option<(Vec<u8>, &'static str)>> {
         let Some(basemap) = self.basemap.as_ref() else {
             return Err(AppError::NotFound("no basemap configured".into()));
         };
         if basemap.is_upstream() && !self.within_territory(z, x, y) {
             return Ok(None);
         }
-        basemap.tile(z, x, y).await.map_err(|e| {
+        let tile = basemap.tile(z, x, y).await.map_err(|e| {
             tracing::warn!(error = %e, "tile unavailable");
             AppError::Unavailable
-        })
+        })?;
+        Ok(tile.map(|bytes| {
+            let media_type = basemap.media_type(&bytes);
+            (bytes, media_type)
+        }))
     }
 
     fn within_territory(&self, z: u8, x: u32, y: u32) -> bool {
@@ -167,10 +182,14 @@ impl App {
         let zooms = &self.settings.offline_zooms;
         BasemapInfo {
             tiles: b.map(|_| TILE_TEMPLATE),
+            kind: b.map(|b| b.kind),
+            name: b.map(|b| b.name.clone()),
             min_zoom: b.map(|b| b.min_zoom),
             max_zoom: b.map(|b| b.max_zoom),
             offline_zooms: [*zooms.start(), *zooms.end()],
             attribution: b.and_then(|b| b.attribution.clone()),
+            terms: b.and_then(|b| b.terms.clone()),
+            prefetch: b.is_some_and(|b| b.prefetch),
         }
     }
 }

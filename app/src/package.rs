@@ -317,7 +317,8 @@ async fn add_tiles(
         (*zooms.start()).max(basemap.min_zoom),
         (*zooms.end()).min(basemap.max_zoom),
     );
-    let wanted = if low <= high {
+    // A provider whose terms forbid prefetching draws online maps only.
+    let wanted = if basemap.prefetch && low <= high {
         covering(trace, TILE_BUFFER_M, low..=high)
     } else {
         Vec::new()
@@ -341,7 +342,9 @@ async fn add_tiles(
         }
     }
     Ok(serde_json::json!({
-        "tiles": TILE_TEMPLATE, "min_zoom": low, "max_zoom": high, "attribution": basemap.attribution,
+        "tiles": TILE_TEMPLATE, "kind": basemap.kind, "name": basemap.name,
+        "min_zoom": low, "max_zoom": high, "attribution": basemap.attribution,
+        "terms": basemap.terms, "prefetch": basemap.prefetch,
     }))
 }
 
@@ -378,6 +381,7 @@ fn zip_name(url: &str, body: &[u8]) -> String {
         "image/png" => format!("{path}.png"),
         "image/jpeg" => format!("{path}.jpg"),
         "image/webp" => format!("{path}.webp"),
-        _ => path.to_owned(),
+        // What is not an image is a vector tile: raster sources serve images only.
+        _ => format!("{path}.mvt"),
     }
 }

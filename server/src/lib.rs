@@ -120,7 +120,9 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
         Some(spec) => {
             let mut basemap =
                 Basemap::open(spec, &config.tile_cache, config.tile_cache_bytes).await?;
-            basemap.attribution = config.basemap_attribution.clone();
+            if let Some(credit) = &config.basemap_attribution {
+                basemap.attribution = Some(credit.clone());
+            }
             tracing::info!(basemap = %basemap.description, min_zoom = basemap.min_zoom, max_zoom = basemap.max_zoom, "basemap ready");
             app.basemap = Some(Arc::new(basemap));
         }

@@ -372,11 +372,206 @@ async fn an_upstream_is_asked_only_for_the_territory_each_tile_once_at_a_time() 
         asks.spawn(async move { services.tile(15, nx, ny).await });
     }
     for answer in asks.join_all().await {
-        assert_eq!(answer.expect("tile"), Some(fake_png(15, nx, ny)));
+        assert_eq!(
+            answer.expect("tile").map(|t| t.0),
+            Some(fake_png(15, nx, ny))
+        );
     }
     assert_eq!(
         hits.load(Ordering::SeqCst),
         2,
         "one fetch for twenty askers"
+    );
+}
+
+/// The layer names of a vector tile (its `layers`, field 3, each named by field 1).
+fn layer_names(tile: &[u8]) -> Vec<String> {
+    fn varint(bytes: &[u8], at: &mut usize) -> u64 {
+        let (mut v, mut shift) = (0u64, 0);
+        loop {
+            let b = bytes[*at];
+            *at += 1;
+            v |= u64::from(b & 0x7f) << shift;
+            if b < 0x80 {
+                return v;
+            }
+            shift += 7;
+        }
+    }
+    /// (field, payload) of the length-delimited fields; others skipped.
+    fn fields(bytes: &[u8]) -> Vec<(u64, &[u8])> {
+        let (mut at, mut out) = (0, Vec::new());
+        while at < bytes.len() {
+            let key = varint(bytes, &mut at);
+            match key & 7 {
+                0 => {
+                    varint(bytes, &mut at);
+                }
+                2 => {
+                    let len = varint(bytes, &mut at) as usize;
+                    out.push((key >> 3, &bytes[at..at + len]));
+                    at += len;
+                }
+                other => panic!("unexpected wire type {other}"),
+            }
+        }
+        out
+    }
+    fields(tile)
+        .into_iter()
+        .filter(|(f, _)| *f == 3)
+        .map(|(_, layer)| {
+            let name = fields(layer)
+                .into_iter()
+                .find(|(f, _)| *f == 1)
+                .expect("name")
+                .1;
+            String::from_utf8(name.to_vec()).expect("utf-8")
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_vector_basemap_of_the_territory_is_served_and_packaged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (store, mut state) = demo_state(dir.path()).await;
+    let file = dir.path().join("territory.pmtiles");
+    let built = balade_app::basemap::territory::build(store.as_ref(), &file)
+        .await
+        .expect("built");
+    assert!(built.tiles > 100, "{built:?}");
+    assert_eq!(built.bytes, std::fs::metadata(&file).expect("file").len());
+    assert!(!file.with_extension("partial").exists());
+    let basemap = Basemap::open(file.to_str().expect("utf-8"), dir.path(), 1 << 30)
+        .await
+        .expect("open");
+    state.basemap = Some(Arc::new(basemap));
+    let app = app(AppState::new(Arc::new(state)), WebApp::None);
+
+    let info: Value = serde_json::from_slice(&get(&app, "/api/v1/basemap").await.2).expect("json");
+    assert_eq!(info["kind"], "vector");
+    assert_eq!(info["prefetch"], true);
+    assert_eq!(
+        info["attribution"],
+        balade_app::basemap::territory::attribution()
+    );
+
+    // Around Provins, tiles hold the land and commune limits, and one of them the
+    // commune's name.
+    let (x, y) = tile_of(3.2995, 48.5594, 11);
+    let (status, headers, body) = get(&app, &format!("/tiles/11/{x}/{y}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        headers[header::CONTENT_TYPE],
+        balade_app::basemap::VECTOR_TILE_TYPE
+    );
+    let names = layer_names(&body);
+    for layer in ["earth", "boundaries"] {
+        assert!(names.iter().any(|n| n == layer), "{layer} in {names:?}");
+    }
+    let mut named = 0;
+    for (dx, dy) in (-1..=1).flat_map(|dx| (-1..=1).map(move |dy| (dx, dy))) {
+        let (tx, ty) = (x.wrapping_add_signed(dx), y.wrapping_add_signed(dy));
+        let (_, _, body) = get(&app, &format!("/tiles/11/{tx}/{ty}")).await;
+        if layer_names(&body).iter().any(|n| n == "places")
+            && body.windows(b"Provins".len()).any(|w| w == b"Provins")
+        {
+            named += 1;
+        }
+    }
+    assert_eq!(named, 1, "the commune's name is on one tile");
+    // Far from the territory there is nothing.
+    let (x, y) = tile_of(-4.48, 48.39, 11);
+    assert_eq!(
+        get(&app, &format!("/tiles/11/{x}/{y}")).await.0,
+        StatusCode::NOT_FOUND
+    );
+
+    // The package carries the vector tiles along the circuit, with its paths.
+    let manifest: Value =
+        serde_json::from_slice(&get(&app, "/api/v1/circuits/moret-loing/offline").await.2)
+            .expect("json");
+    assert_eq!(manifest["basemap"]["kind"], "vector");
+    assert_eq!(manifest["basemap"]["max_zoom"], 14);
+    let tiles: Vec<&Value> = manifest["parts"]
+        .as_array()
+        .expect("parts")
+        .iter()
+        .filter(|p| p["kind"] == "tile")
+        .collect();
+    let circuit = store
+        .circuit(&"moret-loing".parse().expect("id"))
+        .await
+        .expect("read")
+        .expect("demo");
+    let start = circuit.trace.points().next().expect("a point").pos;
+    let (x, y) = tile_of(start.lon(), start.lat(), 14);
+    let url = format!("/tiles/14/{x}/{y}");
+    let at_start = tiles
+        .iter()
+        .find(|t| t["url"] == url.as_str())
+        .expect("the start's tile");
+    let (_, _, body) = get(&app, &url).await;
+    assert_eq!(at_start["bytes"].as_u64(), Some(body.len() as u64));
+    assert!(
+        layer_names(&body).iter().any(|n| n == "roads"),
+        "the circuit's path"
+    );
+    let (_, _, zip) = get(&app, "/api/v1/circuits/moret-loing/offline?format=zip").await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).expect("zip");
+    assert!(archive.by_name(&format!("tiles/14/{x}/{y}.mvt")).is_ok());
+}
+
+#[tokio::test]
+async fn a_provider_whose_terms_forbid_prefetch_stays_out_of_packages() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (_, mut state) = demo_state(dir.path()).await;
+    let basemap = Basemap::open("osm", dir.path(), 1 << 30)
+        .await
+        .expect("preset");
+    state.basemap = Some(Arc::new(basemap));
+    let app = app(AppState::new(Arc::new(state)), WebApp::None);
+    let info: Value = serde_json::from_slice(&get(&app, "/api/v1/basemap").await.2).expect("json");
+    assert_eq!(info["kind"], "raster");
+    assert_eq!(info["name"], "osm");
+    assert_eq!(info["prefetch"], false);
+    assert!(
+        info["attribution"]
+            .as_str()
+            .expect("credit")
+            .contains("OpenStreetMap")
+    );
+    assert!(
+        info["terms"]
+            .as_str()
+            .expect("terms")
+            .starts_with("https://operations.osmfoundation.org/")
+    );
+    // No tile is asked for (there is no network here: a fetch would fail the package).
+    let (status, _, body) = get(&app, "/api/v1/circuits/moret-loing/offline").await;
+    assert_eq!(status, StatusCode::OK);
+    let manifest: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(manifest["basemap"]["prefetch"], false);
+    assert!(
+        !manifest["parts"]
+            .as_array()
+            .expect("parts")
+            .iter()
+            .any(|p| p["kind"] == "tile")
+    );
+
+    // IGN's Plan is the advised preset and may be prefetched; a name Balade does not
+    // know is refused with the list of those it knows.
+    let ign = Basemap::open("ign-plan", dir.path(), 1 << 30)
+        .await
+        .expect("preset");
+    assert!(ign.prefetch);
+    assert_eq!(ign.attribution.as_deref(), Some("© IGN – Plan IGN v2"));
+    let err = Basemap::open("ign-plann", dir.path(), 1 << 30)
+        .await
+        .expect_err("unknown");
+    assert!(
+        err.to_string().contains("ign-plan, ign-ortho, osm"),
+        "{err}"
     );
 }

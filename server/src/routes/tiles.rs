@@ -8,7 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use balade_app::App;
-use balade_app::basemap::{MAX_ZOOM, media_type};
+use balade_app::basemap::MAX_ZOOM;
 use balade_app::lookup::BasemapInfo;
 use std::sync::Arc;
 
@@ -26,6 +26,7 @@ fn coordinate<T: std::str::FromStr>(name: &str, text: &str) -> ApiResult<T> {
     responses((status = 200, description = "The tile, as the basemap holds it",
                   headers(("ETag" = String), ("Cache-Control" = String)),
                   content((inline(Binary) = "image/png"), (inline(Binary) = "image/jpeg"), (inline(Binary) = "image/webp"),
+                          (inline(Binary) = "application/vnd.mapbox-vector-tile"),
                           (inline(Binary) = "application/octet-stream"))),
               (status = 400, response = BadRequest),
               (status = 404, response = NotFound),
@@ -42,15 +43,13 @@ pub async fn tile(
             "no tile {z}/{x}/{y} in the Web Mercator grid"
         )));
     }
-    let bytes = app.tile(z, x, y).await?;
-    let bytes = bytes.ok_or_else(|| ApiError::NotFound(format!("no tile {z}/{x}/{y}")))?;
+    let tile = app.tile(z, x, y).await?;
+    let (bytes, media_type) =
+        tile.ok_or_else(|| ApiError::NotFound(format!("no tile {z}/{x}/{y}")))?;
     let etag = format!("\"{}\"", balade_core::hash::hex(&bytes));
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(media_type(&bytes)),
-            ),
+            (header::CONTENT_TYPE, HeaderValue::from_static(media_type)),
             (
                 header::CACHE_CONTROL,
                 HeaderValue::from_static("public, max-age=86400"),
