@@ -303,3 +303,79 @@ fn no_photos_and_dry_runs_fetch_nothing() {
     });
     assert!(media.is_empty(), "{media:?}");
 }
+
+/// The back-office path: a job's commit fetches the photos its file names, apart from
+/// the commit, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_back_office_commit_attaches_the_photos_of_its_file() {
+    use common::staff::{Staff, add_user};
+    use reqwest::header::{COOKIE, ORIGIN};
+    use reqwest::multipart::{Form, Part};
+
+    let photos = PhotoServer::start();
+    let db = Db::new();
+    let (_, schema, _) = samples(db.dir.path(), &photos.base);
+    add_user(&db, "import@example.org", "admin", "");
+    let server = Server::start(&db, &["--jobs-dir", utf8(&db.dir.path().join("jobs"))]);
+    let admin = Staff::login(&server.base, "import@example.org").await;
+    let form = Form::new()
+        .part(
+            "file",
+            Part::bytes(std::fs::read(&schema).expect("sample")).file_name("itineraires.json"),
+        )
+        .text("kind", "circuits");
+    let uploaded: Value = admin
+        .http
+        .post(format!("{}/api/v1/admin/imports", server.base))
+        .header(COOKIE, &admin.cookie)
+        .header(ORIGIN, &server.base)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload")
+        .json()
+        .await
+        .expect("json");
+    let id = uploaded["id"].as_str().expect("job id").to_owned();
+    let job = format!("/api/v1/admin/imports/{id}");
+    let planned = common::eventually(std::time::Duration::from_secs(60), || async {
+        admin.get(&job).await.2["status"] == "planned"
+    })
+    .await;
+    assert!(planned, "{}", admin.get(&job).await.2);
+    assert_eq!(photos.total(), 0, "planning fetches nothing");
+    let (status, answer) = admin
+        .post(&format!("{job}/commit"), serde_json::json!({}))
+        .await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{answer}");
+
+    let sheet = format!(
+        "{}/api/v1/circuits/sivom-sources-du-tarn-et-mont-lozere-37959",
+        server.base
+    );
+    let media = || async {
+        let sheet: Value = reqwest::get(&sheet)
+            .await
+            .expect("sheet")
+            .json()
+            .await
+            .expect("json");
+        sheet["properties"]["media"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let attached = common::eventually(std::time::Duration::from_secs(60), || async {
+        !media().await.is_empty()
+    })
+    .await;
+    assert!(attached, "the photo reaches the sheet: {:?}", photos.hits());
+    let media = media().await;
+    assert_eq!(media[0]["author"], "© Laurent Bélier");
+    assert_eq!(media[0]["license"], "CC-BY-SA-ND");
+    let hits = photos.hits();
+    assert!(
+        hits.iter().all(|(p, &n)| p.starts_with("/pnc/") && n == 1),
+        "{hits:?}"
+    );
+}

@@ -420,7 +420,46 @@ pub async fn commit(
     job.committed_by = Some(staff.email.clone());
     job.committed_at = Some(now_s());
     store.update_job(&job).await?;
+    fetch_photos_later(store, &job);
     Ok((job, outside.len() as u64))
+}
+
+/// Fetches the photos the committed file names, apart from the commit: fetching takes
+/// up to the fetcher's timeout per photo, and the records are public already. A photo
+/// that fails is tried again at the file's next import, like on the command line.
+fn fetch_photos_later(store: Arc<dyn Store>, job: &Job) {
+    let Ok(source) = source_of(&job.kind) else {
+        return;
+    };
+    let (id, path) = (job.id.clone(), PathBuf::from(&job.path));
+    tokio::spawn(async move {
+        let fetcher = match balade_import::remote_photos::Fetcher::new(Default::default()) {
+            Ok(f) => f,
+            Err(e) => {
+                tracing::warn!(job = %id, error = %e, "photos not fetched");
+                return;
+            }
+        };
+        let observer = &mut balade_import::plan::Quiet;
+        match balade_import::driver::attach_photos(
+            store.as_ref(),
+            &source,
+            &path,
+            &fetcher,
+            observer,
+        )
+        .await
+        {
+            Ok(report) => {
+                let c = report.photos;
+                tracing::info!(job = %id, attached = c.attached, kept = c.kept, failed = c.failed, "photos of the job");
+                for w in &report.warnings {
+                    tracing::warn!(job = %id, "{w}");
+                }
+            }
+            Err(e) => tracing::warn!(job = %id, error = %e, "photos not attached"),
+        }
+    });
 }
 
 /// A job's report as CSV: one row per changed field of each update, one per other

@@ -151,6 +151,22 @@ pub async fn import(
     Ok(report)
 }
 
+/// Fetches and attaches the photos the records of `path` name by URL, once those
+/// records are written (the back-office does this after a job's commit, apart from
+/// it). The counts and failures are in the report.
+pub async fn attach_photos(
+    store: &dyn Store,
+    source: &Source,
+    path: &Path,
+    fetcher: &crate::remote_photos::Fetcher,
+    observer: &mut dyn Observer,
+) -> Result<ImportReport, StoreError> {
+    let mut report = ImportReport::default();
+    let refs = photo_refs_of(source, path).await;
+    crate::remote_photos::attach_all(store, fetcher, path, refs, &mut report, observer).await?;
+    Ok(report)
+}
+
 /// The photos a written file names by URL: circuits files, and tourism JSON documents
 /// (OSM extracts name none). Read again after the records: the readers stream records
 /// only, and a file that cannot be read again simply names none.
