@@ -6,7 +6,6 @@
 use balade_core::contributions::Rating;
 use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::sensitivity::SensitivityList;
-use balade_core::species::SpeciesGrid;
 use balade_core::store::changes::Changes;
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
@@ -32,8 +31,6 @@ pub struct Catalog {
     index: Arc<RwLock<SpatialIndex>>,
     /// Landscape units: tens per territory, tested one by one.
     pub landscapes: Arc<Vec<Landscape>>,
-    /// Public aggregates of species observations.
-    pub species: Arc<SpeciesGrid>,
     /// Folded names of the communes known, by INSEE code.
     pub commune_names: Arc<HashMap<String, String>>,
     /// `[west, south, east, north]` of every circuit start and POI: the territory.
@@ -131,7 +128,6 @@ impl Catalog {
         pois.retain(|p| !withheld.contains(&p.id) && !unpublished.contains(&p.id));
         let landscapes = store.landscapes().await?;
         let ratings = store.ratings().await?.into_iter().collect();
-        let (cells, taxa) = store.species().await?;
         let commune_names = store
             .commune_names()
             .await?
@@ -151,7 +147,6 @@ impl Catalog {
             circuits: Arc::new(circuits),
             index: Arc::new(RwLock::new(SpatialIndex::build(pois, starts))),
             landscapes: Arc::new(landscapes),
-            species: Arc::new(SpeciesGrid::new(cells, taxa)),
             commune_names: Arc::new(commune_names),
             bounds,
             by_id: Arc::new(by_id),
@@ -177,7 +172,6 @@ impl Catalog {
             circuits: self.circuits.clone(),
             index: self.index.clone(),
             landscapes: self.landscapes.clone(),
-            species: self.species.clone(),
             commune_names: self.commune_names.clone(),
             bounds: self.bounds,
             by_id: self.by_id.clone(),

@@ -9,6 +9,8 @@ use crate::views::media;
 use crate::views::poi::{NearbyQuery, PoiFeature, feature_of, nearby_json};
 use crate::views::species::{self, SpeciesList};
 use crate::{App, AppError, AppResult, parse_id};
+use balade_core::species::{CellKey, SpeciesGrid, SpeciesSeen, cells_along, cells_near_place};
+use balade_core::store::Store;
 use balade_core::{Area, LandscapeId, LonLat, MediaOwner, PoiId};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -33,6 +35,16 @@ pub struct BasemapInfo {
     /// Whether offline packages hold its tiles (never when its provider's terms forbid
     /// fetching tiles ahead).
     pub prefetch: bool,
+}
+
+/// The species seen in the cells `keys`, from the store's public aggregates: read
+/// when asked, so that no grid of a whole country's observations stays in memory.
+pub async fn species_seen(store: &dyn Store, keys: &[CellKey]) -> AppResult<Vec<SpeciesSeen>> {
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let (cells, taxa) = store.species_in(keys).await?;
+    Ok(SpeciesGrid::new(cells, taxa).seen(keys))
 }
 
 /// How far around the territory's circuits and POIs tiles are fetched from upstream.
@@ -150,18 +162,22 @@ impl App {
     }
 
     /// Species observed within `radius_m` of a place, most observed first.
-    pub fn species_near(&self, at: LonLat, radius_m: f64, limit: usize) -> SpeciesList {
-        species::list(&self.catalog.current().species.near(at, radius_m), limit)
+    pub async fn species_near(
+        &self,
+        at: LonLat,
+        radius_m: f64,
+        limit: usize,
+    ) -> AppResult<SpeciesList> {
+        let seen = species_seen(self.store.as_ref(), &cells_near_place(at, radius_m)).await?;
+        Ok(species::list(&seen, limit))
     }
 
     /// Species observed along circuit `id`, most observed first.
     pub async fn species_along(&self, id: &str) -> AppResult<SpeciesList> {
-        let (catalog, _) = self.fresh_for(id).await?;
+        self.fresh_for(id).await?;
         let circuit = self.circuit(id).await?;
-        Ok(species::list(
-            &catalog.species.along(&circuit.trace),
-            species::MAX_LIMIT,
-        ))
+        let seen = species_seen(self.store.as_ref(), &cells_along(&circuit.trace)).await?;
+        Ok(species::list(&seen, species::MAX_LIMIT))
     }
 
     /// The bytes of a photo's derivative named `name` (`800.jpg`).

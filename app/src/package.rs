@@ -168,7 +168,9 @@ impl App {
     ) -> AppResult<Package> {
         let store = self.store.as_ref();
         let pois = along(store, catalog, &circuit, &self.settings.corridors).await?;
-        let species = catalog.species.along(&circuit.trace);
+        let species =
+            crate::lookup::species_seen(store, &balade_core::species::cells_along(&circuit.trace))
+                .await?;
         let guide = guide_of(catalog, &circuit, &pois, lang);
         let crossed = catalog.landscapes_crossed(&circuit.trace);
         let base = format!("/api/v1/circuits/{}", circuit.id);
@@ -230,7 +232,14 @@ impl App {
             circuit.id.to_string(),
             circuit.trace.clone(),
         );
-        let sheet = to_json(&sheet_with(catalog, circuit, &pois, &circuit_media, lang)?)?;
+        let sheet = to_json(&sheet_with(
+            catalog,
+            circuit,
+            &pois,
+            &species,
+            &circuit_media,
+            lang,
+        )?)?;
         let sheet_url = format!("{base}?lang={lang}");
         package
             .parts

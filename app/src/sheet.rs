@@ -16,6 +16,7 @@ use crate::{App, AppError, AppResult, to_json};
 use balade_core::contributions::Rating;
 use balade_core::geometry::profile;
 use balade_core::species::SpeciesSeen;
+use balade_core::species::cells_along;
 use balade_core::{Circuit, CircuitSummary, Landscape, Media, MediaOwner, Practical, Trace};
 use serde::Serialize;
 use std::sync::Arc;
@@ -114,7 +115,10 @@ impl App {
             .store
             .media_of(&MediaOwner::Circuit(circuit.id.clone()))
             .await?;
-        let body: Arc<[u8]> = to_json(&sheet_with(&catalog, circuit, &pois, &media, lang)?)?.into();
+        let species =
+            crate::lookup::species_seen(self.store.as_ref(), &cells_along(&circuit.trace)).await?;
+        let sheet = sheet_with(&catalog, circuit, &pois, &species, &media, lang)?;
+        let body: Arc<[u8]> = to_json(&sheet)?.into();
         self.sheets.put(key, revisions, body.clone());
         Ok(body)
     }
@@ -125,19 +129,19 @@ impl App {
     }
 }
 
-/// The sheet of `circuit` with `pois` along it and its `media`, the rest from the
-/// catalogue.
+/// The sheet of `circuit` with `pois` along it, the `species` seen along it and its
+/// `media`, the rest from the catalogue.
 pub fn sheet_with(
     catalog: &Catalog,
     circuit: Circuit,
     pois: &[AlongPoi],
+    species: &[SpeciesSeen],
     media: &[Media],
     lang: &str,
 ) -> AppResult<CircuitSheet> {
     let crossed = catalog.landscapes_crossed(&circuit.trace);
-    let species = catalog.species.along(&circuit.trace);
     let rating = catalog.rating(&circuit.id);
-    sheet_of(circuit, pois, &crossed, &species, media, rating, lang)
+    sheet_of(circuit, pois, &crossed, species, media, rating, lang)
 }
 
 /// The sheet of a circuit: what `GET /api/v1/circuits/{id}` answers.

@@ -79,7 +79,51 @@ impl SpeciesSeen {
 }
 
 /// A cell's key: size in metres, then its indices.
-type CellKey = (u32, i32, i32);
+pub type CellKey = (u32, i32, i32);
+
+/// The cells of both sizes from the points `points` (Lambert 93) within `radius_m`.
+fn cells_from(points: impl Iterator<Item = (f64, f64)>, radius_m: f64) -> Vec<CellKey> {
+    let mut keys = BTreeSet::new();
+    for (px, py) in points {
+        for size in [1_000, 10_000] {
+            for (x, y) in cells_near(px, py, radius_m, size) {
+                keys.insert((size, x, y));
+            }
+        }
+    }
+    keys.into_iter().collect()
+}
+
+/// The cells a place sees within `radius_m`.
+pub fn cells_near_place(center: LonLat, radius_m: f64) -> Vec<CellKey> {
+    match to_lambert93(center) {
+        Ok(p) => cells_from(std::iter::once(p), radius_m),
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The cells a trace sees (within [`ALONG_M`] of a sample every [`STEP_M`]).
+pub fn cells_along(trace: &Trace) -> Vec<CellKey> {
+    let mut samples = Vec::new();
+    for segment in &trace.segments {
+        let mut last: Option<(f64, f64)> = None;
+        for p in segment {
+            let Ok(q) = to_lambert93(p.pos) else { continue };
+            if let Some(l) = last {
+                // Fill long legs so that no cell between two points is skipped.
+                let d = (q.0 - l.0).hypot(q.1 - l.1);
+                let n = (d / STEP_M).floor() as usize;
+                for i in 1..=n {
+                    let t = i as f64 * STEP_M / d;
+                    samples.push((l.0 + (q.0 - l.0) * t, l.1 + (q.1 - l.1) * t));
+                }
+            }
+            samples.push(q);
+            last = Some(q);
+        }
+    }
+    cells_from(samples.into_iter(), ALONG_M)
+}
 /// What a cell holds per taxon: the taxon's index, months, observations.
 type CellEntry = (usize, u16, u64);
 
@@ -121,46 +165,18 @@ impl SpeciesGrid {
 
     /// Taxa seen within `radius_m` of `center`, most observed first.
     pub fn near(&self, center: LonLat, radius_m: f64) -> Vec<SpeciesSeen> {
-        let Ok((px, py)) = to_lambert93(center) else {
-            return Vec::new();
-        };
-        self.collect([(px, py)].into_iter(), radius_m)
+        self.seen(&cells_near_place(center, radius_m))
     }
 
     /// Taxa seen along a trace (within [`ALONG_M`]), most observed first.
     pub fn along(&self, trace: &Trace) -> Vec<SpeciesSeen> {
-        let mut samples = Vec::new();
-        for segment in &trace.segments {
-            let mut last: Option<(f64, f64)> = None;
-            for p in segment {
-                let Ok(q) = to_lambert93(p.pos) else { continue };
-                if let Some(l) = last {
-                    // Fill long legs so that no cell between two points is skipped.
-                    let d = (q.0 - l.0).hypot(q.1 - l.1);
-                    let n = (d / STEP_M).floor() as usize;
-                    for i in 1..=n {
-                        let t = i as f64 * STEP_M / d;
-                        samples.push((l.0 + (q.0 - l.0) * t, l.1 + (q.1 - l.1) * t));
-                    }
-                }
-                samples.push(q);
-                last = Some(q);
-            }
-        }
-        self.collect(samples.into_iter(), ALONG_M)
+        self.seen(&cells_along(trace))
     }
 
-    fn collect(&self, points: impl Iterator<Item = (f64, f64)>, radius_m: f64) -> Vec<SpeciesSeen> {
-        let mut keys = BTreeSet::new();
-        for (px, py) in points {
-            for size in [1_000, 10_000] {
-                for (x, y) in cells_near(px, py, radius_m, size) {
-                    keys.insert((size, x, y));
-                }
-            }
-        }
+    /// Taxa seen in the cells `keys`, most observed first.
+    pub fn seen(&self, keys: &[CellKey]) -> Vec<SpeciesSeen> {
         let mut seen: HashMap<usize, SpeciesSeen> = HashMap::new();
-        for key @ (size, x, y) in keys {
+        for &key @ (size, x, y) in keys {
             let Some(entries) = self.cells.get(&key) else {
                 continue;
             };

@@ -35,7 +35,8 @@ impl Touched {
         self.ratings = true;
     }
 
-    /// Something only a whole reload covers (communes, landscapes, species, deletions).
+    /// Something only a whole reload covers (communes, landscapes, the sensitivity
+    /// list, deletions).
     pub fn everything(&mut self) {
         self.everything = true;
         self.pois.clear();

@@ -380,6 +380,30 @@ pub async fn species(store: &dyn Store) {
         (upupa[0].x / 10, upupa[0].y / 10),
         (sensitive[0].x, sensitive[0].y)
     );
+    // Read by cells: the hoopoe's cell alone, and one holding nothing.
+    let wanted = [(1_000, upupa[0].x, upupa[0].y), (1_000, -5, -5)];
+    let (some, some_taxa) = store.species_in(&wanted).await.expect("by cells");
+    assert!(!some.is_empty());
+    assert!(
+        some.iter().all(|c| (c.size_m, c.x, c.y) == wanted[0]),
+        "{some:?}"
+    );
+    let mut expected: Vec<_> = cells
+        .iter()
+        .filter(|c| (c.size_m, c.x, c.y) == wanted[0])
+        .cloned()
+        .collect();
+    let mut got = some.clone();
+    let order = |c: &crate::domain::SpeciesCell| (c.taxon.clone(), c.months);
+    expected.sort_by_key(order);
+    got.sort_by_key(order);
+    assert_eq!(got, expected);
+    let mut named: Vec<_> = some.iter().map(|c| c.taxon.as_str()).collect();
+    named.sort_unstable();
+    named.dedup();
+    let keys: Vec<_> = some_taxa.iter().map(|(t, _)| t.key.as_str()).collect();
+    assert_eq!(keys, named, "the taxa of those cells, each once");
+    assert!(store.species_in(&[]).await.expect("none").0.is_empty());
 
     // Re-import: updates, no new rows; an emptied list makes the owl ordinary again.
     let mut tx = store.begin_import().await.expect("begin");

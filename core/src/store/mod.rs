@@ -231,6 +231,12 @@ pub trait MediaStore: Send + Sync {
 pub trait SpeciesStore: Send + Sync {
     /// The public species aggregates and the taxa they name, with their sensitivity.
     async fn species(&self) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)>;
+    /// The aggregates of the cells `(size_m, x, y)` and the taxa they name: what one
+    /// place or one trace sees, read when asked rather than held in memory.
+    async fn species_in(
+        &self,
+        cells: &[(u32, i32, i32)],
+    ) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)>;
     /// Observations after the one with source `after` (in the store's own order of
     /// sources), at most `limit`: for copies and checksums, page by page.
     async fn observations_page(

@@ -404,6 +404,45 @@ impl SpeciesStore for PostgresStore {
         Ok((cells, taxa))
     }
 
+    async fn species_in(
+        &self,
+        cells: &[(u32, i32, i32)],
+    ) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
+        let sizes: Vec<i32> = cells.iter().map(|c| c.0 as i32).collect();
+        let xs: Vec<i32> = cells.iter().map(|c| c.1).collect();
+        let ys: Vec<i32> = cells.iter().map(|c| c.2).collect();
+        let found = sqlx::query(
+            "SELECT c.size_m::bigint AS size_m, c.x::bigint AS x, c.y::bigint AS y, c.taxon, \
+             c.months::bigint AS months, c.observations \
+             FROM unnest($1::integer[], $2::integer[], $3::integer[]) AS w(size_m, x, y) \
+             JOIN species_cells c ON c.size_m = w.size_m AND c.x = w.x AND c.y = w.y",
+        )
+        .bind(&sizes)
+        .bind(&xs)
+        .bind(&ys)
+        .fetch_all(&self.pool)
+        .await?
+        .iter()
+        .map(rows::species_cell)
+        .collect::<StoreResult<Vec<_>>>()?;
+        let keys: std::collections::BTreeSet<&str> =
+            found.iter().map(|c| c.taxon.as_str()).collect();
+        let keys: Vec<&str> = keys.into_iter().collect();
+        let sql = format!(
+            "SELECT {} FROM (SELECT *, sensitivity::bigint AS level FROM taxa) t \
+             WHERE key = ANY($1) ORDER BY key",
+            rows::TAXON_COLUMNS.replace("sensitivity", "level AS sensitivity")
+        );
+        let taxa = sqlx::query(&sql)
+            .bind(&keys)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::taxon)
+            .collect::<StoreResult<_>>()?;
+        Ok((found, taxa))
+    }
+
     async fn observations_page(
         &self,
         after: Option<&str>,
@@ -949,7 +988,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn refresh_species(&mut self) -> StoreResult<()> {
-        self.touched.everything();
+        // The aggregates are read from the store when asked: no catalogue holds them.
         let list = list_of_rows(
             sqlx::query_as("SELECT key, level::bigint FROM sensitive_taxa")
                 .fetch_all(&mut *self.tx)

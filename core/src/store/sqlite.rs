@@ -436,6 +436,49 @@ impl SpeciesStore for SqliteStore {
         Ok((cells, taxa))
     }
 
+    async fn species_in(
+        &self,
+        cells: &[(u32, i32, i32)],
+    ) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
+        let mut found = Vec::new();
+        // Three variables per cell, well under SQLite's limit per statement.
+        for chunk in cells.chunks(300) {
+            let values = vec!["(?, ?, ?)"; chunk.len()].join(", ");
+            let sql = format!(
+                "WITH wanted(size_m, x, y) AS (VALUES {values}) \
+                 SELECT c.size_m, c.x, c.y, c.taxon, c.months, c.observations \
+                 FROM wanted w JOIN species_cells c \
+                 ON c.size_m = w.size_m AND c.x = w.x AND c.y = w.y"
+            );
+            let mut query = sqlx::query(&sql);
+            for &(size, x, y) in chunk {
+                query = query.bind(i64::from(size)).bind(x).bind(y);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                found.push(rows::species_cell(&row)?);
+            }
+        }
+        let keys: std::collections::BTreeSet<&str> =
+            found.iter().map(|c| c.taxon.as_str()).collect();
+        let keys: Vec<&str> = keys.into_iter().collect();
+        let mut taxa = Vec::new();
+        for chunk in keys.chunks(500) {
+            let sql = format!(
+                "SELECT {} FROM taxa WHERE key IN ({}) ORDER BY key",
+                rows::TAXON_COLUMNS,
+                vec!["?"; chunk.len()].join(", ")
+            );
+            let mut query = sqlx::query(&sql);
+            for k in chunk {
+                query = query.bind(*k);
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                taxa.push(rows::taxon(&row)?);
+            }
+        }
+        Ok((found, taxa))
+    }
+
     async fn observations_page(
         &self,
         after: Option<&str>,
@@ -1056,7 +1099,7 @@ impl ImportTx for SqliteImport {
     }
 
     async fn refresh_species(&mut self) -> StoreResult<()> {
-        self.touched.everything();
+        // The aggregates are read from the store when asked: no catalogue holds them.
         let list = list_of_rows(
             sqlx::query_as("SELECT key, level FROM sensitive_taxa")
                 .fetch_all(&mut *self.tx)

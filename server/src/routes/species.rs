@@ -37,7 +37,7 @@ pub async fn near(
     let at = parse_lonlat(near)?;
     let radius = p.number("radius", 0.0..=MAX_RADIUS_M, DEFAULT_RADIUS_M)?;
     let limit = p.number("limit", 1.0..=MAX_LIMIT as f64, DEFAULT_LIMIT as f64)? as usize;
-    Ok(Json(app.species_near(at, radius, limit)))
+    Ok(Json(app.species_near(at, radius, limit).await?))
 }
 
 /// Species observed along a circuit (within 500 m of its trace), most observed first.
