@@ -28,6 +28,8 @@ pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 pub struct Catalog {
     pub revision: i64,
     pub circuits: Arc<Vec<Indexed>>,
+    /// The values the circuits' facets name, each once.
+    pub facet_values: Arc<FacetValues>,
     index: Arc<RwLock<SpatialIndex>>,
     /// Landscape units: tens per territory, tested one by one.
     pub landscapes: Arc<Vec<Landscape>>,
@@ -103,6 +105,45 @@ pub struct Indexed {
     pub folded_intercommunalities: Vec<String>,
     /// Name, description, communes, intercommunalities and themes, folded, for `q`.
     pub folded_text: String,
+    /// Its themes, communes and intercommunalities as indices in [`FacetValues`], in
+    /// the summary's order.
+    pub theme_ids: Vec<u32>,
+    pub commune_ids: Vec<u32>,
+    pub intercommunality_ids: Vec<u32>,
+}
+
+/// The themes, communes and intercommunalities circuits name, each once: a circuit
+/// holds their indices, so that counting facets over every circuit is increments, not
+/// string lookups.
+#[derive(Debug, Default)]
+pub struct FacetValues {
+    pub themes: Vec<String>,
+    pub communes: Vec<String>,
+    pub intercommunalities: Vec<String>,
+}
+
+/// Indices of values as they are met.
+#[derive(Default)]
+struct Interner {
+    values: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn ids(&mut self, names: &[String]) -> Vec<u32> {
+        names
+            .iter()
+            .map(|n| match self.index.get(n) {
+                Some(&i) => i,
+                None => {
+                    let i = self.values.len() as u32;
+                    self.values.push(n.clone());
+                    self.index.insert(n.clone(), i);
+                    i
+                }
+            })
+            .collect()
+    }
 }
 
 impl Catalog {
@@ -110,8 +151,17 @@ impl Catalog {
         // Read the revision first: a change landing during the load moves it again, so
         // the next poll reloads rather than missing it.
         let revision = store.revision().await?;
-        let summaries = store.circuit_summaries().await?;
-        let sensitivity = SensitivityList::load(store).await?;
+        // The reads are independent: the store serves them on several connections at
+        // once while this thread decodes.
+        let (summaries, sensitivity, unpublished, mut pois, landscapes, ratings, names) = tokio::try_join!(
+            store.circuit_summaries(),
+            SensitivityList::load(store),
+            store.unpublished_pois(),
+            store.poi_points(),
+            store.landscapes(),
+            store.ratings(),
+            store.commune_names(),
+        )?;
         let withheld: HashSet<PoiId> = if sensitivity.is_empty() {
             HashSet::new()
         } else {
@@ -123,18 +173,16 @@ impl Catalog {
                 .map(|p| p.id)
                 .collect()
         };
-        let unpublished: HashSet<PoiId> = store.unpublished_pois().await?.into_iter().collect();
-        let mut pois = store.poi_points().await?;
-        pois.retain(|p| !withheld.contains(&p.id) && !unpublished.contains(&p.id));
-        let landscapes = store.landscapes().await?;
-        let ratings = store.ratings().await?.into_iter().collect();
-        let commune_names = store
-            .commune_names()
-            .await?
+        let unpublished: HashSet<PoiId> = unpublished.into_iter().collect();
+        if !(withheld.is_empty() && unpublished.is_empty()) {
+            pois.retain(|p| !withheld.contains(&p.id) && !unpublished.contains(&p.id));
+        }
+        let ratings = ratings.into_iter().collect();
+        let commune_names = names
             .into_iter()
             .map(|(code, name)| (fold(code.as_str()), fold(&name)))
             .collect();
-        let (circuits, by_id, starts) = indexed(summaries);
+        let (circuits, by_id, starts, facet_values) = indexed(summaries);
         let bounds = widen(
             None,
             starts
@@ -145,6 +193,7 @@ impl Catalog {
         Ok(Self {
             revision,
             circuits: Arc::new(circuits),
+            facet_values: Arc::new(facet_values),
             index: Arc::new(RwLock::new(SpatialIndex::build(pois, starts))),
             landscapes: Arc::new(landscapes),
             commune_names: Arc::new(commune_names),
@@ -170,6 +219,7 @@ impl Catalog {
         let mut next = Catalog {
             revision: upto,
             circuits: self.circuits.clone(),
+            facet_values: self.facet_values.clone(),
             index: self.index.clone(),
             landscapes: self.landscapes.clone(),
             commune_names: self.commune_names.clone(),
@@ -185,7 +235,8 @@ impl Catalog {
         }
         let mut starts = None;
         if !changes.circuits.is_empty() {
-            let (circuits, by_id, s) = indexed(store.circuit_summaries().await?);
+            let (circuits, by_id, s, values) = indexed(store.circuit_summaries().await?);
+            next.facet_values = Arc::new(values);
             next.bounds = widen(next.bounds, s.iter().map(|s| s.pos));
             next.circuits = Arc::new(circuits);
             next.by_id = Arc::new(by_id);
@@ -233,9 +284,16 @@ impl Catalog {
 }
 
 /// Published circuits with their search texts, by id, and their starts.
-fn indexed(
-    summaries: Vec<CircuitSummary>,
-) -> (Vec<Indexed>, HashMap<CircuitId, usize>, Vec<CircuitStart>) {
+/// The circuits indexed for search, by id, their starts, and the values their facets
+/// name.
+type IndexedCircuits = (
+    Vec<Indexed>,
+    HashMap<CircuitId, usize>,
+    Vec<CircuitStart>,
+    FacetValues,
+);
+
+fn indexed(summaries: Vec<CircuitSummary>) -> IndexedCircuits {
     let starts: Vec<CircuitStart> = summaries
         .iter()
         .map(|s| CircuitStart {
@@ -243,13 +301,32 @@ fn indexed(
             pos: s.start,
         })
         .collect();
-    let circuits: Vec<Indexed> = summaries.into_iter().map(Indexed::of).collect();
+    let (mut themes, mut communes, mut intercommunalities) = (
+        Interner::default(),
+        Interner::default(),
+        Interner::default(),
+    );
+    let circuits: Vec<Indexed> = summaries
+        .into_iter()
+        .map(|s| {
+            let mut c = Indexed::of(s);
+            c.theme_ids = themes.ids(&c.summary.themes);
+            c.commune_ids = communes.ids(&c.summary.communes);
+            c.intercommunality_ids = intercommunalities.ids(&c.summary.intercommunalities);
+            c
+        })
+        .collect();
     let by_id = circuits
         .iter()
         .enumerate()
         .map(|(i, c)| (c.summary.id.clone(), i))
         .collect();
-    (circuits, by_id, starts)
+    let values = FacetValues {
+        themes: themes.values,
+        communes: communes.values,
+        intercommunalities: intercommunalities.values,
+    };
+    (circuits, by_id, starts, values)
 }
 
 /// `bounds` grown to hold `points`.
@@ -290,6 +367,9 @@ impl Indexed {
                 .map(|c| fold(c))
                 .collect(),
             folded_text: fold(&text),
+            theme_ids: Vec::new(),
+            commune_ids: Vec::new(),
+            intercommunality_ids: Vec::new(),
             summary,
         }
     }

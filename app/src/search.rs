@@ -2,7 +2,7 @@
 //! difficulty, type, practice, themes, communes, words, distance), with facet counts
 //! that tell what each choice would give. Answered from the catalogue alone.
 
-use crate::catalog::{Catalog, Indexed};
+use crate::catalog::{Catalog, FacetValues, Indexed};
 use crate::lang;
 use crate::views::{PointGeometry, round1};
 use crate::{AppError, AppResult};
@@ -251,7 +251,15 @@ pub fn select<'a>(
     let commune = filter.commune.as_deref().map(|c| catalog.commune_name(c));
     let intercommunality = filter.intercommunality.as_deref();
     let themes = &filter.theme;
-    let mut facets = Facets::default();
+    let values = &catalog.facet_values;
+    let mut counts = Counts {
+        difficulty: vec![0; Difficulty::ALL.len()],
+        circuit_type: vec![0; CircuitType::ALL.len()],
+        practice: vec![0; Practice::ALL.len()],
+        theme: vec![0; values.themes.len()],
+        commune: vec![0; values.communes.len()],
+        intercommunality: vec![0; values.intercommunalities.len()],
+    };
     let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
     for c in catalog.circuits.iter() {
         let s = &c.summary;
@@ -288,35 +296,27 @@ pub fn select<'a>(
             continue;
         }
         let others = |skip: usize| dims.iter().enumerate().all(|(i, ok)| i == skip || *ok);
-        let add = |map: &mut BTreeMap<String, usize>, key: &str| match map.get_mut(key) {
-            Some(n) => *n += 1,
-            None => {
-                map.insert(key.to_owned(), 1);
-            }
-        };
         if others(0) {
-            add(&mut facets.difficulty, s.difficulty.as_str());
+            counts.difficulty[s.difficulty as usize] += 1;
         }
         if others(1) {
-            add(&mut facets.circuit_type, s.circuit_type.as_str());
+            counts.circuit_type[s.circuit_type as usize] += 1;
         }
         if others(2) {
-            add(&mut facets.practice, s.practice.as_str());
+            counts.practice[s.practice as usize] += 1;
         }
         if others(3) {
-            for t in &s.themes {
-                add(&mut facets.theme, t);
-            }
+            c.theme_ids
+                .iter()
+                .for_each(|&i| counts.theme[i as usize] += 1);
         }
         if others(4) {
-            for x in &s.communes {
-                add(&mut facets.commune, x);
-            }
+            c.commune_ids
+                .iter()
+                .for_each(|&i| counts.commune[i as usize] += 1);
         }
         if others(5) {
-            for x in &s.intercommunalities {
-                add(&mut facets.intercommunality, x);
-            }
+            (c.intercommunality_ids.iter()).for_each(|&i| counts.intercommunality[i as usize] += 1);
         }
         if dims.iter().all(|ok| *ok) {
             // Rank: words found in the name first.
@@ -355,7 +355,43 @@ pub fn select<'a>(
         }
         Sort::Name => hits.sort_by(|a, b| a.0.folded_name.cmp(&b.0.folded_name)),
     }
-    (hits.into_iter().map(|(c, d, _)| (c, d)).collect(), facets)
+    (
+        hits.into_iter().map(|(c, d, _)| (c, d)).collect(),
+        counts.facets(values),
+    )
+}
+
+/// Facet counts by value index while the pass runs.
+struct Counts {
+    difficulty: Vec<usize>,
+    circuit_type: Vec<usize>,
+    practice: Vec<usize>,
+    theme: Vec<usize>,
+    commune: Vec<usize>,
+    intercommunality: Vec<usize>,
+}
+
+impl Counts {
+    /// The counts by name, values met only.
+    fn facets(self, values: &FacetValues) -> Facets {
+        fn named<'a>(
+            counts: Vec<usize>,
+            name: impl Fn(usize) -> &'a str,
+        ) -> BTreeMap<String, usize> {
+            (counts.into_iter().enumerate())
+                .filter(|(_, n)| *n > 0)
+                .map(|(i, n)| (name(i).to_owned(), n))
+                .collect()
+        }
+        Facets {
+            difficulty: named(self.difficulty, |i| Difficulty::ALL[i].as_str()),
+            circuit_type: named(self.circuit_type, |i| CircuitType::ALL[i].as_str()),
+            practice: named(self.practice, |i| Practice::ALL[i].as_str()),
+            theme: named(self.theme, |i| &values.themes[i]),
+            commune: named(self.commune, |i| &values.communes[i]),
+            intercommunality: named(self.intercommunality, |i| &values.intercommunalities[i]),
+        }
+    }
 }
 
 /// The list answer for `filter`, texts in `lang`.

@@ -1144,3 +1144,79 @@ async fn an_edit_reaches_a_second_server_without_a_reload(backend: Backend) {
         "gone from the old one"
     );
 }
+
+/// How many of the listed circuits hold each value of `field` (a string or a list).
+fn distribution(list: &Value, field: &str) -> std::collections::BTreeMap<String, u64> {
+    let mut out = std::collections::BTreeMap::new();
+    for f in features(list) {
+        let v = &f["properties"][field];
+        let values: Vec<&Value> = match v.as_array() {
+            Some(a) => a.iter().collect(),
+            None => vec![v],
+        };
+        for v in values {
+            *out.entry(v.as_str().expect("text").to_owned()).or_default() += 1;
+        }
+    }
+    out
+}
+
+fn counts(facets: &Value) -> std::collections::BTreeMap<String, u64> {
+    facets
+        .as_object()
+        .expect("counts")
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_u64().expect("count")))
+        .collect()
+}
+
+/// Each facet counts the circuits under every filter but its own: recounted here from
+/// the lists the other filters alone give.
+#[tokio::test]
+async fn facets_count_under_every_filter_but_their_own() {
+    let f = fixture(Backend::Sqlite).await.expect("sqlite");
+    let all = get(&f.app, "/api/v1/circuits?limit=100").await.json();
+    let theme = distribution(&all, "themes")
+        .into_iter()
+        .max_by_key(|(_, n)| *n)
+        .expect("a theme")
+        .0;
+    let both = get(
+        &f.app,
+        &format!("/api/v1/circuits?limit=100&difficulty=easy&theme={theme}"),
+    )
+    .await
+    .json();
+    let by_theme = get(&f.app, &format!("/api/v1/circuits?limit=100&theme={theme}"))
+        .await
+        .json();
+    let easy = get(&f.app, "/api/v1/circuits?limit=100&difficulty=easy")
+        .await
+        .json();
+    assert_eq!(
+        counts(&both["facets"]["difficulty"]),
+        distribution(&by_theme, "difficulty")
+    );
+    assert_eq!(
+        counts(&both["facets"]["theme"]),
+        distribution(&easy, "themes")
+    );
+    for (facet, field) in [
+        ("commune", "communes"),
+        ("type", "type"),
+        ("practice", "practice"),
+        ("intercommunality", "intercommunalities"),
+    ] {
+        assert_eq!(
+            counts(&both["facets"][facet]),
+            distribution(&both, field),
+            "{facet}"
+        );
+        assert_eq!(
+            counts(&all["facets"][facet]),
+            distribution(&all, field),
+            "{facet} unfiltered"
+        );
+    }
+    assert!(counts(&all["facets"]["commune"]).len() > 3);
+}
