@@ -220,17 +220,11 @@ impl ReadStore for PostgresStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        // Decoded row by row: no second copy of a million rows.
-        let mut rows = sqlx::query(
+        let rows = sqlx::query(
             "SELECT id, kind, name, ST_AsBinary(geom) AS pos_wkb, (details->'translations')::text AS names FROM pois WHERE geom IS NOT NULL",
         )
         .fetch(&self.pool);
-        let mut points = Vec::new();
-        while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
-            points.push(rows::poi_point(&row)?);
-        }
-        points.shrink_to_fit();
-        Ok(points)
+        rows::poi_points(rows).await
     }
 
     async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>> {

@@ -248,6 +248,19 @@ pub(super) fn poi_point(row: &(impl Fields + Positions)) -> StoreResult<PoiPoint
     })
 }
 
+/// The POI points of a stream of rows, decoded as they come: no second copy of a
+/// million rows, and the decoding overlaps the reading.
+pub(super) async fn poi_points<R: Fields + Positions>(
+    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+) -> StoreResult<Vec<PoiPoint>> {
+    let mut points = Vec::new();
+    while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
+        points.push(poi_point(&row)?);
+    }
+    points.shrink_to_fit();
+    Ok(points)
+}
+
 pub(super) fn species_cell(row: &impl Fields) -> StoreResult<SpeciesCell> {
     let int = |c: &str| -> StoreResult<i32> {
         i32::try_from(row.int(c)?).map_err(|e| StoreError::Corrupt(format!("{c}: {e}")))

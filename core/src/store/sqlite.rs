@@ -253,18 +253,11 @@ impl ReadStore for SqliteStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        // Decoded row by row as SQLite steps: no second copy of a million rows, and the
-        // decoding overlaps the reading.
-        let mut rows = sqlx::query(
+        let rows = sqlx::query(
             "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat, json_extract(details, '$.translations') AS names FROM pois WHERE lon IS NOT NULL",
         )
         .fetch(&self.pool);
-        let mut points = Vec::new();
-        while let Some(row) = futures_util::TryStreamExt::try_next(&mut rows).await? {
-            points.push(rows::poi_point(&row)?);
-        }
-        points.shrink_to_fit();
-        Ok(points)
+        rows::poi_points(rows).await
     }
 
     async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>> {
