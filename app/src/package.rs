@@ -10,7 +10,7 @@
 //! whatever the number asking at once; its zip is made once too.
 
 use crate::along::along;
-use crate::basemap::{Basemap, covering, media_type};
+use crate::basemap::{Basemap, Kind, covering, media_type};
 use crate::cache::RevisionCache;
 use crate::guide::guide_of;
 use crate::lang::LANGUAGES;
@@ -322,10 +322,17 @@ async fn add_tiles(
     trace: &balade_core::Trace,
     package: &mut Building,
 ) -> AppResult<serde_json::Value> {
-    let (low, high) = (
-        (*zooms.start()).max(basemap.min_zoom),
-        (*zooms.end()).min(basemap.max_zoom),
-    );
+    // The maps draw vector tiles at 512 px, one zoom below the map's, and open a sheet
+    // a little further out than the offline zooms: vector packages reach two zooms
+    // lower and stop one earlier (deeper, the last tiles are drawn larger).
+    let (start, end) = match basemap.kind {
+        Kind::Raster => (*zooms.start(), *zooms.end()),
+        Kind::Vector => (
+            zooms.start().saturating_sub(2),
+            zooms.end().saturating_sub(1),
+        ),
+    };
+    let (low, high) = (start.max(basemap.min_zoom), end.min(basemap.max_zoom));
     // A provider whose terms forbid prefetching draws online maps only.
     let wanted = if basemap.prefetch && low <= high {
         covering(trace, TILE_BUFFER_M, low..=high)

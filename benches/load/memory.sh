@@ -32,14 +32,14 @@ measure() { # count
   "$bin" --db "$db" serve --addr 127.0.0.1:0 >"$work/out" 2>"$work/err" &
   pid=$!
   for _ in $(seq 6000); do
-    url=$(sed -n 's/^listening on //p' "$work/out")
+    url=$(sed -n 's/^listening on //p' "$work/out" 2>/dev/null || true)
     [ -n "$url" ] && curl -sf "$url/healthz" >/dev/null && break
     sleep 0.01
   done
   ready=$(date +%s.%N)
   rss=$(rss_mb "$pid")
   for lon in 2.6 2.8 3.0 3.2; do
-    curl -sf "$url/api/v1/pois/nearby?near=$lon,48.6&radius=2000&limit=20" >/dev/null
+    curl -s -o /dev/null "$url/api/v1/pois/nearby?near=$lon,48.6&radius=2000&limit=20"
   done
   rss_after=$(rss_mb "$pid")
   kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""

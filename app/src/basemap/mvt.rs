@@ -235,25 +235,70 @@ fn quantized(points: &[(f64, f64)]) -> Vec<(i32, i32)> {
     out
 }
 
-/// The stretches of a line with a segment touching the square `[low, high]²`; the
-/// segments that cross the edge are kept whole.
+/// The segment `a → b` cut to the square `[low, high]²` (Liang–Barsky), with whether
+/// each end is the original point.
+fn clip_segment(
+    a: (f64, f64),
+    b: (f64, f64),
+    low: f64,
+    high: f64,
+) -> Option<((f64, f64), (f64, f64), bool, bool)> {
+    let d = (b.0 - a.0, b.1 - a.1);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-d.0, a.0 - low),
+        (d.0, high - a.0),
+        (-d.1, a.1 - low),
+        (d.1, high - a.1),
+    ] {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else if p < 0.0 {
+            t0 = t0.max(q / p);
+        } else {
+            t1 = t1.min(q / p);
+        }
+        if t0 > t1 {
+            return None;
+        }
+    }
+    let at = |t: f64| (a.0 + t * d.0, a.1 + t * d.1);
+    let start = if t0 == 0.0 { a } else { at(t0) };
+    let end = if t1 == 1.0 { b } else { at(t1) };
+    Some((start, end, t0 == 0.0, t1 == 1.0))
+}
+
+/// The stretches of a line within the square `[low, high]²`, cut where they cross
+/// its edges: renderers refuse coordinates far outside a tile.
 fn runs_within(points: &[(f64, f64)], low: f64, high: f64) -> Vec<Vec<(f64, f64)>> {
-    let touches = |a: (f64, f64), b: (f64, f64)| {
-        a.0.max(b.0) >= low && a.0.min(b.0) <= high && a.1.max(b.1) >= low && a.1.min(b.1) <= high
-    };
     let mut runs = Vec::new();
     let mut run: Vec<(f64, f64)> = Vec::new();
     for pair in points.windows(2) {
-        if touches(pair[0], pair[1]) {
-            if run.is_empty() {
-                run.push(pair[0]);
+        match clip_segment(pair[0], pair[1], low, high) {
+            Some((start, end, start_kept, end_kept)) => {
+                if !(start_kept && !run.is_empty()) {
+                    if run.len() > 1 {
+                        runs.push(std::mem::take(&mut run));
+                    }
+                    run.clear();
+                    run.push(start);
+                }
+                run.push(end);
+                if !end_kept {
+                    runs.push(std::mem::take(&mut run));
+                }
             }
-            run.push(pair[1]);
-        } else if !run.is_empty() {
-            runs.push(std::mem::take(&mut run));
+            None => {
+                if run.len() > 1 {
+                    runs.push(std::mem::take(&mut run));
+                }
+                run.clear();
+            }
         }
     }
-    if !run.is_empty() {
+    if run.len() > 1 {
         runs.push(run);
     }
     runs
@@ -411,6 +456,28 @@ mod tests {
         out
     }
 
+    /// The absolute positions a command stream visits.
+    fn absolute(commands: &[u32]) -> Vec<(i32, i32)> {
+        let (mut x, mut y) = (0i64, 0i64);
+        let mut points = Vec::new();
+        let unzig = |v: u32| i64::from((v >> 1) as i32 ^ -((v & 1) as i32));
+        let mut i = 0;
+        while i < commands.len() {
+            let (id, count) = (commands[i] & 7, commands[i] >> 3);
+            i += 1;
+            if id == 7 {
+                continue;
+            }
+            for _ in 0..count {
+                x += unzig(commands[i]);
+                y += unzig(commands[i + 1]);
+                points.push((x as i32, y as i32));
+                i += 2;
+            }
+        }
+        points
+    }
+
     fn square(w: f64, n: f64, size: f64) -> Vec<World> {
         vec![
             World(w, n),
@@ -469,24 +536,8 @@ mod tests {
         assert_eq!(kind, 3);
         assert_eq!(commands[0], command(1, 1));
         assert_eq!(*commands.last().unwrap(), command(7, 1));
-        // Decode back to absolute points: every one within the tile and its margin.
-        let (mut x, mut y) = (0i64, 0i64);
-        let mut points = Vec::new();
-        let unzig = |v: u32| i64::from((v >> 1) as i32 ^ -((v & 1) as i32));
-        let mut i = 0;
-        while i < commands.len() {
-            let (id, count) = (commands[i] & 7, commands[i] >> 3);
-            i += 1;
-            if id == 7 {
-                continue;
-            }
-            for _ in 0..count {
-                x += unzig(commands[i]);
-                y += unzig(commands[i + 1]);
-                points.push((x as i32, y as i32));
-                i += 2;
-            }
-        }
+        // Decoded back to absolute points: every one within the tile and its margin.
+        let points = absolute(&commands);
         assert!(
             points
                 .iter()
@@ -521,9 +572,19 @@ mod tests {
         assert_eq!(commands[0], command(1, 1));
         assert_eq!(commands[3], command(2, 2));
         assert_eq!(commands.len(), 8);
+        // Cut at the tile's edge plus its margin: 4096 + 64.
+        assert_eq!(absolute(&commands).iter().map(|p| p.0).max(), Some(4160));
         let right = TileEncoder::new(1, 1, 0);
         let (_, commands) = right.geometry(&Geometry::Lines(vec![line])).unwrap();
-        assert_eq!(commands[3], command(2, 2), "(0.2) → (0.7) → (0.8)");
+        assert_eq!(commands[3], command(2, 2), "(edge) → (0.7) → (0.8)");
+        assert_eq!(absolute(&commands)[0].0, -64);
+        // A line crossing the tile with no point on it keeps the crossing only.
+        let across = vec![World(0.1, 0.3), World(0.4, 0.3)];
+        let (_, commands) = TileEncoder::new(3, 1, 2)
+            .geometry(&Geometry::Lines(vec![across]))
+            .unwrap();
+        let xs: Vec<i32> = absolute(&commands).iter().map(|p| p.0).collect();
+        assert_eq!(xs, vec![-64, 4160]);
         assert!(
             TileEncoder::new(1, 0, 1)
                 .geometry(&Geometry::Lines(vec![vec![
