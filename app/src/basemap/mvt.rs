@@ -235,14 +235,17 @@ fn quantized(points: &[(f64, f64)]) -> Vec<(i32, i32)> {
     out
 }
 
-/// The segment `a → b` cut to the square `[low, high]²` (Liang–Barsky), with whether
-/// each end is the original point.
-fn clip_segment(
-    a: (f64, f64),
-    b: (f64, f64),
-    low: f64,
-    high: f64,
-) -> Option<((f64, f64), (f64, f64), bool, bool)> {
+/// What is left of a segment in a square.
+struct Clipped {
+    start: (f64, f64),
+    end: (f64, f64),
+    /// Whether each end is the segment's own.
+    start_kept: bool,
+    end_kept: bool,
+}
+
+/// The segment `a → b` cut to the square `[low, high]²` (Liang–Barsky).
+fn clip_segment(a: (f64, f64), b: (f64, f64), low: f64, high: f64) -> Option<Clipped> {
     let d = (b.0 - a.0, b.1 - a.1);
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
     for (p, q) in [
@@ -265,9 +268,12 @@ fn clip_segment(
         }
     }
     let at = |t: f64| (a.0 + t * d.0, a.1 + t * d.1);
-    let start = if t0 == 0.0 { a } else { at(t0) };
-    let end = if t1 == 1.0 { b } else { at(t1) };
-    Some((start, end, t0 == 0.0, t1 == 1.0))
+    Some(Clipped {
+        start: if t0 == 0.0 { a } else { at(t0) },
+        end: if t1 == 1.0 { b } else { at(t1) },
+        start_kept: t0 == 0.0,
+        end_kept: t1 == 1.0,
+    })
 }
 
 /// The stretches of a line within the square `[low, high]²`, cut where they cross
@@ -277,8 +283,14 @@ fn runs_within(points: &[(f64, f64)], low: f64, high: f64) -> Vec<Vec<(f64, f64)
     let mut run: Vec<(f64, f64)> = Vec::new();
     for pair in points.windows(2) {
         match clip_segment(pair[0], pair[1], low, high) {
-            Some((start, end, start_kept, end_kept)) => {
-                if !(start_kept && !run.is_empty()) {
+            Some(Clipped {
+                start,
+                end,
+                start_kept,
+                end_kept,
+            }) => {
+                // A run goes on only from the point it reached.
+                if !start_kept || run.is_empty() {
                     if run.len() > 1 {
                         runs.push(std::mem::take(&mut run));
                     }
