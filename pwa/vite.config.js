@@ -155,11 +155,24 @@ function baladeServiceWorker() {
 
 export default defineConfig({
   base: './',
+  resolve: {
+    alias: [
+      // @maplibre/maplibre-gl-leaflet imports `leaflet` and `maplibre-gl`: the same Leaflet
+      // as the app's (its ES module build, one copy), and MapLibre's "CSP" build, whose
+      // worker is a file of this build (the server's policy has `worker-src 'self'`, no
+      // `blob:`; basemap-vector.js passes the file to `setWorkerUrl`).
+      { find: /^leaflet$/, replacement: 'leaflet/dist/leaflet-src.esm.js' },
+      { find: /^maplibre-gl$/, replacement: 'maplibre-gl/dist/maplibre-gl-csp.js' },
+    ],
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
     target: 'es2020',
     assetsInlineLimit: 0,
+    // The vector basemap's chunk (MapLibre GL JS, ~1 MB, ~250 kB gzipped) is loaded only
+    // with a vector basemap's first map.
+    chunkSizeWarningLimit: 1100,
     // The walkers' app, the back-office (/admin), the widget for iframes (/embed) and the
     // open-data page (/donnees, /data).
     rolldownOptions: {

@@ -53,3 +53,36 @@ export function uid(prefix = 'id') {
   idCounter += 1;
   return `${prefix}-${idCounter}`;
 }
+
+/**
+ * Resolves after the next frame is painted (a task after it), or after 200 ms where no
+ * frame comes (a hidden page does not paint): work that can wait for the first paint.
+ * @returns {Promise<void>}
+ */
+export function afterPaint() {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 200);
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        clearTimeout(timer);
+        resolve();
+      }, 0),
+    );
+  });
+}
+
+/**
+ * Resolves in a task of its own, soon (not a timer: those are slowed down in a hidden page):
+ * long work cut in parts lets the page answer between them.
+ * @returns {Promise<void>}
+ */
+export function nextTask() {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}

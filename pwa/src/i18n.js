@@ -304,6 +304,7 @@ const ENTRIES = {
   // --- Maps and profile
   'map.noBasemap': ['Aucun fond de carte configuré', 'No basemap configured'],
   'map.basemap': ['Fond de carte', 'Basemap'],
+  'map.basemapUnavailable': ['Fond de carte indisponible sur cet appareil', 'Basemap unavailable on this device'],
   'map.zoomIn': ['Zoom avant', 'Zoom in'],
   'map.zoomOut': ['Zoom arrière', 'Zoom out'],
   'map.closePopup': ['Fermer la bulle', 'Close the popup'],
@@ -312,6 +313,10 @@ const ENTRIES = {
   'map.end': ['Arrivée', 'Finish'],
   'map.startOf': ['Départ : {name}', 'Start: {name}'],
   'map.you': ['Votre position', 'Your location'],
+  // Markers that would overlap, drawn as one (map-groups.js); never fewer than 2.
+  'map.groupPois': ['{n} points d’intérêt', '{n} points of interest'],
+  'map.onePoi': ['1 point d’intérêt', '1 point of interest'],
+  'map.group': ['{n} points : {what}', '{n} points: {what}'],
   'profile.unavailable': ['Profil altimétrique indisponible pour ce circuit.', 'No elevation profile for this trail.'],
   'profile.desc': [
     'Profil sur {length} : altitude de {min} à {max}, départ à {start}, arrivée à {end}, environ {ascent} de montée cumulée.',

@@ -8,6 +8,7 @@ import { initInstall } from './install.js';
 import { renderList } from './views/list.js';
 import { offerDownload } from './views/guide-offer.js';
 import { renderOffline } from './views/offline.js';
+import { startSheetRequests } from './sheet-requests.js';
 
 // The sheet and the guide (with the map code) load when first opened: the list's first
 // load ships only what it shows.
@@ -142,8 +143,11 @@ function route({ keepFocus = false } = {}) {
     /** @type {(() => void) | null} */
     let viewCleanup = null;
     const offerCleanup = guide ? offerDownload(guideOfferSlot, id) : null;
+    // The sheet's requests go out with its code, not after it.
+    const requestsCleanup = guide ? null : startSheetRequests(id);
     cleanup = () => {
       offerCleanup?.();
+      requestsCleanup?.();
       viewCleanup?.();
       viewCleanup = () => {};
     };

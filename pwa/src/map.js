@@ -1,14 +1,16 @@
-// Leaflet maps: the server's basemap tiles (same origin, /tiles/{z}/{x}/{y}) when it has
-// one, else a plain background with the note "Aucun fond de carte configuré"; traces and
-// points on top.
+// Leaflet maps: the server's basemap (same origin, /tiles/{z}/{x}/{y}) when it has one —
+// raster tiles as a Leaflet tile layer, vector tiles drawn by MapLibre GL JS
+// (basemap-vector.js, loaded only then) — else a plain background with the note "Aucun fond
+// de carte configuré"; traces and points on top.
 // Leaflet's styles come with the map's code, not with the list's first load.
 import 'leaflet/dist/leaflet.css';
 import * as L from 'leaflet/dist/leaflet-src.esm.js';
 import { getBasemap } from './api.js';
 import { h } from './dom.js';
 import { formatDuration, formatLength, poiKindLabel } from './format.js';
-import { t } from './i18n.js';
+import { getLang, t } from './i18n.js';
 import { listOffline } from './offline.js';
+import { groupMarkers } from './map-groups.js';
 
 /** @type {L.LatLngTuple} */
 const FRANCE_CENTER = [46.6, 2.5];
@@ -17,6 +19,13 @@ const NoBasemapNote = L.Control.extend({
   options: { position: 'bottomright' },
   onAdd() {
     return h('div', { class: 'map-note' }, t('map.noBasemap'));
+  },
+});
+
+const BasemapUnavailableNote = L.Control.extend({
+  options: { position: 'bottomright' },
+  onAdd() {
+    return h('div', { class: 'map-note' }, t('map.basemapUnavailable'));
   },
 });
 
@@ -46,9 +55,10 @@ function liveBasemap() {
 const zoomOrNull = (z) => (Number.isInteger(z) && z >= 0 && z <= 24 ? z : null);
 
 /**
- * A usable basemap description, or null. Only same-origin paths are accepted.
+ * A usable basemap description, or null. Only same-origin paths are accepted. `kind`:
+ * 'vector' (Mapbox Vector Tiles) or 'raster' (images; also when the answer does not say).
  * @param {unknown} info `/api/v1/basemap` answer or the `basemap` of an offline manifest
- * @returns {{ tiles: string, minZoom: number|null, maxZoom: number|null, attribution: string|null }|null}
+ * @returns {{ tiles: string, kind: 'raster'|'vector', minZoom: number|null, maxZoom: number|null, attribution: string|null }|null}
  */
 export function usableBasemap(info) {
   if (!info || typeof info !== 'object') return null;
@@ -59,7 +69,8 @@ export function usableBasemap(info) {
   let maxZoom = zoomOrNull(/** @type {any} */ (info).max_zoom);
   if (minZoom !== null && maxZoom !== null && minZoom > maxZoom) [minZoom, maxZoom] = [maxZoom, minZoom];
   const attribution = typeof (/** @type {any} */ (info).attribution) === 'string' ? /** @type {any} */ (info).attribution : null;
-  return { tiles, minZoom, maxZoom, attribution };
+  const kind = /** @type {any} */ (info).kind === 'vector' ? 'vector' : 'raster';
+  return { tiles, kind, minZoom, maxZoom, attribution };
 }
 
 /** The basemap saved with the most recent downloaded circuit that has one. */
@@ -95,7 +106,10 @@ async function chooseBasemap(saved) {
 const escapeHtml = (s) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 
-/** Adds the tile layer (below the traces) or the "no basemap" note once the basemap is known. */
+/**
+ * Adds the basemap (below the traces: a tile layer, or MapLibre for vector tiles) or the
+ * "no basemap" note once the basemap is known.
+ */
 async function addBackground(map, el, saved) {
   let gone = false;
   map.once('unload', () => {
@@ -109,6 +123,10 @@ async function addBackground(map, el, saved) {
     return;
   }
   L.control.attribution({ prefix: false, position: 'bottomright' }).addTo(map);
+  if (basemap.kind === 'vector') {
+    await addVector(map, el, basemap, () => gone);
+    return;
+  }
   const options = {
     maxZoom: 18,
     attribution: escapeHtml(basemap.attribution || t('map.basemap')),
@@ -125,11 +143,35 @@ async function addBackground(map, el, saved) {
   el.dataset.basemap = 'tiles';
 }
 
+/**
+ * The vector basemap (MapLibre, its own chunk). `el.dataset.basemap` becomes 'vector', then
+ * `el.dataset.basemapFeatures` counts the features drawn after each of MapLibre's `idle`.
+ * When it cannot be drawn (no WebGL; offline, MapLibre's code never loaded): a note, and
+ * `el.dataset.basemap` = 'unavailable'.
+ */
+async function addVector(map, el, basemap, isGone) {
+  try {
+    const { addVectorBasemap } = await import('./basemap-vector.js');
+    if (isGone()) return;
+    await addVectorBasemap(map, el, basemap, {
+      lang: getLang(),
+      attribution: escapeHtml(basemap.attribution || t('map.basemap')),
+    });
+    if (isGone()) return;
+    el.dataset.basemap = 'vector';
+  } catch {
+    if (isGone()) return;
+    new BasemapUnavailableNote().addTo(map);
+    el.dataset.basemap = 'unavailable';
+  }
+}
+
 // --- Maps -------------------------------------------------------------------------------
 
 /**
  * Creates a map in `el`. The background (basemap tiles or the "no basemap" note) is added
- * asynchronously; `el.dataset.basemap` becomes 'tiles' or 'none' once it is chosen.
+ * asynchronously; `el.dataset.basemap` becomes 'tiles', 'vector' (drawn by MapLibre),
+ * 'unavailable' (vector basemap that this browser cannot draw) or 'none' once it is chosen.
  * @param {HTMLElement} el
  * @param {string} label accessible name of the map
  * @param {{ basemap?: unknown }} [options] `basemap`: the one saved with the downloaded
@@ -250,19 +292,25 @@ export function showTrace(map, geometry, pois) {
     L.polyline(part, { color: '#ffffff', weight: 8, opacity: 0.9, interactive: false }).addTo(all);
     L.polyline(part, { color: '#b3261e', weight: 4, opacity: 1, className: 'trace' }).addTo(all);
   }
+  /** @type {import('./map-groups.js').GroupedEntry[]} */
+  const entries = [];
   if (parts.length) {
     const start = parts[0][0];
     const last = parts[parts.length - 1];
     const end = last[last.length - 1];
     const same = map.distance(start, end) < 30;
-    L.marker(start, { icon: pinIcon('D', 'start'), title: same ? t('map.startEnd') : t('map.start'), keyboard: true })
-      .bindPopup(same ? t('map.startEnd') : t('map.start'))
-      .addTo(all);
+    const startName = same ? t('map.startEnd') : t('map.start');
+    entries.push({
+      marker: L.marker(start, { icon: pinIcon('D', 'start'), title: startName, keyboard: true }).bindPopup(startName),
+      label: startName,
+      poi: false,
+    });
     if (!same) {
-      L.marker(end, { icon: pinIcon('A', 'end'), title: t('map.end') }).bindPopup(t('map.end')).addTo(all);
+      entries.push({ marker: L.marker(end, { icon: pinIcon('A', 'end'), title: t('map.end') }).bindPopup(t('map.end')), label: t('map.end'), poi: false });
     }
   }
-  const poiMarkers = pois.map((poi, i) => {
+  /** Index in `entries` of each point of interest's marker (null: no position). */
+  const poiEntries = pois.map((poi, i) => {
     if (!Number.isFinite(poi.lat) || !Number.isFinite(poi.lon)) return null;
     const popup = h(
       'div',
@@ -271,21 +319,20 @@ export function showTrace(map, geometry, pois) {
       h('p', {}, `${poiKindLabel(poi.kind)} · ${t('sheet.poiAt', { d: formatLength(poi.distance_m) })}`),
     );
     const variant = String(poi.kind || 'other').replace(/[^a-z_-]/gi, '');
-    return L.marker([poi.lat, poi.lon], {
-      icon: dotIcon(String(i + 1), variant),
-      title: `${i + 1}. ${poi.name} (${poiKindLabel(poi.kind)})`,
-    })
-      .bindPopup(popup)
-      .addTo(all);
+    const title = `${i + 1}. ${poi.name} (${poiKindLabel(poi.kind)})`;
+    entries.push({ marker: L.marker([poi.lat, poi.lon], { icon: dotIcon(String(i + 1), variant), title }).bindPopup(popup), label: title, poi: true });
+    return entries.length - 1;
   });
-  fit(map, all.getBounds(), 16);
+  const bounds = all.getBounds();
+  for (const { marker } of entries) bounds.extend(marker.getLatLng());
+  fit(map, bounds, 16);
+  // Added once the map has its zoom: which markers would overlap depends on it.
+  const markers = groupMarkers(map, L.layerGroup().addTo(map), entries);
   followProfileCursor(map, parts);
   return {
     focusPoi(index) {
-      const marker = poiMarkers[index];
-      if (!marker) return;
-      map.setView(marker.getLatLng(), Math.max(map.getZoom(), 15));
-      marker.openPopup();
+      const entry = poiEntries[index];
+      if (entry !== null && entry !== undefined) markers.reveal(entry);
     },
   };
 }

@@ -8,9 +8,11 @@
  *    served from the cache first;
  *  - /api/: network first, falling back to the last cached response (marked
  *    "x-balade-from-cache: 1"), else a 503 JSON;
- *  - basemap tiles (/tiles/): cache first from any cache (the "balade-offline-<id>" caches
- *    of downloaded circuits included), else the network, else an empty 404 (Leaflet then
- *    leaves an empty square);
+ *  - basemap tiles (/tiles/, raster images or vector tiles): cache first from any cache
+ *    (the "balade-offline-<id>" caches of downloaded circuits included), else the network,
+ *    else a 404 (Leaflet, or MapLibre for vector tiles, then leaves an empty square);
+ *  - the vector basemap's code (MapLibre, its worker, the label fonts): built files,
+ *    precached with the shell like every file the app's pages reach;
  *  - media of downloaded circuits: from their "balade-offline-<id>" cache (cache first,
  *    like every other non-API request);
  *  - on activation, old "balade-*" caches are deleted (never "balade-offline-*");
@@ -190,9 +192,13 @@ async function cacheFirst(event) {
   return response;
 }
 
-/** A basemap tile: any cache first (downloaded circuits' caches included), then the network. */
+/**
+ * A basemap tile (an image, or a vector tile asked by MapLibre's worker): any cache first
+ * (downloaded circuits' caches included), then the network. `ignoreVary`: a tile is the
+ * same whatever the request's headers (the server's `Vary` names encodings and CORS).
+ */
 async function tile(request) {
-  const cached = await caches.match(request);
+  const cached = await caches.match(request, { ignoreVary: true });
   if (cached) return cached;
   try {
     return await fetch(request);

@@ -53,13 +53,23 @@ describe('accessibility (axe-core, WCAG 2.1 A/AA)', () => {
       await page.locator('.map[data-basemap]').waitFor();
       await page.getByRole('img', { name: /^Profil altimétrique : / }).or(page.getByText(/Profil altimétrique indisponible/)).waitFor();
       await audit(t, page, 'sheet');
-      // Map markers are named by their title, not by the bare number drawn on them.
-      const pois = [...properties.pois_along].sort((a, b) => a.distance_m - b.distance_m);
-      if (pois.length) await page.getByRole('button', { name: `1. ${pois[0].name} (`, exact: false }).waitFor();
-      await page.getByRole('button', { name: /^Départ/ }).first().waitFor();
+      // Map markers are named by their title, not by the bare number drawn on them: a point
+      // of interest "1. Tour César (Patrimoine)", the start, or a group of markers that would
+      // overlap ("3 points d’intérêt", "2 points : Départ et arrivée, 1 point d’intérêt").
+      const names = await page
+        .locator('.map--sheet .leaflet-marker-pane .leaflet-marker-icon')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+      for (const name of names) {
+        assert.match(name, /^(\d+\. .+ \(.+\)|Départ( et arrivée)?|Arrivée|\d+ points d’intérêt|\d+ points : .+)$/, `marker named "${name}"`);
+      }
+      // Every point is on the map, on its own or counted in a group (start and finish: 1 or 2).
+      const drawn = names.reduce((sum, name) => sum + Number(name.match(/^(\d+) points/)?.[1] ?? 1), 0);
+      const located = properties.pois_along.filter((p) => Number.isFinite(p.lon) && Number.isFinite(p.lat)).length;
+      assert.ok(drawn === located + 1 || drawn === located + 2, `${drawn} points drawn for ${located} points of interest: ${names}`);
 
-      // A popup open on the map (its close button, its content).
-      await page.locator('.leaflet-marker-pane .leaflet-marker-icon').first().click();
+      // A popup open on the map (its close button, its content): a marker of its own (a
+      // group zooms in instead).
+      await page.locator('.map--sheet .leaflet-marker-pane .leaflet-marker-icon:not(.dot--group)').first().click();
       // Once Leaflet's fade-in is over (axe would measure a half-transparent text).
       await page.waitForFunction(() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1');
       await audit(t, page, 'sheet with a map popup');

@@ -54,7 +54,10 @@ describe('PWA Balade sur les données de démonstration', () => {
         withStart,
       );
       assert.equal(await page.getByRole('button', { name: /^Départ : / }).count(), withStart);
-      await page.getByText('Aucun fond de carte configuré').waitFor();
+      // The demo's own vector basemap (no --basemap): drawn under the markers, no "no
+      // basemap" note (that one: tests/vector-basemap.test.mjs, with --basemap none).
+      await page.locator('.map--list[data-basemap="vector"][data-basemap-features]').waitFor();
+      assert.equal(await page.getByText('Aucun fond de carte configuré').count(), 0);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();

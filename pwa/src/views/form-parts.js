@@ -41,9 +41,12 @@ export function photoInput() {
  * focus when it opens, and the button again when it closes after sending.
  * @param {string} text visible text of the button
  * @param {HTMLFormElement} form
- * @param {{ ariaLabel?: string, onOpen?: () => void }} [options]
+ * @param {{ ariaLabel?: string, onOpen?: () => void, fill?: () => void }} [options] `fill`:
+ *   puts the form's fields in, once, before it first opens (a sheet lists a form per point
+ *   of interest, most never opened: not built with the page)
  */
-export function disclosure(text, form, { ariaLabel, onOpen } = {}) {
+export function disclosure(text, form, { ariaLabel, onOpen, fill } = {}) {
+  let filled = !fill;
   form.id ||= uid('form');
   form.hidden = true;
   const button = h('button', {
@@ -57,6 +60,10 @@ export function disclosure(text, form, { ariaLabel, onOpen } = {}) {
     form.hidden = !open;
     button.setAttribute('aria-expanded', String(open));
     if (open) {
+      if (!filled) {
+        filled = true;
+        fill?.();
+      }
       onOpen?.();
       /** @type {HTMLElement|null} */ (form.querySelector('input:not([tabindex="-1"]), select, textarea'))?.focus();
     }

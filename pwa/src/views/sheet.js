@@ -1,6 +1,6 @@
 // Circuit sheet page.
 import { downloadUrl, getCircuit, getProfile } from '../api.js';
-import { h, paragraphs, uid } from '../dom.js';
+import { afterPaint, h, nextTask, paragraphs, uid } from '../dom.js';
 import {
   difficultyLabel,
   formatDateTime,
@@ -20,6 +20,8 @@ import { renderProfile } from '../profile.js';
 import { fromApi, networkOrCopy } from '../source.js';
 import { askNotificationPermission } from '../notifications.js';
 import { circuitPlaces } from './places.js';
+import { whenNear } from '../near-viewport.js';
+import { takeSheetRequests } from '../sheet-requests.js';
 import { correctionControl } from './correction-form.js';
 import { reportControl } from './report-form.js';
 import { ratingBadge, reviewsContent } from './reviews.js';
@@ -281,6 +283,13 @@ export function renderSheet(main, id, ctx) {
     const source = await networkOrCopy({
       signal,
       network: async (sig) => {
+        // Started by the router with the sheet's code (once: a retry asks again).
+        const head = takeSheetRequests(id);
+        if (head) {
+          signal.addEventListener('abort', () => head.controller.abort(), { once: true });
+          const { value: circuit, fromCache } = await head.circuit;
+          return { value: { circuit, profile: head.profile }, fromCache };
+        }
         // Asked with the sheet, awaited once the sheet is shown.
         const profile = getProfile(id, { signal: sig }).catch((err) => err);
         const { value: circuit, fromCache } = await fromApi(() => getCircuit(id, { signal: sig }));
@@ -341,70 +350,88 @@ export function renderSheet(main, id, ctx) {
       figure(t('fig.themes'), p.themes?.length ? p.themes.map(themeLabel).join(', ') : t('common.none')),
     );
 
-    const gallery = mediaList(p.media, offline);
-
     let trace = null;
-    const poiList = pois.length
-      ? h(
-          'ol',
-          { class: 'pois' },
-          pois.map((poi, i) =>
-            h(
-              'li',
-              { class: `poi poi--${String(poi.kind || 'other').replace(/[^a-z_-]/gi, '')}` },
-              h('span', { class: 'poi__num', 'aria-hidden': 'true' }, String(i + 1)),
+    /** A point of interest to show once the map is there ("Voir sur la carte" before it). */
+    let poiToShow = null;
+    /** Loads the map now if not yet. */
+    let loadMap = () => {};
+    const poiList = () =>
+      pois.length
+        ? h(
+            'ol',
+            { class: 'pois' },
+            pois.map((poi, i) =>
               h(
-                'div',
-                { class: 'poi__body' },
-                h('h3', {}, poi.name),
+                'li',
+                { class: `poi poi--${String(poi.kind || 'other').replace(/[^a-z_-]/gi, '')}` },
+                h('span', { class: 'poi__num', 'aria-hidden': 'true' }, String(i + 1)),
                 h(
-                  'p',
-                  { class: 'poi__meta' },
-                  h('span', { class: 'kind' }, poiKindLabel(poi.kind)),
-                  ' · ',
-                  Number.isFinite(poi.distance_m) ? t('sheet.poiAt', { d: formatLength(poi.distance_m) }) : t('sheet.poiNoDistance'),
-                ),
-                poi.description ? paragraphs(poi.description) : null,
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'link-button',
-                    // Starts with the visible text, so voice users can say what they see (WCAG 2.5.3).
-                    'aria-label': t('sheet.showOnMapLabel', { name: poi.name }),
-                    onclick: () => {
-                      trace?.focusPoi(i);
-                      mapEl.scrollIntoView({ behavior: 'smooth', block: 'center' });
+                  'div',
+                  { class: 'poi__body' },
+                  h('h3', {}, poi.name),
+                  h(
+                    'p',
+                    { class: 'poi__meta' },
+                    h('span', { class: 'kind' }, poiKindLabel(poi.kind)),
+                    ' · ',
+                    Number.isFinite(poi.distance_m) ? t('sheet.poiAt', { d: formatLength(poi.distance_m) }) : t('sheet.poiNoDistance'),
+                  ),
+                  poi.description ? paragraphs(poi.description) : null,
+                  h(
+                    'button',
+                    {
+                      type: 'button',
+                      class: 'link-button',
+                      // Starts with the visible text, so voice users can say what they see (WCAG 2.5.3).
+                      'aria-label': t('sheet.showOnMapLabel', { name: poi.name }),
+                      onclick: () => {
+                        if (trace) trace.focusPoi(i);
+                        else {
+                          poiToShow = i;
+                          loadMap();
+                        }
+                        mapEl.scrollIntoView({ behavior: 'smooth', block: 'center' });
+                      },
                     },
-                  },
-                  t('sheet.showOnMap'),
+                    t('sheet.showOnMap'),
+                  ),
+                  correctionControl({
+                    target: `poi:${poi.id}`,
+                    label: poi.name,
+                    current: { name: poi.name, description: poi.description },
+                    circuit: cid,
+                    named: true,
+                  }),
                 ),
-                correctionControl({
-                  target: `poi:${poi.id}`,
-                  label: poi.name,
-                  current: { name: poi.name, description: poi.description },
-                  circuit: cid,
-                  named: true,
-                }),
               ),
             ),
+          )
+        : h('p', { class: 'muted' }, t('sheet.noPois'));
+
+    const downloads = () =>
+      h(
+        'ul',
+        { class: 'downloads' },
+        DOWNLOADS.map(([format, label, hint, mime]) =>
+          h(
+            'li',
+            {},
+            h('a', { class: 'button button--secondary', href: downloadUrl(p.id || id, format), download: true, type: mime }, t('sheet.downloadAs', { format: label })),
+            h('span', { class: 'hint' }, ` ${t(hint)}`),
           ),
-        )
-      : h('p', { class: 'muted' }, t('sheet.noPois'));
-
-    const downloads = h(
-      'ul',
-      { class: 'downloads' },
-      DOWNLOADS.map(([format, label, hint, mime]) =>
-        h(
-          'li',
-          {},
-          h('a', { class: 'button button--secondary', href: downloadUrl(p.id || id, format), download: true, type: mime }, t('sheet.downloadAs', { format: label })),
-          h('span', { class: 'hint' }, ` ${t(hint)}`),
         ),
-      ),
-    );
+      );
 
+    // What a phone's first screen shows, and the map and profile boxes just below it; the
+    // rest comes in a task of its own once that is painted (below).
+    const mainColumn = h(
+      'div',
+      { class: 'sheet__main' },
+      section(t('sheet.keyFigures'), figures),
+      section(t('sheet.mapSection'), mapEl, reportControl({ circuit: cid, circuitName: p.name, map: () => map })),
+      section(t('sheet.profileSection'), profileSlot),
+    );
+    const sideColumn = h('div', { class: 'sheet__side' });
     main.replaceChildren(
       h(
         'article',
@@ -438,52 +465,87 @@ export function renderSheet(main, id, ctx) {
         h(
           'div',
           { class: 'sheet__grid' },
-          h(
-            'div',
-            { class: 'sheet__main' },
-            section(t('sheet.keyFigures'), figures),
-            section(t('sheet.mapSection'), mapEl, reportControl({ circuit: cid, circuitName: p.name, map: () => map })),
-            section(t('sheet.profileSection'), profileSlot),
-            section(
-              t('sheet.description'),
-              p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, t('sheet.noDescription')),
-              correctionControl({ target: `circuit:${cid}`, label: p.name, current: { name: p.name, description: p.description }, circuit: cid }),
-            ),
-            section(t('review.section'), ...reviewsContent({ circuit: cid, name: p.name, rating: p.rating, signal })),
-            ...practicalSections(p.practical),
-            ...(gallery ? [section(t('sheet.media'), gallery)] : []),
-            ...(Array.isArray(p.landscapes) && p.landscapes.length > 0
-              ? [section(t('sheet.landscapes'), h('ul', { class: 'sheet__landscapes' }, ...p.landscapes.map((l) => h('li', {}, l.name))))]
-              : []),
-            ...(Array.isArray(p.species_along) && p.species_along.length > 0
-              ? [section(t('sheet.species', { n: p.species_along.length }), speciesList(p.species_along))]
-              : []),
-          ),
-          h(
-            'div',
-            { class: 'sheet__side' },
-            section(t('sheet.offlineSection'), h('p', {}, h('a', { href: '#/offline', class: 'block-link' }, t('offline.title')))),
-            section(t('sheet.pois', { n: pois.length }), poiList),
-            section(t('sheet.downloads'), downloads),
-          ),
+          mainColumn,
+          sideColumn,
         ),
       ),
     );
     ctx.focusHeading();
 
-    // The map's code (Leaflet) is loaded after the sheet is shown, not before: the text of
-    // the sheet does not wait for it (its box keeps its size meanwhile: no layout shift).
-    import('../map.js').then(
-      (api) => {
-        if (signal.aborted) return;
-        mapApi = api;
-        map = api.createMap(mapEl, t('sheet.mapLabel', { name: p.name }), { basemap: record?.basemap });
-        trace = api.showTrace(map, circuit.geometry, pois);
-      },
-      (err) => console.error(err),
+    // The map's code (Leaflet) is loaded when the map comes near the screen, not with the
+    // sheet: the sheet's text does not wait for it, and on a phone, where the map is below
+    // the first screen, nothing is paid for it until the walker scrolls there. Its box keeps
+    // its size meanwhile: no layout shift.
+    loadMap = whenNear(
+      mapEl,
+      () =>
+        import('../map.js').then(
+          (api) => {
+            if (signal.aborted) return;
+            mapApi = api;
+            map = api.createMap(mapEl, t('sheet.mapLabel', { name: p.name }), { basemap: record?.basemap });
+            trace = api.showTrace(map, circuit.geometry, pois);
+            if (poiToShow !== null) trace.focusPoi(poiToShow);
+          },
+          (err) => console.error(err),
+        ),
+      { signal },
     );
 
+    // The rest of the sheet: below the first screen on a phone (beside it on a wide screen,
+    // a frame later), built and laid out after the first paint rather than delaying it.
+    await afterPaint();
+    if (signal.aborted) return;
+    // One task per part, so that none keeps the page from answering for long.
+    /** @type {Array<[HTMLElement, () => (Node|null)[]]>} */
+    const parts = [
+      [
+        mainColumn,
+        () => [
+          section(
+            t('sheet.description'),
+            p.description ? paragraphs(p.description) : h('p', { class: 'muted' }, t('sheet.noDescription')),
+            correctionControl({ target: `circuit:${cid}`, label: p.name, current: { name: p.name, description: p.description }, circuit: cid }),
+          ),
+          section(t('review.section'), ...reviewsContent({ circuit: cid, name: p.name, rating: p.rating, signal })),
+          ...practicalSections(p.practical),
+        ],
+      ],
+      [
+        mainColumn,
+        () => {
+          const gallery = mediaList(p.media, offline);
+          return [
+            gallery ? section(t('sheet.media'), gallery) : null,
+            Array.isArray(p.landscapes) && p.landscapes.length > 0
+              ? section(t('sheet.landscapes'), h('ul', { class: 'sheet__landscapes' }, ...p.landscapes.map((l) => h('li', {}, l.name))))
+              : null,
+            Array.isArray(p.species_along) && p.species_along.length > 0
+              ? section(t('sheet.species', { n: p.species_along.length }), speciesList(p.species_along))
+              : null,
+          ];
+        },
+      ],
+      [
+        sideColumn,
+        () => [
+          section(t('sheet.offlineSection'), h('p', {}, h('a', { href: '#/offline', class: 'block-link' }, t('offline.title')))),
+          section(t('sheet.pois', { n: pois.length }), poiList()),
+          section(t('sheet.downloads'), downloads()),
+        ],
+      ],
+    ];
+    for (const [column, build] of parts) {
+      if (signal.aborted) return;
+      column.append(...build().filter((el) => el !== null));
+      await nextTask();
+    }
+    if (signal.aborted) return;
+
     const profile = await data.profile;
+    // Drawn in a task of its own, once the sheet's text is on screen: the profile is further
+    // down, and the first paint does not wait for it.
+    await afterPaint();
     if (signal.aborted) return;
     if (profile instanceof Error) {
       profileSlot.replaceChildren(h('p', { class: 'muted' }, t('sheet.profileUnavailable', { msg: profile.message })));
