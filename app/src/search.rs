@@ -222,7 +222,8 @@ pub struct CircuitCollection {
     pub features: Vec<CircuitFeature>,
 }
 
-/// Counts per value of each filter.
+/// Counts per value of each filter. Communes and intercommunalities: the
+/// [`MAX_PLACE_FACETS`] with the most circuits when there are more.
 #[derive(Debug, Default, Serialize, ToSchema)]
 pub struct Facets {
     pub difficulty: BTreeMap<String, usize>,
@@ -233,6 +234,11 @@ pub struct Facets {
     pub commune: BTreeMap<String, usize>,
     pub intercommunality: BTreeMap<String, usize>,
 }
+
+/// The most communes (and intercommunalities) a list answer counts: a département's
+/// communes all fit; a national catalogue's 35,000 would make every answer hundreds of
+/// kilobytes for a menu nobody scrolls.
+pub const MAX_PLACE_FACETS: usize = 1000;
 
 /// What one pass over the catalogue gives: the matching circuits, best first, with the
 /// distance from `near` when given, and the facet counts. Each facet dimension is counted
@@ -383,13 +389,29 @@ impl Counts {
                 .map(|(i, n)| (name(i).to_owned(), n))
                 .collect()
         }
+        /// The `MAX_PLACE_FACETS` values with the most circuits (then by name).
+        fn most<'a>(
+            counts: Vec<usize>,
+            name: impl Fn(usize) -> &'a str,
+        ) -> BTreeMap<String, usize> {
+            let mut met: Vec<(usize, usize)> = (counts.into_iter().enumerate())
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            if met.len() > MAX_PLACE_FACETS {
+                met.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
+                met.truncate(MAX_PLACE_FACETS);
+            }
+            met.into_iter()
+                .map(|(i, n)| (name(i).to_owned(), n))
+                .collect()
+        }
         Facets {
             difficulty: named(self.difficulty, |i| Difficulty::ALL[i].as_str()),
             circuit_type: named(self.circuit_type, |i| CircuitType::ALL[i].as_str()),
             practice: named(self.practice, |i| Practice::ALL[i].as_str()),
             theme: named(self.theme, |i| &values.themes[i]),
-            commune: named(self.commune, |i| &values.communes[i]),
-            intercommunality: named(self.intercommunality, |i| &values.intercommunalities[i]),
+            commune: most(self.commune, |i| &values.communes[i]),
+            intercommunality: most(self.intercommunality, |i| &values.intercommunalities[i]),
         }
     }
 }
@@ -414,5 +436,48 @@ pub fn list(catalog: &Catalog, filter: &CircuitFilter, lang: &str) -> CircuitCol
         total,
         facets,
         features,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn place_facets_keep_the_communes_with_the_most_circuits() {
+        let n = MAX_PLACE_FACETS + 200;
+        let values = FacetValues {
+            themes: vec!["eau".into()],
+            communes: (0..n).map(|i| format!("Commune {i:05}")).collect(),
+            intercommunalities: vec!["CC".into(), "CA".into()],
+        };
+        // Commune i counts i % 7 circuits: a seventh count none and are left out
+        // anyway; of the rest, the most counted win, ties by name.
+        let counts = Counts {
+            difficulty: vec![2, 0, 1, 0],
+            circuit_type: vec![0; CircuitType::ALL.len()],
+            practice: vec![0; Practice::ALL.len()],
+            theme: vec![3],
+            commune: (0..n).map(|i| i % 7).collect(),
+            intercommunality: vec![1, 0],
+        };
+        let f = counts.facets(&values);
+        assert_eq!(f.commune.len(), MAX_PLACE_FACETS);
+        let least_kept = f.commune.values().min().copied().expect("some");
+        let left_out: Vec<usize> = (0..n)
+            .filter(|i| i % 7 > 0 && !f.commune.contains_key(&values.communes[*i]))
+            .map(|i| i % 7)
+            .collect();
+        assert!(!left_out.is_empty());
+        assert!(
+            left_out.iter().all(|&c| c <= least_kept),
+            "{least_kept} {left_out:?}"
+        );
+        assert!(f.commune.values().all(|&c| c > 0));
+        // Small dimensions are whole, zero counts out.
+        assert_eq!(f.difficulty.len(), 2);
+        assert_eq!(f.difficulty["easy"], 2);
+        assert_eq!(f.intercommunality.len(), 1);
+        assert_eq!(f.theme["eau"], 3);
     }
 }
