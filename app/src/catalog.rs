@@ -110,6 +110,8 @@ pub struct Indexed {
     pub theme_ids: Vec<u32>,
     pub commune_ids: Vec<u32>,
     pub intercommunality_ids: Vec<u32>,
+    /// Its start, Earth-centred: `near` and `radius` rule most circuits out by a chord.
+    pub start_ecef: [f64; 3],
 }
 
 /// The themes, communes and intercommunalities circuits name, each once: a circuit
@@ -370,6 +372,7 @@ impl Indexed {
             theme_ids: Vec::new(),
             commune_ids: Vec::new(),
             intercommunality_ids: Vec::new(),
+            start_ecef: balade_core::index::ecef(summary.start),
             summary,
         }
     }

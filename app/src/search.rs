@@ -7,6 +7,7 @@ use crate::lang;
 use crate::views::{PointGeometry, round1};
 use crate::{AppError, AppResult};
 use balade_core::contributions::Rating;
+use balade_core::index::ecef;
 use balade_core::text::fold;
 use balade_core::{CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
 use serde::Serialize;
@@ -257,6 +258,7 @@ pub fn select<'a>(
     let commune = filter.commune.as_deref().map(|c| catalog.commune_name(c));
     let intercommunality = filter.intercommunality.as_deref();
     let themes = &filter.theme;
+    let near_ecef = filter.near.map(ecef);
     let values = &catalog.facet_values;
     let mut counts = Counts {
         difficulty: vec![0; Difficulty::ALL.len()],
@@ -290,6 +292,13 @@ pub fn select<'a>(
         ];
         // A circuit missing two dimensions counts in no facet and is no hit.
         if dims.iter().filter(|ok| !**ok).count() > 1 {
+            continue;
+        }
+        // The straight line through the Earth is never longer than the geodesic: a start
+        // whose chord is beyond the radius is beyond it, without the geodesic's cost.
+        if let (Some(from), Some(r)) = (near_ecef, filter.radius)
+            && chord_m(from, c.start_ecef) > r
+        {
             continue;
         }
         // The distance only for circuits that passed the cheap tests.
@@ -365,6 +374,11 @@ pub fn select<'a>(
         hits.into_iter().map(|(c, d, _)| (c, d)).collect(),
         counts.facets(values),
     )
+}
+
+/// Straight-line distance between two Earth-centred positions.
+fn chord_m(a: [f64; 3], b: [f64; 3]) -> f64 {
+    ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
 }
 
 /// Facet counts by value index while the pass runs.

@@ -1220,3 +1220,44 @@ async fn facets_count_under_every_filter_but_their_own() {
     }
     assert!(counts(&all["facets"]["commune"]).len() > 3);
 }
+
+/// `near` with `radius` keeps exactly the circuits whose start is within the radius
+/// by the geodesic the answers show, whatever shortcut the pass takes.
+#[tokio::test]
+async fn a_radius_keeps_exactly_the_starts_within_it() {
+    let f = fixture(Backend::Sqlite).await.expect("sqlite");
+    let near = "2.7,48.4";
+    let all = get(&f.app, &format!("/api/v1/circuits?limit=100&near={near}"))
+        .await
+        .json();
+    let mut distances: Vec<(String, f64)> = features(&all)
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().expect("id").to_owned(),
+                c["properties"]["distance_m"].as_f64().expect("distance"),
+            )
+        })
+        .collect();
+    distances.sort_by(|a, b| a.1.total_cmp(&b.1));
+    assert!(distances.len() >= 4);
+    for pair in distances.windows(2) {
+        // A radius between two successive starts: the nearer ones only.
+        let radius = (pair[0].1 + pair[1].1) / 2.0;
+        let within = get(
+            &f.app,
+            &format!("/api/v1/circuits?limit=100&near={near}&radius={radius}"),
+        )
+        .await
+        .json();
+        let mut got = ids(&within);
+        got.sort();
+        let mut expected: Vec<String> = distances
+            .iter()
+            .filter(|(_, d)| *d <= radius)
+            .map(|(id, _)| id.clone())
+            .collect();
+        expected.sort();
+        assert_eq!(got, expected, "radius {radius}");
+    }
+}
