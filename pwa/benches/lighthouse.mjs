@@ -11,10 +11,10 @@
 //
 // Variables: BALADE_BIN (server binary, default ../target/debug/balade), CHROMIUM_PATH
 // (default /usr/bin/chromium: Lighthouse never downloads a browser here).
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startDemoServer } from './demo-server.mjs';
 import { fileURLToPath } from 'node:url';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -48,37 +48,7 @@ const TARGETS = {
 
 /** Starts `balade serve --demo` on a free port; resolves to { url, stop }. */
 function startServer(dir) {
-  const child = spawn(BIN, ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'balade.db')}`], {
-    cwd: REPO,
-    env: { ...process.env, BALADE_PWA_DIR: PWA_DIR },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready within 60 s:\n${output}`)), 60_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c) => (output += c));
-    child.stdout.on('data', (c) => {
-      output += c;
-      const m = output.match(/listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1].replace(/\/+$/, ''), stop });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server stopped (code ${code}):\n${output}`));
-    });
-  });
+  return startDemoServer({ bin: BIN, repo: REPO, pwaDir: PWA_DIR, dir });
 }
 
 /** Bytes (transferred) of the scripts the page loaded, from Lighthouse's network records. */

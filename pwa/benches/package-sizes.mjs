@@ -20,11 +20,11 @@
 // Variables: BALADE_BIN (server binary, default ../target/debug/balade), CHROMIUM_PATH
 // (default /usr/bin/chromium: no browser is ever downloaded). With many tiles, `ulimit -n`
 // may need raising for the server.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { startDemoServer } from './demo-server.mjs';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -55,37 +55,7 @@ const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-
 
 /** Starts `balade serve --demo` on a free port; resolves to { url, stop }. */
 function startServer(dir) {
-  const child = spawn(BIN, ['serve', '--demo', '--addr', '127.0.0.1:0', '--db', `sqlite://${path.join(dir, 'b.db')}`], {
-    cwd: REPO,
-    env: { ...process.env, BALADE_PWA_DIR: PWA_DIR },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const stop = () =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server not ready within 60 s:\n${output}`)), 60_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (c) => (output += c));
-    child.stdout.on('data', (c) => {
-      output += c;
-      const m = output.match(/listening on (http:\/\/\S+)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ url: m[1].replace(/\/+$/, ''), stop });
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server stopped (code ${code}):\n${output}`));
-    });
-  });
+  return startDemoServer({ bin: BIN, repo: REPO, pwaDir: PWA_DIR, dir });
 }
 
 async function getJson(url) {
