@@ -68,6 +68,18 @@ fn every_darwin_core_case_imports_or_is_refused_precisely() {
         "{text}"
     );
     assert_eq!(observations(&db), stored, "re-importing adds no rows");
+
+    // Into an empty store, the first file's records need no lookup; the next files of
+    // the same run find them and do not count them created again.
+    let fresh = Db::new();
+    let first = biodiversity(&fresh, &[&dir], &["--partial"]);
+    assert_eq!(observations(&fresh), stored, "{}", stdout(&first));
+    assert_eq!(
+        summary(&first).0,
+        stored,
+        "created once each: {}",
+        stdout(&first)
+    );
 }
 
 #[test]

@@ -125,6 +125,7 @@ pub async fn import(
             counts: PlanCounts::default(),
             written: (0, 0, 0),
             seen: HashSet::new(),
+            scopes_here: HashMap::new(),
             run: &mut run_read,
             rejections: Vec::new(),
             rejected: 0,
@@ -203,6 +204,9 @@ struct RunRead {
     keys: HashSet<u64>,
     /// Few per run.
     scopes: Vec<(RecordKind, String)>,
+    /// The scopes that held no record when the run first met them: none of their
+    /// records can have vanished.
+    empty: HashMap<RecordKind, HashSet<String>>,
 }
 
 /// Plans the records of the scopes the run covered that none of its files has any
@@ -218,6 +222,9 @@ async fn vanished(
     let mut species = false;
     for (kind, prefix) in &read.scopes {
         let kind = *kind;
+        if read.empty.get(&kind).is_some_and(|e| e.contains(prefix)) {
+            continue;
+        }
         let mut gone: Vec<String> = Vec::new();
         store
             .scan_keys(kind, prefix, &mut |k| {
@@ -346,6 +353,9 @@ struct FileRun<'a> {
     /// (created, updated, deleted) as written.
     written: (u64, u64, u64),
     seen: HashSet<u64>,
+    /// The scopes this file met, and whether each held no record then (its records
+    /// need no lookup: none can exist).
+    scopes_here: HashMap<RecordKind, HashMap<String, bool>>,
     /// What the whole run read: vanished records are what it did not.
     run: &'a mut RunRead,
     rejections: Vec<Rejection>,
@@ -557,6 +567,28 @@ impl FileRun<'_> {
         )
     }
 
+    /// Notes a scope the first time this file names it: whether the store holds any
+    /// record of it, and (the first time in the run) that the run covers it.
+    async fn meet_scope(&mut self, kind: RecordKind, scope: &str) -> Result<(), StoreError> {
+        if self
+            .scopes_here
+            .get(&kind)
+            .is_some_and(|m| m.contains_key(scope))
+        {
+            return Ok(());
+        }
+        // Read outside this file's transaction: what earlier files committed counts.
+        let empty = !self.store.any_key(kind, scope).await?;
+        (self.scopes_here.entry(kind).or_default()).insert(scope.to_owned(), empty);
+        if !(self.run.scopes.iter()).any(|(k, s)| *k == kind && s == scope) {
+            self.run.scopes.push((kind, scope.to_owned()));
+            if empty {
+                (self.run.empty.entry(kind).or_default()).insert(scope.to_owned());
+            }
+        }
+        Ok(())
+    }
+
     /// Plans a batch of records and writes what changes.
     async fn batch(&mut self, items: Vec<Item>) -> Result<(), StoreError> {
         let mut fresh: Vec<Record> = Vec::with_capacity(items.len());
@@ -590,14 +622,8 @@ impl FileRun<'_> {
                 }
             }
             self.run.keys.insert(key_hash(kind, record.key()));
-            if let Some(scope) = record.scope()
-                && !self
-                    .run
-                    .scopes
-                    .iter()
-                    .any(|(k, s)| *k == kind && s == scope)
-            {
-                self.run.scopes.push((kind, scope.to_owned()));
+            if let Some(scope) = record.scope() {
+                self.meet_scope(kind, scope).await?;
             }
             match &record {
                 Record::Poi(p) if p.pos.is_none() => self.unlocated += 1,
@@ -754,9 +780,17 @@ impl FileRun<'_> {
     async fn existing(&self, records: &[Record]) -> Result<Existing, StoreError> {
         let mut out = Existing::new();
         for kind in RecordKind::ALL {
+            // A record of a scope that held nothing when this file met it is new.
+            let scopes = self.scopes_here.get(&kind);
+            let new = |r: &Record| {
+                r.scope()
+                    .and_then(|s| scopes?.get(s))
+                    .copied()
+                    .unwrap_or(false)
+            };
             let of_kind: HashMap<&str, &Record> = records
                 .iter()
-                .filter(|r| r.kind() == kind)
+                .filter(|r| r.kind() == kind && !new(r))
                 .map(|r| (r.key(), r))
                 .collect();
             if of_kind.is_empty() {

@@ -735,6 +735,19 @@ pub async fn planning(store: &dyn Store) {
         .await
         .expect("scan");
     assert_eq!(none, 0);
+    for (kind, prefix, any) in [
+        (RecordKind::Poi, "test:boucle:", true),
+        (RecordKind::Poi, "test:boucle:b", true),
+        (RecordKind::Poi, "test:boucle:c", false),
+        (RecordKind::Circuit, "test:boucle:", false),
+        (RecordKind::Observation, "dwc:urn:y", false),
+    ] {
+        assert_eq!(
+            store.any_key(kind, prefix).await.expect("any key"),
+            any,
+            "{prefix}"
+        );
+    }
     assert_eq!(
         store
             .id_keys(RecordKind::Poi, &["boucle.b", "absent"])

@@ -282,6 +282,9 @@ pub trait ImportStore: Send + Sync {
         prefix: &str,
         each: &mut (dyn for<'k> FnMut(&'k str) + Send),
     ) -> StoreResult<()>;
+    /// Whether any key of `kind` starts with `prefix`: a scope met for the first time
+    /// needs no lookups when it holds nothing yet.
+    async fn any_key(&self, kind: RecordKind, prefix: &str) -> StoreResult<bool>;
     /// For those of `ids` (public ids of `kind`) that exist: (id, key of its record).
     async fn id_keys(&self, kind: RecordKind, ids: &[&str]) -> StoreResult<Vec<(String, String)>>;
 }

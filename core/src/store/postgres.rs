@@ -566,6 +566,20 @@ impl ImportStore for PostgresStore {
         Ok(out)
     }
 
+    async fn any_key(&self, kind: RecordKind, prefix: &str) -> StoreResult<bool> {
+        let (table, key) = table_of(kind);
+        // Byte order, whatever the database's collation.
+        let sql = format!(
+            "SELECT 1 FROM {table} WHERE {key} COLLATE \"C\" >= $1 AND {key} COLLATE \"C\" < $2 LIMIT 1"
+        );
+        let found: Option<i32> = sqlx::query_scalar(&sql)
+            .bind(prefix)
+            .bind(prefix_end(prefix))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
     async fn scan_keys(
         &self,
         kind: RecordKind,

@@ -617,6 +617,17 @@ impl ImportStore for SqliteStore {
         Ok(out)
     }
 
+    async fn any_key(&self, kind: RecordKind, prefix: &str) -> StoreResult<bool> {
+        let (table, key) = table_of(kind);
+        let sql = format!("SELECT 1 FROM {table} WHERE {key} >= ? AND {key} < ? LIMIT 1");
+        let found: Option<i64> = sqlx::query_scalar(&sql)
+            .bind(prefix)
+            .bind(prefix_end(prefix))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(found.is_some())
+    }
+
     async fn scan_keys(
         &self,
         kind: RecordKind,
