@@ -559,11 +559,19 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     std::process::id()
                 ))
             });
-            if let Some(path) = &demo_basemap {
-                balade_app::basemap::territory::build(store.as_ref(), path)
-                    .await
-                    .map_err(|e| format!("demo basemap: {e}"))?;
-            }
+            // A demo whose data draws nothing (no commune, no circuit) runs without.
+            let demo_basemap = match demo_basemap {
+                Some(path) => {
+                    match balade_app::basemap::territory::build(store.as_ref(), &path).await {
+                        Ok(_) => Some(path),
+                        Err(e) => {
+                            tracing::warn!(error = %e, "no demo basemap");
+                            None
+                        }
+                    }
+                }
+                None => None,
+            };
             let basemap = match (args.basemap, &demo_basemap) {
                 (Some(spec), _) if spec == "none" => None,
                 (Some(spec), _) => Some(spec),
