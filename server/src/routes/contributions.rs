@@ -157,6 +157,9 @@ async fn read_body<T: DeserializeOwned>(
         let name = field.name().unwrap_or_default().to_owned();
         if name == "photo" {
             if photos.len() == MAX_PHOTOS {
+                while let Ok(Some(_)) = field.chunk().await {}
+                drop(field);
+                drain(&mut form).await;
                 return Err(ApiError::BadRequest(format!(
                     "at most {MAX_PHOTOS} photos per contribution"
                 )));
@@ -164,6 +167,9 @@ async fn read_body<T: DeserializeOwned>(
             let mut bytes = Vec::new();
             while let Some(chunk) = field.chunk().await.map_err(bad)? {
                 if bytes.len() + chunk.len() > MAX_PHOTO_BYTES {
+                    while let Ok(Some(_)) = field.chunk().await {}
+                    drop(field);
+                    drain(&mut form).await;
                     return Err(ApiError::TooLarge(format!(
                         "photo {} is over {} MB",
                         photos.len() + 1,
@@ -372,4 +378,12 @@ pub async fn photo(
         HeaderValue::from_static("private, no-cache"),
     );
     Ok(r)
+}
+
+/// Reads the parts left of a refused form, within the form's limit: the client, still
+/// sending, then gets the answer rather than a broken connection.
+async fn drain(form: &mut Multipart) {
+    while let Ok(Some(mut next)) = form.next_field().await {
+        while let Ok(Some(_)) = next.chunk().await {}
+    }
 }
