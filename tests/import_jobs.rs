@@ -12,24 +12,6 @@ use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-async fn upload(s: &Staff, name: &str, bytes: Vec<u8>, kind: Option<&str>) -> (StatusCode, Value) {
-    let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
-    if let Some(k) = kind {
-        form = form.text("kind", k.to_owned());
-    }
-    let r = s
-        .http
-        .post(format!("{}/api/v1/admin/imports", s.base))
-        .header(COOKIE, &s.cookie)
-        .header(ORIGIN, &s.base)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    let status = r.status();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 /// The job once its plan is made.
 async fn planned(s: &Staff, id: &str) -> Value {
     let path = format!("/api/v1/admin/imports/{id}");
@@ -109,15 +91,15 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let moderator = Staff::login(base, "moderation@77.fr").await;
     assert_eq!(
-        upload(&moderator, "a.gpx", b"x".to_vec(), None).await.0,
+        moderator.upload("a.gpx", b"x".to_vec(), None).await.0,
         StatusCode::FORBIDDEN
     );
 
     let admin = Staff::login(base, "admin@77.fr").await;
     // Too large, or of no kind one can tell: refused, nothing kept.
-    let (status, _) = upload(&admin, "big.gpx", vec![b' '; 1_100_000], None).await;
+    let (status, _) = admin.upload("big.gpx", vec![b' '; 1_100_000], None).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    let (status, body) = upload(&admin, "notes.json", b"{}".to_vec(), None).await;
+    let (status, body) = admin.upload("notes.json", b"{}".to_vec(), None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(
         body["error"].as_str().expect("text").contains("choose it"),
@@ -130,7 +112,9 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     );
 
     // A GPX file, its kind detected: planned, nothing written yet.
-    let (status, job) = upload(&admin, "provins-remparts.gpx", provins_changed(), None).await;
+    let (status, job) = admin
+        .upload("provins-remparts.gpx", provins_changed(), None)
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     assert_eq!(job["kind"], "gpx");
     let id = job["id"].as_str().expect("id").to_owned();
@@ -176,13 +160,13 @@ async fn jobs_from_upload_to_commit(db: &Db) {
     );
 
     // A heritage export with a bad line: its rejection told by line and reason.
-    let (status, job) = upload(
-        &admin,
-        "inventaire.txt",
-        INVENTORY.as_bytes().to_vec(),
-        Some("ariane"),
-    )
-    .await;
+    let (status, job) = admin
+        .upload(
+            "inventaire.txt",
+            INVENTORY.as_bytes().to_vec(),
+            Some("ariane"),
+        )
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     let heritage = job["id"].as_str().expect("id").to_owned();
     let job = planned(&admin, &heritage).await;
@@ -379,7 +363,9 @@ async fn an_editors_import_stays_within_their_territory() {
     let editor = Staff::login(base, "provins@77.fr").await;
 
     let bounds = std::fs::read(&communes).expect("communes");
-    let (status, body) = upload(&editor, "communes.geojson", bounds, Some("communes")).await;
+    let (status, body) = editor
+        .upload("communes.geojson", bounds, Some("communes"))
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
 
     // The loop changed in Provins, and a waypoint added in Meaux.
@@ -387,7 +373,9 @@ async fn an_editors_import_stays_within_their_territory() {
         "</metadata>",
         "</metadata>\n  <wpt lat=\"48.960665\" lon=\"2.878989\"><name>Hors du territoire</name><type>heritage</type></wpt>",
     );
-    let (status, job) = upload(&editor, "provins-remparts.gpx", text.into_bytes(), None).await;
+    let (status, job) = editor
+        .upload("provins-remparts.gpx", text.into_bytes(), None)
+        .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{job}");
     let id = job["id"].as_str().expect("id").to_owned();
     let job = planned(&editor, &id).await;
@@ -440,7 +428,9 @@ async fn a_commit_can_take_the_sources_value_over_a_kept_edit() {
         .await;
     assert_eq!(status, StatusCode::OK);
 
-    let (_, job) = upload(&admin, "provins-remparts.gpx", provins_changed(), None).await;
+    let (_, job) = admin
+        .upload("provins-remparts.gpx", provins_changed(), None)
+        .await;
     let job_id = job["id"].as_str().expect("id").to_owned();
     planned(&admin, &job_id).await;
     let (_, _, records) = admin

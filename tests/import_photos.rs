@@ -124,6 +124,18 @@ fn samples(dir: &std::path::Path, base: &str) -> (PathBuf, PathBuf, PathBuf) {
     paths
 }
 
+/// The media of circuit `id`'s public sheet.
+async fn sheet_media(base: &str, id: &str) -> Vec<Value> {
+    let sheet: Value = reqwest::get(format!("{base}/api/v1/circuits/{id}"))
+        .await
+        .expect("sheet")
+        .json()
+        .await
+        .expect("json");
+    let media = sheet["properties"]["media"].as_array().expect("media");
+    media.clone()
+}
+
 fn utf8(p: &std::path::Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
@@ -210,16 +222,7 @@ async fn fetched_once_credited_derived(db: Db) {
 
     // On the public sheet, with the source's credits; derivatives served, EXIF gone.
     let server = Server::start(&db, &[]);
-    let sheet: Value = reqwest::get(format!(
-        "{}/api/v1/circuits/geotrek-9e70b294-1134-4c50-9c56-d722720cacf1",
-        server.base
-    ))
-    .await
-    .expect("sheet")
-    .json()
-    .await
-    .expect("json");
-    let media = sheet["properties"]["media"].as_array().expect("media");
+    let media = sheet_media(&server.base, "geotrek-9e70b294-1134-4c50-9c56-d722720cacf1").await;
     assert_eq!(
         media.len(),
         1,
@@ -250,17 +253,8 @@ async fn fetched_once_credited_derived(db: Db) {
     assert!(!bytes.windows(4).any(|w| w == b"Exif"), "metadata stripped");
 
     // A schema_randonnee itinerary's photo, credited as the file says.
-    let pnc: Value = reqwest::get(format!(
-        "{}/api/v1/circuits/sivom-sources-du-tarn-et-mont-lozere-37959",
-        server.base
-    ))
-    .await
-    .expect("sheet")
-    .json()
-    .await
-    .expect("json");
-    let media = pnc["properties"]["media"].as_array().expect("media");
-    assert_eq!(media.len(), 1, "{pnc}");
+    let media = sheet_media(&server.base, "sivom-sources-du-tarn-et-mont-lozere-37959").await;
+    assert_eq!(media.len(), 1, "{media:?}");
     assert_eq!(media[0]["author"], "© Laurent Bélier");
     assert_eq!(media[0]["license"], "CC-BY-SA-ND");
     assert_eq!(media[0]["title"], "Paysage Château de Coudoulous");
@@ -309,8 +303,6 @@ fn no_photos_and_dry_runs_fetch_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_back_office_commit_attaches_the_photos_of_its_file() {
     use common::staff::{Staff, add_user};
-    use reqwest::header::{COOKIE, ORIGIN};
-    use reqwest::multipart::{Form, Part};
 
     let photos = PhotoServer::start();
     let db = Db::new();
@@ -318,24 +310,14 @@ async fn a_back_office_commit_attaches_the_photos_of_its_file() {
     add_user(&db, "import@example.org", "admin", "");
     let server = Server::start(&db, &["--jobs-dir", utf8(&db.dir.path().join("jobs"))]);
     let admin = Staff::login(&server.base, "import@example.org").await;
-    let form = Form::new()
-        .part(
-            "file",
-            Part::bytes(std::fs::read(&schema).expect("sample")).file_name("itineraires.json"),
+    let (status, uploaded) = admin
+        .upload(
+            "itineraires.json",
+            std::fs::read(&schema).expect("sample"),
+            Some("circuits"),
         )
-        .text("kind", "circuits");
-    let uploaded: Value = admin
-        .http
-        .post(format!("{}/api/v1/admin/imports", server.base))
-        .header(COOKIE, &admin.cookie)
-        .header(ORIGIN, &server.base)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload")
-        .json()
-        .await
-        .expect("json");
+        .await;
+    assert_eq!(status, reqwest::StatusCode::ACCEPTED, "{uploaded}");
     let id = uploaded["id"].as_str().expect("job id").to_owned();
     let job = format!("/api/v1/admin/imports/{id}");
     let planned = common::eventually(std::time::Duration::from_secs(60), || async {
@@ -349,22 +331,7 @@ async fn a_back_office_commit_attaches_the_photos_of_its_file() {
         .await;
     assert_eq!(status, reqwest::StatusCode::OK, "{answer}");
 
-    let sheet = format!(
-        "{}/api/v1/circuits/sivom-sources-du-tarn-et-mont-lozere-37959",
-        server.base
-    );
-    let media = || async {
-        let sheet: Value = reqwest::get(&sheet)
-            .await
-            .expect("sheet")
-            .json()
-            .await
-            .expect("json");
-        sheet["properties"]["media"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-    };
+    let media = || sheet_media(&server.base, "sivom-sources-du-tarn-et-mont-lozere-37959");
     let attached = common::eventually(std::time::Duration::from_secs(60), || async {
         !media().await.is_empty()
     })

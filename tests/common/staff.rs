@@ -80,6 +80,32 @@ impl Staff {
         }
     }
 
+    /// Uploads a file for an import job (`kind` chosen, or detected when `None`):
+    /// status and JSON body.
+    pub async fn upload(
+        &self,
+        name: &str,
+        bytes: Vec<u8>,
+        kind: Option<&str>,
+    ) -> (StatusCode, Value) {
+        use reqwest::multipart::{Form, Part};
+        let mut form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
+        if let Some(k) = kind {
+            form = form.text("kind", k.to_owned());
+        }
+        let r = self
+            .http
+            .post(format!("{}/api/v1/admin/imports", self.base))
+            .header(COOKIE, &self.cookie)
+            .header(ORIGIN, &self.base)
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     /// GET `path`: status, ETag and JSON body.
     pub async fn get(&self, path: &str) -> (StatusCode, Option<String>, Value) {
         let r = self
