@@ -394,38 +394,35 @@ struct Counts {
 impl Counts {
     /// The counts by name, values met only.
     fn facets(self, values: &FacetValues) -> Facets {
+        /// The values met, by name; the `keep` with the most circuits (then by name)
+        /// when there are more.
         fn named<'a>(
             counts: Vec<usize>,
-            name: impl Fn(usize) -> &'a str,
-        ) -> BTreeMap<String, usize> {
-            (counts.into_iter().enumerate())
-                .filter(|(_, n)| *n > 0)
-                .map(|(i, n)| (name(i).to_owned(), n))
-                .collect()
-        }
-        /// The `MAX_PLACE_FACETS` values with the most circuits (then by name).
-        fn most<'a>(
-            counts: Vec<usize>,
+            keep: usize,
             name: impl Fn(usize) -> &'a str,
         ) -> BTreeMap<String, usize> {
             let mut met: Vec<(usize, usize)> = (counts.into_iter().enumerate())
                 .filter(|(_, n)| *n > 0)
                 .collect();
-            if met.len() > MAX_PLACE_FACETS {
+            if met.len() > keep {
                 met.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
-                met.truncate(MAX_PLACE_FACETS);
+                met.truncate(keep);
             }
             met.into_iter()
                 .map(|(i, n)| (name(i).to_owned(), n))
                 .collect()
         }
         Facets {
-            difficulty: named(self.difficulty, |i| Difficulty::ALL[i].as_str()),
-            circuit_type: named(self.circuit_type, |i| CircuitType::ALL[i].as_str()),
-            practice: named(self.practice, |i| Practice::ALL[i].as_str()),
-            theme: named(self.theme, |i| &values.themes[i]),
-            commune: most(self.commune, |i| &values.communes[i]),
-            intercommunality: most(self.intercommunality, |i| &values.intercommunalities[i]),
+            difficulty: named(self.difficulty, usize::MAX, |i| Difficulty::ALL[i].as_str()),
+            circuit_type: named(self.circuit_type, usize::MAX, |i| {
+                CircuitType::ALL[i].as_str()
+            }),
+            practice: named(self.practice, usize::MAX, |i| Practice::ALL[i].as_str()),
+            theme: named(self.theme, usize::MAX, |i| &values.themes[i]),
+            commune: named(self.commune, MAX_PLACE_FACETS, |i| &values.communes[i]),
+            intercommunality: named(self.intercommunality, MAX_PLACE_FACETS, |i| {
+                &values.intercommunalities[i]
+            }),
         }
     }
 }
