@@ -36,7 +36,7 @@ pub enum Geometry {
 }
 
 /// A property value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Value {
     Text(String),
     Int(i64),
@@ -84,7 +84,11 @@ impl TileEncoder {
     }
 
     /// Adds the parts of `features` that fall on this tile to layer `name`.
-    pub fn add_layer(&mut self, name: &'static str, features: &[Feature]) {
+    pub fn add_layer<'f>(
+        &mut self,
+        name: &'static str,
+        features: impl IntoIterator<Item = &'f Feature>,
+    ) {
         let mut layer = EncodedLayer {
             name,
             features: Vec::new(),
@@ -93,6 +97,7 @@ impl TileEncoder {
             values: Vec::new(),
         };
         let mut key_index: HashMap<&'static str, u32> = HashMap::new();
+        let mut value_index: HashMap<Value, u32> = HashMap::new();
         for f in features {
             let Some((kind, commands)) = self.geometry(&f.geometry) else {
                 continue;
@@ -103,13 +108,11 @@ impl TileEncoder {
                     layer.keys.push(k);
                     (layer.keys.len() - 1) as u32
                 });
-                let value = match layer.values.iter().position(|known| known == v) {
-                    Some(i) => i as u32,
-                    None => {
-                        layer.values.push(v.clone());
-                        (layer.values.len() - 1) as u32
-                    }
-                };
+                // By a map, not a search of the list: a layer may name thousands.
+                let value = *value_index.entry(v.clone()).or_insert_with(|| {
+                    layer.values.push(v.clone());
+                    (layer.values.len() - 1) as u32
+                });
                 tags.extend([key, value]);
             }
             let mut feature = Vec::new();

@@ -192,13 +192,10 @@ fn encode(layers: &[Layer], z: u8, x: u32, y: u32) -> Vec<u8> {
     let [x1, y1] = [f64::from(x + 1) / n + pad, f64::from(y + 1) / n + pad];
     let mut tile = TileEncoder::new(z, x, y);
     for layer in layers {
-        let here: Vec<Feature> = layer
-            .features
-            .iter()
+        let here = (layer.features.iter())
             .filter(|(_, b)| b[0] <= x1 && b[2] >= x0 && b[1] <= y1 && b[3] >= y0)
-            .map(|(f, _)| f.clone())
-            .collect();
-        tile.add_layer(layer.name, &here);
+            .map(|(f, _)| f);
+        tile.add_layer(layer.name, here);
     }
     tile.finish()
 }
