@@ -7,6 +7,9 @@ use crate::record::RecordKind;
 use async_trait::async_trait;
 use sqlx::{Sqlite, Transaction};
 
+/// Audit entries per statement: 7 bound values each, under SQLite's 32,766.
+const AUDIT_ROWS: usize = 2_000;
+
 type Row = (i64, i64, String, String, String, String, String);
 
 fn entry(r: Row) -> StoreResult<AuditEntry> {
@@ -194,36 +197,30 @@ pub(super) async fn append_audit(
     tx: &mut Transaction<'static, Sqlite>,
     entries: &[(RecordKind, String, AuditEntry)],
 ) -> StoreResult<()> {
-    for chunk in entries.chunks(2_000) {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|(kind, key, e)| {
-                serde_json::json!([
-                    kind.as_str(),
-                    key,
-                    e.at,
-                    e.actor,
-                    e.origin,
-                    e.changes.to_string(),
-                    e.view.to_string()
-                ])
-            })
-            .collect();
-        sqlx::query(
+    // Bound rows, not one JSON array: SQLite's `json_extract` parses the whole text again
+    // for every field, and an import job writes an entry per record it creates.
+    for chunk in entries.chunks(AUDIT_ROWS) {
+        let sql = format!(
             "INSERT INTO audit_log (kind, key, version, at, actor, origin, changes, view, overrides) \
-             SELECT u.kind, u.key, \
-               COALESCE((SELECT MAX(a.version) FROM audit_log a WHERE a.kind = u.kind AND a.key = u.key), 0) + 1, \
-               u.at, u.actor, u.origin, u.changes, u.view, \
-               COALESCE((SELECT e.fields FROM record_edits e WHERE e.kind = u.kind AND e.key = u.key), '{}') \
-             FROM (SELECT json_extract(value, '$[0]') AS kind, json_extract(value, '$[1]') AS key, \
-                          json_extract(value, '$[2]') AS at, json_extract(value, '$[3]') AS actor, \
-                          json_extract(value, '$[4]') AS origin, json_extract(value, '$[5]') AS changes, \
-                          json_extract(value, '$[6]') AS view \
-                   FROM json_each(?)) AS u",
-        )
-        .bind(serde_json::Value::Array(rows).to_string())
-        .execute(&mut **tx)
-        .await?;
+             SELECT u.column1, u.column2, \
+               COALESCE((SELECT MAX(a.version) FROM audit_log a WHERE a.kind = u.column1 AND a.key = u.column2), 0) + 1, \
+               u.column3, u.column4, u.column5, u.column6, u.column7, \
+               COALESCE((SELECT e.fields FROM record_edits e WHERE e.kind = u.column1 AND e.key = u.column2), '{{}}') \
+             FROM (VALUES {}) AS u",
+            super::sqlite::placeholders(chunk.len(), 7)
+        );
+        let mut q = sqlx::query(&sql);
+        for (kind, key, e) in chunk {
+            q = q
+                .bind(kind.as_str())
+                .bind(key.as_str())
+                .bind(e.at)
+                .bind(e.actor.as_str())
+                .bind(e.origin.as_str())
+                .bind(e.changes.to_string())
+                .bind(e.view.to_string());
+        }
+        q.execute(&mut **tx).await?;
     }
     Ok(())
 }
