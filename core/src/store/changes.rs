@@ -22,12 +22,21 @@ impl Touched {
     pub fn poi(&mut self, id: &str) {
         if !self.everything {
             self.pois.insert(id.to_owned());
+            self.cap();
         }
     }
 
     pub fn circuit(&mut self, id: &str) {
         if !self.everything {
             self.circuits.insert(id.to_owned());
+            self.cap();
+        }
+    }
+
+    /// Past [`MAX_ROWS`] records the change is told as a whole: the ids need not be kept.
+    fn cap(&mut self) {
+        if self.pois.len() + self.circuits.len() > MAX_ROWS {
+            self.everything();
         }
     }
 
