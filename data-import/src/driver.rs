@@ -121,6 +121,7 @@ pub async fn import(
             communes: &communes,
             circuits_seen: &mut circuits_seen,
             observer: &mut *observer,
+            writer: None,
             tx: None,
             counts: PlanCounts::default(),
             written: (0, 0, 0),
@@ -348,6 +349,9 @@ struct FileRun<'a> {
     /// Circuit keys of the run's earlier files: one circuit from two files is a mistake.
     circuits_seen: &'a mut HashMap<String, PathBuf>,
     observer: &'a mut dyn Observer,
+    /// Writes the batches as they are planned (not in a dry run).
+    writer: Option<Writer>,
+    /// The file's transaction once the writer is done: what comes after the records.
     tx: Option<Box<dyn ImportTx>>,
     counts: PlanCounts,
     /// (created, updated, deleted) as written.
@@ -401,6 +405,91 @@ impl FileOutcome {
         }
         self.line
     }
+}
+
+/// A planned batch's creates and updates, with the audit entries of its circuits and POIs.
+struct Write {
+    records: Vec<Record>,
+    audits: Vec<(RecordKind, String, AuditEntry)>,
+}
+
+/// The file's transaction, written by a task of its own: the next batch is read and
+/// planned while the last one is written. A write refused because an id belongs to
+/// another source stops the writing (the file is refused: nothing of it commits); the
+/// reason comes back with the transaction.
+struct Writer {
+    batches: mpsc::Sender<Write>,
+    task: tokio::task::JoinHandle<Result<WriterEnd, StoreError>>,
+}
+
+/// The transaction, and the reason of a refused write if one was.
+type WriterEnd = (Box<dyn ImportTx>, Option<String>);
+
+impl Writer {
+    fn start(mut tx: Box<dyn ImportTx>) -> Self {
+        // One batch waits while one is written: memory stays a few batches.
+        let (batches, mut queue) = mpsc::channel::<Write>(1);
+        let task = tokio::spawn(async move {
+            let mut conflict = None;
+            while let Some(batch) = queue.recv().await {
+                if conflict.is_some() {
+                    continue;
+                }
+                match write(tx.as_mut(), batch).await {
+                    Ok(()) => {}
+                    Err(StoreError::Conflict(reason)) => conflict = Some(reason),
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok((tx, conflict))
+        });
+        Self { batches, task }
+    }
+
+    async fn send(&mut self, batch: Write) -> Result<(), StoreError> {
+        if self.batches.send(batch).await.is_ok() {
+            return Ok(());
+        }
+        // The task stopped on a store error: that error is the answer.
+        let ended = (&mut self.task).await;
+        match ended.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())) {
+            Err(e) => Err(e),
+            Ok(_) => Err(StoreError::Corrupt("the import's writer stopped".into())),
+        }
+    }
+
+    async fn finish(self) -> Result<WriterEnd, StoreError> {
+        drop(self.batches);
+        self.task
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    }
+}
+
+/// Writes a batch's creates and updates, kind by kind (circuits before the POIs they
+/// own), then its audit entries.
+async fn write(tx: &mut dyn ImportTx, batch: Write) -> Result<(), StoreError> {
+    let mut pois: Vec<Poi> = Vec::new();
+    let mut observations: Vec<Observation> = Vec::new();
+    for record in batch.records {
+        match record {
+            Record::Circuit(c) => drop(tx.upsert_circuit(&c).await?),
+            Record::Landscape(l) => drop(tx.upsert_landscape(&l).await?),
+            Record::Commune(c) => drop(tx.upsert_commune(&c).await?),
+            Record::Poi(p) => pois.push(p),
+            Record::Observation(o) => observations.push(o),
+        }
+    }
+    if !pois.is_empty() {
+        tx.upsert_pois(&pois).await?;
+    }
+    if !observations.is_empty() {
+        tx.upsert_observations(&observations).await?;
+    }
+    if !batch.audits.is_empty() {
+        tx.append_audit(&batch.audits).await?;
+    }
+    Ok(())
 }
 
 /// What the store holds of a batch's keys, by kind then key.
@@ -490,7 +579,7 @@ impl FileRun<'_> {
             result
         });
         if !self.options.dry_run {
-            self.tx = Some(self.store.begin_import().await?);
+            self.writer = Some(Writer::start(self.store.begin_import().await?));
         }
         while let Some(message) = receiver.recv().await {
             match message {
@@ -507,6 +596,14 @@ impl FileRun<'_> {
             .unwrap_or_else(|e| Err(Rejection::file(self.path, format!("reader failed: {e}"))));
         if let Err(r) = read {
             self.reject(r);
+        }
+        if let Some(writer) = self.writer.take() {
+            let (tx, conflict) = writer.finish().await?;
+            if let Some(reason) = conflict {
+                self.reject(Rejection::file(self.path, reason));
+                self.conflict = true;
+            }
+            self.tx = Some(tx);
         }
         if !self.file_communes.is_empty() {
             self.place_every_circuit().await?;
@@ -702,17 +799,22 @@ impl FileRun<'_> {
                 writes.push(record);
             }
         }
-        if !self.refused() {
-            self.write(writes).await?;
-        }
         let audits = std::mem::take(&mut self.audits);
-        if !audits.is_empty()
-            && !self.refused()
-            && let Some(tx) = self.tx.as_mut()
-        {
-            tx.append_audit(&audits).await?;
+        if self.refused() || (writes.is_empty() && audits.is_empty()) {
+            return Ok(());
         }
-        Ok(())
+        let Some(writer) = self.writer.as_mut() else {
+            return Ok(());
+        };
+        if writes.iter().any(|r| matches!(r, Record::Observation(_))) {
+            self.touched_species = true;
+        }
+        writer
+            .send(Write {
+                records: writes,
+                audits,
+            })
+            .await
     }
 
     /// Applies the fields staff edited over the source's circuits and POIs (an edit
@@ -850,52 +952,6 @@ impl FileRun<'_> {
         Ok(taken)
     }
 
-    /// Writes creates and updates, kind by kind (circuits before the POIs they own).
-    async fn write(&mut self, records: Vec<Record>) -> Result<(), StoreError> {
-        let Some(tx) = self.tx.as_mut() else {
-            return Ok(());
-        };
-        let mut pois: Vec<Poi> = Vec::new();
-        let mut observations: Vec<Observation> = Vec::new();
-        let mut outcome = Ok(());
-        for record in records {
-            let wrote = match record {
-                Record::Circuit(c) => tx.upsert_circuit(&c).await.map(drop),
-                Record::Landscape(l) => tx.upsert_landscape(&l).await.map(drop),
-                Record::Commune(c) => tx.upsert_commune(&c).await.map(drop),
-                Record::Poi(p) => {
-                    pois.push(p);
-                    Ok(())
-                }
-                Record::Observation(o) => {
-                    observations.push(o);
-                    Ok(())
-                }
-            };
-            if wrote.is_err() {
-                outcome = wrote;
-                break;
-            }
-        }
-        if outcome.is_ok() && !pois.is_empty() {
-            outcome = tx.upsert_pois(&pois).await.map(drop);
-        }
-        if outcome.is_ok() && !observations.is_empty() {
-            self.touched_species = true;
-            outcome = tx.upsert_observations(&observations).await.map(drop);
-        }
-        match outcome {
-            Ok(()) => Ok(()),
-            // An id owned by another source, met while writing: the file is refused.
-            Err(StoreError::Conflict(reason)) => {
-                self.reject(Rejection::file(self.path, reason));
-                self.conflict = true;
-                Ok(())
-            }
-            Err(e) => Err(e),
-        }
-    }
-
     /// Places every circuit again in the communes known, this file's included: moves
     /// are planned as updates of the circuits' places.
     async fn place_every_circuit(&mut self) -> Result<(), StoreError> {
@@ -986,5 +1042,55 @@ fn shown(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => s.clone(),
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use balade_core::store::testing::synthetic_pois;
+
+    #[tokio::test]
+    async fn a_refused_write_stops_the_writer_and_comes_back_with_its_reason() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("w.db").display());
+        let store = balade_core::store::open(&url).await.expect("store");
+        let pois = synthetic_pois(3, 7);
+        let mut tx = store.begin_import().await.expect("begin");
+        tx.upsert_pois(&pois[..1]).await.expect("first POI");
+        tx.commit().await.expect("commit");
+
+        let mut writer = Writer::start(store.begin_import().await.expect("begin"));
+        let batch = |pois: Vec<Poi>| Write {
+            records: pois.into_iter().map(Record::Poi).collect(),
+            audits: Vec::new(),
+        };
+        writer
+            .send(batch(vec![pois[1].clone()]))
+            .await
+            .expect("written");
+        let mut thief = pois[0].clone();
+        thief.source = "elsewhere:0".into();
+        writer.send(batch(vec![thief])).await.expect("queued");
+        writer
+            .send(batch(vec![pois[2].clone()]))
+            .await
+            .expect("queued");
+        let (tx, conflict) = writer.finish().await.expect("ended");
+        let reason = conflict.expect("the stolen id is refused");
+        assert!(
+            reason.contains("syn-0") && reason.contains("synthetic:0"),
+            "{reason}"
+        );
+        // Committed here only to see what the writer wrote: the batch before the
+        // refusal, nothing after it.
+        tx.commit().await.expect("commit");
+        let keys = ["synthetic:1", "synthetic:2", "elsewhere:0"];
+        let held = store
+            .digests(RecordKind::Poi, &keys)
+            .await
+            .expect("digests");
+        let held: Vec<&str> = held.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(held, vec!["synthetic:1"]);
     }
 }
