@@ -3,8 +3,8 @@
 
 use super::media::{MediaItem, item as media_item};
 use super::{PointGeometry, round1};
+use crate::AppResult;
 use crate::catalog::Catalog;
-use crate::{AppError, AppResult};
 use balade_core::{LonLat, Media, Poi, PoiDetails, PoiKind};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -103,26 +103,133 @@ pub struct NearbyQuery {
 /// The nearby answer as JSON, nearest first, from the in-memory index.
 pub fn nearby_json(catalog: &Catalog, q: &NearbyQuery) -> AppResult<Vec<u8>> {
     let index = catalog.index();
-    let features: Vec<NearbyFeature<'_>> = index
-        .nearby_pois(q.at, q.radius_m, q.limit, &q.kinds)
-        .into_iter()
-        .map(|h| NearbyFeature {
-            kind: "Feature",
+    let hits = index.nearby_pois(q.at, q.radius_m, q.limit, &q.kinds);
+    let mut buf = Vec::with_capacity(64 + 224 * hits.len());
+    write_nearby(
+        &mut buf,
+        hits.iter().map(|h| NearbyRow {
             id: h.item.id.as_str(),
-            geometry: PointGeometry::of(h.item.pos),
-            properties: NearbyProperties {
-                id: h.item.id.as_str(),
-                name: h.item.name_in(q.lang),
-                kind: h.item.kind.as_str(),
-                distance_m: round1(h.distance_m),
-            },
-        })
-        .collect();
-    let body = NearbyCollection {
-        kind: "FeatureCollection",
-        features,
-    };
-    let mut buf = Vec::with_capacity(64 + 224 * body.features.len());
-    serde_json::to_writer(&mut buf, &body).map_err(|e| AppError::Encode(e.to_string()))?;
+            name: h.item.name_in(q.lang),
+            kind: h.item.kind.as_str(),
+            pos: h.item.pos,
+            distance_m: h.distance_m,
+        }),
+    );
     Ok(buf)
+}
+
+/// What one nearby feature shows.
+struct NearbyRow<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    pos: LonLat,
+    distance_m: f64,
+}
+
+/// Writes the bytes serde gives a [`NearbyCollection`], with no value built per feature:
+/// the fixed parts are written as they are, only text and numbers are encoded.
+fn write_nearby<'a>(buf: &mut Vec<u8>, rows: impl Iterator<Item = NearbyRow<'a>>) {
+    use serde_json::ser::{CompactFormatter, Formatter};
+    // Writing into a Vec cannot fail.
+    let text = |buf: &mut Vec<u8>, s: &str| {
+        let _ = serde_json::to_writer(&mut *buf, s);
+    };
+    let number = |buf: &mut Vec<u8>, v: f64| {
+        if v.is_finite() {
+            let _ = CompactFormatter.write_f64(buf, v);
+        } else {
+            buf.extend_from_slice(b"null");
+        }
+    };
+    buf.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
+    for (i, row) in rows.enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        buf.extend_from_slice(br#"{"type":"Feature","id":"#);
+        text(buf, row.id);
+        buf.extend_from_slice(br#","geometry":{"type":"Point","coordinates":["#);
+        number(buf, row.pos.lon());
+        buf.push(b',');
+        number(buf, row.pos.lat());
+        buf.extend_from_slice(br#"]},"properties":{"id":"#);
+        text(buf, row.id);
+        buf.extend_from_slice(br#","name":"#);
+        text(buf, row.name);
+        buf.extend_from_slice(br#","kind":"#);
+        text(buf, row.kind);
+        buf.extend_from_slice(br#","distance_m":"#);
+        number(buf, round1(row.distance_m));
+        buf.extend_from_slice(b"}}");
+    }
+    buf.extend_from_slice(b"]}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_nearby_writer_gives_the_bytes_serde_gives() {
+        let names = [
+            "Lavoir",
+            "",
+            "Moulin \"du Roy\"",
+            "back\\slash",
+            "ligne\nsuivante\t\u{1}",
+            "Église Saint-Étienne 🌳",
+            "</script><b>",
+        ];
+        let kinds = PoiKind::ALL;
+        let rows: Vec<(String, &str, PoiKind, LonLat, f64)> = (0..names.len() * 3)
+            .map(|i| {
+                let pos = LonLat::new(2.0 + i as f64 * 0.123_456_789, 48.5 - i as f64 / 7.0)
+                    .expect("valid");
+                let distance = [0.0, 0.04, 12.35, 1_999.96, 1e-9][i % 5] + i as f64 / 3.0;
+                (
+                    format!("p-{i}"),
+                    names[i % names.len()],
+                    kinds[i % kinds.len()],
+                    pos,
+                    distance,
+                )
+            })
+            .collect();
+        for n in [0, 1, rows.len()] {
+            let mut ours = Vec::new();
+            write_nearby(
+                &mut ours,
+                rows[..n].iter().map(|(id, name, kind, pos, d)| NearbyRow {
+                    id,
+                    name,
+                    kind: kind.as_str(),
+                    pos: *pos,
+                    distance_m: *d,
+                }),
+            );
+            let theirs = serde_json::to_vec(&NearbyCollection {
+                kind: "FeatureCollection",
+                features: rows[..n]
+                    .iter()
+                    .map(|(id, name, kind, pos, d)| NearbyFeature {
+                        kind: "Feature",
+                        id,
+                        geometry: PointGeometry::of(*pos),
+                        properties: NearbyProperties {
+                            id,
+                            name,
+                            kind: kind.as_str(),
+                            distance_m: round1(*d),
+                        },
+                    })
+                    .collect(),
+            })
+            .expect("encoded");
+            assert_eq!(
+                String::from_utf8(ours).expect("text"),
+                String::from_utf8(theirs).expect("text")
+            );
+        }
+    }
 }
