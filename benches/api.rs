@@ -1,8 +1,10 @@
 //! The planning API server-side, through the whole router (query parsing, search,
-//! facets, JSON): the circuit list with every filter at 10,000 circuits, and the sheet
-//! of a 20 km circuit with 300 POIs in its corridor and 2,000 species observed along it.
+//! facets, JSON): the circuit list with every filter at 10,000 circuits, the sheet
+//! of a 20 km circuit with 300 POIs in its corridor and 2,000 species observed along it,
+//! and the 20 POIs nearest a point of that circuit.
 //!
-//! Targets (release, 2-core reference machine): list ≤ 5 ms, sheet ≤ 10 ms.
+//! Targets (release, 2-core reference machine): list ≤ 5 ms, sheet ≤ 10 ms,
+//! nearby ≤ 50 µs.
 //! Run: `cargo bench --bench api`.
 
 use axum::body::Body;
@@ -202,13 +204,14 @@ fn api(c: &mut Criterion) {
         .expect("runtime");
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
-    let state = rt.block_on(async {
+    let (state, near) = rt.block_on(async {
         let store = store::open(&url).await.expect("store");
         let mut tx = store.begin_import().await.expect("begin");
         for c in many_circuits() {
             tx.upsert_circuit(&c).await.expect("circuit");
         }
         let (long, pois, observations) = long_circuit();
+        let near = pois[150].pos.expect("placed");
         tx.upsert_circuit(&long).await.expect("long");
         tx.upsert_pois(&pois).await.expect("pois");
         tx.upsert_observations(&observations)
@@ -216,17 +219,21 @@ fn api(c: &mut Criterion) {
             .expect("observations");
         tx.refresh_species().await.expect("species");
         tx.commit().await.expect("commit");
-        AppState::new(Arc::new(
-            App::load(store, Settings::default())
-                .await
-                .expect("catalogue"),
-        ))
+        let app = App::load(store, Settings::default())
+            .await
+            .expect("catalogue");
+        (AppState::new(Arc::new(app)), near)
     });
     let app = balade_server::app(state.clone(), WebApp::None);
     let list = "/api/v1/circuits?q=eglise&difficulty=easy,medium&type=loop&practice=walk,bike&theme=patrimoine\
         &commune=Provins&intercommunality=cc%20du%20pays%20impair&duration_min=30&duration_max=300&near=2.9,48.6&radius=40000&limit=20";
     let bbox = "/api/v1/circuits?difficulty=medium&bbox=2.6,48.3,3.2,48.8&limit=50";
     let sheet = "/api/v1/circuits/long-brie";
+    let nearby = format!(
+        "/api/v1/pois/nearby?lon={}&lat={}&radius=2000&limit=20",
+        near.lon(),
+        near.lat()
+    );
     let bytes = rt.block_on(get(&app, sheet));
     let sheet_json: serde_json::Value = rt.block_on(async {
         let r = app
@@ -263,6 +270,9 @@ fn api(c: &mut Criterion) {
             state.app.forget_answers();
             black_box(rt.block_on(get(&app, sheet)))
         })
+    });
+    group.bench_function("nearby_20_within_2km", |b| {
+        b.iter(|| black_box(rt.block_on(get(&app, &nearby))))
     });
     group.bench_function("sheet_cached", |b| {
         b.iter(|| black_box(rt.block_on(get(&app, sheet))))
