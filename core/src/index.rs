@@ -30,6 +30,14 @@ pub fn ecef(p: LonLat) -> [f64; 3] {
     ]
 }
 
+/// An id's print for [`SpatialIndex::update_pois`]'s scan (equal ids, equal prints).
+fn print(id: &PoiId) -> u32 {
+    let mut h = crate::hash::Fnv::new();
+    h.bytes(id.as_str().as_bytes());
+    let h = h.finish();
+    (h ^ (h >> 32)) as u32
+}
+
 /// Surface distance from a chord length: the arc on a sphere of mean radius, which
 /// brings the chord within millimetres of the geodesic at walking ranges.
 fn chord_to_arc(chord_m: f64) -> f64 {
@@ -63,6 +71,9 @@ pub struct CircuitStart {
 pub struct SpatialIndex {
     pois: RTree<Entry>,
     poi_items: Vec<PoiPoint>,
+    /// A 32-bit print of each item's id, by slot: following an edit scans these 4 bytes
+    /// a POI instead of hashing every id of the catalogue.
+    poi_prints: Vec<u32>,
     starts: RTree<Entry>,
     start_items: Vec<CircuitStart>,
 }
@@ -73,6 +84,7 @@ impl SpatialIndex {
         let starts_tree = RTree::bulk_load(entries(starts.iter().map(|s| s.pos)));
         Self {
             pois: pois_tree,
+            poi_prints: pois.iter().map(|p| print(&p.id)).collect(),
             poi_items: pois,
             starts: starts_tree,
             start_items: starts,
@@ -89,10 +101,11 @@ impl SpatialIndex {
     /// an insertion of `log n` each.
     pub fn update_pois(&mut self, ids: &HashSet<PoiId>, points: Vec<PoiPoint>) {
         if !ids.is_empty() {
-            let gone: Vec<Entry> = self
-                .poi_items
-                .iter()
-                .enumerate()
+            let mut wanted: Vec<u32> = ids.iter().map(print).collect();
+            wanted.sort_unstable();
+            let gone: Vec<Entry> = (self.poi_prints.iter().enumerate())
+                .filter(|(_, p)| wanted.binary_search(p).is_ok())
+                .map(|(i, _)| (i, &self.poi_items[i]))
                 .filter(|(_, p)| ids.contains(&p.id))
                 .map(|(i, p)| GeomWithData::new(ecef(p.pos), i as u32))
                 .collect();
@@ -103,6 +116,7 @@ impl SpatialIndex {
         for p in points {
             let slot = self.poi_items.len() as u32;
             self.pois.insert(GeomWithData::new(ecef(p.pos), slot));
+            self.poi_prints.push(print(&p.id));
             self.poi_items.push(p);
         }
     }
@@ -262,6 +276,45 @@ mod tests {
             name: format!("POI {i}"),
             pos: ll(lon, lat),
             names: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn updates_take_out_exactly_the_touched_pois() {
+        let pois: Vec<PoiPoint> = (0..2_000)
+            .map(|i| {
+                poi(
+                    i,
+                    2.7 + (i % 50) as f64 * 1e-3,
+                    48.4 + (i / 50) as f64 * 1e-3,
+                    PoiKind::Heritage,
+                )
+            })
+            .collect();
+        let mut index = SpatialIndex::build(pois, Vec::new());
+        let here = ll(2.7, 48.4);
+        assert_eq!(
+            index.nearby_pois(here, 50.0, 5, &[])[0].item.id.as_str(),
+            "p0"
+        );
+        // p0 moves away, p1 goes, p2000 comes; twice, so that stale items are met too.
+        for _ in 0..2 {
+            let touched: HashSet<PoiId> = ["p0", "p1", "p2000"]
+                .into_iter()
+                .map(|id| PoiId::new(id).unwrap())
+                .collect();
+            let moved = poi(0, 3.5, 49.0, PoiKind::Heritage);
+            let new = poi(2000, 2.7, 48.4, PoiKind::Food);
+            index.update_pois(&touched, vec![moved, new]);
+            assert_eq!(index.poi_count(), 2_000);
+            let near: Vec<&str> = (index.nearby_pois(here, 200.0, 4, &[]).iter())
+                .map(|h| h.item.id.as_str())
+                .collect();
+            // 0 m, then 111 m north, 133 m north-east, 148 m east.
+            assert_eq!(near, ["p2000", "p50", "p51", "p2"]);
+            let far = index.nearby_pois(ll(3.5, 49.0), 10.0, 5, &[]);
+            assert_eq!(far.len(), 1);
+            assert_eq!(far[0].item.id.as_str(), "p0");
         }
     }
 
