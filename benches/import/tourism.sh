@@ -17,24 +17,23 @@ bin=${BALADE_BIN:-target/release/balade}
 python3 benches/import/synthetic_osm.py "$places" "$work/places.osm" "$work/places.tsv"
 echo "file: $(du -h "$work/places.osm" | cut -f1), $places places"
 command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends sqlite3 >/dev/null; }
-rate() { # label start end → prints and returns the rate
-  awk -v r="$places" -v s="$2" -v e="$3" -v label="$1" \
-    'BEGIN { t = e - s; printf "%s: %.2f s, %.0f places/s\n", label, t, r / t }'
+rate() { # label seconds → "label: T s, R places/s"
+  awk -v r="$places" -v t="$2" -v label="$1" 'BEGIN { printf "%s: %.2f s, %.0f places/s\n", label, t, r / t }'
 }
-start=$(date +%s.%N)
-"$bin" --db "sqlite://$work/bench.db" import tourism "$work/places.osm" | tail -2 | head -1
-end=$(date +%s.%N)
-rate "import" "$start" "$end" | tee "$work/import"
-start=$(date +%s.%N)
-sqlite3 "$work/raw.db" -cmd ".mode tabs" \
+timed() { # label command… → the command's output, then its rate line
+  local label=$1 start end
+  shift
+  start=$(date +%s.%N)
+  "$@"
+  end=$(date +%s.%N)
+  rate "$label" "$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')"
+}
+import() { "$bin" --db "sqlite://$work/bench.db" import tourism "$work/places.osm" | tail -2 | head -1; }
+timed "import" import | tee "$work/import"
+timed "raw sqlite3 .import" sqlite3 "$work/raw.db" -cmd ".mode tabs" \
   "CREATE TABLE places (key TEXT, kind TEXT, name TEXT, lon REAL, lat REAL, tags TEXT);" \
-  ".import $work/places.tsv places"
-end=$(date +%s.%N)
-raw=$(rate "raw sqlite3 .import" "$start" "$end")
-echo "$raw"
-awk -v a="$(awk '{ print $(NF-1) }' "$work/import")" -v b="$(echo "$raw" | awk '{ print $(NF-1) }')" \
+  ".import $work/places.tsv places" | tee "$work/raw"
+rate_of() { tail -1 "$1" | awk '{ print $(NF-1) }'; }
+awk -v a="$(rate_of "$work/import")" -v b="$(rate_of "$work/raw")" \
   'BEGIN { printf "the import reaches %.2f of the raw rate\n", a / b }'
-start=$(date +%s.%N)
-"$bin" --db "sqlite://$work/bench.db" import tourism "$work/places.osm" | tail -2 | head -1
-end=$(date +%s.%N)
-rate "import again (unchanged)" "$start" "$end"
+timed "import again (unchanged)" import
