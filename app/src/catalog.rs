@@ -153,6 +153,7 @@ impl Catalog {
         // Read the revision first: a change landing during the load moves it again, so
         // the next poll reloads rather than missing it.
         let revision = store.revision().await?;
+        let started = std::time::Instant::now();
         // The reads are independent: the store serves them on several connections at
         // once while this thread decodes.
         let (summaries, sensitivity, unpublished, mut pois, landscapes, ratings, names) = tokio::try_join!(
@@ -184,6 +185,7 @@ impl Catalog {
             .into_iter()
             .map(|(code, name)| (fold(code.as_str()), fold(&name)))
             .collect();
+        let read = started.elapsed();
         let (circuits, by_id, starts, facet_values) = indexed(summaries);
         let bounds = widen(
             None,
@@ -192,11 +194,18 @@ impl Catalog {
                 .map(|s| s.pos)
                 .chain(pois.iter().map(|p| p.pos)),
         );
+        let index = SpatialIndex::build(pois, starts);
+        tracing::debug!(
+            pois = index.poi_count(),
+            read_ms = read.as_millis() as u64,
+            index_ms = (started.elapsed() - read).as_millis() as u64,
+            "catalogue loaded"
+        );
         Ok(Self {
             revision,
             circuits: Arc::new(circuits),
             facet_values: Arc::new(facet_values),
-            index: Arc::new(RwLock::new(SpatialIndex::build(pois, starts))),
+            index: Arc::new(RwLock::new(index)),
             landscapes: Arc::new(landscapes),
             commune_names: Arc::new(commune_names),
             bounds,

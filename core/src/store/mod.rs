@@ -15,6 +15,7 @@ mod jobs_sqlite;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
+mod sqlite_scan;
 #[doc(hidden)]
 pub mod testing;
 pub mod wkb;

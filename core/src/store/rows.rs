@@ -23,36 +23,55 @@ pub(super) trait Fields {
     fn flag(&self, column: &str) -> StoreResult<bool>;
 }
 
+/// `Fields` for a driver's row type whose `$get(column)` decodes a column by name.
 macro_rules! fields_for {
-    ($row:ty) => {
+    ($row:ty, $get:ident) => {
         impl Fields for $row {
             fn text(&self, column: &str) -> StoreResult<String> {
-                Ok(self.try_get(column)?)
+                Ok(self.$get(column)?)
             }
             fn opt_text(&self, column: &str) -> StoreResult<Option<String>> {
-                Ok(self.try_get(column)?)
+                Ok(self.$get(column)?)
             }
             fn real(&self, column: &str) -> StoreResult<f64> {
-                Ok(self.try_get(column)?)
+                Ok(self.$get(column)?)
             }
             fn opt_real(&self, column: &str) -> StoreResult<Option<f64>> {
-                Ok(self.try_get(column)?)
+                Ok(self.$get(column)?)
             }
             fn int(&self, column: &str) -> StoreResult<i64> {
-                Ok(self.try_get(column)?)
+                Ok(self.$get(column)?)
             }
             fn opt_int(&self, column: &str) -> StoreResult<Option<i64>> {
-                Ok(self.try_get(column)?)
+                Ok(self.$get(column)?)
             }
             fn flag(&self, column: &str) -> StoreResult<bool> {
-                Ok(self.try_get(column)?)
+                Ok(self.$get(column)?)
             }
         }
     };
 }
 
-fields_for!(sqlx::sqlite::SqliteRow);
-fields_for!(sqlx::postgres::PgRow);
+fields_for!(sqlx::sqlite::SqliteRow, try_get);
+fields_for!(sqlx::postgres::PgRow, try_get);
+fields_for!(NamedRow<'_>, get);
+
+/// A row of the SQLite file read outside the pool (see `sqlite_scan`), its columns
+/// found by name in its statement's list, resolved once: rusqlite's own lookup asks
+/// SQLite for every column's name on every read.
+pub(super) struct NamedRow<'r> {
+    pub row: &'r rusqlite::Row<'r>,
+    pub names: &'r [String],
+}
+
+impl NamedRow<'_> {
+    fn get<T: rusqlite::types::FromSql>(&self, column: &str) -> rusqlite::Result<T> {
+        match self.names.iter().position(|n| n == column) {
+            Some(i) => self.row.get(i),
+            None => Err(rusqlite::Error::InvalidColumnName(column.into())),
+        }
+    }
+}
 
 /// A position column of a row, as each backend stores it: `NAME_lon` and `NAME_lat`
 /// numbers in SQLite, `NAME_wkb` (a PostGIS geometry sent as WKB) in PostgreSQL.
@@ -62,21 +81,29 @@ pub(super) trait Positions {
     fn opt_point(&self, name: &str) -> StoreResult<Option<LonLat>>;
 }
 
-impl Positions for sqlx::sqlite::SqliteRow {
-    fn point(&self, name: &str) -> StoreResult<LonLat> {
-        let (lon, lat) = (
-            self.real(&format!("{name}_lon"))?,
-            self.real(&format!("{name}_lat"))?,
-        );
-        LonLat::new(lon, lat).map_err(|e| StoreError::Corrupt(e.to_string()))
-    }
-    fn opt_point(&self, name: &str) -> StoreResult<Option<LonLat>> {
-        match self.opt_real(&format!("{name}_lon"))? {
-            Some(_) => self.point(name).map(Some),
-            None => Ok(None),
+/// `Positions` as SQLite holds them, for a driver's row type.
+macro_rules! lon_lat_positions_for {
+    ($row:ty) => {
+        impl Positions for $row {
+            fn point(&self, name: &str) -> StoreResult<LonLat> {
+                let (lon, lat) = (
+                    self.real(&format!("{name}_lon"))?,
+                    self.real(&format!("{name}_lat"))?,
+                );
+                LonLat::new(lon, lat).map_err(|e| StoreError::Corrupt(e.to_string()))
+            }
+            fn opt_point(&self, name: &str) -> StoreResult<Option<LonLat>> {
+                match self.opt_real(&format!("{name}_lon"))? {
+                    Some(_) => self.point(name).map(Some),
+                    None => Ok(None),
+                }
+            }
         }
-    }
+    };
 }
+
+lon_lat_positions_for!(sqlx::sqlite::SqliteRow);
+lon_lat_positions_for!(NamedRow<'_>);
 
 impl Positions for sqlx::postgres::PgRow {
     fn point(&self, name: &str) -> StoreResult<LonLat> {

@@ -20,6 +20,7 @@ use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use std::path::PathBuf;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -28,12 +29,15 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
+    /// The database file, for the reads that go around the pool (see `sqlite_scan`).
+    path: PathBuf,
 }
 
 impl SqliteStore {
     pub async fn open(url: &str, open: OpenOptions) -> StoreResult<Self> {
         let options = SqliteConnectOptions::from_str(url)?;
-        create_private(options.get_filename())?;
+        let path = options.get_filename().to_path_buf();
+        create_private(&path)?;
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -55,7 +59,7 @@ impl SqliteStore {
         if open.migrate {
             MIGRATOR.run(&pool).await?;
         }
-        Ok(Self { pool })
+        Ok(Self { pool, path })
     }
 }
 
@@ -90,6 +94,11 @@ const OBSERVATION_SELECT: &str = "SELECT o.source, o.event_start, o.event_end, o
      o.lon AS pos_lon, o.lat AS pos_lat, o.uncertainty_m, o.count, o.basis, o.license, \
      t.key, t.scientific_name, t.vernacular_name, t.rank, t.kingdom, t.phylum, t.class, \
      t.\"order\", t.family, t.genus, t.sensitivity, t.ids FROM observations";
+
+/// Every located POI's point with a rowid in `[?1, ?2]`, as [`rows::poi_point`] reads them.
+pub(super) const POI_POINTS_SELECT: &str = "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat, \
+     json_extract(details, '$.translations') AS names FROM pois \
+     WHERE lon IS NOT NULL AND rowid BETWEEN ?1 AND ?2";
 
 /// POIs per bound statement: 12 columns × 1,000, and 2,000 keys in the checks.
 const POI_ROWS: usize = 1_000;
@@ -253,11 +262,7 @@ impl ReadStore for SqliteStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        let rows = sqlx::query(
-            "SELECT id, kind, name, lon AS pos_lon, lat AS pos_lat, json_extract(details, '$.translations') AS names FROM pois WHERE lon IS NOT NULL",
-        )
-        .fetch(&self.pool);
-        rows::poi_points(rows).await
+        super::sqlite_scan::poi_points(self.path.clone()).await
     }
 
     async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>> {

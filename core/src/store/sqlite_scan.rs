@@ -1,0 +1,203 @@
+//! Reads of a whole table from the SQLite file on one blocking thread, through a
+//! connection of its own. The pool's connections hand every row over to the async side
+//! one at a time, a thread wake-up each: for the million POI points of a start-up that
+//! hand-over cost more than the reading and decoding together.
+
+use super::rows;
+use super::{StoreError, StoreResult};
+use crate::domain::PoiPoint;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// How much of the file a reading connection maps.
+const MAPPED_BYTES: i64 = 1 << 30;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(sqlx::Error::AnyDriverError(Box::new(e)))
+    }
+}
+
+/// Every located POI's point, as [`super::ReadStore::poi_points`] returns them, read
+/// from the file at `path` on a blocking thread. A read transaction sees one state of
+/// the file from start to end, whatever is committed meanwhile (WAL).
+pub(super) async fn poi_points(path: PathBuf) -> StoreResult<Vec<PoiPoint>> {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    tokio::task::spawn_blocking(move || read_poi_points(&path, cores))
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("reading the POI points stopped: {e}")))?
+}
+
+/// The points are read in `parts` ranges of rowid (one per core), each by its own
+/// connection and thread. Parts read at slightly different moments
+/// are fine: a commit landing meanwhile moves the revision the catalogue was loaded at,
+/// so its records are read again when the catalogue follows it.
+fn read_poi_points(path: &Path, parts: usize) -> StoreResult<Vec<PoiPoint>> {
+    let db = open(path)?;
+    let (first, last): (Option<i64>, Option<i64>) =
+        db.query_row("SELECT min(rowid), max(rowid) FROM pois", [], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })?;
+    let (Some(first), Some(last)) = (first, last) else {
+        return Ok(Vec::new());
+    };
+    let ranges = rowid_ranges(first, last, parts);
+    let parts: Vec<StoreResult<Vec<PoiPoint>>> = std::thread::scope(|scope| {
+        let others: Vec<_> = (ranges[1..].iter())
+            .map(|&range| scope.spawn(move || read_points_in(&open(path)?, range)))
+            .collect();
+        let mut parts = vec![read_points_in(&db, ranges[0])];
+        for other in others {
+            parts.push(other.join().unwrap_or_else(|_| {
+                Err(StoreError::Corrupt("reading the POI points stopped".into()))
+            }));
+        }
+        parts
+    });
+    let mut points = Vec::new();
+    for part in parts {
+        let part = part?;
+        if points.is_empty() {
+            points = part;
+        } else {
+            points.extend(part);
+        }
+    }
+    points.shrink_to_fit();
+    Ok(points)
+}
+
+/// `[first, last]` cut into at most `parts` ranges of rowid, in order, the last one
+/// open-ended so that rows added since the bounds were read are not left out.
+fn rowid_ranges(first: i64, last: i64, parts: usize) -> Vec<(i64, i64)> {
+    let span = (last - first).saturating_add(1).max(1);
+    let parts = (parts.max(1) as i64).min(span);
+    let step = (span - 1) / parts + 1;
+    (0..parts)
+        .map(|i| {
+            let from = first.saturating_add(i * step);
+            let to = if i + 1 == parts {
+                i64::MAX
+            } else {
+                from.saturating_add(step - 1)
+            };
+            (if i == 0 { i64::MIN } else { from }, to)
+        })
+        .collect()
+}
+
+fn read_points_in(db: &Connection, (from, to): (i64, i64)) -> StoreResult<Vec<PoiPoint>> {
+    let mut statement = db.prepare(super::sqlite::POI_POINTS_SELECT)?;
+    let names: Vec<String> = statement
+        .column_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut found = statement.query([from, to])?;
+    let mut points = Vec::new();
+    while let Some(row) = found.next()? {
+        points.push(rows::poi_point(&rows::NamedRow { row, names: &names })?);
+    }
+    Ok(points)
+}
+
+/// A connection that only reads (a replica's file may be read-only), on a file the
+/// pool has opened and migrated: it does not create one, and waits out a writer's
+/// checkpoint like the pool does.
+fn open(path: &Path) -> StoreResult<Connection> {
+    let db = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    db.busy_timeout(Duration::from_secs(30))?;
+    // Pages mapped rather than copied into the connection's own cache.
+    db.pragma_update(None, "mmap_size", MAPPED_BYTES)?;
+    Ok(db)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{PoiId, Translation};
+    use crate::store::sqlite::SqliteStore;
+    use crate::store::{ImportStore, OpenOptions, testing};
+
+    #[test]
+    fn rowid_ranges_cover_every_rowid_once_in_order() {
+        assert_eq!(
+            rowid_ranges(1, 10, 3),
+            [(i64::MIN, 4), (5, 8), (9, i64::MAX)]
+        );
+        assert_eq!(rowid_ranges(7, 7, 4), [(i64::MIN, i64::MAX)]);
+        assert_eq!(rowid_ranges(1, 3, 8).len(), 3, "no more parts than rows");
+        assert_eq!(rowid_ranges(1, 3, 0), [(i64::MIN, i64::MAX)]);
+    }
+
+    #[tokio::test]
+    async fn every_split_reads_the_points_the_pool_reads() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("scan.db");
+        let url = format!("sqlite://{}", path.display());
+        let store = SqliteStore::open(&url, OpenOptions { migrate: true })
+            .await
+            .expect("open");
+        let mut pois = testing::synthetic_pois(40, 7);
+        pois[3].pos = None;
+        pois[5].details.translations.insert(
+            "en".into(),
+            Translation {
+                name: Some("The \"mill\"".into()),
+                ..Default::default()
+            },
+        );
+        let mut tx = store.begin_import().await.expect("begin");
+        tx.upsert_pois(&pois).await.expect("pois");
+        tx.commit().await.expect("commit");
+        // Holes in the rowids, as deletions leave them.
+        sqlx::query("DELETE FROM pois WHERE rowid IN (1, 2, 20)")
+            .execute(&store.pool)
+            .await
+            .expect("delete");
+        let by_pool = rows::poi_points(
+            sqlx::query(crate::store::sqlite::POI_POINTS_SELECT)
+                .bind(i64::MIN)
+                .bind(i64::MAX)
+                .fetch(&store.pool),
+        )
+        .await
+        .expect("pool");
+        assert_eq!(
+            by_pool.len(),
+            36,
+            "40 POIs, one without position, three deleted"
+        );
+        assert!(
+            by_pool
+                .iter()
+                .any(|p| p.names == [("en".into(), "The \"mill\"".into())])
+        );
+        for parts in [1, 2, 3, 7, 100] {
+            let read = read_poi_points(&path, parts).expect("read");
+            assert_eq!(read, by_pool, "{parts} parts");
+        }
+        let mut ids: Vec<&PoiId> = by_pool.iter().map(|p| &p.id).collect();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 36);
+    }
+
+    #[tokio::test]
+    async fn an_empty_table_has_no_points_and_a_missing_file_is_an_error() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("empty.db");
+        let url = format!("sqlite://{}", path.display());
+        SqliteStore::open(&url, OpenOptions { migrate: true })
+            .await
+            .expect("open");
+        assert_eq!(read_poi_points(&path, 2).expect("read"), []);
+        let missing = dir.path().join("missing.db");
+        assert!(read_poi_points(&missing, 2).is_err());
+        assert!(!missing.exists(), "a read does not create the file");
+    }
+}
