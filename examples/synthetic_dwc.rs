@@ -1,12 +1,14 @@
 //! Writes a synthetic Darwin Core occurrence table for import benchmarks:
-//! `cargo run --release --example synthetic_dwc -- ROWS OUT.csv`. Observations of 500
-//! taxa spread over Seine-et-Marne, one row in fifty without a date.
+//! `cargo run --release --example synthetic_dwc -- ROWS OUT.csv [FIRST]`. Observations
+//! of 500 taxa spread over Seine-et-Marne, one row in fifty without a date, their ids
+//! numbered from FIRST (0): a later file with another FIRST adds new observations.
 use std::io::Write;
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let rows: u64 = args.next().and_then(|a| a.parse().ok()).expect("ROWS");
     let out = args.next().expect("OUT.csv");
+    let first: u64 = args.next().map_or(0, |a| a.parse().expect("FIRST"));
     let mut w = std::io::BufWriter::new(std::fs::File::create(out).expect("create"));
     writeln!(
         w,
@@ -29,7 +31,8 @@ fn main() {
         };
         writeln!(
             w,
-            "synth-{i}\tSpecies number{taxon}\tEspèce {taxon}\tspecies\t{}\t{}\tFamily{}\t{}\t{date}\t{:.6}\t{:.6}\t{}\t{}\tHumanObservation",
+            "synth-{}\tSpecies number{taxon}\tEspèce {taxon}\tspecies\t{}\t{}\tFamily{}\t{}\t{date}\t{:.6}\t{:.6}\t{}\t{}\tHumanObservation",
+            first + i,
             if taxon % 3 == 0 { "Plantae" } else { "Animalia" },
             if taxon % 3 == 0 { "Magnoliopsida" } else { "Aves" },
             taxon / 10,

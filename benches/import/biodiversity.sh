@@ -2,7 +2,10 @@
 # Darwin Core import throughput: a synthetic occurrence table of ROWS rows (default
 # 1,000,000; 500 taxa over Seine-et-Marne) imported into a fresh SQLite database by the
 # release binary; then planned against the store that holds it (--dry-run: every row
-# read back and compared, nothing written); then imported again (every row unchanged).
+# read back and compared, nothing written); then imported again (every row unchanged);
+# then a file of APPEND (10,000) new rows added to it, and another such file in which one
+# row changes an observation already stored (the species aggregates are then counted
+# again from every observation, where new rows alone are added to them).
 #
 # Targets: ≥ 200,000 rows/s into SQLite on the 2-core reference machine, and at least
 # half the rate of the sqlite3 shell's raw `.import` of the same file in the same run
@@ -26,9 +29,11 @@ timed() {
   shift
   local start end
   start=$(date +%s.%N)
-  "$bin" --db "sqlite://$work/bench.db" import biodiversity "$@" "$work/occurrences.tsv" | tail -2 | head -1
+  local file=$work/occurrences.tsv n=$rows
+  if [ "${1:-}" = --file ]; then file=$2 n=$3; shift 3; fi
+  "$bin" --db "sqlite://$work/bench.db" import biodiversity "$@" "$file" | tail -2 | head -1
   end=$(date +%s.%N)
-  awk -v r="$rows" -v s="$start" -v e="$end" -v label="$label" \
+  awk -v r="$n" -v s="$start" -v e="$end" -v label="$label" \
     'BEGIN { t = e - s; printf "%s: %.2f s, %.0f rows/s\n", label, t, r / t }'
 }
 timed "first import" | tee "$work/first"
@@ -39,3 +44,10 @@ awk -v r="$rows" -v s="$start" -v e="$end" -v first="$(tail -1 "$work/first" | a
   'BEGIN { raw = r / (e - s); printf "raw sqlite3 .import: %.2f s, %.0f rows/s; the import reaches %.2f of it\n", e - s, raw, first / raw }'
 timed "plan (dry run)" --dry-run
 timed "import again (unchanged)"
+append=10000
+"${DWC_BIN:-target/release/examples/synthetic_dwc}" "$append" "$work/new.tsv" "$rows"
+timed "append $append new rows" --file "$work/new.tsv" "$append"
+# The next new rows, the fifth of them renamed after the first observation stored.
+"${DWC_BIN:-target/release/examples/synthetic_dwc}" "$append" "$work/more.tsv" $((rows + append))
+awk -F '\t' -v OFS='\t' 'NR == 6 { $1 = "synth-0" } { print }' "$work/more.tsv" >"$work/changed.tsv"
+timed "append $((append - 1)) new rows, change one" --file "$work/changed.tsv" "$append"

@@ -439,6 +439,68 @@ pub async fn species(store: &dyn Store) {
         rest[1], batch[3],
         "an observation reads back exactly with its taxon and its ids"
     );
+
+    // Observations only added: the aggregates grow by them (a backend may add them to
+    // its cells rather than count every observation again), exactly as a recount gives.
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.replace_sensitive_taxa(&[("Orchis purpurea".into(), Sensitivity::Sensitive)])
+        .await
+        .expect("list");
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let before = sorted_cells(store).await;
+    let added = [
+        // The first hoopoe's cell and months: one more there.
+        observation("dwc:5", "Upupa epops", 2.7050, 48.4001, 1 << 4),
+        // A cell of its own.
+        observation("dwc:6", "Upupa epops", 2.9, 48.6, 1 << 4),
+        // The sensitive orchid beside the first one: its 10 km cell.
+        observation("dwc:7", "Orchis purpurea", 2.7062, 48.4003, 1 << 5),
+        // The owl is ordinary again.
+        observation("dwc:8", "2497915", 2.7050, 48.4001, 1 << 1),
+        // A taxon never seen.
+        observation("dwc:9", "Alcedo atthis", 2.7050, 48.4001, 1 << 2),
+    ];
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(tx.upsert_observations(&added).await.expect("obs"), (5, 0));
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let grown = sorted_cells(store).await;
+    let total = |cells: &[SpeciesCell], taxon: &str, size_m: u32| -> u64 {
+        (cells.iter())
+            .filter(|c| c.taxon == taxon && c.size_m == size_m)
+            .map(|c| c.observations)
+            .sum()
+    };
+    assert_eq!(total(&grown, "Upupa epops", 1_000), 4);
+    assert_eq!(total(&grown, "Orchis purpurea", 10_000), 2);
+    assert_eq!(total(&grown, "Orchis purpurea", 1_000), 0);
+    assert_eq!(total(&grown, "Alcedo atthis", 1_000), 1);
+    assert_eq!(
+        grown.len(),
+        before.len() + 2,
+        "new rows: the hoopoe's own cell and the kingfisher; {grown:?}"
+    );
+    // A deletion of nothing: the backend may recount everything; the same cells.
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.delete(RecordKind::Observation, &["dwc:none"])
+            .await
+            .expect("delete"),
+        0
+    );
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    assert_eq!(sorted_cells(store).await, grown);
+}
+
+/// The public aggregates in a stable order.
+async fn sorted_cells(store: &dyn Store) -> Vec<SpeciesCell> {
+    let mut cells = store.species().await.expect("species").0;
+    cells.sort_by(|a, b| {
+        (a.size_m, a.x, a.y, &a.taxon, a.months).cmp(&(b.size_m, b.x, b.y, &b.taxon, b.months))
+    });
+    cells
 }
 
 /// A commune with a square boundary of 0.1° from `west`.
