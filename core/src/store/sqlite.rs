@@ -20,7 +20,8 @@ use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
-use std::path::PathBuf;
+use super::sqlite_scan::Readers;
+use std::sync::Arc;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -29,8 +30,8 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite")
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
-    /// The database file, for the reads that go around the pool (see `sqlite_scan`).
-    path: PathBuf,
+    /// The reads of many rows that go around the pool (see `sqlite_scan`).
+    readers: Arc<Readers>,
 }
 
 impl SqliteStore {
@@ -59,7 +60,10 @@ impl SqliteStore {
         if open.migrate {
             MIGRATOR.run(&pool).await?;
         }
-        Ok(Self { pool, path })
+        Ok(Self {
+            pool,
+            readers: Readers::new(path),
+        })
     }
 }
 
@@ -262,7 +266,7 @@ impl ReadStore for SqliteStore {
     }
 
     async fn poi_points(&self) -> StoreResult<Vec<PoiPoint>> {
-        super::sqlite_scan::poi_points(self.path.clone()).await
+        super::sqlite_scan::poi_points(&self.readers).await
     }
 
     async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>> {
@@ -577,15 +581,8 @@ impl ImportStore for SqliteStore {
         let sql = format!(
             "SELECT {key}, digest FROM {table} WHERE {key} IN (SELECT value FROM json_each(?))"
         );
-        let mut out = Vec::with_capacity(keys.len());
-        for chunk in keys.chunks(KEY_CHUNK) {
-            let rows: Vec<(String, Option<i64>)> = sqlx::query_as(&sql)
-                .bind(encode_list(chunk))
-                .fetch_all(&self.pool)
-                .await?;
-            out.extend(rows.into_iter().map(|(k, d)| (k, d.map(|d| d as u64))));
-        }
-        Ok(out)
+        let lists = keys.chunks(KEY_CHUNK).map(encode_list).collect();
+        super::sqlite_scan::digests(&self.readers, sql, lists).await
     }
 
     async fn existing(&self, kind: RecordKind, keys: &[&str]) -> StoreResult<Vec<Record>> {

@@ -1,14 +1,58 @@
-//! Reads of a whole table from the SQLite file on one blocking thread, through a
-//! connection of its own. The pool's connections hand every row over to the async side
-//! one at a time, a thread wake-up each: for the million POI points of a start-up that
-//! hand-over cost more than the reading and decoding together.
+//! Reads of many rows from the SQLite file on blocking threads, through connections of
+//! their own. The pool's connections hand every row over to the async side one at a
+//! time, a thread wake-up each: for the million POI points of a start-up that hand-over
+//! cost more than the reading and decoding together.
 
 use super::rows;
 use super::{StoreError, StoreResult};
 use crate::domain::PoiPoint;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+/// The file's reading connections, kept between reads.
+#[derive(Debug)]
+pub(super) struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// Idle reading connections kept at most.
+const IDLE_READERS: usize = 4;
+
+impl Readers {
+    pub(super) fn new(path: PathBuf) -> Arc<Self> {
+        Arc::new(Self {
+            path,
+            idle: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// `read` on a blocking thread with an idle connection, or a new one.
+    async fn read<T: Send + 'static>(
+        self: &Arc<Self>,
+        read: impl FnOnce(&Connection) -> StoreResult<T> + Send + 'static,
+    ) -> StoreResult<T> {
+        let readers = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let idle = readers.idle.lock().ok().and_then(|mut idle| idle.pop());
+            let db = match idle {
+                Some(db) => db,
+                None => open(&readers.path)?,
+            };
+            let out = read(&db);
+            if let Ok(mut idle) = readers.idle.lock()
+                && idle.len() < IDLE_READERS
+            {
+                idle.push(db);
+            }
+            out
+        })
+        .await
+        .map_err(|e| StoreError::Corrupt(format!("a read of the file stopped: {e}")))?
+    }
+}
 
 /// How much of the file a reading connection maps.
 const MAPPED_BYTES: i64 = 1 << 30;
@@ -19,14 +63,38 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Every located POI's point, as [`super::ReadStore::poi_points`] returns them, read
-/// from the file at `path` on a blocking thread. A read transaction sees one state of
-/// the file from start to end, whatever is committed meanwhile (WAL).
-pub(super) async fn poi_points(path: PathBuf) -> StoreResult<Vec<PoiPoint>> {
+/// Every located POI's point, as [`super::ReadStore::poi_points`] returns them. A read
+/// transaction sees one state of the file from start to end, whatever is committed
+/// meanwhile (WAL).
+pub(super) async fn poi_points(readers: &Arc<Readers>) -> StoreResult<Vec<PoiPoint>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let path = readers.path.clone();
     tokio::task::spawn_blocking(move || read_poi_points(&path, cores))
         .await
         .map_err(|e| StoreError::Corrupt(format!("reading the POI points stopped: {e}")))?
+}
+
+/// The digests `sql` selects (key, digest) for each of `lists` (JSON arrays of keys,
+/// its one parameter), as [`super::ImportStore::digests`] returns them.
+pub(super) async fn digests(
+    readers: &Arc<Readers>,
+    sql: String,
+    lists: Vec<String>,
+) -> StoreResult<Vec<(String, Option<u64>)>> {
+    readers
+        .read(move |db| {
+            let mut statement = db.prepare(&sql)?;
+            let mut out = Vec::new();
+            for list in &lists {
+                let mut found = statement.query([list])?;
+                while let Some(row) = found.next()? {
+                    let digest: Option<i64> = row.get(1)?;
+                    out.push((row.get(0)?, digest.map(|d| d as u64)));
+                }
+            }
+            Ok(out)
+        })
+        .await
 }
 
 /// The points are read in `parts` ranges of rowid (one per core), each by its own
