@@ -14,6 +14,7 @@ mod jobs_postgres;
 mod jobs_sqlite;
 pub mod postgres;
 mod rows;
+mod species_added;
 pub mod sqlite;
 mod sqlite_scan;
 #[doc(hidden)]

@@ -3,8 +3,10 @@
 //! sends a NOTIFY so that every server sharing the database reloads at once.
 
 use super::codec::{
-    encode_details, encode_json, encode_list, encode_polygons, encode_trace, observation_rows,
+    encode_details, encode_json, encode_list, encode_polygons, encode_trace, observation_cell,
+    observation_rows,
 };
+use super::species_added::AddedSpecies;
 use super::{
     ChangeFeed, Counts, ImportStore, ImportTx, MediaStore, OpenOptions, ReadStore, SpeciesStore,
     Store, StoreError, StoreResult, Upsert, list_of_rows, prefix_end, sensitivity_changes,
@@ -515,6 +517,7 @@ impl ImportStore for PostgresStore {
         Ok(Box::new(PostgresImport {
             tx,
             touched: Default::default(),
+            added_species: AddedSpecies::default(),
         }))
     }
 
@@ -637,6 +640,29 @@ pub(super) struct PostgresImport {
     pub(super) tx: Transaction<'static, Postgres>,
     /// What the catalogue must follow, written to the change log at commit.
     touched: super::changes::Touched,
+    /// The observations added since the species aggregates were last right.
+    added_species: AddedSpecies,
+}
+
+/// Added aggregates per statement.
+const SPECIES_ROWS: usize = 10_000;
+
+/// The statement that adds the observations of `source` (a relation `o` of `cell_x`,
+/// `cell_y`, `taxon`, `months`, each row counting for `count`) to the public
+/// aggregates: ordinary taxa in 1 km cells, sensitive ones in 10 km cells, strict ones
+/// in none; a cell already there adds the count.
+fn species_additions(source: &str, count: &str) -> String {
+    format!(
+        "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
+         SELECT CASE WHEN t.sensitivity >= 1 THEN 10000 ELSE 1000 END, \
+         CASE WHEN t.sensitivity >= 1 THEN floor(o.cell_x / 10.0)::int ELSE o.cell_x END, \
+         CASE WHEN t.sensitivity >= 1 THEN floor(o.cell_y / 10.0)::int ELSE o.cell_y END, \
+         o.taxon, o.months, {count} \
+         FROM {source} JOIN taxa t ON t.key = o.taxon WHERE t.sensitivity < 2 \
+         GROUP BY 1, 2, 3, 4, 5 \
+         ON CONFLICT (size_m, x, y, taxon, months) \
+         DO UPDATE SET observations = species_cells.observations + excluded.observations"
+    )
 }
 
 impl PostgresImport {
@@ -906,6 +932,11 @@ impl ImportTx for PostgresImport {
         .into_iter()
         .filter(|i| *i)
         .count() as u64;
+        if inserted == observations.len() as u64 {
+            (self.added_species).add(observations.iter().map(|o| (o, observation_cell(o))));
+        } else {
+            self.added_species.spoil();
+        }
         Ok((inserted, observations.len() as u64 - inserted))
     }
 
@@ -1017,7 +1048,8 @@ impl ImportTx for PostgresImport {
             .iter()
             .map(rows::taxon)
             .collect::<StoreResult<Vec<_>>>()?;
-        for chunk in sensitivity_changes(&list, &taxa).chunks(KEY_CHUNK) {
+        let changes = sensitivity_changes(&list, &taxa);
+        for chunk in changes.chunks(KEY_CHUNK) {
             sqlx::query(
                 "UPDATE taxa SET sensitivity = (j.e ->> 1)::int \
                  FROM jsonb_array_elements($1::jsonb) AS j(e) WHERE taxa.key = j.e ->> 0",
@@ -1026,20 +1058,36 @@ impl ImportTx for PostgresImport {
             .execute(&mut *self.tx)
             .await?;
         }
-        sqlx::query("DELETE FROM species_cells")
-            .execute(&mut *self.tx)
-            .await?;
-        sqlx::query(
-            "INSERT INTO species_cells (size_m, x, y, taxon, months, observations) \
-             SELECT CASE WHEN t.sensitivity >= 1 THEN 10000 ELSE 1000 END, \
-             CASE WHEN t.sensitivity >= 1 THEN floor(o.cell_x / 10.0)::int ELSE o.cell_x END, \
-             CASE WHEN t.sensitivity >= 1 THEN floor(o.cell_y / 10.0)::int ELSE o.cell_y END, \
-             o.taxon, o.months, count(*) \
-             FROM observations o JOIN taxa t ON t.key = o.taxon WHERE t.sensitivity < 2 \
-             GROUP BY 1, 2, 3, 4, 5",
-        )
-        .execute(&mut *self.tx)
-        .await?;
+        match self.added_species.take() {
+            // Every taxon where it was: what was added is added to the aggregates.
+            Some(added) if changes.is_empty() => {
+                let sql = species_additions(
+                    "(SELECT (e->>0)::int AS cell_x, (e->>1)::int AS cell_y, e->>2 AS taxon, \
+                     (e->>3)::int AS months, (e->>4)::bigint AS n \
+                     FROM jsonb_array_elements($1::jsonb) e) o",
+                    "sum(o.n)",
+                );
+                for chunk in added.chunks(SPECIES_ROWS) {
+                    let rows: Vec<_> = (chunk.iter())
+                        .map(|((x, y, taxon, months), n)| {
+                            serde_json::json!([x, y, taxon, months, n])
+                        })
+                        .collect();
+                    sqlx::query(&sql)
+                        .bind(serde_json::Value::from(rows).to_string())
+                        .execute(&mut *self.tx)
+                        .await?;
+                }
+            }
+            _ => {
+                sqlx::query("DELETE FROM species_cells")
+                    .execute(&mut *self.tx)
+                    .await?;
+                sqlx::query(&species_additions("observations o", "count(*)"))
+                    .execute(&mut *self.tx)
+                    .await?;
+            }
+        }
         Ok(())
     }
 
@@ -1047,6 +1095,9 @@ impl ImportTx for PostgresImport {
         // Observations are followed by `refresh_species`; the rest reloads whole.
         if kind != RecordKind::Observation && !keys.is_empty() {
             self.touched.everything();
+        }
+        if kind == RecordKind::Observation && !keys.is_empty() {
+            self.added_species.spoil();
         }
         let (table, key) = table_of(kind);
         let mut deleted = 0;

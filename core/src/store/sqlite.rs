@@ -5,6 +5,8 @@ use super::codec::{
     encode_details, encode_json, encode_list, encode_polygons, encode_trace, observation_cell,
 };
 use super::rows;
+use super::species_added::AddedSpecies;
+use super::sqlite_scan::Readers;
 use super::{
     ChangeFeed, Counts, ImportStore, ImportTx, MediaStore, OpenOptions, ReadStore, SpeciesStore,
     Store, StoreError, StoreResult, Upsert, list_of_rows, prefix_end, sensitivity_changes,
@@ -20,9 +22,8 @@ use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Row, Sqlite, SqlitePool, Transaction};
-use super::sqlite_scan::Readers;
-use std::sync::Arc;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -563,7 +564,7 @@ impl ImportStore for SqliteStore {
         Ok(Box::new(SqliteImport {
             tx,
             touched: Default::default(),
-            added_species: Some(SpeciesAdded::new()),
+            added_species: AddedSpecies::default(),
         }))
     }
 
@@ -685,19 +686,9 @@ pub(super) struct SqliteImport {
     pub(super) tx: Transaction<'static, Sqlite>,
     /// What the catalogue must follow, written to the change log at commit.
     touched: super::changes::Touched,
-    /// The observations added since the aggregates were last right, while none was
-    /// replaced or deleted: `refresh_species` then adds them to the aggregates instead
-    /// of recomputing those from every observation (seconds at a million).
-    added_species: Option<SpeciesAdded>,
+    /// The observations added since the species aggregates were last right.
+    added_species: AddedSpecies,
 }
-
-/// Observations by 1 km cell, taxon and months: how many were added.
-type SpeciesAdded = std::collections::HashMap<(i32, i32, String, i64), i64>;
-
-/// Past this many added aggregates, the import counts every observation again rather
-/// than keep them: a bound on its memory (about 100 bytes each), and a first import
-/// of millions gains nothing from adding them one by one.
-const SPECIES_ADDED_MAX: usize = 250_000;
 
 /// Rows of added aggregates per statement: 5 columns × 4,000.
 const SPECIES_ROWS: usize = 4_000;
@@ -1058,16 +1049,10 @@ impl ImportTx for SqliteImport {
             inserted += added;
             if (added as usize) < chunk.len() {
                 // Some were there: which ones, the count does not tell.
-                self.added_species = None;
+                self.added_species.spoil();
                 self.write_observations(chunk, &cells, "INSERT").await?;
-            } else if let Some(species) = self.added_species.as_mut() {
-                for (o, &(x, y)) in chunk.iter().zip(&cells) {
-                    let key = (x, y, o.taxon.key.clone(), i64::from(o.months));
-                    *species.entry(key).or_default() += 1;
-                }
-                if species.len() > SPECIES_ADDED_MAX {
-                    self.added_species = None;
-                }
+            } else {
+                (self.added_species).add(chunk.iter().zip(cells.iter().copied()));
             }
         }
         Ok((inserted, observations.len() as u64 - inserted))
@@ -1188,13 +1173,11 @@ impl ImportTx for SqliteImport {
             .await?;
         }
         let started = std::time::Instant::now();
-        let added = self.added_species.replace(SpeciesAdded::new());
+        let added = self.added_species.take();
         let recount = added.is_none() || !changes.is_empty();
         match added {
             // Every taxon where it was: what was added is added to the aggregates.
             Some(added) if changes.is_empty() => {
-                let mut added: Vec<_> = added.into_iter().collect();
-                added.sort_unstable();
                 for chunk in added.chunks(SPECIES_ROWS) {
                     let source = format!(
                         "(SELECT column1 AS cell_x, column2 AS cell_y, column3 AS taxon, \
@@ -1233,7 +1216,7 @@ impl ImportTx for SqliteImport {
             self.touched.everything();
         }
         if kind == RecordKind::Observation && !keys.is_empty() {
-            self.added_species = None;
+            self.added_species.spoil();
         }
         let (table, key) = table_of(kind);
         let mut deleted = 0;
