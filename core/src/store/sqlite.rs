@@ -105,6 +105,26 @@ pub(super) const POI_POINTS_SELECT: &str = "SELECT id, kind, name, lon AS pos_lo
      json_extract(details, '$.translations') AS names FROM pois \
      WHERE lon IS NOT NULL AND rowid BETWEEN ?1 AND ?2";
 
+/// The aggregates of `cells` cells `(size_m, x, y)`, bound in that order.
+pub(super) fn species_in_sql(cells: usize) -> String {
+    format!(
+        "WITH wanted(size_m, x, y) AS (VALUES {}) \
+         SELECT c.size_m, c.x, c.y, c.taxon, c.months, c.observations \
+         FROM wanted w JOIN species_cells c \
+         ON c.size_m = w.size_m AND c.x = w.x AND c.y = w.y",
+        placeholders(cells, 3)
+    )
+}
+
+/// The taxa of `keys` keys, in key order.
+pub(super) fn taxa_in_sql(keys: usize) -> String {
+    format!(
+        "SELECT {} FROM taxa WHERE key IN ({}) ORDER BY key",
+        rows::TAXON_COLUMNS,
+        vec!["?"; keys].join(", ")
+    )
+}
+
 /// POIs per bound statement: 12 columns × 1,000, and 2,000 keys in the checks.
 const POI_ROWS: usize = 1_000;
 
@@ -449,43 +469,7 @@ impl SpeciesStore for SqliteStore {
         &self,
         cells: &[(u32, i32, i32)],
     ) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
-        let mut found = Vec::new();
-        // Three variables per cell, well under SQLite's limit per statement.
-        for chunk in cells.chunks(300) {
-            let values = vec!["(?, ?, ?)"; chunk.len()].join(", ");
-            let sql = format!(
-                "WITH wanted(size_m, x, y) AS (VALUES {values}) \
-                 SELECT c.size_m, c.x, c.y, c.taxon, c.months, c.observations \
-                 FROM wanted w JOIN species_cells c \
-                 ON c.size_m = w.size_m AND c.x = w.x AND c.y = w.y"
-            );
-            let mut query = sqlx::query(&sql);
-            for &(size, x, y) in chunk {
-                query = query.bind(i64::from(size)).bind(x).bind(y);
-            }
-            for row in query.fetch_all(&self.pool).await? {
-                found.push(rows::species_cell(&row)?);
-            }
-        }
-        let keys: std::collections::BTreeSet<&str> =
-            found.iter().map(|c| c.taxon.as_str()).collect();
-        let keys: Vec<&str> = keys.into_iter().collect();
-        let mut taxa = Vec::new();
-        for chunk in keys.chunks(500) {
-            let sql = format!(
-                "SELECT {} FROM taxa WHERE key IN ({}) ORDER BY key",
-                rows::TAXON_COLUMNS,
-                vec!["?"; chunk.len()].join(", ")
-            );
-            let mut query = sqlx::query(&sql);
-            for k in chunk {
-                query = query.bind(*k);
-            }
-            for row in query.fetch_all(&self.pool).await? {
-                taxa.push(rows::taxon(&row)?);
-            }
-        }
-        Ok((found, taxa))
+        super::sqlite_scan::species_in(&self.readers, cells.to_vec()).await
     }
 
     async fn observations_page(

@@ -5,7 +5,7 @@
 
 use super::rows;
 use super::{StoreError, StoreResult};
-use crate::domain::PoiPoint;
+use crate::domain::{PoiPoint, Sensitivity, SpeciesCell, Taxon};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -19,7 +19,7 @@ pub(super) struct Readers {
 }
 
 /// Idle reading connections kept at most.
-const IDLE_READERS: usize = 4;
+const IDLE_READERS: usize = 8;
 
 impl Readers {
     pub(super) fn new(path: PathBuf) -> Arc<Self> {
@@ -63,9 +63,7 @@ impl From<rusqlite::Error> for StoreError {
     }
 }
 
-/// Every located POI's point, as [`super::ReadStore::poi_points`] returns them. A read
-/// transaction sees one state of the file from start to end, whatever is committed
-/// meanwhile (WAL).
+/// Every located POI's point, as [`super::ReadStore::poi_points`] returns them.
 pub(super) async fn poi_points(readers: &Arc<Readers>) -> StoreResult<Vec<PoiPoint>> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let path = readers.path.clone();
@@ -97,10 +95,71 @@ pub(super) async fn digests(
         .await
 }
 
+/// Cells per statement: three variables each, well under SQLite's limit.
+const CELLS_PER_STATEMENT: usize = 300;
+
+/// Taxa per statement.
+const TAXA_PER_STATEMENT: usize = 500;
+
+/// The aggregates of `cells` and the taxa they name, as
+/// [`super::SpeciesStore::species_in`] returns them: a sheet's species along its trace.
+pub(super) async fn species_in(
+    readers: &Arc<Readers>,
+    cells: Vec<(u32, i32, i32)>,
+) -> StoreResult<(Vec<SpeciesCell>, Vec<(Taxon, Sensitivity)>)> {
+    readers
+        .read(move |db| {
+            let mut found = Vec::new();
+            for chunk in cells.chunks(CELLS_PER_STATEMENT) {
+                let values = (chunk.iter())
+                    .flat_map(|&(size, x, y)| [i64::from(size), i64::from(x), i64::from(y)]);
+                let sql = super::sqlite::species_in_sql(chunk.len());
+                each_row(db, &sql, values, |row| {
+                    found.push(rows::species_cell(row)?);
+                    Ok(())
+                })?;
+            }
+            let keys: std::collections::BTreeSet<&str> =
+                found.iter().map(|c| c.taxon.as_str()).collect();
+            let keys: Vec<&str> = keys.into_iter().collect();
+            let mut taxa = Vec::new();
+            for chunk in keys.chunks(TAXA_PER_STATEMENT) {
+                let sql = super::sqlite::taxa_in_sql(chunk.len());
+                each_row(db, &sql, chunk.iter(), |row| {
+                    taxa.push(rows::taxon(row)?);
+                    Ok(())
+                })?;
+            }
+            Ok((found, taxa))
+        })
+        .await
+}
+
+/// `each` for every row `sql` selects with `values` bound in order; the statement is
+/// kept prepared by the connection for the next read.
+fn each_row<V: rusqlite::ToSql>(
+    db: &Connection,
+    sql: &str,
+    values: impl IntoIterator<Item = V>,
+    mut each: impl FnMut(&rows::NamedRow<'_>) -> StoreResult<()>,
+) -> StoreResult<()> {
+    let mut statement = db.prepare_cached(sql)?;
+    let names: Vec<String> = statement
+        .column_names()
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let mut found = statement.query(rusqlite::params_from_iter(values))?;
+    while let Some(row) = found.next()? {
+        each(&rows::NamedRow { row, names: &names })?;
+    }
+    Ok(())
+}
+
 /// The points are read in `parts` ranges of rowid (one per core), each by its own
-/// connection and thread. Parts read at slightly different moments
-/// are fine: a commit landing meanwhile moves the revision the catalogue was loaded at,
-/// so its records are read again when the catalogue follows it.
+/// connection and thread, each part in one read transaction. Parts read at slightly
+/// different moments are fine: a commit landing meanwhile moves the revision the
+/// catalogue was loaded at, so its records are read again when the catalogue follows it.
 fn read_poi_points(path: &Path, parts: usize) -> StoreResult<Vec<PoiPoint>> {
     let db = open(path)?;
     let (first, last): (Option<i64>, Option<i64>) =
