@@ -933,7 +933,8 @@ impl ImportTx for PostgresImport {
         .filter(|i| *i)
         .count() as u64;
         if inserted == observations.len() as u64 {
-            (self.added_species).add(observations.iter().map(|o| (o, observation_cell(o))));
+            self.added_species
+                .add(observations.iter().map(|o| (o, observation_cell(o))));
         } else {
             self.added_species.spoil();
         }

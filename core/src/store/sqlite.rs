@@ -1029,14 +1029,17 @@ impl ImportTx for SqliteImport {
             // New rows first: on a fresh import this one statement does everything and
             // counts the insertions; rows already there are then upserted as updates.
             let cells: Vec<(i32, i32)> = chunk.iter().map(observation_cell).collect();
-            let added = (self.write_observations(chunk, &cells, "INSERT OR IGNORE")).await?;
+            let added = self
+                .write_observations(chunk, &cells, "INSERT OR IGNORE")
+                .await?;
             inserted += added;
             if (added as usize) < chunk.len() {
                 // Some were there: which ones, the count does not tell.
                 self.added_species.spoil();
                 self.write_observations(chunk, &cells, "INSERT").await?;
             } else {
-                (self.added_species).add(chunk.iter().zip(cells.iter().copied()));
+                self.added_species
+                    .add(chunk.iter().zip(cells.iter().copied()));
             }
         }
         Ok((inserted, observations.len() as u64 - inserted))

@@ -81,14 +81,13 @@ pub(super) async fn digests(
 ) -> StoreResult<Vec<(String, Option<u64>)>> {
     readers
         .read(move |db| {
-            let mut statement = db.prepare(&sql)?;
             let mut out = Vec::new();
             for list in &lists {
-                let mut found = statement.query([list])?;
-                while let Some(row) = found.next()? {
-                    let digest: Option<i64> = row.get(1)?;
-                    out.push((row.get(0)?, digest.map(|d| d as u64)));
-                }
+                each_row(db, &sql, [list], |found| {
+                    let digest: Option<i64> = found.row.get(1)?;
+                    out.push((found.row.get(0)?, digest.map(|d| d as u64)));
+                    Ok(())
+                })?;
             }
             Ok(out)
         })
@@ -161,7 +160,7 @@ fn each_row<V: rusqlite::ToSql>(
 /// different moments are fine: a commit landing meanwhile moves the revision the
 /// catalogue was loaded at, so its records are read again when the catalogue follows it.
 fn read_poi_points(path: &Path, parts: usize) -> StoreResult<Vec<PoiPoint>> {
-    let db = open(path)?;
+    let db = open_mapped(path)?;
     let (first, last): (Option<i64>, Option<i64>) =
         db.query_row("SELECT min(rowid), max(rowid) FROM pois", [], |row| {
             Ok((row.get(0)?, row.get(1)?))
@@ -172,7 +171,7 @@ fn read_poi_points(path: &Path, parts: usize) -> StoreResult<Vec<PoiPoint>> {
     let ranges = rowid_ranges(first, last, parts);
     let parts: Vec<StoreResult<Vec<PoiPoint>>> = std::thread::scope(|scope| {
         let others: Vec<_> = (ranges[1..].iter())
-            .map(|&range| scope.spawn(move || read_points_in(&open(path)?, range)))
+            .map(|&range| scope.spawn(move || read_points_in(&open_mapped(path)?, range)))
             .collect();
         let mut parts = vec![read_points_in(&db, ranges[0])];
         for other in others {
@@ -215,17 +214,11 @@ fn rowid_ranges(first: i64, last: i64, parts: usize) -> Vec<(i64, i64)> {
 }
 
 fn read_points_in(db: &Connection, (from, to): (i64, i64)) -> StoreResult<Vec<PoiPoint>> {
-    let mut statement = db.prepare(super::sqlite::POI_POINTS_SELECT)?;
-    let names: Vec<String> = statement
-        .column_names()
-        .into_iter()
-        .map(String::from)
-        .collect();
-    let mut found = statement.query([from, to])?;
     let mut points = Vec::new();
-    while let Some(row) = found.next()? {
-        points.push(rows::poi_point(&rows::NamedRow { row, names: &names })?);
-    }
+    each_row(db, super::sqlite::POI_POINTS_SELECT, [from, to], |row| {
+        points.push(rows::poi_point(row)?);
+        Ok(())
+    })?;
     Ok(points)
 }
 
@@ -238,7 +231,14 @@ fn open(path: &Path) -> StoreResult<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
     db.busy_timeout(Duration::from_secs(30))?;
-    // Pages mapped rather than copied into the connection's own cache.
+    Ok(db)
+}
+
+/// [`open`], the file's pages mapped rather than copied into the connection's own
+/// cache: for a read of the whole table, by a connection closed right after (a kept
+/// one would keep every page it touched mapped).
+fn open_mapped(path: &Path) -> StoreResult<Connection> {
+    let db = open(path)?;
     db.pragma_update(None, "mmap_size", MAPPED_BYTES)?;
     Ok(db)
 }
