@@ -22,7 +22,7 @@ use crate::report::{ImportReport, Rejection};
 use crate::source::{Item, Source};
 use crate::stream::Sink;
 use balade_core::edit;
-use balade_core::hash::Fnv;
+use balade_core::hash::{Fnv, PrehashedMap};
 use balade_core::record::FieldChange;
 use balade_core::record::{Record, RecordKind};
 use balade_core::store::{AuditEntry, ImportTx, Store, StoreError};
@@ -125,7 +125,7 @@ pub async fn import(
             tx: None,
             counts: PlanCounts::default(),
             written: (0, 0, 0),
-            seen: HashSet::new(),
+            file: i,
             scopes_here: HashMap::new(),
             run: &mut run_read,
             rejections: Vec::new(),
@@ -202,7 +202,8 @@ async fn photo_refs_of(source: &Source, path: &Path) -> Vec<crate::photo_refs::P
 /// The keys a run read (as hashes) and the scopes they belong to.
 #[derive(Debug, Default)]
 struct RunRead {
-    keys: HashSet<u64>,
+    /// By key hash, the index of the last file that held it.
+    keys: PrehashedMap<u64, usize>,
     /// Few per run.
     scopes: Vec<(RecordKind, String)>,
     /// The scopes that held no record when the run first met them: none of their
@@ -229,7 +230,7 @@ async fn vanished(
         let mut gone: Vec<String> = Vec::new();
         store
             .scan_keys(kind, prefix, &mut |k| {
-                if !read.keys.contains(&key_hash(kind, k)) {
+                if !read.keys.contains_key(&key_hash(kind, k)) {
                     gone.push(k.to_owned());
                 }
             })
@@ -356,7 +357,8 @@ struct FileRun<'a> {
     counts: PlanCounts,
     /// (created, updated, deleted) as written.
     written: (u64, u64, u64),
-    seen: HashSet<u64>,
+    /// The file's index in the run: a key the run last met in this file is a duplicate.
+    file: usize,
     /// The scopes this file met, and whether each held no record then (its records
     /// need no lookup: none can exist).
     scopes_here: HashMap<RecordKind, HashMap<String, bool>>,
@@ -691,7 +693,8 @@ impl FileRun<'_> {
         let mut fresh: Vec<Record> = Vec::with_capacity(items.len());
         for Item { mut record, place } in items {
             let kind = record.kind();
-            if !self.seen.insert(key_hash(kind, record.key())) {
+            let hash = key_hash(kind, record.key());
+            if self.run.keys.insert(hash, self.file) == Some(self.file) {
                 let reason = format!("`{}` given twice in the file", record.key());
                 self.reject(Rejection {
                     path: self.path.to_owned(),
@@ -718,7 +721,6 @@ impl FileRun<'_> {
                     self.first_circuit = Some((c.id.to_string(), 0, c.stats.length_m));
                 }
             }
-            self.run.keys.insert(key_hash(kind, record.key()));
             if let Some(scope) = record.scope() {
                 self.meet_scope(kind, scope).await?;
             }
@@ -773,9 +775,11 @@ impl FileRun<'_> {
                 self.audits
                     .push((record.kind(), record.key().to_owned(), entry));
             }
-            let kept = kept
-                .remove(&(record.kind(), record.key().to_owned()))
-                .unwrap_or_default();
+            let kept = if kept.is_empty() {
+                Vec::new()
+            } else {
+                (kept.remove(&(record.kind(), record.key().to_owned()))).unwrap_or_default()
+            };
             if (status == Status::Unchanged && kept.is_empty()) || !self.telling() {
                 self.counts.add(status);
             } else {
