@@ -492,6 +492,59 @@ pub async fn species(store: &dyn Store) {
     tx.refresh_species().await.expect("refresh");
     tx.commit().await.expect("commit");
     assert_eq!(sorted_cells(store).await, grown);
+
+    // Batches over several statements: first all new (added to the cells), then one
+    // holding, in its middle, an observation already stored that moved; each time the
+    // cells a recount gives.
+    let many = |prefix: &str| -> Vec<Observation> {
+        (0..1_201)
+            .map(|i| {
+                let taxon = if i % 2 == 0 {
+                    "Upupa epops"
+                } else {
+                    "Alcedo atthis"
+                };
+                let (lon, lat) = (
+                    2.6 + f64::from(i % 40) * 0.01,
+                    48.3 + f64::from(i / 40) * 0.01,
+                );
+                observation(&format!("dwc:{prefix}{i}"), taxon, lon, lat, 1 << (i % 12))
+            })
+            .collect()
+    };
+    let recounted = async || {
+        let mut tx = store.begin_import().await.expect("begin");
+        tx.delete(RecordKind::Observation, &["dwc:none"])
+            .await
+            .expect("delete");
+        tx.refresh_species().await.expect("refresh");
+        tx.commit().await.expect("commit");
+        sorted_cells(store).await
+    };
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_observations(&many("a")).await.expect("obs"),
+        (1_201, 0)
+    );
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let added = sorted_cells(store).await;
+    assert_eq!(total(&added, "Upupa epops", 1_000), 4 + 601);
+    assert_eq!(total(&added, "Alcedo atthis", 1_000), 1 + 600);
+    assert_eq!(recounted().await, added);
+    let mut moved = many("b");
+    moved[700] = observation("dwc:6", "Upupa epops", 2.95, 48.65, 1 << 4);
+    let mut tx = store.begin_import().await.expect("begin");
+    assert_eq!(
+        tx.upsert_observations(&moved).await.expect("obs"),
+        (1_200, 1)
+    );
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let after = sorted_cells(store).await;
+    assert_eq!(total(&after, "Upupa epops", 1_000), 4 + 601 + 600);
+    assert_eq!(total(&after, "Alcedo atthis", 1_000), 1 + 600 + 600);
+    assert_eq!(recounted().await, after);
 }
 
 /// The public aggregates in a stable order.
