@@ -21,8 +21,9 @@ use crate::record::{Record, RecordKind, RecordRef};
 use async_trait::async_trait;
 use sqlx::ConnectOptions;
 use sqlx::error::BoxDynError;
-use sqlx::sqlite::SqliteArguments;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteArguments, SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{Arguments, Row, Sqlite, SqlitePool, Transaction};
 use std::str::FromStr;
 use std::sync::Arc;
