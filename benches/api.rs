@@ -158,7 +158,8 @@ fn long_circuit() -> (Circuit, Vec<Poi>, Vec<Observation>) {
                 vernacular_name: Some(format!("Espèce {i}")),
                 class: Some(if i % 2 == 0 { "Aves" } else { "Insecta" }.into()),
                 ..Taxon::default()
-            },
+            }
+            .into(),
             event_start: Some("2024-05-02".into()),
             event_end: Some("2024-05-02".into()),
             months: 1 << (i % 12),

@@ -641,7 +641,8 @@ impl Taxon {
 pub struct Observation {
     /// The key the importer upserts on: `dwc:` and the occurrence's id.
     pub source: String,
-    pub taxon: Taxon,
+    /// Shared by the observations of one taxon a reader met.
+    pub taxon: std::sync::Arc<Taxon>,
     /// ISO 8601 (partial) dates of the start and end of the event, when known.
     pub event_start: Option<String>,
     pub event_end: Option<String>,

@@ -3,9 +3,9 @@
 //!
 //! - **Keys**: `dwc:` and the occurrence's key (its `occurrenceID`, else the archive's
 //!   row id, else file and line): re-importing a file updates its observations.
-//! - **Taxon**: its key is the `taxonID`/`taxonKey` when given, else the scientific
-//!   name; every identifier the row gives (taxonID, GBIF taxonKey/speciesKey/
-//!   acceptedTaxonKey, TAXREF CD_NOM/CD_REF) is kept for matching the sensitivity list.
+//! - **Taxon**: as the reader gives it ([`Occurrence::taxon`]): its key is the
+//!   `taxonID`/`taxonKey` when given, else the scientific name; every identifier the row
+//!   gives is kept for matching the sensitivity list.
 //! - **Sensitivity list**: a CSV (`,` `;` or tab) with a header naming a taxon column
 //!   (`taxonID`, `taxonKey`, `speciesKey`, `CD_NOM`, `CD_REF`, `taxon`, `key` or
 //!   `scientificName`) and a level column (`level` or `sensitivity`): 0 none,
@@ -14,7 +14,7 @@
 
 use crate::dwc::{EventDate, Occurrence, PartialDate};
 use crate::report::Rejection;
-use balade_core::{Observation, Sensitivity, Taxon};
+use balade_core::{Observation, Sensitivity};
 use std::path::Path;
 
 /// A partial date as ISO 8601 text (`2009-02-20`, `2009-02`, `2009`), digits pushed by
@@ -48,25 +48,9 @@ fn iso(d: PartialDate) -> String {
 /// An occurrence as the store keeps it.
 pub fn observation(o: Occurrence) -> Observation {
     let months = o.event.as_ref().map_or(0, EventDate::months);
-    let key = o
-        .taxon_id
-        .clone()
-        .unwrap_or_else(|| o.scientific_name.clone());
     Observation {
         source: ["dwc:", &o.key].concat(),
-        taxon: Taxon {
-            key,
-            scientific_name: o.scientific_name,
-            vernacular_name: o.vernacular_name,
-            rank: o.taxon_rank,
-            kingdom: o.kingdom,
-            phylum: o.phylum,
-            class: o.class,
-            order: o.order,
-            family: o.family,
-            genus: o.genus,
-            ids: o.taxon_ids,
-        },
+        taxon: o.taxon,
         event_start: o.event.map(|e| iso(e.start)),
         event_end: o.event.map(|e| iso(e.end)),
         months,

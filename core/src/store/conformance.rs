@@ -290,12 +290,12 @@ pub async fn catalogue(store: &dyn Store) {
 pub fn observation(source: &str, taxon: &str, lon: f64, lat: f64, months: u16) -> Observation {
     Observation {
         source: source.into(),
-        taxon: Taxon {
+        taxon: std::sync::Arc::new(Taxon {
             key: taxon.into(),
             scientific_name: taxon.into(),
             class: Some("Aves".into()),
             ..Taxon::default()
-        },
+        }),
         event_start: Some("2024-05-02".into()),
         event_end: Some("2024-05-02".into()),
         months,
@@ -314,9 +314,9 @@ pub async fn species(store: &dyn Store) {
     // The owl as GBIF names it: a numeric key and an authored name; the orchid known by
     // its TAXREF number among its ids.
     let mut owl = observation("dwc:3", "2497915", 2.7050, 48.4001, 1 << 1);
-    owl.taxon.scientific_name = "Bubo bubo (Linnaeus, 1758)".into();
+    std::sync::Arc::make_mut(&mut owl.taxon).scientific_name = "Bubo bubo (Linnaeus, 1758)".into();
     let mut orchid = observation("dwc:4", "Orchis purpurea", 2.7052, 48.4003, 1 << 5);
-    orchid.taxon.ids = vec!["5213564".into(), "81271".into()];
+    std::sync::Arc::make_mut(&mut orchid.taxon).ids = vec!["5213564".into(), "81271".into()];
     let batch = [
         observation("dwc:1", "Upupa epops", 2.7050, 48.4001, 1 << 4),
         observation("dwc:2", "Upupa epops", 2.7051, 48.4002, 1 << 5),
@@ -545,6 +545,27 @@ pub async fn species(store: &dyn Store) {
     assert_eq!(total(&after, "Upupa epops", 1_000), 4 + 601 + 600);
     assert_eq!(total(&after, "Alcedo atthis", 1_000), 1 + 600 + 600);
     assert_eq!(recounted().await, after);
+
+    // A taxon written twice in one transaction, named better the second time: the
+    // second wins; the first again leaves it (an empty field does not erase one).
+    let plain = observation("dwc:c1", "Coracias garrulus", 2.8, 48.5, 1 << 6);
+    let mut named = observation("dwc:c2", "Coracias garrulus", 2.8, 48.5, 1 << 6);
+    std::sync::Arc::make_mut(&mut named.taxon).vernacular_name = Some("Rollier".into());
+    let again = observation("dwc:c3", "Coracias garrulus", 2.8, 48.5, 1 << 6);
+    let mut tx = store.begin_import().await.expect("begin");
+    for batch in [plain, named, again] {
+        tx.upsert_observations(std::slice::from_ref(&batch))
+            .await
+            .expect("obs");
+    }
+    tx.refresh_species().await.expect("refresh");
+    tx.commit().await.expect("commit");
+    let taxa = store.taxa().await.expect("taxa");
+    let roller = taxa.iter().find(|(t, _)| t.key == "Coracias garrulus");
+    assert_eq!(
+        roller.and_then(|(t, _)| t.vernacular_name.as_deref()),
+        Some("Rollier")
+    );
 }
 
 /// The public aggregates in a stable order.

@@ -336,7 +336,7 @@ pub(super) fn observation(row: &(impl Fields + Positions)) -> StoreResult<Observ
     let (taxon, _) = taxon(row)?;
     Ok(Observation {
         source: row.text("source")?,
-        taxon,
+        taxon: taxon.into(),
         event_start: row.opt_text("event_start")?,
         event_end: row.opt_text("event_end")?,
         months: u16::try_from(row.int("months")?)

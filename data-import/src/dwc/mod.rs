@@ -26,35 +26,28 @@ mod table;
 use crate::delimited::{self, Next};
 use crate::report::Rejection;
 use crate::stream::Sink;
-use balade_core::LonLat;
+use balade_core::{LonLat, Taxon};
 use csv::ByteRecord;
 use encoding_rs::{Encoding, UTF_8};
 use meta::{Descriptor, Dialect, FieldSpec};
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
+use std::sync::Arc;
 
 /// One observation of a taxon at a place, as Darwin Core describes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Occurrence {
     /// Stable key: `occurrenceID`, else the core row's id column (meta.xml `<id index>`), else `FILE_NAME:LINE`.
     pub key: String,
-    pub scientific_name: String,
-    pub vernacular_name: Option<String>,
-    pub taxon_rank: Option<String>,
-    /// kingdom, phylum, class, order, family, genus
-    pub kingdom: Option<String>,
-    pub phylum: Option<String>,
-    pub class: Option<String>,
-    pub order: Option<String>,
-    pub family: Option<String>,
-    pub genus: Option<String>,
-    /// `taxonID`, else `taxonKey` (GBIF), else `speciesKey`.
-    pub taxon_id: Option<String>,
-    /// Every identifier of the taxon the row gives: `taxonID`, GBIF `taxonKey`,
-    /// `speciesKey`, `acceptedTaxonKey`, TAXREF `CD_NOM`, `CD_REF` (a sensitivity list
-    /// may name the taxon by any of them).
-    pub taxon_ids: Vec<String>,
+    /// Its key is the `taxonID` (else GBIF's `taxonKey`, else `speciesKey`), else the
+    /// scientific name; every identifier the row gives is in its `ids` (`taxonID`, GBIF
+    /// `taxonKey`, `speciesKey`, `acceptedTaxonKey`, TAXREF `CD_NOM`, `CD_REF`: a
+    /// sensitivity list may name the taxon by any of them). Rows naming a taxon with
+    /// the same fields share it.
+    pub taxon: Arc<Taxon>,
     pub event: Option<EventDate>,
     pub pos: LonLat,
     pub uncertainty_m: Option<f64>,
@@ -355,7 +348,38 @@ struct Columns {
     encoding: &'static Encoding,
     /// `FILE_NAME` of fallback keys.
     file_name: String,
+    taxa: RefCell<KnownTaxa>,
 }
+
+/// The taxa a file named, by the bytes of their columns.
+#[derive(Debug, Default)]
+struct KnownTaxa {
+    by_columns: HashMap<Box<[u8]>, Arc<Taxon>>,
+    /// The columns of the row at hand.
+    scratch: Vec<u8>,
+}
+
+/// The columns a taxon is read from.
+const TAXON_TERMS: [Term; 15] = [
+    Term::ScientificName,
+    Term::VernacularName,
+    Term::TaxonRank,
+    Term::Kingdom,
+    Term::Phylum,
+    Term::Class,
+    Term::Order,
+    Term::Family,
+    Term::Genus,
+    Term::TaxonId,
+    Term::TaxonKey,
+    Term::SpeciesKey,
+    Term::AcceptedTaxonKey,
+    Term::CdNom,
+    Term::CdRef,
+];
+
+/// Taxa remembered per file; past them the memory starts over (a bound, not a limit).
+const MAX_KNOWN_TAXA: usize = 100_000;
 
 impl Columns {
     fn new(encoding: &'static Encoding, file_name: String) -> Self {
@@ -367,6 +391,7 @@ impl Columns {
             names: Vec::new(),
             encoding,
             file_name,
+            taxa: RefCell::default(),
         }
     }
 
@@ -476,9 +501,9 @@ impl Columns {
                 format!("{} columns where {} are declared", row.len(), self.width),
             ));
         }
-        let scientific_name = self
-            .text(row, Term::ScientificName)
-            .ok_or_else(|| ("scientificName".to_owned(), "no scientific name".to_owned()))?;
+        if self.raw(row, Term::ScientificName).is_none() {
+            return Err(("scientificName".to_owned(), "no scientific name".to_owned()));
+        }
         let pos = self.position(row)?;
         let key = self
             .text(row, Term::OccurrenceId)
@@ -501,20 +526,55 @@ impl Columns {
         };
         Ok(Occurrence {
             key,
+            taxon: self.taxon(row),
+            event,
+            pos,
+            uncertainty_m: self
+                .raw(row, Term::CoordinateUncertaintyInMeters)
+                .and_then(table::number)
+                .filter(|m| *m >= 0.0),
+            count: self.raw(row, Term::IndividualCount).and_then(count),
+            basis_of_record: self.text(row, Term::BasisOfRecord),
+            license: self.text(row, Term::License),
+        })
+    }
+
+    /// The row's taxon: the one of an earlier row whose taxon columns hold the same
+    /// bytes, else a new one. A million rows name a few thousand taxa, and each new
+    /// taxon costs a dozen strings.
+    fn taxon(&self, row: &ByteRecord) -> Arc<Taxon> {
+        let mut taxa = self.taxa.borrow_mut();
+        let KnownTaxa {
+            by_columns: known,
+            scratch: key,
+        } = &mut *taxa;
+        key.clear();
+        for t in TAXON_TERMS {
+            // A field's length first: no two rows' fields run together alike.
+            let v = self.raw(row, t).unwrap_or_default();
+            key.extend_from_slice(&v.len().to_le_bytes());
+            key.extend_from_slice(v);
+        }
+        if let Some(taxon) = known.get(key.as_slice()) {
+            return Arc::clone(taxon);
+        }
+        let taxon_id = self
+            .text(row, Term::TaxonId)
+            .or_else(|| self.text(row, Term::TaxonKey))
+            .or_else(|| self.text(row, Term::SpeciesKey));
+        let scientific_name = self.text(row, Term::ScientificName).unwrap_or_default();
+        let taxon = Arc::new(Taxon {
+            key: taxon_id.unwrap_or_else(|| scientific_name.clone()),
             scientific_name,
             vernacular_name: self.text(row, Term::VernacularName),
-            taxon_rank: self.text(row, Term::TaxonRank),
+            rank: self.text(row, Term::TaxonRank),
             kingdom: self.text(row, Term::Kingdom),
             phylum: self.text(row, Term::Phylum),
             class: self.text(row, Term::Class),
             order: self.text(row, Term::Order),
             family: self.text(row, Term::Family),
             genus: self.text(row, Term::Genus),
-            taxon_id: self
-                .text(row, Term::TaxonId)
-                .or_else(|| self.text(row, Term::TaxonKey))
-                .or_else(|| self.text(row, Term::SpeciesKey)),
-            taxon_ids: [
+            ids: [
                 Term::TaxonId,
                 Term::TaxonKey,
                 Term::SpeciesKey,
@@ -530,16 +590,12 @@ impl Columns {
                 }
                 ids
             }),
-            event,
-            pos,
-            uncertainty_m: self
-                .raw(row, Term::CoordinateUncertaintyInMeters)
-                .and_then(table::number)
-                .filter(|m| *m >= 0.0),
-            count: self.raw(row, Term::IndividualCount).and_then(count),
-            basis_of_record: self.text(row, Term::BasisOfRecord),
-            license: self.text(row, Term::License),
-        })
+        });
+        if known.len() >= MAX_KNOWN_TAXA {
+            known.clear();
+        }
+        known.insert(key.clone().into_boxed_slice(), Arc::clone(&taxon));
+        taxon
     }
 
     fn position(&self, row: &ByteRecord) -> Result<LonLat, (String, String)> {
@@ -823,13 +879,13 @@ mod tests {
             assert_eq!(got.records.len(), 2, "{name}");
             let a = &got.records[0];
             assert_eq!(a.key, "0f0452b9-970e-40f4-9f22-087817943ce2", "{name}");
-            assert_eq!(a.scientific_name, "Lactoria cornuta (Linnaeus, 1758)");
+            assert_eq!(a.taxon.scientific_name, "Lactoria cornuta (Linnaeus, 1758)");
             assert_eq!((a.pos.lat(), a.pos.lon()), (-31.98333, 115.75));
             assert_eq!(a.event, None, "{name}: no date at all");
-            assert_eq!(a.taxon_id.as_deref(), Some("2408107"));
-            assert_eq!(a.taxon_rank.as_deref(), Some("SPECIES"));
-            assert_eq!(a.kingdom.as_deref(), Some("Animalia"));
-            assert_eq!(a.family.as_deref(), Some("Ostraciidae"));
+            assert_eq!(a.taxon.key, "2408107");
+            assert_eq!(a.taxon.rank.as_deref(), Some("SPECIES"));
+            assert_eq!(a.taxon.kingdom.as_deref(), Some("Animalia"));
+            assert_eq!(a.taxon.family.as_deref(), Some("Ostraciidae"));
             assert_eq!(a.basis_of_record.as_deref(), Some("PRESERVED_SPECIMEN"));
             let b = &got.records[1];
             assert_eq!(b.key, "FJ583620");
@@ -869,7 +925,10 @@ mod tests {
                     end: feb
                 })
             );
-            assert_eq!(r.scientific_name, "Chelonodon fluviatilis (Hamilton, 1822)");
+            assert_eq!(
+                r.taxon.scientific_name,
+                "Chelonodon fluviatilis (Hamilton, 1822)"
+            );
             assert_eq!((r.pos.lat(), r.pos.lon()), (10.0, 75.0));
             // Line 60: a Java date, `Sat Jun 26 00:00:00 CET 1976`.
             let r = got
@@ -879,8 +938,8 @@ mod tests {
                 .expect("line 60");
             assert_eq!(r.event, day(1976, 6, 26));
             assert_eq!((r.pos.lat(), r.pos.lon()), (-1.25, 116.833));
-            assert_eq!(r.taxon_id.as_deref(), Some("5213564"));
-            assert_eq!(r.genus.as_deref(), Some("Tetraodon"));
+            assert_eq!(r.taxon.key, "5213564");
+            assert_eq!(r.taxon.genus.as_deref(), Some("Tetraodon"));
         }
     }
 
@@ -891,7 +950,10 @@ mod tests {
         assert_eq!(got.records.len(), 1);
         let r = &got.records[0];
         assert_eq!(r.key, "189433446");
-        assert_eq!(r.scientific_name, "Tetraodon fluviatilis Hamilton, 1822");
+        assert_eq!(
+            r.taxon.scientific_name,
+            "Tetraodon fluviatilis Hamilton, 1822"
+        );
         assert_eq!((r.pos.lat(), r.pos.lon()), (22.0, 96.0833));
         assert_eq!(r.event, day(1935, 3, 1));
     }
@@ -961,21 +1023,21 @@ mod tests {
 
         let a = &got.records[0];
         assert_eq!(a.key, "obs-1");
-        assert_eq!(a.scientific_name, "Rosa canina; L.");
-        assert_eq!(a.vernacular_name.as_deref(), Some("Églantier"));
+        assert_eq!(a.taxon.scientific_name, "Rosa canina; L.");
+        assert_eq!(a.taxon.vernacular_name.as_deref(), Some("Églantier"));
         assert_eq!((a.pos.lat(), a.pos.lon()), (48.85, 2.35));
         assert_eq!(a.event, day(2021, 5, 14));
         assert_eq!(a.count, Some(3));
         assert_eq!(a.uncertainty_m, Some(25.0));
         assert_eq!(a.basis_of_record.as_deref(), Some("PreservedSpecimen"));
         assert_eq!(a.license.as_deref(), Some("CC-BY 4.0"));
-        assert_eq!(a.kingdom.as_deref(), Some("Plantae"));
-        assert_eq!(a.phylum, None);
+        assert_eq!(a.taxon.kingdom.as_deref(), Some("Plantae"));
+        assert_eq!(a.taxon.phylum, None);
 
         let b = &got.records[1];
         assert_eq!(b.key, "obs-2");
-        assert_eq!(b.scientific_name, "Viola\r\nodorata");
-        assert_eq!(b.vernacular_name, None);
+        assert_eq!(b.taxon.scientific_name, "Viola\r\nodorata");
+        assert_eq!(b.taxon.vernacular_name, None);
         assert_eq!(b.basis_of_record.as_deref(), Some("HumanObservation"));
         assert_eq!(b.count, None, "`two` is no count");
         assert_eq!(b.uncertainty_m, None, "a negative uncertainty is none");
@@ -1074,7 +1136,7 @@ mod tests {
             got.records[0].key, "occurrence.txt:2",
             "no id: file and line"
         );
-        assert_eq!(got.records[0].scientific_name, "Lynx lynx");
+        assert_eq!(got.records[0].taxon.scientific_name, "Lynx lynx");
     }
 
     #[test]
@@ -1132,7 +1194,7 @@ mod tests {
         assert_eq!(got.records[0].key, "a1");
         assert_eq!(got.records[1].key, "a2");
         assert_eq!(
-            got.records[0].vernacular_name.as_deref(),
+            got.records[0].taxon.vernacular_name.as_deref(),
             Some("Crapaud commun, le")
         );
         assert_eq!(got.records[0].event.map(|e| e.months()), Some(1 << 6));
@@ -1145,10 +1207,43 @@ mod tests {
         )
         .expect("readable");
         let r = &got.records[0];
-        assert_eq!(r.scientific_name, "Hérisson");
+        assert_eq!(r.taxon.scientific_name, "Hérisson");
         assert_eq!((r.pos.lat(), r.pos.lon()), (48.5, -1.25));
         assert_eq!(r.key, "42", "GBIF's row id");
         assert_eq!(r.event.map(|e| e.end.day), Some(Some(28)));
+    }
+
+    #[test]
+    fn rows_naming_a_taxon_alike_share_it() {
+        let tsv = "occurrenceID\tscientificName\tvernacularName\ttaxonID\tdecimalLatitude\tdecimalLongitude\n\
+                   1\tab\tc\t\t48.5\t2.7\n\
+                   2\t ab \tc\t\t48.6\t2.8\n\
+                   3\ta\tbc\t\t48.5\t2.7\n\
+                   4\tab\tc\t77\t48.5\t2.7\n\
+                   5\tab\t\t\t48.5\t2.7\n";
+        let got = plain(tsv.as_bytes(), ".tsv").expect("readable");
+        assert!(got.rejections.is_empty(), "{:?}", got.rejections);
+        let t: Vec<&Arc<Taxon>> = got.records.iter().map(|o| &o.taxon).collect();
+        assert!(Arc::ptr_eq(t[0], t[1]), "the same fields once trimmed");
+        assert_eq!(
+            (t[0].key.as_str(), t[0].vernacular_name.as_deref()),
+            ("ab", Some("c"))
+        );
+        // Fields do not run together: "a" + "bc" is not "ab" + "c".
+        assert!(!Arc::ptr_eq(t[0], t[2]));
+        assert_eq!(
+            (
+                t[2].scientific_name.as_str(),
+                t[2].vernacular_name.as_deref()
+            ),
+            ("a", Some("bc"))
+        );
+        assert_eq!(
+            (t[3].key.as_str(), t[3].ids.as_slice()),
+            ("77", ["77".to_owned()].as_slice())
+        );
+        assert_eq!(t[4].vernacular_name, None);
+        assert!(!Arc::ptr_eq(t[0], t[4]) && !Arc::ptr_eq(t[0], t[3]));
     }
 
     #[test]
