@@ -1071,7 +1071,7 @@ impl ImportTx for PostgresImport {
                 for chunk in added.chunks(SPECIES_ROWS) {
                     let rows: Vec<_> = (chunk.iter())
                         .map(|((x, y, taxon, months), n)| {
-                            serde_json::json!([x, y, taxon, months, n])
+                            serde_json::json!([x, y, taxon.as_str(), months, n])
                         })
                         .collect();
                     sqlx::query(&sql)

@@ -2,11 +2,50 @@
 //! while it has only added some: the species aggregates then grow by them instead of
 //! being counted again from every observation (seconds at a million).
 
-use crate::domain::Observation;
+use crate::domain::{Observation, Taxon};
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
-/// A 1 km cell (x, y), a taxon key and a months mask.
-pub(super) type CellKey = (i32, i32, String, i64);
+/// A 1 km cell (x, y), a taxon and a months mask.
+pub(super) type CellKey = (i32, i32, TaxonKey, i64);
+
+/// A taxon known by its key, shared with the observations that name it: no key is
+/// copied per observation.
+#[derive(Debug, Clone)]
+pub(super) struct TaxonKey(Arc<Taxon>);
+
+impl TaxonKey {
+    pub(super) fn as_str(&self) -> &str {
+        &self.0.key
+    }
+}
+
+impl PartialEq for TaxonKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for TaxonKey {}
+
+impl Hash for TaxonKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for TaxonKey {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for TaxonKey {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
 
 /// Past this many added aggregates, the import counts every observation again rather
 /// than keep them: a bound on its memory (about 100 bytes each), and a first import
@@ -33,7 +72,7 @@ impl AddedSpecies {
         };
         for (o, (x, y)) in added {
             *cells
-                .entry((x, y, o.taxon.key.clone(), i64::from(o.months)))
+                .entry((x, y, TaxonKey(Arc::clone(&o.taxon)), i64::from(o.months)))
                 .or_default() += 1;
         }
         if cells.len() > KEPT_AT_MOST {
@@ -67,8 +106,15 @@ mod tests {
         let hoopoe = observation("dwc:1", "Upupa epops", 2.7, 48.4, 1 << 4);
         let owl = observation("dwc:2", "Bubo bubo", 2.7, 48.4, 1 << 4);
         added.add([&hoopoe, &hoopoe, &owl].map(|o| (o, (16, 7))));
+        let named = |added: Option<Vec<(CellKey, i64)>>| {
+            added.map(|cells| {
+                (cells.into_iter())
+                    .map(|((x, y, t, m), n)| ((x, y, t.as_str().to_owned(), m), n))
+                    .collect::<Vec<_>>()
+            })
+        };
         assert_eq!(
-            added.take(),
+            named(added.take()),
             Some(vec![
                 ((16, 7, "Bubo bubo".into(), 16), 1),
                 ((16, 7, "Upupa epops".into(), 16), 2),

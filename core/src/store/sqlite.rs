@@ -713,8 +713,20 @@ fn species_additions(source: &str, count: &str) -> [String; 2] {
 }
 
 /// The statement writing `rows` observations with `verb` (`INSERT OR IGNORE` adds new
-/// rows only, `INSERT` upserts), bound by [`observation_values`].
-fn observations_sql(rows: usize, verb: &str) -> String {
+/// rows only, `INSERT` upserts), bound by [`observation_values`]; a full chunk's text
+/// is written once (7,000 placeholders cost more than binding a row).
+fn observations_sql(rows: usize, verb: &'static str) -> std::borrow::Cow<'static, str> {
+    static FULL: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    if rows == OBSERVATION_ROWS {
+        let [add, upsert] = FULL.get_or_init(|| {
+            ["INSERT OR IGNORE", "INSERT"].map(|v| observations_text(OBSERVATION_ROWS, v))
+        });
+        return if verb == "INSERT" { upsert } else { add }.as_str().into();
+    }
+    observations_text(rows, verb).into()
+}
+
+fn observations_text(rows: usize, verb: &str) -> String {
     let upsert = if verb == "INSERT" {
         "ON CONFLICT (source) DO UPDATE SET taxon = excluded.taxon, event_start = excluded.event_start, \
          event_end = excluded.event_end, months = excluded.months, lon = excluded.lon, lat = excluded.lat, \
@@ -1230,7 +1242,7 @@ impl ImportTx for SqliteImport {
                     for sql in species_additions(&source, "sum(n)") {
                         let mut q = sqlx::query(&sql);
                         for ((x, y, taxon, months), n) in chunk {
-                            q = q.bind(x).bind(y).bind(taxon).bind(months).bind(n);
+                            q = q.bind(x).bind(y).bind(taxon.as_str()).bind(months).bind(n);
                         }
                         q.execute(&mut *self.tx).await?;
                     }
