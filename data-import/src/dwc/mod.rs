@@ -359,8 +359,8 @@ struct KnownTaxa {
     scratch: Vec<u8>,
 }
 
-/// The columns a taxon is read from.
-const TAXON_TERMS: [Term; 15] = [
+/// The columns a taxon is read from besides its identifiers.
+const TAXON_NAME_TERMS: [Term; 9] = [
     Term::ScientificName,
     Term::VernacularName,
     Term::TaxonRank,
@@ -370,6 +370,10 @@ const TAXON_TERMS: [Term; 15] = [
     Term::Order,
     Term::Family,
     Term::Genus,
+];
+
+/// The identifiers of a taxon a row may give, in the order its key prefers the first three.
+const TAXON_ID_TERMS: [Term; 6] = [
     Term::TaxonId,
     Term::TaxonKey,
     Term::SpeciesKey,
@@ -549,7 +553,7 @@ impl Columns {
             scratch: key,
         } = &mut *taxa;
         key.clear();
-        for t in TAXON_TERMS {
+        for &t in TAXON_NAME_TERMS.iter().chain(&TAXON_ID_TERMS) {
             // A field's length first: no two rows' fields run together alike.
             let v = self.raw(row, t).unwrap_or_default();
             key.extend_from_slice(&v.len().to_le_bytes());
@@ -558,10 +562,7 @@ impl Columns {
         if let Some(taxon) = known.get(key.as_slice()) {
             return Arc::clone(taxon);
         }
-        let taxon_id = self
-            .text(row, Term::TaxonId)
-            .or_else(|| self.text(row, Term::TaxonKey))
-            .or_else(|| self.text(row, Term::SpeciesKey));
+        let taxon_id = TAXON_ID_TERMS[..3].iter().find_map(|&t| self.text(row, t));
         let scientific_name = self.text(row, Term::ScientificName).unwrap_or_default();
         let taxon = Arc::new(Taxon {
             key: taxon_id.unwrap_or_else(|| scientific_name.clone()),
@@ -574,22 +575,14 @@ impl Columns {
             order: self.text(row, Term::Order),
             family: self.text(row, Term::Family),
             genus: self.text(row, Term::Genus),
-            ids: [
-                Term::TaxonId,
-                Term::TaxonKey,
-                Term::SpeciesKey,
-                Term::AcceptedTaxonKey,
-                Term::CdNom,
-                Term::CdRef,
-            ]
-            .into_iter()
-            .filter_map(|t| self.text(row, t))
-            .fold(Vec::new(), |mut ids, id| {
-                if !ids.contains(&id) {
-                    ids.push(id);
-                }
-                ids
-            }),
+            ids: (TAXON_ID_TERMS.into_iter())
+                .filter_map(|t| self.text(row, t))
+                .fold(Vec::new(), |mut ids, id| {
+                    if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                    ids
+                }),
         });
         if known.len() >= MAX_KNOWN_TAXA {
             known.clear();
