@@ -766,7 +766,12 @@ impl FileRun<'_> {
             };
             let skipped =
                 !self.options.exclude.is_empty() && self.options.exclude.contains(record.key());
-            if let Some(actor) = &self.options.audit
+            // A dry run writes nothing: no entry to build.
+            if let Some(actor) = self
+                .options
+                .audit
+                .as_ref()
+                .filter(|_| !self.options.dry_run)
                 && !skipped
                 && matches!(status, Status::Create | Status::Update)
                 && matches!(record.kind(), RecordKind::Circuit | RecordKind::Poi)

@@ -41,6 +41,7 @@ pub mod source;
 pub mod stream;
 pub mod tourism;
 pub mod xml_guard;
+pub mod xml_pull;
 
 pub use demo::import_demo;
 pub use driver::{Deletion, ImportOptions, import};

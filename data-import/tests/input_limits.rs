@@ -225,9 +225,21 @@ fn osm_xml_refuses_huge_elements_and_values() {
     );
     let path = write(dir.path(), "value.osm", text.as_bytes());
     let e = tourism::read(&path, &mut sink).expect_err("refused");
-    assert_eq!(e.position.map(|p| p.0), Some(2), "{e}");
-    assert!(e.reason.starts_with("malformed XML: "), "{e}");
-    assert!(e.reason.contains("configuration"), "{e}");
+    assert_eq!(e.position, Some((2, 35)), "{e}");
+    assert_eq!(e.reason, "a value of more than 64 KiB", "{e}");
+
+    // A tag that never ends is refused before the reader holds more than a MiB of it.
+    let text = format!(
+        "<osm>\n<node id=\"1\" lat=\"48.5\" lon=\"{}",
+        "9".repeat(3 << 20)
+    );
+    let path = write(dir.path(), "endless.osm", text.as_bytes());
+    let e = tourism::read(&path, &mut sink).expect_err("refused");
+    assert_eq!(e.position, Some((2, 1)), "{e}");
+    assert_eq!(
+        e.reason, "a tag, text or comment of more than 1024 KiB",
+        "{e}"
+    );
 }
 
 #[test]

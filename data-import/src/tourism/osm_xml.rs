@@ -1,4 +1,5 @@
-//! OSM XML (`.osm`, and Overpass XML answers), streamed with `xml-rs`.
+//! OSM XML (`.osm`, and Overpass XML answers), streamed with `quick-xml` (see
+//! [`crate::xml_pull`]).
 //!
 //! - Pass 1 places the tagged nodes, and the tagged ways that carry a `<center>`
 //!   (Overpass `out center`) or located `<nd>`s (`out geom`); the other tagged ways keep
@@ -8,22 +9,24 @@
 //! - `visible="false"` elements are skipped; relations are skipped (see [`super`]).
 //! - An Overpass `<remark>` starting with `runtime error` refuses the file: the answer
 //!   was cut short.
-//! - Limits: no entity declarations, values and texts up to 64 KiB, 256 attributes
-//!   (see [`crate::xml_guard`]); a way of more than [`MAX_WAY_NODES`] nodes or an
-//!   element of more than [`MAX_TAGS`] tags is refused, and memory stays bounded.
+//! - Limits: no entity declarations, values up to 64 KiB, 256 attributes, a tag or text
+//!   up to 1 MiB (see [`crate::xml_guard`] and [`crate::xml_pull`]); a way of more than
+//!   [`MAX_WAY_NODES`] nodes or an element of more than [`MAX_TAGS`] tags is refused,
+//!   and memory stays bounded.
+//! - UTF-8 only, as OSM XML always is: a UTF-16 file is refused by name.
 
 use super::{
     Held, Latest, PendingWay, Place, WayIndex, centroid, element_rejection, number, point, tags,
 };
 use crate::report::Rejection;
 use crate::stream::Sink;
-use crate::xml_guard::{self, Guard};
+use crate::xml_pull;
+use quick_xml::events::Event;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
-use xml::common::Position;
-use xml::reader::XmlEvent;
 
 /// A node or way as read, its values still text.
 #[derive(Debug, Default)]
@@ -142,144 +145,209 @@ fn first_pass(path: &Path, e: Element) -> Held {
 /// Walks the file once, handing each node and way to `f`; `Ok(false)` when `f` asked to
 /// stop.
 fn scan(path: &Path, f: &mut dyn FnMut(Element) -> bool) -> Result<bool, Rejection> {
-    let file = File::open(path)
-        .map_err(|e| Rejection::file(path, format!("cannot read the file: {e}")))?;
-    let mut reader = xml_guard::reader(BufReader::new(Guard::new(file)));
-    let mut root = false;
-    let mut current: Option<Element> = None;
-    // Inside a relation (or another element whose children are not ours).
-    let mut skipping = 0usize;
-    let mut remark: Option<String> = None;
+    let cannot_read =
+        |e: std::io::Error| Rejection::file(path, format!("cannot read the file: {e}"));
+    let mut file = File::open(path).map_err(cannot_read)?;
+    let mut head = [0u8; 4];
+    let n = file.read(&mut head).map_err(cannot_read)?;
+    if xml_pull::is_utf16(&head[..n]) {
+        return Err(Rejection::file(
+            path,
+            "OSM XML must be UTF-8: this file is UTF-16",
+        ));
+    }
+    file.seek(SeekFrom::Start(0)).map_err(cannot_read)?;
+    let mut reader = xml_pull::reader(file);
+    let mut buf = Vec::with_capacity(1024);
+    let mut scanning = Scanning::default();
+    let refuse = |at, reason: String| Rejection {
+        path: path.to_owned(),
+        position: Some(at),
+        field: None,
+        reason,
+    };
+    let malformed = |at, e: &dyn std::fmt::Display| refuse(at, format!("malformed XML: {e}"));
     loop {
-        let event = reader.next();
-        let p = reader.position();
-        let at = (p.row + 1, p.column + 1);
-        let event = match event {
-            Ok(event) => event,
-            Err(e) => {
-                let p = e.position();
-                return Err(Rejection {
-                    path: path.to_owned(),
-                    position: Some((p.row + 1, p.column + 1)),
-                    field: None,
-                    reason: xml_guard::stopped(&e)
-                        .unwrap_or_else(|| format!("malformed XML: {}", e.msg())),
-                });
+        buf.clear();
+        let at = xml_pull::mark(&mut reader);
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| refuse(at, xml_pull::reason(&e)))?;
+        let empty = matches!(event, Event::Empty(_));
+        let go_on = match event {
+            Event::Start(tag) | Event::Empty(tag) if !scanning.root => {
+                let name = tag.local_name();
+                let local = String::from_utf8_lossy(name.as_ref());
+                if local != "osm" {
+                    return Err(refuse(
+                        at,
+                        format!("not an OSM XML file: the root element is <{local}>, not <osm>"),
+                    ));
+                }
+                scanning.root = true;
+                scanning.depth = usize::from(!empty);
+                true
             }
-        };
-        match event {
-            XmlEvent::StartElement {
-                name, attributes, ..
-            } => {
-                let attr = |key: &str| {
-                    attributes
-                        .iter()
-                        .find(|a| a.name.local_name == key)
-                        .map(|a| a.value.clone())
+            Event::Start(tag) | Event::Empty(tag) => {
+                if scanning.depth == 0 {
+                    return Err(refuse(
+                        at,
+                        "malformed XML: an element after the end of <osm>".to_owned(),
+                    ));
+                }
+                let name = tag.local_name();
+                let local = std::str::from_utf8(name.as_ref()).map_err(|e| malformed(at, &e))?;
+                let attributes = xml_pull::attributes(&tag).map_err(|reason| refuse(at, reason))?;
+                scanning.start(local, &attributes, at);
+                !empty || scanning.end(path, at, f)?
+            }
+            Event::End(_) => scanning.end(path, at, f)?,
+            Event::Text(text) => {
+                scanning.remark_text(&text.decode().map_err(|e| malformed(at, &e))?);
+                true
+            }
+            Event::CData(text) => {
+                scanning.remark_text(&text.decode().map_err(|e| malformed(at, &e))?);
+                true
+            }
+            Event::GeneralRef(entity) => {
+                let name = entity.decode().map_err(|e| malformed(at, &e))?;
+                let text = match entity.resolve_char_ref().map_err(|e| malformed(at, &e))? {
+                    Some(c) => c.to_string(),
+                    None => quick_xml::escape::resolve_predefined_entity(&name)
+                        .ok_or_else(|| malformed(at, &format!("unknown entity `&{name};`")))?
+                        .to_owned(),
                 };
-                let local = name.local_name.as_str();
-                if !root {
-                    if local != "osm" {
-                        return Err(Rejection {
-                            path: path.to_owned(),
-                            position: Some(at),
-                            field: None,
-                            reason: format!(
-                                "not an OSM XML file: the root element is <{local}>, not <osm>"
-                            ),
-                        });
-                    }
-                    root = true;
-                    continue;
-                }
-                if skipping > 0 {
-                    skipping += 1;
-                    continue;
-                }
-                match (local, current.as_mut()) {
-                    ("node" | "way", None) => {
-                        current = Some(Element {
-                            is_way: local == "way",
-                            id: attr("id").unwrap_or_default(),
-                            lat: attr("lat"),
-                            lon: attr("lon"),
-                            visible: attr("visible").is_none_or(|v| v != "false"),
-                            position: at,
-                            ..Element::default()
-                        });
-                    }
-                    ("tag", Some(e)) => {
-                        if let Some(k) = attr("k") {
-                            if e.tags.len() < MAX_TAGS || e.tags.contains_key(&k) {
-                                e.tags.insert(k, attr("v").unwrap_or_default());
-                            } else {
-                                e.too_big = Some(("tag", format!("more than {MAX_TAGS} tags")));
-                            }
-                        }
-                    }
-                    ("nd", Some(e)) if e.refs.len() >= MAX_WAY_NODES => {
-                        e.too_big = Some(("nd", format!("more than {MAX_WAY_NODES} nodes")));
-                    }
-                    ("nd", Some(e)) => {
-                        e.refs.push(attr("ref").unwrap_or_default());
-                        e.nd_locations.push(attr("lat").zip(attr("lon")));
-                    }
-                    // An empty `<center/>` says nothing: the nodes will place the way.
-                    ("center", Some(e)) if attr("lat").is_some() || attr("lon").is_some() => {
-                        e.center = Some((attr("lat"), attr("lon")));
-                    }
-                    ("remark", None) => remark = Some(String::new()),
-                    // Relations, notes, metadata, bounds: nothing of ours inside.
-                    (_, None) => skipping = 1,
-                    _ => {}
-                }
+                scanning.remark_text(&text);
+                true
             }
-            XmlEvent::EndElement { name } => {
-                if skipping > 0 {
-                    skipping -= 1;
-                    continue;
-                }
-                match name.local_name.as_str() {
-                    "node" | "way" => {
-                        if let Some(e) = current.take()
-                            && !f(e)
-                        {
-                            return Ok(false);
-                        }
-                    }
-                    "remark" => {
-                        let text = remark.take().unwrap_or_default();
-                        let text = text.trim();
-                        if text.starts_with("runtime error") {
-                            return Err(Rejection {
-                                path: path.to_owned(),
-                                position: Some(at),
-                                field: Some("remark".to_owned()),
-                                reason: format!(
-                                    "the Overpass query failed, its answer is incomplete: {text}"
-                                ),
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            XmlEvent::Characters(text) | XmlEvent::CData(text) => {
-                if let Some(r) = remark.as_mut().filter(|r| r.len() < MAX_REMARK_BYTES) {
-                    r.push_str(&text);
-                }
-            }
-            XmlEvent::EndDocument => break,
-            _ => {}
+            Event::Eof => break,
+            Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => true,
+        };
+        if !go_on {
+            return Ok(false);
         }
     }
-    if !root {
+    if !scanning.root {
         return Err(Rejection::file(
             path,
             "not an OSM XML file: no root element",
         ));
     }
+    if scanning.depth > 0 {
+        let at = xml_pull::mark(&mut reader);
+        return Err(malformed(at, &"the file ends before <osm> is closed"));
+    }
     Ok(true)
+}
+
+/// Where [`scan`] is in the document.
+#[derive(Default)]
+struct Scanning {
+    root: bool,
+    /// Open elements, the root's included.
+    depth: usize,
+    /// The node or way being read.
+    current: Option<Element>,
+    /// Open elements inside a relation (or another element whose children are not ours).
+    skipping: usize,
+    /// The text of an Overpass `<remark>`, while in one.
+    remark: Option<String>,
+}
+
+impl Scanning {
+    /// An element opens, inside the root.
+    fn start(&mut self, local: &str, attributes: &[(&str, Cow<'_, str>)], at: (u64, u64)) {
+        self.depth += 1;
+        if self.skipping > 0 {
+            self.skipping += 1;
+            return;
+        }
+        let attr = |key: &str| {
+            attributes
+                .iter()
+                .find(|(name, _)| *name == key)
+                .map(|(_, value)| value.as_ref().to_owned())
+        };
+        match (local, self.current.as_mut()) {
+            ("node" | "way", None) => {
+                self.current = Some(Element {
+                    is_way: local == "way",
+                    id: attr("id").unwrap_or_default(),
+                    lat: attr("lat"),
+                    lon: attr("lon"),
+                    visible: attr("visible").is_none_or(|v| v != "false"),
+                    position: at,
+                    ..Element::default()
+                });
+            }
+            ("tag", Some(e)) => {
+                if let Some(k) = attr("k") {
+                    if e.tags.len() < MAX_TAGS || e.tags.contains_key(&k) {
+                        e.tags.insert(k, attr("v").unwrap_or_default());
+                    } else {
+                        e.too_big = Some(("tag", format!("more than {MAX_TAGS} tags")));
+                    }
+                }
+            }
+            ("nd", Some(e)) if e.refs.len() >= MAX_WAY_NODES => {
+                e.too_big = Some(("nd", format!("more than {MAX_WAY_NODES} nodes")));
+            }
+            ("nd", Some(e)) => {
+                e.refs.push(attr("ref").unwrap_or_default());
+                e.nd_locations.push(attr("lat").zip(attr("lon")));
+            }
+            // An empty `<center/>` says nothing: the nodes will place the way.
+            ("center", Some(e)) if attr("lat").is_some() || attr("lon").is_some() => {
+                e.center = Some((attr("lat"), attr("lon")));
+            }
+            ("remark", None) => self.remark = Some(String::new()),
+            // Relations, notes, metadata, bounds: nothing of ours inside.
+            (_, None) => self.skipping = 1,
+            _ => {}
+        }
+    }
+
+    /// The last open element closes: a node or a way goes to `f`; `Ok(false)` when `f`
+    /// asked to stop.
+    fn end(
+        &mut self,
+        path: &Path,
+        at: (u64, u64),
+        f: &mut dyn FnMut(Element) -> bool,
+    ) -> Result<bool, Rejection> {
+        // quick-xml checks that the end tag names the open element.
+        self.depth = self.depth.saturating_sub(1);
+        if self.skipping > 0 {
+            self.skipping -= 1;
+            return Ok(true);
+        }
+        if let Some(text) = self.remark.take() {
+            let text = text.trim();
+            if text.starts_with("runtime error") {
+                return Err(Rejection {
+                    path: path.to_owned(),
+                    position: Some(at),
+                    field: Some("remark".to_owned()),
+                    reason: format!("the Overpass query failed, its answer is incomplete: {text}"),
+                });
+            }
+            return Ok(true);
+        }
+        // A node's or way's children (`tag`, `nd`, `center`) close inside it.
+        if self.depth == 1
+            && let Some(e) = self.current.take()
+        {
+            return Ok(f(e));
+        }
+        Ok(true)
+    }
+
+    fn remark_text(&mut self, text: &str) {
+        if let Some(r) = self.remark.as_mut().filter(|r| r.len() < MAX_REMARK_BYTES) {
+            r.push_str(text);
+        }
+    }
 }
 
 #[cfg(test)]
@@ -387,6 +455,43 @@ mod tests {
         let e = read_all(&path).unwrap_err();
         assert!(e.reason.starts_with("malformed XML"), "{e}");
         assert_eq!(e.position.map(|p| p.0), Some(3));
+    }
+
+    #[test]
+    fn utf16_unclosed_and_escaped_documents() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        utf16.extend("<osm></osm>".encode_utf16().flat_map(u16::to_le_bytes));
+        let (_dir, path) = super::super::tests::write_temp("u.osm", "");
+        std::fs::write(&path, utf16).unwrap();
+        let e = read_all(&path).unwrap_err();
+        assert_eq!(e.reason, "OSM XML must be UTF-8: this file is UTF-16");
+
+        let (_dir, path) = write("<osm>\n<node id='1' lat='48.5' lon='2.3'/>\n");
+        let e = read_all(&path).unwrap_err();
+        assert!(e.reason.starts_with("malformed XML"), "{e}");
+        assert_eq!(e.position.map(|p| p.0), Some(3), "{e}");
+
+        let (_dir, path) = write("<osm></osm>\n<node id='1' lat='48.5' lon='2.3'/>");
+        let e = read_all(&path).unwrap_err();
+        assert!(e.reason.contains("after the end of <osm>"), "{e}");
+
+        let (_dir, path) = write(
+            "<osm><node id='1' lat='48.5' lon='2.3'>\
+             <tag k='tourism' v='hotel'/><tag k='name' v='H&#244;tel &amp; Caf&#xE9; &lt;3&gt;'/>\
+             </node></osm>",
+        );
+        let sink = read_all(&path).unwrap();
+        assert_eq!(place(&sink, "osm:node/1").name, "Hôtel & Café <3>");
+
+        let (_dir, path) =
+            write("<osm><node id='1' lat='48.5' lon='2.3'><tag k='name' v='&nbsp;'/></node></osm>");
+        let e = read_all(&path).unwrap_err();
+        assert!(e.reason.starts_with("malformed XML"), "{e}");
+
+        let (_dir, path) =
+            write("<osm><remark>runtime error: Query timed out &amp; stopped</remark></osm>");
+        let e = read_all(&path).unwrap_err();
+        assert!(e.reason.ends_with("Query timed out & stopped"), "{e}");
     }
 
     const TRAPS: &str = r#"<?xml version="1.0"?>
