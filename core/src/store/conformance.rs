@@ -1108,6 +1108,25 @@ pub async fn index_and_database_agree(store: &dyn Store) {
         "re-import updates"
     );
     tx.commit().await.expect("commit");
+    // An id held by another source, deep in a batch of several statements: refused, and
+    // nothing of the transaction lands.
+    let mut intruders = scattered_pois(5_000)[3_000..].to_vec();
+    intruders[1_500].id = pois[5].id.clone();
+    let mut tx = store.begin_import().await.expect("begin");
+    match tx.upsert_pois(&intruders).await {
+        Err(StoreError::Conflict(m)) => assert!(m.contains("`s5`"), "{m}"),
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    drop(tx);
+    assert!(store.poi(&intruders[0].id).await.expect("read").is_none());
+    assert_eq!(
+        store
+            .poi(&pois[5].id)
+            .await
+            .expect("read")
+            .map(|p| p.source),
+        Some(pois[5].source.clone())
+    );
 
     let index =
         crate::index::SpatialIndex::build(store.poi_points().await.expect("points"), Vec::new());
@@ -1527,6 +1546,39 @@ pub async fn edits(store: &dyn Store) {
             .expect("history")
             .is_empty()
     );
+
+    // An import's entries, over several statements: each numbered after its record's
+    // last, the second run's after the first's.
+    let imported = |n: usize| -> Vec<(RecordKind, String, AuditEntry)> {
+        (0..n)
+            .map(|i| {
+                let mut e = entry(serde_json::Value::Null);
+                e.origin = "import".into();
+                e.view = serde_json::json!({ "name": format!("Lieu {i}") });
+                (RecordKind::Poi, format!("osm:node/{i}"), e)
+            })
+            .collect()
+    };
+    for n in [6_000, 2_100] {
+        let mut tx = store.begin_import().await.expect("begin");
+        tx.append_audit(&imported(n)).await.expect("audit");
+        tx.commit().await.expect("commit");
+    }
+    for (key, versions) in [
+        ("osm:node/0", &[1, 2][..]),
+        ("osm:node/2099", &[1, 2]),
+        ("osm:node/5999", &[1]),
+    ] {
+        let log = store.history(RecordKind::Poi, key).await.expect("history");
+        assert_eq!(
+            log.iter().map(|e| e.version).collect::<Vec<_>>(),
+            versions,
+            "{key}"
+        );
+        let name = format!("Lieu {}", &key["osm:node/".len()..]);
+        assert_eq!(log[0].view, serde_json::json!({ "name": name }), "{key}");
+        assert_eq!(log[0].overrides, serde_json::json!({}), "{key}");
+    }
 }
 
 /// The back-office's POI search: every word in the name, a kind, pages.
