@@ -466,6 +466,17 @@ mod tests {
         let e = read_all(&path).unwrap_err();
         assert_eq!(e.reason, "OSM XML must be UTF-8: this file is UTF-16");
 
+        let (_dir, path) = write(
+            "\u{FEFF}<?xml version='1.0' encoding='UTF-8'?>\n<!DOCTYPE osm>\n<osm>\
+             <node id='1' lat='48.5' lon='2.3'><tag k='amenity' v='atm'/></node></osm>",
+        );
+        let sink = read_all(&path).unwrap();
+        assert_eq!(
+            sink.records.len(),
+            1,
+            "a BOM, a declaration and a DOCTYPE are read past"
+        );
+
         let (_dir, path) = write("<osm>\n<node id='1' lat='48.5' lon='2.3'/>\n");
         let e = read_all(&path).unwrap_err();
         assert!(e.reason.starts_with("malformed XML"), "{e}");
