@@ -100,19 +100,19 @@ pub fn observation_cell(o: &Observation) -> (i32, i32) {
 }
 
 /// A batch of observations as two JSON arrays of positional rows, for one statement
-/// each: the distinct taxa `[key, scientific, vernacular, rank, kingdom, phylum, class,
-/// order, family, genus]`, and the observations `[source, taxon, start, end, months,
+/// each: the taxa to write `[key, scientific, vernacular, rank, kingdom, phylum, class,
+/// order, family, genus, ids]`, and the observations `[source, taxon, start, end, months,
 /// lon, lat, cell_x, cell_y, uncertainty, count, basis, license]`. The cell is the
 /// 1 km Lambert 93 cell of the position.
-pub fn observation_rows(observations: &[Observation]) -> (String, String) {
+pub fn observation_rows(
+    observations: &[Observation],
+    taxa: &[&std::sync::Arc<crate::domain::Taxon>],
+) -> (String, String) {
     use serde_json::json;
-    let mut seen = std::collections::HashSet::new();
-    let mut taxa = Vec::new();
-    let mut rows = Vec::with_capacity(observations.len());
-    for o in observations {
-        let t = &o.taxon;
-        if seen.insert(t.key.as_str()) {
-            taxa.push(json!([
+    let taxa: Vec<serde_json::Value> = taxa
+        .iter()
+        .map(|t| {
+            json!([
                 t.key,
                 t.scientific_name,
                 t.vernacular_name,
@@ -124,8 +124,12 @@ pub fn observation_rows(observations: &[Observation]) -> (String, String) {
                 t.family,
                 t.genus,
                 encode_list(&t.ids)
-            ]));
-        }
+            ])
+        })
+        .collect();
+    let mut rows = Vec::with_capacity(observations.len());
+    for o in observations {
+        let t = &o.taxon;
         let (cx, cy) = observation_cell(o);
         rows.push(json!([
             o.source,

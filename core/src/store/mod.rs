@@ -17,6 +17,7 @@ mod rows;
 mod species_added;
 pub mod sqlite;
 mod sqlite_scan;
+mod taxa_written;
 #[doc(hidden)]
 pub mod testing;
 pub mod wkb;

@@ -518,6 +518,7 @@ impl ImportStore for PostgresStore {
             tx,
             touched: Default::default(),
             added_species: AddedSpecies::default(),
+            taxa_written: Default::default(),
         }))
     }
 
@@ -642,7 +643,23 @@ pub(super) struct PostgresImport {
     touched: super::changes::Touched,
     /// The observations added since the species aggregates were last right.
     added_species: AddedSpecies,
+    /// The taxa this transaction wrote, as it wrote them.
+    taxa_written: super::taxa_written::TaxaWritten,
 }
+
+/// The taxa of a batch (`observation_rows`' first array): a better name replaces the
+/// stored one, a missing field keeps it.
+const TAXA_UPSERT: &str = "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
+     family, genus, ids) \
+     SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->>7, e->>8, e->>9, e->>10 \
+     FROM jsonb_array_elements($1::jsonb) e \
+     ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
+     vernacular_name = coalesce(excluded.vernacular_name, taxa.vernacular_name), \
+     rank = coalesce(excluded.rank, taxa.rank), kingdom = coalesce(excluded.kingdom, taxa.kingdom), \
+     phylum = coalesce(excluded.phylum, taxa.phylum), class = coalesce(excluded.class, taxa.class), \
+     \"order\" = coalesce(excluded.\"order\", taxa.\"order\"), \
+     family = coalesce(excluded.family, taxa.family), genus = coalesce(excluded.genus, taxa.genus), \
+     ids = CASE WHEN excluded.ids = '[]' THEN taxa.ids ELSE excluded.ids END";
 
 /// Added aggregates per statement.
 const SPECIES_ROWS: usize = 10_000;
@@ -892,23 +909,15 @@ impl ImportTx for PostgresImport {
         &mut self,
         observations: &[Observation],
     ) -> StoreResult<(u64, u64)> {
-        let (taxa, rows) = observation_rows(observations);
-        sqlx::query(
-            "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
-             family, genus, ids) \
-             SELECT e->>0, e->>1, e->>2, e->>3, e->>4, e->>5, e->>6, e->>7, e->>8, e->>9, e->>10 \
-             FROM jsonb_array_elements($1::jsonb) e \
-             ON CONFLICT (key) DO UPDATE SET scientific_name = excluded.scientific_name, \
-             vernacular_name = coalesce(excluded.vernacular_name, taxa.vernacular_name), \
-             rank = coalesce(excluded.rank, taxa.rank), kingdom = coalesce(excluded.kingdom, taxa.kingdom), \
-             phylum = coalesce(excluded.phylum, taxa.phylum), class = coalesce(excluded.class, taxa.class), \
-             \"order\" = coalesce(excluded.\"order\", taxa.\"order\"), \
-             family = coalesce(excluded.family, taxa.family), genus = coalesce(excluded.genus, taxa.genus), \
-             ids = CASE WHEN excluded.ids = '[]' THEN taxa.ids ELSE excluded.ids END",
-        )
-        .bind(&taxa)
-        .execute(&mut *self.tx)
-        .await?;
+        let to_write = self.taxa_written.to_write(observations);
+        let (taxa, rows) = observation_rows(observations, &to_write);
+        if !to_write.is_empty() {
+            sqlx::query(TAXA_UPSERT)
+                .bind(&taxa)
+                .execute(&mut *self.tx)
+                .await?;
+            self.taxa_written.remember(&to_write);
+        }
         let inserted = sqlx::query(
             "INSERT INTO observations (source, taxon, event_start, event_end, months, geom, cell_x, cell_y, \
              uncertainty_m, count, basis, license, digest) \

@@ -679,12 +679,8 @@ pub(super) struct SqliteImport {
     /// The observations added since the species aggregates were last right.
     added_species: AddedSpecies,
     /// The taxa this transaction wrote, as it wrote them.
-    taxa_written: std::collections::HashMap<String, Arc<Taxon>>,
+    taxa_written: super::taxa_written::TaxaWritten,
 }
-
-/// Taxa remembered by an import transaction; past them it starts over (a bound on memory:
-/// writing a taxon again is only slower).
-const TAXA_WRITTEN_AT_MOST: usize = 100_000;
 
 /// Rows of added aggregates per statement: 5 columns × 4,000.
 const SPECIES_ROWS: usize = 4_000;
@@ -1015,18 +1011,7 @@ impl ImportTx for SqliteImport {
         &mut self,
         observations: &[Observation],
     ) -> StoreResult<(u64, u64)> {
-        // Each taxon once, and none this transaction already wrote as it is: writing the
-        // same fields again changes nothing, and a batch names hundreds of taxa.
-        let mut taxa: Vec<&Arc<Taxon>> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for o in observations {
-            if seen.insert(o.taxon.key.as_str())
-                && !(self.taxa_written.get(&o.taxon.key))
-                    .is_some_and(|t| Arc::ptr_eq(t, &o.taxon) || **t == *o.taxon)
-            {
-                taxa.push(&o.taxon);
-            }
-        }
+        let taxa = self.taxa_written.to_write(observations);
         for chunk in taxa.chunks(OBSERVATION_ROWS) {
             let sql = format!(
                 "INSERT INTO taxa (key, scientific_name, vernacular_name, rank, kingdom, phylum, class, \"order\", \
@@ -1057,10 +1042,7 @@ impl ImportTx for SqliteImport {
             }
             q.execute(&mut *self.tx).await?;
         }
-        if self.taxa_written.len() + taxa.len() > TAXA_WRITTEN_AT_MOST {
-            self.taxa_written.clear();
-        }
-        (self.taxa_written).extend(taxa.into_iter().map(|t| (t.key.clone(), Arc::clone(t))));
+        self.taxa_written.remember(&taxa);
         let cells: Vec<(i32, i32)> = observations.iter().map(observation_cell).collect();
         let chunks: Vec<_> = observations
             .chunks(OBSERVATION_ROWS)
