@@ -69,8 +69,8 @@ for first in range(0, n_circuits, PER_FILE):
                     "nom_itineraire": f"Circuit national {i}",
                     "pratique": "pédestre",
                     "difficulte": difficulties[i % 3],
-                    "themes": [themes[i % 5], themes[(i + 2) % 5]],
-                    "communes_nom": [f"Commune {i % 35000}"],
+                    "themes": f"{themes[i % 5]}, {themes[(i + 2) % 5]}",
+                    "communes_nom": f"Commune {i % 35000}",
                     "presentation": f"Une boucle de {length_m / 1000:.1f} km à travers la campagne.",
                 },
             }

@@ -62,6 +62,25 @@ pub fn slug(s: &str) -> String {
     out.trim_end_matches('-').to_owned()
 }
 
+/// The first sentence of a text, at most 200 characters, for list cards. A sentence
+/// ends at a line break, or at `.`, `!` or `?` followed by a space or the end: "10.5 km"
+/// and "www.example.fr" do not end one.
+pub fn first_sentence(text: &str) -> String {
+    let text = text.trim();
+    let ends = |(i, c): &(usize, char)| {
+        *c == '\n'
+            || (matches!(c, '.' | '!' | '?')
+                && text[i + 1..].chars().next().is_none_or(char::is_whitespace))
+    };
+    let end = (text.char_indices().find(ends)).map_or(text.len(), |(i, c)| i + c.len_utf8());
+    let s = text[..end].trim();
+    if s.chars().count() <= 200 {
+        return s.to_owned();
+    }
+    let cut: String = s.chars().take(199).collect();
+    format!("{}…", cut.trim_end())
+}
+
 /// Plain text from a description that may hold HTML: tags are dropped (block tags become
 /// line breaks), character references decoded, runs of blank space collapsed. The result
 /// is text, to be shown as text: nothing in it is ever interpreted as markup.
@@ -223,6 +242,24 @@ fn tidy_spaces(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_sentence_ends_at_a_sentence_end() {
+        assert_eq!(first_sentence("Un. Deux."), "Un.");
+        assert_eq!(first_sentence("Vue ! Puis"), "Vue !");
+        assert_eq!(first_sentence(" Haut?\nBas"), "Haut?");
+        assert_eq!(first_sentence("Ligne\nDeux. Trois"), "Ligne");
+        assert_eq!(first_sentence(""), "");
+        // Decimals, abbreviations without a space and addresses go on.
+        assert_eq!(
+            first_sentence("Une boucle de 10.5 km par www.seine-et-marne.fr. Ensuite"),
+            "Une boucle de 10.5 km par www.seine-et-marne.fr."
+        );
+        assert_eq!(first_sentence("Fin à l'église…"), "Fin à l'église…");
+        let long = first_sentence(&"é".repeat(500));
+        assert_eq!(long.chars().count(), 200);
+        assert!(long.ends_with('…'));
+    }
 
     #[test]
     fn fold_removes_case_and_accents() {

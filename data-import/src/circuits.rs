@@ -15,7 +15,7 @@
 use crate::features::{Fault, Parsed, read_features, read_json};
 use crate::report::Rejection;
 use balade_core::geometry::{Figures, GivenFigures, trace_stats};
-use balade_core::text::{fold, plain_text, slug};
+use balade_core::text::{first_sentence, fold, plain_text, slug};
 use balade_core::{
     Circuit, CircuitId, CircuitType, Difficulty, LonLat, Practical, Practice, Trace, TracePoint,
     Translation,
@@ -87,15 +87,20 @@ fn number(props: &Map<String, Value>, key: &str) -> Option<f64> {
     })
 }
 
+/// A list the schema writes as one comma-separated text; some producers write an array
+/// of texts instead, which is read alike.
 fn list(props: &Map<String, Value>, key: &str) -> Vec<String> {
-    text(props, key)
-        .map(|t| {
-            t.split(',')
-                .map(|x| x.trim().to_owned())
-                .filter(|x| !x.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
+    let items: Vec<String> = match props.get(key) {
+        Some(Value::Array(items)) => (items.iter())
+            .filter_map(|v| v.as_str().map(plain_text))
+            .collect(),
+        _ => text(props, key).into_iter().collect(),
+    };
+    (items.iter())
+        .flat_map(|t| t.split(','))
+        .map(|x| x.trim().to_owned())
+        .filter(|x| !x.is_empty())
+        .collect()
 }
 
 fn practice_of(text: &str) -> Practice {
@@ -216,13 +221,7 @@ pub(crate) fn circuit(feature: &Value) -> Result<Circuit, Fault> {
     let description = text(props, "presentation").unwrap_or_default();
     Ok(Circuit {
         source: format!("randonnee:{}:{}", slug(&producer), local),
-        summary: text(props, "presentation_courte").unwrap_or_else(|| {
-            description
-                .split(['.', '\n'])
-                .next()
-                .unwrap_or("")
-                .to_owned()
-        }),
+        summary: text(props, "presentation_courte").unwrap_or_else(|| first_sentence(&description)),
         name,
         description,
         practice,
@@ -420,6 +419,20 @@ mod tests {
         assert_eq!(c.themes, ["eau", "géologie"]);
         assert_eq!(c.communes, ["Florac", "Vebron"]);
         assert!(c.stats.length_m > 1_500.0);
+    }
+
+    #[test]
+    fn lists_as_arrays_and_a_summary_from_the_first_sentence() {
+        let doc = r#"{"type":"FeatureCollection","features":[{"type":"Feature",
+          "geometry":{"type":"LineString","coordinates":[[3.0,44.0],[3.01,44.0]]},
+          "properties":{"id_local":"7","producteur":"P","nom_itineraire":"Boucle",
+            "themes":["Eau","Forêt, Patrimoine",3],"communes_nom":["Florac","<b>Vebron</b>"],
+            "presentation":"Une boucle de 10.5 km. Puis le retour."}}]}"#;
+        let p = parse(Path::new("r.geojson"), doc.as_bytes(), false).unwrap();
+        let c = &p.records[0];
+        assert_eq!(c.themes, ["eau", "forêt", "patrimoine"]);
+        assert_eq!(c.communes, ["Florac", "Vebron"]);
+        assert_eq!(c.summary, "Une boucle de 10.5 km.");
     }
 
     #[test]

@@ -20,7 +20,7 @@
 
 use crate::report::Rejection;
 use balade_core::geometry::{Figures, GivenFigures};
-use balade_core::text::{plain_text, slug};
+use balade_core::text::{first_sentence, plain_text, slug};
 use balade_core::{Circuit, CircuitId, LonLat, Poi, PoiId, PoiKind, Practice, Trace, TracePoint};
 use std::collections::HashSet;
 use std::ops::Range;
@@ -707,19 +707,6 @@ fn practice_of(text: &str) -> Option<Practice> {
     })
 }
 
-/// The first sentence of a text, at most 200 characters, for list cards.
-fn first_sentence(text: &str) -> String {
-    let end = text
-        .find(['.', '!', '?', '\n'])
-        .map_or(text.len(), |i| i + 1);
-    let s = text[..end].trim();
-    if s.chars().count() <= 200 {
-        return s.to_owned();
-    }
-    let cut: String = s.chars().take(199).collect();
-    format!("{}…", cut.trim_end())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -900,12 +887,5 @@ mod tests {
     fn apply_edits_keeps_outermost() {
         let out = apply_edits(b"0123456789", vec![(5..7, ""), (2..8, "x"), (9..9, "+")]);
         assert_eq!(out, b"01x8+9");
-    }
-
-    #[test]
-    fn first_sentence_is_short() {
-        assert_eq!(first_sentence("Un. Deux."), "Un.");
-        assert_eq!(first_sentence(""), "");
-        assert!(first_sentence(&"a".repeat(500)).chars().count() == 200);
     }
 }
