@@ -3,6 +3,7 @@
 //! store's revision moves: by the refresher in the background, or at once by an answer
 //! that needs a revision the catalogue has not reached yet (one reload for all of them).
 
+use crate::list_index::ListIndex;
 use balade_core::contributions::Rating;
 use balade_core::index::{CircuitStart, SpatialIndex};
 use balade_core::sensitivity::SensitivityList;
@@ -28,8 +29,8 @@ pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 pub struct Catalog {
     pub revision: i64,
     pub circuits: Arc<Vec<Indexed>>,
-    /// The values the circuits' facets name, each once.
-    pub facet_values: Arc<FacetValues>,
+    /// What the list filters `circuits` by, row for row.
+    pub list: Arc<ListIndex>,
     index: Arc<RwLock<SpatialIndex>>,
     /// Landscape units: tens per territory, tested one by one.
     pub landscapes: Arc<Vec<Landscape>>,
@@ -99,53 +100,8 @@ impl Catalog {
 pub struct Indexed {
     pub summary: CircuitSummary,
     pub folded_name: String,
-    /// Themes and communes folded, as filters compare them.
-    pub folded_themes: Vec<String>,
-    pub folded_communes: Vec<String>,
-    pub folded_intercommunalities: Vec<String>,
     /// Name, description, communes, intercommunalities and themes, folded, for `q`.
     pub folded_text: String,
-    /// Its themes, communes and intercommunalities as indices in [`FacetValues`], in
-    /// the summary's order.
-    pub theme_ids: Vec<u32>,
-    pub commune_ids: Vec<u32>,
-    pub intercommunality_ids: Vec<u32>,
-    /// Its start, Earth-centred: `near` and `radius` rule most circuits out by a chord.
-    pub start_ecef: [f64; 3],
-}
-
-/// The themes, communes and intercommunalities circuits name, each once: a circuit
-/// holds their indices, so that counting facets over every circuit is increments, not
-/// string lookups.
-#[derive(Debug, Default)]
-pub struct FacetValues {
-    pub themes: Vec<String>,
-    pub communes: Vec<String>,
-    pub intercommunalities: Vec<String>,
-}
-
-/// Indices of values as they are met.
-#[derive(Default)]
-struct Interner {
-    values: Vec<String>,
-    index: HashMap<String, u32>,
-}
-
-impl Interner {
-    fn ids(&mut self, names: &[String]) -> Vec<u32> {
-        names
-            .iter()
-            .map(|n| match self.index.get(n) {
-                Some(&i) => i,
-                None => {
-                    let i = self.values.len() as u32;
-                    self.values.push(n.clone());
-                    self.index.insert(n.clone(), i);
-                    i
-                }
-            })
-            .collect()
-    }
 }
 
 impl Catalog {
@@ -186,7 +142,7 @@ impl Catalog {
             .map(|(code, name)| (fold(code.as_str()), fold(&name)))
             .collect();
         let read = started.elapsed();
-        let (circuits, by_id, starts, facet_values) = indexed(summaries);
+        let (circuits, by_id, starts, list) = indexed(summaries);
         let bounds = widen(
             None,
             starts
@@ -204,7 +160,7 @@ impl Catalog {
         Ok(Self {
             revision,
             circuits: Arc::new(circuits),
-            facet_values: Arc::new(facet_values),
+            list: Arc::new(list),
             index: Arc::new(RwLock::new(index)),
             landscapes: Arc::new(landscapes),
             commune_names: Arc::new(commune_names),
@@ -230,7 +186,7 @@ impl Catalog {
         let mut next = Catalog {
             revision: upto,
             circuits: self.circuits.clone(),
-            facet_values: self.facet_values.clone(),
+            list: self.list.clone(),
             index: self.index.clone(),
             landscapes: self.landscapes.clone(),
             commune_names: self.commune_names.clone(),
@@ -246,8 +202,8 @@ impl Catalog {
         }
         let mut starts = None;
         if !changes.circuits.is_empty() {
-            let (circuits, by_id, s, values) = indexed(store.circuit_summaries().await?);
-            next.facet_values = Arc::new(values);
+            let (circuits, by_id, s, list) = indexed(store.circuit_summaries().await?);
+            next.list = Arc::new(list);
             next.bounds = widen(next.bounds, s.iter().map(|s| s.pos));
             next.circuits = Arc::new(circuits);
             next.by_id = Arc::new(by_id);
@@ -294,14 +250,13 @@ impl Catalog {
     }
 }
 
-/// Published circuits with their search texts, by id, and their starts.
-/// The circuits indexed for search, by id, their starts, and the values their facets
-/// name.
+/// The circuits indexed for search, by id, their starts, and what the list filters
+/// them by.
 type IndexedCircuits = (
     Vec<Indexed>,
     HashMap<CircuitId, usize>,
     Vec<CircuitStart>,
-    FacetValues,
+    ListIndex,
 );
 
 fn indexed(summaries: Vec<CircuitSummary>) -> IndexedCircuits {
@@ -312,32 +267,14 @@ fn indexed(summaries: Vec<CircuitSummary>) -> IndexedCircuits {
             pos: s.start,
         })
         .collect();
-    let (mut themes, mut communes, mut intercommunalities) = (
-        Interner::default(),
-        Interner::default(),
-        Interner::default(),
-    );
-    let circuits: Vec<Indexed> = summaries
-        .into_iter()
-        .map(|s| {
-            let mut c = Indexed::of(s);
-            c.theme_ids = themes.ids(&c.summary.themes);
-            c.commune_ids = communes.ids(&c.summary.communes);
-            c.intercommunality_ids = intercommunalities.ids(&c.summary.intercommunalities);
-            c
-        })
-        .collect();
+    let list = ListIndex::of(&summaries);
+    let circuits: Vec<Indexed> = summaries.into_iter().map(Indexed::of).collect();
     let by_id = circuits
         .iter()
         .enumerate()
         .map(|(i, c)| (c.summary.id.clone(), i))
         .collect();
-    let values = FacetValues {
-        themes: themes.values,
-        communes: communes.values,
-        intercommunalities: intercommunalities.values,
-    };
-    (circuits, by_id, starts, values)
+    (circuits, by_id, starts, list)
 }
 
 /// `bounds` grown to hold `points`.
@@ -372,16 +309,7 @@ impl Indexed {
         .join(" ");
         Indexed {
             folded_name: fold(&summary.name),
-            folded_themes: summary.themes.iter().map(|t| fold(t)).collect(),
-            folded_communes: summary.communes.iter().map(|c| fold(c)).collect(),
-            folded_intercommunalities: (summary.intercommunalities.iter())
-                .map(|c| fold(c))
-                .collect(),
             folded_text: fold(&text),
-            theme_ids: Vec::new(),
-            commune_ids: Vec::new(),
-            intercommunality_ids: Vec::new(),
-            start_ecef: balade_core::index::ecef(summary.start),
             summary,
         }
     }

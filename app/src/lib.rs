@@ -31,6 +31,7 @@ pub mod formats;
 pub mod guide;
 pub mod jobs;
 pub mod lang;
+pub mod list_index;
 pub mod lookup;
 pub mod moderation;
 pub mod notify;

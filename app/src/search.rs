@@ -2,8 +2,9 @@
 //! difficulty, type, practice, themes, communes, words, distance), with facet counts
 //! that tell what each choice would give. Answered from the catalogue alone.
 
-use crate::catalog::{Catalog, FacetValues, Indexed};
+use crate::catalog::{Catalog, Indexed};
 use crate::lang;
+use crate::list_index::{FacetValues, Values};
 use crate::views::{PointGeometry, round1};
 use crate::{AppError, AppResult};
 use balade_core::contributions::Rating;
@@ -254,12 +255,16 @@ pub fn select<'a>(
         .as_deref()
         .map(|q| fold(q).split_whitespace().map(str::to_owned).collect())
         .unwrap_or_default();
+    let list = &*catalog.list;
+    let values = &list.values;
+    let themes = (!filter.theme.is_empty())
+        .then(|| picked(&values.themes, filter.theme.iter().map(String::as_str)));
     // A commune asked by its INSEE code is looked for by its name.
-    let commune = filter.commune.as_deref().map(|c| catalog.commune_name(c));
-    let intercommunality = filter.intercommunality.as_deref();
-    let themes = &filter.theme;
+    let communes =
+        (filter.commune.as_deref()).map(|c| picked(&values.communes, [catalog.commune_name(c)]));
+    let intercommunalities =
+        (filter.intercommunality.as_deref()).map(|x| picked(&values.intercommunalities, [x]));
     let near_ecef = filter.near.map(ecef);
-    let values = &catalog.facet_values;
     let mut counts = Counts {
         difficulty: vec![0; Difficulty::ALL.len()],
         circuit_type: vec![0; CircuitType::ALL.len()],
@@ -269,12 +274,12 @@ pub fn select<'a>(
         intercommunality: vec![0; values.intercommunalities.len()],
     };
     let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
-    for c in catalog.circuits.iter() {
-        let s = &c.summary;
-        let base = filter.duration_min.is_none_or(|m| s.duration_min >= m)
-            && filter.duration_max.is_none_or(|m| s.duration_min <= m)
+    // The circuit itself (`c`) is read only for words and for a hit.
+    for (row, c) in list.rows().iter().zip(catalog.circuits.iter()) {
+        let base = filter.duration_min.is_none_or(|m| row.duration_min >= m)
+            && filter.duration_max.is_none_or(|m| row.duration_min <= m)
             && filter.bbox.is_none_or(|[w, so, e, n]| {
-                (w..=e).contains(&s.start.lon()) && (so..=n).contains(&s.start.lat())
+                (w..=e).contains(&row.start.lon()) && (so..=n).contains(&row.start.lat())
             })
             && words.iter().all(|w| c.folded_text.contains(w.as_str()));
         if !base {
@@ -283,12 +288,12 @@ pub fn select<'a>(
         // The faceted dimensions: difficulty, type, practice, theme, commune,
         // intercommunality.
         let dims = [
-            filter.difficulty.is_empty() || filter.difficulty.contains(&s.difficulty),
-            filter.circuit_type.is_empty() || filter.circuit_type.contains(&s.circuit_type),
-            filter.practice.is_empty() || filter.practice.contains(&s.practice),
-            themes.is_empty() || c.folded_themes.iter().any(|t| themes.contains(t)),
-            commune.is_none_or(|x| c.folded_communes.iter().any(|k| k == x)),
-            intercommunality.is_none_or(|x| c.folded_intercommunalities.iter().any(|k| k == x)),
+            filter.difficulty.is_empty() || filter.difficulty.contains(&row.difficulty),
+            filter.circuit_type.is_empty() || filter.circuit_type.contains(&row.circuit_type),
+            filter.practice.is_empty() || filter.practice.contains(&row.practice),
+            names_one(&themes, list.themes(row)),
+            names_one(&communes, list.communes(row)),
+            names_one(&intercommunalities, list.intercommunalities(row)),
         ];
         // A circuit missing two dimensions counts in no facet and is no hit.
         if dims.iter().filter(|ok| !**ok).count() > 1 {
@@ -297,14 +302,14 @@ pub fn select<'a>(
         // The straight line through the Earth is never longer than the geodesic: a start
         // whose chord is beyond the radius is beyond it, without the geodesic's cost.
         if let (Some(from), Some(r)) = (near_ecef, filter.radius)
-            && chord_m(from, c.start_ecef) > r
+            && chord_m(from, row.start_ecef) > r
         {
             continue;
         }
         // The distance only for circuits that passed the cheap tests.
         let distance = filter
             .near
-            .map(|n| balade_core::geometry::distance_m(n, s.start));
+            .map(|n| balade_core::geometry::distance_m(n, row.start));
         if let (Some(d), Some(r)) = (distance, filter.radius)
             && d > r
         {
@@ -312,26 +317,23 @@ pub fn select<'a>(
         }
         let others = |skip: usize| dims.iter().enumerate().all(|(i, ok)| i == skip || *ok);
         if others(0) {
-            counts.difficulty[s.difficulty as usize] += 1;
+            counts.difficulty[row.difficulty as usize] += 1;
         }
         if others(1) {
-            counts.circuit_type[s.circuit_type as usize] += 1;
+            counts.circuit_type[row.circuit_type as usize] += 1;
         }
         if others(2) {
-            counts.practice[s.practice as usize] += 1;
+            counts.practice[row.practice as usize] += 1;
         }
         if others(3) {
-            c.theme_ids
-                .iter()
-                .for_each(|&i| counts.theme[i as usize] += 1);
+            (list.themes(row).iter()).for_each(|&i| counts.theme[i as usize] += 1);
         }
         if others(4) {
-            c.commune_ids
-                .iter()
-                .for_each(|&i| counts.commune[i as usize] += 1);
+            (list.communes(row).iter()).for_each(|&i| counts.commune[i as usize] += 1);
         }
         if others(5) {
-            (c.intercommunality_ids.iter()).for_each(|&i| counts.intercommunality[i as usize] += 1);
+            (list.intercommunalities(row).iter())
+                .for_each(|&i| counts.intercommunality[i as usize] += 1);
         }
         if dims.iter().all(|ok| *ok) {
             // Rank: words found in the name first.
@@ -376,6 +378,22 @@ pub fn select<'a>(
     )
 }
 
+/// Which values of a dimension a filter picks, by id: those its folded values name.
+fn picked<'a>(values: &Values, folded: impl IntoIterator<Item = &'a str>) -> Vec<bool> {
+    let mut picked = vec![false; values.len()];
+    for f in folded {
+        values.folded_as(f).for_each(|id| picked[id] = true);
+    }
+    picked
+}
+
+/// Whether a circuit naming the values `ids` passes a dimension's filter (none: all do).
+fn names_one(picked: &Option<Vec<bool>>, ids: &[u32]) -> bool {
+    picked
+        .as_ref()
+        .is_none_or(|p| ids.iter().any(|&i| p[i as usize]))
+}
+
 /// Straight-line distance between two Earth-centred positions.
 fn chord_m(a: [f64; 3], b: [f64; 3]) -> f64 {
     ((a[0] - b[0]).powi(2) + (a[1] - b[1]).powi(2) + (a[2] - b[2]).powi(2)).sqrt()
@@ -394,35 +412,37 @@ struct Counts {
 impl Counts {
     /// The counts by name, values met only.
     fn facets(self, values: &FacetValues) -> Facets {
-        /// The values met, by name; the `keep` with the most circuits (then by name)
-        /// when there are more.
-        fn named<'a>(
-            counts: Vec<usize>,
-            keep: usize,
-            name: impl Fn(usize) -> &'a str,
-        ) -> BTreeMap<String, usize> {
-            let mut met: Vec<(usize, usize)> = (counts.into_iter().enumerate())
+        /// The values met, by name.
+        fn all<'a>(counts: Vec<usize>, name: impl Fn(usize) -> &'a str) -> BTreeMap<String, usize> {
+            (counts.into_iter().enumerate())
                 .filter(|(_, n)| *n > 0)
-                .collect();
-            if met.len() > keep {
-                met.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).cmp(name(b.0))));
-                met.truncate(keep);
-            }
-            met.into_iter()
                 .map(|(i, n)| (name(i).to_owned(), n))
                 .collect()
         }
+        /// The values met, by name; the [`MAX_PLACE_FACETS`] with the most circuits
+        /// (then first by name) when there are more.
+        fn most(counts: Vec<usize>, values: &Values) -> BTreeMap<String, usize> {
+            let mut met: Vec<(usize, usize)> = (counts.into_iter().enumerate())
+                .filter(|(_, n)| *n > 0)
+                .collect();
+            if met.len() > MAX_PLACE_FACETS {
+                // Partitioned, not sorted: linear in the values met.
+                met.select_nth_unstable_by_key(MAX_PLACE_FACETS - 1, |&(i, n)| {
+                    (std::cmp::Reverse(n), values.rank_by_name(i))
+                });
+                met.truncate(MAX_PLACE_FACETS);
+            }
+            met.into_iter()
+                .map(|(i, n)| (values.name(i).to_owned(), n))
+                .collect()
+        }
         Facets {
-            difficulty: named(self.difficulty, usize::MAX, |i| Difficulty::ALL[i].as_str()),
-            circuit_type: named(self.circuit_type, usize::MAX, |i| {
-                CircuitType::ALL[i].as_str()
-            }),
-            practice: named(self.practice, usize::MAX, |i| Practice::ALL[i].as_str()),
-            theme: named(self.theme, usize::MAX, |i| &values.themes[i]),
-            commune: named(self.commune, MAX_PLACE_FACETS, |i| &values.communes[i]),
-            intercommunality: named(self.intercommunality, MAX_PLACE_FACETS, |i| {
-                &values.intercommunalities[i]
-            }),
+            difficulty: all(self.difficulty, |i| Difficulty::ALL[i].as_str()),
+            circuit_type: all(self.circuit_type, |i| CircuitType::ALL[i].as_str()),
+            practice: all(self.practice, |i| Practice::ALL[i].as_str()),
+            theme: all(self.theme, |i| values.themes.name(i)),
+            commune: most(self.commune, &values.communes),
+            intercommunality: most(self.intercommunality, &values.intercommunalities),
         }
     }
 }
@@ -458,9 +478,9 @@ mod tests {
     fn place_facets_keep_the_communes_with_the_most_circuits() {
         let n = MAX_PLACE_FACETS + 200;
         let values = FacetValues {
-            themes: vec!["eau".into()],
-            communes: (0..n).map(|i| format!("Commune {i:05}")).collect(),
-            intercommunalities: vec!["CC".into(), "CA".into()],
+            themes: Values::of(vec!["eau".into()]),
+            communes: Values::of((0..n).map(|i| format!("Commune {i:05}")).rev().collect()),
+            intercommunalities: Values::of(vec!["CC".into(), "CA".into()]),
         };
         // Commune i counts i % 7 circuits: a seventh count none and are left out
         // anyway; of the rest, the most counted win, ties by name.
@@ -472,23 +492,36 @@ mod tests {
             commune: (0..n).map(|i| i % 7).collect(),
             intercommunality: vec![1, 0],
         };
+        let commune_counts = counts.commune.clone();
         let f = counts.facets(&values);
         assert_eq!(f.commune.len(), MAX_PLACE_FACETS);
-        let least_kept = f.commune.values().min().copied().expect("some");
-        let left_out: Vec<usize> = (0..n)
-            .filter(|i| i % 7 > 0 && !f.commune.contains_key(&values.communes[*i]))
-            .map(|i| i % 7)
+        // The same choice made the slow way: sorted by count, then name.
+        let mut expected: Vec<(usize, &str)> = (0..n)
+            .filter(|&i| commune_counts[i] > 0)
+            .map(|i| (commune_counts[i], values.communes.name(i)))
             .collect();
-        assert!(!left_out.is_empty());
-        assert!(
-            left_out.iter().all(|&c| c <= least_kept),
-            "{least_kept} {left_out:?}"
-        );
+        expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        expected.truncate(MAX_PLACE_FACETS);
+        let expected: BTreeMap<String, usize> = (expected.into_iter())
+            .map(|(c, name)| (name.to_owned(), c))
+            .collect();
+        assert_eq!(f.commune, expected);
         assert!(f.commune.values().all(|&c| c > 0));
         // Small dimensions are whole, zero counts out.
         assert_eq!(f.difficulty.len(), 2);
         assert_eq!(f.difficulty["easy"], 2);
         assert_eq!(f.intercommunality.len(), 1);
         assert_eq!(f.theme["eau"], 3);
+    }
+
+    #[test]
+    fn a_filter_picks_every_value_folded_alike() {
+        let values = Values::of(vec!["Église".into(), "Moulin".into(), "eglise".into()]);
+        assert_eq!(picked(&values, ["eglise"]), [true, false, true]);
+        assert_eq!(picked(&values, ["moulin", "lavoir"]), [false, true, false]);
+        assert_eq!(picked(&values, ["eglis"]), [false, false, false]);
+        assert!(names_one(&None, &[]));
+        assert!(names_one(&Some(vec![false, true]), &[0, 1]));
+        assert!(!names_one(&Some(vec![false, true]), &[0]));
     }
 }

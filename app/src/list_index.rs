@@ -1,0 +1,234 @@
+//! What the circuit list reads for every circuit of a request: one packed row per
+//! circuit (start, duration, difficulty, type, practice) and its themes, communes and
+//! intercommunalities as ids into the values of each facet. A request walks the rows in
+//! order, a cache line each, instead of chasing every circuit's structs and vectors.
+
+use balade_core::index::ecef;
+use balade_core::text::fold;
+use balade_core::{CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
+use std::collections::HashMap;
+
+/// The rows of the published circuits, in the catalogue's order, and the facet values.
+#[derive(Debug, Default)]
+pub struct ListIndex {
+    pub values: FacetValues,
+    rows: Vec<Row>,
+    /// Every row's value ids, one row after the other.
+    ids: Vec<u32>,
+}
+
+/// What the list filters a circuit by.
+#[derive(Debug, Clone, Copy)]
+pub struct Row {
+    pub start: LonLat,
+    /// The start, Earth-centred: `near` and `radius` rule most circuits out by a chord.
+    pub start_ecef: [f64; 3],
+    pub duration_min: u32,
+    pub difficulty: Difficulty,
+    pub circuit_type: CircuitType,
+    pub practice: Practice,
+    /// Its themes are `ids[at[0]..at[1]]`, its communes `ids[at[1]..at[2]]`, its
+    /// intercommunalities `ids[at[2]..at[3]]`.
+    at: [u32; 4],
+}
+
+impl ListIndex {
+    pub fn of<'a>(summaries: impl IntoIterator<Item = &'a CircuitSummary>) -> Self {
+        let (mut themes, mut communes, mut intercommunalities) = (
+            Interner::default(),
+            Interner::default(),
+            Interner::default(),
+        );
+        let mut ids = Vec::new();
+        let at = |ids: &Vec<u32>| u32::try_from(ids.len()).expect("fewer than 2³² ids");
+        let rows = summaries
+            .into_iter()
+            .map(|s| {
+                let t = at(&ids);
+                themes.push_ids(&s.themes, &mut ids);
+                let c = at(&ids);
+                communes.push_ids(&s.communes, &mut ids);
+                let i = at(&ids);
+                intercommunalities.push_ids(&s.intercommunalities, &mut ids);
+                Row {
+                    start: s.start,
+                    start_ecef: ecef(s.start),
+                    duration_min: s.duration_min,
+                    difficulty: s.difficulty,
+                    circuit_type: s.circuit_type,
+                    practice: s.practice,
+                    at: [t, c, i, at(&ids)],
+                }
+            })
+            .collect();
+        Self {
+            values: FacetValues {
+                themes: Values::of(themes.values),
+                communes: Values::of(communes.values),
+                intercommunalities: Values::of(intercommunalities.values),
+            },
+            rows,
+            ids,
+        }
+    }
+
+    pub fn rows(&self) -> &[Row] {
+        &self.rows
+    }
+
+    /// The ids of a row's themes in [`FacetValues::themes`], in the summary's order.
+    pub fn themes(&self, row: &Row) -> &[u32] {
+        &self.ids[row.at[0] as usize..row.at[1] as usize]
+    }
+
+    pub fn communes(&self, row: &Row) -> &[u32] {
+        &self.ids[row.at[1] as usize..row.at[2] as usize]
+    }
+
+    pub fn intercommunalities(&self, row: &Row) -> &[u32] {
+        &self.ids[row.at[2] as usize..row.at[3] as usize]
+    }
+}
+
+/// The themes, communes and intercommunalities circuits name, each once: rows hold
+/// their ids, so that filtering and counting facets over every circuit are lookups and
+/// increments, not string comparisons.
+#[derive(Debug, Default)]
+pub struct FacetValues {
+    pub themes: Values,
+    pub communes: Values,
+    pub intercommunalities: Values,
+}
+
+/// The values of one facet dimension, by id.
+#[derive(Debug, Default)]
+pub struct Values {
+    names: Vec<String>,
+    /// Each id's place among the names in byte order: facets break ties by name
+    /// without comparing strings.
+    rank_by_name: Vec<u32>,
+    /// (folded name, id), sorted: the ids a filter's folded value picks.
+    folded: Vec<(Box<str>, u32)>,
+}
+
+impl Values {
+    pub fn of(names: Vec<String>) -> Self {
+        let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+        by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut rank_by_name = vec![0; names.len()];
+        for (rank, &id) in by_name.iter().enumerate() {
+            rank_by_name[id as usize] = rank as u32;
+        }
+        let mut folded: Vec<(Box<str>, u32)> = (names.iter().enumerate())
+            .map(|(id, n)| (fold(n).into_boxed_str(), id as u32))
+            .collect();
+        folded.sort_unstable();
+        Self {
+            names,
+            rank_by_name,
+            folded,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    pub fn name(&self, id: usize) -> &str {
+        &self.names[id]
+    }
+
+    pub fn rank_by_name(&self, id: usize) -> u32 {
+        self.rank_by_name[id]
+    }
+
+    /// The ids of the values `folded` names: "Église" and "eglise" are one filter.
+    pub fn folded_as<'a>(&'a self, folded: &'a str) -> impl Iterator<Item = usize> + 'a {
+        let first = self.folded.partition_point(|(f, _)| **f < *folded);
+        self.folded[first..]
+            .iter()
+            .take_while(move |(f, _)| **f == *folded)
+            .map(|&(_, id)| id as usize)
+    }
+}
+
+/// Ids of values in the order they are first met.
+#[derive(Default)]
+struct Interner {
+    values: Vec<String>,
+    index: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn push_ids(&mut self, names: &[String], ids: &mut Vec<u32>) {
+        ids.extend(names.iter().map(|n| match self.index.get(n) {
+            Some(&i) => i,
+            None => {
+                let i = self.values.len() as u32;
+                self.values.push(n.clone());
+                self.index.insert(n.clone(), i);
+                i
+            }
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use balade_core::CircuitId;
+
+    fn summary(id: &str, themes: &[&str], communes: &[&str]) -> CircuitSummary {
+        CircuitSummary {
+            id: CircuitId::new(id).expect("valid"),
+            name: id.to_owned(),
+            summary: String::new(),
+            description: String::new(),
+            practice: Practice::Walk,
+            themes: themes.iter().map(|t| t.to_string()).collect(),
+            communes: communes.iter().map(|t| t.to_string()).collect(),
+            intercommunalities: Vec::new(),
+            start: LonLat::new(3.29, 48.56 + communes.len() as f64 / 100.0).expect("valid"),
+            stats: Default::default(),
+            duration_min: 60 * themes.len() as u32,
+            difficulty: Difficulty::Easy,
+            circuit_type: CircuitType::Loop,
+            translations: Default::default(),
+        }
+    }
+
+    #[test]
+    fn rows_name_their_values_by_id() {
+        let a = summary("a", &["eau", "forêt"], &["Provins"]);
+        let b = summary("b", &[], &["Jouy", "Provins", "Sancy"]);
+        let c = summary("c", &["forêt"], &[]);
+        let list = ListIndex::of([&a, &b, &c]);
+        let names = |values: &Values, ids: &[u32]| -> Vec<String> {
+            ids.iter()
+                .map(|&i| values.name(i as usize).to_owned())
+                .collect()
+        };
+        let v = &list.values;
+        let rows = list.rows();
+        assert_eq!(rows.len(), 3);
+        for (row, s) in rows.iter().zip([&a, &b, &c]) {
+            assert_eq!(names(&v.themes, list.themes(row)), s.themes);
+            assert_eq!(names(&v.communes, list.communes(row)), s.communes);
+            assert!(list.intercommunalities(row).is_empty());
+            assert_eq!(row.start, s.start);
+            assert_eq!(row.duration_min, s.duration_min);
+        }
+        // Each value once.
+        assert_eq!((v.themes.len(), v.communes.len()), (2, 3));
+        // Ranks follow the names' byte order, whatever the order met.
+        let rank = |name: &str| {
+            let id = (0..v.communes.len()).find(|&i| v.communes.name(i) == name);
+            v.communes.rank_by_name(id.expect("known"))
+        };
+        assert_eq!([rank("Jouy"), rank("Provins"), rank("Sancy")], [0, 1, 2]);
+    }
+}
