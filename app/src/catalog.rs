@@ -100,8 +100,6 @@ impl Catalog {
 pub struct Indexed {
     pub summary: CircuitSummary,
     pub folded_name: String,
-    /// Name, description, communes, intercommunalities and themes, folded, for `q`.
-    pub folded_text: String,
 }
 
 impl Catalog {
@@ -289,27 +287,8 @@ fn widen(bounds: Option<[f64; 4]>, points: impl Iterator<Item = LonLat>) -> Opti
 
 impl Indexed {
     fn of(summary: CircuitSummary) -> Self {
-        // Search covers the texts in every language the circuit has.
-        let translated = summary
-            .translations
-            .values()
-            .flat_map(|t| [&t.name, &t.summary, &t.description])
-            .flatten()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(" ");
-        let text = [
-            summary.name.as_str(),
-            &summary.description,
-            &summary.communes.join(" "),
-            &summary.intercommunalities.join(" "),
-            &summary.themes.join(" "),
-            &translated,
-        ]
-        .join(" ");
         Indexed {
             folded_name: fold(&summary.name),
-            folded_text: fold(&text),
             summary,
         }
     }

@@ -41,6 +41,7 @@ pub mod search;
 pub mod sheet;
 pub mod staff;
 pub mod views;
+pub mod word_index;
 
 use crate::basemap::Basemap;
 use crate::cache::Revisions;

@@ -3,6 +3,7 @@
 //! intercommunalities as ids into the values of each facet. A request walks the rows in
 //! order, a cache line each, instead of chasing every circuit's structs and vectors.
 
+use crate::word_index::{WordIndex, search_text};
 use balade_core::index::ecef;
 use balade_core::text::fold;
 use balade_core::{CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
@@ -12,6 +13,8 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct ListIndex {
     pub values: FacetValues,
+    /// The words of each row's texts, for `q`.
+    pub words: WordIndex,
     rows: Vec<Row>,
     /// Every row's value ids, one row after the other.
     ids: Vec<u32>,
@@ -33,7 +36,7 @@ pub struct Row {
 }
 
 impl ListIndex {
-    pub fn of<'a>(summaries: impl IntoIterator<Item = &'a CircuitSummary>) -> Self {
+    pub fn of(summaries: &[CircuitSummary]) -> Self {
         let (mut themes, mut communes, mut intercommunalities) = (
             Interner::default(),
             Interner::default(),
@@ -42,7 +45,7 @@ impl ListIndex {
         let mut ids = Vec::new();
         let at = |ids: &Vec<u32>| u32::try_from(ids.len()).expect("fewer than 2³² ids");
         let rows = summaries
-            .into_iter()
+            .iter()
             .map(|s| {
                 let t = at(&ids);
                 themes.push_ids(&s.themes, &mut ids);
@@ -67,6 +70,7 @@ impl ListIndex {
                 communes: Values::of(communes.values),
                 intercommunalities: Values::of(intercommunalities.values),
             },
+            words: WordIndex::of(summaries.iter().map(search_text)),
             rows,
             ids,
         }
@@ -206,7 +210,7 @@ mod tests {
         let a = summary("a", &["eau", "forêt"], &["Provins"]);
         let b = summary("b", &[], &["Jouy", "Provins", "Sancy"]);
         let c = summary("c", &["forêt"], &[]);
-        let list = ListIndex::of([&a, &b, &c]);
+        let list = ListIndex::of(&[a.clone(), b.clone(), c.clone()]);
         let names = |values: &Values, ids: &[u32]| -> Vec<String> {
             ids.iter()
                 .map(|&i| values.name(i as usize).to_owned())

@@ -274,14 +274,15 @@ pub fn select<'a>(
         intercommunality: vec![0; values.intercommunalities.len()],
     };
     let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
-    // The circuit itself (`c`) is read only for words and for a hit.
-    for (row, c) in list.rows().iter().zip(catalog.circuits.iter()) {
+    let with_words = list.words.holding_all(&words);
+    // The circuit itself (`c`) is read only for a hit.
+    for (i, (row, c)) in list.rows().iter().zip(catalog.circuits.iter()).enumerate() {
         let base = filter.duration_min.is_none_or(|m| row.duration_min >= m)
             && filter.duration_max.is_none_or(|m| row.duration_min <= m)
             && filter.bbox.is_none_or(|[w, so, e, n]| {
                 (w..=e).contains(&row.start.lon()) && (so..=n).contains(&row.start.lat())
             })
-            && words.iter().all(|w| c.folded_text.contains(w.as_str()));
+            && with_words.as_ref().is_none_or(|w| w[i]);
         if !base {
             continue;
         }
