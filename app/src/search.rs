@@ -12,7 +12,6 @@ use balade_core::index::ecef;
 use balade_core::text::fold;
 use balade_core::{CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
 use serde::Serialize;
-use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 pub const DEFAULT_LIMIT: usize = 50;
@@ -212,7 +211,7 @@ pub struct CircuitFeature {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct CircuitCollection {
+pub struct CircuitCollection<'a> {
     /// Always `FeatureCollection`.
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -220,21 +219,44 @@ pub struct CircuitCollection {
     pub total: usize,
     /// For each filter, how many circuits each of its values would give, all the other
     /// filters applied: what a filter panel shows beside its choices.
-    pub facets: Facets,
+    pub facets: Facets<'a>,
     pub features: Vec<CircuitFeature>,
 }
 
 /// Counts per value of each filter. Communes and intercommunalities: the
 /// [`MAX_PLACE_FACETS`] with the most circuits when there are more.
 #[derive(Debug, Default, Serialize, ToSchema)]
-pub struct Facets {
-    pub difficulty: BTreeMap<String, usize>,
+pub struct Facets<'a> {
+    #[schema(value_type = BTreeMap<String, usize>)]
+    pub difficulty: Counted<'a>,
     #[serde(rename = "type")]
-    pub circuit_type: BTreeMap<String, usize>,
-    pub practice: BTreeMap<String, usize>,
-    pub theme: BTreeMap<String, usize>,
-    pub commune: BTreeMap<String, usize>,
-    pub intercommunality: BTreeMap<String, usize>,
+    #[schema(value_type = BTreeMap<String, usize>)]
+    pub circuit_type: Counted<'a>,
+    #[schema(value_type = BTreeMap<String, usize>)]
+    pub practice: Counted<'a>,
+    #[schema(value_type = BTreeMap<String, usize>)]
+    pub theme: Counted<'a>,
+    #[schema(value_type = BTreeMap<String, usize>)]
+    pub commune: Counted<'a>,
+    #[schema(value_type = BTreeMap<String, usize>)]
+    pub intercommunality: Counted<'a>,
+}
+
+/// Circuits by value, in the values' byte order (as a JSON object); the names are the
+/// catalogue's own, not copies.
+#[derive(Debug, Default, PartialEq)]
+pub struct Counted<'a>(pub Vec<(&'a str, usize)>);
+
+impl Counted<'_> {
+    pub fn get(&self, name: &str) -> Option<usize> {
+        self.0.iter().find(|(n, _)| *n == name).map(|&(_, c)| c)
+    }
+}
+
+impl Serialize for Counted<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, count)| (name, count)))
+    }
 }
 
 /// The most communes (and intercommunalities) a list answer counts: a département's
@@ -249,7 +271,7 @@ pub const MAX_PLACE_FACETS: usize = 1000;
 pub fn select<'a>(
     catalog: &'a Catalog,
     filter: &CircuitFilter,
-) -> (Vec<(&'a Indexed, Option<f64>)>, Facets) {
+) -> (Vec<(&'a Indexed, Option<f64>)>, Facets<'a>) {
     let words: Vec<String> = filter
         .q
         .as_deref()
@@ -296,8 +318,10 @@ pub fn select<'a>(
             names_one(&communes, list.communes(row)),
             names_one(&intercommunalities, list.intercommunalities(row)),
         ];
+        // Bit d set: dimension d misses.
+        let missed = (dims.iter().enumerate()).fold(0u8, |m, (d, ok)| m | (u8::from(!ok) << d));
         // A circuit missing two dimensions counts in no facet and is no hit.
-        if dims.iter().filter(|ok| !**ok).count() > 1 {
+        if missed.count_ones() > 1 {
             continue;
         }
         // The straight line through the Earth is never longer than the geodesic: a start
@@ -316,7 +340,8 @@ pub fn select<'a>(
         {
             continue;
         }
-        let others = |skip: usize| dims.iter().enumerate().all(|(i, ok)| i == skip || *ok);
+        // Dimension d is counted under every filter but its own.
+        let others = |d: usize| missed & !(1 << d) == 0;
         if others(0) {
             counts.difficulty[row.difficulty as usize] += 1;
         }
@@ -336,7 +361,7 @@ pub fn select<'a>(
             (list.intercommunalities(row).iter())
                 .for_each(|&i| counts.intercommunality[i as usize] += 1);
         }
-        if dims.iter().all(|ok| *ok) {
+        if missed == 0 {
             // Rank: words found in the name first.
             let in_name = words
                 .iter()
@@ -412,30 +437,31 @@ struct Counts {
 
 impl Counts {
     /// The counts by name, values met only.
-    fn facets(self, values: &FacetValues) -> Facets {
-        /// The values met, by name.
-        fn all<'a>(counts: Vec<usize>, name: impl Fn(usize) -> &'a str) -> BTreeMap<String, usize> {
+    fn facets(self, values: &FacetValues) -> Facets<'_> {
+        fn met(counts: Vec<usize>) -> Vec<(usize, usize)> {
             (counts.into_iter().enumerate())
                 .filter(|(_, n)| *n > 0)
-                .map(|(i, n)| (name(i).to_owned(), n))
                 .collect()
         }
+        /// The values met, by name (a few: sorted by their names).
+        fn all<'a>(counts: Vec<usize>, name: impl Fn(usize) -> &'a str) -> Counted<'a> {
+            let mut met = met(counts);
+            met.sort_unstable_by_key(|&(i, _)| name(i));
+            Counted(met.into_iter().map(|(i, n)| (name(i), n)).collect())
+        }
         /// The values met, by name; the [`MAX_PLACE_FACETS`] with the most circuits
-        /// (then first by name) when there are more.
-        fn most(counts: Vec<usize>, values: &Values) -> BTreeMap<String, usize> {
-            let mut met: Vec<(usize, usize)> = (counts.into_iter().enumerate())
-                .filter(|(_, n)| *n > 0)
-                .collect();
+        /// (then first by name) when there are more. Tens of thousands at national
+        /// scale: partitioned and sorted by ranks, not by comparing names.
+        fn most(counts: Vec<usize>, values: &Values) -> Counted<'_> {
+            let mut met = met(counts);
             if met.len() > MAX_PLACE_FACETS {
-                // Partitioned, not sorted: linear in the values met.
                 met.select_nth_unstable_by_key(MAX_PLACE_FACETS - 1, |&(i, n)| {
                     (std::cmp::Reverse(n), values.rank_by_name(i))
                 });
                 met.truncate(MAX_PLACE_FACETS);
             }
-            met.into_iter()
-                .map(|(i, n)| (values.name(i).to_owned(), n))
-                .collect()
+            met.sort_unstable_by_key(|&(i, _)| values.rank_by_name(i));
+            Counted(met.into_iter().map(|(i, n)| (values.name(i), n)).collect())
         }
         Facets {
             difficulty: all(self.difficulty, |i| Difficulty::ALL[i].as_str()),
@@ -449,7 +475,7 @@ impl Counts {
 }
 
 /// The list answer for `filter`, texts in `lang`.
-pub fn list(catalog: &Catalog, filter: &CircuitFilter, lang: &str) -> CircuitCollection {
+pub fn list<'a>(catalog: &'a Catalog, filter: &CircuitFilter, lang: &str) -> CircuitCollection<'a> {
     let (hits, facets) = select(catalog, filter);
     let total = hits.len();
     let features = hits
@@ -486,7 +512,7 @@ mod tests {
         // Commune i counts i % 7 circuits: a seventh count none and are left out
         // anyway; of the rest, the most counted win, ties by name.
         let counts = Counts {
-            difficulty: vec![2, 0, 1, 0],
+            difficulty: vec![2, 1, 1, 0],
             circuit_type: vec![0; CircuitType::ALL.len()],
             practice: vec![0; Practice::ALL.len()],
             theme: vec![3],
@@ -495,7 +521,7 @@ mod tests {
         };
         let commune_counts = counts.commune.clone();
         let f = counts.facets(&values);
-        assert_eq!(f.commune.len(), MAX_PLACE_FACETS);
+        assert_eq!(f.commune.0.len(), MAX_PLACE_FACETS);
         // The same choice made the slow way: sorted by count, then name.
         let mut expected: Vec<(usize, &str)> = (0..n)
             .filter(|&i| commune_counts[i] > 0)
@@ -503,16 +529,18 @@ mod tests {
             .collect();
         expected.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
         expected.truncate(MAX_PLACE_FACETS);
-        let expected: BTreeMap<String, usize> = (expected.into_iter())
-            .map(|(c, name)| (name.to_owned(), c))
-            .collect();
-        assert_eq!(f.commune, expected);
-        assert!(f.commune.values().all(|&c| c > 0));
-        // Small dimensions are whole, zero counts out.
-        assert_eq!(f.difficulty.len(), 2);
-        assert_eq!(f.difficulty["easy"], 2);
-        assert_eq!(f.intercommunality.len(), 1);
-        assert_eq!(f.theme["eau"], 3);
+        expected.sort_by_key(|&(_, name)| name);
+        let expected: Vec<(&str, usize)> = (expected.into_iter()).map(|(c, n)| (n, c)).collect();
+        assert_eq!(f.commune.0, expected);
+        // Small dimensions are whole, zero counts out, by name.
+        assert_eq!(f.difficulty.0, [("easy", 2), ("hard", 1), ("medium", 1)]);
+        assert_eq!(f.intercommunality.0, [("CC", 1)]);
+        assert_eq!(f.theme.get("eau"), Some(3));
+        // Encoded as an object in that order.
+        assert_eq!(
+            serde_json::to_string(&f.difficulty).expect("json"),
+            r#"{"easy":2,"hard":1,"medium":1}"#
+        );
     }
 
     #[test]

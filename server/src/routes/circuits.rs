@@ -98,10 +98,12 @@ pub async fn list(
     State(app): State<Arc<App>>,
     RawQuery(raw): RawQuery,
     headers: HeaderMap,
-) -> ApiResult<Json<CircuitCollection>> {
+) -> ApiResult<Response> {
     let filter = filter_of(raw.as_deref())?;
     let lang = lang::pick(filter.lang.as_deref(), &headers)?;
-    Ok(Json(search::list(&app.catalog.current(), &filter, lang)))
+    // Encoded while the catalogue it borrows its names from is held.
+    let catalog = app.catalog.current();
+    Ok(Json(search::list(&catalog, &filter, lang)).into_response())
 }
 
 /// The full sheet of a circuit; geometry is its trace.
