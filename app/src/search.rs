@@ -297,6 +297,8 @@ pub fn select<'a>(
     };
     let mut hits: Vec<(&Indexed, Option<f64>, usize)> = Vec::new();
     let with_words = list.words.holding_all(&words);
+    // Built together from the same summaries (`catalog::indexed`), row for row.
+    debug_assert_eq!(list.rows().len(), catalog.circuits.len());
     // The circuit itself (`c`) is read only for a hit.
     for (i, (row, c)) in list.rows().iter().zip(catalog.circuits.iter()).enumerate() {
         let base = filter.duration_min.is_none_or(|m| row.duration_min >= m)
