@@ -3,7 +3,8 @@
 # SQLite and on PostGIS, with wrk (Debian package, installed when missing).
 # Target: ≥ 30,000 requests/s and p99 < 2 ms on the 2-core reference machine, on either
 # backend (both answer from the server's memory); at 16 connections p99 < 2 ms too
-# (issue "A national catalogue on a small machine").
+# (issue "A national catalogue on a small machine"), and ≥ 8× the raw PostGIS k-NN of
+# the same points (pgbench, 64 clients, benches/load/postgis_knn.sql).
 # Run from the repository root: benches/load/nearby.sh [POIS]
 # BALADE_BIN and SEED_BIN name other binaries (built otherwise).
 set -euo pipefail
@@ -41,4 +42,15 @@ run sqlite "sqlite://$work/load.db"
 # shellcheck disable=SC2016
 ./scripts/with-postgres bash -c "$(declare -f run); pois=$pois; work=$work; bin=$bin; seed=$seed; "'
   psql -q "$BALADE_TEST_POSTGRES" -c "CREATE DATABASE load TEMPLATE balade_template"
-  run postgres "${BALADE_TEST_POSTGRES%/postgres}/load"'
+  db="${BALADE_TEST_POSTGRES%/postgres}/load"
+  run postgres "$db"
+  echo "== raw PostGIS k-NN on the same points: pgbench -c64 -j2 -T10 (benches/load/postgis_knn.sql)"
+  psql -q "$db" -c "VACUUM ANALYZE pois"
+  pgbench -n -c64 -j2 -T10 -f benches/load/postgis_knn.sql "$db" | tee "$work/pgbench.txt" | grep -E "^(tps|latency)"'
+# The goal: the server's nearby at 64 connections ≥ 8× raw PostGIS on the same points.
+tps=$(awk '/^tps/ { print $3 }' "$work/pgbench.txt")
+for backend in sqlite postgres; do
+  rps=$(awk '/Requests\/sec/ { print $2 }' "$work/$backend-64.txt")
+  awk -v r="$rps" -v t="$tps" -v b="$backend" \
+    'BEGIN { printf "server on %s: %.0f req/s = %.1f× raw PostGIS k-NN (%.0f q/s); goal ≥ 8×\n", b, r, r / t, t }'
+done
