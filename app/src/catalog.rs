@@ -95,7 +95,8 @@ impl Catalog {
     }
 }
 
-/// A circuit summary with its folded search texts.
+/// A circuit summary with its folded name (the list's order by name and its ranking of
+/// words found in the name); what the list filters by is in [`ListIndex`].
 #[derive(Debug)]
 pub struct Indexed {
     pub summary: CircuitSummary,
