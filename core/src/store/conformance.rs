@@ -284,6 +284,21 @@ pub async fn catalogue(store: &dyn Store) {
         .await
         .expect("pois");
     assert_eq!(some.len(), 2, "the ones that exist");
+
+    // Circuits re-read by id: the published ones among the ids, as the whole read
+    // gives them; unknown ids are left out.
+    let mut hidden = circuit("cachee", "Cachée");
+    hidden.published = false;
+    let mut tx = store.begin_import().await.expect("begin");
+    tx.upsert_circuit(&hidden).await.expect("circuit");
+    tx.commit().await.expect("commit");
+    let unknown = CircuitId::new("inconnue").expect("id");
+    let some = (store.circuit_summaries_of(&[unknown, hidden.id.clone(), c.id.clone()]))
+        .await
+        .expect("summaries of ids");
+    let whole = store.circuit_summaries().await.expect("summaries");
+    assert_eq!(whole.len(), 1);
+    assert_eq!(some, whole);
 }
 
 /// A bird observation.

@@ -179,6 +179,9 @@ pub trait ReadStore: Send + Sync {
     async fn counts(&self) -> StoreResult<Counts>;
     /// Published circuits, without their traces.
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>>;
+    /// The published circuits among `ids`, without their traces, in no particular
+    /// order: what a catalogue following a change re-reads.
+    async fn circuit_summaries_of(&self, ids: &[CircuitId]) -> StoreResult<Vec<CircuitSummary>>;
     async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>>;
     /// POIs brought by a circuit's own file.
     async fn circuit_pois(&self, id: &CircuitId) -> StoreResult<Vec<Poi>>;

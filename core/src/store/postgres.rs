@@ -180,6 +180,21 @@ impl ReadStore for PostgresStore {
             .collect()
     }
 
+    async fn circuit_summaries_of(&self, ids: &[CircuitId]) -> StoreResult<Vec<CircuitSummary>> {
+        let ids: Vec<&str> = ids.iter().map(CircuitId::as_str).collect();
+        let sql = format!(
+            "SELECT {} FROM circuits WHERE published AND id = ANY($1)",
+            summary_columns()
+        );
+        sqlx::query(&sql)
+            .bind(&ids)
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
+    }
+
     async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>> {
         let sql = format!("SELECT {} FROM circuits WHERE id = $1", circuit_columns());
         let row = sqlx::query(&sql)

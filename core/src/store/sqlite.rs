@@ -244,6 +244,25 @@ impl ReadStore for SqliteStore {
             .collect()
     }
 
+    async fn circuit_summaries_of(&self, ids: &[CircuitId]) -> StoreResult<Vec<CircuitSummary>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(POI_ROWS) {
+            let sql = format!(
+                "SELECT {} FROM circuits WHERE published = 1 AND id IN ({})",
+                rows::SUMMARY_FIELDS.join(", "),
+                vec!["?"; chunk.len()].join(",")
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.as_str());
+            }
+            for row in q.fetch_all(&self.pool).await? {
+                out.push(rows::summary(&row)?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>> {
         let sql = format!("SELECT {} FROM circuits WHERE id = ?", circuit_columns());
         let row = sqlx::query(&sql)
