@@ -64,9 +64,9 @@ pub struct CircuitStart {
 }
 
 /// R-trees of POIs and circuit starts. Built whole at start; then followed by the
-/// records each change touched ([`SpatialIndex::update_pois`], [`SpatialIndex::replace_starts`]).
-/// A POI removed or moved leaves its old item behind, out of the tree (a whole rebuild
-/// drops them).
+/// records each change touched ([`SpatialIndex::update_pois`],
+/// [`SpatialIndex::update_starts`]). A POI or a start removed or moved leaves its old
+/// item behind, out of the tree (a whole rebuild drops them).
 #[derive(Debug, Default)]
 pub struct SpatialIndex {
     pois: RTree<Entry>,
@@ -121,10 +121,27 @@ impl SpatialIndex {
         }
     }
 
-    /// Replaces every circuit start (circuits are few: rebuilt whole).
+    /// Replaces every circuit start.
     pub fn replace_starts(&mut self, starts: Vec<CircuitStart>) {
         self.starts = RTree::bulk_load(entries(starts.iter().map(|s| s.pos)));
         self.start_items = starts;
+    }
+
+    /// Takes the starts of circuits `ids` out of the tree, then puts `starts` in (those
+    /// of `ids` still published, and new ones), as [`SpatialIndex::update_pois`] does.
+    pub fn update_starts(&mut self, ids: &HashSet<CircuitId>, starts: Vec<CircuitStart>) {
+        let gone: Vec<Entry> = (self.start_items.iter().enumerate())
+            .filter(|(_, s)| ids.contains(&s.id))
+            .map(|(i, s)| GeomWithData::new(ecef(s.pos), i as u32))
+            .collect();
+        for entry in &gone {
+            self.starts.remove(entry);
+        }
+        for s in starts {
+            let slot = self.start_items.len() as u32;
+            self.starts.insert(GeomWithData::new(ecef(s.pos), slot));
+            self.start_items.push(s);
+        }
     }
 
     /// POIs within `radius_m` of `center`, nearest first, at most `limit`, optionally only
@@ -315,6 +332,34 @@ mod tests {
             let far = index.nearby_pois(ll(3.5, 49.0), 10.0, 5, &[]);
             assert_eq!(far.len(), 1);
             assert_eq!(far[0].item.id.as_str(), "p0");
+        }
+    }
+
+    #[test]
+    fn updates_take_out_exactly_the_touched_starts() {
+        let start = |id: &str, lon: f64| CircuitStart {
+            id: CircuitId::new(id).unwrap(),
+            pos: ll(lon, 48.4),
+        };
+        let starts: Vec<CircuitStart> = (0..100)
+            .map(|i| start(&format!("c{i}"), 2.7 + i as f64 * 1e-3))
+            .collect();
+        let mut index = SpatialIndex::build(Vec::new(), starts);
+        let ids = |index: &SpatialIndex, lon: f64| -> Vec<String> {
+            (index.nearby_starts(ll(lon, 48.4), 150.0).iter())
+                .map(|h| h.item.id.to_string())
+                .collect()
+        };
+        assert_eq!(ids(&index, 2.7), ["c0", "c1", "c2"]);
+        // c0 moves away, c1 goes, c100 comes; twice, so that stale items are met too.
+        for _ in 0..2 {
+            let touched: HashSet<CircuitId> = ["c0", "c1", "c100"]
+                .into_iter()
+                .map(|id| CircuitId::new(id).unwrap())
+                .collect();
+            index.update_starts(&touched, vec![start("c0", 3.5), start("c100", 2.7)]);
+            assert_eq!(ids(&index, 2.7), ["c100", "c2"]);
+            assert_eq!(ids(&index, 3.5), ["c0"]);
         }
     }
 
