@@ -1,7 +1,8 @@
 //! The catalogue: what is answered from memory. Published circuit summaries with their
-//! search keys and the spatial index, built from the store and replaced whole when the
-//! store's revision moves: by the refresher in the background, or at once by an answer
-//! that needs a revision the catalogue has not reached yet (one reload for all of them).
+//! search keys and the spatial index, built from the store at start and brought to each
+//! new revision of the store by the records its commits touched (a whole reload when
+//! the change log cannot tell): by the refresher in the background, or at once by an
+//! answer that needs a revision the catalogue has not reached yet (one for all of them).
 
 use crate::list_index::ListIndex;
 use balade_core::contributions::Rating;
@@ -28,7 +29,9 @@ pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 #[derive(Debug, Default)]
 pub struct Catalog {
     pub revision: i64,
-    pub circuits: Arc<Vec<Indexed>>,
+    /// In the list's order (by name, then id); shared, so that following a change
+    /// copies pointers, not summaries.
+    pub circuits: Arc<Vec<Arc<Indexed>>>,
     /// What the list filters `circuits` by, row for row.
     pub list: Arc<ListIndex>,
     index: Arc<RwLock<SpatialIndex>>,
@@ -38,8 +41,8 @@ pub struct Catalog {
     pub commune_names: Arc<HashMap<String, String>>,
     /// `[west, south, east, north]` of every circuit start and POI: the territory.
     pub bounds: Option<[f64; 4]>,
-    /// Published circuits by id: their place in `circuits`.
-    pub by_id: Arc<HashMap<CircuitId, usize>>,
+    /// The places of `circuits` in the order of their ids.
+    by_id: Arc<Vec<u32>>,
     /// The sensitivity list, applied to every POI that leaves the application.
     pub sensitivity: Arc<SensitivityList>,
     /// Fauna and flora POIs the list withholds a position from: never in the index.
@@ -59,7 +62,9 @@ impl Catalog {
 
     /// Whether `id` is a published circuit.
     pub fn has_circuit(&self, id: &CircuitId) -> bool {
-        self.by_id.contains_key(id)
+        (self.by_id)
+            .binary_search_by(|&at| self.circuits[at as usize].summary.id.cmp(id))
+            .is_ok()
     }
 
     /// `poi` as the public may see it ([`SensitivityList::protect`]).
@@ -141,7 +146,12 @@ impl Catalog {
             .map(|(code, name)| (fold(code.as_str()), fold(&name)))
             .collect();
         let read = started.elapsed();
-        let (circuits, by_id, starts, list) = indexed(summaries);
+        let (circuits, list) = indexed(summaries);
+        let by_id = id_order(&circuits);
+        let starts = circuits
+            .iter()
+            .map(|c| start(&c.summary))
+            .collect::<Vec<_>>();
         let bounds = widen(
             None,
             starts
@@ -174,8 +184,9 @@ impl Catalog {
 
     /// The catalogue at revision `upto`, from this one and what the commits since
     /// changed: the POIs touched taken out of the index and put back as they are now
-    /// (or not, when unpublished or withheld), the circuits re-read when one changed,
-    /// the ratings when reviews moved. Milliseconds where a whole load takes seconds.
+    /// (or not, when unpublished or withheld), the circuits touched re-read and put in
+    /// their places, the ratings when reviews moved. Milliseconds where a whole load
+    /// takes seconds.
     pub async fn follow(
         &self,
         store: &dyn Store,
@@ -201,12 +212,28 @@ impl Catalog {
         }
         let mut starts = None;
         if !changes.circuits.is_empty() {
-            let (circuits, by_id, s, list) = indexed(store.circuit_summaries().await?);
-            next.list = Arc::new(list);
+            let changed: HashSet<CircuitId> = (changes.circuits.iter())
+                .filter_map(|id| CircuitId::new(id.clone()).ok())
+                .collect();
+            // When most circuits changed, one read of them all is cheaper.
+            let (circuits, list, by_id, new_starts) = if changed.len() * 2 > self.circuits.len() {
+                let (circuits, list) = indexed(store.circuit_summaries().await?);
+                let by_id = id_order(&circuits);
+                let all = circuits.iter().map(|c| start(&c.summary)).collect();
+                (circuits, list, by_id, NewStarts::All(all))
+            } else {
+                let ids: Vec<CircuitId> = changed.iter().cloned().collect();
+                let fresh = store.circuit_summaries_of(&ids).await?;
+                let of = fresh.iter().map(start).collect();
+                let (circuits, list, by_id) = self.followed_circuits(&changed, fresh);
+                (circuits, list, by_id, NewStarts::Of(changed, of))
+            };
+            let (NewStarts::All(s) | NewStarts::Of(_, s)) = &new_starts;
             next.bounds = widen(next.bounds, s.iter().map(|s| s.pos));
+            next.list = Arc::new(list);
             next.circuits = Arc::new(circuits);
             next.by_id = Arc::new(by_id);
-            starts = Some(s);
+            starts = Some(new_starts);
         }
         let mut touched: HashSet<PoiId> = HashSet::new();
         let mut points = Vec::new();
@@ -240,40 +267,105 @@ impl Catalog {
         }
         if starts.is_some() || !touched.is_empty() {
             let mut index = self.index.write().unwrap_or_else(|p| p.into_inner());
-            if let Some(starts) = starts {
-                index.replace_starts(starts);
+            match starts {
+                Some(NewStarts::All(all)) => index.replace_starts(all),
+                Some(NewStarts::Of(changed, of)) => index.update_starts(&changed, of),
+                None => {}
             }
             index.update_pois(&touched, points);
         }
         Ok(next)
     }
+
+    /// The circuits and their list index once the circuits `changed` are re-read as
+    /// `fresh` (those of them still published): the others keep their order, the fresh
+    /// ones are merged in at their places, and only their texts are indexed anew.
+    fn followed_circuits(
+        &self,
+        changed: &HashSet<CircuitId>,
+        mut fresh: Vec<CircuitSummary>,
+    ) -> (Vec<Arc<Indexed>>, ListIndex, Vec<u32>) {
+        fresh.sort_by(list_order);
+        let mut fresh = (fresh.into_iter())
+            .map(|s| Arc::new(Indexed::of(s)))
+            .peekable();
+        let mut circuits = Vec::with_capacity(self.circuits.len() + fresh.len());
+        // Where each circuit of this catalogue went (`None`: changed).
+        let mut moved = vec![None; self.circuits.len()];
+        let mut added = Vec::new();
+        let place = |circuits: &Vec<Arc<Indexed>>| circuits.len() as u32;
+        for (at, kept) in self.circuits.iter().enumerate() {
+            if changed.contains(&kept.summary.id) {
+                continue;
+            }
+            while let Some(f) = fresh.next_if(|f| list_order(&f.summary, &kept.summary).is_lt()) {
+                added.push(place(&circuits));
+                circuits.push(f);
+            }
+            moved[at] = Some(place(&circuits));
+            circuits.push(kept.clone());
+        }
+        for f in fresh {
+            added.push(place(&circuits));
+            circuits.push(f);
+        }
+        let summaries = circuits.iter().map(|c| &c.summary);
+        let list = self.list.followed(summaries, &moved, &added);
+        // The id order: the kept circuits' at their new places, merged with the added.
+        let id = |at: &u32| &circuits[*at as usize].summary.id;
+        let mut added_by_id = added;
+        added_by_id.sort_unstable_by(|a, b| id(a).cmp(id(b)));
+        let mut added_by_id = added_by_id.into_iter().peekable();
+        let mut by_id = Vec::with_capacity(circuits.len());
+        for at in self.by_id.iter().filter_map(|&old| moved[old as usize]) {
+            while let Some(a) = added_by_id.next_if(|a| id(a) < id(&at)) {
+                by_id.push(a);
+            }
+            by_id.push(at);
+        }
+        by_id.extend(added_by_id);
+        (circuits, list, by_id)
+    }
 }
 
-/// The circuits indexed for search, by id, their starts, and what the list filters
-/// them by.
-type IndexedCircuits = (
-    Vec<Indexed>,
-    HashMap<CircuitId, usize>,
-    Vec<CircuitStart>,
-    ListIndex,
-);
+/// The order of the circuits in the catalogue, which the list keeps among equals: by
+/// name, then id, in byte order on every backend.
+fn list_order(a: &CircuitSummary, b: &CircuitSummary) -> std::cmp::Ordering {
+    (a.name.as_str(), a.id.as_str()).cmp(&(b.name.as_str(), b.id.as_str()))
+}
 
-fn indexed(summaries: Vec<CircuitSummary>) -> IndexedCircuits {
-    let starts: Vec<CircuitStart> = summaries
-        .iter()
-        .map(|s| CircuitStart {
-            id: s.id.clone(),
-            pos: s.start,
-        })
+/// The circuits indexed for search, in the list's order, and what the list filters
+/// them by.
+fn indexed(mut summaries: Vec<CircuitSummary>) -> (Vec<Arc<Indexed>>, ListIndex) {
+    summaries.sort_by(list_order);
+    let list = ListIndex::of(summaries.iter());
+    let circuits = (summaries.into_iter())
+        .map(|s| Arc::new(Indexed::of(s)))
         .collect();
-    let list = ListIndex::of(&summaries);
-    let circuits: Vec<Indexed> = summaries.into_iter().map(Indexed::of).collect();
-    let by_id = circuits
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.summary.id.clone(), i))
-        .collect();
-    (circuits, by_id, starts, list)
+    (circuits, list)
+}
+
+/// The places of `circuits` in the order of their ids.
+fn id_order(circuits: &[Arc<Indexed>]) -> Vec<u32> {
+    let mut by_id: Vec<u32> = (0..circuits.len() as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| {
+        (circuits[a as usize].summary.id).cmp(&circuits[b as usize].summary.id)
+    });
+    by_id
+}
+
+fn start(summary: &CircuitSummary) -> CircuitStart {
+    CircuitStart {
+        id: summary.id.clone(),
+        pos: summary.start,
+    }
+}
+
+/// The circuit starts a change gives the spatial index: all of them, or those of the
+/// circuits it touched.
+enum NewStarts {
+    All(Vec<CircuitStart>),
+    Of(HashSet<CircuitId>, Vec<CircuitStart>),
 }
 
 /// `bounds` grown to hold `points`.

@@ -8,6 +8,7 @@ use balade_core::index::ecef;
 use balade_core::text::fold;
 use balade_core::{CircuitSummary, CircuitType, Difficulty, LonLat, Practice};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The rows of the published circuits, in the catalogue's order, and the facet values.
 #[derive(Debug, Default)]
@@ -36,41 +37,56 @@ pub struct Row {
 }
 
 impl ListIndex {
-    pub fn of(summaries: &[CircuitSummary]) -> Self {
-        let (mut themes, mut communes, mut intercommunalities) = (
-            Interner::default(),
-            Interner::default(),
-            Interner::default(),
-        );
+    pub fn of<'a>(summaries: impl Iterator<Item = &'a CircuitSummary> + Clone) -> Self {
+        let words = WordIndex::of(summaries.clone().map(search_text));
+        let mut values = Interners::default();
         let mut ids = Vec::new();
-        let at = |ids: &Vec<u32>| u32::try_from(ids.len()).expect("fewer than 2³² ids");
-        let rows = summaries
-            .iter()
-            .map(|s| {
-                let t = at(&ids);
-                themes.push_ids(&s.themes, &mut ids);
-                let c = at(&ids);
-                communes.push_ids(&s.communes, &mut ids);
-                let i = at(&ids);
-                intercommunalities.push_ids(&s.intercommunalities, &mut ids);
-                Row {
-                    start: s.start,
-                    start_ecef: ecef(s.start),
-                    duration_min: s.duration_min,
-                    difficulty: s.difficulty,
-                    circuit_type: s.circuit_type,
-                    practice: s.practice,
-                    at: [t, c, i, at(&ids)],
+        let rows = summaries.map(|s| values.row(s, &mut ids)).collect();
+        Self {
+            values: values.values(),
+            words,
+            rows,
+            ids,
+        }
+    }
+
+    /// The index of `summaries` after a change, from this one: circuit `c` here is
+    /// `summaries[moved[c]]` now (`None`: gone or re-read) and the circuits at `added`
+    /// are new or re-read. The rows of the others are copied; only the added ones are
+    /// read, their values looked up among the known ones, their texts split into words.
+    pub fn followed<'a>(
+        &self,
+        summaries: impl Iterator<Item = &'a CircuitSummary>,
+        moved: &[Option<u32>],
+        added: &[u32],
+    ) -> Self {
+        let summaries: Vec<&CircuitSummary> = summaries.collect();
+        let mut was = vec![None; summaries.len()];
+        for (old, new) in moved.iter().enumerate() {
+            if let Some(new) = new {
+                was[*new as usize] = Some(old);
+            }
+        }
+        let mut values = Interners::after(&self.values);
+        let mut ids = Vec::with_capacity(self.ids.len());
+        let rows = (summaries.iter().zip(&was))
+            .map(|(s, was)| match was {
+                Some(old) => {
+                    let row = &self.rows[*old];
+                    let (first, shift) = (row.at[0], ids.len() as u32);
+                    ids.extend_from_slice(&self.ids[first as usize..row.at[3] as usize]);
+                    Row {
+                        at: row.at.map(|at| at - first + shift),
+                        ..*row
+                    }
                 }
+                None => values.row(s, &mut ids),
             })
             .collect();
+        let texts = (added.iter()).map(|&at| (at, search_text(summaries[at as usize])));
         Self {
-            values: FacetValues {
-                themes: Values::of(themes.values),
-                communes: Values::of(communes.values),
-                intercommunalities: Values::of(intercommunalities.values),
-            },
-            words: WordIndex::of(summaries.iter().map(search_text)),
+            values: values.values(),
+            words: self.words.followed(moved, texts, summaries.len()),
             rows,
             ids,
         }
@@ -96,18 +112,21 @@ impl ListIndex {
 
 /// The themes, communes and intercommunalities circuits name, each once: rows hold
 /// their ids, so that filtering and counting facets over every circuit are lookups and
-/// increments, not string comparisons.
+/// increments, not string comparisons. Shared with the index that follows a change
+/// naming no new value.
 #[derive(Debug, Default)]
 pub struct FacetValues {
-    pub themes: Values,
-    pub communes: Values,
-    pub intercommunalities: Values,
+    pub themes: Arc<Values>,
+    pub communes: Arc<Values>,
+    pub intercommunalities: Arc<Values>,
 }
 
 /// The values of one facet dimension, by id.
 #[derive(Debug, Default)]
 pub struct Values {
     names: Vec<String>,
+    /// The ids in the names' byte order.
+    by_name: Vec<u32>,
     /// Each id's place among the names in byte order: facets break ties by name
     /// without comparing strings.
     rank_by_name: Vec<u32>,
@@ -129,6 +148,7 @@ impl Values {
         folded.sort_unstable();
         Self {
             names,
+            by_name,
             rank_by_name,
             folded,
         }
@@ -146,6 +166,15 @@ impl Values {
         &self.names[id]
     }
 
+    /// The id of the value named exactly `name`.
+    fn id_of(&self, name: &str) -> Option<u32> {
+        let names = &self.names;
+        (self.by_name)
+            .binary_search_by(|&id| names[id as usize].as_str().cmp(name))
+            .ok()
+            .map(|at| self.by_name[at])
+    }
+
     pub fn rank_by_name(&self, id: usize) -> u32 {
         self.rank_by_name[id]
     }
@@ -160,24 +189,96 @@ impl Values {
     }
 }
 
-/// Ids of values in the order they are first met.
+/// The values of the three dimensions as rows are built.
 #[derive(Default)]
-struct Interner {
+struct Interners<'a> {
+    themes: Interner<'a>,
+    communes: Interner<'a>,
+    intercommunalities: Interner<'a>,
+}
+
+impl<'a> Interners<'a> {
+    /// Going on from the values of an index.
+    fn after(values: &'a FacetValues) -> Self {
+        let after = |known| Interner {
+            known: Some(known),
+            ..Interner::default()
+        };
+        Self {
+            themes: after(&values.themes),
+            communes: after(&values.communes),
+            intercommunalities: after(&values.intercommunalities),
+        }
+    }
+
+    /// The row of `s`, its value ids pushed on `ids`.
+    fn row(&mut self, s: &CircuitSummary, ids: &mut Vec<u32>) -> Row {
+        let at = |ids: &Vec<u32>| u32::try_from(ids.len()).expect("fewer than 2³² ids");
+        let t = at(ids);
+        self.themes.push_ids(&s.themes, ids);
+        let c = at(ids);
+        self.communes.push_ids(&s.communes, ids);
+        let i = at(ids);
+        self.intercommunalities.push_ids(&s.intercommunalities, ids);
+        Row {
+            start: s.start,
+            start_ecef: ecef(s.start),
+            duration_min: s.duration_min,
+            difficulty: s.difficulty,
+            circuit_type: s.circuit_type,
+            practice: s.practice,
+            at: [t, c, i, at(ids)],
+        }
+    }
+
+    fn values(self) -> FacetValues {
+        FacetValues {
+            themes: self.themes.values(),
+            communes: self.communes.values(),
+            intercommunalities: self.intercommunalities.values(),
+        }
+    }
+}
+
+/// Ids of values: those `known` already keep theirs, others are numbered after them
+/// in the order they are first met.
+#[derive(Default)]
+struct Interner<'a> {
+    known: Option<&'a Arc<Values>>,
     values: Vec<String>,
     index: HashMap<String, u32>,
 }
 
-impl Interner {
+impl Interner<'_> {
     fn push_ids(&mut self, names: &[String], ids: &mut Vec<u32>) {
-        ids.extend(names.iter().map(|n| match self.index.get(n) {
-            Some(&i) => i,
-            None => {
-                let i = self.values.len() as u32;
-                self.values.push(n.clone());
-                self.index.insert(n.clone(), i);
-                i
+        let first = self.known.map_or(0, |k| k.len()) as u32;
+        ids.extend(names.iter().map(|n| {
+            if let Some(id) = self.known.and_then(|k| k.id_of(n)) {
+                return id;
+            }
+            match self.index.get(n) {
+                Some(&i) => i,
+                None => {
+                    let i = first + self.values.len() as u32;
+                    self.values.push(n.clone());
+                    self.index.insert(n.clone(), i);
+                    i
+                }
             }
         }));
+    }
+
+    /// The values: the known ones shared when none came.
+    fn values(self) -> Arc<Values> {
+        match self.known {
+            Some(known) if self.values.is_empty() => known.clone(),
+            Some(known) => {
+                let mut names = known.names.clone();
+                names.extend(self.values);
+                Arc::new(Values::of(names))
+            }
+            None => Arc::new(Values::of(self.values)),
+        }
     }
 }
 
@@ -210,7 +311,7 @@ mod tests {
         let a = summary("a", &["eau", "forêt"], &["Provins"]);
         let b = summary("b", &[], &["Jouy", "Provins", "Sancy"]);
         let c = summary("c", &["forêt"], &[]);
-        let list = ListIndex::of(&[a.clone(), b.clone(), c.clone()]);
+        let list = ListIndex::of([&a, &b, &c].into_iter());
         let names = |values: &Values, ids: &[u32]| -> Vec<String> {
             ids.iter()
                 .map(|&i| values.name(i as usize).to_owned())
@@ -234,5 +335,51 @@ mod tests {
             v.communes.rank_by_name(id.expect("known"))
         };
         assert_eq!([rank("Jouy"), rank("Provins"), rank("Sancy")], [0, 1, 2]);
+    }
+
+    /// After a change the rows name the same values as rows built anew would: kept rows
+    /// copied, changed and new ones read, new values ranked among the others.
+    #[test]
+    fn followed_rows_name_what_new_rows_name() {
+        let a = summary("a", &["eau", "forêt"], &["Provins"]);
+        let b = summary("b", &[], &["Jouy", "Provins", "Sancy"]);
+        let c = summary("c", &["forêt"], &[]);
+        let list = ListIndex::of([&a, &b, &c].into_iter());
+        // b goes; a is re-read with a new commune; d comes first; c stays.
+        let a2 = summary("a", &["eau"], &["Dammarie", "Provins"]);
+        let d = summary("d", &["patrimoine"], &["Jouy"]);
+        let after = [&d, &a2, &c];
+        let followed = list.followed(after.into_iter(), &[None, None, Some(2)], &[0, 1]);
+        let names = |values: &Values, ids: &[u32]| -> Vec<String> {
+            ids.iter()
+                .map(|&i| values.name(i as usize).to_owned())
+                .collect()
+        };
+        let v = &followed.values;
+        assert_eq!(followed.rows().len(), 3);
+        for (row, s) in followed.rows().iter().zip(after) {
+            assert_eq!(names(&v.themes, followed.themes(row)), s.themes);
+            assert_eq!(names(&v.communes, followed.communes(row)), s.communes);
+            assert_eq!(row.duration_min, s.duration_min);
+        }
+        // No new intercommunality: the values are shared, not copied.
+        assert!(Arc::ptr_eq(
+            &v.intercommunalities,
+            &list.values.intercommunalities
+        ));
+        let rank = |name: &str| {
+            let id = (0..v.communes.len()).find(|&i| v.communes.name(i) == name);
+            v.communes.rank_by_name(id.expect("known"))
+        };
+        assert_eq!(
+            [
+                rank("Dammarie"),
+                rank("Jouy"),
+                rank("Provins"),
+                rank("Sancy")
+            ],
+            [0, 1, 2, 3]
+        );
+        assert_eq!(v.communes.folded_as("dammarie").count(), 1);
     }
 }

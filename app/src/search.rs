@@ -369,7 +369,7 @@ pub fn select<'a>(
                 .iter()
                 .filter(|w| c.folded_name.contains(w.as_str()))
                 .count();
-            hits.push((c, distance, in_name));
+            hits.push((&**c, distance, in_name));
         }
     }
     let by_relevance =
@@ -507,9 +507,9 @@ mod tests {
     fn place_facets_keep_the_communes_with_the_most_circuits() {
         let n = MAX_PLACE_FACETS + 200;
         let values = FacetValues {
-            themes: Values::of(vec!["eau".into()]),
-            communes: Values::of((0..n).map(|i| format!("Commune {i:05}")).rev().collect()),
-            intercommunalities: Values::of(vec!["CC".into(), "CA".into()]),
+            themes: Values::of(vec!["eau".into()]).into(),
+            communes: Values::of((0..n).map(|i| format!("Commune {i:05}")).rev().collect()).into(),
+            intercommunalities: Values::of(vec!["CC".into(), "CA".into()]).into(),
         };
         // Commune i counts i % 7 circuits: a seventh count none and are left out
         // anyway; of the rest, the most counted win, ties by name.

@@ -81,6 +81,91 @@ impl WordIndex {
         }
     }
 
+    /// The index after circuits moved, left or came: circuit `c` of this index is now
+    /// `moved[c]` (`None`: gone or re-read), and each of `added` is (new place, folded
+    /// text). `moved` keeps the order of what it keeps, so a word's circuits stay
+    /// ascending without a sort but where an added text holds it. Words no circuit holds
+    /// any more stay in the vocabulary, holding nothing, until the next whole build.
+    pub fn followed<S: AsRef<str>>(
+        &self,
+        moved: &[Option<u32>],
+        added: impl IntoIterator<Item = (u32, S)>,
+        len: usize,
+    ) -> Self {
+        let mut vocabulary = self.vocabulary.clone();
+        let mut starts = self.starts.clone();
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        // (word, new place) of the added texts, each pair once.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        let mut new_words: HashMap<Box<str>, u32> = HashMap::new();
+        let mut added = added.into_iter().peekable();
+        if added.peek().is_some() {
+            ids = (self.words().enumerate())
+                .map(|(id, word)| (word, id as u32))
+                .collect();
+        }
+        for (place, text) in added {
+            for word in text.as_ref().split_whitespace() {
+                let id = match ids.get(word) {
+                    Some(&id) => id,
+                    None => {
+                        let next = (self.starts.len() + new_words.len()) as u32;
+                        *new_words.entry(word.into()).or_insert(next)
+                    }
+                };
+                pairs.push((id, place));
+            }
+        }
+        let mut new_words: Vec<(u32, Box<str>)> =
+            new_words.into_iter().map(|(word, id)| (id, word)).collect();
+        new_words.sort_unstable();
+        for (_, word) in &new_words {
+            starts.push(vocabulary.len() as u32);
+            vocabulary.push_str(word);
+            vocabulary.push(' ');
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        let mut circuits = Vec::with_capacity(self.circuits.len() + pairs.len());
+        let mut circuits_at = Vec::with_capacity(starts.len() + 1);
+        circuits_at.push(0);
+        let mut pairs = pairs.as_slice();
+        for w in 0..starts.len() {
+            let first = circuits.len();
+            if w < self.starts.len() {
+                let held =
+                    &self.circuits[self.circuits_at[w] as usize..self.circuits_at[w + 1] as usize];
+                circuits.extend(held.iter().filter_map(|&c| moved[c as usize]));
+            }
+            let n = pairs.partition_point(|&(pw, _)| pw as usize == w);
+            if n > 0 {
+                circuits.extend(pairs[..n].iter().map(|&(_, place)| place));
+                circuits[first..].sort_unstable();
+                pairs = &pairs[n..];
+            }
+            circuits_at.push(circuits.len() as u32);
+        }
+        Self {
+            vocabulary,
+            starts,
+            circuits,
+            circuits_at,
+            len,
+        }
+    }
+
+    /// The words of the vocabulary, by id.
+    fn words(&self) -> impl Iterator<Item = &str> {
+        (self.starts.iter().enumerate()).map(|(w, &start)| {
+            let end = self
+                .starts
+                .get(w + 1)
+                .map_or(self.vocabulary.len(), |&next| next as usize);
+            // Without the space that follows it.
+            &self.vocabulary[start as usize..end - 1]
+        })
+    }
+
     /// Which circuits hold every one of `words` (folded, without blank space) in their
     /// text, by circuit index; `None` when there are no words.
     pub fn holding_all(&self, words: &[String]) -> Option<Vec<bool>> {
@@ -195,6 +280,61 @@ mod tests {
             index.circuits[index.circuits_at[w] as usize..index.circuits_at[w + 1] as usize],
             [0, 3]
         );
+    }
+
+    /// Followed through a change, the index finds what one built from the new texts
+    /// finds.
+    #[test]
+    fn a_followed_index_finds_what_a_new_one_finds() {
+        let before = [
+            "moulin de la ville",
+            "lavoir",
+            "pont du moulin",
+            "eglise",
+            "bois",
+        ];
+        // "lavoir" (1) goes, "pont du moulin" (2) is re-read with other words, two
+        // texts come, one ahead of all; the others keep their order.
+        let after = [
+            "aaa tout neuf saulaie",
+            "moulin de la ville",
+            "pont refait saulaies",
+            "eglise",
+            "bois",
+            "lavoir",
+        ];
+        let moved = [Some(1), None, None, Some(3), Some(4)];
+        let added = [(0, after[0]), (2, after[2]), (5, after[5])];
+        let followed = WordIndex::of(before).followed(&moved, added, after.len());
+        let fresh = WordIndex::of(after);
+        for q in [
+            "moulin",
+            "saulaie",
+            "saul",
+            "pont",
+            "du",
+            "lavoir",
+            "neuf ville",
+            "e",
+            "zz",
+        ] {
+            let q = words(q);
+            assert_eq!(followed.holding_all(&q), fresh.holding_all(&q), "{q:?}");
+        }
+        assert_eq!(
+            followed.holding_all(&words("du")),
+            Some(vec![false; 6]),
+            "a word no text holds any more"
+        );
+        // Known words are not added twice; new ones once.
+        assert_eq!(followed.vocabulary.matches("moulin ").count(), 1);
+        assert_eq!(followed.vocabulary.matches("saulaie ").count(), 1);
+        // Each word's circuits ascending.
+        for w in 0..followed.starts.len() {
+            let held = &followed.circuits
+                [followed.circuits_at[w] as usize..followed.circuits_at[w + 1] as usize];
+            assert!(held.windows(2).all(|p| p[0] < p[1]), "{held:?}");
+        }
     }
 
     #[test]

@@ -3,8 +3,8 @@
 # circuits with traces of real length and species observations over metropolitan
 # France, imported into a fresh SQLite file by the release binary; then a server is
 # started and measured: start-up until /healthz answers, RSS, the list with filters,
-# nearby and sheets under wrk (16 connections, 10 s each), and one staff edit's
-# propagation to a second server on the same database.
+# nearby and sheets under wrk (16 connections, 10 s each), and the propagation of one
+# staff edit of a POI, then of a circuit, to a second server on the same database.
 #
 # Goals (issue "A national catalogue on a small machine"): start ≤ 3 s, RSS ≤ 300 MB,
 # nearby p99 < 2 ms; the figures and the first limit met go in benches/README.md.
@@ -45,7 +45,7 @@ import biodiversity "$work/observations.tsv"
 du -h "$work/national.db"
 
 serve() { # output-prefix
-  RUST_LOG=warn,balade_app::catalog=info "$bin" --db "$db" serve --addr 127.0.0.1:0 \
+  RUST_LOG=warn,balade_app::catalog=debug "$bin" --db "$db" serve --addr 127.0.0.1:0 \
     >"$work/$1.out" 2>"$work/$1.err" &
   pids+=($!)
   echo $! >"$work/$1.pid"
@@ -95,5 +95,21 @@ done
 seen=$(date +%s.%N)
 awk -v a="$edited" -v b="$saved" -v c="$seen" \
   'BEGIN { printf "edit saved in %.0f ms; on the second server after %.0f ms\n", (b - a) * 1000, (c - a) * 1000 }'
+echo "== one circuit's edit (a new name) reaching the second server's list"
+circuit=$(curl -sf "$url/api/v1/circuits?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"][0]["id"])')
+etag=$(curl -sf -b "$work/jar" -D - -o /dev/null "$url/api/v1/admin/circuits/$circuit" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+edited=$(date +%s.%N)
+curl -sf -b "$work/jar" -X PATCH -H "Origin: $url" -H "If-Match: $etag" \
+  -H 'content-type: application/merge-patch+json' -d '{"name": "Boucle renommée Zyxwv"}' \
+  "$url/api/v1/admin/circuits/$circuit" >/dev/null
+saved=$(date +%s.%N)
+for _ in $(seq 2000); do
+  curl -sf "$url_b/api/v1/circuits?q=zyxwv&limit=1" | grep -q "\"$circuit\"" && break
+  sleep 0.01
+done
+seen=$(date +%s.%N)
+awk -v a="$edited" -v b="$saved" -v c="$seen" \
+  'BEGIN { printf "circuit edit saved in %.0f ms; on the second server after %.0f ms\n", (b - a) * 1000, (c - a) * 1000 }'
+grep "catalogue followed" "$work/b.err" | tail -2 | sed 's/^/  /' || true
 echo "whole reloads on the second server after its start: $(grep -c "catalogue reloaded" "$work/b.err" || true)"
 echo "RSS of the second server: $(rss "$(cat "$work/b.pid")")"

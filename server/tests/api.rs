@@ -1028,7 +1028,138 @@ on_every_backend!(
     a_sheet_viewed_right_after_an_import_shows_the_new_data,
     an_edit_reaches_a_second_server_without_a_reload,
     a_loop_meets_the_pois_of_its_start_first,
+    circuit_changes_list_as_a_whole_load_would,
 );
+
+/// A published circuit `id` named `name` along a short line starting at `start`.
+fn line_circuit(id: &str, name: &str, start: (f64, f64)) -> balade_core::Circuit {
+    use balade_core::{LonLat, Trace, TracePoint};
+    let point = |k: f64| TracePoint {
+        pos: LonLat::new(start.0 + k * 0.002, start.1 + k * 0.001).expect("in range"),
+        ele: None,
+    };
+    let trace = Trace {
+        segments: vec![(0..4).map(|k| point(k as f64)).collect()],
+    };
+    let mut c = store::testing::circuit(id, balade_core::Practice::Walk, trace);
+    c.name = name.to_owned();
+    c
+}
+
+async fn write_circuits(store: &dyn Store, circuits: &[&balade_core::Circuit]) {
+    let mut tx = store.begin_import().await.expect("tx");
+    for c in circuits {
+        tx.upsert_circuit(c).await.expect("circuit");
+    }
+    tx.commit().await.expect("commit");
+}
+
+/// Circuits renamed, withdrawn, added, and given other texts, themes and communes are
+/// followed record by record, and the list then answers exactly as a catalogue loaded
+/// whole from the same database: order, words searched, filters and facets.
+async fn circuit_changes_list_as_a_whole_load_would(backend: Backend) {
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    // Enough circuits that a few changed are re-read alone.
+    let mut copies: Vec<balade_core::Circuit> = (0..30)
+        .map(|i| {
+            let mut c = line_circuit(
+                &format!("copie-{i}"),
+                &format!("Copie {i:02}"),
+                (2.8 + i as f64 * 0.01, 48.5),
+            );
+            c.description = format!("Boucle {i} par la peupleraie{} et le moulin", i % 3);
+            c.themes = vec![format!("Thème {}", i % 4)];
+            c.communes = vec![format!("Commune {}", i % 5)];
+            c
+        })
+        .collect();
+    write_circuits(f.store.as_ref(), &copies.iter().collect::<Vec<_>>()).await;
+    f.catalog.refresh(f.store.as_ref()).await.expect("refresh");
+
+    // First commit: one renamed to the head of the list, with new words, a new theme
+    // and a new commune; one withdrawn; one new.
+    copies[3].name = "Aaa première".into();
+    copies[3].description = "Par la saulaie inédite".into();
+    copies[3].themes = vec!["Zoologie".into(), "Thème 1".into()];
+    copies[3].communes = vec!["Nouvelleville".into()];
+    copies[7].published = false;
+    let mut new = line_circuit("copie-neuve", "Mmm nouvelle", (3.1, 48.7));
+    new.description = "Saulaie et moulin".into();
+    new.themes = vec!["Thème 2".into()];
+    write_circuits(f.store.as_ref(), &[&copies[3], &copies[7], &new]).await;
+    // Second commit: a word that only one text held goes, one text changes again.
+    copies[9].description = "Boucle sans arbres".into();
+    copies[3].description = "Par la saulaie revue".into();
+    write_circuits(f.store.as_ref(), &[&copies[9], &copies[3]]).await;
+
+    let (reloads, follows) = (f.catalog.reloads(), f.catalog.follows());
+    f.catalog.refresh(f.store.as_ref()).await.expect("refresh");
+    assert_eq!(f.catalog.reloads(), reloads, "followed, not reloaded");
+    assert_eq!(
+        f.catalog.follows(),
+        follows + 1,
+        "one follow for both commits"
+    );
+
+    let whole = App::load(f.store.clone(), Settings::default())
+        .await
+        .expect("catalogue");
+    let whole = app(AppState::new(Arc::new(whole)), WebApp::None);
+    for query in [
+        "",
+        "q=saulaie",
+        "q=inedite",
+        "q=revue",
+        "q=peupleraie0",
+        "q=moulin copie",
+        "theme=Zoologie",
+        "theme=theme 1",
+        "commune=Nouvelleville",
+        "commune=Commune 2",
+        "sort=name",
+        "sort=duration",
+        "near=2.9,48.5&radius=5000",
+        "difficulty=easy&theme=Thème 0",
+    ] {
+        let uri = format!("/api/v1/circuits?limit=100&{}", query.replace(' ', "%20"));
+        let followed = get(&f.app, &uri).await.json();
+        assert_eq!(followed, get(&whole, &uri).await.json(), "{query}");
+    }
+    let all = listed(&f.app, "").await;
+    assert_eq!(all[0], "copie-3", "renamed to the head");
+    assert!(!all.contains(&"copie-7".to_owned()), "withdrawn");
+    assert!(all.contains(&"copie-neuve".to_owned()), "added");
+    assert_eq!(
+        listed(&f.app, "q=saulaie").await,
+        ["copie-3", "copie-neuve"]
+    );
+    assert!(
+        listed(&f.app, "q=inedite").await.is_empty(),
+        "a word replaced"
+    );
+    assert_eq!(
+        listed(&f.app, "q=peupleraie0").await.len(),
+        8,
+        "copies 0, 3, 6, …, 27 but 3 and 9"
+    );
+    assert_eq!(listed(&f.app, "commune=Nouvelleville").await, ["copie-3"]);
+    let sheet = get(&f.app, "/api/v1/circuits/copie-7").await;
+    assert_eq!(
+        sheet.status,
+        StatusCode::NOT_FOUND,
+        "a withdrawn circuit's sheet"
+    );
+    let sheet = get(&f.app, "/api/v1/circuits/copie-neuve").await;
+    assert_eq!(sheet.status, StatusCode::OK, "a new circuit's sheet");
+}
+
+async fn listed(app: &Router, query: &str) -> Vec<String> {
+    ids(&get(app, &format!("/api/v1/circuits?limit=100&{query}"))
+        .await
+        .json())
+}
 
 /// On a loop the POIs at the start come first, at 0 m, though the returning leg runs
 /// as close to them; the rest keep their walking order.
