@@ -1274,6 +1274,32 @@ async fn an_edit_reaches_a_second_server_without_a_reload(backend: Backend) {
             .contains(&id),
         "gone from the old one"
     );
+
+    // A deletion is followed by the id gone too.
+    let mut tx = f.store.begin_import().await.expect("tx");
+    let deleted = tx
+        .delete(
+            balade_core::record::RecordKind::Poi,
+            &[moved.source.as_str()],
+        )
+        .await
+        .expect("delete");
+    assert_eq!(deleted, 1);
+    tx.commit().await.expect("commit");
+    second_catalog
+        .refresh(second_store.as_ref())
+        .await
+        .expect("refresh");
+    assert_eq!(second_catalog.reloads(), reloads, "still no whole reload");
+    assert_eq!(
+        second_catalog.follows(),
+        follows + 2,
+        "the deletion followed"
+    );
+    assert!(
+        !nearby_ids(&second_app, to).await.contains(&id),
+        "deleted, gone from nearby"
+    );
 }
 
 /// How many of the listed circuits hold each value of `field` (a string or a list).

@@ -45,7 +45,7 @@ impl Touched {
     }
 
     /// Something only a whole reload covers (communes, landscapes, the sensitivity
-    /// list, deletions).
+    /// list, deletions of anything but circuits and POIs).
     pub fn everything(&mut self) {
         self.everything = true;
         self.pois.clear();
@@ -71,7 +71,7 @@ impl Touched {
 /// What the commits after a revision changed, when each of them is known by its records.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changes {
-    /// POIs written, by public id (deleted ones make a whole reload).
+    /// POIs written or deleted, by public id.
     pub pois: BTreeSet<String>,
     pub circuits: BTreeSet<String>,
     /// Published reviews moved.

@@ -1990,4 +1990,42 @@ pub async fn change_log(store: &dyn Store) {
         None,
         "nothing to follow"
     );
+
+    // Deletions are told by the ids gone: a POI's, and a circuit's with its own POIs'.
+    let other = poi("tour-du-lac", "moulin", PoiKind::Heritage);
+    let mut alone = poi("tour-du-lac", "croix", PoiKind::Heritage);
+    alone.circuit = None;
+    alone.source = "test:croix".into();
+    let mut tx = store.begin_import().await.expect("tx");
+    tx.upsert_poi(&other).await.expect("poi");
+    tx.upsert_poi(&alone).await.expect("poi");
+    tx.commit().await.expect("commit");
+    let fourth = store.revision().await.expect("revision");
+    let mut tx = store.begin_import().await.expect("tx");
+    assert_eq!(
+        tx.delete(RecordKind::Poi, &[alone.source.as_str()])
+            .await
+            .expect("delete"),
+        1
+    );
+    assert_eq!(
+        tx.delete(RecordKind::Circuit, &[c.source.as_str(), "test:none"])
+            .await
+            .expect("delete"),
+        1
+    );
+    tx.commit().await.expect("commit");
+    let fifth = store.revision().await.expect("revision");
+    let gone = store
+        .changes(fourth, fifth)
+        .await
+        .expect("changes")
+        .expect("known by their ids");
+    let mut pois: Vec<&str> = gone.pois.iter().map(String::as_str).collect();
+    pois.sort_unstable();
+    let mut expected = [p.id.as_str(), other.id.as_str(), alone.id.as_str()];
+    expected.sort_unstable();
+    assert_eq!(pois, expected);
+    assert_eq!(gone.circuits.iter().collect::<Vec<_>>(), [c.id.as_str()]);
+    assert!(store.circuit(&c.id).await.expect("read").is_none());
 }

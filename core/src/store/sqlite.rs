@@ -1276,8 +1276,13 @@ impl ImportTx for SqliteImport {
     }
 
     async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64> {
-        // Observations are followed by `refresh_species`; the rest reloads whole.
-        if kind != RecordKind::Observation && !keys.is_empty() {
+        // Observations are followed by `refresh_species`, circuits and POIs by the ids
+        // gone (below); the rest reloads whole.
+        if !matches!(
+            kind,
+            RecordKind::Observation | RecordKind::Circuit | RecordKind::Poi
+        ) && !keys.is_empty()
+        {
             self.touched.everything();
         }
         if kind == RecordKind::Observation && !keys.is_empty() {
@@ -1300,6 +1305,16 @@ impl ImportTx for SqliteImport {
                 _ => None,
             };
             if let Some(owners) = owners {
+                for row in (sqlx::query(owners).bind(&list))
+                    .fetch_all(&mut *self.tx)
+                    .await?
+                {
+                    let (owner, id): (String, String) = (row.try_get(0)?, row.try_get(1)?);
+                    match owner.as_str() {
+                        "circuit" => self.touched.circuit(&id),
+                        _ => self.touched.poi(&id),
+                    }
+                }
                 sqlx::query(&format!(
                     "DELETE FROM media WHERE (owner_kind, owner_id) IN ({owners})"
                 ))
