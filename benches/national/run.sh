@@ -81,35 +81,29 @@ done
 echo "a-long-enough-password" | "$bin" --db "$db" user add bench@national.fr --role admin --password-stdin >/dev/null
 curl -sf -c "$work/jar" -H "Origin: $url" -H 'content-type: application/json' \
   -d '{"email":"bench@national.fr","password":"a-long-enough-password"}' "$url/api/v1/auth/login"
+# edited WHAT ID PATCH CHECK-URL: a staff PATCH of /api/v1/admin/WHAT/ID on the first
+# server, then CHECK-URL asked of the second until it names ID.
+edited() {
+  local etag asked saved seen
+  etag=$(curl -sf -b "$work/jar" -D - -o /dev/null "$url/api/v1/admin/$1/$2" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
+  asked=$(date +%s.%N)
+  curl -sf -b "$work/jar" -X PATCH -H "Origin: $url" -H "If-Match: $etag" \
+    -H 'content-type: application/merge-patch+json' -d "$3" "$url/api/v1/admin/$1/$2" >/dev/null
+  saved=$(date +%s.%N)
+  for _ in $(seq 2000); do
+    curl -sf "$url_b$4" | grep -q "\"$2\"" && break
+    sleep 0.01
+  done
+  seen=$(date +%s.%N)
+  awk -v a="$asked" -v b="$saved" -v c="$seen" -v what="$1" \
+    'BEGIN { printf "%s edit saved in %.0f ms; on the second server after %.0f ms\n", what, (b - a) * 1000, (c - a) * 1000 }'
+}
 poi=$(curl -sf -b "$work/jar" "$url/api/v1/admin/pois?q=moulin&limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pois"][0]["id"])')
-etag=$(curl -sf -b "$work/jar" -D - -o /dev/null "$url/api/v1/admin/pois/$poi" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
-edited=$(date +%s.%N)
-curl -sf -b "$work/jar" -X PATCH -H "Origin: $url" -H "If-Match: $etag" \
-  -H 'content-type: application/merge-patch+json' -d '{"lon": 0.123456, "lat": 45.654321}' \
-  "$url/api/v1/admin/pois/$poi" >/dev/null
-saved=$(date +%s.%N)
-for _ in $(seq 2000); do
-  curl -sf "$url_b/api/v1/pois/nearby?lon=0.123456&lat=45.654321&radius=5&limit=5" | grep -q "\"$poi\"" && break
-  sleep 0.01
-done
-seen=$(date +%s.%N)
-awk -v a="$edited" -v b="$saved" -v c="$seen" \
-  'BEGIN { printf "edit saved in %.0f ms; on the second server after %.0f ms\n", (b - a) * 1000, (c - a) * 1000 }'
+edited pois "$poi" '{"lon": 0.123456, "lat": 45.654321}' \
+  "/api/v1/pois/nearby?lon=0.123456&lat=45.654321&radius=5&limit=5"
 echo "== one circuit's edit (a new name) reaching the second server's list"
 circuit=$(curl -sf "$url/api/v1/circuits?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["features"][0]["id"])')
-etag=$(curl -sf -b "$work/jar" -D - -o /dev/null "$url/api/v1/admin/circuits/$circuit" | tr -d '\r' | sed -n 's/^[Ee][Tt]ag: //p')
-edited=$(date +%s.%N)
-curl -sf -b "$work/jar" -X PATCH -H "Origin: $url" -H "If-Match: $etag" \
-  -H 'content-type: application/merge-patch+json' -d '{"name": "Boucle renommée Zyxwv"}' \
-  "$url/api/v1/admin/circuits/$circuit" >/dev/null
-saved=$(date +%s.%N)
-for _ in $(seq 2000); do
-  curl -sf "$url_b/api/v1/circuits?q=zyxwv&limit=1" | grep -q "\"$circuit\"" && break
-  sleep 0.01
-done
-seen=$(date +%s.%N)
-awk -v a="$edited" -v b="$saved" -v c="$seen" \
-  'BEGIN { printf "circuit edit saved in %.0f ms; on the second server after %.0f ms\n", (b - a) * 1000, (c - a) * 1000 }'
+edited circuits "$circuit" '{"name": "Boucle renommée Zyxwv"}' "/api/v1/circuits?q=zyxwv&limit=1"
 grep "catalogue followed" "$work/b.err" | tail -2 | sed 's/^/  /' || true
 echo "whole reloads on the second server after its start: $(grep -c "catalogue reloaded" "$work/b.err" || true)"
 echo "RSS of the second server: $(rss "$(cat "$work/b.pid")")"

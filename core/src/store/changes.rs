@@ -33,6 +33,14 @@ impl Touched {
         }
     }
 
+    /// A record deleted: a `circuit` or a `poi` (the owner kinds of media) by its id.
+    pub fn gone(&mut self, kind: &str, id: &str) {
+        match kind {
+            "circuit" => self.circuit(id),
+            _ => self.poi(id),
+        }
+    }
+
     /// Past [`MAX_ROWS`] records the change is told as a whole: the ids need not be kept.
     fn cap(&mut self) {
         if self.pois.len() + self.circuits.len() > MAX_ROWS {

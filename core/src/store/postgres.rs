@@ -1147,11 +1147,7 @@ impl ImportTx for PostgresImport {
                     .fetch_all(&mut *self.tx)
                     .await?
                 {
-                    let (owner, id): (String, String) = (row.try_get(0)?, row.try_get(1)?);
-                    match owner.as_str() {
-                        "circuit" => self.touched.circuit(&id),
-                        _ => self.touched.poi(&id),
-                    }
+                    self.touched.gone(row.try_get(0)?, row.try_get(1)?);
                 }
                 sqlx::query(&format!(
                     "DELETE FROM media WHERE (owner_kind, owner_id) IN ({owners})"
