@@ -63,8 +63,12 @@ impl Catalog {
     /// Whether `id` is a published circuit.
     pub fn has_circuit(&self, id: &CircuitId) -> bool {
         (self.by_id)
-            .binary_search_by(|&at| self.circuits[at as usize].summary.id.cmp(id))
+            .binary_search_by(|&at| self.id_at(at).cmp(id))
             .is_ok()
+    }
+
+    fn id_at(&self, at: u32) -> &CircuitId {
+        &self.circuits[at as usize].summary.id
     }
 
     /// `poi` as the public may see it ([`SensitivityList::protect`]).
@@ -290,12 +294,19 @@ impl Catalog {
             .map(|s| Arc::new(Indexed::of(s)))
             .peekable();
         let mut circuits = Vec::with_capacity(self.circuits.len() + fresh.len());
+        // The changed circuits this catalogue holds, found by id (no hash of every id).
+        let mut is_changed = vec![false; self.circuits.len()];
+        for id in changed {
+            if let Ok(at) = self.by_id.binary_search_by(|&at| self.id_at(at).cmp(id)) {
+                is_changed[self.by_id[at] as usize] = true;
+            }
+        }
         // Where each circuit of this catalogue went (`None`: changed).
         let mut moved = vec![None; self.circuits.len()];
         let mut added = Vec::new();
         let place = |circuits: &Vec<Arc<Indexed>>| circuits.len() as u32;
         for (at, kept) in self.circuits.iter().enumerate() {
-            if changed.contains(&kept.summary.id) {
+            if is_changed[at] {
                 continue;
             }
             while let Some(f) = fresh.next_if(|f| list_order(&f.summary, &kept.summary).is_lt()) {
@@ -311,19 +322,23 @@ impl Catalog {
         }
         let summaries = circuits.iter().map(|c| &c.summary);
         let list = self.list.followed(summaries, &moved, &added);
-        // The id order: the kept circuits' at their new places, merged with the added.
+        // The id order: the kept circuits' at their new places, each added one put
+        // where a search among them finds its id.
         let id = |at: &u32| &circuits[*at as usize].summary.id;
+        let kept: Vec<u32> = (self.by_id.iter())
+            .filter_map(|&old| moved[old as usize])
+            .collect();
         let mut added_by_id = added;
         added_by_id.sort_unstable_by(|a, b| id(a).cmp(id(b)));
-        let mut added_by_id = added_by_id.into_iter().peekable();
         let mut by_id = Vec::with_capacity(circuits.len());
-        for at in self.by_id.iter().filter_map(|&old| moved[old as usize]) {
-            while let Some(a) = added_by_id.next_if(|a| id(a) < id(&at)) {
-                by_id.push(a);
-            }
-            by_id.push(at);
+        let mut from = 0;
+        for a in added_by_id {
+            let to = kept.partition_point(|k| id(k) < id(&a));
+            by_id.extend_from_slice(&kept[from..to]);
+            by_id.push(a);
+            from = to;
         }
-        by_id.extend(added_by_id);
+        by_id.extend_from_slice(&kept[from..]);
         (circuits, list, by_id)
     }
 }

@@ -84,7 +84,7 @@ impl WordIndex {
     /// The index after circuits moved, left or came: circuit `c` of this index is now
     /// `moved[c]` (`None`: gone or re-read), and each of `added` is (new place, folded
     /// text). `moved` keeps the order of what it keeps, so a word's circuits stay
-    /// ascending without a sort but where an added text holds it. Words no circuit holds
+    /// ascending, merged with the added ones that hold it. Words no circuit holds
     /// any more stay in the vocabulary, holding nothing, until the next whole build.
     pub fn followed<S: AsRef<str>>(
         &self,
@@ -126,25 +126,49 @@ impl WordIndex {
         }
         pairs.sort_unstable();
         pairs.dedup();
-        let mut circuits = Vec::with_capacity(self.circuits.len() + pairs.len());
+        const GONE: u32 = u32::MAX;
+        let moved: Vec<u32> = moved.iter().map(|m| m.unwrap_or(GONE)).collect();
+        let mut circuits = vec![0u32; self.circuits.len() + pairs.len()];
+        let mut end = 0;
         let mut circuits_at = Vec::with_capacity(starts.len() + 1);
         circuits_at.push(0);
         let mut pairs = pairs.as_slice();
         for w in 0..starts.len() {
-            let first = circuits.len();
-            if w < self.starts.len() {
-                let held =
-                    &self.circuits[self.circuits_at[w] as usize..self.circuits_at[w + 1] as usize];
-                circuits.extend(held.iter().filter_map(|&c| moved[c as usize]));
-            }
+            let held = match self.circuits_at.get(w + 1) {
+                Some(&last) => &self.circuits[self.circuits_at[w] as usize..last as usize],
+                None => &[],
+            };
             let n = pairs.partition_point(|&(pw, _)| pw as usize == w);
-            if n > 0 {
-                circuits.extend(pairs[..n].iter().map(|&(_, place)| place));
-                circuits[first..].sort_unstable();
+            if n == 0 {
+                // Written whatever it is, kept only when not gone: no branch to mispredict
+                // over millions of entries.
+                for &c in held {
+                    let place = moved[c as usize];
+                    circuits[end] = place;
+                    end += usize::from(place != GONE);
+                }
+            } else {
+                // Both ascending: merged.
+                let mut kept = (held.iter().map(|&c| moved[c as usize]))
+                    .filter(|&p| p != GONE)
+                    .peekable();
+                for &(_, place) in &pairs[..n] {
+                    while let Some(k) = kept.next_if(|&k| k < place) {
+                        circuits[end] = k;
+                        end += 1;
+                    }
+                    circuits[end] = place;
+                    end += 1;
+                }
+                for k in kept {
+                    circuits[end] = k;
+                    end += 1;
+                }
                 pairs = &pairs[n..];
             }
-            circuits_at.push(circuits.len() as u32);
+            circuits_at.push(end as u32);
         }
+        circuits.truncate(end);
         Self {
             vocabulary,
             starts,
