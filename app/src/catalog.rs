@@ -150,12 +150,8 @@ impl Catalog {
             .map(|(code, name)| (fold(code.as_str()), fold(&name)))
             .collect();
         let read = started.elapsed();
-        let (circuits, list) = indexed(summaries);
-        let by_id = id_order(&circuits);
-        let starts = circuits
-            .iter()
-            .map(|c| start(&c.summary))
-            .collect::<Vec<_>>();
+        let (circuits, list, by_id) = indexed(summaries);
+        let starts = starts_of(&circuits);
         let bounds = widen(
             None,
             starts
@@ -221,9 +217,8 @@ impl Catalog {
                 .collect();
             // When most circuits changed, one read of them all is cheaper.
             let (circuits, list, by_id, new_starts) = if changed.len() * 2 > self.circuits.len() {
-                let (circuits, list) = indexed(store.circuit_summaries().await?);
-                let by_id = id_order(&circuits);
-                let all = circuits.iter().map(|c| start(&c.summary)).collect();
+                let (circuits, list, by_id) = indexed(store.circuit_summaries().await?);
+                let all = starts_of(&circuits);
                 (circuits, list, by_id, NewStarts::All(all))
             } else {
                 let ids: Vec<CircuitId> = changed.iter().cloned().collect();
@@ -321,7 +316,7 @@ impl Catalog {
             circuits.push(f);
         }
         let summaries = circuits.iter().map(|c| &c.summary);
-        let list = self.list.followed(summaries, &moved, &added);
+        let list = self.list.followed(summaries, &moved);
         // The id order: the kept circuits' at their new places, each added one put
         // where a search among them finds its id.
         let id = |at: &u32| &circuits[*at as usize].summary.id;
@@ -349,24 +344,23 @@ fn list_order(a: &CircuitSummary, b: &CircuitSummary) -> std::cmp::Ordering {
     (a.name.as_str(), a.id.as_str()).cmp(&(b.name.as_str(), b.id.as_str()))
 }
 
-/// The circuits indexed for search, in the list's order, and what the list filters
-/// them by.
-fn indexed(mut summaries: Vec<CircuitSummary>) -> (Vec<Arc<Indexed>>, ListIndex) {
+/// The circuits indexed for search, in the list's order, what the list filters them
+/// by, and their places in the order of their ids.
+fn indexed(mut summaries: Vec<CircuitSummary>) -> (Vec<Arc<Indexed>>, ListIndex, Vec<u32>) {
     summaries.sort_by(list_order);
     let list = ListIndex::of(summaries.iter());
-    let circuits = (summaries.into_iter())
+    let circuits: Vec<Arc<Indexed>> = (summaries.into_iter())
         .map(|s| Arc::new(Indexed::of(s)))
         .collect();
-    (circuits, list)
-}
-
-/// The places of `circuits` in the order of their ids.
-fn id_order(circuits: &[Arc<Indexed>]) -> Vec<u32> {
     let mut by_id: Vec<u32> = (0..circuits.len() as u32).collect();
     by_id.sort_unstable_by(|&a, &b| {
         (circuits[a as usize].summary.id).cmp(&circuits[b as usize].summary.id)
     });
-    by_id
+    (circuits, list, by_id)
+}
+
+fn starts_of(circuits: &[Arc<Indexed>]) -> Vec<CircuitStart> {
+    circuits.iter().map(|c| start(&c.summary)).collect()
 }
 
 fn start(summary: &CircuitSummary) -> CircuitStart {

@@ -51,14 +51,14 @@ impl ListIndex {
     }
 
     /// The index of `summaries` after a change, from this one: circuit `c` here is
-    /// `summaries[moved[c]]` now (`None`: gone or re-read) and the circuits at `added`
-    /// are new or re-read. The rows of the others are copied; only the added ones are
-    /// read, their values looked up among the known ones, their texts split into words.
+    /// `summaries[moved[c]]` now (`None`: gone or re-read); the circuits no `moved`
+    /// leads to are new or re-read. The rows of the others are copied; only the new
+    /// ones are read, their values looked up among the known ones, their texts split
+    /// into words.
     pub fn followed<'a>(
         &self,
         summaries: impl Iterator<Item = &'a CircuitSummary>,
         moved: &[Option<u32>],
-        added: &[u32],
     ) -> Self {
         let summaries: Vec<&CircuitSummary> = summaries.collect();
         let mut was = vec![None; summaries.len()];
@@ -83,7 +83,9 @@ impl ListIndex {
                 None => values.row(s, &mut ids),
             })
             .collect();
-        let texts = (added.iter()).map(|&at| (at, search_text(summaries[at as usize])));
+        let texts = (was.iter().zip(&summaries).enumerate())
+            .filter(|(_, (was, _))| was.is_none())
+            .map(|(at, (_, s))| (at as u32, search_text(s)));
         Self {
             values: values.values(),
             words: self.words.followed(moved, texts, summaries.len()),
@@ -349,7 +351,7 @@ mod tests {
         let a2 = summary("a", &["eau"], &["Dammarie", "Provins"]);
         let d = summary("d", &["patrimoine"], &["Jouy"]);
         let after = [&d, &a2, &c];
-        let followed = list.followed(after.into_iter(), &[None, None, Some(2)], &[0, 1]);
+        let followed = list.followed(after.into_iter(), &[None, None, Some(2)]);
         let names = |values: &Values, ids: &[u32]| -> Vec<String> {
             ids.iter()
                 .map(|&i| values.name(i as usize).to_owned())

@@ -97,6 +97,7 @@ impl WordIndex {
         let mut ids: HashMap<&str, u32> = HashMap::new();
         // (word, new place) of the added texts, each pair once.
         let mut pairs: Vec<(u32, u32)> = Vec::new();
+        // Words no text held before, numbered after the others and added as met.
         let mut new_words: HashMap<Box<str>, u32> = HashMap::new();
         let mut added = added.into_iter().peekable();
         if added.peek().is_some() {
@@ -108,21 +109,15 @@ impl WordIndex {
             for word in text.as_ref().split_whitespace() {
                 let id = match ids.get(word) {
                     Some(&id) => id,
-                    None => {
-                        let next = (self.starts.len() + new_words.len()) as u32;
-                        *new_words.entry(word.into()).or_insert(next)
-                    }
+                    None => *new_words.entry(word.into()).or_insert_with(|| {
+                        starts.push(vocabulary.len() as u32);
+                        vocabulary.push_str(word);
+                        vocabulary.push(' ');
+                        (starts.len() - 1) as u32
+                    }),
                 };
                 pairs.push((id, place));
             }
-        }
-        let mut new_words: Vec<(u32, Box<str>)> =
-            new_words.into_iter().map(|(word, id)| (id, word)).collect();
-        new_words.sort_unstable();
-        for (_, word) in &new_words {
-            starts.push(vocabulary.len() as u32);
-            vocabulary.push_str(word);
-            vocabulary.push(' ');
         }
         pairs.sort_unstable();
         pairs.dedup();

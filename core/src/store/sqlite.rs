@@ -245,22 +245,18 @@ impl ReadStore for SqliteStore {
     }
 
     async fn circuit_summaries_of(&self, ids: &[CircuitId]) -> StoreResult<Vec<CircuitSummary>> {
-        let mut out = Vec::with_capacity(ids.len());
-        for chunk in ids.chunks(POI_ROWS) {
-            let sql = format!(
-                "SELECT {} FROM circuits WHERE published = 1 AND id IN ({})",
-                rows::SUMMARY_FIELDS.join(", "),
-                vec!["?"; chunk.len()].join(",")
-            );
-            let mut q = sqlx::query(&sql);
-            for id in chunk {
-                q = q.bind(id.as_str());
-            }
-            for row in q.fetch_all(&self.pool).await? {
-                out.push(rows::summary(&row)?);
-            }
-        }
-        Ok(out)
+        let ids: Vec<&str> = ids.iter().map(CircuitId::as_str).collect();
+        let sql = format!(
+            "SELECT {} FROM circuits WHERE published = 1 AND id IN (SELECT value FROM json_each(?))",
+            rows::SUMMARY_FIELDS.join(", ")
+        );
+        sqlx::query(&sql)
+            .bind(encode_list(&ids))
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(rows::summary)
+            .collect()
     }
 
     async fn circuit(&self, id: &CircuitId) -> StoreResult<Option<Circuit>> {
