@@ -5,7 +5,7 @@
 use crate::catalog::{Catalog, Indexed};
 use crate::lang;
 use crate::list_index::{FacetValues, Values};
-use crate::views::{PointGeometry, round1};
+use crate::views::{PointGeometry, json, round1};
 use crate::{AppError, AppResult};
 use balade_core::contributions::Rating;
 use balade_core::index::ecef;
@@ -476,27 +476,121 @@ impl Counts {
     }
 }
 
-/// The list answer for `filter`, texts in `lang`.
-pub fn list<'a>(catalog: &'a Catalog, filter: &CircuitFilter, lang: &str) -> CircuitCollection<'a> {
+/// The list answer for `filter` as JSON, texts in `lang`: the bytes serde gives a
+/// [`CircuitCollection`], written with no value built per feature.
+pub fn list_json(catalog: &Catalog, filter: &CircuitFilter, lang: &str) -> Vec<u8> {
     let (hits, facets) = select(catalog, filter);
-    let total = hits.len();
-    let features = hits
-        .into_iter()
+    let page = (hits.iter())
         .skip(filter.offset.unwrap_or(0))
-        .take(filter.limit.unwrap_or(DEFAULT_LIMIT))
-        .map(|(c, d)| CircuitFeature {
-            kind: "Feature",
-            id: c.summary.id.to_string(),
-            geometry: PointGeometry::of(c.summary.start),
-            properties: CircuitProperties::of(&c.summary, d, catalog.rating(&c.summary.id), lang),
-        })
-        .collect();
-    CircuitCollection {
-        kind: "FeatureCollection",
-        total,
-        facets,
-        features,
+        .take(filter.limit.unwrap_or(DEFAULT_LIMIT));
+    let mut buf = Vec::with_capacity(4096 + 1024 * page.len());
+    write_list(
+        &mut buf,
+        hits.len(),
+        &facets,
+        page.map(|&(c, d)| ListRow::of(&c.summary, d, catalog.rating(&c.summary.id), lang)),
+    );
+    buf
+}
+
+/// What one feature of the list shows, borrowed from the catalogue.
+struct ListRow<'a> {
+    circuit: &'a CircuitSummary,
+    name: &'a str,
+    summary: &'a str,
+    rating: Rating,
+    distance_m: Option<f64>,
+}
+
+impl<'a> ListRow<'a> {
+    fn of(
+        circuit: &'a CircuitSummary,
+        distance_m: Option<f64>,
+        rating: Rating,
+        lang: &str,
+    ) -> Self {
+        let (name, summary, _) = lang::texts(
+            &circuit.translations,
+            lang,
+            &circuit.name,
+            &circuit.summary,
+            "",
+        );
+        Self {
+            circuit,
+            name,
+            summary,
+            rating,
+            distance_m,
+        }
     }
+}
+
+/// Writes the bytes serde gives a [`CircuitCollection`] of these rows.
+fn write_list<'a>(
+    buf: &mut Vec<u8>,
+    total: usize,
+    facets: &Facets,
+    rows: impl Iterator<Item = ListRow<'a>>,
+) {
+    buf.extend_from_slice(br#"{"type":"FeatureCollection","total":"#);
+    json::integer(buf, total as u64);
+    buf.extend_from_slice(br#","facets":"#);
+    // Counts by borrowed names: nothing is built per value.
+    let _ = serde_json::to_writer(&mut *buf, facets);
+    buf.extend_from_slice(br#","features":["#);
+    for (i, row) in rows.enumerate() {
+        if i > 0 {
+            buf.push(b',');
+        }
+        let c = row.circuit;
+        let id = c.id.as_str();
+        buf.extend_from_slice(br#"{"type":"Feature","id":"#);
+        json::text(buf, id);
+        buf.extend_from_slice(br#","geometry":"#);
+        json::point(buf, c.start);
+        // The fields of `CircuitProperties`, in its order.
+        buf.extend_from_slice(br#","properties":{"id":"#);
+        json::text(buf, id);
+        buf.extend_from_slice(br#","name":"#);
+        json::text(buf, row.name);
+        buf.extend_from_slice(br#","summary":"#);
+        json::text(buf, row.summary);
+        buf.extend_from_slice(br#","length_m":"#);
+        json::number(buf, c.stats.length_m.round());
+        buf.extend_from_slice(br#","ascent_m":"#);
+        json::number(buf, c.stats.ascent_m.round());
+        buf.extend_from_slice(br#","descent_m":"#);
+        json::number(buf, c.stats.descent_m.round());
+        buf.extend_from_slice(br#","duration_min":"#);
+        json::integer(buf, u64::from(c.duration_min));
+        buf.extend_from_slice(br#","difficulty":"#);
+        json::text(buf, c.difficulty.as_str());
+        buf.extend_from_slice(br#","type":"#);
+        json::text(buf, c.circuit_type.as_str());
+        buf.extend_from_slice(br#","practice":"#);
+        json::text(buf, c.practice.as_str());
+        buf.extend_from_slice(br#","themes":"#);
+        json::texts(buf, &c.themes);
+        buf.extend_from_slice(br#","communes":"#);
+        json::texts(buf, &c.communes);
+        buf.extend_from_slice(br#","intercommunalities":"#);
+        json::texts(buf, &c.intercommunalities);
+        buf.extend_from_slice(br#","rating":{"average":"#);
+        match row.rating.average() {
+            Some(average) => json::number(buf, average),
+            None => buf.extend_from_slice(b"null"),
+        }
+        buf.extend_from_slice(br#","count":"#);
+        json::integer(buf, row.rating.count);
+        buf.push(b'}');
+        if let Some(d) = row.distance_m {
+            buf.extend_from_slice(br#","distance_m":"#);
+            json::number(buf, round1(d));
+        }
+        buf.extend_from_slice(b"}}");
+    }
+    buf.extend_from_slice(b"]}");
 }
 
 #[cfg(test)]
@@ -543,6 +637,110 @@ mod tests {
             serde_json::to_string(&f.difficulty).expect("json"),
             r#"{"easy":2,"hard":1,"medium":1}"#
         );
+    }
+
+    #[test]
+    fn the_list_writer_gives_the_bytes_serde_gives() {
+        use balade_core::{CircuitId, TraceStats, Translation, Translations};
+        let texts = [
+            "Boucle des lavoirs",
+            "",
+            "Le \"Moulin\" du Roy",
+            "back\\slash",
+            "ligne\nsuivante\t\u{1}",
+            "Église Saint-Étienne 🌳",
+            "</script><b>",
+        ];
+        let words = |i: usize, n: usize| -> Vec<String> {
+            (0..n)
+                .map(|k| texts[(i + k) % texts.len()].to_owned())
+                .collect()
+        };
+        let circuits: Vec<CircuitSummary> = (0..texts.len() * 3)
+            .map(|i| {
+                let mut translations = Translations::new();
+                // English: a name only, a summary only, or both.
+                let english = [(true, false), (false, true), (true, true)][i % 3];
+                if i % 2 == 0 {
+                    translations.insert(
+                        "en".to_owned(),
+                        Translation {
+                            name: english.0.then(|| format!("Walk {i}")),
+                            summary: english.1.then(|| texts[(i + 3) % texts.len()].to_owned()),
+                            ..Translation::default()
+                        },
+                    );
+                }
+                CircuitSummary {
+                    id: CircuitId::new(format!("c-{i}")).expect("id"),
+                    name: texts[i % texts.len()].to_owned(),
+                    summary: texts[(i + 1) % texts.len()].to_owned(),
+                    description: "not in the list".to_owned(),
+                    practice: Practice::ALL[i % Practice::ALL.len()],
+                    themes: words(i, i % 3),
+                    communes: words(i + 1, i % 4),
+                    intercommunalities: words(i + 2, i % 2),
+                    start: LonLat::new(2.0 + i as f64 * 0.123_456_789, 48.5 - i as f64 / 7.0)
+                        .expect("valid"),
+                    stats: TraceStats {
+                        length_m: 1_234.5 + i as f64 * 1_000.37,
+                        ascent_m: [0.0, 0.49, 12.5, 1e-9][i % 4],
+                        descent_m: i as f64 * 3.3,
+                        ..TraceStats::default()
+                    },
+                    duration_min: (i * 37) as u32,
+                    difficulty: Difficulty::ALL[i % Difficulty::ALL.len()],
+                    circuit_type: CircuitType::ALL[i % CircuitType::ALL.len()],
+                    translations,
+                }
+            })
+            .collect();
+        let rating = |i: usize| Rating {
+            sum: (i * 7 % 11) as u64,
+            count: (i % 3) as u64,
+        };
+        let distance = |i: usize| (!i.is_multiple_of(3)).then(|| [0.04, 12.35, 1_999.96, 1e-9][i % 4]);
+        let facets = Facets {
+            difficulty: Counted(vec![("easy", 2), ("hard", 1)]),
+            theme: Counted(vec![("\"eau\"", 3), ("forêt", 1)]),
+            commune: Counted(vec![("Provins", 12)]),
+            ..Facets::default()
+        };
+        for lang in ["fr", "en"] {
+            for n in [0, 1, circuits.len()] {
+                let rows = circuits[..n].iter().enumerate();
+                let mut ours = Vec::new();
+                write_list(
+                    &mut ours,
+                    n + 5,
+                    &facets,
+                    (rows.clone()).map(|(i, c)| ListRow::of(c, distance(i), rating(i), lang)),
+                );
+                let theirs = serde_json::to_vec(&CircuitCollection {
+                    kind: "FeatureCollection",
+                    total: n + 5,
+                    facets: Facets {
+                        difficulty: Counted(facets.difficulty.0.clone()),
+                        theme: Counted(facets.theme.0.clone()),
+                        commune: Counted(facets.commune.0.clone()),
+                        ..Facets::default()
+                    },
+                    features: rows
+                        .map(|(i, c)| CircuitFeature {
+                            kind: "Feature",
+                            id: c.id.to_string(),
+                            geometry: PointGeometry::of(c.start),
+                            properties: CircuitProperties::of(c, distance(i), rating(i), lang),
+                        })
+                        .collect(),
+                })
+                .expect("encoded");
+                assert_eq!(
+                    String::from_utf8(ours).expect("text"),
+                    String::from_utf8(theirs).expect("text")
+                );
+            }
+        }
     }
 
     #[test]

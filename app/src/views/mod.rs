@@ -1,6 +1,7 @@
 //! The JSON shapes clients receive for POIs, media, landscape units and species: one
 //! place, since an offline package must hold exactly what each endpoint answers.
 
+pub mod json;
 pub mod landscape;
 pub mod media;
 pub mod poi;

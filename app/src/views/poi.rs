@@ -2,7 +2,7 @@
 //! path: answers borrow from the catalogue and are written into one buffer).
 
 use super::media::{MediaItem, item as media_item};
-use super::{PointGeometry, round1};
+use super::{PointGeometry, json, round1};
 use crate::AppResult;
 use crate::catalog::Catalog;
 use balade_core::{LonLat, Media, Poi, PoiDetails, PoiKind};
@@ -127,40 +127,25 @@ struct NearbyRow<'a> {
     distance_m: f64,
 }
 
-/// Writes the bytes serde gives a [`NearbyCollection`], with no value built per feature:
-/// the fixed parts are written as they are, only text and numbers are encoded.
+/// Writes the bytes serde gives a [`NearbyCollection`], with no value built per feature.
 fn write_nearby<'a>(buf: &mut Vec<u8>, rows: impl Iterator<Item = NearbyRow<'a>>) {
-    use serde_json::ser::{CompactFormatter, Formatter};
-    // Writing into a Vec cannot fail.
-    let text = |buf: &mut Vec<u8>, s: &str| {
-        let _ = serde_json::to_writer(&mut *buf, s);
-    };
-    let number = |buf: &mut Vec<u8>, v: f64| {
-        if v.is_finite() {
-            let _ = CompactFormatter.write_f64(buf, v);
-        } else {
-            buf.extend_from_slice(b"null");
-        }
-    };
     buf.extend_from_slice(br#"{"type":"FeatureCollection","features":["#);
     for (i, row) in rows.enumerate() {
         if i > 0 {
             buf.push(b',');
         }
         buf.extend_from_slice(br#"{"type":"Feature","id":"#);
-        text(buf, row.id);
-        buf.extend_from_slice(br#","geometry":{"type":"Point","coordinates":["#);
-        number(buf, row.pos.lon());
-        buf.push(b',');
-        number(buf, row.pos.lat());
-        buf.extend_from_slice(br#"]},"properties":{"id":"#);
-        text(buf, row.id);
+        json::text(buf, row.id);
+        buf.extend_from_slice(br#","geometry":"#);
+        json::point(buf, row.pos);
+        buf.extend_from_slice(br#","properties":{"id":"#);
+        json::text(buf, row.id);
         buf.extend_from_slice(br#","name":"#);
-        text(buf, row.name);
+        json::text(buf, row.name);
         buf.extend_from_slice(br#","kind":"#);
-        text(buf, row.kind);
+        json::text(buf, row.kind);
         buf.extend_from_slice(br#","distance_m":"#);
-        number(buf, round1(row.distance_m));
+        json::number(buf, round1(row.distance_m));
         buf.extend_from_slice(b"}}");
     }
     buf.extend_from_slice(b"]}");

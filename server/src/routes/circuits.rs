@@ -101,9 +101,15 @@ pub async fn list(
 ) -> ApiResult<Response> {
     let filter = filter_of(raw.as_deref())?;
     let lang = lang::pick(filter.lang.as_deref(), &headers)?;
-    // Encoded while the catalogue it borrows its names from is held.
-    let catalog = app.catalog.current();
-    Ok(Json(search::list(&catalog, &filter, lang)).into_response())
+    let body = search::list_json(&app.catalog.current(), &filter, lang);
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 /// The full sheet of a circuit; geometry is its trace.
