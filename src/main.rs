@@ -598,6 +598,8 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                     dir: args.jobs_dir,
                     max_upload_bytes: args.max_upload_mb.saturating_mul(1 << 20),
                 },
+                // The demo's basemap is made only when none is given.
+                basemap_is_scratch: demo_basemap.is_some(),
                 basemap,
                 basemap_attribution: args.basemap_attribution,
                 tile_cache: args.tile_cache,
@@ -617,6 +619,7 @@ async fn run(cli: Cli) -> Result<ExitCode, String> {
                 },
             };
             let served = balade_server::serve(store, config).await;
+            // Already gone once the server opened it; this covers a start that failed.
             if let Some(path) = demo_basemap {
                 let _ = std::fs::remove_file(path);
             }

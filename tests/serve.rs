@@ -27,6 +27,18 @@ async fn demo_serves_circuits_and_sees_new_imports() {
         .await
         .expect("healthz");
     assert_eq!(health.status(), 200);
+    // The demo's basemap file is made for the run and gone once open, so that a
+    // server killed outright leaves nothing behind; its tiles are still served.
+    let scratch =
+        std::env::temp_dir().join(format!("balade-demo-basemap-{}.pmtiles", server.child.id()));
+    assert!(!scratch.exists(), "{} left behind", scratch.display());
+    let basemap = json(&format!("{}/api/v1/basemap", server.base)).await;
+    assert_eq!(basemap["kind"], "vector", "{basemap}");
+    let tile = reqwest::get(format!("{}/tiles/6/32/22", server.base))
+        .await
+        .expect("tile");
+    assert_eq!(tile.status(), 200);
+    assert!(!tile.bytes().await.expect("tile body").is_empty());
 
     // A new circuit imported by a separate process, while the server runs.
     let file = db.dir.path().join("nouveau-circuit.gpx");

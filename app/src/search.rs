@@ -699,7 +699,8 @@ mod tests {
             sum: (i * 7 % 11) as u64,
             count: (i % 3) as u64,
         };
-        let distance = |i: usize| (!i.is_multiple_of(3)).then(|| [0.04, 12.35, 1_999.96, 1e-9][i % 4]);
+        let distance =
+            |i: usize| (!i.is_multiple_of(3)).then(|| [0.04, 12.35, 1_999.96, 1e-9][i % 4]);
         let facets = Facets {
             difficulty: Counted(vec![("easy", 2), ("hard", 1)]),
             theme: Counted(vec![("\"eau\"", 3), ("forêt", 1)]),

@@ -64,6 +64,9 @@ pub struct ServerConfig {
     pub web_app: WebApp,
     /// A `.pmtiles` or `.mbtiles` file, or an upstream `http(s)://…/{z}/{x}/{y}` template.
     pub basemap: Option<String>,
+    /// The basemap is a file made for this run only (the demo's): removed once open,
+    /// so that no run, however it ends, leaves it behind. The server keeps it mapped.
+    pub basemap_is_scratch: bool,
     /// The credit the map must show for the basemap.
     pub basemap_attribution: Option<String>,
     /// Where tiles fetched from an upstream server are kept.
@@ -120,6 +123,9 @@ pub async fn serve(store: Arc<dyn Store>, config: ServerConfig) -> Result<(), Se
         Some(spec) => {
             let mut basemap =
                 Basemap::open(spec, &config.tile_cache, config.tile_cache_bytes).await?;
+            if config.basemap_is_scratch {
+                let _ = std::fs::remove_file(spec);
+            }
             if let Some(credit) = &config.basemap_attribution {
                 basemap.attribution = Some(credit.clone());
             }
