@@ -144,8 +144,8 @@ impl SpatialIndex {
         }
     }
 
-    /// POIs within `radius_m` of `center`, nearest first, at most `limit`, optionally only
-    /// of the given kinds.
+    /// POIs within `radius_m` of `center`, nearest first (ties by id), at most `limit`,
+    /// optionally only of the given kinds.
     pub fn nearby_pois(
         &self,
         center: LonLat,
@@ -154,14 +154,29 @@ impl SpatialIndex {
         kinds: &[PoiKind],
     ) -> Vec<Hit<'_, PoiPoint>> {
         let items = &self.poi_items;
-        nearest_within(&self.pois, center, radius_m)
+        let mut hits: Vec<Hit<'_, PoiPoint>> = Vec::with_capacity(limit.min(1024) + 1);
+        let found = nearest_within(&self.pois, center, radius_m)
             .map(|(i, distance_m)| Hit {
                 item: &items[i as usize],
                 distance_m,
             })
-            .filter(|h| kinds.is_empty() || kinds.contains(&h.item.kind))
-            .take(limit)
-            .collect()
+            .filter(|h| kinds.is_empty() || kinds.contains(&h.item.kind));
+        // Records at one place come out of the tree in the order it was built in, which
+        // differs between a server that loaded whole and one that followed the changes:
+        // those tied with the last one kept are all taken, then ordered by id.
+        for hit in found {
+            if limit == 0 || hits.len() >= limit && hit.distance_m > hits[limit - 1].distance_m {
+                break;
+            }
+            hits.push(hit);
+        }
+        if hits.len() > 1 {
+            hits.sort_unstable_by(|a, b| {
+                (a.distance_m.total_cmp(&b.distance_m)).then_with(|| a.item.id.cmp(&b.item.id))
+            });
+            hits.truncate(limit);
+        }
+        hits
     }
 
     /// POIs within `width_m` of a trace, with their distance to it, nearest first (ties
@@ -413,6 +428,41 @@ mod tests {
                 .nearby_pois(ll(-1.0, 45.0), 1_000.0, 10, &[])
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn pois_at_one_place_come_by_id_however_the_index_was_built() {
+        // Twelve records at one place (notices placed at their commune's centre), one
+        // nearer, one farther; built in two orders, and the second one updated.
+        let mut pois: Vec<PoiPoint> = (0..12)
+            .map(|i| poi(i, 2.7, 48.4, PoiKind::Heritage))
+            .collect();
+        pois.push(poi(12, 2.70001, 48.4, PoiKind::Heritage));
+        pois.push(poi(13, 2.6999, 48.4, PoiKind::Heritage));
+        let mut reversed = pois.clone();
+        reversed.reverse();
+        let here = ll(2.70002, 48.4);
+        let ids = |index: &SpatialIndex, limit| -> Vec<String> {
+            (index.nearby_pois(here, 100.0, limit, &[]).iter())
+                .map(|h| h.item.id.to_string())
+                .collect()
+        };
+        let built = SpatialIndex::build(pois.clone(), Vec::new());
+        let mut followed = SpatialIndex::build(reversed, Vec::new());
+        let moved: HashSet<PoiId> = pois[..6].iter().map(|p| p.id.clone()).collect();
+        followed.update_pois(&moved, pois[..6].to_vec());
+        let mut tied: Vec<String> = (0..12).map(|i| format!("p{i}")).collect();
+        tied.sort();
+        for index in [&built, &followed] {
+            // The nearest, then the tied ones by id, cut at the limit among them.
+            assert_eq!(ids(index, 5), [&["p12".to_owned()], &tied[..4]].concat());
+            let all = ids(index, 20);
+            assert_eq!(
+                all,
+                [&["p12".to_owned()], &tied[..], &["p13".to_owned()]].concat()
+            );
+            assert!(ids(index, 0).is_empty());
+        }
     }
 
     #[test]
