@@ -12,8 +12,8 @@ use balade_core::store::changes::Changes;
 use balade_core::store::{ChangeFeed, Store, StoreResult};
 use balade_core::text::fold;
 use balade_core::{
-    Area, CircuitId, CircuitSummary, Landscape, LonLat, Poi, PoiId, PoiKind, Sensitivity, Trace,
-    areas_crossed,
+    Area, CircuitId, CircuitSummary, Insee, Landscape, LonLat, Poi, PoiId, PoiKind, Sensitivity,
+    Trace, areas_crossed,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -145,10 +145,7 @@ impl Catalog {
             pois.retain(|p| !withheld.contains(&p.id) && !unpublished.contains(&p.id));
         }
         let ratings = ratings.into_iter().collect();
-        let commune_names = names
-            .into_iter()
-            .map(|(code, name)| (fold(code.as_str()), fold(&name)))
-            .collect();
+        let commune_names = commune_names_of(names);
         let read = started.elapsed();
         let (circuits, list, by_id) = indexed(summaries);
         let starts = starts_of(&circuits);
@@ -185,8 +182,9 @@ impl Catalog {
     /// The catalogue at revision `upto`, from this one and what the commits since
     /// changed: the POIs touched taken out of the index and put back as they are now
     /// (or not, when unpublished or withheld), the circuits touched re-read and put in
-    /// their places, the ratings when reviews moved. Milliseconds where a whole load
-    /// takes seconds.
+    /// their places, the ratings when reviews moved; communes and landscape units read
+    /// again when they moved; with a new sensitivity list, the fauna and flora POIs
+    /// whose withholding it moves. Milliseconds where a whole load takes seconds.
     pub async fn follow(
         &self,
         store: &dyn Store,
@@ -209,6 +207,13 @@ impl Catalog {
         };
         if changes.ratings {
             next.ratings = Arc::new(store.ratings().await?.into_iter().collect());
+        }
+        // Communes and landscape units are few: read again whole.
+        if changes.communes {
+            next.commune_names = Arc::new(commune_names_of(store.commune_names().await?));
+        }
+        if changes.landscapes {
+            next.landscapes = Arc::new(store.landscapes().await?);
         }
         let mut starts = None;
         if !changes.circuits.is_empty() {
@@ -234,22 +239,34 @@ impl Catalog {
             next.by_id = Arc::new(by_id);
             starts = Some(new_starts);
         }
-        let mut touched: HashSet<PoiId> = HashSet::new();
+        let mut touched: HashSet<PoiId> = (changes.pois.iter())
+            .filter_map(|id| PoiId::new(id.clone()).ok())
+            .collect();
+        if changes.sensitivity {
+            let sensitivity = SensitivityList::load(store).await?;
+            // Only fauna and flora are ever withheld: those whose withholding the new
+            // list moves are followed as if they had been written.
+            for poi in store
+                .pois_of_kinds(&[PoiKind::Fauna, PoiKind::Flora])
+                .await?
+            {
+                let withheld = sensitivity.level_of_poi(&poi) != Sensitivity::Normal;
+                if withheld != self.withheld.contains(&poi.id) {
+                    touched.insert(poi.id);
+                }
+            }
+            next.sensitivity = Arc::new(sensitivity);
+        }
         let mut points = Vec::new();
-        if !changes.pois.is_empty() {
+        if !touched.is_empty() {
             let unpublished: HashSet<PoiId> = store.unpublished_pois().await?.into_iter().collect();
-            touched = changes
-                .pois
-                .iter()
-                .filter_map(|id| PoiId::new(id.clone()).ok())
-                .collect();
             // A POI published again or withdrawn by an edit was written by it too; the
             // difference is taken anyway, in case the edit only touched its overrides.
             touched.extend(self.unpublished.symmetric_difference(&unpublished).cloned());
             let ids: Vec<PoiId> = touched.iter().cloned().collect();
             let mut withheld = (*self.withheld).clone();
             for poi in store.pois(&ids).await? {
-                if self.sensitivity.level_of_poi(&poi) != Sensitivity::Normal {
+                if next.sensitivity.level_of_poi(&poi) != Sensitivity::Normal {
                     withheld.insert(poi.id.clone());
                     continue;
                 }
@@ -375,6 +392,13 @@ fn start(summary: &CircuitSummary) -> CircuitStart {
 enum NewStarts {
     All(Vec<CircuitStart>),
     Of(HashSet<CircuitId>, Vec<CircuitStart>),
+}
+
+/// Commune names by INSEE code, both folded: what a list filter by code looks up.
+fn commune_names_of(names: Vec<(Insee, String)>) -> HashMap<String, String> {
+    (names.into_iter())
+        .map(|(code, name)| (fold(code.as_str()), fold(&name)))
+        .collect()
 }
 
 /// `bounds` grown to hold `points`.

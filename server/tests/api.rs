@@ -1029,6 +1029,7 @@ on_every_backend!(
     an_edit_reaches_a_second_server_without_a_reload,
     a_loop_meets_the_pois_of_its_start_first,
     circuit_changes_list_as_a_whole_load_would,
+    places_and_the_sensitivity_list_are_followed,
 );
 
 /// A published circuit `id` named `name` along a short line starting at `start`.
@@ -1153,6 +1154,111 @@ async fn circuit_changes_list_as_a_whole_load_would(backend: Backend) {
     );
     let sheet = get(&f.app, "/api/v1/circuits/copie-neuve").await;
     assert_eq!(sheet.status, StatusCode::OK, "a new circuit's sheet");
+}
+
+/// Communes, landscape units and the sensitivity list, written then deleted, are
+/// followed by their kinds, without a whole reload, and every answer that reads them is
+/// that of a catalogue loaded whole from the same database.
+async fn places_and_the_sensitivity_list_are_followed(backend: Backend) {
+    use balade_core::record::RecordKind;
+    use balade_core::store::conformance::{commune, landscape, poi};
+    use balade_core::{PoiKind, Sensitivity};
+    let Some(f) = fixture(backend).await else {
+        return;
+    };
+    let alone = |key: &str, kind, name: &str| {
+        let mut p = poi("test", key, kind);
+        (p.circuit, p.source, p.name) = (None, format!("test:{key}"), name.to_owned());
+        p
+    };
+    let orchid = alone("ophrys", PoiKind::Flora, "Ophrys apifera");
+    let beetle = alone("lucane", PoiKind::Fauna, "Lucanus cervus");
+    write_pois(f.store.as_ref(), &[orchid.clone(), beetle.clone()]).await;
+    let mut far = line_circuit("aux-confins", "Aux confins", (2.7, 48.4));
+    far.communes = vec!["Nouvelleville".into()];
+    write_circuits(f.store.as_ref(), &[&far]).await;
+    f.catalog.refresh(f.store.as_ref()).await.expect("refresh");
+    let at = orchid.pos.expect("placed");
+    let nearby = format!(
+        "/api/v1/pois/nearby?lon={}&lat={}&radius=50",
+        at.lon(),
+        at.lat()
+    );
+    let queries = [
+        "/api/v1/circuits?commune=77999".to_owned(),
+        "/api/v1/circuits?commune=Nouvelleville".to_owned(),
+        "/api/v1/landscapes".to_owned(),
+        format!("/api/v1/landscapes?lon={}&lat={}", at.lon(), at.lat()),
+        "/api/v1/landscapes/etang".to_owned(),
+        nearby.clone(),
+        format!("/api/v1/pois/{}", orchid.id),
+        "/api/v1/circuits/aux-confins".to_owned(),
+    ];
+    let nearby_ids = |answer: Value| -> Vec<String> {
+        (answer["features"].as_array().expect("features").iter())
+            .map(|f| f["id"].as_str().expect("id").to_owned())
+            .collect()
+    };
+    assert!(nearby_ids(get(&f.app, &nearby).await.json()).contains(&orchid.id.to_string()));
+    assert!(listed(&f.app, "commune=77999").await.is_empty());
+    let followed_as_whole = |step: &'static str| {
+        let (f, queries) = (&f, &queries);
+        async move {
+            let whole = App::load(f.store.clone(), Settings::default())
+                .await
+                .expect("catalogue");
+            let whole = app(AppState::new(Arc::new(whole)), WebApp::None);
+            for uri in queries {
+                let (ours, theirs) = (get(&f.app, uri).await, get(&whole, uri).await);
+                assert_eq!(ours.status, theirs.status, "{step}: {uri}");
+                assert_eq!(ours.json(), theirs.json(), "{step}: {uri}");
+            }
+        }
+    };
+
+    // One commit: a landscape unit and a commune written, the orchid made sensitive
+    // (and the demo's list replaced).
+    let mut tx = f.store.begin_import().await.expect("tx");
+    tx.upsert_landscape(&landscape("etang"))
+        .await
+        .expect("unit");
+    tx.upsert_commune(&commune("77999", "Nouvelleville", None))
+        .await
+        .expect("commune");
+    tx.replace_sensitive_taxa(&[("Ophrys apifera".into(), Sensitivity::Sensitive)])
+        .await
+        .expect("list");
+    tx.commit().await.expect("commit");
+    let (reloads, follows) = (f.catalog.reloads(), f.catalog.follows());
+    f.catalog.refresh(f.store.as_ref()).await.expect("refresh");
+    assert_eq!(f.catalog.reloads(), reloads, "followed, not reloaded");
+    assert_eq!(f.catalog.follows(), follows + 1);
+    followed_as_whole("written").await;
+    let ids = nearby_ids(get(&f.app, &nearby).await.json());
+    assert!(!ids.contains(&orchid.id.to_string()), "withheld: {ids:?}");
+    assert!(ids.contains(&beetle.id.to_string()), "{ids:?}");
+    assert_eq!(listed(&f.app, "commune=77999").await, ["aux-confins"]);
+    let units = get(&f.app, &queries[3]).await.json();
+    assert_eq!(units["features"][0]["id"], "etang", "{units}");
+
+    // Another: both deleted, the list emptied.
+    let mut tx = f.store.begin_import().await.expect("tx");
+    tx.delete(RecordKind::Commune, &["77999"])
+        .await
+        .expect("commune");
+    tx.delete(RecordKind::Landscape, &["test:etang"])
+        .await
+        .expect("unit");
+    tx.replace_sensitive_taxa(&[]).await.expect("list");
+    tx.commit().await.expect("commit");
+    f.catalog.refresh(f.store.as_ref()).await.expect("refresh");
+    assert_eq!(f.catalog.reloads(), reloads, "still not reloaded");
+    assert_eq!(f.catalog.follows(), follows + 2);
+    followed_as_whole("deleted").await;
+    assert!(nearby_ids(get(&f.app, &nearby).await.json()).contains(&orchid.id.to_string()));
+    assert!(listed(&f.app, "commune=77999").await.is_empty());
+    let unit = get(&f.app, "/api/v1/landscapes/etang").await;
+    assert_eq!(unit.status, StatusCode::NOT_FOUND);
 }
 
 async fn listed(app: &Router, query: &str) -> Vec<String> {

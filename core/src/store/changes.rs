@@ -15,6 +15,9 @@ pub(crate) struct Touched {
     pois: BTreeSet<String>,
     circuits: BTreeSet<String>,
     ratings: bool,
+    communes: bool,
+    landscapes: bool,
+    sensitivity: bool,
     everything: bool,
 }
 
@@ -52,9 +55,23 @@ impl Touched {
         self.ratings = true;
     }
 
-    /// Something only a whole reload covers (communes, landscapes, the sensitivity
-    /// list, deletions of anything but circuits and POIs).
-    pub fn everything(&mut self) {
+    /// Communes written or deleted: few, read again whole.
+    pub fn communes(&mut self) {
+        self.communes = true;
+    }
+
+    /// Landscape units written or deleted: few, read again whole.
+    pub fn landscapes(&mut self) {
+        self.landscapes = true;
+    }
+
+    /// The sensitivity list replaced: which fauna and flora POIs are withheld may move.
+    pub fn sensitivity(&mut self) {
+        self.sensitivity = true;
+    }
+
+    /// Too much for the ids to be worth keeping.
+    fn everything(&mut self) {
         self.everything = true;
         self.pois.clear();
         self.circuits.clear();
@@ -69,8 +86,15 @@ impl Touched {
         }
         rows.extend(self.pois.iter().map(|id| ("poi", id.clone())));
         rows.extend(self.circuits.iter().map(|id| ("circuit", id.clone())));
-        if self.ratings {
-            rows.push(("ratings", String::new()));
+        for (changed, kind) in [
+            (self.ratings, "ratings"),
+            (self.communes, "communes"),
+            (self.landscapes, "landscapes"),
+            (self.sensitivity, "sensitivity"),
+        ] {
+            if changed {
+                rows.push((kind, String::new()));
+            }
         }
         rows
     }
@@ -84,6 +108,12 @@ pub struct Changes {
     pub circuits: BTreeSet<String>,
     /// Published reviews moved.
     pub ratings: bool,
+    /// Communes written or deleted.
+    pub communes: bool,
+    /// Landscape units written or deleted.
+    pub landscapes: bool,
+    /// The sensitivity list replaced.
+    pub sensitivity: bool,
 }
 
 impl Changes {
@@ -107,6 +137,9 @@ impl Changes {
                 "poi" => drop(changes.pois.insert(id.clone())),
                 "circuit" => drop(changes.circuits.insert(id.clone())),
                 "ratings" => changes.ratings = true,
+                "communes" => changes.communes = true,
+                "landscapes" => changes.landscapes = true,
+                "sensitivity" => changes.sensitivity = true,
                 "commit" => {}
                 _ => return None,
             }
@@ -130,14 +163,22 @@ mod tests {
             row(3, "poi", "a"),
             row(4, "commit", ""),
             row(4, "ratings", ""),
+            row(4, "landscapes", ""),
         ];
         let c = Changes::of_rows(2, 4, &rows).expect("known");
         assert_eq!(c.pois, BTreeSet::from(["a".to_owned()]));
-        assert!(c.ratings);
+        assert!(c.ratings && c.landscapes);
+        assert!(!c.communes && !c.sensitivity);
         assert_eq!(Changes::of_rows(1, 4, &rows), None, "revision 2 missing");
         let whole = [row(3, "commit", ""), row(3, "*", "")];
         assert_eq!(Changes::of_rows(2, 3, &whole), None);
         assert_eq!(Changes::of_rows(4, 4, &rows), None, "nothing to follow");
+        let unknown = [row(3, "commit", ""), row(3, "taxa", "")];
+        assert_eq!(
+            Changes::of_rows(2, 3, &unknown),
+            None,
+            "a kind this server lacks"
+        );
     }
 
     #[test]
@@ -148,8 +189,10 @@ mod tests {
         }
         assert_eq!(t.rows().len(), 2);
         let mut t = Touched::default();
-        t.poi("a");
-        t.everything();
+        t.sensitivity();
+        for i in 0..=MAX_ROWS {
+            t.circuit(&i.to_string());
+        }
         t.poi("b");
         assert_eq!(
             t.rows(),

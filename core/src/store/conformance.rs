@@ -1918,9 +1918,9 @@ pub async fn contributions(store: &dyn Store) {
     assert_eq!(store.remembered("k1").await.expect("read"), None);
 }
 
-/// The change log: each commit lists the POIs and circuits it wrote and whether
-/// ratings moved; what only a whole reload covers, and revisions no longer in the log,
-/// give no changes.
+/// The change log: each commit lists the POIs and circuits it wrote or deleted, and
+/// whether ratings, communes, landscape units or the sensitivity list moved; revisions
+/// no longer in the log give no changes.
 pub async fn change_log(store: &dyn Store) {
     use crate::contributions::{LogEntry, Status};
     let start = store.revision().await.expect("revision");
@@ -1969,16 +1969,56 @@ pub async fn change_log(store: &dyn Store) {
         .expect("known");
     assert!(both.ratings && both.pois.len() == 1 && both.circuits.len() == 1);
 
+    // Communes, landscape units and the sensitivity list are told by their kind alone,
+    // written or deleted.
+    let kinds = |c: &super::changes::Changes| {
+        let told = [c.ratings, c.communes, c.landscapes, c.sensitivity];
+        (told, c.pois.len() + c.circuits.len())
+    };
     let mut tx = store.begin_import().await.expect("tx");
     tx.upsert_landscape(&landscape("etang"))
         .await
         .expect("landscape");
     tx.commit().await.expect("commit");
     let third = store.revision().await.expect("revision");
+    let told = |after, upto| async move {
+        let c = store.changes(after, upto).await.expect("changes");
+        kinds(&c.expect("known by their kinds"))
+    };
+    assert_eq!(told(second, third).await, ([false, false, true, false], 0));
+    let mut tx = store.begin_import().await.expect("tx");
+    tx.upsert_commune(&commune("77379", "Provins", None))
+        .await
+        .expect("commune");
+    tx.replace_sensitive_taxa(&[("Orchis purpurea".into(), Sensitivity::Sensitive)])
+        .await
+        .expect("list");
+    tx.commit().await.expect("commit");
+    let written = store.revision().await.expect("revision");
+    assert_eq!(told(third, written).await, ([false, true, false, true], 0));
+    let mut tx = store.begin_import().await.expect("tx");
     assert_eq!(
-        store.changes(second, third).await.expect("changes"),
-        None,
-        "whole"
+        tx.delete(RecordKind::Commune, &["77379"])
+            .await
+            .expect("delete"),
+        1
+    );
+    assert_eq!(
+        tx.delete(RecordKind::Landscape, &["test:etang"])
+            .await
+            .expect("delete"),
+        1
+    );
+    tx.commit().await.expect("commit");
+    let deleted = store.revision().await.expect("revision");
+    assert_eq!(
+        told(written, deleted).await,
+        ([false, true, true, false], 0)
+    );
+    assert_eq!(
+        told(start, deleted).await,
+        ([true, true, true, true], 2),
+        "the commits in between, together"
     );
     assert_eq!(
         store.changes(start - 1, first).await.expect("changes"),
@@ -1986,7 +2026,7 @@ pub async fn change_log(store: &dyn Store) {
         "before the log"
     );
     assert_eq!(
-        store.changes(third, third).await.expect("changes"),
+        store.changes(deleted, deleted).await.expect("changes"),
         None,
         "nothing to follow"
     );

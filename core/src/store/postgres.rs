@@ -846,7 +846,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn upsert_commune(&mut self, c: &Commune) -> StoreResult<Upsert> {
-        self.touched.everything();
+        self.touched.communes();
         let known: Option<i64> =
             sqlx::query_scalar("SELECT 1::bigint FROM communes WHERE code = $1")
                 .bind(c.code.as_str())
@@ -897,7 +897,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn upsert_landscape(&mut self, l: &Landscape) -> StoreResult<Upsert> {
-        self.touched.everything();
+        self.touched.landscapes();
         let outcome = self
             .existing("landscapes", l.id.as_str(), &l.source)
             .await?;
@@ -1038,7 +1038,7 @@ impl ImportTx for PostgresImport {
     }
 
     async fn replace_sensitive_taxa(&mut self, list: &[(String, Sensitivity)]) -> StoreResult<()> {
-        self.touched.everything();
+        self.touched.sensitivity();
         sqlx::query("DELETE FROM sensitive_taxa")
             .execute(&mut *self.tx)
             .await?;
@@ -1118,13 +1118,13 @@ impl ImportTx for PostgresImport {
 
     async fn delete(&mut self, kind: RecordKind, keys: &[&str]) -> StoreResult<u64> {
         // Observations are followed by `refresh_species`, circuits and POIs by the ids
-        // gone (below); the rest reloads whole.
-        if !matches!(
-            kind,
-            RecordKind::Observation | RecordKind::Circuit | RecordKind::Poi
-        ) && !keys.is_empty()
-        {
-            self.touched.everything();
+        // gone (below), communes and landscape units are read again whole.
+        if !keys.is_empty() {
+            match kind {
+                RecordKind::Commune => self.touched.communes(),
+                RecordKind::Landscape => self.touched.landscapes(),
+                RecordKind::Observation | RecordKind::Circuit | RecordKind::Poi => {}
+            }
         }
         if kind == RecordKind::Observation && !keys.is_empty() {
             self.added_species.spoil();
