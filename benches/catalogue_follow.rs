@@ -6,7 +6,9 @@
 //! - an edit or a deletion of one POI at 1,000,000 POIs followed in ≤ 10 ms, where a
 //!   whole reload takes seconds;
 //! - an edit of one circuit at 30,000 circuits (descriptions of about 1,500 characters,
-//!   themes and communes) followed in ≤ 50 ms.
+//!   themes and communes) followed in ≤ 50 ms;
+//! - a landscape unit written at 1,000,000 POIs followed in ≤ 10 ms; a new sensitivity
+//!   list in less than half a whole reload (its fauna and flora POIs are read again).
 //!
 //! Run: `cargo bench --bench catalogue_follow` (`BALADE_BENCH_POIS`,
 //! `BALADE_BENCH_CIRCUITS` to change the sizes).
@@ -79,10 +81,58 @@ fn follow_poi(c: &mut Criterion) {
             });
         })
     });
+    let mut unit = balade_core::store::conformance::landscape("plateau");
+    let mut k = 0usize;
+    c.bench_function(&format!("catalogue_follow/one_landscape_unit_{n}"), |b| {
+        b.iter(|| {
+            k += 1;
+            unit.description = format!("Un plateau agricole, relu {k} fois.");
+            rt.block_on(async {
+                let mut tx = store.begin_import().await.expect("tx");
+                tx.upsert_landscape(&unit).await.expect("unit");
+                tx.commit().await.expect("commit");
+                shared.refresh(store.as_ref()).await.expect("refresh");
+            });
+        })
+    });
+    // Every other list names one POI; each time all fauna and flora POIs are weighed.
+    let lists = [
+        vec![("Point 1".to_owned(), balade_core::Sensitivity::Sensitive)],
+        Vec::new(),
+    ];
+    c.bench_function(
+        &format!("catalogue_follow/sensitivity_list_replaced_{n}"),
+        |b| {
+            b.iter(|| {
+                k += 1;
+                rt.block_on(async {
+                    let mut tx = store.begin_import().await.expect("tx");
+                    tx.replace_sensitive_taxa(&lists[k % 2])
+                        .await
+                        .expect("list");
+                    tx.commit().await.expect("commit");
+                    shared.refresh(store.as_ref()).await.expect("refresh");
+                });
+            })
+        },
+    );
     assert_eq!(
         shared.reloads(),
         0,
-        "every edit and deletion followed, none reloaded"
+        "every edit, deletion, unit and list followed, none reloaded"
+    );
+    // What a new list cost before: a whole load, which weighs the fauna and flora too.
+    rt.block_on(async {
+        let mut tx = store.begin_import().await.expect("tx");
+        tx.replace_sensitive_taxa(&lists[0]).await.expect("list");
+        tx.commit().await.expect("commit");
+    });
+    let started = Instant::now();
+    rt.block_on(Catalog::load(store.as_ref()))
+        .expect("catalogue");
+    eprintln!(
+        "whole load of {n} POIs with a sensitivity list: {:.2} s",
+        started.elapsed().as_secs_f64()
     );
 }
 

@@ -197,7 +197,7 @@ fn circuit_columns() -> String {
     )
 }
 
-const POI_COLUMNS: &str = "id, source, kind, name, description, lon AS pos_lon, lat AS pos_lat, ele, circuit_id, commune, insee, details";
+pub(super) const POI_COLUMNS: &str = "id, source, kind, name, description, lon AS pos_lon, lat AS pos_lat, ele, circuit_id, commune, insee, details";
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -312,16 +312,7 @@ impl ReadStore for SqliteStore {
 
     async fn pois_of_kinds(&self, kinds: &[PoiKind]) -> StoreResult<Vec<Poi>> {
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-        let sql = format!(
-            "SELECT {POI_COLUMNS} FROM pois WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id"
-        );
-        sqlx::query(&sql)
-            .bind(encode_list(&kinds))
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(rows::poi)
-            .collect()
+        super::sqlite_scan::pois_of_kinds(&self.readers, encode_list(&kinds)).await
     }
 
     async fn pois_near(

@@ -5,7 +5,7 @@
 
 use super::rows;
 use super::{StoreError, StoreResult};
-use crate::domain::{PoiPoint, Sensitivity, SpeciesCell, Taxon};
+use crate::domain::{Poi, PoiPoint, Sensitivity, SpeciesCell, Taxon};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -90,6 +90,26 @@ pub(super) async fn digests(
                 })?;
             }
             Ok(out)
+        })
+        .await
+}
+
+/// The POIs of the kinds in `kinds` (a JSON array), by id, as
+/// [`super::ReadStore::pois_of_kinds`] returns them: all the fauna and flora of a
+/// territory when the catalogue weighs them against the sensitivity list.
+pub(super) async fn pois_of_kinds(readers: &Arc<Readers>, kinds: String) -> StoreResult<Vec<Poi>> {
+    readers
+        .read(move |db| {
+            let sql = format!(
+                "SELECT {} FROM pois WHERE kind IN (SELECT value FROM json_each(?)) ORDER BY id",
+                super::sqlite::POI_COLUMNS
+            );
+            let mut pois = Vec::new();
+            each_row(db, &sql, [kinds], |row| {
+                pois.push(rows::poi(row)?);
+                Ok(())
+            })?;
+            Ok(pois)
         })
         .await
 }
