@@ -26,8 +26,46 @@ use utoipa::ToSchema;
 /// each for a long circuit rich in species, a few KB for most).
 pub const CACHED_SHEETS: usize = 64 << 20;
 
-/// Sheets already rendered as JSON, by (circuit id, language).
-pub type SheetCache = RevisionCache<(String, &'static str), Arc<[u8]>>;
+/// Sheets already rendered, by (circuit id, language).
+pub type SheetCache = RevisionCache<(String, &'static str), SheetBody>;
+
+/// A rendered sheet: its JSON, and the same compressed with brotli once, when it is
+/// rendered. Browsers all accept brotli: a sheet viewed again is sent as it is kept,
+/// not compressed again for each request.
+#[derive(Debug, Clone)]
+pub struct SheetBody {
+    pub json: Arc<[u8]>,
+    pub brotli: Arc<[u8]>,
+}
+
+/// Brotli's quality for sheets: 4, the usual choice for answers made on the fly (its
+/// default, 11, is for files compressed once and served for years).
+const SHEET_BROTLI_QUALITY: u32 = 4;
+
+impl SheetBody {
+    fn of(json: Vec<u8>) -> AppResult<Self> {
+        use std::io::Write;
+        let mut compressed = Vec::with_capacity(json.len() / 4);
+        {
+            let mut writer =
+                brotli::CompressorWriter::new(&mut compressed, 4096, SHEET_BROTLI_QUALITY, 22);
+            writer
+                .write_all(&json)
+                .and_then(|()| writer.flush())
+                .map_err(|e| AppError::Encode(format!("compressing a sheet: {e}")))?;
+        }
+        Ok(Self {
+            json: json.into(),
+            brotli: compressed.into(),
+        })
+    }
+}
+
+impl crate::cache::Weigh for SheetBody {
+    fn bytes(&self) -> usize {
+        self.json.len() + self.brotli.len()
+    }
+}
 
 /// A POI met along a circuit.
 #[derive(Debug, Serialize, ToSchema)]
@@ -96,8 +134,8 @@ pub struct CircuitSheet {
 }
 
 impl App {
-    /// The sheet of circuit `id` in `lang`, as JSON.
-    pub async fn sheet(&self, id: &str, lang: &'static str) -> AppResult<Arc<[u8]>> {
+    /// The sheet of circuit `id` in `lang`, as JSON and compressed.
+    pub async fn sheet(&self, id: &str, lang: &'static str) -> AppResult<SheetBody> {
         let (catalog, revisions) = self.fresh_for(id).await?;
         let key = (id.to_owned(), lang);
         if let Some(body) = self.sheets.get(&key, revisions) {
@@ -118,7 +156,7 @@ impl App {
         let species =
             crate::lookup::species_seen(self.store.as_ref(), &cells_along(&circuit.trace)).await?;
         let sheet = sheet_with(&catalog, circuit, &pois, &species, &media, lang)?;
-        let body: Arc<[u8]> = to_json(&sheet)?.into();
+        let body = SheetBody::of(to_json(&sheet)?)?;
         self.sheets.put(key, revisions, body.clone());
         Ok(body)
     }

@@ -119,6 +119,27 @@ pub async fn in_flight(State(guard): State<InFlight>, request: Request, next: Ne
     }
 }
 
+/// Whether the request's `Accept-Encoding` takes brotli: named with a weight above
+/// zero, or not named and `*` is.
+pub fn accepts_brotli(headers: &axum::http::HeaderMap) -> bool {
+    let mut wildcard = false;
+    for value in headers.get_all(header::ACCEPT_ENCODING) {
+        let Ok(value) = value.to_str() else { continue };
+        for item in value.split(',') {
+            let mut parts = item.split(';');
+            let coding = parts.next().unwrap_or("").trim();
+            let weight = (parts.map(str::trim))
+                .find_map(|p| p.strip_prefix("q=").or_else(|| p.strip_prefix("Q=")))
+                .map_or(1.0, |q| q.trim().parse::<f32>().unwrap_or(0.0));
+            if coding.eq_ignore_ascii_case("br") {
+                return weight > 0.0;
+            }
+            wildcard |= coding == "*" && weight > 0.0;
+        }
+    }
+    wildcard
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,5 +182,34 @@ mod tests {
             );
             assert_eq!(h[header::X_FRAME_OPTIONS], "DENY", "{path}");
         }
+    }
+
+    #[test]
+    fn brotli_is_taken_when_named_or_wildcarded_with_a_weight() {
+        let with = |values: &[&str]| {
+            let mut h = axum::http::HeaderMap::new();
+            for v in values {
+                h.append(
+                    header::ACCEPT_ENCODING,
+                    HeaderValue::from_str(v).expect("value"),
+                );
+            }
+            accepts_brotli(&h)
+        };
+        assert!(with(&["gzip, deflate, br, zstd"]));
+        assert!(with(&["gzip;q=1.0, BR;q=0.5"]));
+        assert!(with(&["gzip", "br"]));
+        assert!(with(&["*"]));
+        assert!(!with(&[]));
+        assert!(!with(&["gzip, deflate"]));
+        assert!(!with(&["br;q=0, gzip"]));
+        assert!(!with(&["br; q=0.000"]));
+        assert!(!with(&["*;q=0"]));
+        assert!(
+            !with(&["br;q=0, *"]),
+            "named refused wins over the wildcard"
+        );
+        assert!(!with(&["brotli, gzip"]));
+        assert!(!with(&["br;q=x"]), "an unreadable weight is no");
     }
 }

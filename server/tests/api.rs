@@ -543,6 +543,45 @@ async fn answers_are_compressed_and_open_to_other_origins(backend: Backend) {
     assert_eq!(a.headers[header::CONTENT_ENCODING], "gzip");
     assert_eq!(a.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
     assert_eq!(&a.body[..2], &[0x1f, 0x8b], "a gzip stream");
+
+    // A sheet goes to a client that takes brotli as it was compressed when rendered:
+    // the same JSON, the first time and from the cache alike.
+    let url = "/api/v1/circuits/franchard-gorges";
+    let plain = get(&f.app, url).await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    serde_json::from_slice::<Value>(&plain.body).expect("plain JSON");
+    for accepted in ["gzip, deflate, br, zstd", "br;q=0.5", "*"] {
+        let request = Request::get(url)
+            .header(header::ACCEPT_ENCODING, accepted)
+            .body(Body::empty())
+            .expect("request");
+        let a = get_with(&f.app, request).await;
+        assert_eq!(a.status, StatusCode::OK);
+        assert_eq!(a.headers[header::CONTENT_ENCODING], "br", "{accepted}");
+        assert_eq!(a.headers[header::CONTENT_TYPE], "application/json");
+        // Sent whole with its length, not compressed as it streams.
+        assert_eq!(
+            a.headers[header::CONTENT_LENGTH],
+            a.body.len().to_string().as_str()
+        );
+        assert!(
+            (a.headers.get_all(header::VARY).iter())
+                .any(|v| v.to_str().is_ok_and(|v| v.contains("accept-encoding"))),
+            "{:?}",
+            a.headers
+        );
+        let mut json = Vec::new();
+        std::io::Read::read_to_end(&mut brotli::Decompressor::new(&a.body[..], 4096), &mut json)
+            .expect("a brotli stream");
+        assert_eq!(json, plain.body, "{accepted}");
+    }
+    // Refused by weight: the compression layer's gzip instead.
+    let request = Request::get(url)
+        .header(header::ACCEPT_ENCODING, "br;q=0, gzip")
+        .body(Body::empty())
+        .expect("request");
+    let a = get_with(&f.app, request).await;
+    assert_eq!(a.headers[header::CONTENT_ENCODING], "gzip");
 }
 
 async fn offline_manifest_lists_every_part_with_its_true_size(backend: Backend) {

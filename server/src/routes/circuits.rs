@@ -135,14 +135,22 @@ pub async fn sheet(
     p.only(&["lang"])?;
     let lang = lang::pick(p.text("lang"), &headers)?;
     let body = app.sheet(&id, lang).await?;
-    Ok((
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        Bytes::from_owner(body),
-    )
-        .into_response())
+    let json = HeaderValue::from_static("application/json");
+    // Sent compressed as it is kept, when the client takes brotli; the compression
+    // layer leaves an answer that names its encoding alone.
+    Ok(if crate::headers::accepts_brotli(&headers) {
+        (
+            [
+                (header::CONTENT_TYPE, json),
+                (header::CONTENT_ENCODING, HeaderValue::from_static("br")),
+                (header::VARY, HeaderValue::from_static("accept-encoding")),
+            ],
+            Bytes::from_owner(body.brotli),
+        )
+            .into_response()
+    } else {
+        ([(header::CONTENT_TYPE, json)], Bytes::from_owner(body.json)).into_response()
+    })
 }
 
 /// The elevation profile: `[[distance_m, elevation_m], …]`, empty when the trace has no
