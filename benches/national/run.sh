@@ -65,7 +65,7 @@ awk -v s="$started" -v e="$ready" 'BEGIN { printf "start until /healthz: %.2f s\
 rss() { awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$1/status"; }
 echo "RSS after start: $(rss "$pid")"
 
-for what in list nearby sheet; do
+for what in list nearby sheet sheet_browser; do
   echo "== $what: wrk -t2 -c16 -d10s"
   BALADE_SHEETS=$((circuits < 1000 ? circuits : 1000)) wrk -t2 -c16 -d10s --latency -s "benches/national/$what.lua" "$url" | grep -E "Requests/sec|50%|99%|Non-2xx"
 done
