@@ -62,13 +62,16 @@ impl Catalog {
 
     /// Whether `id` is a published circuit.
     pub fn has_circuit(&self, id: &CircuitId) -> bool {
-        (self.by_id)
-            .binary_search_by(|&at| self.id_at(at).cmp(id))
-            .is_ok()
+        self.place_of(id).is_some()
     }
 
-    fn id_at(&self, at: u32) -> &CircuitId {
-        &self.circuits[at as usize].summary.id
+    /// The place of published circuit `id` in `circuits`, found in the id order.
+    fn place_of(&self, id: &CircuitId) -> Option<usize> {
+        let id_at = |at: &u32| &self.circuits[*at as usize].summary.id;
+        (self.by_id)
+            .binary_search_by(|at| id_at(at).cmp(id))
+            .ok()
+            .map(|found| self.by_id[found] as usize)
     }
 
     /// `poi` as the public may see it ([`SensitivityList::protect`]).
@@ -308,10 +311,8 @@ impl Catalog {
         let mut circuits = Vec::with_capacity(self.circuits.len() + fresh.len());
         // The changed circuits this catalogue holds, found by id (no hash of every id).
         let mut is_changed = vec![false; self.circuits.len()];
-        for id in changed {
-            if let Ok(at) = self.by_id.binary_search_by(|&at| self.id_at(at).cmp(id)) {
-                is_changed[self.by_id[at] as usize] = true;
-            }
+        for at in changed.iter().filter_map(|id| self.place_of(id)) {
+            is_changed[at] = true;
         }
         // Where each circuit of this catalogue went (`None`: changed).
         let mut moved = vec![None; self.circuits.len()];

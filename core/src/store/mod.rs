@@ -177,7 +177,8 @@ pub trait ImportTx: Send {
 #[async_trait]
 pub trait ReadStore: Send + Sync {
     async fn counts(&self) -> StoreResult<Counts>;
-    /// Published circuits, without their traces.
+    /// Published circuits, without their traces, in no particular order (the catalogue
+    /// orders them itself, in byte order whatever the database's collation).
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>>;
     /// The published circuits among `ids`, without their traces, in no particular
     /// order: what a catalogue following a change re-reads.

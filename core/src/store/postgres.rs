@@ -168,10 +168,7 @@ impl ReadStore for PostgresStore {
     }
 
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>> {
-        let sql = format!(
-            "SELECT {} FROM circuits WHERE published ORDER BY name, id",
-            summary_columns()
-        );
+        let sql = format!("SELECT {} FROM circuits WHERE published", summary_columns());
         sqlx::query(&sql)
             .fetch_all(&self.pool)
             .await?

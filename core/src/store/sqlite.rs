@@ -233,7 +233,7 @@ impl ReadStore for SqliteStore {
 
     async fn circuit_summaries(&self) -> StoreResult<Vec<CircuitSummary>> {
         let sql = format!(
-            "SELECT {} FROM circuits WHERE published = 1 ORDER BY name, id",
+            "SELECT {} FROM circuits WHERE published = 1",
             rows::SUMMARY_FIELDS.join(", ")
         );
         sqlx::query(&sql)
