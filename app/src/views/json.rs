@@ -7,9 +7,22 @@ use serde_json::ser::{CompactFormatter, Formatter};
 
 // Writing into a Vec cannot fail: the results below are dropped for that reason.
 
-/// A JSON string.
+/// A JSON string. Most texts (ids, kinds, names) hold nothing to escape: they are
+/// copied whole, which is several times faster than serde's byte-by-byte escaping on
+/// the nearby answer; the others go through serde.
 pub fn text(buf: &mut Vec<u8>, s: &str) {
-    let _ = serde_json::to_writer(&mut *buf, s);
+    // No early exit: the fold over every byte compiles to vector code.
+    let plain = !s.bytes().fold(false, |escape, b| {
+        escape | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
+    if plain {
+        buf.reserve(s.len() + 2);
+        buf.push(b'"');
+        buf.extend_from_slice(s.as_bytes());
+        buf.push(b'"');
+    } else {
+        let _ = serde_json::to_writer(&mut *buf, s);
+    }
 }
 
 /// A number as serde writes an `f64`: `null` when it is not finite.
@@ -44,4 +57,36 @@ pub fn point(buf: &mut Vec<u8>, p: LonLat) {
     buf.push(b',');
     number(buf, p.lat());
     buf.extend_from_slice(b"]}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_is_written_as_serde_writes_it() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        let texts = [
+            "",
+            "syn-150520",
+            "Église Saint-Étienne 🌳",
+            "Moulin \"du Roy\"",
+            "back\\slash",
+            "ligne\nsuivante\t\u{1}\u{1f}",
+            "</script><b>",
+            "\u{7f}",
+            every_ascii.as_str(),
+        ];
+        for s in texts {
+            let mut buf = b"x".to_vec();
+            text(&mut buf, s);
+            let mut expected = b"x".to_vec();
+            expected.extend(serde_json::to_vec(s).expect("encodes"));
+            assert_eq!(
+                String::from_utf8_lossy(&buf),
+                String::from_utf8_lossy(&expected),
+                "{s:?}"
+            );
+        }
+    }
 }
