@@ -66,8 +66,10 @@ rss() { awk '/VmRSS/ { printf "%.0f MB", $2 / 1024 }' "/proc/$1/status"; }
 echo "RSS after start: $(rss "$pid")"
 
 for what in list nearby sheet sheet_browser; do
-  echo "== $what: wrk -t2 -c16 -d10s"
-  BALADE_SHEETS=$((circuits < 1000 ? circuits : 1000)) wrk -t2 -c16 -d10s --latency -s "benches/national/$what.lua" "$url" | grep -E "Requests/sec|50%|99%|Non-2xx"
+  # One wrk thread, as in benches/load/nearby.sh: two share the two cores with the
+  # server and their time slices become its p99.
+  echo "== $what: wrk -t1 -c16 -d10s"
+  BALADE_SHEETS=$((circuits < 1000 ? circuits : 1000)) wrk -t1 -c16 -d10s --latency -s "benches/national/$what.lua" "$url" | grep -E "Requests/sec|50%|99%|Non-2xx"
 done
 echo "RSS after load: $(rss "$pid")"
 
