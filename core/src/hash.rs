@@ -43,6 +43,9 @@ impl Fnv {
 /// SipHash would cost more than the lookup, at a million keys.
 pub type PrehashedMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Prehashed>>;
 
+/// A set of such hashes.
+pub type PrehashedSet<K> = std::collections::HashSet<K, BuildHasherDefault<Prehashed>>;
+
 /// Mixes a 64-bit hash's bits over the whole word (the table takes its top bits as
 /// tags and its low ones as slots); anything else is hashed with FNV-1a first.
 #[derive(Debug, Default, Clone, Copy)]
