@@ -1078,6 +1078,7 @@ fn shown(v: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use balade_core::store::testing::synthetic_pois;
 
     #[test]
     fn a_key_may_come_again_in_another_file_of_the_run_not_in_the_same() {
@@ -1099,7 +1100,6 @@ mod tests {
         assert_eq!(read.keys.len(), 2);
         assert!(!read.keys.contains(&key_hash(RecordKind::Poi, "c")));
     }
-    use balade_core::store::testing::synthetic_pois;
 
     #[tokio::test]
     async fn a_refused_write_stops_the_writer_and_comes_back_with_its_reason() {
