@@ -268,7 +268,7 @@ fn content_lang<'a>(translations: &balade_core::Translations, lang: &'a str) -> 
 /// At most this many profile points: more than a screen can draw.
 const MAX_PROFILE_POINTS: usize = 2_000;
 
-/// The profile answer for a trace, thinned to [`MAX_PROFILE_POINTS`]:
+/// The profile answer for a trace, thinned to `MAX_PROFILE_POINTS` (2,000):
 /// `[[distance_m, elevation_m], …]`, empty when the trace has no elevation.
 pub fn profile_of(trace: &Trace) -> Vec<[f64; 2]> {
     let points = profile(trace);

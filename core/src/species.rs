@@ -7,7 +7,7 @@
 //! European reference grid names its cells; a sensitive taxon's cells are never named.
 //!
 //! A place "sees" a cell when the cell comes within the search radius of it; a trace
-//! sees the cells within [`ALONG_M`] of any of its points (sampled every [`STEP_M`]).
+//! sees the cells within [`ALONG_M`] of any of its points (sampled every `STEP_M`, 250 m).
 
 use crate::domain::{LonLat, Sensitivity, SpeciesCell, Taxon, Trace};
 use crate::projection::to_lambert93;
@@ -102,7 +102,7 @@ pub fn cells_near_place(center: LonLat, radius_m: f64) -> Vec<CellKey> {
     }
 }
 
-/// The cells a trace sees (within [`ALONG_M`] of a sample every [`STEP_M`]).
+/// The cells a trace sees (within [`ALONG_M`] of a sample every `STEP_M`).
 pub fn cells_along(trace: &Trace) -> Vec<CellKey> {
     let mut samples = Vec::new();
     for segment in &trace.segments {

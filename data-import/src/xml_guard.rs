@@ -12,8 +12,8 @@
 //! encodings xml-rs reads, anywhere in the document. Outside a DTD only a comment or a
 //! CDATA section could hold those bytes; refusing them too costs nothing.
 //!
-//! Streamed readers also get [`config`], which bounds what one element may hold in
-//! memory, and [`Guard`], which can bound a whole document (a `meta.xml` inside an
+//! Streamed documents are parsed by [`reader`], which bounds what one element may hold
+//! in memory, from a [`Guard`], which can bound a whole document (a `meta.xml` inside an
 //! archive is decompressed as it is read).
 
 use std::io::{self, Read};

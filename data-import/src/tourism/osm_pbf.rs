@@ -2,7 +2,7 @@
 //!
 //! - Dense and plain nodes; ways placed from their own node locations when the file has
 //!   them (`LocationsOnWays`), else by a second pass for just their nodes (see
-//!   [`super::WayIndex`]).
+//!   `WayIndex` in the parent module).
 //! - Deleted versions (`visible=false`, history files) are skipped, and a deleted last
 //!   version drops the element.
 //! - A file that does not decode (truncated, not PBF) is refused as a whole.
